@@ -1,0 +1,88 @@
+import type { Graph } from '../graph/types.js';
+import { tensorOf } from '../graph/types.js';
+import { nodeCost } from './layer-costs.js';
+import type { SramModel, SramOptions } from './sram.js';
+import { peakSram } from './sram.js';
+
+export interface LayerRow {
+  node: string;
+  block: string;
+  op: string;
+  inputShape: readonly number[];
+  outputShape: readonly number[];
+  macs: number;
+  params: number;
+  flashBytes: number;
+  /** Bytes the SRAM model charges at this node's step. */
+  sramBytes: number;
+}
+
+export interface CostReport {
+  graph: string;
+  macs: number;
+  params: number;
+  flashBytes: number;
+  peakSramBytes: number;
+  sramModel: SramModel;
+  inplaceDepthwise: boolean;
+  /** Node whose step sets the peak. */
+  peakAt: string;
+  layers: LayerRow[];
+}
+
+export interface Totals {
+  macs: number;
+  params: number;
+  flashBytes: number;
+  peakSramBytes: number;
+}
+
+export function estimateCosts(graph: Graph, options: SramOptions = { model: 'mcunet' }): CostReport {
+  const sram = peakSram(graph, options);
+  let macs = 0;
+  let params = 0;
+  let flashBytes = 0;
+  let peakIndex = 0;
+  const layers = graph.nodes.map((node, i): LayerRow => {
+    const c = nodeCost(node, graph);
+    macs += c.macs;
+    params += c.params;
+    flashBytes += c.flashBytes;
+    const step = sram.stepBytes[i] as number;
+    if (step > (sram.stepBytes[peakIndex] as number)) peakIndex = i;
+    return {
+      node: node.name,
+      block: node.block,
+      op: node.op,
+      inputShape: tensorOf(graph, node.inputs[0] as string).shape,
+      outputShape: tensorOf(graph, node.outputs[0] as string).shape,
+      ...c,
+      sramBytes: step,
+    };
+  });
+  return {
+    graph: graph.name,
+    macs,
+    params,
+    flashBytes,
+    peakSramBytes: sram.peakBytes,
+    sramModel: options.model,
+    inplaceDepthwise: options.inplaceDepthwise ?? false,
+    peakAt: graph.nodes[peakIndex]?.name ?? '',
+    layers,
+  };
+}
+
+/** Totals only, without the per-layer rows (the graph path of the benchmark). */
+export function graphTotals(graph: Graph, options: SramOptions = { model: 'mcunet' }): Totals {
+  let macs = 0;
+  let params = 0;
+  let flashBytes = 0;
+  for (const node of graph.nodes) {
+    const c = nodeCost(node, graph);
+    macs += c.macs;
+    params += c.params;
+    flashBytes += c.flashBytes;
+  }
+  return { macs, params, flashBytes, peakSramBytes: peakSram(graph, options).peakBytes };
+}

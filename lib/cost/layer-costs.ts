@@ -1,0 +1,46 @@
+import type { Graph, GraphNode } from '../graph/types.js';
+import { tensorElements, tensorOf } from '../graph/types.js';
+
+/** Compute and storage of one node, under the conventions stated in the README. */
+export interface NodeCost {
+  /** Multiply-accumulates of Conv and Gemm; 0 for every other op. */
+  macs: number;
+  /** Learnable weights and biases, BN gamma and beta included, running statistics not. */
+  params: number;
+  /** int8 deployment with BN folded: 1 byte a weight, 4 bytes bias + 4 bytes scale per output channel. */
+  flashBytes: number;
+}
+
+const ZERO: NodeCost = { macs: 0, params: 0, flashBytes: 0 };
+
+export function nodeCost(node: GraphNode, graph: Graph): NodeCost {
+  switch (node.op) {
+    case 'Conv': {
+      const a = node.attrs;
+      const cin = tensorOf(graph, node.inputs[0] as string).shape[1] as number;
+      const weights = a.outChannels * (cin / a.group) * a.kernel[0] * a.kernel[1];
+      const outElements = tensorElements(tensorOf(graph, node.outputs[0] as string).shape);
+      return {
+        macs: outElements * (cin / a.group) * a.kernel[0] * a.kernel[1],
+        params: weights + (a.bias ? a.outChannels : 0),
+        flashBytes: weights + 8 * a.outChannels,
+      };
+    }
+    case 'Gemm': {
+      const inShape = tensorOf(graph, node.inputs[0] as string).shape;
+      const inFeatures = inShape[1] as number;
+      const weights = inFeatures * node.attrs.outFeatures;
+      return {
+        macs: (inShape[0] as number) * weights,
+        params: weights + (node.attrs.bias ? node.attrs.outFeatures : 0),
+        flashBytes: weights + 8 * node.attrs.outFeatures,
+      };
+    }
+    case 'BatchNormalization': {
+      const channels = tensorOf(graph, node.inputs[0] as string).shape[1] as number;
+      return { macs: 0, params: 2 * channels, flashBytes: 0 };
+    }
+    default:
+      return ZERO;
+  }
+}

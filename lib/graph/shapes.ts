@@ -1,0 +1,81 @@
+import { InputError } from '../errors.js';
+import type { GraphNode, NodeAttrs, OpType } from './types.js';
+import { UNARY_ELEMENTWISE_OPS } from './types.js';
+
+type Shape = readonly number[];
+
+function spatialOut(size: number, kernel: number, stride: number, padBegin: number, padEnd: number): number {
+  return Math.floor((size + padBegin + padEnd - kernel) / stride) + 1;
+}
+
+function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
+  const [n, c, h, w] = expectRank(node, 'input', x, 4);
+  if (c % a.group !== 0 || a.outChannels % a.group !== 0) {
+    throw new InputError(`${node}.group`, a.group, `a divisor of input channels ${c} and output channels ${a.outChannels}`);
+  }
+  const oh = spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]);
+  const ow = spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
+  if (oh < 1 || ow < 1) {
+    throw new InputError(`${node}.kernel`, a.kernel, `a kernel no larger than the padded input ${h}x${w}`);
+  }
+  return [n, a.outChannels, oh, ow];
+}
+
+function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
+  const [n, c, h, w] = expectRank(node, 'input', x, 4);
+  return [n, c, spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]), spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3])];
+}
+
+function expectRank(node: string, what: string, shape: Shape | undefined, rank: number): number[] {
+  if (!shape || shape.length !== rank) {
+    throw new InputError(`${node}.${what}`, shape, `a tensor of rank ${rank}`, `got shape ${JSON.stringify(shape)}`);
+  }
+  return [...shape];
+}
+
+function sameShapes(node: string, shapes: Shape[]): Shape {
+  const first = shapes[0] as Shape;
+  for (const s of shapes) {
+    // Mul also broadcasts a per-channel scale (N,C,1,1) over (N,C,H,W), as in squeeze-excitation.
+    const broadcastable = s.length === first.length && s.every((d, i) => d === first[i] || d === 1 || first[i] === 1);
+    if (!broadcastable) throw new InputError(`${node}.inputs`, shapes, 'inputs of equal (or broadcastable) shapes');
+  }
+  return first.map((_, i) => Math.max(...shapes.map((s) => s[i] as number)));
+}
+
+/** Output shape of one node from its input shapes. */
+export function inferOutputShape(node: Pick<GraphNode, 'name' | 'op' | 'attrs'>, inputs: Shape[]): Shape {
+  const op: OpType = node.op;
+  if (UNARY_ELEMENTWISE_OPS.has(op)) return inputs[0] as Shape;
+  switch (node.op) {
+    case 'Conv':
+      return conv(node.name, inputs, node.attrs);
+    case 'MaxPool':
+    case 'AveragePool':
+      return pool(node.name, inputs, node.attrs);
+    case 'GlobalAveragePool': {
+      const [n, c] = expectRank(node.name, 'input', inputs[0], 4);
+      return [n as number, c as number, 1, 1];
+    }
+    case 'Flatten': {
+      const x = inputs[0] as Shape;
+      const axis = node.attrs.axis;
+      const head = x.slice(0, axis).reduce((p, d) => p * d, 1);
+      return [head, x.slice(axis).reduce((p, d) => p * d, 1)];
+    }
+    case 'Gemm': {
+      const [n] = expectRank(node.name, 'input', inputs[0], 2);
+      return [n as number, node.attrs.outFeatures];
+    }
+    case 'Add':
+    case 'Mul':
+      return sameShapes(node.name, inputs);
+    case 'Concat': {
+      const axis = node.attrs.axis;
+      const first = inputs[0] as Shape;
+      return first.map((d, i) => (i === axis ? inputs.reduce((sum, s) => sum + (s[i] as number), 0) : d));
+    }
+    default:
+      throw new InputError(`${node.name}.op`, op, 'an op with a shape rule');
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The one graph every model becomes. Nodes run in array order (a topological order, which is
+ * also the execution order the memory models use). Tensor shapes include the batch dimension
+ * (NCHW or NF); weights are not stored: a node's attributes say everything the costs need.
+ */
+export const OP_TYPES = [
+  'Conv',
+  'BatchNormalization',
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'Sigmoid',
+  'Swish',
+  'HardSigmoid',
+  'HardSwish',
+  'Add',
+  'Mul',
+  'GlobalAveragePool',
+  'AveragePool',
+  'MaxPool',
+  'Flatten',
+  'Gemm',
+  'Concat',
+  'Dropout',
+] as const;
+export type OpType = (typeof OP_TYPES)[number];
+
+/** Ops that map one tensor to one tensor of the same shape, element by element. */
+export const UNARY_ELEMENTWISE_OPS: ReadonlySet<OpType> = new Set<OpType>([
+  'BatchNormalization',
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'Sigmoid',
+  'Swish',
+  'HardSigmoid',
+  'HardSwish',
+  'Dropout',
+]);
+
+export interface ConvAttrs {
+  outChannels: number;
+  kernel: readonly [number, number];
+  strides: readonly [number, number];
+  /** top, left, bottom, right */
+  pads: readonly [number, number, number, number];
+  group: number;
+  bias: boolean;
+}
+
+export interface PoolAttrs {
+  kernel: readonly [number, number];
+  strides: readonly [number, number];
+  pads: readonly [number, number, number, number];
+}
+
+export interface GemmAttrs {
+  outFeatures: number;
+  bias: boolean;
+}
+
+export interface NodeAttrs {
+  Conv: ConvAttrs;
+  BatchNormalization: { epsilon: number };
+  Relu: Record<string, never>;
+  Clip: { min: number; max: number };
+  LeakyRelu: { alpha: number };
+  Sigmoid: Record<string, never>;
+  Swish: Record<string, never>;
+  HardSigmoid: { alpha: number; beta: number };
+  HardSwish: Record<string, never>;
+  Add: Record<string, never>;
+  Mul: Record<string, never>;
+  GlobalAveragePool: Record<string, never>;
+  AveragePool: PoolAttrs;
+  MaxPool: PoolAttrs;
+  Flatten: { axis: number };
+  Gemm: GemmAttrs;
+  Concat: { axis: number };
+  Dropout: { ratio: number };
+}
+
+export type GraphNode = {
+  [K in OpType]: {
+    name: string;
+    op: K;
+    attrs: NodeAttrs[K];
+    inputs: readonly string[];
+    outputs: readonly string[];
+    /** The architectural unit the node belongs to (e.g. "stage2.layer1"), for breakdowns. */
+    block: string;
+  };
+}[OpType];
+
+export interface TensorInfo {
+  id: string;
+  shape: readonly number[];
+}
+
+export interface Graph {
+  name: string;
+  inputs: readonly string[];
+  outputs: readonly string[];
+  tensors: Readonly<Record<string, TensorInfo>>;
+  nodes: readonly GraphNode[];
+}
+
+export function tensorElements(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function tensorOf(graph: Graph, id: string): TensorInfo {
+  const tensor = graph.tensors[id];
+  if (!tensor) throw new Error(`graph ${graph.name}: tensor ${id} is not defined`);
+  return tensor;
+}
+
+export function isDepthwiseConv(node: GraphNode, graph: Graph): boolean {
+  if (node.op !== 'Conv') return false;
+  const cin = tensorOf(graph, node.inputs[0] as string).shape[1];
+  return node.attrs.group > 1 && node.attrs.group === cin && node.attrs.outChannels === cin;
+}
