@@ -55,7 +55,7 @@ function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
     const input = node.inputs[0] as string;
     const output = node.outputs[0] as string;
     if (!isDepthwiseConv(node, graph)) return bytes(graph, input) + bytes(graph, output);
-    const own = options.inplaceDepthwise
+    const own = options.inplaceDepthwise && last.get(input) === i
       ? Math.max(bytes(graph, input), bytes(graph, output)) + depthwisePlane(graph, node)
       : bytes(graph, input) + bytes(graph, output);
     let across = 0;

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { GraphNode, NodeAttrs, OpType } from './types.js';
+import type { NodeAttrs, OpType } from './types.js';
 import { UNARY_ELEMENTWISE_OPS } from './types.js';
 
 type Shape = readonly number[];
@@ -26,6 +26,8 @@ function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
   return [n, c, spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]), spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3])];
 }
 
+function expectRank(node: string, what: string, shape: Shape | undefined, rank: 2): [number, number];
+function expectRank(node: string, what: string, shape: Shape | undefined, rank: 4): [number, number, number, number];
 function expectRank(node: string, what: string, shape: Shape | undefined, rank: number): number[] {
   if (!shape || shape.length !== rank) {
     throw new InputError(`${node}.${what}`, shape, `a tensor of rank ${rank}`, `got shape ${JSON.stringify(shape)}`);
@@ -44,7 +46,9 @@ function sameShapes(node: string, shapes: Shape[]): Shape {
 }
 
 /** Output shape of one node from its input shapes. */
-export function inferOutputShape(node: Pick<GraphNode, 'name' | 'op' | 'attrs'>, inputs: Shape[]): Shape {
+type ShapeNode = { [K in OpType]: { name: string; op: K; attrs: NodeAttrs[K] } }[OpType];
+
+export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
   const op: OpType = node.op;
   if (UNARY_ELEMENTWISE_OPS.has(op)) return inputs[0] as Shape;
   switch (node.op) {
@@ -55,7 +59,7 @@ export function inferOutputShape(node: Pick<GraphNode, 'name' | 'op' | 'attrs'>,
       return pool(node.name, inputs, node.attrs);
     case 'GlobalAveragePool': {
       const [n, c] = expectRank(node.name, 'input', inputs[0], 4);
-      return [n as number, c as number, 1, 1];
+      return [n, c, 1, 1];
     }
     case 'Flatten': {
       const x = inputs[0] as Shape;
@@ -65,7 +69,7 @@ export function inferOutputShape(node: Pick<GraphNode, 'name' | 'op' | 'attrs'>,
     }
     case 'Gemm': {
       const [n] = expectRank(node.name, 'input', inputs[0], 2);
-      return [n as number, node.attrs.outFeatures];
+      return [n, node.attrs.outFeatures];
     }
     case 'Add':
     case 'Mul':

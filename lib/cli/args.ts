@@ -1,0 +1,27 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../errors.js';
+
+/** parseArgs with errors that name the flag, the value and what is allowed. */
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags<T extends FlagOptions>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const allowed = Object.keys(options).map((o) => `--${o}`).join(', ');
+    throw new InputError('flags', args.join(' '), allowed, (err as Error).message.split('\n')[0]);
+  }
+}
+
+export function choiceFlag<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}`, value, allowed.join(', '));
+  return value as T;
+}
+
+export function intFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`--${flag}`, value, `an integer from ${min} to ${max}`);
+  return n;
+}

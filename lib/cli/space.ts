@@ -1,0 +1,39 @@
+import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
+import { resolveSpace } from '../space/builtin.js';
+import { spaceSize } from '../space/size.js';
+import { sampleWithCosts } from '../space/stats.js';
+import { intFlag, parseFlags } from './args.js';
+
+export const SPACE_USAGE = 'paretonas space [NAME|FILE] [--samples N] [--seed N] [--json]';
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+export function spaceCommand(args: string[]): string {
+  const { values, positionals } = parseFlags(args, { samples: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
+  const space = resolveSpace(positionals[0]);
+  const samples = intFlag('samples', values.samples, 1, 10_000_000) ?? 10_000;
+  const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0;
+  const size = spaceSize(space);
+  const sampled = sampleWithCosts(space, samples, seed);
+  const feasible = sampled.filter((s) => s.feasible).length;
+  const metric = (key: 'macs' | 'params' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
+  if (values.json) {
+    return JSON.stringify({ space: space.name, size: { ...size, total: String(size.total), tableITotal: String(size.tableITotal) }, samples, seed, feasible }, null, 2);
+  }
+  const row = (label: string, sorted: number[], f: (n: number) => string) => [label, f(quantile(sorted, 0)), f(quantile(sorted, 0.5)), f(sorted[sorted.length - 1] as number)];
+  return [
+    `${space.name}: ${space.stages} stages, input ${space.input.channels}x${space.input.resolution}x${space.input.resolution}, ${space.classes} classes`,
+    `per stage: ${formatInt(size.tableIPerStage[0] as number)} Table I configurations (${formatInt(size.configurationsPerStage[0] as number)} with the SE ratio)`,
+    `architectures: ${size.tableITotal.toLocaleString('en-US')} (Table I) / ${size.total.toLocaleString('en-US')} (with SE ratio)`,
+    '',
+    `${formatInt(samples)} uniform samples, seed ${seed}:`,
+    textTable(['metric', 'min', 'median', 'max'], [
+      row('MACs', metric('macs'), (n) => formatMillions(n)),
+      row('params', metric('params'), (n) => formatMillions(n, 3)),
+      row('peak SRAM', metric('peakSramBytes'), (n) => formatKiB(n)),
+    ]),
+    `meeting the constraints (MACs ${formatMillions(space.constraints.macs?.min ?? 0, 0)}–${formatMillions(space.constraints.macs?.max ?? Infinity, 0)}, peak SRAM ≤ ${formatKiB(space.constraints.peakSramBytes?.max ?? Infinity, 0)}): ${formatInt(feasible)} (${((100 * feasible) / samples).toFixed(1)}%)`,
+  ].join('\n');
+}

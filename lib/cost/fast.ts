@@ -1,0 +1,139 @@
+import type { BlockConfig, Candidate, LayerSpec } from '../space/candidate.js';
+import { blockLayers } from '../space/candidate.js';
+import type { SearchSpace } from '../space/space.js';
+import { stageChoices } from '../space/space.js';
+import type { Totals } from './estimate.js';
+import type { SramOptions } from './sram.js';
+
+/**
+ * Closed-form costs of block-list candidates, memoised per stage: a second implementation of
+ * lowering + estimateCosts for this one family, equal to the graph path on every candidate
+ * (the property test in test/cost/fast.test.ts holds them together).
+ */
+export interface FastOptions extends SramOptions {
+  resolution?: number;
+  classes?: number;
+}
+
+interface StageCost {
+  macs: number;
+  params: number;
+  flashBytes: number;
+  peak: number;
+  channels: number;
+  size: number;
+}
+
+/** Costs of one layer whose input is cin x h x h; mirrors lowerLayer's op order. */
+function layerCost(l: LayerSpec, h: number, o: SramOptions): StageCost {
+  const k = l.kernel;
+  const pad = Math.floor(k / 2);
+  const ho = Math.floor((h + 2 * pad - k) / l.stride) + 1;
+  const mbconv = l.type === 'mbconv';
+  const X = l.cin * h * h;
+  const M1 = mbconv ? l.mid * h * h : X;
+  const M2 = l.mid * ho * ho;
+  const O = l.cout * ho * ho;
+  const plane = ho * ho;
+  const se = l.seMid;
+  let macs = ho * ho * l.mid * k * k + ho * ho * l.cout * l.mid + 2 * l.mid * se;
+  let params = l.mid * k * k + 2 * l.mid + l.cout * l.mid + 2 * l.cout + (se > 0 ? 2 * l.mid * se + se + l.mid : 0);
+  let flashBytes = l.mid * k * k + 8 * l.mid + l.cout * l.mid + 8 * l.cout + (se > 0 ? 2 * l.mid * se + 8 * se + 8 * l.mid : 0);
+  if (mbconv) {
+    macs += h * h * l.mid * l.cin;
+    params += l.mid * l.cin + 2 * l.mid;
+    flashBytes += l.mid * l.cin + 8 * l.mid;
+  }
+  if (l.shortcut === 'projection') {
+    macs += ho * ho * l.cout * l.cin;
+    params += l.cout * l.cin + 2 * l.cout;
+    flashBytes += l.cout * l.cin + 8 * l.cout;
+  }
+  const keepsInput = l.shortcut !== 'none';
+  const dwInputDies = mbconv || !keepsInput;
+  const dwOwn = o.inplaceDepthwise && dwInputDies ? Math.max(M1, M2) + plane : M1 + M2;
+  let peak: number;
+  if (o.model === 'mcunet') {
+    peak = Math.max(dwOwn + (mbconv && keepsInput ? X : 0), M2 + O);
+    if (mbconv) peak = Math.max(peak, X + M1);
+    if (se > 0) peak = Math.max(peak, l.mid + se);
+    if (l.shortcut === 'projection') peak = Math.max(peak, X + O);
+  } else {
+    const R = keepsInput ? X : 0;
+    peak = Math.max(dwOwn + (mbconv ? R : 0), M2 + O + R);
+    if (mbconv) peak = Math.max(peak, X + M1);
+    if (se > 0) peak = Math.max(peak, M2 + l.mid + se + R, 2 * M2 + l.mid + R);
+    if (l.shortcut === 'identity') peak = Math.max(peak, 2 * O + X);
+    if (l.shortcut === 'projection') peak = Math.max(peak, X + 2 * O, 3 * O);
+  }
+  return { macs, params, flashBytes, peak, channels: l.cout, size: ho };
+}
+
+function stageCost(block: BlockConfig, cin: number, h: number, o: SramOptions): StageCost {
+  const total: StageCost = { macs: 0, params: 0, flashBytes: 0, peak: 0, channels: cin, size: h };
+  for (const layer of blockLayers(block, cin)) {
+    const c = layerCost(layer, total.size, o);
+    total.macs += c.macs;
+    total.params += c.params;
+    total.flashBytes += c.flashBytes;
+    total.peak = Math.max(total.peak, c.peak);
+    total.channels = c.channels;
+    total.size = c.size;
+  }
+  return total;
+}
+
+const FIELD_ORDER = ['output_channels', 'kernel_size', 'stride', 'expansion_factor', 'use_se', 'se_ratio', 'conv_type', 'skip_op', 'activation', 'num_layers'] as const;
+
+/** Returns a function from candidate to totals, with per-stage results memoised. */
+export function createFastEvaluator(space: SearchSpace, options: FastOptions): (candidate: Candidate) => Totals {
+  const resolution = options.resolution ?? space.input.resolution;
+  const classes = options.classes ?? space.classes;
+  // Index of each allowed value, per field (union over stages); a value outside gets no memo.
+  const indices = FIELD_ORDER.map((field) => {
+    const values = new Set<unknown>(field === 'se_ratio' ? [0, ...space.seRatios] : []);
+    for (let s = 0; s < space.stages; s++) if (field !== 'se_ratio') for (const v of stageChoices(space, s)[field]) values.add(v);
+    return new Map<unknown, number>([...values].map((v, i) => [v, i]));
+  });
+  const memo = new Map<number, StageCost>();
+
+  const stageKey = (b: BlockConfig, cin: number, h: number): number => {
+    let key = 0;
+    for (let f = 0; f < FIELD_ORDER.length; f++) {
+      const map = indices[f] as Map<unknown, number>;
+      const i = map.get(b[FIELD_ORDER[f] as keyof BlockConfig]);
+      if (i === undefined) return -1;
+      key = key * map.size + i;
+    }
+    return cin < 65536 && h < 65536 ? (key * 65536 + cin) * 65536 + h : -1;
+  };
+
+  return (candidate) => {
+    let cin = candidate.input_channels ?? space.input.channels;
+    let h = resolution;
+    let macs = 0;
+    let params = 0;
+    let flashBytes = 0;
+    let peak = 0;
+    for (const block of candidate.blocks) {
+      const key = stageKey(block, cin, h);
+      let c = key >= 0 ? memo.get(key) : undefined;
+      if (!c) {
+        c = stageCost(block, cin, h, options);
+        if (key >= 0 && key <= Number.MAX_SAFE_INTEGER) memo.set(key, c);
+      }
+      macs += c.macs;
+      params += c.params;
+      flashBytes += c.flashBytes;
+      if (c.peak > peak) peak = c.peak;
+      cin = c.channels;
+      h = c.size;
+    }
+    // Head: global average pool, flatten, dropout, linear with bias.
+    macs += cin * classes;
+    params += cin * classes + classes;
+    flashBytes += cin * classes + 8 * classes;
+    const headPeak = options.model === 'mcunet' ? cin + classes : Math.max(cin * h * h + cin, cin + classes);
+    return { macs, params, flashBytes, peakSramBytes: Math.max(peak, headPeak) };
+  };
+}

@@ -1,0 +1,28 @@
+export { InputError, ValidationError } from './errors.js';
+export { createRng, type Rng } from './rng.js';
+
+export type { Graph, GraphNode, TensorInfo, OpType, ConvAttrs, GemmAttrs, PoolAttrs } from './graph/types.js';
+export { OP_TYPES, tensorElements } from './graph/types.js';
+export { GraphBuilder, checkShapes, ACTIVATIONS } from './graph/builder.js';
+export { inferOutputShape } from './graph/shapes.js';
+export { lowerBlockNet, type BlockNetOptions } from './graph/lower-blocks.js';
+export { lowerMcunet, type McunetConfig, type McunetOptions } from './graph/lower-mcunet.js';
+
+export type { BlockConfig, Candidate, LayerSpec } from './space/candidate.js';
+export { blockLayers, BLOCK_FIELDS, CONV_TYPES, SKIP_OPS, BLOCK_ACTIVATIONS } from './space/candidate.js';
+export { loadSpace, parseSpace, stageChoices, TABLE_I_FIELDS, SPACE_FILE_SCHEMA, type SearchSpace, type SpaceChoices } from './space/space.js';
+export { resolveSpace, DEFAULT_SPACE, SEARCH_SPACES_DIR } from './space/builtin.js';
+export { candidateSchema, candidateIssues, isValidCandidate } from './space/validate.js';
+export { sampleCandidate, sampleCandidates, enumerateStage, mutateCandidate, type Mutation } from './space/sample.js';
+export { canonicalKey } from './space/key.js';
+export { spaceSize, type SpaceSize } from './space/size.js';
+export { sampleWithCosts, meetsConstraints, type SampledCandidate } from './space/stats.js';
+export { loadModelFile, modelFromData, detectFormat, MODEL_FORMATS, type ModelFormat, type LoadedModel } from './space/formats.js';
+
+export { estimateCosts, graphTotals, type CostReport, type LayerRow, type Totals } from './cost/estimate.js';
+export { nodeCost, type NodeCost } from './cost/layer-costs.js';
+export { peakSram, SRAM_MODELS, type SramModel, type SramOptions, type SramProfile } from './cost/sram.js';
+export { createFastEvaluator, type FastOptions } from './cost/fast.js';
+
+export { referenceModels, referenceRows, REFERENCE_DIR, type ReferenceModel, type ReferenceRow } from './report/reference.js';
+export { textTable } from './report/text-table.js';

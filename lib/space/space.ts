@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { InputError, ValidationError } from '../errors.js';
+import { SRAM_MODELS, type SramModel } from '../cost/sram.js';
+import { BLOCK_ACTIVATIONS, CONV_TYPES, SKIP_OPS } from './candidate.js';
+
+/** The nine Table I parameters: each stage picks one value of each. */
+export const TABLE_I_FIELDS = [
+  'output_channels',
+  'kernel_size',
+  'stride',
+  'expansion_factor',
+  'use_se',
+  'conv_type',
+  'skip_op',
+  'activation',
+  'num_layers',
+] as const;
+export type ChoiceField = (typeof TABLE_I_FIELDS)[number];
+
+export interface SpaceChoices {
+  output_channels: number[];
+  kernel_size: number[];
+  stride: number[];
+  expansion_factor: number[];
+  use_se: boolean[];
+  conv_type: (typeof CONV_TYPES)[number][];
+  skip_op: (typeof SKIP_OPS)[number][];
+  activation: (typeof BLOCK_ACTIVATIONS)[number][];
+  num_layers: number[];
+}
+
+export interface SearchSpace {
+  name: string;
+  description?: string;
+  input: { channels: number; resolution: number };
+  classes: number;
+  stages: number;
+  head: { pool: 'average'; dropout: number; classifier: 'linear' };
+  choices: SpaceChoices;
+  /** SE ratios a stage with use_se picks from (a tenth, conditional choice). */
+  seRatios: number[];
+  /** Per-stage replacements of some choices, keyed by 0-based stage index. */
+  stageOverrides?: Record<string, Partial<SpaceChoices>>;
+  constraints: {
+    macs?: { min?: number; max?: number };
+    peakSramBytes?: { max: number; model: SramModel };
+  };
+}
+
+const positiveInts = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'integer', minimum: 1 } };
+const enumList = (values: readonly string[]) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { enum: values } });
+const choicesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    output_channels: positiveInts,
+    kernel_size: { ...positiveInts, items: { type: 'integer', minimum: 1, multipleOf: 1 } },
+    stride: positiveInts,
+    expansion_factor: positiveInts,
+    use_se: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'boolean' } },
+    conv_type: enumList(CONV_TYPES),
+    skip_op: enumList(SKIP_OPS),
+    activation: enumList(BLOCK_ACTIVATIONS),
+    num_layers: positiveInts,
+  },
+};
+
+/** JSON Schema of a search-space file. */
+export const SPACE_FILE_SCHEMA = {
+  type: 'object',
+  required: ['name', 'input', 'classes', 'stages', 'choices', 'seRatios', 'constraints'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    input: {
+      type: 'object',
+      required: ['channels', 'resolution'],
+      additionalProperties: false,
+      properties: { channels: { type: 'integer', minimum: 1 }, resolution: { type: 'integer', minimum: 8 } },
+    },
+    classes: { type: 'integer', minimum: 2 },
+    stages: { type: 'integer', minimum: 1, maximum: 64 },
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pool: { const: 'average' },
+        dropout: { type: 'number', minimum: 0, maximum: 1 },
+        classifier: { const: 'linear' },
+      },
+    },
+    choices: { ...choicesSchema, required: [...TABLE_I_FIELDS] },
+    seRatios: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
+    stageOverrides: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: choicesSchema },
+    constraints: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        macs: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', minimum: 0 } },
+        },
+        peakSramBytes: {
+          type: 'object',
+          required: ['max', 'model'],
+          additionalProperties: false,
+          properties: { max: { type: 'number', exclusiveMinimum: 0 }, model: { enum: SRAM_MODELS } },
+        },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true });
+const validateSpaceFile = ajv.compile(SPACE_FILE_SCHEMA);
+
+/** Checks a parsed search-space object and fills defaults. */
+export function parseSpace(data: unknown, source = 'search space'): SearchSpace {
+  if (!validateSpaceFile(data)) {
+    const issues = (validateSpaceFile.errors ?? []).map(
+      (e) => new InputError(`${source}${e.instancePath.replaceAll('/', '.') || ' (top level)'}`, undefined, describeAllowed(e), e.message ?? 'invalid'),
+    );
+    throw new ValidationError(source, issues);
+  }
+  const space = data as unknown as SearchSpace;
+  for (const key of Object.keys(space.stageOverrides ?? {})) {
+    if (Number(key) >= space.stages) throw new InputError(`${source}.stageOverrides.${key}`, key, `a stage index 0..${space.stages - 1}`);
+  }
+  const head: SearchSpace['head'] = { pool: 'average', dropout: 0.2, classifier: 'linear' };
+  return { ...space, head: { ...head, ...space.head } };
+}
+
+function describeAllowed(e: { keyword: string; params: Record<string, unknown> }): string {
+  if (e.keyword === 'enum') return (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+  if (e.keyword === 'additionalProperties') return `no property ${String(e.params.additionalProperty)}`;
+  if (e.keyword === 'required') return `a property ${String(e.params.missingProperty)}`;
+  return JSON.stringify(e.params);
+}
+
+export function loadSpace(path: string): SearchSpace {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InputError('search space file', path, 'a readable JSON file', (err as Error).message);
+  }
+  return parseSpace(data, path);
+}
+
+/** The choices of one stage, overrides applied. */
+export function stageChoices(space: SearchSpace, stage: number): SpaceChoices {
+  return { ...space.choices, ...space.stageOverrides?.[String(stage)] };
+}
