@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
+
+const BIN = `${ROOT}dist/cli/main.js`;
+function paretonas(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const tmp = mkdtempSync(`${tmpdir()}/cli-`);
+
+describe('paretonas estimate', () => {
+  it('--json gives totals, the SRAM model and per-layer rows (mcunet-in2: 332,800 B peak)', () => {
+    const r = paretonas('estimate', 'search-spaces/reference-models/mcunet-256kb-1mb_imagenet.json', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ format: 'mcunet', resolution: 160, macs: 67_287_200, params: 729_392, peakSramBytes: 332_800, sramModel: 'mcunet' });
+    expect(out.flashBytes).toBeGreaterThan(out.params); // int8 weights plus 8 bytes per output channel
+    const convs = out.layers.filter((l: { op: string }) => l.op === 'Conv' || l.op === 'Gemm');
+    expect(convs.reduce((s: number, l: { macs: number }) => s + l.macs, 0)).toBe(out.macs);
+    expect(Math.max(...out.layers.map((l: { sramBytes: number }) => l.sramBytes))).toBe(out.peakSramBytes);
+  });
+  it('--format, --resolution, --classes and --sram change what is estimated', () => {
+    const r = paretonas('estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--format', 'lmanet', '--resolution', '96', '--classes', '10', '--sram', 'liveness', '--json');
+    const out = JSON.parse(r.stdout);
+    expect([out.resolution, out.classes, out.sramModel]).toEqual([96, 10, 'liveness']);
+    expect(out.params).toBe(453_220 - 90 * (160 + 1)); // 100 -> 10 classes: 90 fewer rows of 160 weights + bias
+  });
+  it('prints a readable table by default', () => {
+    const r = paretonas('estimate', 'search-spaces/reference-models/QwNet-Core.json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/params\s+154,749/);
+    expect(r.stdout).toMatch(/peak SRAM\s+409,600 bytes \(400\.0 KiB\)\s+model mcunet/);
+  });
+  it('bad input: one line naming what is wrong, exit code 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['estimate', 'missing.json'], /FILE: no such file/],
+      [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--sram', 'arena'], /--sram: got "arena"; allowed: mcunet, liveness/],
+      [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--resolution', 'big'], /--resolution: got "big"; allowed: an integer from 8 to 4096/],
+      [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--format', 'candidate'], /block 1 \(blocks\[0\]\) field expansion_factor: value 2 is not allowed; allowed: 3, 4, 6/],
+      [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--bogus'], /flags: .*Unknown option '--bogus'.*allowed: --format/],
+      [['frobnicate'], /command: got "frobnicate"; allowed: estimate, reference, space/],
+    ];
+    writeFileSync(`${tmp}/broken.json`, '{"candidate_config": {"blocks": [{"output_channels": 16}]}}');
+    cases.push([['estimate', `${tmp}/broken.json`], /blocks\.0: is incomplete; allowed: a field num_layers/]);
+    writeFileSync(`${tmp}/notjson.json`, '{oops');
+    cases.push([['estimate', `${tmp}/notjson.json`], /not valid JSON/]);
+    for (const [args, message] of cases) {
+      const r = paretonas(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+  });
+});
+
+describe('paretonas reference and space', () => {
+  it('reference --json lists the seven shipped models with computed and published figures', () => {
+    const rows = JSON.parse(paretonas('reference', '--json').stdout);
+    expect(rows.map((r: { model: string }) => r.model)).toEqual(['mcunet-in2', 'proxyless-w0.3', 'mbv2-w0.35', 'mcunet-in0', 'LMaNet-Core', 'LMaNet-Elite', 'QwNet-Core']);
+    const in2 = rows[0];
+    expect([in2.peakSramMcunetBytes, in2.publishedPeakSramKiB * 1024]).toEqual([332_800, 332_800]);
+  });
+  it('space --json reports the Table I size', () => {
+    const out = JSON.parse(paretonas('space', '--samples', '500', '--json').stdout);
+    expect(out.size.tableIPerStage[0]).toBe(17_280);
+    expect(out.size.tableITotal).toBe((17_280n ** 5n).toString());
+  });
+  it('npx paretonas runs the command from the checkout', () => {
+    const r = spawnSync('npx', ['paretonas', 'reference'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/mcunet-in2\s+160px\/1000\s+67\.29 M\s+67\.3 M/);
+  });
+});

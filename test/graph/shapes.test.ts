@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { checkShapes, GraphBuilder } from '../../lib/graph/builder.js';
+import { inferOutputShape } from '../../lib/graph/shapes.js';
+import type { Graph } from '../../lib/graph/types.js';
+import { InputError } from '../../lib/errors.js';
+
+describe('shape inference', () => {
+  it('conv: floor((H + 2p - k) / s) + 1', () => {
+    const attrs = { outChannels: 8, kernel: [7, 7] as const, strides: [2, 2] as const, pads: [3, 3, 3, 3] as const, group: 1, bias: false };
+    expect(inferOutputShape({ name: 'c', op: 'Conv', attrs }, [[1, 3, 161, 161]])).toEqual([1, 8, 81, 81]);
+    const noPad = { ...attrs, pads: [0, 0, 0, 0] as const, strides: [1, 1] as const };
+    expect(inferOutputShape({ name: 'c', op: 'Conv', attrs: noPad }, [[1, 3, 10, 12]])).toEqual([1, 8, 4, 6]);
+  });
+  it('pooling, flatten, gemm, concat and broadcast multiply', () => {
+    const pool = { kernel: [3, 3] as const, strides: [2, 2] as const, pads: [1, 1, 1, 1] as const };
+    expect(inferOutputShape({ name: 'p', op: 'MaxPool', attrs: pool }, [[1, 16, 112, 112]])).toEqual([1, 16, 56, 56]);
+    expect(inferOutputShape({ name: 'g', op: 'GlobalAveragePool', attrs: {} }, [[1, 16, 7, 7]])).toEqual([1, 16, 1, 1]);
+    expect(inferOutputShape({ name: 'f', op: 'Flatten', attrs: { axis: 1 } }, [[1, 16, 2, 2]])).toEqual([1, 64]);
+    expect(inferOutputShape({ name: 'l', op: 'Gemm', attrs: { outFeatures: 10, bias: true } }, [[1, 64]])).toEqual([1, 10]);
+    expect(inferOutputShape({ name: 'c', op: 'Concat', attrs: { axis: 1 } }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toEqual([1, 24, 4, 4]);
+    expect(inferOutputShape({ name: 'm', op: 'Mul', attrs: {} }, [[1, 16, 4, 4], [1, 16, 1, 1]])).toEqual([1, 16, 4, 4]);
+  });
+  it('rejects mismatched inputs with an error naming the node', () => {
+    expect(() => inferOutputShape({ name: 'add_3', op: 'Add', attrs: {} }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toThrow(/add_3\.inputs/);
+    const attrs = { outChannels: 6, kernel: [3, 3] as const, strides: [1, 1] as const, pads: [1, 1, 1, 1] as const, group: 4, bias: false };
+    expect(() => inferOutputShape({ name: 'dw', op: 'Conv', attrs }, [[1, 8, 4, 4]])).toThrow(InputError);
+  });
+  it('checkShapes recomputes a graph and finds a wrong declared shape', () => {
+    const g = new GraphBuilder('t');
+    const y = g.conv(g.input('x', [1, 3, 32, 32]), { out: 8, kernel: 3, stride: 2 });
+    const graph = g.finish([y]);
+    expect(() => checkShapes(graph)).not.toThrow();
+    const broken: Graph = { ...graph, tensors: { ...graph.tensors, [y]: { id: y, shape: [1, 8, 32, 32] } } };
+    expect(() => checkShapes(broken)).toThrow(/inferred shape 1x8x16x16/);
+  });
+});
