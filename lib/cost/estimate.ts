@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/types.js';
-import { tensorOf } from '../graph/types.js';
+import { nodeIo } from '../graph/types.js';
 import { nodeCost } from './layer-costs.js';
 import type { SramModel, SramOptions } from './sram.js';
 import { peakSram } from './sram.js';
@@ -54,8 +54,8 @@ export function estimateCosts(graph: Graph, options: SramOptions = { model: 'mcu
       node: node.name,
       block: node.block,
       op: node.op,
-      inputShape: tensorOf(graph, node.inputs[0] as string).shape,
-      outputShape: tensorOf(graph, node.outputs[0] as string).shape,
+      inputShape: nodeIo(graph, node).input.shape,
+      outputShape: nodeIo(graph, node).output.shape,
       ...c,
       sramBytes: step,
     };

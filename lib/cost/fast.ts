@@ -95,17 +95,41 @@ export function createFastEvaluator(space: SearchSpace, options: FastOptions): (
     for (let s = 0; s < space.stages; s++) if (field !== 'se_ratio') for (const v of stageChoices(space, s)[field]) values.add(v);
     return new Map<unknown, number>([...values].map((v, i) => [v, i]));
   });
-  const memo = new Map<number, StageCost>();
+  // Integer fields index through arrays (no hashing); the others through their small maps.
+  const byValue = (map: Map<unknown, number>): Int32Array => {
+    const ints = [...map.keys()] as number[];
+    const table = new Int32Array(Math.max(...ints) + 1).fill(-1);
+    for (const v of ints) table[v] = map.get(v) as number;
+    return table;
+  };
+  const at = (table: Int32Array, v: number): number => (Number.isInteger(v) && v >= 0 && v < table.length ? (table[v] as number) : -1);
+  const [ocMap, ksMap, stMap, efMap, seMap, srMap, ctMap, skMap, acMap, nlMap] = indices as Map<unknown, number>[] as [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>];
+  const [oc, ks, st, ef, nl] = [ocMap, ksMap, stMap, efMap, nlMap].map(byValue) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  const radix = indices.map((m) => m.size);
+  // Memo: stage configuration index -> (input channels, input size) -> cost.
+  const memo: (Map<number, StageCost> | undefined)[] = [];
 
-  const stageKey = (b: BlockConfig, cin: number, h: number): number => {
+  /** Mixed-radix index of a block's ten fields, or -1 when a value is outside the space. */
+  const configIndex = (b: BlockConfig): number => {
+    const digits = [
+      at(oc, b.output_channels),
+      at(ks, b.kernel_size),
+      at(st, b.stride),
+      at(ef, b.expansion_factor),
+      seMap.get(b.use_se) ?? -1,
+      srMap.get(b.se_ratio) ?? -1,
+      ctMap.get(b.conv_type) ?? -1,
+      skMap.get(b.skip_op) ?? -1,
+      acMap.get(b.activation) ?? -1,
+      at(nl, b.num_layers),
+    ];
     let key = 0;
-    for (let f = 0; f < FIELD_ORDER.length; f++) {
-      const map = indices[f] as Map<unknown, number>;
-      const i = map.get(b[FIELD_ORDER[f] as keyof BlockConfig]);
-      if (i === undefined) return -1;
-      key = key * map.size + i;
+    for (let f = 0; f < digits.length; f++) {
+      const d = digits[f] as number;
+      if (d < 0) return -1;
+      key = key * (radix[f] as number) + d;
     }
-    return cin < 65536 && h < 65536 ? (key * 65536 + cin) * 65536 + h : -1;
+    return key;
   };
 
   return (candidate) => {
@@ -116,11 +140,16 @@ export function createFastEvaluator(space: SearchSpace, options: FastOptions): (
     let flashBytes = 0;
     let peak = 0;
     for (const block of candidate.blocks) {
-      const key = stageKey(block, cin, h);
-      let c = key >= 0 ? memo.get(key) : undefined;
-      if (!c) {
+      const config = configIndex(block);
+      const shapeKey = cin * 65536 + h;
+      let c: StageCost | undefined;
+      if (config >= 0) {
+        let inner = memo[config];
+        if (!inner) memo[config] = inner = new Map();
+        c = inner.get(shapeKey);
+        if (!c) inner.set(shapeKey, (c = stageCost(block, cin, h, options)));
+      } else {
         c = stageCost(block, cin, h, options);
-        if (key >= 0 && key <= Number.MAX_SAFE_INTEGER) memo.set(key, c);
       }
       macs += c.macs;
       params += c.params;

@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../graph/types.js';
-import { tensorElements, tensorOf } from '../graph/types.js';
+import { nodeIo } from '../graph/types.js';
 
 /** Compute and storage of one node, under the conventions stated in the README. */
 export interface NodeCost {
@@ -17,17 +17,17 @@ export function nodeCost(node: GraphNode, graph: Graph): NodeCost {
   switch (node.op) {
     case 'Conv': {
       const a = node.attrs;
-      const cin = tensorOf(graph, node.inputs[0] as string).shape[1] as number;
+      const { input, output } = nodeIo(graph, node);
+      const cin = input.shape[1] as number;
       const weights = a.outChannels * (cin / a.group) * a.kernel[0] * a.kernel[1];
-      const outElements = tensorElements(tensorOf(graph, node.outputs[0] as string).shape);
       return {
-        macs: outElements * (cin / a.group) * a.kernel[0] * a.kernel[1],
+        macs: output.elements * (cin / a.group) * a.kernel[0] * a.kernel[1],
         params: weights + (a.bias ? a.outChannels : 0),
         flashBytes: weights + 8 * a.outChannels,
       };
     }
     case 'Gemm': {
-      const inShape = tensorOf(graph, node.inputs[0] as string).shape;
+      const inShape = nodeIo(graph, node).input.shape;
       const inFeatures = inShape[1] as number;
       const weights = inFeatures * node.attrs.outFeatures;
       return {
@@ -37,7 +37,7 @@ export function nodeCost(node: GraphNode, graph: Graph): NodeCost {
       };
     }
     case 'BatchNormalization': {
-      const channels = tensorOf(graph, node.inputs[0] as string).shape[1] as number;
+      const channels = nodeIo(graph, node).input.shape[1] as number;
       return { macs: 0, params: 2 * channels, flashBytes: 0 };
     }
     default:

@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../graph/types.js';
-import { isDepthwiseConv, tensorElements, tensorOf, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
+import { isDepthwiseConv, nodeIo, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
 
 export const SRAM_MODELS = ['mcunet', 'liveness'] as const;
 export type SramModel = (typeof SRAM_MODELS)[number];
@@ -18,21 +18,37 @@ export interface SramProfile {
 
 const BYTES_PER_ELEMENT = 1; // int8 activations
 
-/** Index of the last node that reads each tensor (graph outputs live to the end). */
-function lastUse(graph: Graph): Map<string, number> {
-  const last = new Map<string, number>();
-  graph.nodes.forEach((node, i) => node.inputs.forEach((id) => last.set(id, i)));
-  for (const id of graph.outputs) last.set(id, graph.nodes.length);
-  return last;
+interface Lifetimes {
+  /** Step that produces each tensor (-1 for graph inputs). */
+  born: number[];
+  /** Last step that reads each tensor (graph outputs live past the last step). */
+  last: number[];
+  bytes: number[];
 }
 
-function bytes(graph: Graph, id: string): number {
-  return tensorElements(tensorOf(graph, id).shape) * BYTES_PER_ELEMENT;
+function lifetimes(graph: Graph): Lifetimes {
+  const n = graph.tensors.length;
+  const born: number[] = new Array<number>(n).fill(-1);
+  const last: number[] = new Array<number>(n).fill(-1);
+  const bytes: number[] = graph.tensors.map((t) => t.elements * BYTES_PER_ELEMENT);
+  for (let step = 0; step < graph.nodes.length; step++) {
+    const node = graph.nodes[step] as GraphNode;
+    for (const t of node.inputs) last[t] = step;
+    for (const t of node.outputs) born[t] = step;
+  }
+  for (const t of graph.outputs) last[t] = graph.nodes.length;
+  return { born, last, bytes };
+}
+
+function profile(stepBytes: number[]): SramProfile {
+  let peakBytes = 0;
+  for (const b of stepBytes) if (b > peakBytes) peakBytes = b;
+  return { peakBytes, stepBytes };
 }
 
 /** One output plane of a depthwise conv: the scratch an in-place depthwise kernel needs. */
 function depthwisePlane(graph: Graph, node: GraphNode): number {
-  const s = tensorOf(graph, node.outputs[0] as string).shape;
+  const s = nodeIo(graph, node).output.shape;
   return (s[2] as number) * (s[3] as number) * BYTES_PER_ELEMENT;
 }
 
@@ -46,25 +62,30 @@ export function peakSram(graph: Graph, options: SramOptions): SramProfile {
  * block input a residual Add still needs). Other ops are not charged.
  */
 function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
-  const last = lastUse(graph);
-  const born = new Map<string, number>();
-  for (const id of graph.inputs) born.set(id, -1);
-  graph.nodes.forEach((node, i) => born.set(node.outputs[0] as string, i));
-  const stepBytes = graph.nodes.map((node, i) => {
-    if (node.op !== 'Conv' && node.op !== 'Gemm') return 0;
-    const input = node.inputs[0] as string;
-    const output = node.outputs[0] as string;
-    if (!isDepthwiseConv(node, graph)) return bytes(graph, input) + bytes(graph, output);
-    const own = options.inplaceDepthwise && last.get(input) === i
-      ? Math.max(bytes(graph, input), bytes(graph, output)) + depthwisePlane(graph, node)
-      : bytes(graph, input) + bytes(graph, output);
-    let across = 0;
-    for (const [id, end] of last) {
-      if (id !== input && (born.get(id) ?? Infinity) < i && end > i) across += bytes(graph, id);
+  const { born, last, bytes } = lifetimes(graph);
+  const steps = graph.nodes.length;
+  // across[s]: bytes of tensors produced before step s and read after it (difference array).
+  const across: number[] = new Array<number>(steps + 1).fill(0);
+  for (let t = 0; t < bytes.length; t++) {
+    const from = (born[t] as number) + 1;
+    const to = last[t] as number;
+    if (from < to) {
+      across[from] = (across[from] as number) + (bytes[t] as number);
+      across[to] = (across[to] as number) - (bytes[t] as number);
     }
-    return own + across;
+  }
+  for (let s = 1; s <= steps; s++) across[s] = (across[s] as number) + (across[s - 1] as number);
+  const stepBytes = graph.nodes.map((node, s) => {
+    if (node.op !== 'Conv' && node.op !== 'Gemm') return 0;
+    const input = node.inputs[0] as number;
+    const inBytes = bytes[input] as number;
+    const outBytes = bytes[node.outputs[0] as number] as number;
+    if (!isDepthwiseConv(node, graph)) return inBytes + outBytes;
+    const inputDies = last[input] === s;
+    const own = options.inplaceDepthwise && inputDies ? Math.max(inBytes, outBytes) + depthwisePlane(graph, node) : inBytes + outBytes;
+    return own + (across[s] as number) - (inputDies ? 0 : inBytes);
   });
-  return { peakBytes: Math.max(0, ...stepBytes), stepBytes };
+  return profile(stepBytes);
 }
 
 /**
@@ -74,40 +95,40 @@ function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
  * inplaceDepthwise a depthwise conv whose input dies there writes over it.
  */
 function liveness(graph: Graph, options: SramOptions): SramProfile {
-  const last = lastUse(graph);
-  const size = new Map<string, number>();
+  const { last, bytes } = lifetimes(graph);
+  const held: number[] = new Array<number>(bytes.length).fill(0); // bytes each tensor currently occupies
   let live = 0;
-  for (const id of graph.inputs) {
-    size.set(id, bytes(graph, id));
-    live += size.get(id) as number;
+  for (const t of graph.inputs) {
+    held[t] = bytes[t] as number;
+    live += held[t] as number;
   }
-  const stepBytes = graph.nodes.map((node, i) => {
-    const input = node.inputs[0] as string;
-    const output = node.outputs[0] as string;
-    const inputDiesHere = last.get(input) === i && node.inputs.length === 1;
-    const outBytes = bytes(graph, output);
+  const stepBytes = graph.nodes.map((node, s) => {
+    const input = node.inputs[0] as number;
+    const output = node.outputs[0] as number;
+    const inputDiesHere = last[input] === s && node.inputs.length === 1;
+    const outBytes = bytes[output] as number;
+    const inBytes = held[input] as number;
     let step: number;
     if (inputDiesHere && (UNARY_ELEMENTWISE_OPS.has(node.op) || node.op === 'Flatten')) {
       step = live; // the output takes the input's buffer
-      live += outBytes - (size.get(input) as number);
-      size.set(input, 0);
+      live += outBytes - inBytes;
+      held[input] = 0;
     } else if (inputDiesHere && options.inplaceDepthwise && isDepthwiseConv(node, graph)) {
-      const inBytes = size.get(input) as number;
       step = live - inBytes + Math.max(inBytes, outBytes) + depthwisePlane(graph, node);
       live += outBytes - inBytes;
-      size.set(input, 0);
+      held[input] = 0;
     } else {
       live += outBytes;
       step = live;
     }
-    size.set(output, outBytes);
-    for (const id of new Set(node.inputs)) {
-      if (last.get(id) === i) {
-        live -= size.get(id) as number;
-        size.set(id, 0);
+    held[output] = outBytes;
+    for (const t of node.inputs) {
+      if (last[t] === s) {
+        live -= held[t] as number;
+        held[t] = 0;
       }
     }
     return step;
   });
-  return { peakBytes: Math.max(0, ...stepBytes), stepBytes };
+  return profile(stepBytes);
 }

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { inferOutputShape } from './shapes.js';
 import type { Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from './types.js';
+import { tensorElements } from './types.js';
 
 /** Activation names used by model configs, and the graph op each becomes. */
 export const ACTIVATIONS = ['relu', 'relu6', 'leakyrelu', 'swish', 'h_swish', 'h_sigmoid', 'sigmoid'] as const;
@@ -16,20 +17,19 @@ export interface ConvOptions {
   pad?: number;
 }
 
-/** Appends nodes in execution order and infers each output shape as it goes. */
+/** Appends nodes in execution order and infers each output shape as it goes. Tensors are indices. */
 export class GraphBuilder {
   private readonly nodes: GraphNode[] = [];
-  private readonly tensors: Record<string, TensorInfo> = {};
-  private readonly inputs: string[] = [];
+  private readonly tensors: TensorInfo[] = [];
+  private readonly inputs: number[] = [];
   private block = '';
-  private count = 0;
 
   constructor(private readonly name: string) {}
 
-  input(id: string, shape: readonly number[]): string {
-    this.tensors[id] = { id, shape };
-    this.inputs.push(id);
-    return id;
+  input(name: string, shape: readonly number[]): number {
+    this.inputs.push(this.tensors.length);
+    this.tensors.push({ name, shape, elements: tensorElements(shape) });
+    return this.tensors.length - 1;
   }
 
   /** Nodes added from now on belong to this block (for per-layer breakdowns). */
@@ -37,23 +37,23 @@ export class GraphBuilder {
     this.block = block;
   }
 
-  shape(id: string): readonly number[] {
-    const t = this.tensors[id];
-    if (!t) throw new Error(`tensor ${id} is not defined`);
+  shape(tensor: number): readonly number[] {
+    const t = this.tensors[tensor];
+    if (!t) throw new Error(`tensor #${tensor} is not defined`);
     return t.shape;
   }
 
-  add<K extends OpType>(op: K, inputs: readonly string[], attrs: NodeAttrs[K], label?: string): string {
-    const name = `${this.block ? `${this.block}.` : ''}${label ?? op.toLowerCase()}_${this.count++}`;
-    const node = { name, op, attrs, inputs, outputs: [`${name}:0`], block: this.block } as GraphNode;
-    const shape = inferOutputShape(node, inputs.map((id) => this.shape(id)));
-    const out = node.outputs[0] as string;
-    this.tensors[out] = { id: out, shape };
+  add<K extends OpType>(op: K, inputs: readonly number[], attrs: NodeAttrs[K], label?: string): number {
+    const name = `${this.block ? `${this.block}.` : ''}${label ?? op.toLowerCase()}_${this.nodes.length}`;
+    const out = this.tensors.length;
+    const node = { name, op, attrs, inputs, outputs: [out], block: this.block } as GraphNode;
+    const shape = inferOutputShape(node, inputs.map((t) => this.shape(t)));
+    this.tensors.push({ name, shape, elements: tensorElements(shape) });
     this.nodes.push(node);
     return out;
   }
 
-  conv(x: string, o: ConvOptions, label = 'conv'): string {
+  conv(x: number, o: ConvOptions, label = 'conv'): number {
     const k = o.kernel;
     const p = o.pad ?? Math.floor(k / 2);
     const s = o.stride ?? 1;
@@ -65,11 +65,11 @@ export class GraphBuilder {
     );
   }
 
-  bn(x: string): string {
+  bn(x: number): number {
     return this.add('BatchNormalization', [x], { epsilon: 1e-5 }, 'bn');
   }
 
-  act(x: string, activation: string): string {
+  act(x: number, activation: string): number {
     switch (activation) {
       case 'relu':
         return this.add('Relu', [x], {}, 'relu');
@@ -91,7 +91,7 @@ export class GraphBuilder {
   }
 
   /** Squeeze-excitation: GAP, 1x1 conv to `mid` (bias), ReLU, 1x1 conv back (bias), gate, multiply. */
-  squeezeExcite(x: string, mid: number, gate: 'sigmoid' | 'h_sigmoid'): string {
+  squeezeExcite(x: number, mid: number, gate: 'sigmoid' | 'h_sigmoid'): number {
     const channels = this.shape(x)[1] as number;
     const pooled = this.add('GlobalAveragePool', [x], {}, 'se_pool');
     const reduced = this.add('Relu', [this.conv(pooled, { out: mid, kernel: 1, bias: true }, 'se_reduce')], {}, 'se_relu');
@@ -100,32 +100,33 @@ export class GraphBuilder {
   }
 
   /** Global average pool, flatten, optional dropout, linear layer with bias. */
-  classifierHead(x: string, classes: number, dropout: number): string {
+  classifierHead(x: number, classes: number, dropout: number): number {
     let y = this.add('Flatten', [this.add('GlobalAveragePool', [x], {}, 'pool')], { axis: 1 }, 'flatten');
     if (dropout > 0) y = this.add('Dropout', [y], { ratio: dropout }, 'dropout');
     return this.add('Gemm', [y], { outFeatures: classes, bias: true }, 'classifier');
   }
 
-  finish(outputs: readonly string[]): Graph {
+  finish(outputs: readonly number[]): Graph {
     return { name: this.name, inputs: [...this.inputs], outputs: [...outputs], tensors: this.tensors, nodes: this.nodes };
   }
 }
 
 /** Recomputes every shape of a graph from its inputs and reports the first inconsistency. */
 export function checkShapes(graph: Graph): void {
-  const known = new Map<string, readonly number[]>();
-  for (const id of graph.inputs) known.set(id, (graph.tensors[id] as TensorInfo).shape);
+  const known = new Map<number, readonly number[]>();
+  for (const t of graph.inputs) known.set(t, (graph.tensors[t] as TensorInfo).shape);
   for (const node of graph.nodes) {
-    const inputShapes = node.inputs.map((id) => {
-      const s = known.get(id);
-      if (!s) throw new InputError(`${node.name}.inputs`, id, 'a tensor produced by an earlier node or a graph input');
+    const inputShapes = node.inputs.map((t) => {
+      const s = known.get(t);
+      if (!s) throw new InputError(`${node.name}.inputs`, graph.tensors[t]?.name ?? t, 'a tensor produced by an earlier node or a graph input');
       return s;
     });
     const shape = inferOutputShape(node, inputShapes);
-    const out = node.outputs[0] as string;
-    const declared = graph.tensors[out]?.shape;
-    if (declared && declared.join('x') !== shape.join('x')) {
-      throw new InputError(`${out}.shape`, declared, `the inferred shape ${shape.join('x')}`);
+    const out = node.outputs[0] as number;
+    const declared = graph.tensors[out];
+    if (!declared) throw new InputError(`${node.name}.outputs`, out, 'an index into the graph tensors');
+    if (declared.shape.join('x') !== shape.join('x') || declared.elements !== tensorElements(shape)) {
+      throw new InputError(`${declared.name}.shape`, declared.shape, `the inferred shape ${shape.join('x')}`);
     }
     known.set(out, shape);
   }

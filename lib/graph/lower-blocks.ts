@@ -28,7 +28,7 @@ export function lowerBlockNet(candidate: Candidate, options: BlockNetOptions = {
   return g.finish([g.classifierHead(x, options.classes ?? 100, options.dropout ?? 0.2)]);
 }
 
-function lowerLayer(g: GraphBuilder, x: string, l: LayerSpec): string {
+function lowerLayer(g: GraphBuilder, x: number, l: LayerSpec): number {
   let y = x;
   if (l.type === 'mbconv') y = g.act(g.bn(g.conv(y, { out: l.mid, kernel: 1 }, 'expand')), l.activation);
   y = g.act(g.bn(g.conv(y, { out: l.mid, kernel: l.kernel, stride: l.stride, group: l.mid }, 'dw')), l.activation);

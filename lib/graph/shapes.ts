@@ -37,15 +37,20 @@ function expectRank(node: string, what: string, shape: Shape | undefined, rank: 
 
 function sameShapes(node: string, shapes: Shape[]): Shape {
   const first = shapes[0] as Shape;
+  const out = [...first];
   for (const s of shapes) {
     // Mul also broadcasts a per-channel scale (N,C,1,1) over (N,C,H,W), as in squeeze-excitation.
-    const broadcastable = s.length === first.length && s.every((d, i) => d === first[i] || d === 1 || first[i] === 1);
-    if (!broadcastable) throw new InputError(`${node}.inputs`, shapes, 'inputs of equal (or broadcastable) shapes');
+    if (s.length !== first.length) throw new InputError(`${node}.inputs`, shapes, 'inputs of equal (or broadcastable) shapes');
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i] as number;
+      const o = out[i] as number;
+      if (d !== o && d !== 1 && o !== 1) throw new InputError(`${node}.inputs`, shapes, 'inputs of equal (or broadcastable) shapes');
+      if (d > o) out[i] = d;
+    }
   }
-  return first.map((_, i) => Math.max(...shapes.map((s) => s[i] as number)));
+  return out;
 }
 
-/** Output shape of one node from its input shapes. */
 type ShapeNode = { [K in OpType]: { name: string; op: K; attrs: NodeAttrs[K] } }[OpType];
 
 export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {

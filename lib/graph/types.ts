@@ -1,7 +1,9 @@
 /**
  * The one graph every model becomes. Nodes run in array order (a topological order, which is
- * also the execution order the memory models use). Tensor shapes include the batch dimension
- * (NCHW or NF); weights are not stored: a node's attributes say everything the costs need.
+ * also the execution order the memory models use). Nodes refer to tensors by their index in
+ * `tensors` (names stay for display and export; indices keep cost evaluation free of hashing).
+ * Shapes include the batch dimension (NCHW or NF); weights are not stored: a node's attributes
+ * say everything the costs need.
  */
 export const OP_TYPES = [
   'Conv',
@@ -85,23 +87,27 @@ export type GraphNode = {
     name: string;
     op: K;
     attrs: NodeAttrs[K];
-    inputs: readonly string[];
-    outputs: readonly string[];
+    /** Tensor indices. */
+    inputs: readonly number[];
+    outputs: readonly number[];
     /** The architectural unit the node belongs to (e.g. "stage2.layer1"), for breakdowns. */
     block: string;
   };
 }[OpType];
 
 export interface TensorInfo {
-  id: string;
+  name: string;
   shape: readonly number[];
+  /** Elements (the product of the shape), kept because every cost model needs it. */
+  elements: number;
 }
 
 export interface Graph {
   name: string;
-  inputs: readonly string[];
-  outputs: readonly string[];
-  tensors: Readonly<Record<string, TensorInfo>>;
+  /** Tensor indices of the graph inputs and outputs. */
+  inputs: readonly number[];
+  outputs: readonly number[];
+  tensors: readonly TensorInfo[];
   nodes: readonly GraphNode[];
 }
 
@@ -111,14 +117,19 @@ export function tensorElements(shape: readonly number[]): number {
   return n;
 }
 
-export function tensorOf(graph: Graph, id: string): TensorInfo {
-  const tensor = graph.tensors[id];
-  if (!tensor) throw new Error(`graph ${graph.name}: tensor ${id} is not defined`);
+export function tensorOf(graph: Graph, index: number): TensorInfo {
+  const tensor = graph.tensors[index];
+  if (!tensor) throw new Error(`graph ${graph.name}: tensor #${index} is not defined`);
   return tensor;
+}
+
+/** The first input and the output of a node (every op here has one output). */
+export function nodeIo(graph: Graph, node: GraphNode): { input: TensorInfo; output: TensorInfo } {
+  return { input: tensorOf(graph, node.inputs[0] as number), output: tensorOf(graph, node.outputs[0] as number) };
 }
 
 export function isDepthwiseConv(node: GraphNode, graph: Graph): boolean {
   if (node.op !== 'Conv') return false;
-  const cin = tensorOf(graph, node.inputs[0] as string).shape[1];
+  const cin = tensorOf(graph, node.inputs[0] as number).shape[1];
   return node.attrs.group > 1 && node.attrs.group === cin && node.attrs.outChannels === cin;
 }

@@ -53,11 +53,11 @@ describe('the Table I space file', () => {
   });
   it('another space is just another file, and a broken file names the field', () => {
     const dir = mkdtempSync(`${tmpdir()}/space-`);
-    const small = { ...readJson(`${REFERENCE}../tinyml-cifar100.json`) as object, name: 'small', stages: 3, stageOverrides: { '0': { stride: [2] } } };
+    const small = { ...(readJson(`${REFERENCE}../tinyml-cifar100.json`) as { choices: object }), name: 'small', stages: 3, stageOverrides: { '0': { stride: [2] } } };
     writeFileSync(`${dir}/small.json`, JSON.stringify(small));
     const s = loadSpace(`${dir}/small.json`);
     expect(spaceSize(s).tableIPerStage).toEqual([8640, 17_280, 17_280]);
-    expect(() => parseSpace({ ...small, choices: { ...(small as { choices: object }).choices, activation: ['gelu'] } }, 'bad.json')).toThrow(
+    expect(() => parseSpace({ ...small, choices: { ...small.choices, activation: ['gelu'] } }, 'bad.json')).toThrow(
       /bad\.json\.choices\.activation\.0.*allowed: "relu6", "leakyrelu", "swish", "relu"/,
     );
   });
