@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// One-time (idempotent) setup: npm deps, Jupyter from Debian, the tslab kernel,
+// the build, and the self-link node_modules/paretonas -> repo root so that
+// notebooks can `import ... from "paretonas"`.
+//
+// Plain Node, no dependencies: it runs before node_modules exists.
+//
+//   node scripts/setup.mjs [--skip-jupyter]
+//
+// --skip-jupyter skips the Jupyter install and the kernel registration.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
+const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
+
+const args = process.argv.slice(2);
+const known = new Set(['--skip-jupyter']);
+for (const a of args) {
+  if (a === '-h' || a === '--help') {
+    console.log('usage: node scripts/setup.mjs [--skip-jupyter]');
+    process.exit(0);
+  }
+  if (!known.has(a)) fail('arguments', `unknown argument ${a} (usage: node scripts/setup.mjs [--skip-jupyter])`);
+}
+const skipJupyter = args.includes('--skip-jupyter');
+
+function log(msg) {
+  console.log(`[setup] ${msg}`);
+}
+
+function fail(step, msg, code = 1) {
+  console.error(`[setup] failed: ${step}: ${msg}`);
+  process.exit(code || 1);
+}
+
+/** Runs a command with inherited stdio; on failure exits naming the step. */
+function run(step, cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: 'inherit', ...opts });
+  if (r.error) fail(step, `could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+    fail(step, `\`${[cmd, ...cmdArgs].join(' ')}\` failed (${why})`, r.status ?? 1);
+  }
+}
+
+/** Runs a command quietly; returns { ok, stdout }. */
+function probe(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { ok: !r.error && r.status === 0, stdout: r.stdout ?? '' };
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+// a. npm dependencies --------------------------------------------------------
+log('installing npm dependencies (npm install)');
+run('npm install', npm, ['install', '--no-audit', '--no-fund']);
+
+if (skipJupyter) {
+  log('skipping Jupyter install and tslab kernel registration (--skip-jupyter)');
+} else {
+  // b. Jupyter from Debian -----------------------------------------------------
+  const haveNbconvert = onPath('jupyter-nbconvert') !== null && onPath('jupyter') !== null;
+  const haveNbclient = existsSync(PYTHON) && probe(PYTHON, ['-c', 'import nbclient']).ok;
+  if (haveNbconvert && haveNbclient) {
+    log('Jupyter already installed (jupyter-nbconvert, nbclient)');
+  } else {
+    const aptCmds = [
+      ['apt-get', 'update'],
+      ['apt-get', 'install', '-y', ...APT_PACKAGES],
+    ];
+    const manual = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${APT_PACKAGES.join(' ')}`;
+    if (onPath('apt-get') === null) {
+      fail('jupyter', `Jupyter is missing and apt-get is not available; install the equivalent of: ${manual}`);
+    }
+    let prefix = [];
+    if (!isRoot) {
+      if (onPath('sudo') === null) {
+        fail('jupyter', `Jupyter is missing, this is not root and sudo is not available; as root run: ${manual}`);
+      }
+      prefix = ['sudo', '-E'];
+    }
+    log(`installing Jupyter from Debian (${APT_PACKAGES.join(' ')})`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const c of aptCmds) {
+      const full = [...prefix, ...c];
+      run('jupyter', full[0], full.slice(1), { env });
+    }
+    if (!probe(PYTHON, ['-c', 'import nbclient']).ok || onPath('jupyter-nbconvert') === null) {
+      fail('jupyter', `installed ${APT_PACKAGES.join(' ')} but jupyter-nbconvert / nbclient are still missing`);
+    }
+  }
+
+  // c. tslab kernel --------------------------------------------------------------
+  if (!existsSync(TSLAB_BIN)) fail('tslab kernel', `${TSLAB_BIN} is missing (did npm install succeed?)`);
+  const kernelOk = (() => {
+    const r = probe('jupyter', ['kernelspec', 'list', '--json']);
+    if (!r.ok) return false;
+    try {
+      const spec = JSON.parse(r.stdout).kernelspecs?.tslab?.spec;
+      return spec?.argv?.[0] === TSLAB_BIN;
+    } catch {
+      return false;
+    }
+  })();
+  if (kernelOk) {
+    log(`tslab kernel already registered (${TSLAB_BIN})`);
+  } else {
+    log('registering the tslab Jupyter kernel');
+    run('tslab kernel', TSLAB_BIN, ['install', `--python=${PYTHON}`, `--binary=${TSLAB_BIN}`]);
+  }
+}
+
+// d. Build -----------------------------------------------------------------------
+log('building (npm run build)');
+run('build', npm, ['run', 'build']);
+
+// e. Self-link node_modules/paretonas -> repo root ---------------------------------
+const linkPath = join(ROOT, 'node_modules', 'paretonas');
+const linkOk = (() => {
+  try {
+    return lstatSync(linkPath).isSymbolicLink() && realpathSync(linkPath) === realpathSync(ROOT);
+  } catch {
+    return false;
+  }
+})();
+if (linkOk) {
+  log('node_modules/paretonas already links to the repo');
+} else {
+  log('linking node_modules/paretonas -> repo root');
+  try {
+    mkdirSync(join(ROOT, 'node_modules'), { recursive: true });
+    // Remove a wrong or dangling link without following it, or a stray copy.
+    let st = null;
+    try {
+      st = lstatSync(linkPath);
+    } catch {
+      /* absent */
+    }
+    if (st?.isSymbolicLink()) unlinkSync(linkPath);
+    else if (st) rmSync(linkPath, { recursive: true, force: true });
+    symlinkSync('..', linkPath, 'dir');
+    if (realpathSync(linkPath) !== realpathSync(ROOT)) throw new Error('link does not resolve to the repo root');
+  } catch (e) {
+    fail('link', e.message);
+  }
+}
+
+log('done');
