@@ -105,31 +105,24 @@ export function createFastEvaluator(space: SearchSpace, options: FastOptions): (
   const at = (table: Int32Array, v: number): number => (Number.isInteger(v) && v >= 0 && v < table.length ? (table[v] as number) : -1);
   const [ocMap, ksMap, stMap, efMap, seMap, srMap, ctMap, skMap, acMap, nlMap] = indices as Map<unknown, number>[] as [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>, Map<unknown, number>];
   const [oc, ks, st, ef, nl] = [ocMap, ksMap, stMap, efMap, nlMap].map(byValue) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-  const radix = indices.map((m) => m.size);
   // Memo: stage configuration index -> (input channels, input size) -> cost.
   const memo: (Map<number, StageCost> | undefined)[] = [];
 
+  const [, rKs, rSt, rEf, rSe, rSr, rCt, rSk, rAc, rNl] = indices.map((m) => m.size) as number[] as [number, number, number, number, number, number, number, number, number, number];
+  const digit = (d: number, radix: number, key: number): number => (d < 0 || key < 0 ? -1 : key * radix + d);
+
   /** Mixed-radix index of a block's ten fields, or -1 when a value is outside the space. */
   const configIndex = (b: BlockConfig): number => {
-    const digits = [
-      at(oc, b.output_channels),
-      at(ks, b.kernel_size),
-      at(st, b.stride),
-      at(ef, b.expansion_factor),
-      seMap.get(b.use_se) ?? -1,
-      srMap.get(b.se_ratio) ?? -1,
-      ctMap.get(b.conv_type) ?? -1,
-      skMap.get(b.skip_op) ?? -1,
-      acMap.get(b.activation) ?? -1,
-      at(nl, b.num_layers),
-    ];
-    let key = 0;
-    for (let f = 0; f < digits.length; f++) {
-      const d = digits[f] as number;
-      if (d < 0) return -1;
-      key = key * (radix[f] as number) + d;
-    }
-    return key;
+    let key = at(oc, b.output_channels);
+    key = digit(at(ks, b.kernel_size), rKs, key);
+    key = digit(at(st, b.stride), rSt, key);
+    key = digit(at(ef, b.expansion_factor), rEf, key);
+    key = digit(seMap.get(b.use_se) ?? -1, rSe, key);
+    key = digit(srMap.get(b.se_ratio) ?? -1, rSr, key);
+    key = digit(ctMap.get(b.conv_type) ?? -1, rCt, key);
+    key = digit(skMap.get(b.skip_op) ?? -1, rSk, key);
+    key = digit(acMap.get(b.activation) ?? -1, rAc, key);
+    return digit(at(nl, b.num_layers), rNl, key);
   };
 
   return (candidate) => {
