@@ -2,6 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { createFastEvaluator } from '../../lib/cost/fast.js';
+import { createRng } from '../../lib/rng.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
+import { sampleCandidate } from '../../lib/space/sample.js';
 import { ROOT } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
@@ -27,6 +31,17 @@ describe('paretonas estimate', () => {
     const out = JSON.parse(r.stdout);
     expect([out.resolution, out.classes, out.sramModel]).toEqual([96, 10, 'liveness']);
     expect(out.params).toBe(453_220 - 90 * (160 + 1)); // 100 -> 10 classes: 90 fewer rows of 160 weights + bias
+  });
+  it('a candidate file ({blocks}) is recognised, checked against the space and matches the fast path', () => {
+    const space = resolveSpace('tinyml-cifar100');
+    const candidate = sampleCandidate(space, createRng(99));
+    writeFileSync(`${tmp}/candidate.json`, JSON.stringify(candidate));
+    for (const sram of ['mcunet', 'liveness'] as const) {
+      const out = JSON.parse(paretonas('estimate', `${tmp}/candidate.json`, '--sram', sram, '--json').stdout);
+      const want = createFastEvaluator(space, { model: sram })(candidate);
+      expect(out.format).toBe('candidate');
+      expect({ macs: out.macs, params: out.params, flashBytes: out.flashBytes, peakSramBytes: out.peakSramBytes }).toEqual(want);
+    }
   });
   it('prints a readable table by default', () => {
     const r = paretonas('estimate', 'search-spaces/reference-models/QwNet-Core.json');
