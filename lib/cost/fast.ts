@@ -133,7 +133,8 @@ export function createFastEvaluator(space: SearchSpace, options: FastOptions): (
     let flashBytes = 0;
     let peak = 0;
     for (const block of candidate.blocks) {
-      const config = configIndex(block);
+      // (cin, h) pack into one small integer; sizes past the packing are computed, not memoised.
+      const config = cin < 65536 && h < 65536 ? configIndex(block) : -1;
       const shapeKey = cin * 65536 + h;
       let c: StageCost | undefined;
       if (config >= 0) {

@@ -6,6 +6,8 @@ import type { Graph } from './types.js';
 export interface BlockNetOptions {
   resolution?: number;
   classes?: number;
+  /** Input channels when the candidate does not say (default 3). */
+  inputChannels?: number;
   /** Dropout before the classifier (LMaNet uses one; it changes no cost). */
   dropout?: number;
   name?: string;
@@ -15,8 +17,8 @@ export interface BlockNetOptions {
 export function lowerBlockNet(candidate: Candidate, options: BlockNetOptions = {}): Graph {
   const resolution = options.resolution ?? 160;
   const g = new GraphBuilder(options.name ?? 'candidate');
-  let x = g.input('input', [1, candidate.input_channels ?? 3, resolution, resolution]);
-  let channels = candidate.input_channels ?? 3;
+  let channels = candidate.input_channels ?? options.inputChannels ?? 3;
+  let x = g.input('input', [1, channels, resolution, resolution]);
   candidate.blocks.forEach((block, b) => {
     blockLayers(block, channels).forEach((layer, l) => {
       g.setBlock(`stage${b + 1}.layer${l + 1}`);

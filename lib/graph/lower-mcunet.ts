@@ -46,6 +46,11 @@ export interface McunetOptions {
   name?: string;
 }
 
+/** A declared width must be the width that actually arrives. */
+function expectChannels(field: string, declared: number, actual: number): void {
+  if (declared !== actual) throw new InputError(field, declared, `${actual} (the channels the previous layer produces)`);
+}
+
 /** Lowers an MCUNet / ProxylessNAS config to a Graph (mcunet's MBInvertedConvLayer semantics). */
 export function lowerMcunet(config: McunetConfig, options: McunetOptions = {}): Graph {
   const resolution = options.resolution ?? config.resolution ?? 224;
@@ -66,11 +71,12 @@ export function lowerMcunet(config: McunetConfig, options: McunetOptions = {}): 
     }
     if (mb.name !== 'MBInvertedConvLayer') throw new InputError(`blocks[${i}].mobile_inverted_conv.name`, (mb as { name: string }).name, 'MBInvertedConvLayer, ZeroLayer');
     const input = x;
+    expectChannels(`blocks[${i}].mobile_inverted_conv.in_channels`, mb.in_channels, g.shape(x)[1] as number);
     const mid = mb.mid_channels ?? pyRound(mb.in_channels * mb.expand_ratio);
     let y = x;
     if (mb.expand_ratio !== 1) y = g.act(g.bn(g.conv(y, { out: mid, kernel: 1 }, 'expand')), mb.act_func);
     y = g.act(g.bn(g.conv(y, { out: mid, kernel: mb.kernel_size, stride: mb.stride, group: mid }, 'dw')), mb.act_func);
-    if (mb.use_se) y = g.squeezeExcite(y, makeDivisible(mid / 4, 8), 'h_sigmoid');
+    if (mb.use_se) y = g.squeezeExcite(y, makeDivisible(Math.floor(mid / 4), 8), 'h_sigmoid'); // once-for-all SEModule: channel // 4
     y = g.bn(g.conv(y, { out: mb.out_channels, kernel: 1 }, 'project'));
     x = block.shortcut ? g.add('Add', [y, input], {}, 'add') : y;
   });
@@ -78,11 +84,13 @@ export function lowerMcunet(config: McunetConfig, options: McunetOptions = {}): 
   const fm = config.feature_mix_layer;
   if (fm) {
     g.setBlock('feature_mix_layer');
+    expectChannels('feature_mix_layer.in_channels', fm.in_channels, g.shape(x)[1] as number);
     x = g.conv(x, { out: fm.out_channels, kernel: fm.kernel_size }, 'conv');
     if (fm.use_bn !== false) x = g.bn(x);
     if (fm.act_func) x = g.act(x, fm.act_func);
   }
   g.setBlock('classifier');
+  expectChannels('classifier.in_features', config.classifier.in_features, g.shape(x)[1] as number);
   const classes = options.classes ?? config.classifier.out_features;
   return g.finish([g.classifierHead(x, classes, config.classifier.dropout_rate ?? 0)]);
 }

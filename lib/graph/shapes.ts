@@ -10,6 +10,8 @@ function spatialOut(size: number, kernel: number, stride: number, padBegin: numb
 
 function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
+  if (!Number.isInteger(a.outChannels) || a.outChannels < 1) throw new InputError(`${node}.outChannels`, a.outChannels, 'a positive integer');
+  if (!Number.isInteger(a.group) || a.group < 1) throw new InputError(`${node}.group`, a.group, 'a positive integer');
   if (c % a.group !== 0 || a.outChannels % a.group !== 0) {
     throw new InputError(`${node}.group`, a.group, `a divisor of input channels ${c} and output channels ${a.outChannels}`);
   }
@@ -23,7 +25,15 @@ function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
 
 function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
-  return [n, c, spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]), spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3])];
+  const oh = spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]);
+  const ow = spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
+  if (oh < 1 || ow < 1) throw new InputError(`${node}.kernel`, a.kernel, `a kernel no larger than the padded input ${h}x${w}`);
+  return [n, c, oh, ow];
+}
+
+function axisOf(node: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) throw new InputError(`${node}.axis`, axis, `an integer from ${-rank} to ${rank - 1}`);
+  return axis < 0 ? axis + rank : axis;
 }
 
 function expectRank(node: string, what: string, shape: Shape | undefined, rank: 2): [number, number];
@@ -68,7 +78,7 @@ export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
     }
     case 'Flatten': {
       const x = inputs[0] as Shape;
-      const axis = node.attrs.axis;
+      const axis = axisOf(node.name, node.attrs.axis, x.length + 1);
       const head = x.slice(0, axis).reduce((p, d) => p * d, 1);
       return [head, x.slice(axis).reduce((p, d) => p * d, 1)];
     }
@@ -80,8 +90,13 @@ export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
     case 'Mul':
       return sameShapes(node.name, inputs);
     case 'Concat': {
-      const axis = node.attrs.axis;
       const first = inputs[0] as Shape;
+      const axis = axisOf(node.name, node.attrs.axis, first.length);
+      for (const s of inputs) {
+        if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i])) {
+          throw new InputError(`${node.name}.inputs`, inputs, `shapes equal except along axis ${axis}`);
+        }
+      }
       return first.map((d, i) => (i === axis ? inputs.reduce((sum, s) => sum + (s[i] as number), 0) : d));
     }
     default:

@@ -8,19 +8,21 @@ import type { Graph } from '../graph/types.js';
 import type { Candidate } from './candidate.js';
 import { BLOCK_ACTIVATIONS, CONV_TYPES, SKIP_OPS } from './candidate.js';
 import type { SearchSpace } from './space.js';
+import { LIMITS, ODD_KERNEL } from './space.js';
 import { candidateIssues } from './validate.js';
 
 export const MODEL_FORMATS = ['auto', 'candidate', 'lmanet', 'mcunet'] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
-const posInt = { type: 'integer', minimum: 1 };
+const channels = { type: 'integer', minimum: 1, maximum: LIMITS.channels };
+const resolution = { type: 'integer', minimum: 8, maximum: LIMITS.resolution };
 /** Structure of an LMaNet block list: any positive sizes, the builder's enums (not a space's values). */
 const LMANET_SCHEMA = {
   type: 'object',
   required: ['blocks'],
   properties: {
-    input_channels: posInt,
-    pool_type: { type: 'string' },
+    input_channels: { type: 'integer', minimum: 1, maximum: 64 },
+    pool_type: { const: 'average' },
     blocks: {
       type: 'array',
       minItems: 1,
@@ -28,11 +30,11 @@ const LMANET_SCHEMA = {
         type: 'object',
         required: ['output_channels', 'num_layers', 'kernel_size', 'stride', 'expansion_factor', 'use_se', 'se_ratio', 'conv_type', 'skip_op', 'activation'],
         properties: {
-          output_channels: posInt,
-          num_layers: posInt,
-          kernel_size: { type: 'integer', minimum: 1, maximum: 15 },
-          stride: { type: 'integer', minimum: 1, maximum: 4 },
-          expansion_factor: posInt,
+          output_channels: channels,
+          num_layers: { type: 'integer', minimum: 1, maximum: LIMITS.layers },
+          kernel_size: ODD_KERNEL,
+          stride: { type: 'integer', minimum: 1, maximum: LIMITS.stride },
+          expansion_factor: { type: 'integer', minimum: 1, maximum: LIMITS.expansion },
           use_se: { type: 'boolean' },
           se_ratio: { type: 'number', minimum: 0, maximum: 1 },
           conv_type: { enum: CONV_TYPES },
@@ -44,15 +46,20 @@ const LMANET_SCHEMA = {
   },
 } as const;
 
-const conv = { type: 'object', required: ['in_channels', 'out_channels', 'kernel_size'], properties: { in_channels: posInt, out_channels: posInt, kernel_size: posInt, stride: posInt } };
+const ACT_FUNCS = ['relu', 'relu6', 'h_swish', 'h_sigmoid', 'sigmoid', 'swish'] as const;
+const conv = {
+  type: 'object',
+  required: ['in_channels', 'out_channels', 'kernel_size'],
+  properties: { in_channels: channels, out_channels: channels, kernel_size: ODD_KERNEL, stride: { type: 'integer', minimum: 1, maximum: LIMITS.stride }, act_func: { enum: [null, ...ACT_FUNCS] } },
+};
 const MCUNET_SCHEMA = {
   type: 'object',
   required: ['first_conv', 'blocks', 'classifier'],
   properties: {
-    resolution: posInt,
+    resolution,
     first_conv: { ...conv, required: [...conv.required, 'stride'] },
     feature_mix_layer: { anyOf: [{ type: 'null' }, conv] },
-    classifier: { type: 'object', required: ['in_features', 'out_features'], properties: { in_features: posInt, out_features: posInt } },
+    classifier: { type: 'object', required: ['in_features', 'out_features'], properties: { in_features: channels, out_features: { type: 'integer', minimum: 1, maximum: 1_000_000 } } },
     blocks: {
       type: 'array',
       items: {
@@ -66,7 +73,7 @@ const MCUNET_SCHEMA = {
               {
                 type: 'object',
                 required: ['name', 'in_channels', 'out_channels', 'kernel_size', 'stride', 'expand_ratio', 'act_func'],
-                properties: { ...conv.properties, name: { const: 'MBInvertedConvLayer' }, expand_ratio: { type: 'number', exclusiveMinimum: 0 }, mid_channels: { anyOf: [{ type: 'null' }, posInt] }, act_func: { type: 'string' } },
+                properties: { ...conv.properties, name: { const: 'MBInvertedConvLayer' }, expand_ratio: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.expansion }, mid_channels: { anyOf: [{ type: 'null' }, channels] }, act_func: { enum: ACT_FUNCS } },
               },
             ],
           },
@@ -141,7 +148,7 @@ export function modelFromData(data: unknown, options: ModelOptions): LoadedModel
   const candidate = unwrapped as Candidate;
   const resolution = options.resolution ?? options.space.input.resolution;
   const classes = options.classes ?? options.space.classes;
-  const graph = lowerBlockNet(candidate, { resolution, classes, name, dropout: options.space.head.dropout });
+  const graph = lowerBlockNet(candidate, { resolution, classes, name, dropout: options.space.head.dropout, inputChannels: options.space.input.channels });
   return { format, graph, candidate, resolution, classes };
 }
 

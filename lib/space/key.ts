@@ -6,8 +6,8 @@ import { blockLayers } from './candidate.js';
  * that change nothing (expansion of a depthwise block, se_ratio with SE off, a skip on a
  * stride-2 layer, how equal layers are split between stages) do not change it.
  */
-export function canonicalKey(candidate: Candidate): string {
-  let channels = candidate.input_channels ?? 3;
+export function canonicalKey(candidate: Candidate, inputChannels = 3): string {
+  let channels = candidate.input_channels ?? inputChannels;
   const parts: string[] = [`in${channels}`];
   for (const block of candidate.blocks) {
     for (const l of blockLayers(block, channels)) {

@@ -48,21 +48,24 @@ export interface SearchSpace {
   };
 }
 
-const positiveInts = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'integer', minimum: 1 } };
+const intsUpTo = (maximum: number) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum } });
 const enumList = (values: readonly string[]) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { enum: values } });
+/** Odd kernels keep "same" padding (k // 2) shape-preserving, which residual adds need. */
+export const ODD_KERNEL = { type: 'integer', minimum: 1, maximum: 15, not: { multipleOf: 2 } } as const;
+export const LIMITS = { channels: 4096, layers: 32, expansion: 16, stride: 4, resolution: 4096 } as const;
 const choicesSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    output_channels: positiveInts,
-    kernel_size: { ...positiveInts, items: { type: 'integer', minimum: 1, multipleOf: 1 } },
-    stride: positiveInts,
-    expansion_factor: positiveInts,
+    output_channels: intsUpTo(LIMITS.channels),
+    kernel_size: { type: 'array', minItems: 1, uniqueItems: true, items: ODD_KERNEL },
+    stride: intsUpTo(LIMITS.stride),
+    expansion_factor: intsUpTo(LIMITS.expansion),
     use_se: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'boolean' } },
     conv_type: enumList(CONV_TYPES),
     skip_op: enumList(SKIP_OPS),
     activation: enumList(BLOCK_ACTIVATIONS),
-    num_layers: positiveInts,
+    num_layers: intsUpTo(LIMITS.layers),
   },
 };
 
@@ -79,7 +82,7 @@ export const SPACE_FILE_SCHEMA = {
       type: 'object',
       required: ['channels', 'resolution'],
       additionalProperties: false,
-      properties: { channels: { type: 'integer', minimum: 1 }, resolution: { type: 'integer', minimum: 8 } },
+      properties: { channels: { type: 'integer', minimum: 1, maximum: 64 }, resolution: { type: 'integer', minimum: 8, maximum: LIMITS.resolution } },
     },
     classes: { type: 'integer', minimum: 2 },
     stages: { type: 'integer', minimum: 1, maximum: 64 },
@@ -94,7 +97,7 @@ export const SPACE_FILE_SCHEMA = {
     },
     choices: { ...choicesSchema, required: [...TABLE_I_FIELDS] },
     seRatios: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
-    stageOverrides: { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: choicesSchema },
+    stageOverrides: { type: 'object', propertyNames: { pattern: '^(0|[1-9][0-9]*)$' }, additionalProperties: choicesSchema },
     constraints: {
       type: 'object',
       additionalProperties: false,
@@ -129,6 +132,10 @@ export function parseSpace(data: unknown, source = 'search space'): SearchSpace 
   const space = data as unknown as SearchSpace;
   for (const key of Object.keys(space.stageOverrides ?? {})) {
     if (Number(key) >= space.stages) throw new InputError(`${source}.stageOverrides.${key}`, key, `a stage index 0..${space.stages - 1}`);
+  }
+  const macs = space.constraints.macs;
+  if (macs?.min !== undefined && macs.max !== undefined && macs.min > macs.max) {
+    throw new InputError(`${source}.constraints.macs`, macs, 'min no larger than max');
   }
   const head: SearchSpace['head'] = { pool: 'average', dropout: 0.2, classifier: 'linear' };
   return { ...space, head: { ...head, ...space.head } };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createFastEvaluator } from '../../lib/cost/fast.js';
@@ -20,7 +20,9 @@ describe('paretonas estimate', () => {
     const r = paretonas('estimate', 'search-spaces/reference-models/mcunet-256kb-1mb_imagenet.json', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ format: 'mcunet', resolution: 160, macs: 67_287_200, params: 729_392, peakSramBytes: 332_800, sramModel: 'mcunet' });
+    // mcunet README: 67.3 M MACs, 0.73 M params, 325 kB (KiB) peak activation
+    expect(out).toMatchObject({ format: 'mcunet', resolution: 160, peakSramBytes: 325 * 1024, sramModel: 'mcunet' });
+    expect([Math.round(out.macs / 1e5) / 10, Math.round(out.params / 1e4) / 100]).toEqual([67.3, 0.73]);
     expect(out.flashBytes).toBeGreaterThan(out.params); // int8 weights plus 8 bytes per output channel
     const convs = out.layers.filter((l: { op: string }) => l.op === 'Conv' || l.op === 'Gemm');
     expect(convs.reduce((s: number, l: { macs: number }) => s + l.macs, 0)).toBe(out.macs);
@@ -46,8 +48,11 @@ describe('paretonas estimate', () => {
   it('prints a readable table by default', () => {
     const r = paretonas('estimate', 'search-spaces/reference-models/QwNet-Core.json');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/params\s+154,749/);
-    expect(r.stdout).toMatch(/peak SRAM\s+409,600 bytes \(400\.0 KiB\)\s+model mcunet/);
+    expect(r.stdout).toMatch(/params\s+154,749/); // the authors' model.py
+    // by hand: stage 3, layer 2 expands 32 -> 128 channels (E = 4) at 40x40 and its stride-1
+    // depthwise holds input and output: 2 * 128 * 40 * 40 = 409,600 bytes (no skip: identity)
+    expect(2 * 128 * 40 * 40).toBe(409_600);
+    expect(r.stdout).toMatch(/peak SRAM\s+409,600 bytes \(400\.0 KiB\)\s+model mcunet, int8, at stage3\.layer2\.dw_/);
   });
   it('bad input: one line naming what is wrong, exit code 2', () => {
     const cases: [string[], RegExp][] = [
@@ -60,6 +65,17 @@ describe('paretonas estimate', () => {
     ];
     writeFileSync(`${tmp}/broken.json`, '{"candidate_config": {"blocks": [{"output_channels": 16}]}}');
     cases.push([['estimate', `${tmp}/broken.json`], /blocks\.0: is incomplete; allowed: a field num_layers/]);
+    const mcunet = readFileSync(`${ROOT}search-spaces/reference-models/mcunet-10fps_imagenet.json`, 'utf8');
+    writeFileSync(`${tmp}/gelu.json`, mcunet.replace('"act_func": "relu6"', '"act_func": "gelu"'));
+    cases.push([['estimate', `${tmp}/gelu.json`], /first_conv\.act_func: value "gelu" is not allowed; allowed: null, "relu", "relu6"/]);
+    const wrongWidth = JSON.parse(mcunet);
+    wrongWidth.blocks[2].mobile_inverted_conv.in_channels += 1;
+    writeFileSync(`${tmp}/width.json`, JSON.stringify(wrongWidth));
+    cases.push([['estimate', `${tmp}/width.json`], /blocks\[2\]\.mobile_inverted_conv\.in_channels: got \d+; allowed: \d+ \(the channels the previous layer produces\)/]);
+    const deep = JSON.parse(readFileSync(`${ROOT}search-spaces/reference-models/LMaNet-Core.json`, 'utf8'));
+    deep.candidate_config.blocks[0].num_layers = 100_000;
+    writeFileSync(`${tmp}/deep.json`, JSON.stringify(deep));
+    cases.push([['estimate', `${tmp}/deep.json`], /blocks\.0\.num_layers: value 100000 is not allowed; allowed: must be <= 32/]);
     writeFileSync(`${tmp}/notjson.json`, '{oops');
     cases.push([['estimate', `${tmp}/notjson.json`], /not valid JSON/]);
     for (const [args, message] of cases) {

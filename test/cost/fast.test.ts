@@ -4,6 +4,7 @@ import { createFastEvaluator } from '../../lib/cost/fast.js';
 import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
 import { createRng } from '../../lib/rng.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
+import { parseSpace } from '../../lib/space/space.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { mutateCandidate, sampleCandidate } from '../../lib/space/sample.js';
 import { REFERENCE, readJson } from '../helpers.js';
@@ -43,6 +44,36 @@ describe('fast path equals the graph path', () => {
           expect(createFastEvaluator(space, { ...options, resolution })(c)).toEqual(want);
         }
       }
+    }
+  });
+
+  it('on a space with other input channels, odd sizes, stride 3, kernel 9, stage overrides, no input_channels', () => {
+    const odd = parseSpace({
+      ...(readJson(`${REFERENCE}../tinyml-cifar100.json`) as object),
+      name: 'odd',
+      input: { channels: 1, resolution: 97 },
+      classes: 7,
+      stages: 4,
+      stageOverrides: { '0': { stride: [2, 3], kernel_size: [9] }, '3': { output_channels: [200], num_layers: [1, 5] } },
+      seRatios: [0.1, 0.3, 0.5],
+    });
+    const rng = createRng(77);
+    const mismatches: string[] = [];
+    for (const options of variants) {
+      const fast = createFastEvaluator(odd, options);
+      for (let i = 0; i < 500; i++) {
+        const { input_channels: _dropped, ...c } = sampleCandidate(odd, rng);
+        const want = graphTotals(lowerBlockNet(c, { resolution: 97, classes: 7, inputChannels: 1 }), options);
+        if (JSON.stringify(want) !== JSON.stringify(fast(c))) mismatches.push(JSON.stringify({ c, want, got: fast(c) }));
+      }
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+
+  it('beyond the memo key packing (a 70,001-pixel input) it computes instead of colliding', () => {
+    const c = sampleCandidate(space, createRng(3));
+    for (const resolution of [70_001, 4_465]) {
+      expect(createFastEvaluator(space, { model: 'liveness', resolution })(c)).toEqual(graphTotals(lowerBlockNet(c, { resolution }), { model: 'liveness' }));
     }
   });
 

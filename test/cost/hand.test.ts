@@ -43,7 +43,23 @@ describe('liveness memory model, worked by hand', () => {
   });
 });
 
+/** x (4x8x8) -> depthwise 3x3 (4 ch) -> project 1x1 to 4 -> Add x: a DWSep block with an identity skip. */
+function separableResidual() {
+  const g = new GraphBuilder('dwsep');
+  const x = g.input('x', [1, 4, 8, 8]);
+  const p = g.conv(g.conv(x, { out: 4, kernel: 3, group: 4 }), { out: 4, kernel: 1 });
+  return g.finish([g.add('Add', [p, x], {})]);
+}
+
 describe('mcunet memory rule, worked by hand', () => {
+  it('counts a skip that is the depthwise input once (mcunet itself has no such block)', () => {
+    // dw: x 256 + out 256; project: 256 + 256. x is the dw input, so it is not charged again.
+    expect(peakSram(separableResidual(), { model: 'mcunet' }).stepBytes).toEqual([512, 512, 0]);
+    // liveness: x stays live to the Add: dw 512, project x + d + p = 768, add x + p + out = 768
+    expect(peakSram(separableResidual(), { model: 'liveness' }).stepBytes).toEqual([512, 768, 768]);
+    // x cannot be overwritten in place, since the Add still needs it
+    expect(peakSram(separableResidual(), { model: 'liveness', inplaceDepthwise: true }).stepBytes).toEqual([512, 768, 768]);
+  });
   it('charges every conv its input + output, and a depthwise conv the residual live across it', () => {
     const r = peakSram(invertedResidual(), { model: 'mcunet' });
     expect(r.stepBytes).toEqual([768, 512 + 512 + 256, 512 + 256, 0]);

@@ -25,6 +25,23 @@ describe('shape inference', () => {
     const attrs = { outChannels: 6, kernel: [3, 3] as const, strides: [1, 1] as const, pads: [1, 1, 1, 1] as const, group: 4, bias: false };
     expect(() => inferOutputShape({ name: 'dw', op: 'Conv', attrs }, [[1, 8, 4, 4]])).toThrow(InputError);
   });
+  it('rejects impossible pooling, concat, flatten and conv attributes', () => {
+    const pool = { kernel: [7, 7] as const, strides: [1, 1] as const, pads: [0, 0, 0, 0] as const };
+    expect(() => inferOutputShape({ name: 'mp', op: 'MaxPool', attrs: pool }, [[1, 4, 3, 3]])).toThrow(/mp\.kernel.*no larger than the padded input 3x3/);
+    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 1 } }, [[1, 16, 4, 4], [1, 8, 2, 2]])).toThrow(/cat\.inputs.*equal except along axis 1/);
+    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 4 } }, [[1, 16, 4, 4]])).toThrow(/cat\.axis: got 4; allowed: an integer from -4 to 3/);
+    expect(inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: -3 } }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toEqual([1, 24, 4, 4]);
+    expect(() => inferOutputShape({ name: 'fl', op: 'Flatten', attrs: { axis: 9 } }, [[1, 16, 4, 4]])).toThrow(/fl\.axis/);
+    const attrs = { outChannels: 0, kernel: [1, 1] as const, strides: [1, 1] as const, pads: [0, 0, 0, 0] as const, group: 1, bias: false };
+    expect(() => inferOutputShape({ name: 'pw', op: 'Conv', attrs }, [[1, 16, 4, 4]])).toThrow(/pw\.outChannels: got 0; allowed: a positive integer/);
+  });
+  it('an even kernel with k // 2 padding grows the map by one, so a residual add no longer fits', () => {
+    const g = new GraphBuilder('even');
+    const x = g.input('x', [1, 4, 32, 32]);
+    const y = g.conv(x, { out: 4, kernel: 4, group: 4 });
+    expect(g.shape(y)).toEqual([1, 4, 33, 33]);
+    expect(() => g.add('Add', [y, x], {})).toThrow(InputError);
+  });
   it('checkShapes recomputes a graph and finds a wrong declared shape', () => {
     const g = new GraphBuilder('t');
     const y = g.conv(g.input('x', [1, 3, 32, 32]), { out: 8, kernel: 3, stride: 2 });

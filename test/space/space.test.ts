@@ -8,6 +8,7 @@ import type { BlockConfig, Candidate } from '../../lib/space/candidate.js';
 import { canonicalKey } from '../../lib/space/key.js';
 import { enumerateStage, mutateCandidate, sampleCandidate, sampleCandidates } from '../../lib/space/sample.js';
 import { spaceSize } from '../../lib/space/size.js';
+import { modelFromData } from '../../lib/space/formats.js';
 import { loadSpace, parseSpace } from '../../lib/space/space.js';
 import { candidateIssues, isValidCandidate } from '../../lib/space/validate.js';
 import { REFERENCE, readJson } from '../helpers.js';
@@ -60,6 +61,10 @@ describe('the Table I space file', () => {
     expect(() => parseSpace({ ...small, choices: { ...small.choices, activation: ['gelu'] } }, 'bad.json')).toThrow(
       /bad\.json\.choices\.activation\.0.*allowed: "relu6", "leakyrelu", "swish", "relu"/,
     );
+    expect(() => parseSpace({ ...small, choices: { ...small.choices, kernel_size: [3, 4] } }, 'bad.json')).toThrow(/bad\.json\.choices\.kernel_size\.1/);
+    expect(() => parseSpace({ ...small, stageOverrides: { '01': { stride: [2] } } }, 'bad.json')).toThrow(/stageOverrides/);
+    expect(() => parseSpace({ ...small, stageOverrides: { '3': { stride: [2] } } }, 'bad.json')).toThrow(/stageOverrides\.3: got "3"; allowed: a stage index 0\.\.2/);
+    expect(() => parseSpace({ ...small, constraints: { macs: { min: 5, max: 1 } } }, 'bad.json')).toThrow(/constraints\.macs.*min no larger than max/);
   });
 });
 
@@ -134,7 +139,17 @@ describe('sampling, mutation and canonical keys', () => {
     expect(canonicalKey(split(3, 3))).not.toBe(canonicalKey(split(3, 4)));
     expect(canonicalKey(set(0, { kernel_size: base.blocks[0]!.kernel_size === 3 ? 5 : 3 }))).not.toBe(canonicalKey(base));
   });
-  it('a candidate that fails validation throws a ValidationError listing the issues', () => {
-    expect(new ValidationError('x', []).issues).toEqual([]);
+  it('a candidate that fails validation throws a ValidationError listing every issue', () => {
+    const c = sampleCandidate(space, createRng(4));
+    const bad = { ...c, blocks: c.blocks.map((b, i) => (i === 0 ? { ...b, stride: 5 } : i === 3 ? { ...b, num_layers: 5 } : b)) };
+    let error: unknown;
+    try {
+      modelFromData(bad, { format: 'candidate', space, name: 'mine' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.field)).toEqual(['block 1 (blocks[0]) field stride', 'block 4 (blocks[3]) field num_layers']);
+    expect((error as Error).message).toMatch(/^mine \(candidate of tinyml-cifar100\): block 1/);
   });
 });
