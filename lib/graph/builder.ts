@@ -65,6 +65,14 @@ export class GraphBuilder {
     );
   }
 
+  /** Square max or average pooling with symmetric padding. */
+  pool(op: 'MaxPool' | 'AveragePool', x: number, o: { kernel: number; stride?: number; pad?: number; ceilMode?: boolean }, label?: string): number {
+    const k = o.kernel;
+    const s = o.stride ?? k;
+    const p = o.pad ?? 0;
+    return this.add(op, [x], { kernel: [k, k], strides: [s, s], pads: [p, p, p, p], ceilMode: o.ceilMode ?? false, countIncludePad: true }, label ?? (op === 'MaxPool' ? 'maxpool' : 'avgpool'));
+  }
+
   bn(x: number): number {
     return this.add('BatchNormalization', [x], { epsilon: 1e-5 }, 'bn');
   }

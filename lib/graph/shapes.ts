@@ -23,10 +23,19 @@ function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
   return [n, a.outChannels, oh, ow];
 }
 
+/** PyTorch's pooling output size; with ceil mode the last window must start inside input + left pad. */
+function poolOut(size: number, kernel: number, stride: number, padBegin: number, padEnd: number, ceil: boolean): number {
+  if (!ceil) return spatialOut(size, kernel, stride, padBegin, padEnd);
+  let out = Math.ceil((size + padBegin + padEnd - kernel) / stride) + 1;
+  if ((out - 1) * stride >= size + padBegin) out -= 1;
+  return out;
+}
+
 function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
-  const oh = spatialOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]);
-  const ow = spatialOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
+  const ceil = a.ceilMode ?? false;
+  const oh = poolOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2], ceil);
+  const ow = poolOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3], ceil);
   if (oh < 1 || ow < 1) throw new InputError(`${node}.kernel`, a.kernel, `a kernel no larger than the padded input ${h}x${w}`);
   return [n, c, oh, ow];
 }

@@ -54,6 +54,10 @@ export interface PoolAttrs {
   kernel: readonly [number, number];
   strides: readonly [number, number];
   pads: readonly [number, number, number, number];
+  /** Round the output size up (PyTorch / ONNX ceil_mode); a window may not start in the right padding. */
+  ceilMode?: boolean;
+  /** AveragePool: divide by the full window, padding included (PyTorch's default). */
+  countIncludePad?: boolean;
 }
 
 export interface GemmAttrs {
