@@ -29,3 +29,11 @@ export { textTable } from './report/text-table.js';
 export { histogramFigure, type Figure } from './report/figures.js';
 export { figureHtml, plotlyLibraryHtml } from './report/html.js';
 export { sampleRows, type SampleRow } from './report/space-report.js';
+
+export { buildZooModel, isZooModel, ZOO_MODELS, TORCHVISION_PUBLISHED, type ZooModel } from './graph/zoo/index.js';
+export { exportOnnx, graphToModelProto, DEFAULT_OPSET, type ExportOptions } from './onnx/export.js';
+export { importModel, importOnnxFile, decodeModel, IMPORTABLE_OPS, type ImportOptions } from './onnx/import.js';
+export { loadGraph, parseShape, SOURCE_FORMATS, type SourceFormat, type LoadedGraph, type ModelSourceOptions } from './models.js';
+export { measureOnnx, measureGraph, measuredLatencyModel, appendLatencyRecord, type LatencyModel, type LatencyMeasurement, type LatencyRecord, type MeasureOptions } from './runtime/latency.js';
+export { latencyStats, quantile, type LatencyStats } from './runtime/stats.js';
+export { describeDevice, type DeviceDescriptor } from './runtime/device.js';

@@ -5,9 +5,11 @@
 //
 // Plain Node, no dependencies: it runs before node_modules exists.
 //
-//   node scripts/setup.mjs [--skip-jupyter]
+//   node scripts/setup.mjs [--skip-jupyter] [--skip-python]
 //
-// --skip-jupyter skips the Jupyter install and the kernel registration.
+// --skip-jupyter skips the Jupyter install and the kernel registration; --skip-python skips
+// Debian's python3-torchvision and python3-onnx (cross-checks: PyTorch-exported ONNX files,
+// torchvision's own counts, onnx.checker).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
@@ -18,17 +20,19 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
+const PYTHON_PACKAGES = ['python3-torchvision', 'python3-onnx'];
 
 const args = process.argv.slice(2);
-const known = new Set(['--skip-jupyter']);
+const known = new Set(['--skip-jupyter', '--skip-python']);
 for (const a of args) {
   if (a === '-h' || a === '--help') {
-    console.log('usage: node scripts/setup.mjs [--skip-jupyter]');
+    console.log('usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python]');
     process.exit(0);
   }
-  if (!known.has(a)) fail('arguments', `unknown argument ${a} (usage: node scripts/setup.mjs [--skip-jupyter])`);
+  if (!known.has(a)) fail('arguments', `unknown argument ${a} (usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python])`);
 }
 const skipJupyter = args.includes('--skip-jupyter');
+const skipPython = args.includes('--skip-python');
 
 function log(msg) {
   console.log(`[setup] ${msg}`);
@@ -75,40 +79,38 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 log('installing npm dependencies (npm install)');
 run('npm install', npm, ['install', '--no-audit', '--no-fund']);
 
+let aptUpdated = false;
+/** Installs Debian packages unless `installed()` already holds; safe to call again. */
+function ensureDebianPackages(step, what, packages, installed) {
+  if (installed()) {
+    log(`${what} already installed`);
+    return;
+  }
+  const manual = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages.join(' ')}`;
+  if (onPath('apt-get') === null) fail(step, `${what} is missing and apt-get is not available; install the equivalent of: ${manual}`);
+  let prefix = [];
+  if (!isRoot) {
+    if (onPath('sudo') === null) fail(step, `${what} is missing, this is not root and sudo is not available; as root run: ${manual}`);
+    prefix = ['sudo', '-E'];
+  }
+  log(`installing ${what} from Debian (${packages.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const commands = [...(aptUpdated ? [] : [['apt-get', 'update']]), ['apt-get', 'install', '-y', ...packages]];
+  for (const c of commands) {
+    const full = [...prefix, ...c];
+    run(step, full[0], full.slice(1), { env });
+  }
+  aptUpdated = true;
+  if (!installed()) fail(step, `installed ${packages.join(' ')} but ${what} is still missing`);
+}
+
 if (skipJupyter) {
   log('skipping Jupyter install and tslab kernel registration (--skip-jupyter)');
 } else {
   // b. Jupyter from Debian -----------------------------------------------------
-  const haveNbconvert = onPath('jupyter-nbconvert') !== null && onPath('jupyter') !== null;
-  const haveNbclient = existsSync(PYTHON) && probe(PYTHON, ['-c', 'import nbclient']).ok;
-  if (haveNbconvert && haveNbclient) {
-    log('Jupyter already installed (jupyter-nbconvert, nbclient)');
-  } else {
-    const aptCmds = [
-      ['apt-get', 'update'],
-      ['apt-get', 'install', '-y', ...APT_PACKAGES],
-    ];
-    const manual = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${APT_PACKAGES.join(' ')}`;
-    if (onPath('apt-get') === null) {
-      fail('jupyter', `Jupyter is missing and apt-get is not available; install the equivalent of: ${manual}`);
-    }
-    let prefix = [];
-    if (!isRoot) {
-      if (onPath('sudo') === null) {
-        fail('jupyter', `Jupyter is missing, this is not root and sudo is not available; as root run: ${manual}`);
-      }
-      prefix = ['sudo', '-E'];
-    }
-    log(`installing Jupyter from Debian (${APT_PACKAGES.join(' ')})`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const c of aptCmds) {
-      const full = [...prefix, ...c];
-      run('jupyter', full[0], full.slice(1), { env });
-    }
-    if (!probe(PYTHON, ['-c', 'import nbclient']).ok || onPath('jupyter-nbconvert') === null) {
-      fail('jupyter', `installed ${APT_PACKAGES.join(' ')} but jupyter-nbconvert / nbclient are still missing`);
-    }
-  }
+  ensureDebianPackages('jupyter', 'Jupyter (jupyter-nbconvert, nbclient)', APT_PACKAGES, () =>
+    onPath('jupyter-nbconvert') !== null && onPath('jupyter') !== null && existsSync(PYTHON) && probe(PYTHON, ['-c', 'import nbclient']).ok,
+  );
 
   // c. tslab kernel --------------------------------------------------------------
   if (!existsSync(TSLAB_BIN)) fail('tslab kernel', `${TSLAB_BIN} is missing (did npm install succeed?)`);
@@ -128,6 +130,15 @@ if (skipJupyter) {
     log('registering the tslab Jupyter kernel');
     run('tslab kernel', TSLAB_BIN, ['install', `--python=${PYTHON}`, `--binary=${TSLAB_BIN}`]);
   }
+}
+
+// b2. Cross-check tools: PyTorch's exporter and torchvision's counts, ONNX's checker ----------------
+if (skipPython) {
+  log('skipping the Python cross-check packages (--skip-python)');
+} else {
+  ensureDebianPackages('python cross-checks', 'PyTorch, torchvision and onnx for Python', PYTHON_PACKAGES, () =>
+    existsSync(PYTHON) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx']).ok,
+  );
 }
 
 // d. Build -----------------------------------------------------------------------

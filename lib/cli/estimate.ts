@@ -1,37 +1,28 @@
 import type { CostReport } from '../cost/estimate.js';
 import { estimateCosts } from '../cost/estimate.js';
 import { SRAM_MODELS } from '../cost/sram.js';
-import { InputError } from '../errors.js';
 import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
-import { resolveSpace } from '../space/builtin.js';
-import { loadModelFile, MODEL_FORMATS } from '../space/formats.js';
-import { choiceFlag, intFlag, parseFlags } from './args.js';
+import { choiceFlag, parseFlags } from './args.js';
+import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
 
-export const ESTIMATE_USAGE = `paretonas estimate FILE [--format auto|candidate|lmanet|mcunet] [--resolution N] [--classes N]
-                   [--sram mcunet|liveness] [--inplace-dw] [--space NAME|FILE] [--json]`;
+export const ESTIMATE_USAGE = `paretonas estimate ${MODEL_USAGE}
+                   [--sram mcunet|liveness] [--inplace-dw] [--json]`;
 
 export function estimateCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, {
-    format: { type: 'string' },
-    resolution: { type: 'string' },
-    classes: { type: 'string' },
+    ...MODEL_FLAGS,
     sram: { type: 'string' },
     'inplace-dw': { type: 'boolean' },
-    space: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (positionals.length !== 1) throw new InputError('FILE', positionals, 'exactly one model file', `got ${positionals.length} files`);
-  const model = loadModelFile(positionals[0] as string, {
-    format: choiceFlag('format', values.format, MODEL_FORMATS, 'auto'),
-    resolution: intFlag('resolution', values.resolution, 8, 4096),
-    classes: intFlag('classes', values.classes, 1, 1_000_000),
-    space: resolveSpace(values.space),
-  });
+  const model = modelFromFlags(values, positionals);
   const report = estimateCosts(model.graph, {
     model: choiceFlag('sram', values.sram, SRAM_MODELS, 'mcunet'),
     inplaceDepthwise: values['inplace-dw'] ?? false,
   });
-  const out = { file: positionals[0], format: model.format, resolution: model.resolution, classes: model.classes, ...report };
+  const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape ?? [];
+  const output = model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? [];
+  const out = { file: model.source, format: model.format, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
   return values.json ? JSON.stringify(out, null, 2) : renderReport(out);
 }
 

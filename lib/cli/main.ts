@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { runCli } from './run.js';
 
-const result = runCli(process.argv.slice(2));
-process.stdout.write(result.stdout);
-process.stderr.write(result.stderr);
-process.exitCode = result.code;
+void runCli(process.argv.slice(2)).then((result) => {
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.code;
+});

@@ -1,5 +1,7 @@
 import { InputError, ValidationError } from '../errors.js';
 import { ESTIMATE_USAGE, estimateCommand } from './estimate.js';
+import { EXPORT_USAGE, exportCommand } from './export.js';
+import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { referenceCommand } from './reference.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
 
@@ -7,31 +9,40 @@ const USAGE = `paretonas — LLM-guided, hardware-aware NAS for TinyML
 
 Commands:
   ${ESTIMATE_USAGE}
-      MACs, params, flash and peak SRAM of one model file, with a per-layer breakdown
+      MACs, params, flash and peak SRAM of a model, with a per-layer breakdown
+  ${EXPORT_USAGE}
+      write a model as ONNX (opset 14) with seeded He-initialised weights
+  ${LATENCY_USAGE}
+      inference latency in onnxruntime-node on this CPU, appended to a latency dataset (JSONL)
   paretonas reference [--json]
       the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures
   ${SPACE_USAGE}
       size of a search space and cost statistics of seeded samples
+
+A model is a JSON config (LMaNet candidate_config, a candidate {blocks}, an MCUNet config), an ONNX
+file, or a zoo model: alexnet, resnet18, resnet50, mobilenet_v2, mnasnet1_0, googlenet, vgg16,
+squeezenet1_0, squeezenet1_1, mobilenet_v3_small.
 `;
 
-const COMMANDS: Record<string, (args: string[]) => string> = {
+const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   estimate: estimateCommand,
+  export: exportCommand,
+  latency: latencyCommand,
   reference: referenceCommand,
   space: spaceCommand,
 };
 
-export function runCli(argv: string[]): { code: number; stdout: string; stderr: string } {
+export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return { code: 0, stdout: USAGE, stderr: '' };
   const run = COMMANDS[command];
   if (!run) return { code: 2, stdout: '', stderr: `paretonas: command: got ${JSON.stringify(command)}; allowed: ${Object.keys(COMMANDS).join(', ')}\n` };
   try {
-    return { code: 0, stdout: `${run(rest)}\n`, stderr: '' };
+    return { code: 0, stdout: `${await run(rest)}\n`, stderr: '' };
   } catch (err) {
     if (err instanceof InputError || err instanceof ValidationError) {
-      return { code: 2, stdout: '', stderr: `paretonas ${command}: ${err.message}\n` };
+      return { code: 2, stdout: '', stderr: `paretonas ${command}: ${err.message.replaceAll('\n', ' ')}\n` };
     }
     throw err;
   }
 }
-

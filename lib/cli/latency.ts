@@ -1,0 +1,58 @@
+import { estimateCosts } from '../cost/estimate.js';
+import { InputError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { exportOnnx } from '../onnx/export.js';
+import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
+import { intFlag, parseFlags } from './args.js';
+import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+
+export const DEFAULT_LATENCY_DATASET = 'reports/latency/measurements.jsonl';
+export const LATENCY_USAGE = `paretonas latency ${MODEL_USAGE} [--runs N] [--warmup N] [--threads N]
+                   [--batch N] [--dataset FILE | --no-record] [--json]`;
+
+export async function latencyCommand(args: string[]): Promise<string> {
+  const { values, positionals } = parseFlags(args, {
+    ...MODEL_FLAGS,
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    threads: { type: 'string' },
+    batch: { type: 'string' },
+    dataset: { type: 'string' },
+    'no-record': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const model = modelFromFlags(values, positionals);
+  const runs = intFlag('runs', values.runs, 1, 100_000) ?? 50;
+  const warmup = intFlag('warmup', values.warmup, 0, 10_000) ?? 5;
+  const threads = intFlag('threads', values.threads, 1, 256) ?? 1;
+  const batch = intFlag('batch', values.batch, 1, 4096) ?? 1;
+  if (values.dataset !== undefined && values['no-record']) throw new InputError('--dataset', values.dataset, 'either --dataset FILE or --no-record');
+  // An ONNX file is timed as it is; anything else is exported first (seeded weights, BN folded).
+  const bytes = model.format === 'onnx' ? readFileSync(model.source) : exportOnnx(model.graph, { foldBatchNorm: true });
+  const inputShape = [batch, ...(model.graph.tensors[model.graph.inputs[0] as number]?.shape.slice(1) ?? [])];
+  const progress = !values.json && process.stderr.isTTY;
+  const m = await measureOnnx(bytes, inputShape, {
+    runs,
+    warmup,
+    threads,
+    onRun: progress ? (done, total) => process.stderr.write(`\r  run ${done}/${total}`) : undefined,
+  }).catch((err: Error) => {
+    if (err instanceof InputError) throw err;
+    throw new InputError('model', model.source, 'a model onnxruntime can load and run', `onnxruntime: ${err.message.split('\n')[0]}`);
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  const costs = estimateCosts(model.graph);
+  const dataset = values['no-record'] ? null : (values.dataset ?? DEFAULT_LATENCY_DATASET);
+  if (dataset) {
+    appendLatencyRecord(dataset, { kind: 'latency', time: new Date().toISOString(), model: model.graph.name, source: model.source, macs: costs.macs, params: costs.params, measurement: m });
+  }
+  const { samplesMs, ...summary } = m;
+  if (values.json) return JSON.stringify({ model: model.graph.name, source: model.source, macs: costs.macs, params: costs.params, ...summary, samplesMs, dataset }, null, 2);
+  const d = m.device;
+  return [
+    `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${(costs.macs / 1e6).toFixed(1)} M MACs`,
+    `median ${m.medianMs.toFixed(3)} ms   p10 ${m.p10Ms.toFixed(3)}   p90 ${m.p90Ms.toFixed(3)}   mean ${m.meanMs.toFixed(3)}   spread ${m.spreadPct.toFixed(1)}%  (${runs} runs after ${warmup} warm-up)`,
+    `device: ${d.cpu}, ${d.cores} cores, ${d.threads} thread${d.threads > 1 ? 's' : ''}, onnxruntime-node ${d.onnxruntime}, node ${d.node}`,
+    dataset ? `appended to ${dataset}` : 'not recorded (--no-record)',
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+import { InputError } from './errors.js';
+import { buildZooModel } from './graph/zoo/index.js';
+import type { Graph } from './graph/types.js';
+import { importOnnxFile } from './onnx/import.js';
+import { resolveSpace } from './space/builtin.js';
+import type { ModelFormat } from './space/formats.js';
+import { loadModelFile } from './space/formats.js';
+import type { SearchSpace } from './space/space.js';
+
+/** Every format a model can arrive in. */
+export const SOURCE_FORMATS = ['auto', 'candidate', 'lmanet', 'mcunet', 'onnx'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+export interface ModelSourceOptions {
+  /** A model file (JSON config or .onnx), or ... */
+  file?: string;
+  /** ... a zoo model by name. */
+  zoo?: string;
+  format?: SourceFormat;
+  resolution?: number;
+  classes?: number;
+  /** ONNX input shape, e.g. [1, 3, 224, 224], where the file's own is dynamic. */
+  inputShape?: readonly number[];
+  space?: SearchSpace;
+}
+
+export interface LoadedGraph {
+  graph: Graph;
+  format: Exclude<SourceFormat, 'auto'> | 'zoo';
+  source: string;
+}
+
+/** One entry that turns any model source (config, candidate, ONNX file, zoo name) into a Graph. */
+export function loadGraph(o: ModelSourceOptions): LoadedGraph {
+  if ((o.file === undefined) === (o.zoo === undefined)) {
+    throw new InputError('model', o.file ?? o.zoo ?? 'nothing', 'exactly one of FILE or --zoo NAME');
+  }
+  if (o.zoo !== undefined) {
+    return { graph: buildZooModel(o.zoo, { resolution: o.resolution, classes: o.classes }), format: 'zoo', source: `zoo:${o.zoo}` };
+  }
+  const file = o.file as string;
+  const format = o.format ?? 'auto';
+  if (format === 'onnx' || (format === 'auto' && file.toLowerCase().endsWith('.onnx'))) {
+    if (o.resolution !== undefined || o.classes !== undefined) {
+      throw new InputError('--resolution/--classes', file, 'JSON configs and zoo models (an ONNX file has fixed weights; use --input for its input shape)');
+    }
+    return { graph: importOnnxFile(file, { inputShape: o.inputShape }), format: 'onnx', source: file };
+  }
+  const loaded = loadModelFile(file, { format: format as ModelFormat, resolution: o.resolution, classes: o.classes, space: o.space ?? resolveSpace() });
+  return { graph: loaded.graph, format: loaded.format, source: file };
+}
+
+/** Parses "1x3x224x224" (the --input flag). */
+export function parseShape(text: string, field = '--input'): number[] {
+  const dims = text.split(/[x,]/).map(Number);
+  if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new InputError(field, text, 'positive integers joined by x, e.g. 1x3x224x224');
+  return dims;
+}

@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { GraphBuilder } from '../graph/builder.js';
+import type { Graph } from '../graph/types.js';
+import type { AttributeProto, ModelProto, NodeProto, TensorProto } from './proto.js';
+import { onnx, toNumber } from './proto.js';
+
+/** ONNX ops the importer understands (PyTorch's export vocabulary for these CNNs). */
+export const IMPORTABLE_OPS = [
+  'Constant', 'Identity', 'Conv', 'BatchNormalization', 'Clip', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish',
+  'Add', 'Mul', 'Concat', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'ReduceMean', 'Flatten', 'Reshape', 'Gemm', 'MatMul', 'Dropout',
+  'Pad', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast',
+] as const;
+
+interface Constant {
+  dims: number[];
+  values: number[];
+}
+
+export interface ImportOptions {
+  /** Input shape (e.g. [1, 3, 224, 224]) where the model's own is dynamic or to override it. */
+  inputShape?: readonly number[];
+  name?: string;
+}
+
+/** Decodes ONNX bytes with a clear error for anything that is not an ONNX model. */
+export function decodeModel(bytes: Uint8Array, source = 'ONNX file'): ModelProto {
+  let model: ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new InputError(source, `${bytes.length} bytes`, 'an ONNX model (protobuf ModelProto)', `cannot be decoded (${(err as Error).message})`);
+  }
+  if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
+    throw new InputError(source, `${bytes.length} bytes`, 'an ONNX model with a graph of nodes', 'holds no graph');
+  }
+  return model;
+}
+
+function tensorValues(t: TensorProto): number[] {
+  const count = (t.dims ?? []).reduce((p: number, d) => p * toNumber(d), 1);
+  if (t.rawData && t.rawData.length > 0) {
+    const raw = t.rawData;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const DT = onnx.TensorProto.DataType;
+    // Only small constants (shapes, clip bounds, axes) are read; weights need only their dims.
+    if (count > 64) return [];
+    if (t.dataType === DT.FLOAT) return Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
+    if (t.dataType === DT.INT64) return Array.from({ length: count }, (_, i) => Number(view.getBigInt64(8 * i, true)));
+    if (t.dataType === DT.INT32) return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
+    return [];
+  }
+  if (t.floatData?.length) return [...t.floatData];
+  if (t.int64Data?.length) return t.int64Data.map(toNumber);
+  if (t.int32Data?.length) return [...t.int32Data];
+  return [];
+}
+
+function attrs(node: NodeProto): Map<string, AttributeProto> {
+  return new Map((node.attribute ?? []).map((a) => [a.name as string, a]));
+}
+const attrInts = (a: Map<string, AttributeProto>, key: string): number[] | undefined => a.get(key)?.ints?.map(toNumber);
+const attrInt = (a: Map<string, AttributeProto>, key: string, fallback: number): number => (a.has(key) ? toNumber(a.get(key)?.i) : fallback);
+const attrFloat = (a: Map<string, AttributeProto>, key: string, fallback: number): number => (a.has(key) ? (a.get(key)?.f ?? fallback) : fallback);
+
+/** Turns an ONNX model into a Graph: weights become attributes, constants are folded away. */
+export function importModel(model: ModelProto, options: ImportOptions = {}): Graph {
+  const g = model.graph as NonNullable<ModelProto['graph']>;
+  const g2 = new GraphBuilder(options.name ?? g.name ?? 'onnx');
+  const constants = new Map<string, Constant>();
+  for (const t of g.initializer ?? []) constants.set(t.name as string, { dims: (t.dims ?? []).map(toNumber), values: tensorValues(t) });
+  const tensors = new Map<string, number>(); // ONNX value name -> graph tensor
+
+  const graphInputs = (g.input ?? []).filter((v) => !constants.has(v.name as string));
+  if (graphInputs.length !== 1) {
+    throw new InputError('ONNX graph inputs', graphInputs.map((v) => v.name), 'exactly one non-initializer input (an image batch)');
+  }
+  const inputInfo = graphInputs[0] as NonNullable<typeof graphInputs[0]>;
+  const declared = inputInfo.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : NaN)) ?? [];
+  const shape = options.inputShape ? [...options.inputShape] : declared.map((d, i) => (i === 0 && Number.isNaN(d) ? 1 : d));
+  if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new InputError(`input ${inputInfo.name}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
+  }
+  tensors.set(inputInfo.name as string, g2.input(inputInfo.name as string, shape));
+
+  const constantOf = (node: NodeProto, i: number, what: string): Constant => {
+    const c = constants.get(node.input?.[i] as string);
+    if (!c) throw new InputError(`node ${node.name} (${node.opType}) input ${i}`, node.input?.[i], `a constant ${what} (initializer or Constant node)`);
+    return c;
+  };
+  const tensorOf = (nodeName: string, value: string): number => {
+    const t = tensors.get(value);
+    if (t === undefined) throw new InputError(`node ${nodeName}`, value, 'inputs produced by earlier nodes (a topologically sorted graph)');
+    return t;
+  };
+  const bind = (node: NodeProto, t: number) => tensors.set(node.output?.[0] as string, t);
+  const nodes = g.node ?? [];
+  const consumers = new Map<string, NodeProto[]>();
+  for (const node of nodes) for (const v of node.input ?? []) consumers.set(v, [...(consumers.get(v) ?? []), node]);
+  const fusedBias = new Set<NodeProto>();
+  // Zero-valued constant Pad in front of a Conv or pool (PyTorch writes AvgPool2d that way): its
+  // pads join the consumer's own.
+  const pendingPads = new Map<string, { source: string; pads: [number, number, number, number] }>();
+  const padded = (node: NodeProto, own: [number, number, number, number]): [number, number, number, number] => {
+    const p = pendingPads.get(node.input?.[0] as string);
+    return p ? (own.map((v, i) => v + (p.pads[i] as number)) as [number, number, number, number]) : own;
+  };
+  const allConstant = (node: NodeProto) => (node.input ?? []).every((v) => v === '' || constants.has(v));
+
+  for (const node of nodes) {
+    const op = node.opType as string;
+    const label = node.name || `${op}_${node.output?.[0]}`;
+    const a = attrs(node);
+    const x = (): number => tensorOf(label, pendingPads.get(node.input?.[0] as string)?.source ?? (node.input?.[0] as string));
+    const setConstant = (c: Constant) => constants.set(node.output?.[0] as string, c);
+    const dynamicInputs = (node.input ?? []).filter((v) => v !== '' && !constants.has(v));
+    switch (op) {
+      case 'Constant': {
+        const value = a.get('value')?.t;
+        const scalar = a.get('value_float')?.f ?? (a.has('value_int') ? toNumber(a.get('value_int')?.i) : undefined);
+        const ints = a.get('value_ints')?.ints?.map(toNumber);
+        const c: Constant = value ? { dims: (value.dims ?? []).map(toNumber), values: tensorValues(value) } : ints ? { dims: [ints.length], values: ints } : { dims: [], values: scalar === undefined ? [] : [scalar] };
+        constants.set(node.output?.[0] as string, c);
+        break;
+      }
+      case 'Shape': {
+        const s = g2.shape(x());
+        setConstant({ dims: [s.length], values: [...s] });
+        break;
+      }
+      case 'Gather':
+      case 'Unsqueeze':
+      case 'Squeeze':
+      case 'Cast':
+      case 'Concat': {
+        if (!allConstant(node)) {
+          if (op !== 'Concat') throw new InputError(`node ${label}`, op, 'an op on constants (shape arithmetic) only');
+          bind(node, g2.add('Concat', dynamicInputs.map((v) => tensorOf(label, v)), { axis: attrInt(a, 'axis', 1) }, 'concat'));
+          break;
+        }
+        const first = constantOf(node, 0, 'operand');
+        if (op === 'Gather') {
+          const idx = constantOf(node, 1, 'index');
+          if (attrInt(a, 'axis', 0) !== 0 || first.dims.length !== 1) throw new InputError(`node ${label} (Gather)`, first.dims, 'a gather from a 1-D constant along axis 0');
+          setConstant({ dims: idx.dims, values: idx.values.map((i) => first.values[i < 0 ? i + first.values.length : i] as number) });
+        } else if (op === 'Concat') {
+          const parts = (node.input ?? []).map((_, i) => constantOf(node, i, 'operand'));
+          setConstant({ dims: [parts.reduce((n, c) => n + c.values.length, 0)], values: parts.flatMap((c) => c.values) });
+        } else {
+          // Unsqueeze / Squeeze / Cast change dims or type only; the values (shape numbers) stay.
+          setConstant({ dims: op === 'Cast' ? first.dims : [first.values.length], values: first.values });
+        }
+        break;
+      }
+      case 'Pad': {
+        const pads = node.input?.[1] ? constantOf(node, 1, 'pads').values : (attrInts(a, 'pads') ?? []);
+        const mode = a.get('mode')?.s ? new TextDecoder().decode(a.get('mode')?.s as Uint8Array) : 'constant';
+        const value = node.input?.[2] ? (constantOf(node, 2, 'value').values[0] ?? 0) : 0;
+        const rank = pads.length / 2;
+        const nonSpatial = pads.filter((_, i) => i % rank < rank - 2);
+        if (mode !== 'constant' || value !== 0 || rank !== 4 || nonSpatial.some((p) => p !== 0)) {
+          throw new InputError(`node ${label} (Pad)`, { mode, value, pads }, 'zero padding of the two spatial axes of an NCHW tensor');
+        }
+        const next = consumers.get(node.output?.[0] as string) ?? [];
+        const allZero = pads.every((p) => p === 0);
+        if (!allZero && !next.every((n) => ['Conv', 'MaxPool', 'AveragePool'].includes(n.opType as string))) {
+          throw new InputError(`node ${label} (Pad)`, pads, 'padding read only by Conv or pooling nodes');
+        }
+        pendingPads.set(node.output?.[0] as string, { source: node.input?.[0] as string, pads: [pads[2], pads[3], pads[6], pads[7]] as [number, number, number, number] });
+        break;
+      }
+      case 'Identity':
+      case 'Dropout': {
+        const v = node.input?.[0] as string;
+        if (constants.has(v)) constants.set(node.output?.[0] as string, constants.get(v) as Constant);
+        else bind(node, op === 'Identity' ? x() : g2.add('Dropout', [x()], { ratio: constants.get(node.input?.[1] as string)?.values[0] ?? attrFloat(a, 'ratio', 0.5) }, 'dropout'));
+        break;
+      }
+      case 'Conv': {
+        const w = constantOf(node, 1, 'weight');
+        const dil = attrInts(a, 'dilations');
+        if (dil && dil.some((d) => d !== 1)) throw new InputError(`node ${label} (Conv) dilations`, dil, 'all 1 (dilated convolutions are not supported)');
+        const kernel = (attrInts(a, 'kernel_shape') ?? w.dims.slice(2)) as [number, number];
+        const strides = (attrInts(a, 'strides') ?? [1, 1]) as [number, number];
+        const inShape = g2.shape(x());
+        const pads = padded(node, padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides));
+        const bias = (node.input?.[2] ?? '') !== '';
+        bind(node, g2.add('Conv', [x()], { outChannels: w.dims[0] as number, kernel, strides, pads, group: attrInt(a, 'group', 1), bias }, 'conv'));
+        break;
+      }
+      case 'BatchNormalization':
+        bind(node, g2.add('BatchNormalization', [x()], { epsilon: attrFloat(a, 'epsilon', 1e-5) }, 'bn'));
+        break;
+      case 'Clip': {
+        const min = node.input?.[1] ? constantOf(node, 1, 'minimum').values[0] : attrFloat(a, 'min', -3.4e38);
+        const max = node.input?.[2] ? constantOf(node, 2, 'maximum').values[0] : attrFloat(a, 'max', 3.4e38);
+        bind(node, g2.add('Clip', [x()], { min: min ?? -3.4e38, max: max ?? 3.4e38 }, min === 0 && max === 6 ? 'relu6' : 'clip'));
+        break;
+      }
+      case 'Relu':
+      case 'Sigmoid':
+      case 'HardSwish':
+        bind(node, g2.add(op, [x()], {}, op.toLowerCase()));
+        break;
+      case 'LeakyRelu':
+        bind(node, g2.add('LeakyRelu', [x()], { alpha: attrFloat(a, 'alpha', 0.01) }, 'leakyrelu'));
+        break;
+      case 'HardSigmoid':
+        bind(node, g2.add('HardSigmoid', [x()], { alpha: attrFloat(a, 'alpha', 0.2), beta: attrFloat(a, 'beta', 0.5) }, 'hardsigmoid'));
+        break;
+      case 'Add':
+      case 'Mul': {
+        if (fusedBias.has(node)) break;
+        if (dynamicInputs.length === 0) throw new InputError(`node ${label} (${op})`, node.input, 'at least one non-constant input');
+        // A constant operand (bias, scale) is a weight, not a tensor: the op keeps its data input only.
+        bind(node, g2.add(op, dynamicInputs.map((v) => tensorOf(label, v)), {}, op.toLowerCase()));
+        break;
+      }
+      case 'MaxPool':
+      case 'AveragePool': {
+        const kernel = attrInts(a, 'kernel_shape') as [number, number];
+        const strides = (attrInts(a, 'strides') ?? [1, 1]) as [number, number];
+        const inShape = g2.shape(x());
+        const pads = padded(node, padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides));
+        bind(node, g2.add(op, [x()], { kernel, strides, pads, ceilMode: attrInt(a, 'ceil_mode', 0) === 1, countIncludePad: attrInt(a, 'count_include_pad', 0) === 1 }, op === 'MaxPool' ? 'maxpool' : 'avgpool'));
+        break;
+      }
+      case 'GlobalAveragePool':
+        bind(node, g2.add('GlobalAveragePool', [x()], {}, 'gap'));
+        break;
+      case 'ReduceMean': {
+        const rank = g2.shape(x()).length;
+        const axes = (attrInts(a, 'axes') ?? (node.input?.[1] ? constantOf(node, 1, 'axes').values : [])).map((ax) => (ax < 0 ? ax + rank : ax)).sort();
+        if (rank !== 4 || axes.join(',') !== '2,3') throw new InputError(`node ${label} (ReduceMean) axes`, axes, 'the spatial axes [2, 3] of an NCHW tensor');
+        const pooled = g2.add('GlobalAveragePool', [x()], {}, 'gap');
+        bind(node, attrInt(a, 'keepdims', 1) === 1 ? pooled : g2.add('Flatten', [pooled], { axis: 1 }, 'squeeze'));
+        break;
+      }
+      case 'Flatten':
+        bind(node, g2.add('Flatten', [x()], { axis: attrInt(a, 'axis', 1) }, 'flatten'));
+        break;
+      case 'Reshape': {
+        const inShape = g2.shape(x());
+        const target = constantOf(node, 1, 'shape').values.map((d, i) => (d === 0 ? (inShape[i] as number) : d));
+        const total = inShape.reduce((p, d) => p * d, 1);
+        const resolved = target.includes(-1) ? target.map((d) => (d === -1 ? total / target.filter((t) => t !== -1).reduce((p, t) => p * t, 1) : d)) : target;
+        if (resolved.length !== 2 || resolved[0] !== inShape[0]) {
+          throw new InputError(`node ${label} (Reshape) shape`, target, 'a flatten to [N, -1] (other reshapes are not supported)');
+        }
+        bind(node, g2.add('Flatten', [x()], { axis: 1 }, 'flatten'));
+        break;
+      }
+      case 'Gemm': {
+        if (attrInt(a, 'transA', 0) !== 0) throw new InputError(`node ${label} (Gemm) transA`, 1, '0');
+        const w = constantOf(node, 1, 'weight');
+        const out = attrInt(a, 'transB', 0) === 1 ? w.dims[0] : w.dims[1];
+        bind(node, g2.add('Gemm', [x()], { outFeatures: out as number, bias: (node.input?.[2] ?? '') !== '' }, 'gemm'));
+        break;
+      }
+      case 'MatMul': {
+        const w = constantOf(node, 1, 'weight');
+        // MatMul + Add(constant) is a linear layer with bias.
+        const next = consumers.get(node.output?.[0] as string) ?? [];
+        const add = next.length === 1 && next[0]?.opType === 'Add' && (next[0].input ?? []).some((v) => constants.has(v)) ? next[0] : undefined;
+        const t = g2.add('Gemm', [x()], { outFeatures: w.dims[w.dims.length - 1] as number, bias: add !== undefined }, 'matmul');
+        bind(node, t);
+        if (add) {
+          fusedBias.add(add);
+          tensors.set(add.output?.[0] as string, t);
+        }
+        break;
+      }
+      default:
+        throw new InputError(`node ${label}`, op, IMPORTABLE_OPS.join(', '), `op type ${op} is not supported`);
+    }
+  }
+  const outputs = (g.output ?? []).map((v) => tensorOf('graph output', v.name as string));
+  return g2.finish(outputs);
+}
+
+function padsOf(a: Map<string, AttributeProto>, label: string, size: [number, number], kernel: [number, number], strides: [number, number]): [number, number, number, number] {
+  const autoPad = a.get('auto_pad')?.s ? new TextDecoder().decode(a.get('auto_pad')?.s as Uint8Array) : 'NOTSET';
+  if (autoPad === 'NOTSET' || autoPad === 'VALID') {
+    const p = autoPad === 'VALID' ? [0, 0, 0, 0] : (attrInts(a, 'pads') ?? [0, 0, 0, 0]);
+    if (p.length !== 4) throw new InputError(`node ${label} pads`, p, 'four values (top, left, bottom, right)');
+    return p as [number, number, number, number];
+  }
+  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') throw new InputError(`node ${label} auto_pad`, autoPad, 'NOTSET, VALID, SAME_UPPER, SAME_LOWER');
+  const total = [0, 1].map((i) => Math.max(0, (Math.ceil((size[i] as number) / (strides[i] as number)) - 1) * (strides[i] as number) + (kernel[i] as number) - (size[i] as number)));
+  const small = total.map((t) => Math.floor(t / 2));
+  const big = total.map((t, i) => t - (small[i] as number));
+  return autoPad === 'SAME_UPPER' ? [small[0], small[1], big[0], big[1]] as [number, number, number, number] : [big[0], big[1], small[0], small[1]] as [number, number, number, number];
+}
+
+export function importOnnxFile(path: string, options: ImportOptions = {}): Graph {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new InputError('FILE', path, 'a readable ONNX file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+  }
+  const base = path.split('/').pop()?.replace(/\.onnx$/, '') ?? 'onnx';
+  return importModel(decodeModel(bytes, path), { name: base, ...options });
+}
