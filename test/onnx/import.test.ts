@@ -5,7 +5,7 @@ import { estimateCosts } from '../../lib/cost/estimate.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';
 import { decodeModel, importModel, importOnnxFile, IMPORTABLE_OPS } from '../../lib/onnx/import.js';
-import { onnx } from '../../lib/onnx/proto.js';
+import { onnx, type NodeProto } from '../../lib/onnx/proto.js';
 import { HAVE_TORCH, torchExport } from '../helpers-python.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/import-`);
@@ -35,7 +35,7 @@ describe.skipIf(!HAVE_TORCH)('ONNX files written by PyTorch (torch.onnx.export, 
   }
 });
 
-function modelWith(nodes: onnx.INodeProto[], inputDims: (number | string)[] = [1, 3, 8, 8]): Uint8Array {
+function modelWith(nodes: NodeProto[], inputDims: (number | string)[] = [1, 3, 8, 8]): Uint8Array {
   const dim = inputDims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return onnx.ModelProto.encode(
     onnx.ModelProto.fromObject({
