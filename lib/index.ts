@@ -26,7 +26,7 @@ export { createFastEvaluator, type FastOptions } from './cost/fast.js';
 
 export { referenceModels, referenceRows, REFERENCE_DIR, type ReferenceModel, type ReferenceRow } from './report/reference.js';
 export { textTable } from './report/text-table.js';
-export { histogramFigure, type Figure } from './report/figures.js';
+export { histogramFigure, barFigure, type Figure } from './report/figures.js';
 export { figureHtml, plotlyLibraryHtml } from './report/html.js';
 export { sampleRows, type SampleRow } from './report/space-report.js';
 

@@ -110,6 +110,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   for (const node of nodes) {
     const op = node.opType as string;
     const label = node.name || `${op}_${node.output?.[0]}`;
+    g2.setBlock(label); // the per-layer breakdown shows the file's own node names
     const a = attrs(node);
     const x = (): number => tensorOf(label, pendingPads.get(node.input?.[0] as string)?.source ?? (node.input?.[0] as string));
     const setConstant = (c: Constant) => constants.set(node.output?.[0] as string, c);

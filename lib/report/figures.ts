@@ -19,3 +19,29 @@ export function histogramFigure(values: readonly number[], options: { title: str
   }
   return { data: [{ type: 'histogram', x: [...values], nbinsx: options.bins ?? 40 }], layout };
 }
+
+/** Bars with optional asymmetric error bars (e.g. p10 and p90 around a median). */
+export function barFigure(
+  labels: readonly string[],
+  values: readonly number[],
+  options: { title: string; yTitle: string; low?: readonly number[]; high?: readonly number[]; logY?: boolean },
+): Figure {
+  const bar: Record<string, unknown> = { type: 'bar', x: [...labels], y: [...values] };
+  if (options.low && options.high) {
+    bar.error_y = {
+      type: 'data',
+      symmetric: false,
+      array: options.high.map((h, i) => h - (values[i] as number)),
+      arrayminus: options.low.map((l, i) => (values[i] as number) - l),
+    };
+  }
+  return {
+    data: [bar],
+    layout: {
+      title: { text: options.title },
+      yaxis: { title: { text: options.yTitle }, type: options.logY ? 'log' : 'linear' },
+      width: 720,
+      height: 400,
+    },
+  };
+}
