@@ -1,0 +1,83 @@
+import { InputError } from '../errors.js';
+
+export const DIRECTIONS = ['min', 'max'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export interface Objective {
+  name: string;
+  direction: Direction;
+}
+
+/** A named limit on a value: `value <= max` (or >= min). */
+export interface Limit {
+  name: string;
+  max?: number;
+  min?: number;
+}
+
+/** Parses "acc:max,macs:min,params:min". */
+export function parseObjectives(text: string): Objective[] {
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) throw new InputError('--objectives', text, 'name:min or name:max, comma-separated (e.g. acc:max,macs:min)');
+  const objectives = parts.map((p) => {
+    const [name, direction = 'min'] = p.split(':').map((s) => s.trim());
+    if (!name) throw new InputError('--objectives', p, 'name:min or name:max');
+    if (!(DIRECTIONS as readonly string[]).includes(direction)) throw new InputError(`--objectives ${name}`, direction, DIRECTIONS.join(', '));
+    return { name, direction: direction as Direction };
+  });
+  const seen = new Set<string>();
+  for (const o of objectives) {
+    if (seen.has(o.name)) throw new InputError('--objectives', o.name, 'each objective once');
+    seen.add(o.name);
+  }
+  return objectives;
+}
+
+/** Parses "sram<=327680" or "acc>=0.5" (several joined by commas). */
+export function parseLimits(text: string): Limit[] {
+  return text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+    const m = /^([^<>=]+?)\s*(<=|>=)\s*(.+)$/.exec(p);
+    const value = m ? Number(m[3]) : NaN;
+    if (!m || Number.isNaN(value)) throw new InputError('--constraint', p, 'name<=number or name>=number, e.g. sram<=327680');
+    return m[2] === '<=' ? { name: (m[1] as string).trim(), max: value } : { name: (m[1] as string).trim(), min: value };
+  });
+}
+
+/** Constraint values in Optuna's convention (feasible when every value <= 0) from named limits. */
+export function limitViolations(limits: readonly Limit[], value: (name: string) => number): number[] {
+  const out: number[] = [];
+  for (const l of limits) {
+    const v = value(l.name);
+    if (l.max !== undefined) out.push(v - l.max);
+    if (l.min !== undefined) out.push(l.min - v);
+  }
+  return out;
+}
+
+/** Total violation: the sum of the positive constraint values (0 means feasible). */
+export function totalViolation(constraints: readonly number[] | undefined): number {
+  if (!constraints) return 0;
+  let total = 0;
+  for (const c of constraints) {
+    if (Number.isNaN(c)) throw new InputError('constraint', c, 'a number (<= 0 is satisfied)');
+    if (c > 0) total += c;
+  }
+  return total;
+}
+
+/** Rejects NaN and ragged rows; returns the number of objectives. */
+export function checkPoints(points: readonly (readonly number[])[], what = 'points'): number {
+  const m = points[0]?.length ?? 0;
+  points.forEach((p, i) => {
+    if (p.length !== m) throw new InputError(`${what}[${i}]`, p.length, `${m} objective values, like ${what}[0]`);
+    for (let j = 0; j < p.length; j++) {
+      if (Number.isNaN(p[j])) throw new InputError(`${what}[${i}][${j}]`, NaN, 'a number (±Infinity allowed)');
+    }
+  });
+  return m;
+}
+
+/** Values in minimisation form: maximised objectives are negated. */
+export function toMinimization(values: readonly number[], objectives: readonly Objective[]): number[] {
+  return objectives.map((o, i) => (o.direction === 'max' ? -(values[i] as number) : (values[i] as number)));
+}
