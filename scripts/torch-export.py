@@ -2,9 +2,10 @@
 """Exports a torchvision model (weights=None, no download) or a small op-coverage net to ONNX with
 PyTorch's own exporter, and prints what PyTorch counts for it, as JSON:
   {"file", "macs" (conv + linear multiply-accumulates, by forward hooks), "params" (float weight
-   elements of the exported file: initializers of rank >= 1, i.e. weights + biases after BN folding),
-   "torchParams" (sum of p.numel())}
-Usage: torch-export.py MODEL OUT.onnx [--resolution N] [--opset N]
+   elements of the exported file: initializers of rank >= 1 other than BN running statistics, i.e.
+   weights + biases after BN folding, or weights + BN gamma/beta when BN is kept), "torchParams"
+   (sum of p.numel())}
+Usage: torch-export.py MODEL OUT.onnx [--resolution N] [--opset N] [--training]
 Runs with Debian's python3-torch / python3-torchvision (no pip, no downloads)."""
 import argparse, json, sys
 import torch
@@ -78,6 +79,7 @@ def main():
     p.add_argument("out")
     p.add_argument("--resolution", type=int, default=224)
     p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--training", action="store_true", help="export in training mode: BN kept, Dropout written")
     a = p.parse_args()
     torch.manual_seed(0)
     model = build(a.model).eval()
@@ -88,12 +90,16 @@ def main():
             t.copy_(torch.rand_like(t) * 0.5 + 0.5)
     x = torch.randn(1, 3, a.resolution, a.resolution)
     macs = count_macs(model, x)
+    mode = torch.onnx.TrainingMode.TRAINING if a.training else torch.onnx.TrainingMode.EVAL
     torch.onnx.export(model, x, a.out, opset_version=a.opset, input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}})
+                      dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}}, training=mode,
+                      do_constant_folding=not a.training)
     import onnx  # Debian's python3-onnx, only to count what the file holds
     m = onnx.load(a.out)
+    # BN running statistics are not parameters (the design's convention, and PyTorch's).
+    stats = {i for n in m.graph.node if n.op_type == "BatchNormalization" for i in n.input[3:5]}
     params = sum(int(torch.tensor(list(t.dims)).prod().item()) for t in m.graph.initializer
-                 if len(t.dims) >= 1 and t.data_type == onnx.TensorProto.FLOAT)
+                 if len(t.dims) >= 1 and t.data_type == onnx.TensorProto.FLOAT and t.name not in stats)
     print(json.dumps({"file": a.out, "macs": macs, "params": params,
                       "torchParams": sum(p.numel() for p in model.parameters())}))
 

@@ -1,5 +1,6 @@
 import { estimateCosts } from '../cost/estimate.js';
 import { InputError } from '../errors.js';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { exportOnnx } from '../onnx/export.js';
 import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
@@ -44,13 +45,26 @@ export async function latencyCommand(args: string[]): Promise<string> {
   const costs = estimateCosts(model.graph);
   const dataset = values['no-record'] ? null : (values.dataset ?? DEFAULT_LATENCY_DATASET);
   if (dataset) {
-    appendLatencyRecord(dataset, { kind: 'latency', time: new Date().toISOString(), model: model.graph.name, source: model.source, macs: costs.macs, params: costs.params, measurement: m });
+    appendLatencyRecord(dataset, {
+      kind: 'latency',
+      time: new Date().toISOString(),
+      model: model.graph.name,
+      source: model.source,
+      format: model.format,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      exported: model.format !== 'onnx',
+      batch,
+      classes: model.graph.tensors[model.graph.outputs[0] as number]?.shape[1] ?? 0,
+      macs: costs.macs,
+      params: costs.params,
+      measurement: m,
+    });
   }
   const { samplesMs, ...summary } = m;
-  if (values.json) return JSON.stringify({ model: model.graph.name, source: model.source, macs: costs.macs, params: costs.params, ...summary, samplesMs, dataset }, null, 2);
+  if (values.json) return JSON.stringify({ model: model.graph.name, source: model.source, batch, macsPerImage: costs.macs, params: costs.params, ...summary, samplesMs, dataset }, null, 2);
   const d = m.device;
   return [
-    `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${(costs.macs / 1e6).toFixed(1)} M MACs`,
+    `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${(costs.macs / 1e6).toFixed(1)} M MACs an image`,
     `median ${m.medianMs.toFixed(3)} ms   p10 ${m.p10Ms.toFixed(3)}   p90 ${m.p90Ms.toFixed(3)}   mean ${m.meanMs.toFixed(3)}   spread ${m.spreadPct.toFixed(1)}%  (${runs} runs after ${warmup} warm-up)`,
     `device: ${d.cpu}, ${d.cores} cores, ${d.threads} thread${d.threads > 1 ? 's' : ''}, onnxruntime-node ${d.onnxruntime}, node ${d.node}`,
     dataset ? `appended to ${dataset}` : 'not recorded (--no-record)',

@@ -36,6 +36,11 @@ export function nodeCost(node: GraphNode, graph: Graph): NodeCost {
         flashBytes: weights + 8 * node.attrs.outFeatures,
       };
     }
+    case 'Add':
+    case 'Mul': {
+      const weights = node.attrs.weight ? node.attrs.weight.reduce((p, d) => p * d, 1) : 0;
+      return { macs: 0, params: weights, flashBytes: weights };
+    }
     case 'BatchNormalization': {
       const channels = nodeIo(graph, node).input.shape[1] as number;
       return { macs: 0, params: 2 * channels, flashBytes: 0 };

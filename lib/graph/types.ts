@@ -60,6 +60,11 @@ export interface PoolAttrs {
   countIncludePad?: boolean;
 }
 
+/** An Add or Mul may also take a learned constant (a bias or a scale) of this shape. */
+export interface ConstantOperand {
+  weight?: readonly number[];
+}
+
 export interface GemmAttrs {
   outFeatures: number;
   bias: boolean;
@@ -75,8 +80,8 @@ export interface NodeAttrs {
   Swish: Record<string, never>;
   HardSigmoid: { alpha: number; beta: number };
   HardSwish: Record<string, never>;
-  Add: Record<string, never>;
-  Mul: Record<string, never>;
+  Add: ConstantOperand;
+  Mul: ConstantOperand;
   GlobalAveragePool: Record<string, never>;
   AveragePool: PoolAttrs;
   MaxPool: PoolAttrs;

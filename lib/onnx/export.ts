@@ -3,7 +3,7 @@ import { createRng, type Rng } from '../rng.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './proto.js';
 import { FLOAT, onnx } from './proto.js';
 import type { BatchNormParams } from './weights.js';
-import { foldBatchNorm, heNormal, randomBatchNorm } from './weights.js';
+import { foldBatchNorm, gaussian, heNormal, randomBatchNorm, uniform } from './weights.js';
 
 export interface ExportOptions {
   /** Seed of the He-initialised weights and the BN statistics (default 0). */
@@ -144,6 +144,20 @@ export function graphToModelProto(graph: Graph, options: ExportOptions = {}): Mo
           extra.push(`${node.name}.bias`);
         }
         simple('Gemm', [int('transB', 1)], extra);
+        break;
+      }
+      case 'Add':
+      case 'Mul': {
+        const shape = node.attrs.weight;
+        if (!shape) {
+          simple(node.op);
+          break;
+        }
+        const count = shape.reduce((p, d) => p * d, 1);
+        // a learned bias near 0 or a scale near 1
+        const data = node.op === 'Add' ? gaussian(rng, count, 0.1) : uniform(rng, count, 0.5, 1.5);
+        initializers.push(floatTensor(`${node.name}.weight`, shape, data));
+        simple(node.op, [], [`${node.name}.weight`]);
         break;
       }
       case 'Dropout': // inference: the identity; the ratio stays as documentation

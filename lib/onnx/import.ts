@@ -179,14 +179,19 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
       }
       case 'Conv': {
         const w = constantOf(node, 1, 'weight');
+        const cin = g2.shape(x())[1] as number;
+        const group = attrInt(a, 'group', 1);
+        if (w.dims.length !== 4 || !w.dims.every((d) => Number.isInteger(d) && d >= 1) || (w.dims[1] as number) * group !== cin) {
+          throw new InputError(`node ${label} (Conv) weight`, w.dims, `a rank-4 [out, in / group, kh, kw] weight with in / group x group = ${cin} input channels`);
+        }
         const dil = attrInts(a, 'dilations');
         if (dil && dil.some((d) => d !== 1)) throw new InputError(`node ${label} (Conv) dilations`, dil, 'all 1 (dilated convolutions are not supported)');
-        const kernel = (attrInts(a, 'kernel_shape') ?? w.dims.slice(2)) as [number, number];
-        const strides = (attrInts(a, 'strides') ?? [1, 1]) as [number, number];
+        const kernel = pair(label, 'kernel_shape', attrInts(a, 'kernel_shape') ?? w.dims.slice(2));
+        const strides = pair(label, 'strides', attrInts(a, 'strides') ?? [1, 1]);
         const inShape = g2.shape(x());
         const pads = padded(node, padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides));
         const bias = (node.input?.[2] ?? '') !== '';
-        bind(node, g2.add('Conv', [x()], { outChannels: w.dims[0] as number, kernel, strides, pads, group: attrInt(a, 'group', 1), bias }, 'conv'));
+        bind(node, g2.add('Conv', [x()], { outChannels: w.dims[0] as number, kernel, strides, pads, group, bias }, 'conv'));
         break;
       }
       case 'BatchNormalization':
@@ -213,17 +218,26 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
       case 'Mul': {
         if (fusedBias.has(node)) break;
         if (dynamicInputs.length === 0) throw new InputError(`node ${label} (${op})`, node.input, 'at least one non-constant input');
-        // A constant operand (bias, scale) is a weight, not a tensor: the op keeps its data input only.
-        bind(node, g2.add(op, dynamicInputs.map((v) => tensorOf(label, v)), {}, op.toLowerCase()));
+        // A constant operand (bias, scale) is a weight, not a tensor: the node keeps its shape as an attribute.
+        const constant = (node.input ?? []).find((v) => v !== '' && constants.has(v));
+        const weight = constant === undefined ? undefined : (constants.get(constant) as Constant).dims;
+        if (dynamicInputs.length + (constant === undefined ? 0 : 1) !== 2) throw new InputError(`node ${label} (${op})`, node.input, 'two inputs');
+        bind(node, g2.add(op, dynamicInputs.map((v) => tensorOf(label, v)), weight ? { weight } : {}, op.toLowerCase()));
         break;
       }
       case 'MaxPool':
       case 'AveragePool': {
-        const kernel = attrInts(a, 'kernel_shape') as [number, number];
-        const strides = (attrInts(a, 'strides') ?? [1, 1]) as [number, number];
+        const kernel = pair(label, 'kernel_shape', attrInts(a, 'kernel_shape'));
+        const strides = pair(label, 'strides', attrInts(a, 'strides') ?? [1, 1]);
         const inShape = g2.shape(x());
-        const pads = padded(node, padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides));
-        bind(node, g2.add(op, [x()], { kernel, strides, pads, ceilMode: attrInt(a, 'ceil_mode', 0) === 1, countIncludePad: attrInt(a, 'count_include_pad', 0) === 1 }, op === 'MaxPool' ? 'maxpool' : 'avgpool'));
+        const own = padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides);
+        let countIncludePad = attrInt(a, 'count_include_pad', 0) === 1;
+        if (pendingPads.has(node.input?.[0] as string) && op === 'AveragePool') {
+          // Zeros written by a Pad node are part of every window: they count, whatever the pool says of its own pads.
+          if (own.some((p) => p !== 0) && !countIncludePad) throw new InputError(`node ${label} (AveragePool)`, own, 'no own padding after a Pad node, or count_include_pad = 1');
+          countIncludePad = true;
+        }
+        bind(node, g2.add(op, [x()], { kernel, strides, pads: padded(node, own), ceilMode: attrInt(a, 'ceil_mode', 0) === 1, countIncludePad }, op === 'MaxPool' ? 'maxpool' : 'avgpool'));
         break;
       }
       case 'GlobalAveragePool':
@@ -245,7 +259,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         const target = constantOf(node, 1, 'shape').values.map((d, i) => (d === 0 ? (inShape[i] as number) : d));
         const total = inShape.reduce((p, d) => p * d, 1);
         const resolved = target.includes(-1) ? target.map((d) => (d === -1 ? total / target.filter((t) => t !== -1).reduce((p, t) => p * t, 1) : d)) : target;
-        if (resolved.length !== 2 || resolved[0] !== inShape[0]) {
+        if (resolved.length !== 2 || resolved[0] !== inShape[0] || resolved.reduce((p, d) => p * d, 1) !== total) {
           throw new InputError(`node ${label} (Reshape) shape`, target, 'a flatten to [N, -1] (other reshapes are not supported)');
         }
         bind(node, g2.add('Flatten', [x()], { axis: 1 }, 'flatten'));
@@ -254,12 +268,20 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
       case 'Gemm': {
         if (attrInt(a, 'transA', 0) !== 0) throw new InputError(`node ${label} (Gemm) transA`, 1, '0');
         const w = constantOf(node, 1, 'weight');
-        const out = attrInt(a, 'transB', 0) === 1 ? w.dims[0] : w.dims[1];
+        const transB = attrInt(a, 'transB', 0) === 1;
+        const features = g2.shape(x())[1];
+        if (w.dims.length !== 2 || (transB ? w.dims[1] : w.dims[0]) !== features) {
+          throw new InputError(`node ${label} (Gemm) weight`, w.dims, `a rank-2 weight with ${features} input features${transB ? ' (transB: [out, in])' : ' ([in, out])'}`);
+        }
+        const out = transB ? w.dims[0] : w.dims[1];
         bind(node, g2.add('Gemm', [x()], { outFeatures: out as number, bias: (node.input?.[2] ?? '') !== '' }, 'gemm'));
         break;
       }
       case 'MatMul': {
         const w = constantOf(node, 1, 'weight');
+        if (w.dims.length !== 2 || w.dims[0] !== g2.shape(x())[1]) {
+          throw new InputError(`node ${label} (MatMul) weight`, w.dims, `a rank-2 [in, out] weight with ${g2.shape(x())[1]} input features`);
+        }
         // MatMul + Add(constant) is a linear layer with bias.
         const next = consumers.get(node.output?.[0] as string) ?? [];
         const add = next.length === 1 && next[0]?.opType === 'Add' && (next[0].input ?? []).some((v) => constants.has(v)) ? next[0] : undefined;
@@ -277,6 +299,14 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   }
   const outputs = (g.output ?? []).map((v) => tensorOf('graph output', v.name as string));
   return g2.finish(outputs);
+}
+
+/** A two-value spatial attribute (kernel, strides): positive integers. */
+function pair(label: string, field: string, values: number[] | undefined): [number, number] {
+  if (!values || values.length !== 2 || !values.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new InputError(`node ${label} ${field}`, values, 'two positive integers (2-D convolution and pooling only)');
+  }
+  return values as [number, number];
 }
 
 function padsOf(a: Map<string, AttributeProto>, label: string, size: [number, number], kernel: [number, number], strides: [number, number]): [number, number, number, number] {

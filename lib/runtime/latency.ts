@@ -88,7 +88,16 @@ export interface LatencyRecord {
   kind: 'latency';
   time: string;
   model: string;
+  /** Where the model came from: a file path, `zoo:NAME`; with `format` and `sha256` it can be found again. */
   source: string;
+  format: string;
+  /** sha256 of the ONNX bytes that were timed. */
+  sha256: string;
+  /** Whether the timed ONNX came from an export with BN folded (false: a user's ONNX file, timed as it is). */
+  exported: boolean;
+  batch: number;
+  classes: number;
+  /** Per image (batch 1); the timed run processed `batch` images. */
   macs: number;
   params: number;
   measurement: Omit<LatencyMeasurement, 'samplesMs'> & { samplesMs?: number[] };

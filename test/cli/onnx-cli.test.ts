@@ -47,7 +47,17 @@ describe('paretonas with ONNX files and zoo models', () => {
     }
     const lines = readFileSync(dataset, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ kind: 'latency', model: 'squeezenet1_1', source: 'zoo:squeezenet1_1', measurement: { runs: 5, warmup: 1 } });
+    expect(lines[0]).toMatchObject({ kind: 'latency', model: 'squeezenet1_1', source: 'zoo:squeezenet1_1', format: 'zoo', exported: true, batch: 1, classes: 1000, measurement: { runs: 5, warmup: 1 } });
+    expect(lines[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[1].sha256).toBe(lines[0].sha256); // same seed, same bytes
+  });
+  it('latency --batch 4 times 4 images and records the batch beside the per-image MACs', () => {
+    const dataset = `${tmp}/lat/batch.jsonl`;
+    const out = JSON.parse(paretonas('latency', '--zoo', 'squeezenet1_1', '--resolution', '64', '--runs', '2', '--batch', '4', '--dataset', dataset, '--json').stdout);
+    expect(out.inputShape).toEqual([4, 3, 64, 64]);
+    const record = JSON.parse(readFileSync(dataset, 'utf8').trim());
+    expect(record.batch).toBe(4);
+    expect(record.macs).toBe(out.macsPerImage);
   });
   it('latency of an ONNX file times the file as it is; the default dataset is under reports/', () => {
     paretonas('export', '--zoo', 'squeezenet1_1', '--resolution', '64', '-o', `${tmp}/sq.onnx`);

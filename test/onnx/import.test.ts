@@ -6,6 +6,7 @@ import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';
 import { decodeModel, importModel, importOnnxFile, IMPORTABLE_OPS } from '../../lib/onnx/import.js';
 import { onnx, type NodeProto } from '../../lib/onnx/proto.js';
+import * as ort from 'onnxruntime-node';
 import { HAVE_TORCH, torchExport } from '../helpers-python.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/import-`);
@@ -22,6 +23,29 @@ describe.skipIf(!HAVE_TORCH)('ONNX files written by PyTorch (torch.onnx.export, 
     const r = estimateCosts(graph);
     expect([r.macs, r.params]).toEqual([t.macs, t.params]);
     expect(graph.tensors[graph.outputs[0]!]!.shape).toEqual([1, 6]);
+  });
+
+  it('opset 17 (HardSwish written as such) and training mode (BN kept, Dropout written): params by the convention', () => {
+    const v17 = torchExport('mobilenet_v3_small', `${tmp}/mv3-17.onnx`, ['--opset', '17', '--resolution', '96']);
+    expect(new Set(decodeModel(readFileSync(v17.file)).graph?.node?.map((n) => n.opType)).has('HardSwish')).toBe(true);
+    const r17 = estimateCosts(importOnnxFile(v17.file));
+    expect([r17.macs, r17.params]).toEqual([v17.macs, v17.params]);
+    const train = torchExport('resnet18', `${tmp}/r18-train.onnx`, ['--training', '--resolution', '96']);
+    const ops = new Set(decodeModel(readFileSync(train.file)).graph?.node?.map((n) => n.opType));
+    expect(ops.has('BatchNormalization')).toBe(true);
+    const rt = estimateCosts(importOnnxFile(train.file));
+    // BN kept: gamma and beta count, running statistics do not, which is PyTorch's own parameter count
+    expect([rt.macs, rt.params]).toEqual([train.macs, train.torchParams]);
+  });
+
+  it('a PyTorch file imported and exported again runs in onnxruntime with the same MACs', async () => {
+    const t = torchExport('opcoverage', `${tmp}/opcoverage2.onnx`);
+    const graph = importOnnxFile(t.file);
+    const again = exportOnnx(graph);
+    const session = await ort.InferenceSession.create(again);
+    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(3 * 224 * 224).fill(0.5), [1, 3, 224, 224]) });
+    expect(out[session.outputNames[0]!]!.dims).toEqual([1, 6]);
+    expect(estimateCosts(importModel(decodeModel(again))).macs).toBe(t.macs);
   });
 
   for (const name of ['resnet18', 'mobilenet_v3_small', 'googlenet', 'squeezenet1_0'] as const) {
@@ -62,6 +86,43 @@ describe('import errors', () => {
     const g = importModel(decodeModel(bytes), { inputShape: [1, 3, 32, 32] });
     expect(g.tensors[g.outputs[0]!]!.shape).toEqual([1, 3, 32, 32]);
   });
+  it('malformed nodes get errors naming the node and what is allowed, never a crash', () => {
+    const weight = (name: string, dims: number[]) => ({ name, dims, dataType: 1, rawData: new Uint8Array(4 * dims.reduce((p, d) => p * d, 1)) });
+    const withInit = (nodes: NodeProto[], inits: ReturnType<typeof weight>[]) => {
+      const model = decodeModel(modelWith(nodes));
+      model.graph!.initializer = inits;
+      return model;
+    };
+    const cases: [string, ReturnType<typeof withInit>, RegExp][] = [
+      ['pool without kernel', withInit([{ name: 'mp', opType: 'MaxPool', input: ['x'], output: ['y'] }], []), /node mp kernel_shape: got nothing; allowed: two positive integers/],
+      ['rank-2 conv weight', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }], [weight('w', [4, 3])]), /node c \(Conv\) weight: got \[4,3\]; allowed: a rank-4/],
+      ['channel mismatch', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }], [weight('w', [4, 5, 3, 3])]), /with in \/ group x group = 3 input channels/],
+      ['stride 0', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'strides', type: 7, ints: [0, 0] }] }], [weight('w', [4, 3, 3, 3])]), /node c strides: got \[0,0\]/],
+      ['1-D matmul weight', withInit([{ name: 'f', opType: 'Flatten', input: ['x'], output: ['f'] }, { name: 'mm', opType: 'MatMul', input: ['f', 'w'], output: ['y'] }], [weight('w', [192])]), /node mm \(MatMul\) weight: got \[192\]/],
+    ];
+    for (const [label, model, message] of cases) expect(() => importModel(model), label).toThrow(message);
+  });
+
+  it('a constant operand of Add or Mul is a learned weight: counted, and written back on export', async () => {
+    const model = decodeModel(modelWith([{ name: 'scale', opType: 'Mul', input: ['x', 'g'], output: ['y'] }]));
+    model.graph!.initializer = [{ name: 'g', dims: [3, 1, 1], dataType: 1, rawData: new Uint8Array(12) }];
+    const graph = importModel(model);
+    expect(estimateCosts(graph).params).toBe(3);
+    const session = await ort.InferenceSession.create(exportOnnx(graph));
+    const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(3 * 64).fill(1), [1, 3, 8, 8]) });
+    expect(out[session.outputNames[0]!]!.dims).toEqual([1, 3, 8, 8]);
+  });
+
+  it('zeros from a Pad node count in the average of the pool that follows it', () => {
+    const model = decodeModel(modelWith([
+      { name: 'p', opType: 'Pad', input: ['x', 'pads'], output: ['xp'] },
+      { name: 'ap', opType: 'AveragePool', input: ['xp'], output: ['y'], attribute: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }] },
+    ]));
+    model.graph!.initializer = [{ name: 'pads', dims: [8], dataType: 7, int64Data: [0, 0, 1, 1, 0, 0, 1, 1] }];
+    const node = importModel(model).nodes[0]!;
+    expect(node.op === 'AveragePool' && node.attrs).toMatchObject({ pads: [1, 1, 1, 1], countIncludePad: true });
+  });
+
   it('a truncated file, random bytes and a JSON file get clear errors', () => {
     const good = exportOnnx(buildZooModel('squeezenet1_1', { resolution: 64 }));
     const cases: [string, Uint8Array][] = [
