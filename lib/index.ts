@@ -37,3 +37,12 @@ export { loadGraph, parseShape, SOURCE_FORMATS, type SourceFormat, type LoadedGr
 export { measureOnnx, measureGraph, measuredLatencyModel, appendLatencyRecord, type LatencyModel, type LatencyMeasurement, type LatencyRecord, type MeasureOptions } from './runtime/latency.js';
 export { latencyStats, quantile, type LatencyStats } from './runtime/stats.js';
 export { describeDevice, type DeviceDescriptor } from './runtime/device.js';
+
+export { dominates, compare, constrainedCompare, constrainedDominates } from './pareto/dominance.js';
+export { parseObjectives, parseLimits, limitViolations, totalViolation, toMinimization, DIRECTIONS, type Objective, type Limit, type Direction } from './pareto/objectives.js';
+export { paretoFront, paretoFrontNaive, nondominatedRanks, nondominatedSort, crowdingDistance } from './pareto/sort.js';
+export { ParetoFront, type FrontEntry, type InsertResult, type FrontSnapshot } from './pareto/front.js';
+export { hypervolume, hypervolumeContributions, normalizePoints, idealPoint, nadirPoint } from './pareto/hypervolume.js';
+export { additiveEpsilon, igd, igdPlus, gd } from './pareto/indicators.js';
+export { kneePoint, bestUnderBudget } from './pareto/select.js';
+export { parseCsv, numericColumn, type CsvTable } from './csv.js';

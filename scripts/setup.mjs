@@ -20,7 +20,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
-const PYTHON_PACKAGES = ['python3-torchvision', 'python3-onnx'];
+const PYTHON_PACKAGES = ['python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap'];
 
 const args = process.argv.slice(2);
 const known = new Set(['--skip-jupyter', '--skip-python']);
@@ -136,8 +136,8 @@ if (skipJupyter) {
 if (skipPython) {
   log('skipping the Python cross-check packages (--skip-python)');
 } else {
-  ensureDebianPackages('python cross-checks', 'PyTorch, torchvision and onnx for Python', PYTHON_PACKAGES, () =>
-    existsSync(PYTHON) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx']).ok,
+  ensureDebianPackages('python cross-checks', 'PyTorch, torchvision, onnx, Optuna and DEAP for Python', PYTHON_PACKAGES, () =>
+    existsSync(PYTHON) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
   );
 }
 

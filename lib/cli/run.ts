@@ -2,6 +2,7 @@ import { InputError, ValidationError } from '../errors.js';
 import { ESTIMATE_USAGE, estimateCommand } from './estimate.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
 import { LATENCY_USAGE, latencyCommand } from './latency.js';
+import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
 
@@ -14,6 +15,8 @@ Commands:
       write a model as ONNX (opset 14) with seeded He-initialised weights
   ${LATENCY_USAGE}
       inference latency in onnxruntime-node on this CPU, appended to a latency dataset (JSONL)
+  ${PARETO_USAGE}
+      the Pareto front (rows and values), non-dominated ranks and hypervolume of points in a CSV file
   paretonas reference [--json]
       the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures
   ${SPACE_USAGE}
@@ -28,6 +31,7 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   estimate: estimateCommand,
   export: exportCommand,
   latency: latencyCommand,
+  pareto: paretoCommand,
   reference: referenceCommand,
   space: spaceCommand,
 };

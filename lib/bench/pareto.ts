@@ -1,0 +1,50 @@
+/**
+ * npm run bench (second part): the Pareto front, the non-dominated sort and the hypervolume on
+ * seeded point sets, with the O(N^2) pairwise filter measured in the same run as the baseline.
+ */
+import { hypervolume } from '../pareto/hypervolume.js';
+import { nondominatedRanks, paretoFront, paretoFrontNaive } from '../pareto/sort.js';
+import { POINT_SET_KINDS, pointSet } from './pointsets.js';
+
+function time<T>(fn: () => T, minMs = 200): { ms: number; result: T } {
+  let runs = 0;
+  let result: T;
+  const start = performance.now();
+  do {
+    result = fn();
+    runs++;
+  } while (performance.now() - start < minMs && runs < 50);
+  return { ms: (performance.now() - start) / runs, result };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 1 ? 3 : 1)} ms`);
+/** Largest set the pairwise baseline runs on in full; above it, it runs on a subset and scales by N^2. */
+const NAIVE_FULL = 20_000;
+
+console.log('paretonas Pareto benchmark (one core): times per call; "x" = speed-up over the O(N^2) pairwise filter in this run');
+console.log(`${'set'.padEnd(22)} ${'front'.padStart(8)} ${'front time'.padStart(11)} ${'pairwise'.padStart(12)} ${'speed-up'.padStart(9)} ${'sort (ranks)'.padStart(13)} ${'hypervolume'.padStart(12)}`);
+for (const kind of POINT_SET_KINDS) {
+  for (const m of [2, 3, 4]) {
+    for (const n of [1_000, 10_000, 100_000]) {
+      if (m >= 4 && kind === 'concave' && n > 10_000) {
+        console.log(`${`${kind} m=${m} n=${n.toLocaleString('en-US')}`.padEnd(22)} not timed: with every point non-dominated, m >= 4 costs O(m N^2) (see the 10,000 row)`);
+        continue;
+      }
+      const points = pointSet(kind, n, m, 1000 * m + n);
+      const front = time(() => paretoFront(points));
+      const sample = n > NAIVE_FULL ? points.slice(0, NAIVE_FULL) : points;
+      const naive = time(() => paretoFrontNaive(sample), 0);
+      const naiveMs = naive.ms * (n / sample.length) ** 2;
+      const sort = time(() => nondominatedRanks(points), 0);
+      const frontPoints = front.result.map((i) => points[i] as number[]);
+      const ref = new Array<number>(m).fill(1.1);
+      const hvFeasible = m < 4 || frontPoints.length <= 2_000;
+      const hv = hvFeasible ? time(() => hypervolume(frontPoints, ref), 0) : undefined;
+      console.log(
+        `${`${kind} m=${m} n=${n.toLocaleString('en-US')}`.padEnd(22)} ${String(frontPoints.length).padStart(8)} ${fmt(front.ms).padStart(11)} ${`${fmt(naiveMs)}${n > NAIVE_FULL ? '*' : ''}`.padStart(12)} ${`${(naiveMs / front.ms).toFixed(0)}x`.padStart(9)} ${fmt(sort.ms).padStart(13)} ${(hv ? fmt(hv.ms) : 'skipped†').padStart(12)}`,
+      );
+    }
+  }
+}
+console.log(`* pairwise filter run on the first ${NAIVE_FULL.toLocaleString('en-US')} points and scaled by (N / ${NAIVE_FULL.toLocaleString('en-US')})^2`);
+console.log('† exact 4-D hypervolume (WFG) of a front above 2,000 points is not timed here');
