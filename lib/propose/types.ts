@@ -1,0 +1,60 @@
+import type { SearchSpace } from '../space/space.js';
+
+/** What a proposer is told before it proposes. */
+export interface ProposalContext {
+  /** 0-based index of this proposal in the campaign (valid or not). */
+  index: number;
+}
+
+/** A proposal: usually a Candidate; an LLM's may be anything, which validation then rejects. */
+export interface Proposal {
+  candidate: unknown;
+  /** Free text kept with the record (e.g. which parent was mutated). */
+  note?: string;
+}
+
+/** Why a proposal never reached evaluation. */
+export const REJECTION_REASONS = ['schema', 'macs', 'sram', 'duplicate', 'novelty'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** What became of a proposal, fed back to the proposer in proposal order. */
+export type Outcome =
+  | {
+      kind: 'evaluated';
+      metrics: Readonly<Record<string, number>>;
+      /** The campaign's objectives in minimisation form (maximised ones negated), in declared order. */
+      objectives: readonly number[];
+      /** Total constraint violation, 0 when feasible. */
+      violation: number;
+    }
+  | { kind: 'rejected'; reason: RejectionReason; message: string }
+  | { kind: 'failed'; message: string };
+
+export interface Observation {
+  index: number;
+  proposal: Proposal;
+  /** Canonical key, when the proposal was a well-formed candidate. */
+  key?: string;
+  outcome: Outcome;
+}
+
+/**
+ * Role: proposes candidates. A proposer must be deterministic given its seed and the observations
+ * it has been fed, so that a campaign rebuilds it by replaying its records.
+ */
+export interface Proposer {
+  readonly name: string;
+  propose(context: ProposalContext): Promise<Proposal>;
+  observe(observation: Observation): void;
+}
+
+export interface ProposerOptions {
+  space: SearchSpace;
+  seed: number;
+  /** Number of objectives in Outcome.objectives. */
+  objectiveCount: number;
+  /** Proposer-specific settings (e.g. evolution's population size). */
+  settings?: Readonly<Record<string, unknown>>;
+}
+
+export type ProposerFactory = (options: ProposerOptions) => Proposer;
