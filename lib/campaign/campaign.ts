@@ -1,0 +1,183 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Evaluator } from '../evaluate/types.js';
+import { EvaluationFailure } from '../evaluate/types.js';
+import type { Proposer } from '../propose/types.js';
+import { resolveSpace } from '../space/builtin.js';
+import { canonicalKey } from '../space/key.js';
+import type { SearchSpace } from '../space/space.js';
+import { isValidCandidate } from '../space/validate.js';
+import type { CampaignConfig } from './config.js';
+import { primaryObjective } from './config.js';
+import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './records.js';
+import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
+import { validateProposal } from './validate.js';
+
+export interface CampaignDeps {
+  createProposer(name: string, options: { space: SearchSpace; seed: number; objectiveCount: number; settings?: Record<string, unknown> }): Proposer;
+  createEvaluator(spec: string): Evaluator;
+}
+
+export interface Progress extends Counters {
+  frontSize: number;
+  best?: { key: string; objective: string; value: number };
+}
+
+export interface CampaignSummary extends Progress {
+  runDir: string;
+  stopped: 'budget' | 'valid' | 'time' | 'signal' | 'finished-before';
+  seconds: number;
+  resumed: boolean;
+  /** A torn last record found on resume (reported, then cut off). */
+  tornRecord?: { line: number; text: string };
+  /** Proposals whose regeneration on resume differed from the record (a non-deterministic proposer). */
+  replayMismatches: number[];
+}
+
+export const RECORDS_FILE = 'records.jsonl';
+
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const pkg = (name: string) => {
+    try {
+      return (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return { paretonas: (require('../../package.json') as { version: string }).version, node: process.version, onnxruntime: pkg('onnxruntime-node'), platform: `${process.platform}-${process.arch}` };
+}
+
+export function progressOf(state: RunState): Progress {
+  const primary = primaryObjective(state.config.objectives);
+  const best = state.front.best(primary.name);
+  return {
+    ...state.counters,
+    rejected: { ...state.counters.rejected },
+    frontSize: state.front.size,
+    best: best ? { key: best.id, objective: primary.name, value: best.values[primary.name] as number } : undefined,
+  };
+}
+
+export interface RunOptions {
+  onProgress?: (p: Progress) => void;
+  /** Stop cleanly between proposals when aborted (e.g. on SIGINT). */
+  signal?: AbortSignal;
+  /** Resume: a new budget (to extend a finished run). */
+  budget?: number;
+}
+
+/**
+ * The loop of the paper: propose, validate (schema, MACs, SRAM, duplicates, novelty), evaluate,
+ * update the front; every step an fsynced record. Starts a new run (config given) or resumes one
+ * (config undefined): the state is rebuilt by replaying the records, the proposer by re-driving it
+ * with the recorded outcomes, and a proposal left in flight is evaluated, once.
+ */
+export async function runCampaign(runDir: string, config: CampaignConfig | undefined, deps: CampaignDeps, options: RunOptions = {}): Promise<CampaignSummary> {
+  const path = join(runDir, RECORDS_FILE);
+  const started = Date.now();
+  let state: RunState;
+  let writer: RecordWriter;
+  let torn: CampaignSummary['tornRecord'];
+  const replayMismatches: number[] = [];
+  const resumed = config === undefined;
+  let proposer: Proposer;
+  let space: SearchSpace;
+
+  if (config) {
+    if (existsSync(path)) throw new InputError('--out', runDir, 'a new run directory (use --resume to continue this one)', 'already holds a campaign');
+    state = newState(config);
+    space = resolveSpace(config.space);
+    writer = new RecordWriter(path);
+    writer.append('campaign-start', { config, versions: versions() });
+    proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings });
+  } else {
+    const read = readRecords(path);
+    if (read.torn) {
+      torn = { line: read.torn.line, text: read.torn.text };
+      dropTornTail(path, read.torn);
+    }
+    state = replayRecords(read.records);
+    space = resolveSpace(state.config.space);
+    if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
+    proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings });
+    // Re-drive the proposer through the recorded history so its state matches the record.
+    for (let i = 0; i < state.proposals.length; i++) {
+      const again = await proposer.propose({ index: i });
+      if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) replayMismatches.push(i);
+      const outcome = state.outcomes[i];
+      if (outcome) proposer.observe({ index: i, proposal: state.proposals[i] as NonNullable<RunState['proposals'][number]>, key: state.keys[i], outcome });
+    }
+    writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
+    writer.append('resume', { fromProposal: state.counters.proposed, pending: state.pending ?? null, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget });
+  }
+  const cfg = state.config;
+  const evaluator = deps.createEvaluator(cfg.evaluator);
+  const settings = { space, macs: cfg.macs, sramMaxBytes: cfg.sramMaxBytes, sramModel: cfg.sramModel, noveltyThreshold: cfg.noveltyThreshold };
+  const record = (type: CampaignRecord['type'], fields: Record<string, unknown>) => {
+    const r = writer.append(type, fields);
+    return applyRecord(state, r);
+  };
+
+  /** Validates, evaluates and records one proposal that is already recorded. */
+  const settle = async (index: number) => {
+    const proposal = state.proposals[index] as NonNullable<RunState['proposals'][number]>;
+    const v = validateProposal(proposal.candidate, settings, state.validation);
+    if (!v.ok) {
+      record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details });
+    } else {
+      try {
+        const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });
+        const metrics = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...e.metrics };
+        evaluatedOutcome(cfg, metrics); // a missing objective metric is a configuration error: thrown before recording
+        const change = record('evaluation', { index, key: v.key, metrics, seconds: e.seconds, details: e.details ?? null });
+        if (change?.added) record('front-change', { index, key: v.key, added: true, removed: change.removed });
+      } catch (err) {
+        if (!(err instanceof EvaluationFailure)) throw err;
+        record('failure', { index, key: v.key, kind: err.kind, message: err.message, details: err.details ?? null });
+      }
+    }
+    const outcome = state.outcomes[index];
+    if (outcome) proposer.observe({ index, proposal, key: state.keys[index] ?? (v.ok ? v.key : undefined), outcome });
+    options.onProgress?.(progressOf(state));
+  };
+
+  let stopped: CampaignSummary['stopped'] = 'budget';
+  try {
+    if (state.ended && options.budget === undefined) {
+      stopped = 'finished-before';
+    } else {
+      const missing = state.unrecordedFrontChange;
+      if (missing) record('front-change', { index: missing.index, key: missing.key, added: true, removed: missing.removed });
+      if (state.pending !== undefined) await settle(state.pending);
+      while (true) {
+        if (state.counters.proposed >= cfg.budget) break;
+        if (cfg.maxValid !== undefined && state.counters.valid >= cfg.maxValid) {
+          stopped = 'valid';
+          break;
+        }
+        if (cfg.timeLimitSeconds !== undefined && (Date.now() - started) / 1000 >= cfg.timeLimitSeconds) {
+          stopped = 'time';
+          break;
+        }
+        if (options.signal?.aborted) {
+          stopped = 'signal';
+          break;
+        }
+        const index = state.counters.proposed;
+        const p = await proposer.propose({ index });
+        const key = isValidCandidate(space, p.candidate) ? canonicalKey(p.candidate, space.input.channels) : null;
+        record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key });
+        await settle(index);
+      }
+    }
+    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, tornRecord: torn, replayMismatches };
+    if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
+    return summary;
+  } finally {
+    writer.close();
+    await evaluator.close?.();
+  }
+}

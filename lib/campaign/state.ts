@@ -1,0 +1,132 @@
+import { InputError } from '../errors.js';
+import { ParetoFront, type InsertResult } from '../pareto/front.js';
+import { toMinimization, totalViolation, limitViolations } from '../pareto/objectives.js';
+import type { Outcome, Proposal, RejectionReason } from '../propose/types.js';
+import { REJECTION_REASONS } from '../propose/types.js';
+import type { Candidate } from '../space/candidate.js';
+import type { CampaignConfig } from './config.js';
+import { NoveltyIndex } from './novelty.js';
+import type { CampaignRecord } from './records.js';
+import { rememberCandidate, type ValidationState } from './validate.js';
+
+export interface Counters {
+  proposed: number;
+  /** Passed validation (then evaluated or failed). */
+  valid: number;
+  evaluated: number;
+  failed: number;
+  rejected: Record<RejectionReason, number>;
+}
+
+export interface EvaluatedCandidate {
+  index: number;
+  key: string;
+  candidate: Candidate;
+  metrics: Record<string, number>;
+  seconds: number;
+}
+
+/** Everything a campaign knows, rebuilt from its records alone. */
+export interface RunState {
+  config: CampaignConfig;
+  proposals: Proposal[];
+  outcomes: (Outcome | undefined)[];
+  keys: (string | undefined)[];
+  counters: Counters;
+  front: ParetoFront<{ index: number }>;
+  validation: ValidationState;
+  evaluations: EvaluatedCandidate[];
+  /** Index of a proposal recorded without an outcome (the run stopped while it was in flight). */
+  pending?: number;
+  /** An evaluation that moved the front but whose front-change record was not written (a crash in between). */
+  unrecordedFrontChange?: { index: number; key: string; removed: string[] };
+  ended?: CampaignRecord;
+}
+
+export function emptyCounters(): Counters {
+  return { proposed: 0, valid: 0, evaluated: 0, failed: 0, rejected: Object.fromEntries(REJECTION_REASONS.map((r) => [r, 0])) as Record<RejectionReason, number> };
+}
+
+export function newState(config: CampaignConfig): RunState {
+  return {
+    config,
+    proposals: [],
+    outcomes: [],
+    keys: [],
+    counters: emptyCounters(),
+    front: new ParetoFront<{ index: number }>(config.objectives, config.limits),
+    validation: { seen: new Map(), novelty: new NoveltyIndex() },
+    evaluations: [],
+  };
+}
+
+/** The outcome an evaluation's metrics give under the campaign's objectives and limits. */
+export function evaluatedOutcome(config: CampaignConfig, metrics: Record<string, number>): Outcome & { kind: 'evaluated' } {
+  const value = (name: string) => {
+    const v = metrics[name];
+    if (typeof v !== 'number') throw new InputError(`metric ${name}`, v, `a number among the evaluator's metrics (${Object.keys(metrics).join(', ')})`);
+    return v;
+  };
+  return {
+    kind: 'evaluated',
+    metrics,
+    objectives: toMinimization(config.objectives.map((o) => value(o.name)), config.objectives),
+    violation: totalViolation(limitViolations(config.limits, value)),
+  };
+}
+
+/** Applies one record to the state (the same function runs live and on replay); an evaluation returns its effect on the front. */
+export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | undefined {
+  const index = r.index as number;
+  switch (r.type) {
+    case 'proposal':
+      state.proposals[index] = { candidate: r.candidate, note: r.note as string | undefined };
+      state.keys[index] = r.key as string | undefined;
+      state.counters.proposed = Math.max(state.counters.proposed, index + 1);
+      state.pending = index;
+      break;
+    case 'rejection':
+      state.outcomes[index] = { kind: 'rejected', reason: r.reason as RejectionReason, message: r.message as string };
+      state.counters.rejected[r.reason as RejectionReason]++;
+      state.pending = undefined;
+      break;
+    case 'evaluation': {
+      const metrics = r.metrics as Record<string, number>;
+      const key = r.key as string;
+      const candidate = state.proposals[index]?.candidate as Candidate;
+      state.outcomes[index] = evaluatedOutcome(state.config, metrics);
+      state.counters.valid++;
+      state.counters.evaluated++;
+      rememberCandidate(state.validation, key, index, candidate);
+      state.evaluations.push({ index, key, candidate, metrics, seconds: r.seconds as number });
+      state.pending = undefined;
+      const change = state.front.insert({ id: key, values: metrics, data: { index } });
+      state.unrecordedFrontChange = change.added ? { index, key, removed: change.removed } : undefined;
+      return change;
+    }
+    case 'front-change':
+      state.unrecordedFrontChange = undefined;
+      break;
+    case 'failure':
+      state.outcomes[index] = { kind: 'failed', message: r.message as string };
+      state.counters.valid++;
+      state.counters.failed++;
+      rememberCandidate(state.validation, r.key as string, index, state.proposals[index]?.candidate as Candidate);
+      state.pending = undefined;
+      break;
+    case 'campaign-end':
+      state.ended = r;
+      break;
+    default: // campaign-start, resume: nothing to rebuild
+  }
+  return undefined;
+}
+
+/** Rebuilds a run's state from its records (the first must be its campaign-start). */
+export function replayRecords(records: readonly CampaignRecord[]): RunState {
+  const start = records[0];
+  if (start?.type !== 'campaign-start') throw new InputError('records', start?.type ?? 'nothing', 'a campaign-start record first');
+  const state = newState(start.config as CampaignConfig);
+  for (const r of records.slice(1)) applyRecord(state, r);
+  return state;
+}
