@@ -46,7 +46,7 @@ describe('validation in the paper order, with feedback text', () => {
     expect(v).toMatchObject({ ok: false, reason: 'sram' });
     // by hand: stage 2, layer 1 expands 16 x 80 x 80 (102,400 B) to 64 x 80 x 80 (409,600 B): 512,000 B
     // = 500 KiB; its stride-2 depthwise conv (409,600 B in, 102,400 B out) ties, and the first step is named
-    if (!v.ok) expect(v.message).toMatch(/Estimated peak SRAM is 500\.0 KiB \(int8 activations, mcunet model\), above the 320\.0 KiB limit; the peak is at stage2\.layer1 \(Conv with output 64x40x40\)/);
+    if (!v.ok) expect(v.message).toMatch(/Estimated peak SRAM is 500\.0 KiB \(int8 activations, mcunet model\), above the 320\.0 KiB limit; the peak is at stage2\.layer1 \(Conv with output 64x80x80\)/);
   });
   it('duplicates after that, then novelty when a threshold is set', () => {
     const state = fresh();
