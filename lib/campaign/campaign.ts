@@ -126,7 +126,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     const proposal = state.proposals[index] as NonNullable<RunState['proposals'][number]>;
     const v = validateProposal(proposal.candidate, settings, state.validation);
     if (!v.ok) {
-      record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details });
+      record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
     } else {
       try {
         const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });

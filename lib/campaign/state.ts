@@ -86,7 +86,12 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
       state.pending = index;
       break;
     case 'rejection':
-      state.outcomes[index] = { kind: 'rejected', reason: r.reason as RejectionReason, message: r.message as string };
+      state.outcomes[index] = {
+        kind: 'rejected',
+        reason: r.reason as RejectionReason,
+        message: r.message as string,
+        ...(typeof r.violation === 'number' ? { violation: r.violation } : {}),
+      };
       state.counters.rejected[r.reason as RejectionReason]++;
       state.pending = undefined;
       break;

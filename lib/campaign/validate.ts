@@ -27,7 +27,7 @@ export interface ValidationState {
 
 export type Validation =
   | { ok: true; candidate: Candidate; key: string; graph: Graph; costs: CostReport }
-  | { ok: false; reason: RejectionReason; key?: string; message: string; details: Record<string, unknown> };
+  | { ok: false; reason: RejectionReason; key?: string; message: string; details: Record<string, unknown>; violation?: number };
 
 const M = (n: number) => `${(n / 1e6).toFixed(1)} M`;
 const KiB = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -61,6 +61,7 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
         low ? 'Increase output_channels, expansion_factor or num_layers, or keep stride 1 longer.' : 'Reduce output_channels, expansion_factor or num_layers, or use stride 2 in earlier stages.'
       }`,
       details: { macs: costs.macs, min: s.macs.min, max: s.macs.max },
+      violation: low ? (s.macs.min - costs.macs) / s.macs.min : (costs.macs - s.macs.max) / s.macs.max,
     };
   }
   if (costs.peakSramBytes > s.sramMaxBytes) {
@@ -71,6 +72,7 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
       key,
       message: `Estimated peak SRAM is ${KiB(costs.peakSramBytes)} (int8 activations, ${s.sramModel} model), above the ${KiB(s.sramMaxBytes)} limit; the peak is at ${at?.block ?? costs.peakAt} (${at?.op ?? 'layer'} with output ${at?.outputShape.slice(1).join('x') ?? '?'}). Use stride 2 earlier, or smaller expansion_factor and output_channels in early stages.`,
       details: { peakSramBytes: costs.peakSramBytes, max: s.sramMaxBytes, model: s.sramModel, peakAt: at?.block ?? costs.peakAt },
+      violation: (costs.peakSramBytes - s.sramMaxBytes) / s.sramMaxBytes,
     };
   }
   const first = state.seen.get(key);

@@ -1,3 +1,4 @@
+import { createFastEvaluator } from '../cost/fast.js';
 import { InputError } from '../errors.js';
 import { crowdingDistance, nondominatedRanks } from '../pareto/sort.js';
 import type { Rng } from '../rng.js';
@@ -14,9 +15,19 @@ export interface EvolutionSettings {
   population: number;
   /** Members drawn per tournament. */
   sample: number;
+  /**
+   * 1: screen every proposal with the closed-form cost estimators against the space's MAC range
+   * and SRAM limit before proposing it, as MCUNet's and once-for-all's evolutionary searches do
+   * (uniform samples of the Table I space meet them 0.2 % of the time). 0: propose blindly.
+   */
+  screen: number;
 }
 
-export const EVOLUTION_DEFAULTS: Readonly<EvolutionSettings> = { population: 20, sample: 5 };
+export const EVOLUTION_DEFAULTS: Readonly<EvolutionSettings> = { population: 20, sample: 5, screen: 1 };
+/** Random samples drawn for one that passes the screen (about 500 are needed on average). */
+const SCREEN_SAMPLES = 20_000;
+/** Mutants tried for one that passes the screen and is new. */
+const SCREEN_MUTANTS = 64;
 const SETTING_NAMES = Object.keys(EVOLUTION_DEFAULTS) as (keyof EvolutionSettings)[];
 
 /** Mutations tried when a child's key was already proposed, before falling back to a random sample. */
@@ -39,7 +50,10 @@ export function parseEvolutionSettings(settings: Readonly<Record<string, unknown
   const population = read('population');
   const sample = read('sample');
   if (sample > population) throw new InputError('evolution setting sample', sample, `a positive integer no larger than population (${population})`);
-  return { population, sample };
+  const rawScreen = settings.screen ?? EVOLUTION_DEFAULTS.screen;
+  const screen = rawScreen === true || rawScreen === 1 || rawScreen === '1' ? 1 : rawScreen === false || rawScreen === 0 || rawScreen === '0' ? 0 : NaN;
+  if (Number.isNaN(screen)) throw new InputError('evolution setting screen', rawScreen, '1 (screen proposals by their estimated costs) or 0');
+  return { population, sample, screen };
 }
 
 /** An evaluated candidate in the population. */
@@ -73,6 +87,18 @@ export function tournamentWinner(members: readonly Pick<Member, 'objectives' | '
   return front[winner] as number;
 }
 
+/** Whether a candidate's estimated MACs and peak SRAM meet the space's constraints (fast path). */
+function screenFor(space: SearchSpace, on: boolean): (c: Candidate) => boolean {
+  if (!on) return () => true;
+  const sram = space.constraints.peakSramBytes;
+  const macs = space.constraints.macs;
+  const costs = createFastEvaluator(space, { model: sram?.model ?? 'mcunet' });
+  return (c) => {
+    const t = costs(c);
+    return t.macs >= (macs?.min ?? 0) && t.macs <= (macs?.max ?? Infinity) && t.peakSramBytes <= (sram?.max ?? Infinity);
+  };
+}
+
 /** `count` distinct positions of 0..n-1, uniformly (a partial Fisher-Yates shuffle). */
 function drawPositions(n: number, count: number, rng: Rng): number[] {
   const pool = Array.from({ length: n }, (_, i) => i);
@@ -87,7 +113,8 @@ const orInfinity = (v: number): number => (Number.isNaN(v) ? Infinity : v);
 
 /**
  * Regularized (aging) evolution (Real et al. 2019), made multi-objective by a constrained
- * non-dominated tournament. The population is the newest `population` evaluated candidates;
+ * non-dominated tournament. The population is the newest `population` evaluated candidates and
+ * candidates rejected for MACs or SRAM (with their relative violation, so feasible ones win);
  * until it is full, proposals are random samples. Then each proposal draws `sample` distinct
  * members, takes the winner (tournamentWinner) as parent and mutates one field of one stage.
  * Proposal i draws from a stream seeded by (seed, i), and the rest of the state is built from
@@ -101,22 +128,25 @@ export const evolutionProposer = ((options: ProposerOptions): EvolutionProposer 
   /** Keys proposed by this instance or seen in observations: children avoid them. */
   const proposed = new Set<string>();
   const keyOf = (c: Candidate) => canonicalKey(c, space.input.channels);
+  const fits = screenFor(space, settings.screen === 1);
 
   const randomProposal = (rng: Rng, note: string): Proposal => {
+    const tries = settings.screen ? SCREEN_SAMPLES : SAMPLE_TRIES;
     let candidate = sampleCandidate(space, rng);
-    for (let t = 1; t < SAMPLE_TRIES && proposed.has(keyOf(candidate)); t++) candidate = sampleCandidate(space, rng);
+    for (let t = 1; t < tries && (proposed.has(keyOf(candidate)) || !fits(candidate)); t++) candidate = sampleCandidate(space, rng);
     return { candidate, note };
   };
 
   const childProposal = (rng: Rng): Proposal => {
     const sampled = drawPositions(population.length, settings.sample, rng);
     const parent = population[sampled[tournamentWinner(sampled.map((i) => population[i] as Member))] as number] as Member;
-    for (let t = 0; t < MUTATION_TRIES; t++) {
+    const tries = settings.screen ? SCREEN_MUTANTS : MUTATION_TRIES;
+    for (let t = 0; t < tries; t++) {
       const m = mutateCandidate(space, parent.candidate, rng);
-      if (proposed.has(keyOf(m.candidate))) continue;
+      if (proposed.has(keyOf(m.candidate)) || !fits(m.candidate)) continue;
       return { candidate: m.candidate, note: `mutated stage ${m.stage} ${m.field} ${String(m.from)} -> ${String(m.to)} of parent #${parent.index} ${parent.key}` };
     }
-    return randomProposal(rng, `random: ${MUTATION_TRIES} mutations of parent #${parent.index} ${parent.key} were all proposed before`);
+    return randomProposal(rng, `random: ${tries} mutations of parent #${parent.index} ${parent.key} were all proposed before${settings.screen ? ' or outside the limits' : ''}`);
   };
 
   return {
@@ -135,7 +165,15 @@ export const evolutionProposer = ((options: ProposerOptions): EvolutionProposer 
       if (observation.key !== undefined) proposed.add(observation.key);
       if (valid) proposed.add(keyOf(candidate));
       const outcome = observation.outcome;
-      if (outcome.kind !== 'evaluated' || !valid) return;
+      if (!valid) return;
+      // A candidate rejected for its MACs or SRAM joins with its violation and no objective values:
+      // the constrained tournament then breeds towards the limits (the sample space is ~0.2 % feasible).
+      if (outcome.kind === 'rejected' && outcome.violation !== undefined && outcome.violation > 0) {
+        population.push({ index: observation.index, key: keyOf(candidate), candidate: structuredClone(candidate), objectives: new Array<number>(objectiveCount).fill(Infinity), violation: outcome.violation });
+        if (population.length > settings.population) population.shift();
+        return;
+      }
+      if (outcome.kind !== 'evaluated') return;
       if (outcome.objectives.length !== objectiveCount) {
         throw new InputError(`observation ${observation.index} objectives`, outcome.objectives, `${objectiveCount} values (objectiveCount)`);
       }

@@ -27,7 +27,13 @@ export type Outcome =
       /** Total constraint violation, 0 when feasible. */
       violation: number;
     }
-  | { kind: 'rejected'; reason: RejectionReason; message: string }
+  | {
+      kind: 'rejected';
+      reason: RejectionReason;
+      message: string;
+      /** For MAC and SRAM rejections: how far outside the limit, relative to it (0.2 = 20 % over). */
+      violation?: number;
+    }
   | { kind: 'failed'; message: string };
 
 export interface Observation {

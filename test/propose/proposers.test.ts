@@ -87,8 +87,8 @@ describe('registry', () => {
     expect(fieldOf({ sample: 21 })).toBe('evolution setting sample'); // default population 20
     expect(fieldOf({ populaton: 10 })).toBe('evolution setting populaton');
     expect(fieldOf({ population: 5, sample: 5 })).toBe('no error');
-    expect(parseEvolutionSettings({})).toEqual({ population: 20, sample: 5 });
-    expect(parseEvolutionSettings({ population: '30', sample: 4 })).toEqual({ population: 30, sample: 4 });
+    expect(parseEvolutionSettings({})).toEqual({ population: 20, sample: 5, screen: 1 });
+    expect(parseEvolutionSettings({ population: '30', sample: 4 })).toEqual({ population: 30, sample: 4, screen: 1 });
   });
 
   it('rejects a non-integer seed and a bad proposal index', async () => {
@@ -193,7 +193,7 @@ const PARENT = /of parent #(\d+) (\S+)$/;
 
 /** A fresh evolution proposer whose whole population is sampled, fed the given (objectives, violation) pairs. */
 async function parentOf(points: [number[], number?][]): Promise<number> {
-  const p = evolutionProposer(options(4, { objectiveCount: points[0]?.[0].length ?? 0, settings: { population: points.length, sample: points.length } }));
+  const p = evolutionProposer(options(4, { objectiveCount: points[0]?.[0].length ?? 0, settings: { population: points.length, sample: points.length, screen: 0 } }));
   const cands = distinctCandidates(points.length);
   points.forEach(([objectives, violation], i) => p.observe(evaluated(i, cands[i] as Candidate, objectives, violation)));
   const note = (await p.propose({ index: points.length })).note ?? '';
@@ -205,7 +205,7 @@ async function parentOf(points: [number[], number?][]): Promise<number> {
 
 describe('evolution', () => {
   it('proposes random samples until the population is full, then mutants of a parent', async () => {
-    const p = evolutionProposer(options(3, { settings: { population: 3, sample: 2 } }));
+    const p = evolutionProposer(options(3, { settings: { population: 3, sample: 2, screen: 0 } }));
     const cands = distinctCandidates(5);
     expect((await p.propose({ index: 0 })).note).toBe('random: population 0/3');
     p.observe(evaluated(0, cands[0] as Candidate, [1, 1]));
@@ -220,7 +220,7 @@ describe('evolution', () => {
   });
 
   it('ages out the oldest member, whatever its quality', async () => {
-    const p: EvolutionProposer = evolutionProposer(options(3, { settings: { population: 3, sample: 3 } }));
+    const p: EvolutionProposer = evolutionProposer(options(3, { settings: { population: 3, sample: 3, screen: 0 } }));
     const cands = distinctCandidates(6);
     const objectives = [[0, 0], [5, 5], [6, 6], [7, 7], [8, 8], [9, 9]];
     p.observe(evaluated(0, cands[0] as Candidate, objectives[0] as number[]));
@@ -268,7 +268,7 @@ describe('evolution', () => {
   });
 
   it('each child differs from its parent in exactly one field of one stage, as its note says', async () => {
-    const p = evolutionProposer(options(8, { settings: { population: 10, sample: 3 } }));
+    const p = evolutionProposer(options(8, { settings: { population: 10, sample: 3, screen: 0 } }));
     const byKey = new Map<string, Candidate>();
     let children = 0;
     for (let i = 0; i < 200; i++) {
@@ -305,7 +305,7 @@ describe('evolution', () => {
       stages: 1,
       choices: { output_channels: [16], kernel_size: [3, 5], stride: [2], expansion_factor: [3], use_se: [false], conv_type: ['mbconv'], skip_op: ['identity'], activation: ['relu6'], num_layers: [1] },
     });
-    const p = evolutionProposer({ space: tiny, seed: 1, objectiveCount: 1, settings: { population: 1, sample: 1 } });
+    const p = evolutionProposer({ space: tiny, seed: 1, objectiveCount: 1, settings: { population: 1, sample: 1, screen: 0 } });
     const notes: string[] = [];
     for (let i = 0; i < 4; i++) {
       const proposal = await p.propose({ index: i });
@@ -319,7 +319,7 @@ describe('evolution', () => {
   });
 
   it('avoids proposing a key twice in a large space, even when every child is rejected', async () => {
-    const p = evolutionProposer(options(2, { settings: { population: 5, sample: 2 } }));
+    const p = evolutionProposer(options(2, { settings: { population: 5, sample: 2, screen: 0 } }));
     const keys = new Set<string>();
     for (let i = 0; i < 150; i++) {
       const proposal = await p.propose({ index: i });
@@ -345,9 +345,37 @@ describe('evolution', () => {
     };
     // Measured (300 steps, seeds 1-12): random 18-46 M, evolution 2.2-7.3 M.
     for (const seed of [1, 2, 3]) {
-      const evolution = await bestMacs(evolutionProposer({ space, seed, objectiveCount: 1 }), 300);
+      const evolution = await bestMacs(evolutionProposer({ space, seed, objectiveCount: 1, settings: { screen: 0 } }), 300);
       const random = await bestMacs(randomProposer({ space, seed, objectiveCount: 1 }), 300);
       expect(evolution).toBeLessThan(random / 2);
     }
+  });
+});
+
+describe('evolution screens proposals by their estimated costs (MCUNet / OFA practice)', () => {
+  it('with screen on (the default) every proposal meets the space MAC range and SRAM limit', async () => {
+    const costs = createFastEvaluator(space, { model: 'mcunet' });
+    const p = evolutionProposer(options(5));
+    for (let i = 0; i < 80; i++) {
+      const { candidate } = await p.propose({ index: i });
+      const t = costs(candidate as Candidate);
+      expect(t.macs).toBeGreaterThanOrEqual(70e6);
+      expect(t.macs).toBeLessThanOrEqual(350e6);
+      expect(t.peakSramBytes).toBeLessThanOrEqual(327_680);
+      p.observe({ index: i, proposal: { candidate }, outcome: { kind: 'evaluated', metrics: {}, objectives: [t.macs, t.params], violation: 0 } });
+    }
+  });
+  it('unscreened, a uniform sample meets them rarely (0.2 % in the README; fewer than 5 of 200 here)', async () => {
+    const costs = createFastEvaluator(space, { model: 'mcunet' });
+    const p = randomProposer(options(5));
+    let fit = 0;
+    for (let i = 0; i < 200; i++) {
+      const t = costs((await p.propose({ index: i })).candidate as Candidate);
+      if (t.macs >= 70e6 && t.macs <= 350e6 && t.peakSramBytes <= 327_680) fit++;
+    }
+    expect(fit).toBeLessThan(5);
+  });
+  it('rejects a screen setting other than 0 or 1', () => {
+    expect(() => parseEvolutionSettings({ screen: 'yes' })).toThrow(/evolution setting screen: got "yes"; allowed: 1 \(screen proposals by their estimated costs\) or 0/);
   });
 });
