@@ -17,7 +17,7 @@ import { validateProposal } from './validate.js';
 
 export interface CampaignDeps {
   createProposer(name: string, options: { space: SearchSpace; seed: number; objectiveCount: number; settings?: Record<string, unknown> }): Proposer;
-  createEvaluator(spec: string): Evaluator;
+  createEvaluator(spec: string, options: Record<string, unknown>): Evaluator;
 }
 
 export interface Progress extends Counters {
@@ -37,6 +37,17 @@ export interface CampaignSummary extends Progress {
 }
 
 export const RECORDS_FILE = 'records.jsonl';
+
+/** Metrics every evaluation carries, whatever the evaluator: the validation's cost estimates. */
+const COST_METRICS = ['macs', 'params', 'flashBytes', 'peakSramBytes'];
+
+/** Objectives and limits must name metrics the evaluator produces: checked before anything is written. */
+function checkMetrics(config: CampaignConfig, evaluator: Evaluator): void {
+  const known = new Set([...COST_METRICS, ...evaluator.metrics]);
+  for (const name of [...config.objectives.map((o) => o.name), ...config.limits.map((l) => l.name)]) {
+    if (!known.has(name)) throw new InputError('objective or constraint', name, `a metric of the ${evaluator.name} evaluator: ${[...known].join(', ')}`);
+  }
+}
 
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
@@ -88,6 +99,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
 
   if (config) {
     if (existsSync(path)) throw new InputError('--out', runDir, 'a new run directory (use --resume to continue this one)', 'already holds a campaign');
+    checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}));
     state = newState(config);
     space = resolveSpace(config.space);
     writer = new RecordWriter(path);
@@ -114,7 +126,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     writer.append('resume', { fromProposal: state.counters.proposed, pending: state.pending ?? null, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget });
   }
   const cfg = state.config;
-  const evaluator = deps.createEvaluator(cfg.evaluator);
+  const evaluator = deps.createEvaluator(cfg.evaluator, cfg.evaluatorOptions ?? {});
   const settings = { space, macs: cfg.macs, sramMaxBytes: cfg.sramMaxBytes, sramModel: cfg.sramModel, noveltyThreshold: cfg.noveltyThreshold };
   const record = (type: CampaignRecord['type'], fields: Record<string, unknown>) => {
     const r = writer.append(type, fields);

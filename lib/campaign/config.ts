@@ -11,6 +11,8 @@ export interface CampaignConfig {
   proposerSettings?: Record<string, unknown>;
   /** cost, proxy, or command:CMD */
   evaluator: string;
+  /** e.g. { timeoutMs } for a trainer command, { batch } for the proxy. */
+  evaluatorOptions?: Record<string, unknown>;
   /** Proposals, valid or not. */
   budget: number;
   /** Stop after this many valid (evaluated or failed) candidates. */

@@ -4,11 +4,14 @@ import { EXPORT_USAGE, exportCommand } from './export.js';
 import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
+import { SEARCH_USAGE, searchCommand } from './search.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
 
 const USAGE = `paretonas — LLM-guided, hardware-aware NAS for TinyML
 
 Commands:
+  ${SEARCH_USAGE}
+      a search campaign: propose, validate, evaluate, keep the Pareto front; records in runs/ID/records.jsonl
   ${ESTIMATE_USAGE}
       MACs, params, flash and peak SRAM of a model, with a per-layer breakdown
   ${EXPORT_USAGE}
@@ -33,6 +36,7 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   latency: latencyCommand,
   pareto: paretoCommand,
   reference: referenceCommand,
+  search: searchCommand,
   space: spaceCommand,
 };
 

@@ -45,3 +45,27 @@ export function barFigure(
     },
   };
 }
+
+/** Points as one or more named scatter series (e.g. all candidates, then the front on top). */
+export function scatterFigure(
+  series: readonly { name: string; x: readonly number[]; y: readonly number[]; text?: readonly string[]; line?: boolean }[],
+  options: { title: string; xTitle: string; yTitle: string; logX?: boolean },
+): Figure {
+  return {
+    data: series.map((s) => ({
+      type: 'scatter',
+      mode: s.line ? 'lines+markers' : 'markers',
+      name: s.name,
+      x: [...s.x],
+      y: [...s.y],
+      ...(s.text ? { text: [...s.text] } : {}),
+    })),
+    layout: {
+      title: { text: options.title },
+      xaxis: { title: { text: options.xTitle }, type: options.logX ? 'log' : 'linear' },
+      yaxis: { title: { text: options.yTitle } },
+      width: 720,
+      height: 420,
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CampaignSummary, Progress } from '../campaign/campaign.js';
+import { RECORDS_FILE, runCampaign } from '../campaign/campaign.js';
+import { configFromSpace } from '../campaign/config.js';
+import { InputError } from '../errors.js';
+import { createEvaluator } from '../evaluate/registry.js';
+import { parseLimits, parseObjectives } from '../pareto/objectives.js';
+import { createProposer, PROPOSER_NAMES } from '../propose/registry.js';
+import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
+import { choiceFlag, intFlag, parseFlags } from './args.js';
+
+export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution] [--evaluator cost|proxy|command:CMD]
+                   [--budget N] [--valid N] [--time-limit SECONDS] [--seed S] [--objectives "naswot:max,macs:min"]
+                   [--constraint "peakSramBytes<=327680"] [--novelty 0.9] [--population N] [--sample N] [--screen 0|1]
+                   [--timeout SECONDS] [--proxy-batch N] [--out runs/ID] [--resume] [--json]`;
+
+function progressLine(p: Progress, budget: number): string {
+  const rejected = Object.entries(p.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+  const best = p.best ? ` · best ${p.best.objective} ${Number.isInteger(p.best.value) ? p.best.value : p.best.value.toFixed(3)}` : '';
+  return `proposed ${p.proposed}/${budget} · valid ${p.valid}${p.failed ? ` (${p.failed} failed)` : ''} · rejected: ${rejected} · front ${p.frontSize}${best}`;
+}
+
+export async function searchCommand(args: string[]): Promise<string> {
+  const { values } = parseFlags(args, {
+    space: { type: 'string' },
+    proposer: { type: 'string' },
+    evaluator: { type: 'string' },
+    budget: { type: 'string' },
+    valid: { type: 'string' },
+    'time-limit': { type: 'string' },
+    seed: { type: 'string' },
+    objectives: { type: 'string' },
+    constraint: { type: 'string' },
+    novelty: { type: 'string' },
+    population: { type: 'string' },
+    sample: { type: 'string' },
+    screen: { type: 'string' },
+    timeout: { type: 'string' },
+    'proxy-batch': { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const budget = intFlag('budget', values.budget, 1, 10_000_000);
+  const tty = !values.json && process.stderr.isTTY;
+  let lastBudget = budget ?? 0;
+  const onProgress = (p: Progress) => {
+    if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, lastBudget)}`);
+  };
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let summary: CampaignSummary;
+  try {
+    if (values.resume) {
+      if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
+      for (const flag of ['space', 'proposer', 'evaluator', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit'] as const) {
+        if (values[flag] !== undefined) throw new InputError(`--${flag}`, values[flag], 'nothing on --resume: a run keeps the configuration it was started with (only --budget may extend it)');
+      }
+      if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
+      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget });
+    } else {
+      const spaceName = values.space ?? DEFAULT_SPACE;
+      const space = resolveSpace(spaceName);
+      const proposer = choiceFlag('proposer', values.proposer, PROPOSER_NAMES, 'evolution');
+      const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0;
+      const evaluator = values.evaluator ?? 'cost';
+      const settings: Record<string, unknown> = {};
+      if (values.population !== undefined) settings.population = intFlag('population', values.population, 1, 100_000);
+      if (values.sample !== undefined) settings.sample = intFlag('sample', values.sample, 1, 100_000);
+      if (values.screen !== undefined) settings.screen = intFlag('screen', values.screen, 0, 1);
+      if (Object.keys(settings).length > 0 && proposer !== 'evolution') throw new InputError('--population/--sample/--screen', JSON.stringify(settings), 'with --proposer evolution');
+      const evaluatorOptions: Record<string, unknown> = {};
+      if (values.timeout !== undefined) evaluatorOptions.timeoutMs = (intFlag('timeout', values.timeout, 1, 10_000_000) as number) * 1000;
+      if (values['proxy-batch'] !== undefined) evaluatorOptions.batch = intFlag('proxy-batch', values['proxy-batch'], 2, 4096);
+      const novelty = values.novelty === undefined ? undefined : Number(values.novelty);
+      const config = configFromSpace(space, {
+        space: spaceName,
+        proposer,
+        proposerSettings: Object.keys(settings).length ? settings : undefined,
+        evaluator,
+        evaluatorOptions: Object.keys(evaluatorOptions).length ? evaluatorOptions : undefined,
+        budget: budget ?? 300,
+        maxValid: intFlag('valid', values.valid, 1, 10_000_000),
+        timeLimitSeconds: intFlag('time-limit', values['time-limit'], 1, 10_000_000),
+        seed,
+        ...(values.objectives ? { objectives: parseObjectives(values.objectives) } : {}),
+        ...(values.constraint ? { limits: parseLimits(values.constraint) } : {}),
+        noveltyThreshold: novelty,
+      });
+      lastBudget = config.budget;
+      const out = values.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${proposer}-${seed}`);
+      createEvaluator(evaluator, evaluatorOptions); // an unknown evaluator is an input error before anything is written
+      summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal });
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+  if (values.json) return JSON.stringify(summary, null, 2);
+  const lines = [
+    `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, lastBudget)}`,
+    `stopped: ${summary.stopped}; ${summary.seconds.toFixed(1)} s; records in ${join(summary.runDir, RECORDS_FILE)}`,
+  ];
+  if (summary.tornRecord) lines.push(`a torn last record (line ${summary.tornRecord.line}, a write cut short) was reported and cut off`);
+  if (summary.replayMismatches.length) lines.push(`warning: ${summary.replayMismatches.length} proposals regenerated differently on resume (the proposer is not deterministic); the recorded ones were kept`);
+  return lines.join('\n');
+}
+
+const deps = {
+  createProposer: (name: string, options: Parameters<typeof createProposer>[1]) => createProposer(name, options),
+  createEvaluator: (spec: string, options: Record<string, unknown>) => createEvaluator(spec, options),
+};
