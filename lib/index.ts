@@ -46,3 +46,19 @@ export { hypervolume, hypervolumeContributions, normalizePoints, idealPoint, nad
 export { additiveEpsilon, igd, igdPlus, gd } from './pareto/indicators.js';
 export { kneePoint, bestUnderBudget } from './pareto/select.js';
 export { parseCsv, numericColumn, type CsvTable } from './csv.js';
+
+export type { Proposer, ProposerFactory, ProposerOptions, Proposal, Observation, Outcome, RejectionReason } from './propose/types.js';
+export { REJECTION_REASONS } from './propose/types.js';
+export { createProposer, PROPOSER_NAMES, PROPOSERS } from './propose/registry.js';
+export type { Evaluator, Evaluation, EvaluationInput } from './evaluate/types.js';
+export { EvaluationFailure } from './evaluate/types.js';
+export { createEvaluator, EVALUATOR_SPECS } from './evaluate/registry.js';
+export { naswotScore } from './evaluate/naswot.js';
+export { runCampaign, progressOf, RECORDS_FILE, type CampaignSummary, type Progress, type CampaignDeps, type RunOptions } from './campaign/campaign.js';
+export { configFromSpace, defaultObjectives, primaryObjective, type CampaignConfig } from './campaign/config.js';
+export { readRecords, RecordWriter, type CampaignRecord } from './campaign/records.js';
+export { replayRecords, type RunState } from './campaign/state.js';
+export { validateProposal, type Validation } from './campaign/validate.js';
+export { NoveltyIndex, blockTokens } from './campaign/novelty.js';
+export { loadRun, rejectionRows, frontRows, frontFigure } from './report/campaign-report.js';
+export { scatterFigure } from './report/figures.js';
