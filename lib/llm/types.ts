@@ -1,0 +1,76 @@
+/** One chat message, as Ollama's chat API takes it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatOptions {
+  temperature?: number;
+  min_p?: number;
+  seed?: number;
+  num_ctx?: number;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** A JSON Schema for Ollama's structured output; absent for free text (explanations). */
+  format?: Record<string, unknown>;
+  options?: ChatOptions;
+}
+
+export interface ChatResponse {
+  content: string;
+  promptTokens: number;
+  replyTokens: number;
+  durationMs: number;
+  /** Attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+/** A call that failed after its retries: the campaign records it and goes on. */
+export class LlmCallFailure extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'LlmCallFailure';
+  }
+}
+
+/**
+ * A problem no retry fixes (Ollama not running, the model not pulled, a recorded run that does not
+ * match): the campaign stops with this one line, which says what to run.
+ */
+export class LlmSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LlmSetupError';
+  }
+}
+
+/** What every LLM call leaves in the records. */
+export interface LlmCallRecord {
+  model: string;
+  options: ChatOptions;
+  messages: ChatMessage[];
+  format: boolean;
+  reply: string | null;
+  promptTokens: number;
+  replyTokens: number;
+  durationMs: number;
+  attempts: number;
+  error?: string;
+  /** What the call was for. */
+  purpose: 'proposal' | 'explanation';
+}
+
+/** Role: a chat model. Implementations: Ollama over HTTP, and a recorded run replayed. */
+export interface LlmClient {
+  readonly name: string;
+  /** Checks the model can be used (server reachable, model present); throws LlmSetupError otherwise. */
+  check(model: string): Promise<void>;
+  /** Throws LlmCallFailure when the call fails after its retries. */
+  chat(request: ChatRequest): Promise<ChatResponse>;
+}
