@@ -15,8 +15,18 @@ import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './
 import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
 import { validateProposal } from './validate.js';
 
+export interface ProposerRequest {
+  space: SearchSpace;
+  seed: number;
+  objectiveCount: number;
+  settings?: Record<string, unknown>;
+  config: CampaignConfig;
+  /** The run's earlier records (on resume), e.g. for an LLM proposer to replay its recorded calls. */
+  history: readonly CampaignRecord[];
+}
+
 export interface CampaignDeps {
-  createProposer(name: string, options: { space: SearchSpace; seed: number; objectiveCount: number; settings?: Record<string, unknown> }): Proposer;
+  createProposer(name: string, options: ProposerRequest): Proposer;
   createEvaluator(spec: string, options: Record<string, unknown>): Evaluator;
 }
 
@@ -104,7 +114,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     space = resolveSpace(config.space);
     writer = new RecordWriter(path);
     writer.append('campaign-start', { config, versions: versions() });
-    proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings });
+    proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [] });
   } else {
     const read = readRecords(path);
     if (read.torn) {
@@ -114,7 +124,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     state = replayRecords(read.records);
     space = resolveSpace(state.config.space);
     if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
-    proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings });
+    proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records });
     // Re-drive the proposer through the recorded history so its state matches the record.
     for (let i = 0; i < state.proposals.length; i++) {
       const again = await proposer.propose({ index: i });
@@ -179,12 +189,13 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
           break;
         }
         const index = state.counters.proposed;
-        const p = await proposer.propose({ index });
+        const p = await proposer.propose({ index, record: (type, fields) => writer.append(type, fields) });
         const key = isValidCandidate(space, p.candidate) ? canonicalKey(p.candidate, space.input.channels) : null;
         record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key });
         await settle(index);
       }
     }
+    if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
     const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, tornRecord: torn, replayMismatches };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;

@@ -38,6 +38,17 @@ const KiB = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
  * allowed, and what to change.
  */
 export function validateProposal(proposal: unknown, s: ValidationSettings, state: ValidationState): Validation {
+  if (proposal === null || proposal === undefined) {
+    return { ok: false, reason: 'no-reply', message: 'There was no reply to the last request. Propose an architecture as one JSON object.', details: {} };
+  }
+  if (typeof proposal === 'string') {
+    return {
+      ok: false,
+      reason: 'parse',
+      message: `Your reply was not a JSON object (${proposal.length} characters, starting ${JSON.stringify(proposal.slice(0, 40))}). Reply with only one JSON object {"blocks": [...]} and no other text.`,
+      details: { length: proposal.length },
+    };
+  }
   const issues = candidateIssues(s.space, proposal);
   if (issues.length > 0) {
     return {

@@ -4,6 +4,8 @@ import type { SearchSpace } from '../space/space.js';
 export interface ProposalContext {
   /** 0-based index of this proposal in the campaign (valid or not). */
   index: number;
+  /** Appends a record of the proposer's own (an LLM call, an explanation); absent while replaying. */
+  record?: (type: 'llm-call' | 'explanation', fields: Record<string, unknown>) => void;
 }
 
 /** A proposal: usually a Candidate; an LLM's may be anything, which validation then rejects. */
@@ -14,7 +16,7 @@ export interface Proposal {
 }
 
 /** Why a proposal never reached evaluation. */
-export const REJECTION_REASONS = ['schema', 'macs', 'sram', 'duplicate', 'novelty'] as const;
+export const REJECTION_REASONS = ['no-reply', 'parse', 'schema', 'macs', 'sram', 'duplicate', 'novelty'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** What became of a proposal, fed back to the proposer in proposal order. */
@@ -52,6 +54,8 @@ export interface Proposer {
   readonly name: string;
   propose(context: ProposalContext): Promise<Proposal>;
   observe(observation: Observation): void;
+  /** Work left when the campaign ends (e.g. explanations still to ask for). */
+  flush?(context: ProposalContext): Promise<void>;
 }
 
 export interface ProposerOptions {

@@ -33,6 +33,8 @@ export interface SpaceChoices {
 export interface SearchSpace {
   name: string;
   description?: string;
+  /** What the networks are for, in words (the LLM prompt's task line). */
+  task?: string;
   input: { channels: number; resolution: number };
   classes: number;
   stages: number;
@@ -78,6 +80,7 @@ export const SPACE_FILE_SCHEMA = {
     $schema: { type: 'string' },
     name: { type: 'string', minLength: 1 },
     description: { type: 'string' },
+    task: { type: 'string' },
     input: {
       type: 'object',
       required: ['channels', 'resolution'],
