@@ -62,3 +62,13 @@ export { validateProposal, type Validation } from './campaign/validate.js';
 export { NoveltyIndex, blockTokens } from './campaign/novelty.js';
 export { loadRun, rejectionRows, frontRows, frontFigure } from './report/campaign-report.js';
 export { scatterFigure } from './report/figures.js';
+
+export type { LlmClient, ChatMessage, ChatRequest, ChatResponse, ChatOptions, LlmCallRecord } from './llm/types.js';
+export { LlmCallFailure, LlmSetupError } from './llm/types.js';
+export { ollamaClient, DEFAULT_OLLAMA_HOST } from './llm/ollama.js';
+export { recordedClient, chainClients } from './llm/recorded.js';
+export { initialPrompt, explanationPrompt, PROMPT_VERSION } from './llm/prompts.js';
+export { paretoFeedback } from './llm/feedback.js';
+export { llmProposer, parseReply, LLM_DEFAULTS } from './propose/llm.js';
+export { campaignProposer } from './cli/llm-proposer.js';
+export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';

@@ -1,5 +1,8 @@
 import { InputError, ValidationError } from '../errors.js';
+import { LlmSetupError } from '../llm/types.js';
+import { COMPARE_USAGE, compareCommand } from './compare.js';
 import { ESTIMATE_USAGE, estimateCommand } from './estimate.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
 import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { PARETO_USAGE, paretoCommand } from './pareto.js';
@@ -12,6 +15,10 @@ const USAGE = `paretonas — LLM-guided, hardware-aware NAS for TinyML
 Commands:
   ${SEARCH_USAGE}
       a search campaign: propose, validate, evaluate, keep the Pareto front; records in runs/ID/records.jsonl
+  ${COMPARE_USAGE}
+      runs side by side: Table III of the LMaNet paper, then valid rate, rejections, hypervolume, LLM calls and tokens
+  ${EXPLAIN_USAGE}
+      ask the LLM why it chose an evaluated candidate (Fig. 6); the answer is appended to the run's records
   ${ESTIMATE_USAGE}
       MACs, params, flash and peak SRAM of a model, with a per-layer breakdown
   ${EXPORT_USAGE}
@@ -31,7 +38,9 @@ squeezenet1_0, squeezenet1_1, mobilenet_v3_small.
 `;
 
 const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
+  compare: compareCommand,
   estimate: estimateCommand,
+  explain: explainCommand,
   export: exportCommand,
   latency: latencyCommand,
   pareto: paretoCommand,
@@ -48,7 +57,7 @@ export async function runCli(argv: string[]): Promise<{ code: number; stdout: st
   try {
     return { code: 0, stdout: `${await run(rest)}\n`, stderr: '' };
   } catch (err) {
-    if (err instanceof InputError || err instanceof ValidationError) {
+    if (err instanceof InputError || err instanceof ValidationError || err instanceof LlmSetupError) {
       return { code: 2, stdout: '', stderr: `paretonas ${command}: ${err.message.replaceAll('\n', ' ')}\n` };
     }
     throw err;

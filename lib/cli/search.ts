@@ -6,14 +6,18 @@ import { configFromSpace } from '../campaign/config.js';
 import { InputError } from '../errors.js';
 import { createEvaluator } from '../evaluate/registry.js';
 import { parseLimits, parseObjectives } from '../pareto/objectives.js';
-import { createProposer, PROPOSER_NAMES } from '../propose/registry.js';
+import { LLM_DEFAULTS } from '../propose/llm.js';
+import { PROPOSER_NAMES } from '../propose/registry.js';
+import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './llm-proposer.js';
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
 import { choiceFlag, intFlag, parseFlags } from './args.js';
 
-export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution] [--evaluator cost|proxy|command:CMD]
+export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution|ollama:MODEL] [--evaluator cost|proxy|command:CMD]
                    [--budget N] [--valid N] [--time-limit SECONDS] [--seed S] [--objectives "naswot:max,macs:min"]
                    [--constraint "peakSramBytes<=327680"] [--novelty 0.9] [--population N] [--sample N] [--screen 0|1]
-                   [--timeout SECONDS] [--proxy-batch N] [--out runs/ID] [--resume] [--json]`;
+                   [--timeout SECONDS] [--proxy-batch N] [--out runs/ID] [--resume] [--json]
+                   LLM: [--ollama-host URL] [--temperature 1.5] [--min-p 0.1] [--num-ctx N] [--window 5] [--no-explain]
+                        [--llm-timeout S] [--replay-llm runs/OLD]`;
 
 function progressLine(p: Progress, budget: number): string {
   const rejected = Object.entries(p.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
@@ -38,6 +42,14 @@ export async function searchCommand(args: string[]): Promise<string> {
     screen: { type: 'string' },
     timeout: { type: 'string' },
     'proxy-batch': { type: 'string' },
+    'ollama-host': { type: 'string' },
+    temperature: { type: 'string' },
+    'min-p': { type: 'string' },
+    'num-ctx': { type: 'string' },
+    window: { type: 'string' },
+    'no-explain': { type: 'boolean' },
+    'replay-llm': { type: 'string' },
+    'llm-timeout': { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -55,7 +67,7 @@ export async function searchCommand(args: string[]): Promise<string> {
   try {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
-      for (const flag of ['space', 'proposer', 'evaluator', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit'] as const) {
+      for (const flag of ['space', 'proposer', 'evaluator', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit', 'temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'llm-timeout'] as const) {
         if (values[flag] !== undefined) throw new InputError(`--${flag}`, values[flag], 'nothing on --resume: a run keeps the configuration it was started with (only --budget may extend it)');
       }
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
@@ -63,7 +75,8 @@ export async function searchCommand(args: string[]): Promise<string> {
     } else {
       const spaceName = values.space ?? DEFAULT_SPACE;
       const space = resolveSpace(spaceName);
-      const proposer = choiceFlag('proposer', values.proposer, PROPOSER_NAMES, 'evolution');
+      const proposer = values.proposer?.startsWith(LLM_PREFIX) ? values.proposer : choiceFlag('proposer', values.proposer, [...PROPOSER_NAMES, 'ollama:MODEL'] as const, 'evolution');
+      if (proposer === 'ollama:MODEL') throw new InputError('--proposer', proposer, 'ollama: followed by a model name, e.g. ollama:llama3.2:3b');
       const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0;
       const evaluator = values.evaluator ?? 'cost';
       const settings: Record<string, unknown> = {};
@@ -71,6 +84,30 @@ export async function searchCommand(args: string[]): Promise<string> {
       if (values.sample !== undefined) settings.sample = intFlag('sample', values.sample, 1, 100_000);
       if (values.screen !== undefined) settings.screen = intFlag('screen', values.screen, 0, 1);
       if (Object.keys(settings).length > 0 && proposer !== 'evolution') throw new InputError('--population/--sample/--screen', JSON.stringify(settings), 'with --proposer evolution');
+      const llmFlags = ['temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'ollama-host', 'llm-timeout'] as const;
+      if (proposer.startsWith(LLM_PREFIX)) {
+        const num = (flag: (typeof llmFlags)[number], fallback: number, min: number, max: number) => {
+          const raw = values[flag];
+          if (raw === undefined) return fallback;
+          const v = Number(raw);
+          if (!(v >= min && v <= max)) throw new InputError(`--${flag}`, raw, `a number from ${min} to ${max}`);
+          return v;
+        };
+        Object.assign(settings, {
+          temperature: num('temperature', LLM_DEFAULTS.temperature, 0, 5),
+          min_p: num('min-p', LLM_DEFAULTS.min_p, 0, 1),
+          window: num('window', LLM_DEFAULTS.window, 0, 1000),
+          explain: !values['no-explain'],
+          ...(values['num-ctx'] ? { num_ctx: num('num-ctx', 0, 256, 1_048_576) } : {}),
+          ...(values['ollama-host'] ? { host: values['ollama-host'] } : {}),
+          ...(values['replay-llm'] ? { replay: values['replay-llm'] } : {}),
+          ...(values['llm-timeout'] ? { timeoutMs: num('llm-timeout', 120, 1, 86_400) * 1000 } : {}),
+        });
+        // Ollama down or the model not pulled: one clear line before anything is written.
+        if (!values['replay-llm']) await llmClientFor(settings as unknown as LlmSettings, []).check(proposer.slice(LLM_PREFIX.length));
+      } else {
+        for (const flag of llmFlags) if (values[flag] !== undefined) throw new InputError(`--${flag}`, values[flag], 'with --proposer ollama:MODEL');
+      }
       const evaluatorOptions: Record<string, unknown> = {};
       if (values.timeout !== undefined) evaluatorOptions.timeoutMs = (intFlag('timeout', values.timeout, 1, 10_000_000) as number) * 1000;
       if (values['proxy-batch'] !== undefined) evaluatorOptions.batch = intFlag('proxy-batch', values['proxy-batch'], 2, 4096);
@@ -109,6 +146,6 @@ export async function searchCommand(args: string[]): Promise<string> {
 }
 
 const deps = {
-  createProposer: (name: string, options: Parameters<typeof createProposer>[1]) => createProposer(name, options),
+  createProposer: campaignProposer,
   createEvaluator: (spec: string, options: Record<string, unknown>) => createEvaluator(spec, options),
 };

@@ -1,0 +1,81 @@
+import { InputError } from '../errors.js';
+import { REJECTION_REASONS } from '../propose/types.js';
+import { compareRuns, formatPoint, tableIIIRow, type Comparison, type RunComparison } from '../report/compare.js';
+import { formatInt, textTable } from '../report/text-table.js';
+import { parseFlags } from './args.js';
+
+export const COMPARE_USAGE = 'paretonas compare RUN_DIR [RUN_DIR...] [--ref "r1,r2,r3"] [--json]';
+
+function parseRef(text: string): number[] {
+  const ref = text.split(',').map((s) => s.trim());
+  const values = ref.map((s) => (s === '' ? NaN : Number(s)));
+  if (values.some((v) => !Number.isFinite(v))) throw new InputError('--ref', text, 'finite numbers separated by commas, one per objective, in the objectives\' own units (e.g. "0,400e6,2e6")');
+  return values;
+}
+
+const seconds = (s: number | null): string => (s === null ? '—' : s >= 3600 ? `${(s / 3600).toFixed(2)} h` : `${s.toFixed(1)} s`);
+const percent = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
+const hv = (x: number | null): string => (x === null ? '—' : x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3) ? x.toExponential(4) : String(Number(x.toPrecision(5))));
+
+/** Rejection reasons listed in the search table's rejected column (duplicates have their own column). */
+const OTHER_REASONS = REJECTION_REASONS.filter((reason) => reason !== 'duplicate');
+
+/** The text report: a Table III-style table, then the search statistics, then notes. */
+export function renderComparison(c: Comparison): string {
+  const primary = c.runs[0]?.primary?.name;
+  const headers = ['Run', 'Model / proposer', 'TC', 'PC', ...(primary ? [`${primary} ↑`] : []), 'MACs (M) ↓', '#params (M) ↓'];
+  const rows = c.runs.map((r) => {
+    const row = tableIIIRow(r);
+    return primary ? row : [...row.slice(0, 4), ...row.slice(5)];
+  });
+  const lines = [
+    'Pareto candidates per run, [min, max] avg (as Table III). TC: evaluated candidates; PC: Pareto candidates.',
+    textTable(headers, rows),
+    '',
+    'Search',
+    textTable(
+      ['Run', 'proposals', 'valid rate', 'rejected (by reason)', 'duplicates', 'failed', 'hypervolume', 'HV share', 'LLM calls', 'tokens (prompt / reply)', 'LLM time', 'wall time'],
+      c.runs.map((r: RunComparison) => [
+        r.run,
+        r.proposals,
+        percent(r.validRate),
+        OTHER_REASONS.filter((reason) => r.rejected[reason] > 0).map((reason) => `${reason} ${r.rejected[reason]}`).join(', ') || 'none',
+        r.duplicates,
+        r.failed,
+        hv(r.hypervolume),
+        percent(r.hypervolumeShare),
+        r.llm.calls === 0 ? '0' : `${r.llm.calls}${r.llm.failedCalls ? ` (${r.llm.failedCalls} failed)` : ''}`,
+        `${formatInt(r.llm.promptTokens)} / ${formatInt(r.llm.replyTokens)}`,
+        seconds(r.llm.calls ? r.llm.seconds : 0),
+        seconds(r.seconds),
+      ]),
+    ),
+    '',
+  ];
+  const objectives = c.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
+  if (c.reference) {
+    const how = c.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range';
+    lines.push(`objectives ${objectives}; hypervolume against one reference point for every run (${how}): ${formatPoint(c.objectives, c.reference.point)}`);
+    if (c.ideal) lines.push(`HV share: the hypervolume over the box between the best evaluated values (${formatPoint(c.objectives, c.ideal)}) and the reference`);
+  } else {
+    lines.push(`objectives ${objectives}; no hypervolume: no run evaluated a candidate`);
+  }
+  const explained = c.runs.filter((r) => r.llm.explanations > 0);
+  if (explained.length) lines.push(`explanations: ${explained.map((r) => `${r.run} ${r.llm.explanations}`).join(', ')}`);
+  for (const r of c.runs) {
+    if (r.tornRecord) lines.push(`note: ${r.run} ends in a torn record (line ${r.tornRecord.line}, a write cut short); read without it`);
+    if (r.seconds === null) lines.push(`note: ${r.run} has no campaign-end record (interrupted): no wall time`);
+  }
+  return lines.join('\n');
+}
+
+export function compareCommand(args: string[]): string {
+  const { values, positionals } = parseFlags(args, {
+    ref: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length === 0) throw new InputError('RUN_DIR', positionals, 'one or more run directories, each holding records.jsonl', 'no run directory given');
+  const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: parseRef(values.ref) } : {});
+  if (values.json) return JSON.stringify(comparison, null, 2);
+  return renderComparison(comparison);
+}

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { RECORDS_FILE } from '../campaign/campaign.js';
+import { readRecords, RecordWriter } from '../campaign/records.js';
+import { replayRecords } from '../campaign/state.js';
+import { InputError } from '../errors.js';
+import { ollamaClient } from '../llm/ollama.js';
+import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
+import { resolveSpace } from '../space/builtin.js';
+import { intFlag, parseFlags } from './args.js';
+import { LLM_PREFIX } from './llm-proposer.js';
+
+export const EXPLAIN_USAGE = 'paretonas explain RUN_DIR PROPOSAL [--model NAME] [--ollama-host URL]';
+
+/** Asks the LLM why it chose one evaluated candidate (Fig. 6) and appends the answer to the run. */
+export async function explainCommand(args: string[]): Promise<string> {
+  const { values, positionals } = parseFlags(args, { model: { type: 'string' }, 'ollama-host': { type: 'string' } });
+  if (positionals.length !== 2) throw new InputError('arguments', positionals.join(' '), 'RUN_DIR PROPOSAL (a proposal number of an evaluated candidate)');
+  const [runDir, which] = positionals as [string, string];
+  const index = intFlag('PROPOSAL', which, 0, 10_000_000) as number;
+  const path = join(runDir, RECORDS_FILE);
+  const records = readRecords(path).records;
+  const state = replayRecords(records);
+  const evaluation = state.evaluations.find((e) => e.index === index);
+  if (!evaluation) throw new InputError('PROPOSAL', index, `an evaluated proposal of ${runDir} (${state.evaluations.slice(0, 8).map((e) => e.index).join(', ')}${state.evaluations.length > 8 ? ', ...' : ''})`);
+  const model = values.model ?? (state.config.proposer.startsWith(LLM_PREFIX) ? state.config.proposer.slice(LLM_PREFIX.length) : undefined);
+  if (!model) throw new InputError('--model', undefined, 'an Ollama model name (the run was not an LLM run)', 'is missing');
+  const client = ollamaClient({ host: values['ollama-host'] });
+  await client.check(model);
+  const space = resolveSpace(state.config.space);
+  const messages = [...initialPrompt({ space, objectives: state.config.objectives, macs: state.config.macs, sramMaxBytes: state.config.sramMaxBytes }), explanationPrompt(JSON.stringify(evaluation.candidate), evaluation.metrics)];
+  const reply = await client.chat({ model, messages, options: { seed: state.config.seed } });
+  const writer = new RecordWriter(path, ((records.at(-1)?.seq as number | undefined) ?? -1) + 1);
+  try {
+    writer.append('llm-call', { index, promptVersion: PROMPT_VERSION, model, options: { seed: state.config.seed }, messages, format: false, reply: reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts, purpose: 'explanation' });
+    writer.append('explanation', { index, key: evaluation.key, model, text: reply.content, onDemand: true });
+  } finally {
+    writer.close();
+  }
+  return `proposal #${index} (${model}):\n${reply.content}`;
+}

@@ -1,0 +1,56 @@
+import type { CampaignRecord } from '../campaign/records.js';
+import { readRecords } from '../campaign/records.js';
+import type { ProposerRequest } from '../campaign/campaign.js';
+import { InputError } from '../errors.js';
+import { ollamaClient } from '../llm/ollama.js';
+import { chainClients, recordedClient } from '../llm/recorded.js';
+import type { LlmCallRecord, LlmClient } from '../llm/types.js';
+import { LLM_DEFAULTS, llmProposer } from '../propose/llm.js';
+import { createProposer } from '../propose/registry.js';
+import type { Proposer } from '../propose/types.js';
+import { join } from 'node:path';
+
+export const LLM_PREFIX = 'ollama:';
+
+export interface LlmSettings {
+  host?: string;
+  temperature: number;
+  min_p: number;
+  num_ctx?: number;
+  window: number;
+  explain: boolean;
+  /** Replay the LLM calls of this earlier run instead of asking Ollama. */
+  replay?: string;
+  /** Per attempt (default 120 s), attempts after the first (default 3), first backoff (default 500 ms). */
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
+
+export function llmCalls(records: readonly CampaignRecord[]): LlmCallRecord[] {
+  return records.filter((r) => r.type === 'llm-call') as unknown as LlmCallRecord[];
+}
+
+/** The client a campaign talks to: Ollama, or a recorded run; on resume the run's own calls first. */
+export function llmClientFor(settings: LlmSettings, history: readonly CampaignRecord[]): LlmClient {
+  const live = settings.replay ? recordedClient(llmCalls(readRecords(join(settings.replay, 'records.jsonl')).records)) : ollamaClient({ host: settings.host, timeoutMs: settings.timeoutMs, retries: settings.retries, backoffMs: settings.backoffMs });
+  const own = llmCalls(history);
+  return own.length > 0 ? chainClients(recordedClient(own), live) : live;
+}
+
+/** createProposer for campaigns: the built-in proposers, and `ollama:MODEL`. */
+export function campaignProposer(name: string, options: ProposerRequest): Proposer {
+  if (!name.startsWith(LLM_PREFIX)) return createProposer(name, options);
+  const model = name.slice(LLM_PREFIX.length);
+  if (!model) throw new InputError('--proposer', name, 'ollama:MODEL, e.g. ollama:llama3.2:3b');
+  const s = { ...LLM_DEFAULTS, explain: true, ...(options.settings as Partial<LlmSettings> | undefined) } as LlmSettings;
+  return llmProposer({
+    space: options.space,
+    config: options.config,
+    client: llmClientFor(s, options.history),
+    model,
+    chatOptions: { temperature: s.temperature, min_p: s.min_p, seed: options.seed, ...(s.num_ctx ? { num_ctx: s.num_ctx } : {}) },
+    window: s.window,
+    explain: s.explain,
+  });
+}
