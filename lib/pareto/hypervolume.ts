@@ -168,26 +168,28 @@ export function hypervolumeContributions(points: PointSet, ref: Point): number[]
   return out;
 }
 
-/** Per-objective minimum of a non-empty point set. */
-export function idealPoint(points: PointSet): number[] {
+/** Per-objective extreme (the smallest or the largest value) of a non-empty point set. */
+function extremePoint(points: PointSet, largest: boolean): number[] {
   const m = checkPointSet(points, 'points');
   if (points.length === 0) throw new InputError('points', points, 'a non-empty point set');
   const out = (points[0] as Point).slice();
   for (const p of points) {
-    for (let j = 0; j < m; j++) if ((p[j] as number) < (out[j] as number)) out[j] = p[j] as number;
+    for (let j = 0; j < m; j++) {
+      const v = p[j] as number;
+      if (largest ? v > (out[j] as number) : v < (out[j] as number)) out[j] = v;
+    }
   }
   return out;
 }
 
+/** Per-objective minimum of a non-empty point set. */
+export function idealPoint(points: PointSet): number[] {
+  return extremePoint(points, false);
+}
+
 /** Per-objective maximum of a non-empty point set. */
 export function nadirPoint(points: PointSet): number[] {
-  const m = checkPointSet(points, 'points');
-  if (points.length === 0) throw new InputError('points', points, 'a non-empty point set');
-  const out = (points[0] as Point).slice();
-  for (const p of points) {
-    for (let j = 0; j < m; j++) if ((p[j] as number) > (out[j] as number)) out[j] = p[j] as number;
-  }
-  return out;
+  return extremePoint(points, true);
 }
 
 /**

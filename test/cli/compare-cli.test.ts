@@ -11,45 +11,11 @@ import { createProposer } from '../../lib/propose/registry.js';
 import { compareRuns } from '../../lib/report/compare.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { ROOT } from '../helpers.js';
+import { evaluation, llmCall, proposal, writeRun as writeRunIn } from '../report/run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/compare-cli-`);
 
-function writeRun(name: string, config: Partial<CampaignConfig>, records: Record<string, unknown>[]): string {
-  const dir = `${tmp}/${name}`;
-  mkdirSync(dir, { recursive: true });
-  const full: CampaignConfig = {
-    space: 'tinyml-cifar100',
-    proposer: 'random',
-    evaluator: 'command:train',
-    budget: 10,
-    seed: 0,
-    objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }, { name: 'params', direction: 'min' }],
-    limits: [],
-    macs: { min: 0, max: 1e12 },
-    sramMaxBytes: 1e9,
-    sramModel: 'mcunet',
-    ...config,
-  };
-  const all = [{ type: 'campaign-start', config: full }, ...records];
-  writeFileSync(`${dir}/records.jsonl`, all.map((r, seq) => `${JSON.stringify({ time: new Date(0).toISOString(), seq, ...r })}\n`).join(''));
-  return dir;
-}
-const proposal = (index: number) => ({ type: 'proposal', index, candidate: { blocks: [] }, note: null, key: `k${index}` });
-const evaluation = (index: number, metrics: Record<string, number>) => ({ type: 'evaluation', index, key: `k${index}`, metrics, seconds: 1, details: null });
-const llmCall = (purpose: 'proposal' | 'explanation', promptTokens: number, replyTokens: number, durationMs: number, error?: string) => ({
-  type: 'llm-call',
-  model: 'qwen2.5:3b',
-  options: { temperature: 1.5, min_p: 0.1 },
-  messages: [{ role: 'user', content: 'propose' }],
-  format: purpose === 'proposal',
-  reply: error ? null : '{}',
-  promptTokens,
-  replyTokens,
-  durationMs,
-  attempts: 1,
-  ...(error ? { error } : {}),
-  purpose,
-});
+const writeRun = (name: string, config: Partial<CampaignConfig>, records: Record<string, unknown>[]) => writeRunIn(tmp, name, config, records);
 
 // LLM run: front {#0 (60, 100 M, 0.2 M), #2 (70, 200 M, 0.1 M), #3 (40, 80 M, 0.5 M)}; #1 (50, 150 M, 0.3 M) dominated by #0.
 // accuracy [40, 70] 56.67, MACs [80, 200] 126.67, params [0.1, 0.5] 0.27; TC 4, PC 3.

@@ -12,48 +12,12 @@ import { REJECTION_REASONS } from '../../lib/propose/types.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
 import { compareRuns, comparisonRows, formatRangeAvg, llmUsage, stats, tableIIIRow } from '../../lib/report/compare.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
+import { evaluation, llmCall, proposal, writeRun as writeRunIn } from './run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/compare-`);
 const space = resolveSpace();
 
-/** Writes a records.jsonl by hand: campaign-start with `config`, then `records` in order. */
-function writeRun(name: string, config: Partial<CampaignConfig>, records: Record<string, unknown>[]): string {
-  const dir = `${tmp}/${name}`;
-  mkdirSync(dir, { recursive: true });
-  const full: CampaignConfig = {
-    space: 'tinyml-cifar100',
-    proposer: 'random',
-    evaluator: 'command:train',
-    budget: 10,
-    seed: 0,
-    objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }, { name: 'params', direction: 'min' }],
-    limits: [],
-    macs: { min: 0, max: 1e12 },
-    sramMaxBytes: 1e9,
-    sramModel: 'mcunet',
-    ...config,
-  };
-  const all = [{ type: 'campaign-start', config: full }, ...records];
-  writeFileSync(`${dir}/records.jsonl`, all.map((r, seq) => `${JSON.stringify({ time: new Date(0).toISOString(), seq, ...r })}\n`).join(''));
-  return dir;
-}
-
-const proposal = (index: number) => ({ type: 'proposal', index, candidate: { blocks: [] }, note: null, key: `k${index}` });
-const evaluation = (index: number, metrics: Record<string, number>) => ({ type: 'evaluation', index, key: `k${index}`, metrics, seconds: 1, details: null });
-const llmCall = (purpose: 'proposal' | 'explanation', promptTokens: number, replyTokens: number, durationMs: number, error?: string) => ({
-  type: 'llm-call',
-  model: 'llama3.2:3b',
-  options: { temperature: 1.5, min_p: 0.1 },
-  messages: [{ role: 'user', content: 'propose' }],
-  format: purpose === 'proposal',
-  reply: error ? null : '{}',
-  promptTokens,
-  replyTokens,
-  durationMs,
-  attempts: error ? 3 : 1,
-  ...(error ? { error } : {}),
-  purpose,
-});
+const writeRun = (name: string, config: Partial<CampaignConfig>, records: Record<string, unknown>[]) => writeRunIn(tmp, name, config, records);
 
 // A hand-made LLM run (accuracy in %, as Table III): 7 proposals, 4 evaluated, 1 failed, 2 rejected.
 //   #0 acc 60, 100 M MACs, 0.2 M params   front
