@@ -1,0 +1,260 @@
+/**
+ * Renderers of a {@link Table}: Markdown, HTML, CSV and LaTeX text, and danfojs data frames.
+ * Builders compute (and round) the numbers; these only format them, deterministically.
+ */
+import * as dfd from 'danfojs-node';
+import type { Cell, Table } from './table.js';
+
+/** How a number is written: `display` for people (Markdown, HTML), `plain` for machines and LaTeX. */
+export type CellStyle = 'display' | 'plain';
+
+/** Digits of an integer string grouped by thousands with commas ("1234567" → "1,234,567"). */
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
+/**
+ * One cell as text. null is the empty string (each renderer writes its own placeholder).
+ * `plain`: the number as JavaScript writes it (`String(v)`, shortest round trip, no grouping).
+ * `display`: integers with thousands separators; fractions with 4 decimals, or more when needed
+ * to keep 4 significant digits of a number below 1 (0.000123456 → 0.0001235), trailing zeros
+ * dropped; magnitudes below 1e-6 or from 1e21 up as 4 significant digits in exponent form.
+ */
+export function formatCell(v: Cell, style: CellStyle = 'display'): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0'; // also -0
+  if (style === 'plain') return String(v);
+  const abs = Math.abs(v);
+  const sign = v < 0 ? '-' : '';
+  if (abs >= 1e21 || abs < 1e-6) return v.toPrecision(4).replace(/\.?0+e/, 'e');
+  if (Number.isInteger(v)) return sign + groupThousands(String(abs));
+  const decimals = Math.max(4, 3 - Math.floor(Math.log10(abs)));
+  const fixed = abs.toFixed(decimals).replace(/\.?0+$/, '');
+  const [whole = '0', fraction] = fixed.split('.');
+  return sign + groupThousands(whole) + (fraction === undefined ? '' : `.${fraction}`);
+}
+
+/** Whether a column holds numbers: at least one, and nothing but numbers and nulls. */
+function numericColumns(table: Table): boolean[] {
+  return table.columns.map((_, j) => {
+    let numbers = 0;
+    for (const row of table.rows) {
+      const c = row[j] ?? null;
+      if (typeof c === 'number') numbers++;
+      else if (c !== null) return false;
+    }
+    return numbers > 0;
+  });
+}
+
+function cellAt(row: readonly Cell[], j: number): Cell {
+  return row[j] ?? null;
+}
+
+// Markdown ---------------------------------------------------------------------------------------
+
+/** Null in Markdown and HTML. */
+const DASH = '—';
+
+function markdownText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, '<br>');
+}
+
+/**
+ * A GitHub pipe table: the caption as a bold line above, a header row, `---:` under number
+ * columns (right-aligned), pipes in cells escaped, null as an em dash, then the notes below, one
+ * paragraph each.
+ */
+export function toMarkdown(table: Table): string {
+  const numeric = numericColumns(table);
+  const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const lines = [
+    `**${markdownText(table.caption).replace(/\*/g, '\\*')}**`,
+    '',
+    row(table.columns.map(markdownText)),
+    row(numeric.map((n) => (n ? '---:' : '---'))),
+    ...table.rows.map((r) =>
+      row(table.columns.map((_, j) => {
+        const c = cellAt(r, j);
+        return c === null ? DASH : markdownText(formatCell(c));
+      })),
+    ),
+  ];
+  for (const note of table.notes ?? []) lines.push('', markdownText(note));
+  return `${lines.join('\n')}\n`;
+}
+
+// HTML -------------------------------------------------------------------------------------------
+
+/** Text for HTML element content and attribute values; non-ASCII as numeric references. */
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0) as number};`);
+}
+
+/**
+ * A `<table>` with the id, a `<caption>`, a `<thead>` and a `<tbody>`; number cells (and their
+ * headers) carry class "num", null cells class "null" with an em dash; notes go in a `<tfoot>`.
+ * All text is escaped and the markup is ASCII.
+ */
+export function toHtml(table: Table): string {
+  const numeric = numericColumns(table);
+  const cls = (j: number) => (numeric[j] ? ' class="num"' : '');
+  const out = [
+    `<table id="${escapeHtml(table.id)}">`,
+    `<caption>${escapeHtml(table.caption)}</caption>`,
+    '<thead>',
+    `<tr>${table.columns.map((c, j) => `<th${cls(j)}>${escapeHtml(c)}</th>`).join('')}</tr>`,
+    '</thead>',
+    '<tbody>',
+    ...table.rows.map(
+      (r) =>
+        `<tr>${table.columns
+          .map((_, j) => {
+            const c = cellAt(r, j);
+            if (c === null) return `<td class="${numeric[j] ? 'num null' : 'null'}">${escapeHtml(DASH)}</td>`;
+            return `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(c))}</td>`;
+          })
+          .join('')}</tr>`,
+    ),
+    '</tbody>',
+  ];
+  const notes = table.notes ?? [];
+  if (notes.length > 0) {
+    out.push('<tfoot>', ...notes.map((n) => `<tr><td colspan="${Math.max(1, table.columns.length)}">${escapeHtml(n)}</td></tr>`), '</tfoot>');
+  }
+  out.push('</table>');
+  return `${out.join('\n')}\n`;
+}
+
+// CSV --------------------------------------------------------------------------------------------
+
+function csvField(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * RFC 4180 CSV: a header row, then the rows, CRLF after each record; fields with a comma, a double
+ * quote, a line break or edge whitespace are quoted (quotes doubled); numbers plain
+ * (`String(v)`), null an empty field. Caption and notes are not part of CSV.
+ */
+export function toCsv(table: Table): string {
+  const record = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
+  return record(table.columns) + table.rows.map((r) => record(table.columns.map((_, j) => formatCell(cellAt(r, j), 'plain')))).join('');
+}
+
+// LaTeX ------------------------------------------------------------------------------------------
+
+const LATEX_SPECIALS: Record<string, string> = {
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '\\': '\\textbackslash{}',
+  // Characters that the default OT1 font encoding prints as other glyphs.
+  '|': '\\textbar{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  // Symbols the builders use that LaTeX's default UTF-8 input does not set up.
+  '↑': '$\\uparrow$',
+  '↓': '$\\downarrow$',
+  '≤': '$\\leq$',
+  '≥': '$\\geq$',
+  '×': '$\\times$',
+  '±': '$\\pm$',
+  '…': '\\ldots{}',
+  '−': '$-$',
+  'µ': '$\\mu$',
+  'μ': '$\\mu$',
+};
+
+/** Text safe in LaTeX: & % $ # _ { } ~ ^ \ (and | < >) escaped, line breaks as spaces, a few symbols as math. */
+export function escapeLatex(s: string): string {
+  return s.replace(/[&%$#_{}~^\\|<>↑↓≤≥×±…−µμ]/g, (c) => LATEX_SPECIALS[c] ?? c).replace(/\r?\n|\r/g, ' ');
+}
+
+/** A label key LaTeX accepts (letters, digits and : . - _ kept, anything else as -). */
+function latexLabel(id: string): string {
+  return id.replace(/[^A-Za-z0-9:._-]/g, '-');
+}
+
+/**
+ * A booktabs table float: `\caption`, `\label{tab:ID}`, column spec `r` for number columns and
+ * `l` otherwise, `\toprule`, header, `\midrule`, rows, `\bottomrule`; text escaped, numbers plain,
+ * null as `--`; notes in footnote size under the tabular. Needs `\usepackage{booktabs}`.
+ */
+export function toLatex(table: Table): string {
+  const numeric = numericColumns(table);
+  const row = (cells: readonly string[]) => `${cells.join(' & ')} \\\\`;
+  const lines = [
+    '\\begin{table}',
+    '\\centering',
+    `\\caption{${escapeLatex(table.caption)}}`,
+    `\\label{tab:${latexLabel(table.id)}}`,
+    `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join(' ')}}`,
+    '\\toprule',
+    row(table.columns.map(escapeLatex)),
+    '\\midrule',
+    ...table.rows.map((r) =>
+      row(table.columns.map((_, j) => {
+        const c = cellAt(r, j);
+        return c === null ? '--' : escapeLatex(formatCell(c, 'plain'));
+      })),
+    ),
+    '\\bottomrule',
+    '\\end{tabular}',
+  ];
+  const notes = table.notes ?? [];
+  if (notes.length > 0) lines.push('\\par\\smallskip', `{\\footnotesize ${notes.map(escapeLatex).join('\\par ')}\\par}`);
+  lines.push('\\end{table}');
+  return `${lines.join('\n')}\n`;
+}
+
+// danfojs ----------------------------------------------------------------------------------------
+
+/**
+ * danfojs reserves the column name `index`, so columns named `index`, `index_`, `index__`, ...
+ * get one more underscore on the way in and lose it on the way out (a reversible renaming).
+ */
+const RESERVED = /^index_*$/;
+const toFrameColumn = (c: string) => (RESERVED.test(c) ? `${c}_` : c);
+const fromFrameColumn = (c: string) => (RESERVED.test(c) && c !== 'index' ? c.slice(0, -1) : c);
+
+/** The table's rows as a danfojs DataFrame (column `index` renamed `index_`; nulls kept). */
+export function tableToDataFrame(table: Table): dfd.DataFrame {
+  const columns = table.columns.map(toFrameColumn);
+  const seen = new Set<string>();
+  for (const c of table.columns) {
+    if (seen.has(c)) throw new Error(`table ${table.id}: column "${c}" appears twice; a data frame needs distinct column names`);
+    seen.add(c);
+  }
+  const rows = table.rows.map((r) => table.columns.map((_, j) => cellAt(r, j)));
+  return new dfd.DataFrame(rows, { columns });
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v; // danfojs marks missing values NaN
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return String(v);
+}
+
+/** A danfojs DataFrame back as a Table (the `index_` renaming undone; NaN and undefined as null). */
+export function dataFrameToTable(df: dfd.DataFrame, id: string, caption: string): Table {
+  const columns = df.columns.map(fromFrameColumn);
+  const values = df.shape[0] === 0 ? [] : (df.values as unknown[][]);
+  return { id, caption, columns, rows: values.map((r) => columns.map((_, j) => toCell(r[j]))) };
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { primaryObjective } from '../campaign/config.js';
+import { RECORDS_FILE } from '../campaign/campaign.js';
+import { readRecords } from '../campaign/records.js';
+import { replayRecords, type RunState } from '../campaign/state.js';
+import { estimateCosts } from '../cost/estimate.js';
+import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { resolveSpace } from '../space/builtin.js';
+import { rejectionRows } from './campaign-report.js';
+import { compareRuns } from './compare.js';
+import type { Figure } from './figures.js';
+import { explanationCards, hypervolumeOverRun, layerBreakdown, paretoScatter2d, paretoScatter3d, rejectionsOverRun, type ExplanationCard } from './paper-figures.js';
+import { paretoTable, tableIII } from './paper-tables.js';
+import type { Table } from './table.js';
+
+/** Everything a run's report shows, as plain data (rendered by html-report.ts, or in a notebook). */
+export interface RunReport {
+  runDir: string;
+  config: RunState['config'];
+  versions: Record<string, unknown>;
+  counters: RunState['counters'];
+  tables: Table[];
+  figures: { id: string; title: string; figure: Figure }[];
+  explanations: ExplanationCard[];
+  tornRecord?: number;
+}
+
+export function buildRunReport(runDir: string): RunReport {
+  const read = readRecords(join(runDir, RECORDS_FILE));
+  const state = replayRecords(read.records);
+  const start = read.records[0] as { versions?: Record<string, unknown> };
+  const primary = primaryObjective(state.config.objectives);
+  const rejections: Table = {
+    id: 'rejections',
+    caption: 'Why proposals were rejected (the feedback a proposer receives)',
+    columns: ['Reason', 'Count', 'Share', 'Example message'],
+    rows: rejectionRows(state).filter((r) => r.count > 0).map((r) => [r.reason, r.count, Math.round(r.share * 1000) / 1000, r.example.slice(0, 160)]),
+  };
+  const tables: Table[] = [paretoTable(state), tableIII(compareRuns([runDir])), rejections];
+  const figures: RunReport['figures'] = [];
+  if (state.evaluations.length > 0) {
+    figures.push({ id: 'pareto-2d', title: `Pareto front: ${primary.name} against MACs`, figure: paretoScatter2d(state, 'macs', primary.name, { records: read.records }) });
+    const three = [...new Set([primary.name, 'macs', 'params'])];
+    if (three.length === 3) figures.push({ id: 'pareto-3d', title: 'Pareto front in 3-D', figure: paretoScatter3d(state, three as [string, string, string]) });
+    figures.push({ id: 'hypervolume', title: 'Hypervolume and front size over the run', figure: hypervolumeOverRun(state) });
+  }
+  if (state.counters.proposed > 0) figures.push({ id: 'rejections', title: 'Rejections over the run', figure: rejectionsOverRun(read.records) });
+  const best = state.front.best(primary.name, { feasibleOnly: true });
+  const bestEval = best && state.evaluations.find((e) => e.key === best.id);
+  if (bestEval) {
+    const space = resolveSpace(state.config.space);
+    const graph = lowerBlockNet(bestEval.candidate, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels });
+    figures.push({ id: 'layers', title: `Per-layer costs of the best ${primary.name} candidate (#${bestEval.index})`, figure: layerBreakdown(estimateCosts(graph, { model: state.config.sramModel })) });
+  }
+  return {
+    runDir,
+    config: state.config,
+    versions: start.versions ?? {},
+    counters: state.counters,
+    tables,
+    figures,
+    explanations: explanationCards(read.records, state),
+    ...(read.torn ? { tornRecord: read.torn.line } : {}),
+  };
+}

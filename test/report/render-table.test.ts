@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { dataFrameToTable, escapeLatex, formatCell, tableToDataFrame, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
+import type { Table } from '../../lib/report/table.js';
+
+const table: Table = {
+  id: 'table-x',
+  caption: 'Costs | peak_SRAM & 100%',
+  columns: ['Model', 'MACs', 'Acc (%)', 'Note'],
+  rows: [
+    ['a|b', 1234567, 0.91234, 'x, "quoted"'],
+    ['peak_SRAM & 100%', null, 12.5, null],
+    ['c', 42, null, 'line'],
+  ],
+  notes: ['Source: run 1.'],
+};
+
+describe('formatCell', () => {
+  it('groups integers, keeps up to 4 decimals (4 significant digits below 1), plain for machines', () => {
+    expect(formatCell(null)).toBe('');
+    expect(formatCell('a|b')).toBe('a|b');
+    expect(formatCell(0)).toBe('0');
+    expect(formatCell(-0)).toBe('0');
+    expect(formatCell(42)).toBe('42');
+    expect(formatCell(1234567)).toBe('1,234,567');
+    expect(formatCell(-1234.5)).toBe('-1,234.5');
+    expect(formatCell(12345.678)).toBe('12,345.678');
+    expect(formatCell(3.14159265)).toBe('3.1416');
+    expect(formatCell(2.00001)).toBe('2');
+    expect(formatCell(0.91234)).toBe('0.9123');
+    expect(formatCell(0.000123456)).toBe('0.0001235');
+    expect(formatCell(1e-7)).toBe('1e-7');
+    expect(formatCell(1.23456e-9)).toBe('1.235e-9');
+    expect(formatCell(1e21)).toBe('1e+21');
+    expect(formatCell(Number.NaN)).toBe('NaN');
+    expect(formatCell(1234567.891, 'plain')).toBe('1234567.891');
+    expect(formatCell(0.1 + 0.2, 'plain')).toBe('0.30000000000000004');
+  });
+});
+
+describe('table renderers', () => {
+  it('Markdown: bold caption, ---: under number columns, escaped pipes, dashes for null, notes below', () => {
+    expect(toMarkdown(table)).toBe(
+      [
+        '**Costs \\| peak_SRAM & 100%**',
+        '',
+        '| Model | MACs | Acc (%) | Note |',
+        '| --- | ---: | ---: | --- |',
+        '| a\\|b | 1,234,567 | 0.9123 | x, "quoted" |',
+        '| peak_SRAM & 100% | — | 12.5 | — |',
+        '| c | 42 | — | line |',
+        '',
+        'Source: run 1.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('HTML: caption, thead, class="num" on numbers, escaped ASCII text', () => {
+    expect(toHtml(table)).toBe(
+      [
+        '<table id="table-x">',
+        '<caption>Costs | peak_SRAM &amp; 100%</caption>',
+        '<thead>',
+        '<tr><th>Model</th><th class="num">MACs</th><th class="num">Acc (%)</th><th>Note</th></tr>',
+        '</thead>',
+        '<tbody>',
+        '<tr><td>a|b</td><td class="num">1,234,567</td><td class="num">0.9123</td><td>x, &quot;quoted&quot;</td></tr>',
+        '<tr><td>peak_SRAM &amp; 100%</td><td class="num null">&#8212;</td><td class="num">12.5</td><td class="null">&#8212;</td></tr>',
+        '<tr><td>c</td><td class="num">42</td><td class="num null">&#8212;</td><td>line</td></tr>',
+        '</tbody>',
+        '<tfoot>',
+        '<tr><td colspan="4">Source: run 1.</td></tr>',
+        '</tfoot>',
+        '</table>',
+        '',
+      ].join('\n'),
+    );
+    const tricky = toHtml({ id: 'a"b', caption: '<script>alert(1)</script> ≤ 320 KiB', columns: ['x'], rows: [["it's"]] });
+    expect(tricky).toContain('<table id="a&quot;b">');
+    expect(tricky).toContain('<caption>&lt;script&gt;alert(1)&lt;/script&gt; &#8804; 320 KiB</caption>');
+    expect(tricky).toContain('<td>it&#39;s</td>');
+    expect(/[^\x00-\x7f]/.test(tricky)).toBe(false);
+  });
+
+  it('CSV: RFC 4180 quoting, CRLF records, plain numbers, empty fields for null', () => {
+    expect(toCsv(table)).toBe(
+      'Model,MACs,Acc (%),Note\r\n' + 'a|b,1234567,0.91234,"x, ""quoted"""\r\n' + 'peak_SRAM & 100%,,12.5,\r\n' + 'c,42,,line\r\n',
+    );
+    expect(toCsv({ id: 't', caption: '', columns: ['a b', ' lead'], rows: [['two\nlines', 'x']] })).toBe('a b," lead"\r\n"two\nlines",x\r\n');
+  });
+
+  it('LaTeX: booktabs float, specials escaped, r for number columns, -- for null', () => {
+    expect(toLatex(table)).toBe(
+      [
+        '\\begin{table}',
+        '\\centering',
+        '\\caption{Costs \\textbar{} peak\\_SRAM \\& 100\\%}',
+        '\\label{tab:table-x}',
+        '\\begin{tabular}{l r r l}',
+        '\\toprule',
+        'Model & MACs & Acc (\\%) & Note \\\\',
+        '\\midrule',
+        'a\\textbar{}b & 1234567 & 0.91234 & x, "quoted" \\\\',
+        'peak\\_SRAM \\& 100\\% & -- & 12.5 & -- \\\\',
+        'c & 42 & -- & line \\\\',
+        '\\bottomrule',
+        '\\end{tabular}',
+        '\\par\\smallskip',
+        '{\\footnotesize Source: run 1.\\par}',
+        '\\end{table}',
+        '',
+      ].join('\n'),
+    );
+    expect(escapeLatex('~^\\{}#$_&%')).toBe('\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\{\\}\\#\\$\\_\\&\\%');
+    expect(escapeLatex('acc ↑, SRAM ≤ 320 KiB')).toBe('acc $\\uparrow$, SRAM $\\leq$ 320 KiB');
+    expect(toLatex({ id: 'fig 1/a', caption: 'c', columns: ['k'], rows: [] })).toContain('\\label{tab:fig-1-a}');
+  });
+});
+
+describe('danfojs round trip', () => {
+  it('keeps columns (index renamed while in the frame), strings, numbers and nulls', () => {
+    const t: Table = {
+      id: 'rt',
+      caption: 'round trip',
+      columns: ['index', 'index_', 'name', 'value'],
+      rows: [
+        [0, 'a', 'x|y', 1.5],
+        [1, 'b', 'peak_SRAM & 100%', null],
+        [2, null, 'z', 123456789],
+      ],
+    };
+    const df = tableToDataFrame(t);
+    expect(df.columns).toEqual(['index_', 'index__', 'name', 'value']);
+    expect(df.shape).toEqual([3, 4]);
+    expect(df.column('name').values).toEqual(['x|y', 'peak_SRAM & 100%', 'z']);
+    expect(dataFrameToTable(df, 'rt', 'round trip')).toEqual(t);
+  });
+
+  it('round-trips a table without rows, and refuses duplicate column names', () => {
+    const empty: Table = { id: 'e', caption: 'empty', columns: ['a', 'b'], rows: [] };
+    expect(dataFrameToTable(tableToDataFrame(empty), 'e', 'empty')).toEqual(empty);
+    expect(() => tableToDataFrame({ id: 'd', caption: '', columns: ['a', 'a'], rows: [[1, 2]] })).toThrow(/appears twice/);
+  });
+});
