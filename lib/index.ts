@@ -72,3 +72,12 @@ export { paretoFeedback } from './llm/feedback.js';
 export { llmProposer, parseReply, LLM_DEFAULTS } from './propose/llm.js';
 export { campaignProposer } from './cli/llm-proposer.js';
 export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';
+
+export type { Table, Cell } from './report/table.js';
+export { toMarkdown, toHtml, toCsv, toLatex, tableToDataFrame, dataFrameToTable, formatCell } from './report/render-table.js';
+export { paretoTable, referenceTableII, tableII, tableIIFromRun, tableIII, tableIV, TABLE_II_PAPER_ROWS, TABLE_III_PAPER_ROWS, TABLE_IV_PAPER_ROWS } from './report/paper-tables.js';
+export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BARS, paretoScatter2d, paretoScatter3d, hypervolumeOverRun, rejectionsOverRun, layerBreakdown, explanationCards } from './report/paper-figures.js';
+export { buildRunReport, type RunReport } from './report/run-report.js';
+export { runReportHtml, writeRunReport } from './report/html-report.js';
+export { display } from './report/display.js';
+export { findChromium, figureToImage, renderHtmlToDom } from './report/chromium.js';

@@ -5,11 +5,12 @@
 //
 // Plain Node, no dependencies: it runs before node_modules exists.
 //
-//   node scripts/setup.mjs [--skip-jupyter] [--skip-python]
+//   node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]
 //
 // --skip-jupyter skips the Jupyter install and the kernel registration; --skip-python skips
 // Debian's python3-torchvision and python3-onnx (cross-checks: PyTorch-exported ONNX files,
-// torchvision's own counts, onnx.checker).
+// torchvision's own counts, onnx.checker); --skip-chromium skips Debian's chromium (headless
+// rendering of report pages and figure export; its tests skip without it).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
@@ -21,18 +22,21 @@ const PYTHON = '/usr/bin/python3';
 const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
 const PYTHON_PACKAGES = ['python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap'];
+const CHROMIUM_PACKAGES = ['chromium'];
 
 const args = process.argv.slice(2);
-const known = new Set(['--skip-jupyter', '--skip-python']);
+const USAGE = 'usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]';
+const known = new Set(['--skip-jupyter', '--skip-python', '--skip-chromium']);
 for (const a of args) {
   if (a === '-h' || a === '--help') {
-    console.log('usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python]');
+    console.log(USAGE);
     process.exit(0);
   }
-  if (!known.has(a)) fail('arguments', `unknown argument ${a} (usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python])`);
+  if (!known.has(a)) fail('arguments', `unknown argument ${a} (${USAGE})`);
 }
 const skipJupyter = args.includes('--skip-jupyter');
 const skipPython = args.includes('--skip-python');
+const skipChromium = args.includes('--skip-chromium');
 
 function log(msg) {
   console.log(`[setup] ${msg}`);
@@ -138,6 +142,15 @@ if (skipPython) {
 } else {
   ensureDebianPackages('python cross-checks', 'PyTorch, torchvision, onnx, Optuna and DEAP for Python', PYTHON_PACKAGES, () =>
     existsSync(PYTHON) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
+  );
+}
+
+// b3. Headless Chromium: rendering report pages offline, exporting figures to PNG and SVG ----------
+if (skipChromium) {
+  log('skipping Chromium (--skip-chromium)');
+} else {
+  ensureDebianPackages('chromium', 'Chromium (headless rendering and figure export)', CHROMIUM_PACKAGES, () =>
+    existsSync('/usr/bin/chromium') || probe('chromium', ['--version']).ok,
   );
 }
 

@@ -7,6 +7,7 @@ import { EXPORT_USAGE, exportCommand } from './export.js';
 import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
+import { REPORT_USAGE, reportCommand } from './report.js';
 import { SEARCH_USAGE, searchCommand } from './search.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
 
@@ -27,6 +28,8 @@ Commands:
       inference latency in onnxruntime-node on this CPU, appended to a latency dataset (JSONL)
   ${PARETO_USAGE}
       the Pareto front (rows and values), non-dominated ranks and hypervolume of points in a CSV file
+  ${REPORT_USAGE}
+      an offline HTML report of a run (tables, figures, explanations), tables also as Markdown/CSV/LaTeX, figures as PNG/SVG
   paretonas reference [--json]
       the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures
   ${SPACE_USAGE}
@@ -45,6 +48,7 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   latency: latencyCommand,
   pareto: paretoCommand,
   reference: referenceCommand,
+  report: reportCommand,
   search: searchCommand,
   space: spaceCommand,
 };
