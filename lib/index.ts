@@ -81,3 +81,9 @@ export { buildRunReport, type RunReport } from './report/run-report.js';
 export { runReportHtml, writeRunReport } from './report/html-report.js';
 export { display } from './report/display.js';
 export { findChromium, figureToImage, renderHtmlToDom } from './report/chromium.js';
+
+export { serializeGraph, serializeNodeLines, parseGraph, graphsEqual, DslSyntaxError } from './lamda/dsl.js';
+export { cutCosts, sliceOptimal, sliceOptimalFast, sliceNaive, sliceNone, operatorsOf, type Slice, type Slicing } from './lamda/slice.js';
+export { tokenCounter, TOKENIZERS, type TokenizerName } from './lamda/tokens.js';
+export { sliceTexts, reassemble } from './lamda/reassemble.js';
+export { lamdaDataset, SYNTAX_RULES, type DatasetPair } from './lamda/dataset.js';

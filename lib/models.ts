@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
+import { DslSyntaxError, parseGraph } from './lamda/dsl.js';
 import { buildZooModel } from './graph/zoo/index.js';
 import type { Graph } from './graph/types.js';
 import { importOnnxFile } from './onnx/import.js';
@@ -8,7 +10,7 @@ import { loadModelFile } from './space/formats.js';
 import type { SearchSpace } from './space/space.js';
 
 /** Every format a model can arrive in. */
-export const SOURCE_FORMATS = ['auto', 'candidate', 'lmanet', 'mcunet', 'onnx'] as const;
+export const SOURCE_FORMATS = ['auto', 'candidate', 'lmanet', 'mcunet', 'onnx', 'dsl'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 export interface ModelSourceOptions {
@@ -40,6 +42,20 @@ export function loadGraph(o: ModelSourceOptions): LoadedGraph {
   }
   const file = o.file as string;
   const format = o.format ?? 'auto';
+  if (format === 'dsl' || (format === 'auto' && /\.(txt|dsl)$/i.test(file))) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InputError('FILE', file, 'a readable DSL text file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+    }
+    try {
+      return { graph: parseGraph(text), format: 'dsl', source: file };
+    } catch (err) {
+      if (err instanceof DslSyntaxError) throw new InputError(`${file} line ${err.line}`, err.found, err.expected, `column ${err.column}: expected ${err.expected}, got ${err.found}`);
+      throw err;
+    }
+  }
   if (format === 'onnx' || (format === 'auto' && file.toLowerCase().endsWith('.onnx'))) {
     if (o.resolution !== undefined || o.classes !== undefined) {
       throw new InputError('--resolution/--classes', file, 'JSON configs and zoo models (an ONNX file has fixed weights; use --input for its input shape)');

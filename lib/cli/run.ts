@@ -7,6 +7,7 @@ import { EXPORT_USAGE, exportCommand } from './export.js';
 import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
+import { DATASET_USAGE, lamdaCommand, PARSE_USAGE, parseCommand, SERIALIZE_USAGE, serializeCommand, SLICE_USAGE, sliceCommand } from './lamda.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
 import { SEARCH_USAGE, searchCommand } from './search.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
@@ -30,6 +31,14 @@ Commands:
       the Pareto front (rows and values), non-dominated ranks and hypervolume of points in a CSV file
   ${REPORT_USAGE}
       an offline HTML report of a run (tables, figures, explanations), tables also as Markdown/CSV/LaTeX, figures as PNG/SVG
+  ${SERIALIZE_USAGE}
+      the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)
+  ${DATASET_USAGE}
+      LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out
+  ${PARSE_USAGE}
+      LAMDA text back to a model, written as ONNX
+  ${SLICE_USAGE}
+      cut the text into slices that fit a context window, cutting as few dataflow edges as possible
   paretonas reference [--json]
       the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures
   ${SPACE_USAGE}
@@ -45,9 +54,13 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   estimate: estimateCommand,
   explain: explainCommand,
   export: exportCommand,
+  lamda: lamdaCommand,
   latency: latencyCommand,
   pareto: paretoCommand,
+  parse: parseCommand,
   reference: referenceCommand,
+  serialize: serializeCommand,
+  slice: sliceCommand,
   report: reportCommand,
   search: searchCommand,
   space: spaceCommand,
