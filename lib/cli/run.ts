@@ -70,7 +70,7 @@ export async function runCli(argv: string[]): Promise<{ code: number; stdout: st
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return { code: 0, stdout: USAGE, stderr: '' };
   const run = COMMANDS[command];
-  if (!run) return { code: 2, stdout: '', stderr: `paretonas: command: got ${JSON.stringify(command)}; allowed: ${Object.keys(COMMANDS).join(', ')}\n` };
+  if (!run) return { code: 2, stdout: '', stderr: `paretonas: command: got ${JSON.stringify(command)}; allowed: ${Object.keys(COMMANDS).sort().join(', ')}\n` };
   try {
     return { code: 0, stdout: `${await run(rest)}\n`, stderr: '' };
   } catch (err) {
