@@ -5,19 +5,8 @@
 import { hypervolume } from '../pareto/hypervolume.js';
 import { nondominatedRanks, paretoFront, paretoFrontNaive } from '../pareto/sort.js';
 import { POINT_SET_KINDS, pointSet } from './pointsets.js';
+import { fmt, time } from './timing.js';
 
-function time<T>(fn: () => T, minMs = 200): { ms: number; result: T } {
-  let runs = 0;
-  let result: T;
-  const start = performance.now();
-  do {
-    result = fn();
-    runs++;
-  } while (performance.now() - start < minMs && runs < 50);
-  return { ms: (performance.now() - start) / runs, result };
-}
-
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 1 ? 3 : 1)} ms`);
 /** Largest set the pairwise baseline runs on in full; above it, it runs on a subset and scales by N^2. */
 const NAIVE_FULL = 20_000;
 

@@ -7,19 +7,8 @@
  */
 import { type Edge, sliceNaive, sliceOptimal, sliceOptimalFast } from '../lamda/slice.js';
 import { createRng } from '../rng.js';
+import { fmt, time } from './timing.js';
 
-function time<T>(fn: () => T, minMs = 200): { ms: number; result: T } {
-  let runs = 0;
-  let result: T;
-  const start = performance.now();
-  do {
-    result = fn();
-    runs++;
-  } while (performance.now() - start < minMs && runs < 50);
-  return { ms: (performance.now() - start) / runs, result };
-}
-
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 1 ? 3 : 1)} ms`);
 
 /**
  * A ResNet/Inception-like operator sequence: 15-60 tokens per operator line, a chain edge into

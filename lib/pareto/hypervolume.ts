@@ -267,8 +267,8 @@ function sortedByXY(xs: Float64Array, ys: Float64Array): Uint32Array {
   return Uint32Array.from(order);
 }
 
-/** 2-D: sweep in increasing x; each point that lowers the staircase adds a horizontal strip. */
-function hv2(points: readonly Point[], ref: Point): number {
+/** The two coordinates as typed columns, and the points' order by (x, y). */
+function columns2(points: readonly Point[]): { n: number; xs: Float64Array; ys: Float64Array; order: Uint32Array } {
   const n = points.length;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
@@ -277,7 +277,12 @@ function hv2(points: readonly Point[], ref: Point): number {
     xs[i] = p[0] as number;
     ys[i] = p[1] as number;
   }
-  const order = sortedByXY(xs, ys);
+  return { n, xs, ys, order: sortedByXY(xs, ys) };
+}
+
+/** 2-D: sweep in increasing x; each point that lowers the staircase adds a horizontal strip. */
+function hv2(points: readonly Point[], ref: Point): number {
+  const { n, xs, ys, order } = columns2(points);
   const rx = ref[0] as number;
   let prevY = ref[1] as number;
   let area = 0;
@@ -479,15 +484,7 @@ function contributionsRetained(points: readonly Point[], ref: Point, m: number):
  * One sort and two linear passes: O(N log N).
  */
 function contributions2(points: readonly Point[], ref: Point): number[] {
-  const n = points.length;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = points[i] as Point;
-    xs[i] = p[0] as number;
-    ys[i] = p[1] as number;
-  }
-  const order = sortedByXY(xs, ys);
+  const { n, xs, ys, order } = columns2(points);
   const front: number[] = [];
   const duplicated: boolean[] = [];
   let minY = Infinity;
