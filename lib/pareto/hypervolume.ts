@@ -297,12 +297,8 @@ function hv2(points: readonly Point[], ref: Point): number {
   return area;
 }
 
-/**
- * 3-D (HV3D): visit points by increasing z. Between consecutive z values the cross-section of the
- * dominated region is the 2-D region dominated by the points seen so far; its area is kept up to date
- * as each point enters the staircase (a treap keyed by x; y decreases along it).
- */
-function hv3(points: readonly Point[], ref: Point): number {
+/** The three coordinates as typed columns. */
+function columns3(points: readonly Point[]): { n: number; xs: Float64Array; ys: Float64Array; zs: Float64Array } {
   const n = points.length;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
@@ -313,6 +309,16 @@ function hv3(points: readonly Point[], ref: Point): number {
     ys[i] = p[1] as number;
     zs[i] = p[2] as number;
   }
+  return { n, xs, ys, zs };
+}
+
+/**
+ * 3-D (HV3D): visit points by increasing z. Between consecutive z values the cross-section of the
+ * dominated region is the 2-D region dominated by the points seen so far; its area is kept up to date
+ * as each point enters the staircase (a treap keyed by x; y decreases along it).
+ */
+function hv3(points: readonly Point[], ref: Point): number {
+  const { n, xs, ys, zs } = columns3(points);
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => (zs[a] as number) - (zs[b] as number));
   const rx = ref[0] as number;
@@ -558,16 +564,7 @@ function contributions2(points: readonly Point[], ref: Point): number[] {
  * (the sweep runs on one point per group of copies).
  */
 function contributions3(points: readonly Point[], ref: Point): number[] {
-  const n = points.length;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const zs = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = points[i] as Point;
-    xs[i] = p[0] as number;
-    ys[i] = p[1] as number;
-    zs[i] = p[2] as number;
-  }
+  const { n, xs, ys, zs } = columns3(points);
   const copied = new Uint8Array(n);
   const skip = new Uint8Array(n);
   const lex = Array.from({ length: n }, (_, i) => i);
