@@ -1,3 +1,4 @@
+import { rejection as failure } from '../helpers.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -36,14 +37,6 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const schema = {
   type: 'object',

@@ -1,3 +1,4 @@
+import { rejection as failure } from '../helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ollamaClient } from '../../lib/llm/ollama.js';
 import { chainClients, recordedClient } from '../../lib/llm/recorded.js';
@@ -42,14 +43,6 @@ function record(n: number, reply: string | null, extra: Partial<LlmCallRecord> =
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('recordedClient', () => {
   it('replays the recorded replies in order, with their token counts, durations and attempts', async () => {

@@ -1,3 +1,4 @@
+import { thrownInputError as thrown } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/errors.js';
 import {
@@ -346,15 +347,6 @@ describe('infinite coordinates', () => {
 });
 
 describe('input errors', () => {
-  function thrown(f: () => unknown): InputError {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof InputError) return e;
-      throw e;
-    }
-    throw new Error('did not throw');
-  }
   it('NaN names the point and the objective', () => {
     const e = thrown(() => hypervolume([[0, 0], [1, NaN]], [2, 2]));
     expect(e.field).toBe('points[1][1]');

@@ -1,3 +1,4 @@
+import { thrownInputError as thrown } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/errors.js';
 import { additiveEpsilon, gd, igd, igdPlus } from '../../lib/pareto/indicators.js';
@@ -9,15 +10,6 @@ function randomSet(rng: Rng, n: number, m: number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: m }, () => (rng.int(3) === 0 ? rng.int(4) : rng.next() * 4)));
 }
 
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('additive epsilon, worked by hand', () => {
   it('A = {(1,2)}, B = {(0,3)}: max(1 - 0, 2 - 3) = 1', () => {
