@@ -63,7 +63,7 @@ export interface LlmCallRecord {
   attempts: number;
   error?: string;
   /** What the call was for. */
-  purpose: 'proposal' | 'explanation';
+  purpose: 'proposal' | 'explanation' | 'generation';
 }
 
 /** Role: a chat model. Implementations: Ollama over HTTP, and a recorded run replayed. */

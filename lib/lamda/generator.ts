@@ -1,0 +1,53 @@
+/**
+ * Generators: what rewrites a base model under a latency target inside LAMDA's loop. Each round a
+ * generator sees the task and every earlier round (its text, the defects found, the predicted
+ * latency) and returns model text; the loop parses and verifies it.
+ */
+import type { Graph } from '../graph/types.js';
+import type { LlmCallRecord } from '../llm/types.js';
+import type { TokenizerName } from './tokens.js';
+import type { Defect, Requirements } from './verify.js';
+export const SLICING_STRATEGIES = ['dp', 'naive', 'none'] as const;
+export type SlicingStrategy = (typeof SLICING_STRATEGIES)[number];
+
+export interface SlicingPlan {
+  strategy: SlicingStrategy;
+  /** The context budget for model text, in tokens. */
+  maxTokens: number;
+  tokenizer: TokenizerName;
+}
+
+export interface GenerationTask {
+  base: Graph;
+  requirements: Requirements;
+  /** The base model's latency as the loop's estimator predicts it. */
+  basePredictedMs: number;
+  /** One line about the device, for prompts. */
+  device: string;
+  /** How a generator with a bounded context window should cut the base model (LAMDA section 4.1.2). */
+  slicing?: SlicingPlan;
+}
+
+/** One finished round as a generator sees it afterwards. */
+export interface RoundView {
+  round: number;
+  text: string;
+  defects: readonly Defect[];
+  predictedMs?: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface GeneratorReply {
+  text: string;
+  /** What the generator wants to remember or report (e.g. the width it tried). */
+  meta?: Record<string, unknown>;
+  /** Every LLM call the reply took, for the records. */
+  calls?: LlmCallRecord[];
+}
+
+/** Role: rewrites a base model to meet the task's requirements, one round at a time. */
+export interface Generator {
+  readonly name: string;
+  generate(task: GenerationTask, history: readonly RoundView[]): Promise<GeneratorReply>;
+}
+
