@@ -45,7 +45,8 @@ export interface RefinementContext {
 export function fineTuningInstruction(defect: Defect, context: RefinementContext): string {
   switch (defect.kind) {
     case 'syntax':
-      return defect.parameter === 'text' || defect.parameter === 'inputs' || defect.parameter === 'op'
+      // The "from old to new" template needs a concrete new value (cin=16); otherwise say what is expected.
+      return !/^[\w.,-]+$/.test(defect.expected)
         ? `Locate the "${ordinal(defect.ordinal)}" operation in the "history" and fix its ${defect.parameter}: it has "${defect.found}", where ${defect.expected} is expected.`
         : `Locate the "${ordinal(defect.ordinal)}" operation in the "history" and modify its ${defect.parameter} from "${defect.found}" to "${defect.expected}".`;
     case 'task':

@@ -125,12 +125,18 @@ function expectedValue(err: DslSyntaxError): string {
   return attr && !attr[1]?.startsWith('...') ? (attr[1] as string) : err.expected;
 }
 
-export function syntaxDefect(err: DslSyntaxError): SyntaxDefect {
+/** The attribute whose value starts at the error's column (`out=0` gives `out`), if any. */
+function attributeAt(lineText: string | undefined, column: number): string | undefined {
+  return lineText ? /(\w+)=$/.exec(lineText.slice(0, column - 1))?.[1] : undefined;
+}
+
+export function syntaxDefect(err: DslSyntaxError, text?: string): SyntaxDefect {
+  const attribute = attributeAt(text?.split(/\r?\n/)[err.line - 1], err.column);
   return {
     kind: 'syntax',
     line: err.line,
     ordinal: Math.max(0, err.line - 1),
-    parameter: parameterOf(err),
+    parameter: attribute ?? parameterOf(err),
     found: err.found.replace(/^"|"$/g, ''),
     expected: expectedValue(err),
     description: err.message,
@@ -150,10 +156,11 @@ function headOf(graph: Graph): { attribute: string } | undefined {
 export function verifyModelText(text: string, requirements: Requirements, estimator: LatencyEstimator | undefined, options: VerifyOptions = {}): Verdict {
   const req = checkRequirements(requirements);
   let graph: Graph;
+  const model = extractModelText(text);
   try {
-    graph = parseGraph(extractModelText(text));
+    graph = parseGraph(model);
   } catch (err) {
-    if (err instanceof DslSyntaxError) return { defects: [syntaxDefect(err)] };
+    if (err instanceof DslSyntaxError) return { defects: [syntaxDefect(err, model)] };
     throw err;
   }
   return verifyGraph(graph, req, estimator, options);

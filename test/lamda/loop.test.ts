@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphTotals } from '../../lib/cost/estimate.js';
+import { buildZooModel } from '../../lib/graph/zoo/index.js';
+import { ollamaClient } from '../../lib/llm/ollama.js';
+import { graphsEqual, parseGraph, serializeGraph, serializeNodeLines } from '../../lib/lamda/dsl.js';
+import type { Generator, RoundView } from '../../lib/lamda/generator.js';
+import { runLamdaLoop } from '../../lib/lamda/loop.js';
+import { ollamaGenerator } from '../../lib/lamda/ollama-generator.js';
+import { operatorsOf, sliceOptimalFast } from '../../lib/lamda/slice.js';
+import { tokenCounter } from '../../lib/lamda/tokens.js';
+import { scaleWidth } from '../../lib/lamda/transform.js';
+import { widthSearchGenerator } from '../../lib/lamda/width-search.js';
+import type { FakeOllama } from '../fixtures/fake-ollama.js';
+import { startFakeOllama } from '../fixtures/fake-ollama.js';
+import { MACS_ESTIMATOR, TINY } from './fixtures.js';
+
+/** TINY with 8 conv channels: 16*16*8*27 + 8*10 = 55,376 MACs, so 0.055376 ms by the MAC estimator. */
+const TINY8 = TINY.replace('out=16', 'out=8').replace('cin=16', 'cin=8');
+
+function scripted(texts: string[]): Generator & { seen: RoundView[][] } {
+  const seen: RoundView[][] = [];
+  return {
+    name: 'scripted',
+    seen,
+    async generate(_task, history) {
+      seen.push([...history]);
+      return { text: texts[history.length] as string };
+    },
+  };
+}
+
+describe('the closed loop', () => {
+  it('feeds each defect back until the model is valid and meets the target, then measures it for real', async () => {
+    const gen = scripted([TINY8.replace('cin=8 out=10', 'cin=16 out=10'), TINY8.replace('out=10', 'out=20'), TINY, TINY8, TINY]);
+    const rounds: number[] = [];
+    const result = await runLamdaLoop(parseGraph(TINY), {
+      generator: gen,
+      estimator: MACS_ESTIMATOR,
+      requirements: { targetMs: 0.06, classes: 10 },
+      measure: { runs: 5, warmup: 1 },
+      onRound: (r) => rounds.push(r.round),
+    });
+    expect(rounds).toEqual([1, 2, 3, 4]);
+    expect(result.rounds.map((r) => r.defects.map((d) => d.kind))).toEqual([['syntax'], ['task'], ['requirement'], []]);
+    expect(result.rounds[0]?.refinement).toContain('modify its cin from "16" to "8"');
+    expect(result.rounds[2]?.feedback[0]).toBe('Requirement Error: The latency target (at most) is "0.06 ms", but the predicted latency (macs/1e6) is "0.11 ms".');
+    // The generator saw every earlier round with its defects.
+    expect(gen.seen.map((h) => h.length)).toEqual([0, 1, 2, 3]);
+    expect(gen.seen[3]?.[2]?.predictedMs).toBeCloseTo(0.110752, 9);
+    expect(result.chosenRound).toBe(4);
+    expect(result.met).toBe(true);
+    const f = result.final!;
+    expect(f.predictedMs).toBeCloseTo(0.055376, 9);
+    expect(f.macs).toBe(55_376);
+    expect(f.measuredMs).toBeGreaterThan(0);
+    expect(f.ape).toBeCloseTo(Math.abs(f.measuredMs! - 0.06) / 0.06, 12);
+    expect(f.predictionError).toBeCloseTo(Math.abs(0.055376 - f.measuredMs!) / f.measuredMs!, 12);
+    expect(result.success).toBe(f.ape <= 0.3);
+  });
+
+  it('stops after K rounds and keeps the valid model closest under the target', async () => {
+    const result = await runLamdaLoop(parseGraph(TINY), { generator: scripted([TINY, 'not a model', TINY8]), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.2, classes: 10 }, maxRounds: 3, measure: false });
+    expect(result.rounds).toHaveLength(3);
+    expect(result.met).toBe(false);
+    expect(result.rounds[1]?.defects[0]).toMatchObject({ kind: 'syntax', line: 1 });
+    // Both valid rounds are under 0.2 ms (too small); 0.110752 is the closer one.
+    expect(result.chosenRound).toBe(1);
+    expect(result.final?.ape).toBeCloseTo((0.2 - 0.110752) / 0.2, 9);
+    expect(result.success).toBe(false); // 44.6% from the target: outside section 5.1's 30%
+  });
+
+  it('has no model to show when no round is valid', async () => {
+    const result = await runLamdaLoop(parseGraph(TINY), { generator: scripted(['x', 'y']), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.1, classes: 10 }, maxRounds: 2, measure: false });
+    expect(result.final).toBeUndefined();
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('width-search', () => {
+  const base = buildZooModel('mobilenet_v2');
+  const basePredicted = graphTotals(base).macs / 1e6;
+  const targetMs = basePredicted * 0.3;
+
+  it('bisects the width until the prediction lands in the band under the target', async () => {
+    const result = await runLamdaLoop(base, { generator: widthSearchGenerator(), estimator: MACS_ESTIMATOR, requirements: { targetMs, classes: 1000 }, maxRounds: 12, measure: false });
+    expect(result.met).toBe(true);
+    const widths = result.rounds.map((r) => r.meta?.width as number);
+    expect(widths[0]).toBeCloseTo(Math.sqrt(0.3), 6); // the quadratic MAC rule
+    // Each later width is the middle of the bracket the earlier predictions set.
+    for (let k = 1; k < widths.length; k++) {
+      const earlier = result.rounds.slice(0, k);
+      const lo = Math.max(0.05, ...earlier.filter((r) => (r.predictedMs as number) <= targetMs).map((r) => r.meta?.width as number));
+      const hi = Math.min(1, ...earlier.filter((r) => (r.predictedMs as number) > targetMs).map((r) => r.meta?.width as number));
+      expect(widths[k]).toBeCloseTo((lo + hi) / 2, 6);
+    }
+    const last = result.rounds[result.rounds.length - 1]!;
+    const expected = scaleWidth(base, last.meta?.width as number, { divisor: 8, minChannels: 8 });
+    expect(result.final?.macs).toBe(graphTotals(expected).macs);
+    expect(result.final!.predictedMs).toBeLessThanOrEqual(targetMs);
+    expect(result.final!.predictedMs).toBeGreaterThanOrEqual(targetMs * 0.9);
+  });
+
+  it('takes its first guess when latency is not verified (the Fig. 8 ablation)', async () => {
+    const result = await runLamdaLoop(base, { generator: widthSearchGenerator(), estimator: MACS_ESTIMATOR, requirements: { targetMs, classes: 1000 }, verifyLatency: false, measure: false });
+    expect(result.rounds).toHaveLength(1);
+    expect(result.final?.macs).toBe(graphTotals(scaleWidth(base, Math.sqrt(0.3), { divisor: 8, minChannels: 8 })).macs);
+  });
+});
+
+describe('the Ollama generator (scripted Ollama-protocol server, real client)', () => {
+  let fake: FakeOllama;
+  beforeAll(async () => {
+    fake = await startFakeOllama({ models: ['qwen2.5:14b'] });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('sends the model and constraints, then the Table 2 correction with the chat log', async () => {
+    const broken = TINY8.replace('cin=8 out=10', 'cin=16 out=10');
+    fake.setScript([{ reply: `Here is a faster model:\n\`\`\`\n${broken}\n\`\`\`` }, { reply: TINY8 }]);
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b', options: { temperature: 0, seed: 1 } });
+    const result = await runLamdaLoop(parseGraph(TINY), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.06, classes: 10 }, measure: false });
+    expect(result.rounds.map((r) => r.defects.length)).toEqual([1, 0]);
+    expect(fake.chats).toHaveLength(2);
+    const first = fake.chats[0]!.messages;
+    expect(first[1]?.content).toContain('Target: inference latency at most 0.06 ms');
+    expect(first[1]?.content).toContain(TINY);
+    const second = fake.chats[1]!.messages;
+    expect(second.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(second[2]?.content).toBe(broken);
+    expect(second[3]?.content).toContain('Locate the "5th" operation in the "history" and modify its cin from "16" to "8".');
+    expect(fake.chats[1]?.options).toMatchObject({ temperature: 0, seed: 1 });
+    expect(result.rounds[0]?.calls?.[0]).toMatchObject({ purpose: 'generation', model: 'qwen2.5:14b' });
+    expect(result.final?.predictedMs).toBeCloseTo(0.055376, 9);
+  });
+
+  it('sends a model too long for the context in slices and reassembles the replies', async () => {
+    const base = buildZooModel('resnet18');
+    const plan = { strategy: 'dp' as const, maxTokens: 1500, tokenizer: 'chars' as const };
+    // The server echoes each slice back unchanged.
+    fake.setScript((req) => ({ reply: String(req.messages[1]?.content).split('Base model:\n')[1]!.split('\nReply with')[0]! }));
+    const before = fake.chats.length;
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    const result = await runLamdaLoop(base, { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1e9, classes: 1000, band: 0.99999999 }, slicing: plan, maxRounds: 1, measure: false });
+    const count = tokenCounter('chars');
+    const ops = operatorsOf(base, serializeNodeLines(base), count);
+    const slices = sliceOptimalFast(ops.tokens, ops.edges, 1500, ops).slices.length;
+    expect(slices).toBeGreaterThan(2);
+    expect(fake.chats.length - before).toBe(slices);
+    expect(result.rounds[0]?.meta).toMatchObject({ slices });
+    expect(graphsEqual(parseGraph(result.rounds[0]!.text), parseGraph(serializeGraph(base)))).toBe(true);
+  });
+});
