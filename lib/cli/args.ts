@@ -25,3 +25,19 @@ export function intFlag(flag: string, value: string | undefined, min: number, ma
   if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`--${flag}`, value, `an integer from ${min} to ${max}`);
   return n;
 }
+
+export function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InputError(`--${flag}`, value, `a number from ${min} to ${max}`);
+  return n;
+}
+
+/** A comma-separated list flag (`--models a,b`), each item checked by `check`. */
+export function listFlag<T extends string>(flag: string, value: string | undefined, allowed: readonly T[] | undefined, fallback: readonly T[]): T[] {
+  if (value === undefined) return [...fallback];
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InputError(`--${flag}`, value, allowed ? `a comma-separated list of ${allowed.join(', ')}` : 'a comma-separated list');
+  if (allowed) for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new InputError(`--${flag}`, item, allowed.join(', '));
+  return items as T[];
+}

@@ -5,6 +5,7 @@ import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from '../lamda/s
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
 import { choiceFlag, intFlag, parseFlags } from './args.js';
+import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
 import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
 
 export const SERIALIZE_USAGE = `paretonas serialize ${MODEL_USAGE} [-o FILE.txt]`;
@@ -58,10 +59,20 @@ export function sliceCommand(args: string[]): string {
 
 export const DATASET_USAGE = 'paretonas lamda dataset --count N [--seed S] [--space NAME|FILE] [--runs N] -o FILE.jsonl';
 
-/** `paretonas lamda dataset`: question/answer pairs as JSONL for LoRA fine-tuning elsewhere. */
+export const LAMDA_SUBCOMMANDS = ['ablate', 'dataset', 'evaluate', 'generate'] as const;
+
+/** `paretonas lamda SUBCOMMAND`: the dataset here; the loop, Table 3 and ablations in lamda-loop.ts. */
 export async function lamdaCommand(args: string[]): Promise<string> {
   const [sub, ...rest] = args;
-  if (sub !== 'dataset') throw new InputError('lamda subcommand', sub, 'dataset');
+  if (sub === 'generate') return generateCommand(rest);
+  if (sub === 'evaluate') return evaluateCommand(rest);
+  if (sub === 'ablate') return ablateCommand(rest);
+  if (sub !== 'dataset') throw new InputError('lamda subcommand', sub, LAMDA_SUBCOMMANDS.join(', '));
+  return datasetCommand(rest);
+}
+
+/** `paretonas lamda dataset`: question/answer pairs as JSONL for LoRA fine-tuning elsewhere. */
+async function datasetCommand(rest: string[]): Promise<string> {
   const { values } = parseFlags(rest, { count: { type: 'string' }, seed: { type: 'string' }, space: { type: 'string' }, runs: { type: 'string' }, output: { type: 'string', short: 'o' } });
   if (!values.output) throw new InputError('-o', undefined, 'an output path (JSONL)', 'is missing');
   const count = intFlag('count', values.count, 1, 1_000_000) ?? 20;

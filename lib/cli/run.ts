@@ -8,6 +8,7 @@ import { LATENCY_USAGE, latencyCommand } from './latency.js';
 import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
 import { DATASET_USAGE, lamdaCommand, PARSE_USAGE, parseCommand, SERIALIZE_USAGE, serializeCommand, SLICE_USAGE, sliceCommand } from './lamda.js';
+import { ABLATE_USAGE, EVALUATE_USAGE, GENERATE_USAGE } from './lamda-loop.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
 import { SEARCH_USAGE, searchCommand } from './search.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
@@ -35,6 +36,12 @@ Commands:
       the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)
   ${DATASET_USAGE}
       LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out
+  ${GENERATE_USAGE}
+      LAMDA's closed loop: generate, parse, verify (syntax, task head, predicted latency), correct; the result measured
+  ${EVALUATE_USAGE}
+      LAMDA Table 3 for a generator: 12 latency targets per base model, MAE, MAPE, success rate
+  ${ABLATE_USAGE}
+      LAMDA ablations: slicing strategies (Table 12), latency verification (Fig. 8), generators compared
   ${PARSE_USAGE}
       LAMDA text back to a model, written as ONNX
   ${SLICE_USAGE}

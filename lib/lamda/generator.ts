@@ -48,6 +48,8 @@ export interface GeneratorReply {
 /** Role: rewrites a base model to meet the task's requirements, one round at a time. */
 export interface Generator {
   readonly name: string;
+  /** Throws a one-line setup error when the generator cannot work (server down, model not pulled). */
+  check?(): Promise<void>;
   generate(task: GenerationTask, history: readonly RoundView[]): Promise<GeneratorReply>;
 }
 

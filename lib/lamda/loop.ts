@@ -77,6 +77,8 @@ export interface LoopResult {
   met: boolean;
   /** Section 5.1's latency criterion (APE <= 30%); its accuracy criterion needs a trainer and is not judged here. */
   success: boolean;
+  /** Time of the rounds (generation and verification), without the final measurement. */
+  generationMs: number;
   durationMs: number;
 }
 
@@ -97,6 +99,7 @@ export async function runLamdaLoop(base: Graph, options: LoopOptions): Promise<L
   const maxRounds = options.maxRounds ?? 8;
   if (!Number.isInteger(maxRounds) || maxRounds < 1 || maxRounds > 1000) throw new InputError('maxRounds', maxRounds, 'an integer from 1 to 1000');
   const verifyLatency = options.verifyLatency ?? true;
+  await options.generator.check?.();
   const start = performance.now();
   const device = describeDevice(options.measure ? options.measure.threads ?? 1 : 1);
   const task: GenerationTask = {
@@ -148,6 +151,7 @@ export async function runLamdaLoop(base: Graph, options: LoopOptions): Promise<L
     rounds,
     met: chosen?.met ?? false,
     success: false,
+    generationMs: performance.now() - start,
     durationMs: 0,
   };
   if (chosen) {

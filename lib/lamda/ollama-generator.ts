@@ -70,6 +70,7 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
   };
   return {
     name: `ollama:${o.model}`,
+    check: () => o.client.check(o.model),
     async generate(task, history) {
       const calls: LlmCallRecord[] = [];
       const baseText = serializeGraph(task.base);
