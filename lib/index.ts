@@ -87,3 +87,40 @@ export { cutCosts, sliceOptimal, sliceOptimalFast, sliceNaive, sliceNone, operat
 export { tokenCounter, TOKENIZERS, type TokenizerName } from './lamda/tokens.js';
 export { sliceTexts, reassemble } from './lamda/reassemble.js';
 export { lamdaDataset, SYNTAX_RULES, type DatasetPair } from './lamda/dataset.js';
+export {
+  verifyModelText,
+  verifyGraph,
+  extractModelText,
+  DEFECT_KINDS,
+  type Defect,
+  type SyntaxDefect,
+  type TaskDefect,
+  type RequirementDefect,
+  type Requirements,
+  type Verdict,
+  type LatencyEstimator,
+} from './lamda/verify.js';
+export { correctnessFeedback, fineTuningInstruction, refinementPrompt, classificationTask } from './lamda/refine.js';
+export { SLICING_STRATEGIES, type Generator, type GenerationTask, type GeneratorReply, type RoundView, type SlicingPlan, type SlicingStrategy } from './lamda/generator.js';
+export { widthSearchGenerator, type WidthSearchOptions } from './lamda/width-search.js';
+export { ollamaGenerator, type OllamaGeneratorOptions } from './lamda/ollama-generator.js';
+export { createGenerator, GENERATOR_SPECS } from './lamda/generators.js';
+export { runLamdaLoop, SUCCESS_APE, type LoopOptions, type LoopRound, type LoopResult } from './lamda/loop.js';
+export { evaluateGenerator, latencyTargets, table3, runsTable, TABLE3_MODELS, type ModelEvaluation, type EvaluationOptions } from './lamda/evaluate.js';
+export { slicingAblation, verificationAblation, generatorComparison, type SlicingRow, type VerificationRow } from './lamda/ablate.js';
+export { scaleWidth, taskHeads, removableSegments, changeDepth, changeKernels, applyVariant, sampleVariantRecipe, type VariantRecipe } from './lamda/transform.js';
+export { graphFeatures, nodeFeatures, FEATURE_NAMES, type GraphFeatures } from './lamda/features.js';
+export {
+  fitPredictor,
+  loadPredictor,
+  savePredictor,
+  predictorFromFile,
+  predictorLatencyModel,
+  evaluatePredictor,
+  DEFAULT_PREDICTOR_PATH,
+  type LatencyPredictor,
+  type PredictorFile,
+  type PredictorEval,
+} from './lamda/predictor.js';
+export { measureVariants, readLatencySamples, sampleGraph, type LatencySample } from './lamda/variants.js';
+export { targetVsMeasuredFigure, verificationFigure } from './report/lamda-figures.js';

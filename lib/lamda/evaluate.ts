@@ -139,3 +139,24 @@ export function table3(evaluations: readonly ModelEvaluation[]): Table {
     ],
   };
 }
+
+/** One row per loop run: target, predicted and measured latency, APE, rounds, success. */
+export function runsTable(results: readonly LoopResult[], caption = 'LAMDA runs'): Table {
+  return {
+    id: 'lamda-runs',
+    caption,
+    columns: ['Base model', 'Generator', 'Target (ms)', 'Predicted (ms)', 'Measured (ms)', 'APE (%)', 'Predictor error (%)', 'Rounds', 'Met', 'Success'],
+    rows: results.map((x) => [
+      x.base.name,
+      x.generator,
+      round(x.targetMs, 2),
+      x.final ? round(x.final.predictedMs, 2) : null,
+      x.final?.measuredMs !== undefined ? round(x.final.measuredMs, 2) : null,
+      x.final ? round(100 * x.final.ape, 1) : null,
+      x.final?.predictionError !== undefined ? round(100 * x.final.predictionError, 1) : null,
+      x.rounds.length,
+      x.met ? 'yes' : 'no',
+      x.success ? 'yes' : 'no',
+    ]),
+  };
+}

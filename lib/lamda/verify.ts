@@ -46,7 +46,7 @@ export interface RequirementDefect {
   direction: 'over' | 'under';
   required: number;
   actual: number;
-  /** Where the actual value comes from: `predicted latency (NAME)`, `MACs`, `peak SRAM (mcunet)`. */
+  /** Where the actual value comes from: `predicted latency`, `MACs`, `peak SRAM (mcunet)`. */
   metric: string;
   unit: 'ms' | 'MACs' | 'bytes';
 }
@@ -180,7 +180,7 @@ export function verifyGraph(graph: Graph, requirements: Requirements, estimator:
   if (verifyLatency) {
     if (!estimator) throw new InputError('estimator', undefined, 'a latency predictor when latency is verified');
     const p = verdict.predictedMs as number;
-    const metric = `predicted latency (${estimator.name})`;
+    const metric = 'predicted latency';
     if (p > req.targetMs) verdict.defects.push({ kind: 'requirement', requirement: 'latency', direction: 'over', required: req.targetMs, actual: p, metric, unit: 'ms' });
     else if (p < req.targetMs * (1 - req.band)) verdict.defects.push({ kind: 'requirement', requirement: 'latency', direction: 'under', required: req.targetMs, actual: p, metric, unit: 'ms' });
   }

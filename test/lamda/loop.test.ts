@@ -43,7 +43,7 @@ describe('the closed loop', () => {
     expect(rounds).toEqual([1, 2, 3, 4]);
     expect(result.rounds.map((r) => r.defects.map((d) => d.kind))).toEqual([['syntax'], ['task'], ['requirement'], []]);
     expect(result.rounds[0]?.refinement).toContain('modify its cin from "16" to "8"');
-    expect(result.rounds[2]?.feedback[0]).toBe('Requirement Error: The latency target (at most) is "0.06 ms", but the predicted latency (macs/1e6) is "0.11 ms".');
+    expect(result.rounds[2]?.feedback[0]).toBe('Requirement Error: The latency target (at most) is "0.06 ms", but the predicted latency is "0.11 ms".');
     // The generator saw every earlier round with its defects.
     expect(gen.seen.map((h) => h.length)).toEqual([0, 1, 2, 3]);
     expect(gen.seen[3]?.[2]?.predictedMs).toBeCloseTo(0.110752, 9);

@@ -44,8 +44,8 @@ describe('verification (LAMDA section 4.2)', () => {
   it('flags a predicted latency over the target, and one far under it', () => {
     const over = verifyModelText(TINY, { ...task, targetMs: 0.08 }, MACS_ESTIMATOR).defects;
     expect(over).toHaveLength(1);
-    expect(correctnessFeedback(over[0]!)).toBe('Requirement Error: The latency target (at most) is "0.08 ms", but the predicted latency (macs/1e6) is "0.11 ms".');
-    expect(fineTuningInstruction(over[0]!, context)).toBe('The current predicted latency (macs/1e6) exceeds the requirement by 0.03 ms. Ensure that the model\'s latency is reduced to meet the required 0.08 ms.');
+    expect(correctnessFeedback(over[0]!)).toBe('Requirement Error: The latency target (at most) is "0.08 ms", but the predicted latency is "0.11 ms".');
+    expect(fineTuningInstruction(over[0]!, context)).toBe('The current predicted latency exceeds the requirement by 0.03 ms. Ensure that the model\'s latency is reduced to meet the required 0.08 ms.');
     // 0.110752 < 0.2 * (1 - 0.1): too small; with a 50% band it is fine.
     expect(verifyModelText(TINY, { ...task, targetMs: 0.2 }, MACS_ESTIMATOR).defects[0]).toMatchObject({ kind: 'requirement', direction: 'under' });
     expect(verifyModelText(TINY, { ...task, targetMs: 0.2, band: 0.5 }, MACS_ESTIMATOR).defects).toEqual([]);

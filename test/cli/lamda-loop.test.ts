@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { readRecords } from '../../lib/campaign/records.js';
+import { graphTotals } from '../../lib/cost/estimate.js';
+import { buildZooModel } from '../../lib/graph/zoo/index.js';
+import { parseGraph } from '../../lib/lamda/dsl.js';
+import { loadPredictor } from '../../lib/lamda/predictor.js';
+import { operatorsOf, sliceNaive, sliceOptimalFast } from '../../lib/lamda/slice.js';
+import { serializeNodeLines } from '../../lib/lamda/dsl.js';
+import { tokenCounter } from '../../lib/lamda/tokens.js';
+import { importOnnxFile } from '../../lib/onnx/import.js';
+import { ROOT } from '../helpers.js';
+
+const BIN = `${ROOT}dist/cli/main.js`;
+function paretonas(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const tmp = mkdtempSync(`${tmpdir()}/lamda-cli-`);
+
+describe('paretonas lamda generate', () => {
+  it('runs the loop with width-search, records every round, writes the model and measures it', async () => {
+    const out = `${tmp}/gen`;
+    const r = paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--runs', '5', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res).toMatchObject({ base: 'resnet18', generator: 'width-search', targetMs: 5, met: true });
+    expect(res.ape).toBeCloseTo(Math.abs(res.measuredMs - 5) / 5, 12);
+    expect(res.success).toBe(res.ape <= 0.3);
+    expect(res.predictedMs).toBeLessThanOrEqual(5);
+    expect(res.predictedMs).toBeGreaterThanOrEqual(4.5);
+    // The records: a start, one line per round, the result; the last round is the one that met the target.
+    const { records } = readRecords(`${out}/records.jsonl`);
+    expect(records.map((x) => x.type)).toEqual(['lamda-start', ...Array(res.rounds).fill('lamda-round'), 'lamda-result']);
+    expect(records[res.rounds]?.met).toBe(true);
+    // The written model is what was predicted: same text, same MACs through ONNX import, and it runs.
+    const text = readFileSync(`${out}/model.txt`, 'utf8');
+    const graph = parseGraph(text);
+    expect(loadPredictor().predictMs(graph)).toBeCloseTo(res.predictedMs, 9);
+    expect(graphTotals(importOnnxFile(`${out}/model.onnx`).graph).macs).toBe(res.macs);
+    const session = await ort.InferenceSession.create(`${out}/model.onnx`);
+    const y = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(3 * 224 * 224), [1, 3, 224, 224]) });
+    expect(y[session.outputNames[0]!]?.dims).toEqual([1, 1000]);
+  });
+
+  it('says what is wrong with bad flags', () => {
+    expect(paretonas('lamda', 'generate', '--zoo', 'resnet18').stderr).toMatch(/--target-ms: is missing; allowed: the latency target in ms/);
+    expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '-1').stderr).toMatch(/--target-ms: got "-1"; allowed: a number from/);
+    expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--generator', 'gpt').stderr).toMatch(/generator: got "gpt"; allowed: width-search, ollama:MODEL/);
+    expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--predictor', `${tmp}/none.json`).stderr).toMatch(/predictor: .*none.json does not exist; run `paretonas lamda predictor train`/);
+    expect(paretonas('lamda', 'bogus').stderr).toMatch(/lamda subcommand: got "bogus"; allowed: ablate, dataset, evaluate, generate, predictor/);
+  });
+});
+
+describe('paretonas lamda evaluate and ablate', () => {
+  it('evaluate: Table 3 rows whose MAPE is the mean APE of the runs', () => {
+    const r = paretonas('lamda', 'evaluate', '--models', 'squeezenet1_1', '--targets', '3', '--runs', '3', '--json', '--out', `${tmp}/eval`);
+    expect(r.code).toBe(0);
+    const [e] = JSON.parse(r.stdout);
+    expect(e.model).toBe('squeezenet1_1');
+    expect(e.targetsMs).toHaveLength(3);
+    // Targets spread geometrically from 10% to 80% of the measured base latency.
+    expect(e.targetsMs[0]).toBeCloseTo(0.1 * e.baseMeasuredMs, 9);
+    expect(e.targetsMs[2]).toBeCloseTo(0.8 * e.baseMeasuredMs, 9);
+    expect(e.targetsMs[1]).toBeCloseTo(Math.sqrt(0.08) * e.baseMeasuredMs, 9);
+    const apes = e.runs.map((x: { ape: number }) => x.ape);
+    expect(e.mapePct).toBeCloseTo((100 * apes.reduce((a: number, b: number) => a + b, 0)) / 3, 9);
+    expect(e.successPct).toBeCloseTo((100 * apes.filter((a: number) => a <= 0.3).length) / 3, 9);
+    const md = readFileSync(`${tmp}/eval/lamda-table-3.md`, 'utf8');
+    expect(md).toContain('| squeezenet1_1 |');
+  });
+
+  it('ablate slicing: the cuts of each strategy, as the slicers compute them', () => {
+    const r = paretonas('lamda', 'ablate', '--study', 'slicing', '--models', 'googlenet', '--max-tokens', '2048', '--targets', '1', '--runs', '3', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).slicing;
+    const g = buildZooModel('googlenet');
+    const ops = operatorsOf(g, serializeNodeLines(g), tokenCounter('qwen2.5'));
+    const dp = sliceOptimalFast(ops.tokens, ops.edges, 2048, ops);
+    const naive = sliceNaive(ops.tokens, ops.edges, 2048, ops);
+    expect(rows.map((x: { strategy: string; slices: number; cutEdges: number }) => [x.strategy, x.slices, x.cutEdges])).toEqual([
+      ['none', 1, 0],
+      ['naive', naive.slices.length, naive.cutEdges],
+      ['dp', dp.slices.length, dp.cutEdges],
+    ]);
+    expect(dp.cutEdges).toBeLessThan(naive.cutEdges);
+  });
+
+  it('ablate verification: without the check the loop stops after one round', () => {
+    const r = paretonas('lamda', 'ablate', '--study', 'verification', '--models', 'mobilenet_v3_small', '--targets', '2', '--runs', '3', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).verification;
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.without.rounds).toBe(1);
+      expect(row.with.rounds).toBeGreaterThanOrEqual(1);
+      expect(row.with.ape).toBeCloseTo(Math.abs(row.with.measuredMs - row.targetMs) / row.targetMs, 9);
+    }
+  });
+});
