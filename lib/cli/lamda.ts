@@ -6,6 +6,7 @@ import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
 import { choiceFlag, intFlag, parseFlags } from './args.js';
 import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
+import { lamdaPredictorCommand } from './lamda-predictor.js';
 import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
 
 export const SERIALIZE_USAGE = `paretonas serialize ${MODEL_USAGE} [-o FILE.txt]`;
@@ -59,7 +60,7 @@ export function sliceCommand(args: string[]): string {
 
 export const DATASET_USAGE = 'paretonas lamda dataset --count N [--seed S] [--space NAME|FILE] [--runs N] -o FILE.jsonl';
 
-export const LAMDA_SUBCOMMANDS = ['ablate', 'dataset', 'evaluate', 'generate'] as const;
+export const LAMDA_SUBCOMMANDS = ['ablate', 'dataset', 'evaluate', 'generate', 'predictor'] as const;
 
 /** `paretonas lamda SUBCOMMAND`: the dataset here; the loop, Table 3 and ablations in lamda-loop.ts. */
 export async function lamdaCommand(args: string[]): Promise<string> {
@@ -67,6 +68,7 @@ export async function lamdaCommand(args: string[]): Promise<string> {
   if (sub === 'generate') return generateCommand(rest);
   if (sub === 'evaluate') return evaluateCommand(rest);
   if (sub === 'ablate') return ablateCommand(rest);
+  if (sub === 'predictor') return lamdaPredictorCommand(rest);
   if (sub !== 'dataset') throw new InputError('lamda subcommand', sub, LAMDA_SUBCOMMANDS.join(', '));
   return datasetCommand(rest);
 }

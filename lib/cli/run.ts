@@ -9,6 +9,7 @@ import { PARETO_USAGE, paretoCommand } from './pareto.js';
 import { referenceCommand } from './reference.js';
 import { DATASET_USAGE, lamdaCommand, PARSE_USAGE, parseCommand, SERIALIZE_USAGE, serializeCommand, SLICE_USAGE, sliceCommand } from './lamda.js';
 import { ABLATE_USAGE, EVALUATE_USAGE, GENERATE_USAGE } from './lamda-loop.js';
+import { PREDICTOR_USAGE } from './lamda-predictor.js';
 import { REPORT_USAGE, reportCommand } from './report.js';
 import { SEARCH_USAGE, searchCommand } from './search.js';
 import { spaceCommand, SPACE_USAGE } from './space.js';
@@ -36,6 +37,8 @@ Commands:
       the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)
   ${DATASET_USAGE}
       LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out
+  ${PREDICTOR_USAGE}
+      LAMDA's latency predictor: measure zoo variants in onnxruntime-node, fit it, report MAPE and ±10% on held-out variants and families
   ${GENERATE_USAGE}
       LAMDA's closed loop: generate, parse, verify (syntax, task head, predicted latency), correct; the result measured
   ${EVALUATE_USAGE}

@@ -4,6 +4,20 @@
  * into the conv or Gemm before them), and per kernel kind the features sum node counts, MACs
  * and bytes moved (float32 activations in and out, weights). The predictor is linear in these,
  * so a graph's latency splits into per-node contributions.
+ *
+ * What the kinds and columns are was chosen by measurement (held-out and leave-one-family-out
+ * error of the fitted predictor, and profiles of onnxruntime sessions):
+ * - convs split by kind (regular, 1x1, depthwise, other grouped) and by layout: onnxruntime's
+ *   NCHWc transformer runs most convs in a blocked layout with channels padded to 16, others
+ *   plain (im2col + GEMM), 2-3x slower for depthwise convs; blocked MACs are counted padded;
+ * - regular conv MACs split into 3x3-and-smaller and 5x5-and-larger kernels, depthwise MACs into
+ *   stride 1 and strided: their MAC rates differ;
+ * - `reorder.io_mb`: activations converted between the plain and blocked layouts;
+ * - BN after a conv is folded into it, Relu / Clip / LeakyRelu / Sigmoid / HardSigmoid after a
+ *   conv or Gemm fused ('fused'); Flatten and Dropout cost nothing ('free').
+ * Tried and dropped (no better held-out error): large-Gemm weights beyond the cache, small-map,
+ * small-channel and wide-layer MAC partitions, first-conv (cin < 16) partitions, depthwise
+ * kernel-size partitions.
  */
 import { nodeCost } from '../cost/layer-costs.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
@@ -38,7 +52,7 @@ export interface NodeFeatureRow {
   values: number[];
 }
 
-/** onnxruntime's NCHWc block on this kind of CPU (16 floats with AVX-512, 8 with AVX2). */
+/** onnxruntime's NCHWc block on the reference CPU (16 floats with AVX-512; 8 with AVX2 only). */
 export const NCHWC_BLOCK = 16;
 
 const FUSABLE_ACTIVATIONS: ReadonlySet<OpType> = new Set<OpType>(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'HardSigmoid']);
@@ -53,12 +67,15 @@ interface NodeFacts {
   ioMB: number;
   /** float32 bytes of the weights, in MB. */
   weightMB: number;
-  /** Whether onnxruntime can run the conv in its blocked NCHWc layout (channel counts multiples of the block). */
+  /** Whether onnxruntime runs the conv in its blocked NCHWc layout (runsNchwc). */
   nchwc: boolean;
-  /** Output channels (conv/gemm), spatial output positions. */
-  cout: number;
-  cin: number;
-  positions: number;
+  /** MACs with channel counts padded to the NCHWc block (what the blocked kernel computes). */
+  paddedMacs: number;
+  /** MB of activations onnxruntime reorders between the plain and the NCHWc layout before this node. */
+  reorderMB: number;
+  /** Kernel height and stride (convs; 0 for other ops). */
+  kernel: number;
+  stride: number;
 }
 
 type Column = { name: string; value: (f: NodeFacts) => number };
@@ -71,7 +88,18 @@ function columns(): Column[] {
     for (const layout of ['nchwc', 'plain'] as const) {
       const on = (f: NodeFacts) => f.kind === kind && f.nchwc === (layout === 'nchwc');
       cols.push({ name: `${kind}.${layout}.count`, value: (f) => (on(f) ? 1 : 0) });
-      cols.push({ name: `${kind}.${layout}.mmacs`, value: (f) => (on(f) ? f.macs / MEGA : 0) });
+      const macs = (f: NodeFacts) => (layout === 'nchwc' ? f.paddedMacs : f.macs) / MEGA;
+      if (kind === 'conv') {
+        // Large regular kernels (5x5 and up: stems, AlexNet) run at another MAC rate than 3x3.
+        cols.push({ name: `${kind}.${layout}.mmacs`, value: (f) => (on(f) && f.kernel <= 3 ? macs(f) : 0) });
+        cols.push({ name: `${kind}.${layout}.mmacs_k5plus`, value: (f) => (on(f) && f.kernel > 3 ? macs(f) : 0) });
+      } else if (kind === 'conv-depthwise') {
+        // A strided depthwise conv reads four inputs a MAC output position: another rate.
+        cols.push({ name: `${kind}.${layout}.mmacs`, value: (f) => (on(f) && f.stride === 1 ? macs(f) : 0) });
+        cols.push({ name: `${kind}.${layout}.mmacs_s2`, value: (f) => (on(f) && f.stride > 1 ? macs(f) : 0) });
+      } else {
+        cols.push({ name: `${kind}.${layout}.mmacs`, value: (f) => (on(f) ? macs(f) : 0) });
+      }
       cols.push({ name: `${kind}.${layout}.io_mb`, value: (f) => (on(f) ? f.ioMB : 0) });
       cols.push({ name: `${kind}.${layout}.weight_mb`, value: (f) => (on(f) ? f.weightMB : 0) });
     }
@@ -79,6 +107,7 @@ function columns(): Column[] {
   cols.push({ name: 'gemm.count', value: (f) => (f.kind === 'gemm' ? 1 : 0) });
   cols.push({ name: 'gemm.mmacs', value: (f) => (f.kind === 'gemm' ? f.macs / MEGA : 0) });
   cols.push({ name: 'gemm.weight_mb', value: (f) => (f.kind === 'gemm' ? f.weightMB : 0) });
+  cols.push({ name: 'reorder.io_mb', value: (f) => f.reorderMB });
   for (const kind of ['pool', 'global-pool', 'elementwise', 'concat', 'activation'] as const) {
     cols.push({ name: `${kind}.count`, value: (f) => (f.kind === kind ? 1 : 0) });
     cols.push({ name: `${kind}.io_mb`, value: (f) => (f.kind === kind ? f.ioMB : 0) });
@@ -112,7 +141,7 @@ function topology(graph: Graph): { producer: number[]; consumers: number[] } {
 export function nodeKinds(graph: Graph): KernelKind[] {
   const { producer, consumers } = topology(graph);
   const kinds: KernelKind[] = [];
-  graph.nodes.forEach((node, i) => {
+  graph.nodes.forEach((node) => {
     const from = producer[node.inputs[0] as number] as number;
     const fromNode = from >= 0 ? graph.nodes[from] : undefined;
     const single = (consumers[node.inputs[0] as number] as number) === 1;
@@ -154,37 +183,97 @@ export function nodeKinds(graph: Graph): KernelKind[] {
       }
     }
     kinds.push(kind);
-    void i;
   });
   return kinds;
 }
 
-function factsOf(graph: Graph, node: GraphNode, kind: KernelKind): NodeFacts {
-  const cost = nodeCost(node, graph);
-  const out = graph.tensors[node.outputs[0] as number];
-  const inElements = node.inputs.reduce((s, t) => s + (graph.tensors[t]?.elements ?? 0), 0);
-  const ioMB = ((inElements + (out?.elements ?? 0)) * 4) / MEGA;
-  const inShape = graph.tensors[node.inputs[0] as number]?.shape ?? [];
-  const outShape = out?.shape ?? [];
-  const cin = (inShape[1] as number) ?? 0;
-  const cout = (outShape[1] as number) ?? 0;
-  const positions = outShape.slice(2).reduce((p, d) => p * d, 1);
-  let nchwc = false;
-  if (node.op === 'Conv') {
-    if (kind === 'conv-depthwise') nchwc = cout % NCHWC_BLOCK === 0;
-    else if (node.attrs.group === 1) nchwc = cout % NCHWC_BLOCK === 0 && (cin % NCHWC_BLOCK === 0 || cin < NCHWC_BLOCK);
-  }
-  const weightMB = node.op === 'Conv' || node.op === 'Gemm' ? (cost.params * 4) / MEGA : 0;
-  return { kind, macs: cost.macs, ioMB, weightMB, nchwc, cout, cin, positions };
+/** Rounds channels up to the NCHWc block. */
+function padded(channels: number): number {
+  return Math.ceil(channels / NCHWC_BLOCK) * NCHWC_BLOCK;
+}
+
+/**
+ * Whether onnxruntime's NCHWc transformer runs this conv in the blocked layout (measured with
+ * onnxruntime 1.30 on AVX-512: channel counts are padded to the block, so a regular conv needs
+ * cin < 16 (it then reads plain NCHW input) or cin a multiple of 4; a depthwise conv needs its
+ * channels a multiple of 4; other grouped convs stay plain).
+ */
+export function runsNchwc(graph: Graph, node: GraphNode): boolean {
+  if (node.op !== 'Conv') return false;
+  const cin = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
+  if (isDepthwiseConv(node, graph)) return cin % 4 === 0;
+  if (node.attrs.group !== 1) return false;
+  return cin < NCHWC_BLOCK || cin % 4 === 0;
+}
+
+/** Ops that keep the layout of their (first) input in onnxruntime's NCHWc graph. */
+const LAYOUT_PRESERVING: ReadonlySet<OpType> = new Set<OpType>([
+  'BatchNormalization',
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'Sigmoid',
+  'Swish',
+  'HardSigmoid',
+  'HardSwish',
+  'Add',
+  'Mul',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+]);
+
+function factsOf(graph: Graph, kinds: readonly KernelKind[]): NodeFacts[] {
+  // Layout propagation: which tensors are in the blocked layout, and what gets reordered where.
+  const blocked = graph.tensors.map(() => false);
+  const reordered = new Set<number>();
+  return graph.nodes.map((node, i) => {
+    const kind = kinds[i] as KernelKind;
+    const cost = nodeCost(node, graph);
+    const out = graph.tensors[node.outputs[0] as number];
+    const inElements = node.inputs.reduce((s, t) => s + (graph.tensors[t]?.elements ?? 0), 0);
+    const ioMB = ((inElements + (out?.elements ?? 0)) * 4) / MEGA;
+    const inShape = graph.tensors[node.inputs[0] as number]?.shape ?? [];
+    const outShape = out?.shape ?? [];
+    const cin = (inShape[1] as number) ?? 0;
+    const cout = (outShape[1] as number) ?? 0;
+    const nchwc = runsNchwc(graph, node);
+    let reorderMB = 0;
+    const reorder = (t: number) => {
+      if (reordered.has(t)) return;
+      reordered.add(t);
+      reorderMB += ((graph.tensors[t]?.elements ?? 0) * 4) / MEGA;
+    };
+    let outBlocked = false;
+    if (node.op === 'Conv' && nchwc) {
+      const x = node.inputs[0] as number;
+      if (!blocked[x] && cin >= NCHWC_BLOCK) reorder(x);
+      outBlocked = true;
+    } else if (LAYOUT_PRESERVING.has(node.op)) {
+      outBlocked = blocked[node.inputs[0] as number] as boolean;
+      for (const t of node.inputs.slice(1)) if (blocked[t] !== outBlocked) reorder(t);
+    } else if (node.op === 'Concat') {
+      outBlocked = node.inputs.every((t) => blocked[t] && (graph.tensors[t]?.shape[1] as number) % NCHWC_BLOCK === 0);
+      if (!outBlocked) for (const t of node.inputs) if (blocked[t]) reorder(t);
+    } else {
+      for (const t of node.inputs) if (blocked[t]) reorder(t);
+    }
+    for (const t of node.outputs) blocked[t] = outBlocked;
+    const paddedMacs = node.op === 'Conv' && nchwc ? cost.macs * (padded(cout) / cout) * (cin >= NCHWC_BLOCK && !isDepthwiseConv(node, graph) ? padded(cin) / cin : 1) : cost.macs;
+    const weightMB = node.op === 'Conv' || node.op === 'Gemm' ? (cost.params * 4) / MEGA : 0;
+    const kernel = node.op === 'Conv' ? node.attrs.kernel[0] : 0;
+    const stride = node.op === 'Conv' ? node.attrs.strides[0] : 0;
+    return { kind, macs: cost.macs, paddedMacs, reorderMB, ioMB, weightMB, nchwc, kernel, stride };
+  });
 }
 
 /** Per-node feature rows (the graph constant is in no row: graphFeatures adds it). */
 export function nodeFeatures(graph: Graph): NodeFeatureRow[] {
   const kinds = nodeKinds(graph);
+  const facts = factsOf(graph, kinds);
   return graph.nodes.map((node, i) => {
-    const kind = kinds[i] as KernelKind;
-    const facts = factsOf(graph, node, kind);
-    return { node: node.name, op: node.op, kind, values: COLUMNS.map((c) => c.value(facts)) };
+    const f = facts[i] as NodeFacts;
+    return { node: node.name, op: node.op, kind: f.kind, values: COLUMNS.map((c) => c.value(f)) };
   });
 }
 

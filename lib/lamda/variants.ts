@@ -58,6 +58,10 @@ export interface MeasureVariantsOptions {
   classes?: number;
   /** The first sample of each family is the unchanged base model (default true). */
   includeBase?: boolean;
+  /** Re-measure a sample whose runs spread more than this (percent, default 15: another process got in the way). */
+  maxSpreadPct?: number;
+  /** Re-measurements at most (default 2); the least spread measurement is kept. */
+  retries?: number;
   /** Append every sample to this JSONL file as soon as it is measured. */
   out?: string;
   onSample?: (sample: LatencySample, done: number, total: number) => void;
@@ -119,7 +123,11 @@ export async function measureVariants(options: MeasureVariantsOptions): Promise<
     const graph = applyVariant(base, recipe);
     const totals = graphTotals(graph);
     const runs = typeof options.runs === 'function' ? options.runs(family, totals.macs) : (options.runs ?? adaptiveRuns(totals.macs));
-    const m = await measureGraph(graph, { runs, warmup: options.warmup ?? 2 });
+    let m = await measureGraph(graph, { runs, warmup: options.warmup ?? 2 });
+    for (let retry = 0; retry < (options.retries ?? 2) && m.spreadPct > (options.maxSpreadPct ?? 15); retry++) {
+      const again = await measureGraph(graph, { runs, warmup: options.warmup ?? 2 });
+      if (again.spreadPct < m.spreadPct) m = again;
+    }
     const sample: LatencySample = {
       kind: 'latency-sample',
       family,
