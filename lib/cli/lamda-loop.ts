@@ -8,10 +8,12 @@ import type { SlicingPlan } from '../lamda/generator.js';
 import { SLICING_STRATEGIES } from '../lamda/generator.js';
 import { createGenerator, GENERATOR_SPECS } from '../lamda/generators.js';
 import type { LoopResult, LoopRound } from '../lamda/loop.js';
+import { classesOf } from '../lamda/evaluate.js';
 import { runLamdaLoop } from '../lamda/loop.js';
 import { loadPredictor } from '../lamda/predictor.js';
 import { TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
+import { describeDevice } from '../runtime/device.js';
 import type { Table } from '../report/table.js';
 import { toCsv, toMarkdown } from '../report/render-table.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parseFlags } from './args.js';
@@ -46,9 +48,15 @@ function loopSettings(values: LoopValues) {
   makeGenerator()(); // a bad spec fails here, before anything is measured
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 16, 10_000_000);
   const slicing: SlicingPlan | undefined = maxTokens === undefined ? undefined : { maxTokens, strategy: choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp'), tokenizer: choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5') };
+  const estimator = loadPredictor(values.predictor);
+  const here = describeDevice(1);
+  const trained = estimator.file.device;
+  if (trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime) {
+    process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
+  }
   return {
     makeGenerator,
-    estimator: loadPredictor(values.predictor),
+    estimator,
     maxRounds: intFlag('rounds', values.rounds, 1, 1000) ?? 8,
     band: numberFlag('band', values.band, 0, 0.99),
     verifyLatency: !values['no-verify'],
@@ -100,7 +108,7 @@ export async function generateCommand(args: string[]): Promise<string> {
   if (targetMs === undefined) throw new InputError('--target-ms', undefined, 'the latency target in ms (a positive number)', 'is missing');
   const model = modelFromFlags(values, positionals);
   const s = loopSettings(values);
-  const classes = (model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? []).slice(1).reduce((p, d) => p * d, 1);
+  const classes = classesOf(model.graph);
   const maxSramKb = numberFlag('max-sram-kb', values['max-sram-kb'], 1e-3, 1e9);
   const requirements = { targetMs, classes, band: s.band, maxMacs: numberFlag('max-macs', values['max-macs'], 1, 1e15), maxSramBytes: maxSramKb === undefined ? undefined : maxSramKb * 1024 };
   const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name}`);

@@ -10,8 +10,9 @@ import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
 import { serializeNodeLines } from './dsl.js';
 import type { ModelEvaluation } from './evaluate.js';
-import { evaluateGenerator, latencyTargets } from './evaluate.js';
+import { classesOf, evaluateGenerator, latencyTargets, summarize } from './evaluate.js';
 import type { Generator, SlicingPlan, SlicingStrategy } from './generator.js';
+import type { LoopResult } from './loop.js';
 import { runLamdaLoop } from './loop.js';
 import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from './slice.js';
 import type { TokenizerName } from './tokens.js';
@@ -55,13 +56,21 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
   const count = tokenCounter(tokenizer);
   const strategies = o.strategies ?? ['none', 'naive', 'dp'];
   const rows: SlicingRow[] = [];
+  const measure = o.measure ?? { runs: 20, warmup: 3 };
   for (const m of o.models) {
     const graph = graphOf(m);
     const ops = operatorsOf(graph, serializeNodeLines(graph), count);
+    // One base measurement and one set of targets for every strategy, so only the slicing differs.
+    const baseMs = (await measureGraph(graph, measure)).medianMs;
+    const targetsMs = latencyTargets(baseMs, o.targets ?? 3);
     for (const strategy of strategies) {
       const slicing = strategy === 'none' ? sliceNone(ops.tokens, ops.edges, ops) : strategy === 'naive' ? sliceNaive(ops.tokens, ops.edges, o.maxTokens, ops) : sliceOptimalFast(ops.tokens, ops.edges, o.maxTokens, ops);
       const plan: SlicingPlan = { strategy, maxTokens: o.maxTokens, tokenizer };
-      const [e] = await evaluateGenerator({ models: [graph], generator: o.generator, estimator: o.estimator, targets: o.targets ?? 3, maxRounds: o.maxRounds, slicing: plan, measure: o.measure });
+      const results: LoopResult[] = [];
+      for (const targetMs of targetsMs) {
+        results.push(await runLamdaLoop(graph, { generator: o.generator(), estimator: o.estimator, requirements: { targetMs, classes: classesOf(graph) }, maxRounds: o.maxRounds, slicing: plan, measure }));
+      }
+      const e = summarize(graph.name, results[0]?.generator ?? '', baseMs, o.estimator.predictMs(graph), targetsMs, results);
       const tokens = slicing.slices.map((s) => s.tokens);
       rows.push({
         model: graph.name,
@@ -71,10 +80,10 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
         severedEdges: slicing.severedEdges,
         meanTokens: tokens.reduce((a, b) => a + b, 0) / tokens.length,
         maxTokens: Math.max(...tokens),
-        mapePct: (e as ModelEvaluation).mapePct,
-        successPct: (e as ModelEvaluation).successPct,
+        mapePct: e.mapePct,
+        successPct: e.successPct,
       });
-      o.onProgress?.(`${graph.name} ${strategy}: ${slicing.slices.length} slices, ${slicing.cutEdges} cut edges, MAPE ${(e as ModelEvaluation).mapePct.toFixed(1)}%`);
+      o.onProgress?.(`${graph.name} ${strategy}: ${slicing.slices.length} slices, ${slicing.cutEdges} cut edges, MAPE ${e.mapePct.toFixed(1)}%`);
     }
   }
   const generator = o.generator().name;
@@ -87,7 +96,7 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
       rows: rows.map((x) => [x.model, x.strategy, x.slices, x.cutEdges, x.severedEdges, r(x.meanTokens, 0), x.maxTokens, r(x.mapePct, 1), r(x.successPct, 0)]),
       notes: [
         'none: the whole text in one prompt; naive: fixed-size slices filled in order; dp: the fewest cut edges within the window (Algorithm 1).',
-        ...(generator === 'width-search' ? ['width-search rewrites the whole graph and does not read slices, so its error is the same for every strategy; an LLM generator reads one slice per call.'] : []),
+        ...(generator === 'width-search' ? ['width-search rewrites the whole graph and does not read slices: it makes the same models under every strategy, so differences in its error are measurement noise. An LLM generator reads one slice per call.'] : []),
       ],
     },
   };
@@ -108,7 +117,7 @@ export async function verificationAblation(o: VerificationAblationOptions): Prom
   const graph = graphOf(o.model);
   const measure = o.measure ?? { runs: 20, warmup: 3 };
   const baseMs = (await measureGraph(graph, measure)).medianMs;
-  const classes = (graph.tensors[graph.outputs[0] as number]?.shape ?? [1, 1]).slice(1).reduce((p, d) => p * d, 1);
+  const classes = classesOf(graph);
   const rows: VerificationRow[] = [];
   for (const targetMs of latencyTargets(baseMs, o.targets ?? 5)) {
     const arm = async (verifyLatency: boolean) => {
@@ -140,8 +149,12 @@ export interface GeneratorComparisonOptions extends Omit<AblationCommon, 'genera
 /** Generators side by side over the same models and targets. */
 export async function generatorComparison(o: GeneratorComparisonOptions): Promise<{ evaluations: ModelEvaluation[]; table: Table }> {
   const evaluations: ModelEvaluation[] = [];
+  const measure = o.measure ?? { runs: 20, warmup: 3 };
+  const graphs = o.models.map(graphOf);
+  const baseMs: Record<string, number> = {};
+  for (const g of graphs) baseMs[g.name] = (await measureGraph(g, measure)).medianMs;
   for (const make of o.generators) {
-    const e = await evaluateGenerator({ models: o.models, generator: make, estimator: o.estimator, targets: o.targets ?? 3, maxRounds: o.maxRounds, slicing: o.slicing, measure: o.measure });
+    const e = await evaluateGenerator({ models: graphs, generator: make, estimator: o.estimator, targets: o.targets ?? 3, maxRounds: o.maxRounds, slicing: o.slicing, measure, baseMs });
     evaluations.push(...e);
     o.onProgress?.(`${make().name}: ${e.map((x) => `${x.model} MAPE ${x.mapePct.toFixed(1)}%`).join(', ')}`);
   }
@@ -151,7 +164,7 @@ export async function generatorComparison(o: GeneratorComparisonOptions): Promis
       id: 'lamda-generators',
       caption: `Generators compared over ${o.targets ?? 3} targets per base model`,
       columns: ['Generator', 'Base model', 'Base latency (ms)', 'Latency error (MAE, ms)', 'Latency error (MAPE %)', 'Success rate (%)', 'Average rounds', 'Average generation time (s)', 'No valid model'],
-      rows: evaluations.map((e) => [e.generator, e.model, r(e.baseMeasuredMs, 2), r(e.mae, 2), r(e.mapePct, 1), r(e.successPct, 0), r(e.meanRounds, 1), r(e.meanGenerationS, 2), e.failures]),
+      rows: evaluations.map((e) => [e.generator, e.model, r(e.baseMeasuredMs, 2), r(e.mae, 2), r(e.mapePct, 1), r(e.successPct, 0), r(e.meanRounds, 1), r(e.meanGenerationS, 3), e.failures]),
     },
   };
 }

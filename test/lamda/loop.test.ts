@@ -4,6 +4,7 @@ import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { ollamaClient } from '../../lib/llm/ollama.js';
 import { graphsEqual, parseGraph, serializeGraph, serializeNodeLines } from '../../lib/lamda/dsl.js';
 import type { Generator, RoundView } from '../../lib/lamda/generator.js';
+import { generatorComparison } from '../../lib/lamda/ablate.js';
 import { runLamdaLoop } from '../../lib/lamda/loop.js';
 import { ollamaGenerator } from '../../lib/lamda/ollama-generator.js';
 import { operatorsOf, sliceOptimalFast } from '../../lib/lamda/slice.js';
@@ -133,6 +134,20 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(fake.chats[1]?.options).toMatchObject({ temperature: 0, seed: 1 });
     expect(result.rounds[0]?.calls?.[0]).toMatchObject({ purpose: 'generation', model: 'qwen2.5:14b' });
     expect(result.final?.predictedMs).toBeCloseTo(0.055376, 9);
+  });
+
+  it('compares width-search with an LLM on the same base measurement and targets', async () => {
+    const base = buildZooModel('mobilenet_v3_small');
+    const half = scaleWidth(base, 0.5, { divisor: 8, minChannels: 8 });
+    fake.setScript(() => ({ reply: serializeGraph(half) }));
+    const llm = () => ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    const { evaluations, table } = await generatorComparison({ models: [base], generators: [() => widthSearchGenerator(), llm], estimator: MACS_ESTIMATOR, targets: 2, maxRounds: 2, measure: { runs: 2, warmup: 1 } });
+    expect(evaluations.map((e) => e.generator)).toEqual(['width-search', 'ollama:qwen2.5:14b']);
+    expect(evaluations[1]!.targetsMs).toEqual(evaluations[0]!.targetsMs);
+    expect(evaluations[1]!.baseMeasuredMs).toBe(evaluations[0]!.baseMeasuredMs);
+    // The LLM's every reply is the half-width model, so that is what each of its runs ends with.
+    for (const r of evaluations[1]!.results) expect(r.final?.macs).toBe(graphTotals(half).macs);
+    expect(table.rows.map((row) => row[0])).toEqual(['width-search', 'ollama:qwen2.5:14b']);
   });
 
   it('sends a model too long for the context in slices and reassembles the replies', async () => {
