@@ -123,4 +123,4 @@ export {
   type PredictorEval,
 } from './lamda/predictor.js';
 export { measureVariants, readLatencySamples, sampleGraph, type LatencySample } from './lamda/variants.js';
-export { targetVsMeasuredFigure, verificationFigure } from './report/lamda-figures.js';
+export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/lamda-figures.js';

@@ -21,7 +21,7 @@
  */
 import { nodeCost } from '../cost/layer-costs.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
-import { isDepthwiseConv } from '../graph/types.js';
+import { isDepthwiseConv, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
 
 export const KERNEL_KINDS = [
   'conv',
@@ -208,14 +208,7 @@ export function runsNchwc(graph: Graph, node: GraphNode): boolean {
 
 /** Ops that keep the layout of their (first) input in onnxruntime's NCHWc graph. */
 const LAYOUT_PRESERVING: ReadonlySet<OpType> = new Set<OpType>([
-  'BatchNormalization',
-  'Relu',
-  'Clip',
-  'LeakyRelu',
-  'Sigmoid',
-  'Swish',
-  'HardSigmoid',
-  'HardSwish',
+  ...[...UNARY_ELEMENTWISE_OPS].filter((op) => op !== 'Dropout'),
   'Add',
   'Mul',
   'MaxPool',

@@ -1,6 +1,6 @@
 /** LAMDA's figures as plotly specs: generated latency against the target, and Fig. 8's APE with and without verification. */
 import type { ModelEvaluation } from '../lamda/evaluate.js';
-import type { VerificationRow } from '../lamda/ablate.js';
+import type { SlicingRow, VerificationRow } from '../lamda/ablate.js';
 import { SUCCESS_APE } from '../lamda/loop.js';
 import type { Figure } from './figures.js';
 import { scatterFigure } from './figures.js';
@@ -39,4 +39,16 @@ export function verificationFigure(rows: readonly VerificationRow[], model: stri
     ],
     layout: { title: { text: `Latency error (APE) with and without latency verification, ${model}` }, barmode: 'group', xaxis: { title: { text: 'latency target' } }, yaxis: { title: { text: 'APE' } }, width: 720, height: 400 },
   };
+}
+
+/** Fig. 4: latency error against the number of cut edges, one point per base model and slicing strategy. */
+export function cutEdgesFigure(rows: readonly SlicingRow[]): Figure {
+  const models = [...new Set(rows.map((r) => r.model))];
+  return scatterFigure(
+    models.map((m) => {
+      const mine = rows.filter((r) => r.model === m);
+      return { name: m, x: mine.map((r) => r.cutEdges), y: mine.map((r) => r.mapePct), text: mine.map((r) => `${r.strategy}: ${r.slices} slices`) };
+    }),
+    { title: 'Latency error against cut edges (LAMDA Fig. 4)', xTitle: 'cut edges', yTitle: 'latency error (MAPE %)' },
+  );
 }
