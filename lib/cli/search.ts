@@ -5,6 +5,7 @@ import { RECORDS_FILE, runCampaign } from '../campaign/campaign.js';
 import { configFromSpace } from '../campaign/config.js';
 import { InputError } from '../errors.js';
 import { createEvaluator } from '../evaluate/registry.js';
+import { checkTorchTrainer } from '../evaluate/torch.js';
 import { parseLimits, parseObjectives } from '../pareto/objectives.js';
 import { LLM_DEFAULTS } from '../propose/llm.js';
 import { PROPOSER_NAMES } from '../propose/registry.js';
@@ -12,7 +13,7 @@ import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
 import { choiceFlag, intFlag, parseFlags } from './args.js';
 
-export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution|ollama:MODEL] [--evaluator cost|proxy|command:CMD]
+export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution|ollama:MODEL] [--evaluator cost|proxy|command:CMD|torch:DATASET[:PRESET]] [--trainer-args "..."]
                    [--budget N] [--valid N] [--time-limit SECONDS] [--seed S] [--objectives "naswot:max,macs:min"]
                    [--constraint "peakSramBytes<=327680"] [--novelty 0.9] [--population N] [--sample N] [--screen 0|1]
                    [--timeout SECONDS] [--proxy-batch N] [--out runs/ID] [--resume] [--json]
@@ -30,6 +31,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     space: { type: 'string' },
     proposer: { type: 'string' },
     evaluator: { type: 'string' },
+    'trainer-args': { type: 'string' },
     budget: { type: 'string' },
     valid: { type: 'string' },
     'time-limit': { type: 'string' },
@@ -67,13 +69,14 @@ export async function searchCommand(args: string[]): Promise<string> {
   try {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
-      for (const flag of ['space', 'proposer', 'evaluator', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit', 'temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'llm-timeout'] as const) {
+      for (const flag of ['space', 'proposer', 'evaluator', 'trainer-args', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit', 'temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'llm-timeout'] as const) {
         if (values[flag] !== undefined) throw new InputError(`--${flag}`, values[flag], 'nothing on --resume: a run keeps the configuration it was started with (only --budget may extend it)');
       }
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
       summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget });
     } else {
-      const spaceName = values.space ?? DEFAULT_SPACE;
+      // Fashion-MNIST gets its own small space unless another is named: 1x32x32, 10 classes.
+      const spaceName = values.space ?? (values.evaluator?.startsWith('torch:fashion-mnist') ? 'tinyml-fashion-mnist' : DEFAULT_SPACE);
       const space = resolveSpace(spaceName);
       const proposer = values.proposer?.startsWith(LLM_PREFIX) ? values.proposer : choiceFlag('proposer', values.proposer, [...PROPOSER_NAMES, 'ollama:MODEL'] as const, 'evolution');
       if (proposer === 'ollama:MODEL') throw new InputError('--proposer', proposer, 'ollama: followed by a model name, e.g. ollama:llama3.2:3b');
@@ -111,6 +114,11 @@ export async function searchCommand(args: string[]): Promise<string> {
       const evaluatorOptions: Record<string, unknown> = {};
       if (values.timeout !== undefined) evaluatorOptions.timeoutMs = (intFlag('timeout', values.timeout, 1, 10_000_000) as number) * 1000;
       if (values['proxy-batch'] !== undefined) evaluatorOptions.batch = intFlag('proxy-batch', values['proxy-batch'], 2, 4096);
+      if (values['trainer-args'] !== undefined) {
+        if (!evaluator.startsWith('torch:')) throw new InputError('--trainer-args', values['trainer-args'], 'with --evaluator torch:DATASET');
+        evaluatorOptions.trainerArgs = values['trainer-args'];
+      }
+      if (evaluator.startsWith('torch:')) checkTorchTrainer();
       const novelty = values.novelty === undefined ? undefined : Number(values.novelty);
       const config = configFromSpace(space, {
         space: spaceName,

@@ -22,6 +22,8 @@ export interface TrainerRequest {
   /** Absolute path of the exported model: seeded He weights, BN kept (not folded). */
   onnx: string;
   settings: { seed: number; space: string; resolution: number; classes: number };
+  /** The network as a Graph (lib/graph/types.ts): what trainers/torch rebuilds in PyTorch. */
+  network: Graph;
 }
 
 export interface CommandEvaluatorOptions {
@@ -63,6 +65,7 @@ export function trainerRequest(input: EvaluationInput, onnx: string, costs: { ma
     graph: { inputShape, classes, nodes: graph.nodes.length, macs: costs.macs, params: costs.params },
     onnx,
     settings: { seed: input.seed, space: input.space.name, resolution: inputShape[2] ?? 0, classes },
+    network: graph,
   };
 }
 
@@ -87,7 +90,7 @@ function resultMetrics(run: TrainerRun, required: readonly string[]): Record<str
  * 2. It writes ONE JSON line on the trainer's stdin, then closes stdin:
  *    `{"protocol":"paretonas-trainer/1", "key", "candidate", "graph": {"inputShape", "classes",
  *    "nodes", "macs", "params"}, "onnx": PATH, "settings": {"seed", "space", "resolution",
- *    "classes"}}`. PATH is an exported .onnx of the candidate (seeded He weights, BN kept, batch
+ *    "classes"}, "network": GRAPH}`. GRAPH is the network as a Graph object (lib/graph/types.ts). PATH is an exported .onnx of the candidate (seeded He weights, BN kept, batch
  *    dimension symbolic), RUN_DIR/onnx/HASH.onnx when the campaign has a run directory (HASH: the
  *    first 16 hex digits of sha256(key)), else in a temporary folder; it is deleted after the
  *    trainer ends unless keepOnnx.

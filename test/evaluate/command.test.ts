@@ -42,7 +42,8 @@ describe('command evaluator: a trainer that follows the protocol', () => {
     const runDir = join(dir, 'run');
     const e = await commandEvaluator(trainerCommand('good.mjs'), { env: { ECHO_REQUEST: echo }, keepOnnx: true }).evaluate({ ...input, runDir });
     const request = JSON.parse(readFileSync(echo, 'utf8'));
-    expect(Object.keys(request).sort()).toEqual(['candidate', 'graph', 'key', 'onnx', 'protocol', 'settings']);
+    expect(Object.keys(request).sort()).toEqual(['candidate', 'graph', 'key', 'network', 'onnx', 'protocol', 'settings']);
+    expect(request.network).toEqual(JSON.parse(JSON.stringify(input.graph)));
     expect(request.protocol).toBe(TRAINER_PROTOCOL);
     expect(request.key).toBe(input.key);
     expect(request.candidate).toEqual(input.candidate);

@@ -1,0 +1,55 @@
+/**
+ * The PyTorch trainer (trainers/torch/train.py) behind the command evaluator: `torch:DATASET` or
+ * `torch:DATASET:PRESET`. The trainer rebuilds the network from the Graph JSON in the request,
+ * so what a candidate means stays defined here, in TypeScript.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors.js';
+import { commandEvaluator, type CommandEvaluatorOptions } from './command.js';
+import type { Evaluator } from './types.js';
+
+export const TORCH_DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
+export const TORCH_PRESETS = ['proxy-1epoch', 'paper-mini'] as const;
+export type TorchDataset = (typeof TORCH_DATASETS)[number];
+export type TorchPreset = (typeof TORCH_PRESETS)[number];
+
+/** trainers/torch/train.py of the package (two levels above lib/evaluate or dist/evaluate). */
+export const TORCH_TRAINER = fileURLToPath(new URL('../../trainers/torch/train.py', import.meta.url));
+
+/** Debian's python3 (which has python3-torch) unless PARETONAS_PYTHON says otherwise. */
+export function torchPython(): string {
+  return process.env.PARETONAS_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export interface TorchEvaluatorOptions extends CommandEvaluatorOptions {
+  /** More trainer flags, e.g. `--subset-train 6000 --epochs 3 --device cuda --data-dir ~/data`. */
+  trainerArgs?: string;
+}
+
+/** Throws a one-line error when the trainer cannot run here (no python, no torch). */
+export function checkTorchTrainer(python = torchPython()): void {
+  const r = spawnSync(python, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').pop();
+    throw new InputError('evaluator', 'torch', 'a python3 with torch and numpy (npm run setup installs Debian\'s python3-torch; PARETONAS_PYTHON picks another python)', `${python} cannot import torch: ${why}`);
+  }
+}
+
+export function parseTorchSpec(spec: string): { dataset: TorchDataset; preset: TorchPreset } {
+  const [, dataset = '', preset = 'proxy-1epoch', ...rest] = spec.split(':');
+  if (!(TORCH_DATASETS as readonly string[]).includes(dataset)) throw new InputError('evaluator', spec, `torch:DATASET[:PRESET] with DATASET one of ${TORCH_DATASETS.join(', ')}`);
+  if (!(TORCH_PRESETS as readonly string[]).includes(preset) || rest.length > 0) throw new InputError('evaluator', spec, `torch:${dataset}:PRESET with PRESET one of ${TORCH_PRESETS.join(', ')}`);
+  return { dataset: dataset as TorchDataset, preset: preset as TorchPreset };
+}
+
+/** The command evaluator running the PyTorch trainer; metrics include `accuracy` (top-1 on the test split). */
+export function torchEvaluator(spec: string, options: TorchEvaluatorOptions = {}): Evaluator {
+  const { dataset, preset } = parseTorchSpec(spec);
+  const command = [quote(torchPython()), quote(TORCH_TRAINER), '--dataset', dataset, '--preset', preset, options.trainerArgs ?? ''].join(' ').trim();
+  const evaluator = commandEvaluator(command, options);
+  return { ...evaluator, name: spec };
+}
