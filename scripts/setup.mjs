@@ -8,8 +8,9 @@
 //   node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]
 //
 // --skip-jupyter skips the Jupyter install and the kernel registration; --skip-python skips
-// Debian's python3-torchvision and python3-onnx (cross-checks: PyTorch-exported ONNX files,
-// torchvision's own counts, onnx.checker); --skip-chromium skips Debian's chromium (headless
+// Debian's python3-torch, python3-torchvision, python3-onnx and dataset-fashion-mnist (the
+// PyTorch trainer of trainers/torch, and cross-checks: PyTorch-exported ONNX files, torchvision's
+// own counts, onnx.checker); --skip-chromium skips Debian's chromium (headless
 // rendering of report pages and figure export; its tests skip without it).
 
 import { spawnSync } from 'node:child_process';
@@ -21,7 +22,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
-const PYTHON_PACKAGES = ['python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap'];
+const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap', 'dataset-fashion-mnist'];
+const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const CHROMIUM_PACKAGES = ['chromium'];
 
 const args = process.argv.slice(2);
@@ -138,10 +140,10 @@ if (skipJupyter) {
 
 // b2. Cross-check tools: PyTorch's exporter and torchvision's counts, ONNX's checker ----------------
 if (skipPython) {
-  log('skipping the Python cross-check packages (--skip-python)');
+  log('skipping PyTorch, Fashion-MNIST and the Python cross-check packages (--skip-python): `--evaluator torch:...` and the trainer tests will not run; rerun setup without --skip-python to get them');
 } else {
-  ensureDebianPackages('python cross-checks', 'PyTorch, torchvision, onnx, Optuna and DEAP for Python', PYTHON_PACKAGES, () =>
-    existsSync(PYTHON) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
+  ensureDebianPackages('python trainer and cross-checks', 'PyTorch, torchvision, onnx, Optuna, DEAP and Fashion-MNIST', PYTHON_PACKAGES, () =>
+    existsSync(PYTHON) && existsSync(FASHION_MNIST) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
   );
 }
 

@@ -13,6 +13,22 @@ export function parseFlags<T extends FlagOptions>(args: string[], options: T): R
   }
 }
 
+/**
+ * `--flag VALUE` where VALUE itself starts with a dash (`--trainer-args "--epochs 3"`): parseArgs
+ * calls that ambiguous, so the pair becomes `--flag=VALUE` for the flags that take such values.
+ */
+export function joinDashedValue(args: readonly string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i] === flag && next !== undefined && next.startsWith('-')) {
+      out.push(`${flag}=${next}`);
+      i++;
+    } else out.push(args[i] as string);
+  }
+  return out;
+}
+
 export function choiceFlag<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${flag}`, value, allowed.join(', '));

@@ -11,7 +11,7 @@ import { LLM_DEFAULTS } from '../propose/llm.js';
 import { PROPOSER_NAMES } from '../propose/registry.js';
 import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './llm-proposer.js';
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
-import { choiceFlag, intFlag, parseFlags } from './args.js';
+import { choiceFlag, intFlag, joinDashedValue, parseFlags } from './args.js';
 
 export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution|ollama:MODEL] [--evaluator cost|proxy|command:CMD|torch:DATASET[:PRESET]] [--trainer-args "..."]
                    [--budget N] [--valid N] [--time-limit SECONDS] [--seed S] [--objectives "naswot:max,macs:min"]
@@ -27,7 +27,7 @@ function progressLine(p: Progress, budget: number): string {
 }
 
 export async function searchCommand(args: string[]): Promise<string> {
-  const { values } = parseFlags(args, {
+  const { values } = parseFlags(joinDashedValue(args, '--trainer-args'), {
     space: { type: 'string' },
     proposer: { type: 'string' },
     evaluator: { type: 'string' },

@@ -316,7 +316,9 @@ export function tableIII(comparison: Comparison, options: { paper?: boolean } = 
   const labels = comparison.runs.map(runLabel);
   const count = (l: string) => labels.filter((x) => x === l).length;
   const rows: Cell[][] = comparison.runs.map((r, i) => {
-    const p = r.primary?.stats ?? null;
+    const raw = r.primary?.stats ?? null;
+    // Accuracy recorded as a fraction (trainers report 0..1) is shown in %, as the column says.
+    const p = raw && primary === 'accuracy' && Math.abs(raw.min) <= 1 && Math.abs(raw.max) <= 1 ? { min: raw.min * 100, max: raw.max * 100, mean: raw.mean * 100 } : raw;
     const label = labels[i] as string;
     return [count(label) > 1 ? `${label} (seed ${r.seed})` : label, r.totalCandidates, r.paretoCandidates, formatRangeAvg(p, primaryDigits(p)), formatRangeAvg(r.macs), formatRangeAvg(r.params)];
   });

@@ -227,6 +227,12 @@ describe('tableIII', () => {
     expect(t.notes?.[0]).toContain(dir);
   });
 
+  it('accuracy recorded as a fraction (as trainers report it) is shown in %', () => {
+    const records = handRecords().map((r) => (r.type === 'evaluation' ? { ...r, metrics: { ...(r.metrics as Record<string, number>), accuracy: ((r.metrics as Record<string, number>).accuracy as number) / 100 } } : r));
+    const t = tableIII(compareRuns([writeRun(tmp, 'hand-fraction', handConfig, records)]));
+    expect(t.rows[0]?.slice(1)).toEqual([5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27']);
+  });
+
   it('runs sharing a label get their seed', () => {
     const other = writeRun(tmp, 'hand-seed8', { ...handConfig, seed: 8 }, handRecords());
     const t = tableIII(compareRuns([dir, other]));
