@@ -150,4 +150,16 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
     expect(tableIII).toContain('Accuracy (%)');
     expect(tableIII).toContain(`, ${(best * 100).toFixed(2)}]`);
   }, 600_000);
+
+  it('a campaign whose networks cannot train on the dataset records each failure and goes on', () => {
+    const out = join(tmp, 'failing-run');
+    const r = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--space', 'tinyml-cifar100', '--budget', '2', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const { records } = readRecords(join(out, 'records.jsonl'));
+    const failures = records.filter((x) => x.type === 'failure');
+    expect(failures.length).toBe(records.filter((x) => x.type === 'proposal').length - records.filter((x) => x.type === 'rejection').length);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const f of failures) expect(String(f.message)).toMatch(/paretonas-torch: error: .*classes/);
+    expect(records.at(-1)?.type).toBe('campaign-end');
+  }, 300_000);
 });
