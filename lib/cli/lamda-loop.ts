@@ -30,11 +30,12 @@ const LOOP_FLAGS = {
   strategy: { type: 'string' },
   runs: { type: 'string' },
   host: { type: 'string' },
+  'num-ctx': { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-const LOOP_USAGE = '[--generator width-search|ollama:MODEL] [--predictor FILE] [--rounds K] [--band F] [--no-verify] [--max-tokens N] [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--runs N] [--host URL] [--seed N] [--json]';
+const LOOP_USAGE = '[--generator width-search|ollama:MODEL] [--predictor FILE] [--rounds K] [--band F] [--no-verify] [--max-tokens N] [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--runs N] [--host URL] [--num-ctx N] [--seed N] [--json]';
 export const GENERATE_USAGE = `paretonas lamda generate ${MODEL_USAGE} --target-ms MS [--max-macs N] [--max-sram-kb KB] ${LOOP_USAGE} [--out DIR]`;
 export const EVALUATE_USAGE = `paretonas lamda evaluate [--models a,b,...] [--targets N] ${LOOP_USAGE} [--out DIR]`;
 export const ABLATE_USAGE = `paretonas lamda ablate [--study slicing|verification|generators|all] [--models a,b,...] [--generators g1,g2] [--targets N] ${LOOP_USAGE} [--out DIR]`;
@@ -44,7 +45,9 @@ type LoopValues = { [K in keyof typeof LOOP_FLAGS]?: (typeof LOOP_FLAGS)[K]['typ
 function loopSettings(values: LoopValues) {
   const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1);
   const spec = values.generator ?? 'width-search';
-  const makeGenerator = (s = spec) => () => createGenerator(s, { host: values.host, options: { temperature: 0.2, ...(seed !== undefined ? { seed } : {}) } });
+  const numCtx = intFlag('num-ctx', values['num-ctx'], 256, 1_048_576);
+  const options = { temperature: 0.2, ...(seed !== undefined ? { seed } : {}), ...(numCtx !== undefined ? { num_ctx: numCtx } : {}) };
+  const makeGenerator = (s = spec) => () => createGenerator(s, { host: values.host, options });
   makeGenerator()(); // a bad spec fails here, before anything is measured
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 16, 10_000_000);
   const slicing: SlicingPlan | undefined = maxTokens === undefined ? undefined : { maxTokens, strategy: choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp'), tokenizer: choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5') };

@@ -54,12 +54,26 @@ function targetLine(task: GenerationTask, targetMs: number): string {
  * gets its share of the latency budget by MACs; the replies are concatenated). Later rounds send
  * the Table 2 refinement prompt after the previous reply (the chat log).
  */
+/**
+ * A context window that holds the whole prompt and a reply as long as the longest message (the
+ * model text), in Qwen2.5 tokens, rounded up to 1,024. Ollama's default window (2,048–4,096 tokens)
+ * would silently cut a serialized model; `options.num_ctx` overrides this.
+ */
+export function contextFor(messages: readonly ChatMessage[]): number {
+  const count = tokenCounter('qwen2.5');
+  const sizes = messages.map((m) => count(m.content) + 4);
+  const prompt = sizes.reduce((a, b) => a + b, 0);
+  return Math.max(2048, Math.ceil((prompt + Math.max(...sizes) + 256) / 1024) * 1024);
+}
+
 export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
   const chat = async (messages: ChatMessage[], calls: LlmCallRecord[]): Promise<string> => {
     const record: LlmCallRecord = { model: o.model, options: o.options ?? {}, messages, format: false, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose: 'generation' };
     calls.push(record);
+    const options = { ...o.options, num_ctx: o.options?.num_ctx ?? contextFor(messages) };
+    record.options = options;
     try {
-      const reply = await o.client.chat({ model: o.model, messages, options: o.options });
+      const reply = await o.client.chat({ model: o.model, messages, options });
       Object.assign(record, { reply: reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts });
       return reply.content;
     } catch (err) {

@@ -132,6 +132,8 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(second[2]?.content).toBe(broken);
     expect(second[3]?.content).toContain('Locate the "5th" operation in the "history" and modify its cin from "16" to "8".');
     expect(fake.chats[1]?.options).toMatchObject({ temperature: 0, seed: 1 });
+    // A small model's chat fits Ollama's smallest usual window.
+    expect(fake.chats[1]?.options?.num_ctx).toBe(2048);
     expect(result.rounds[0]?.calls?.[0]).toMatchObject({ purpose: 'generation', model: 'qwen2.5:14b' });
     expect(result.final?.predictedMs).toBeCloseTo(0.055376, 9);
   });
@@ -165,5 +167,21 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(fake.chats.length - before).toBe(slices);
     expect(result.rounds[0]?.meta).toMatchObject({ slices });
     expect(graphsEqual(parseGraph(result.rounds[0]!.text), parseGraph(serializeGraph(base)))).toBe(true);
+  });
+
+  it('asks for a context window that holds the whole prompt and a reply as long as the model text', async () => {
+    const base = buildZooModel('googlenet');
+    fake.setScript([{ reply: 'no model' }]);
+    const before = fake.chats.length;
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    await runLamdaLoop(base, { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1, classes: 1000 }, maxRounds: 1, measure: false });
+    const chat = fake.chats[before]!;
+    const count = tokenCounter('qwen2.5');
+    const modelTokens = count(serializeGraph(base)); // 6,286 for GoogLeNet
+    const promptTokens = chat.messages.reduce((sum, m) => sum + count(m.content), 0);
+    const numCtx = chat.options?.num_ctx as number;
+    expect(numCtx % 1024).toBe(0);
+    expect(numCtx).toBeGreaterThanOrEqual(promptTokens + modelTokens);
+    expect(numCtx).toBeLessThan(promptTokens + modelTokens + 2048);
   });
 });
