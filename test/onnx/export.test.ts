@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../lib/cost/estimate.js';
+import { GraphBuilder } from '../../lib/graph/builder.js';
 import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
@@ -99,5 +100,29 @@ describe('Graph -> ONNX, run in onnxruntime-node', () => {
         expect(check.ok, `${label}: ${check.message}`).toBe(true);
       }
     }
+  });
+});
+
+describe('ceil-mode pooling sizes against onnxruntime', () => {
+  it('our output sizes equal what onnxruntime computes at run time, asymmetric pads included (PyTorch\'s rule)', async () => {
+    const mismatches: string[] = [];
+    for (const size of [7, 8, 11, 12]) {
+      for (const [kernel, stride] of [[3, 2], [2, 2], [3, 3]] as const) {
+        for (const [begin, end] of [[0, 0], [1, 0], [0, 1], [1, 1], [1, 2], [2, 1]] as const) {
+          if (begin >= kernel || end >= kernel) continue;
+          const g = new GraphBuilder('pool');
+          const x = g.input('input', [1, 1, size, size]);
+          const y = g.add('MaxPool', [x], { kernel: [kernel, kernel], strides: [stride, stride], pads: [begin, begin, end, end], ceilMode: true, countIncludePad: true }, 'pool');
+          const graph = g.finish([y]);
+          const session = await ort.InferenceSession.create(exportOnnx(graph), { logSeverityLevel: 3 });
+          const out = await session.run({ [session.inputNames[0] as string]: new ort.Tensor('float32', new Float32Array(size * size), [1, 1, size, size]) });
+          const dims = out[session.outputNames[0] as string]?.dims;
+          await session.release();
+          const ours = graph.tensors[y]?.shape;
+          if (dims?.join('x') !== ours?.join('x')) mismatches.push(`H${size} k${kernel} s${stride} pads ${begin},${end}: onnxruntime ${dims?.join('x')}, ours ${ours?.join('x')}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });
