@@ -17,11 +17,12 @@ export function parseFlags<T extends FlagOptions>(args: string[], options: T): R
  * `--flag VALUE` where VALUE itself starts with a dash (`--trainer-args "--epochs 3"`): parseArgs
  * calls that ambiguous, so the pair becomes `--flag=VALUE` for the flags that take such values.
  */
-export function joinDashedValue(args: readonly string[], flag: string): string[] {
+export function joinDashedValue(args: readonly string[], flag: string, ownFlags: readonly string[] = []): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if (args[i] === flag && next !== undefined && next.startsWith('-')) {
+    // The command's own flag after it (`--trainer-args --json`) is a missing value, not a value.
+    if (args[i] === flag && next !== undefined && next.startsWith('-') && !ownFlags.includes(next.split('=')[0] as string)) {
       out.push(`${flag}=${next}`);
       i++;
     } else out.push(args[i] as string);

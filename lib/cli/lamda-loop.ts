@@ -31,11 +31,12 @@ const LOOP_FLAGS = {
   runs: { type: 'string' },
   host: { type: 'string' },
   'num-ctx': { type: 'string' },
+  'llm-timeout': { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-const LOOP_USAGE = '[--generator width-search|ollama:MODEL] [--predictor FILE] [--rounds K] [--band F] [--no-verify] [--max-tokens N] [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--runs N] [--host URL] [--num-ctx N] [--seed N] [--json]';
+const LOOP_USAGE = '[--generator width-search|ollama:MODEL] [--predictor FILE] [--rounds K] [--band F] [--no-verify] [--max-tokens N] [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--runs N] [--host URL] [--num-ctx N] [--llm-timeout S] [--seed N] [--json]';
 export const GENERATE_USAGE = `paretonas lamda generate ${MODEL_USAGE} --target-ms MS [--max-macs N] [--max-sram-kb KB] ${LOOP_USAGE} [--out DIR]`;
 export const EVALUATE_USAGE = `paretonas lamda evaluate [--models a,b,...] [--targets N] ${LOOP_USAGE} [--out DIR]`;
 export const ABLATE_USAGE = `paretonas lamda ablate [--study slicing|verification|generators|all] [--models a,b,...] [--generators g1,g2] [--targets N] ${LOOP_USAGE} [--out DIR]`;
@@ -47,7 +48,8 @@ function loopSettings(values: LoopValues) {
   const spec = values.generator ?? 'width-search';
   const numCtx = intFlag('num-ctx', values['num-ctx'], 256, 1_048_576);
   const options = { temperature: 0.2, ...(seed !== undefined ? { seed } : {}), ...(numCtx !== undefined ? { num_ctx: numCtx } : {}) };
-  const makeGenerator = (s = spec) => () => createGenerator(s, { host: values.host, options });
+  const llmTimeout = intFlag('llm-timeout', values['llm-timeout'], 1, 86_400);
+  const makeGenerator = (s = spec) => () => createGenerator(s, { host: values.host, options, ...(llmTimeout !== undefined ? { timeoutMs: llmTimeout * 1000 } : {}) });
   makeGenerator()(); // a bad spec fails here, before anything is measured
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 16, 10_000_000);
   const slicing: SlicingPlan | undefined = maxTokens === undefined ? undefined : { maxTokens, strategy: choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp'), tokenizer: choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5') };
@@ -206,7 +208,10 @@ export async function ablateCommand(args: string[]): Promise<string> {
   const s = loopSettings(values);
   const models = listFlag('models', values.models, ZOO_MODELS, ['resnet18', 'mobilenet_v2', 'googlenet', 'squeezenet1_0']);
   const targets = intFlag('targets', values.targets, 1, 1000);
-  const common = { estimator: s.estimator, maxRounds: s.maxRounds, measure: s.measure, onProgress: progress };
+  const specs = values.generators === undefined ? [values.generator ?? 'width-search'] : values.generators.split(',').map((x) => x.trim()).filter(Boolean);
+  if (specs.length === 0) throw new InputError('--generators', values.generators, GENERATOR_SPECS);
+  for (const g of specs) s.makeGenerator(g)(); // a bad spec fails before any study runs
+  const common = { estimator: s.estimator, maxRounds: s.maxRounds, measure: s.measure, band: s.band, verifyLatency: s.verifyLatency, onProgress: progress };
   const tables: Table[] = [];
   const data: Record<string, unknown> = {};
   if (study === 'slicing' || study === 'all') {
@@ -221,8 +226,6 @@ export async function ablateCommand(args: string[]): Promise<string> {
     data.verification = res.rows;
   }
   if (study === 'generators' || study === 'all') {
-    const specs = values.generators === undefined ? [values.generator ?? 'width-search'] : values.generators.split(',').map((x) => x.trim()).filter(Boolean);
-    if (specs.length === 0) throw new InputError('--generators', values.generators, GENERATOR_SPECS);
     const res = await generatorComparison({ ...common, generators: specs.map((g) => s.makeGenerator(g)), models, targets: targets ?? 3, slicing: s.slicing });
     tables.push(res.table);
     data.generators = res.evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));

@@ -26,36 +26,39 @@ function progressLine(p: Progress, budget: number): string {
   return `proposed ${p.proposed}/${budget} · valid ${p.valid}${p.failed ? ` (${p.failed} failed)` : ''} · rejected: ${rejected} · front ${p.frontSize}${best}`;
 }
 
+const SEARCH_FLAGS = {
+  space: { type: 'string' },
+  proposer: { type: 'string' },
+  evaluator: { type: 'string' },
+  'trainer-args': { type: 'string' },
+  budget: { type: 'string' },
+  valid: { type: 'string' },
+  'time-limit': { type: 'string' },
+  seed: { type: 'string' },
+  objectives: { type: 'string' },
+  constraint: { type: 'string' },
+  novelty: { type: 'string' },
+  population: { type: 'string' },
+  sample: { type: 'string' },
+  screen: { type: 'string' },
+  timeout: { type: 'string' },
+  'proxy-batch': { type: 'string' },
+  'ollama-host': { type: 'string' },
+  temperature: { type: 'string' },
+  'min-p': { type: 'string' },
+  'num-ctx': { type: 'string' },
+  window: { type: 'string' },
+  'no-explain': { type: 'boolean' },
+  'replay-llm': { type: 'string' },
+  'llm-timeout': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+const SEARCH_FLAG_NAMES = Object.keys(SEARCH_FLAGS).map((f) => `--${f}`);
+
 export async function searchCommand(args: string[]): Promise<string> {
-  const { values } = parseFlags(joinDashedValue(args, '--trainer-args'), {
-    space: { type: 'string' },
-    proposer: { type: 'string' },
-    evaluator: { type: 'string' },
-    'trainer-args': { type: 'string' },
-    budget: { type: 'string' },
-    valid: { type: 'string' },
-    'time-limit': { type: 'string' },
-    seed: { type: 'string' },
-    objectives: { type: 'string' },
-    constraint: { type: 'string' },
-    novelty: { type: 'string' },
-    population: { type: 'string' },
-    sample: { type: 'string' },
-    screen: { type: 'string' },
-    timeout: { type: 'string' },
-    'proxy-batch': { type: 'string' },
-    'ollama-host': { type: 'string' },
-    temperature: { type: 'string' },
-    'min-p': { type: 'string' },
-    'num-ctx': { type: 'string' },
-    window: { type: 'string' },
-    'no-explain': { type: 'boolean' },
-    'replay-llm': { type: 'string' },
-    'llm-timeout': { type: 'string' },
-    out: { type: 'string' },
-    resume: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseFlags(joinDashedValue(args, '--trainer-args', SEARCH_FLAG_NAMES), SEARCH_FLAGS);
   const budget = intFlag('budget', values.budget, 1, 10_000_000);
   const tty = !values.json && process.stderr.isTTY;
   let lastBudget = budget ?? 0;

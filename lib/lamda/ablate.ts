@@ -28,6 +28,9 @@ export interface AblationCommon {
   targets?: number;
   maxRounds?: number;
   measure?: MeasureOptions;
+  band?: number;
+  /** Slicing and generator studies only: the verification study runs both arms. */
+  verifyLatency?: boolean;
   onProgress?: (line: string) => void;
 }
 
@@ -68,7 +71,7 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
       const plan: SlicingPlan = { strategy, maxTokens: o.maxTokens, tokenizer };
       const results: LoopResult[] = [];
       for (const targetMs of targetsMs) {
-        results.push(await runLamdaLoop(graph, { generator: o.generator(), estimator: o.estimator, requirements: { targetMs, classes: classesOf(graph) }, maxRounds: o.maxRounds, slicing: plan, measure }));
+        results.push(await runLamdaLoop(graph, { generator: o.generator(), estimator: o.estimator, requirements: { targetMs, classes: classesOf(graph), band: o.band }, maxRounds: o.maxRounds, verifyLatency: o.verifyLatency, slicing: plan, measure }));
       }
       const e = summarize(graph.name, results[0]?.generator ?? '', baseMs, o.estimator.predictMs(graph), targetsMs, results);
       const tokens = slicing.slices.map((s) => s.tokens);
@@ -121,7 +124,7 @@ export async function verificationAblation(o: VerificationAblationOptions): Prom
   const rows: VerificationRow[] = [];
   for (const targetMs of latencyTargets(baseMs, o.targets ?? 5)) {
     const arm = async (verifyLatency: boolean) => {
-      const res = await runLamdaLoop(graph, { generator: o.generator(), estimator: o.estimator, requirements: { targetMs, classes }, verifyLatency, maxRounds: o.maxRounds, measure });
+      const res = await runLamdaLoop(graph, { generator: o.generator(), estimator: o.estimator, requirements: { targetMs, classes, band: o.band }, verifyLatency, maxRounds: o.maxRounds, measure });
       return { measuredMs: res.final?.measuredMs ?? null, ape: res.final?.ape ?? null, rounds: res.rounds.length };
     };
     const row = { targetMs, with: await arm(true), without: await arm(false) };
@@ -154,7 +157,7 @@ export async function generatorComparison(o: GeneratorComparisonOptions): Promis
   const baseMs: Record<string, number> = {};
   for (const g of graphs) baseMs[g.name] = (await measureGraph(g, measure)).medianMs;
   for (const make of o.generators) {
-    const e = await evaluateGenerator({ models: graphs, generator: make, estimator: o.estimator, targets: o.targets ?? 3, maxRounds: o.maxRounds, slicing: o.slicing, measure, baseMs });
+    const e = await evaluateGenerator({ models: graphs, generator: make, estimator: o.estimator, targets: o.targets ?? 3, maxRounds: o.maxRounds, slicing: o.slicing, measure, baseMs, band: o.band, verifyLatency: o.verifyLatency });
     evaluations.push(...e);
     o.onProgress?.(`${make().name}: ${e.map((x) => `${x.model} MAPE ${x.mapePct.toFixed(1)}%`).join(', ')}`);
   }

@@ -43,6 +43,19 @@ export interface GeneratorReply {
   meta?: Record<string, unknown>;
   /** Every LLM call the reply took, for the records. */
   calls?: LlmCallRecord[];
+  /** Nothing a further round could try differs from what was tried: the loop stops after this round. */
+  final?: boolean;
+}
+
+/** A round the generator could not produce (an LLM call that failed after its retries): recorded, not fed back. */
+export class GenerationFailure extends Error {
+  constructor(
+    message: string,
+    readonly calls: LlmCallRecord[] = [],
+  ) {
+    super(message);
+    this.name = 'GenerationFailure';
+  }
 }
 
 /** Role: rewrites a base model to meet the task's requirements, one round at a time. */

@@ -12,13 +12,15 @@ export interface GeneratorSettings {
   /** The LLM client for ollama:MODEL (default: Ollama at OLLAMA_HOST or 127.0.0.1:11434). */
   client?: LlmClient;
   host?: string;
+  /** Per LLM call attempt (default 600 s: a rewritten model is thousands of tokens long). */
+  timeoutMs?: number;
   options?: ChatOptions;
 }
 
 export function createGenerator(spec: string, settings: GeneratorSettings = {}): Generator {
   if (spec === 'width-search') return widthSearchGenerator();
   if (spec.startsWith('ollama:') && spec.length > 'ollama:'.length) {
-    return ollamaGenerator({ client: settings.client ?? ollamaClient({ host: settings.host }), model: spec.slice('ollama:'.length), options: settings.options });
+    return ollamaGenerator({ client: settings.client ?? ollamaClient({ host: settings.host, timeoutMs: settings.timeoutMs ?? 600_000, retries: 1 }), model: spec.slice('ollama:'.length), options: settings.options });
   }
   throw new InputError('generator', spec, GENERATOR_SPECS);
 }

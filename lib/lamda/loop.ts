@@ -11,6 +11,7 @@ import { measureGraph } from '../runtime/latency.js';
 import { describeDevice } from '../runtime/device.js';
 import { serializeGraph } from './dsl.js';
 import type { GenerationTask, Generator, GeneratorReply, RoundView, SlicingPlan } from './generator.js';
+import { GenerationFailure } from './generator.js';
 import { classificationTask, correctnessFeedback, refinementPrompt } from './refine.js';
 import type { Defect, LatencyEstimator, Requirements } from './verify.js';
 import { checkRequirements, verifyModelText } from './verify.js';
@@ -52,6 +53,8 @@ export interface LoopRound {
   generatorMs: number;
   meta?: Record<string, unknown>;
   calls?: GeneratorReply['calls'];
+  /** The generator failed this round (an LLM call that failed after its retries); nothing was verified or fed back. */
+  error?: string;
 }
 
 export interface LoopResult {
@@ -82,14 +85,22 @@ export interface LoopResult {
   durationMs: number;
 }
 
+/**
+ * The round whose model is the result: the first that met everything; else, among valid rounds
+ * within the hard limits (MACs, SRAM: a model over them cannot be deployed), the one whose
+ * predicted latency is closest to the target both ways (section 5.1's APE), under it on a tie.
+ */
 function chooseRound(rounds: readonly LoopRound[], targetMs: number): LoopRound | undefined {
   const met = rounds.find((r) => r.met);
   if (met) return met;
   const valid = rounds.filter((r) => r.valid && r.predictedMs !== undefined);
-  const within = valid.filter((r) => (r.predictedMs as number) <= targetMs);
-  const pool = within.length ? within : valid;
+  const withinLimits = valid.filter((r) => !r.defects.some((d) => d.kind === 'requirement' && d.requirement !== 'latency'));
+  const pool = withinLimits.length ? withinLimits : valid;
+  const gap = (r: LoopRound) => Math.abs((r.predictedMs as number) - targetMs);
   let best: LoopRound | undefined;
-  for (const r of pool) if (!best || Math.abs((r.predictedMs as number) - targetMs) < Math.abs((best.predictedMs as number) - targetMs)) best = r;
+  for (const r of pool) {
+    if (!best || gap(r) < gap(best) || (gap(r) === gap(best) && (r.predictedMs as number) <= targetMs && (best.predictedMs as number) > targetMs)) best = r;
+  }
   return best ?? rounds.filter((r) => r.valid).pop();
 }
 
@@ -112,9 +123,22 @@ export async function runLamdaLoop(base: Graph, options: LoopOptions): Promise<L
   const rounds: LoopRound[] = [];
   const views: RoundView[] = [];
   const context = classificationTask(requirements.classes);
+  let failuresInARow = 0;
   for (let round = 1; round <= maxRounds; round++) {
     const t0 = performance.now();
-    const reply = await options.generator.generate(task, views);
+    let reply: GeneratorReply;
+    try {
+      reply = await options.generator.generate(task, views);
+    } catch (err) {
+      if (!(err instanceof GenerationFailure)) throw err;
+      const failed: LoopRound = { round, generator: options.generator.name, text: '', defects: [], feedback: [], valid: false, met: false, generatorMs: performance.now() - t0, error: err.message, ...(err.calls.length ? { calls: err.calls } : {}) };
+      rounds.push(failed);
+      options.onRound?.(failed);
+      // Two failed rounds in a row: the LLM is not answering; stop rather than wait K times.
+      if (++failuresInARow >= 2) break;
+      continue;
+    }
+    failuresInARow = 0;
     const generatorMs = performance.now() - t0;
     const verdict = verifyModelText(reply.text, requirements, options.estimator, { verifyLatency });
     const valid = verdict.graph !== undefined && !verdict.defects.some((d) => d.kind !== 'requirement');
@@ -140,7 +164,7 @@ export async function runLamdaLoop(base: Graph, options: LoopOptions): Promise<L
     views.push({ round, text: reply.text, defects: verdict.defects, predictedMs: verdict.predictedMs, meta: reply.meta });
     options.onRound?.(record);
     // Without latency verification, the first valid model meets everything checked (Fig. 8's "w/o" arm).
-    if (met) break;
+    if (met || reply.final) break;
   }
   const chosen = chooseRound(rounds, requirements.targetMs);
   const result: LoopResult = {

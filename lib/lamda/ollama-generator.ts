@@ -5,6 +5,7 @@ import { LlmCallFailure } from '../llm/types.js';
 import { SYNTAX_RULES } from './dataset.js';
 import { serializeGraph, serializeNodeLines } from './dsl.js';
 import type { GenerationTask, Generator } from './generator.js';
+import { GenerationFailure } from './generator.js';
 import { sliceTexts } from './reassemble.js';
 import { classificationTask, refinementPrompt } from './refine.js';
 import type { Slicing } from './slice.js';
@@ -43,6 +44,35 @@ function macShares(base: Graph, slicing: Slicing): number[] {
   return slicing.slices.map((s) => macs.slice(s.start, s.end).reduce((a, b) => a + b, 0) / total);
 }
 
+const SLICE_SYSTEM_PROMPT = [
+  'You are LAMDA, a generator of deep neural network architectures for edge devices.',
+  'A base model in a line-oriented text format is too long for one message, so you receive it one slice (a run of operator lines) at a time.',
+  'Rewrite the slice so that it meets its share of the latency budget: change widths (out), kernels (k), strides or the operators.',
+  'Reply with the lines of this slice only, in the same format: `ID = Op(INPUT_IDS) attr=value ... | block=LABEL`, one operator a line.',
+  'Keep the ids of the tensors that come from earlier slices and of those that later slices read, and keep their channel counts unless told otherwise.',
+  'Only the first slice has the `graph ...` header line and only the last has the `output ...` line; keep them as they are.',
+].join('\n');
+
+/** The lines of one slice in a reply: operator lines, plus the header for the first slice and the output line for the last. */
+export function extractSliceLines(reply: string, position: { first: boolean; last: boolean }): string {
+  return reply
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .filter((line) => /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z]+\(/.test(line) || (position.first && /^\s*graph\s/.test(line)) || (position.last && /^\s*output\s/.test(line) && !/^\s*output\s*=/.test(line)))
+    .join('\n');
+}
+
+/** Ids a slice reads from earlier slices, and ids it defines that later slices (or the output) read. */
+function sliceInterface(texts: readonly string[], k: number): { reads: string[]; feeds: string[] } {
+  const defined = (t: string) => [...t.matchAll(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)].map((m) => m[1] as string);
+  const used = (t: string) => new Set([...t.matchAll(/\(([^)]*)\)/g)].flatMap((m) => (m[1] as string).split(',').map((x) => x.trim())).concat([...t.matchAll(/^\s*output\s+(.*)$/gm)].flatMap((m) => (m[1] as string).split(',').map((x) => x.trim()))));
+  const mine = new Set(defined(texts[k] as string));
+  const header = /^\s*graph\s+\S+\s+input\s+([A-Za-z_][A-Za-z0-9_]*)/m.exec(texts[0] as string)?.[1];
+  if (k === 0 && header) mine.add(header);
+  const later = new Set(texts.slice(k + 1).flatMap((t) => [...used(t)]));
+  return { reads: [...used(texts[k] as string)].filter((id) => id && !mine.has(id)), feeds: [...mine].filter((id) => later.has(id)) };
+}
+
 function targetLine(task: GenerationTask, targetMs: number): string {
   const input = task.base.tensors[task.base.inputs[0] as number]?.shape.join('x');
   return `Target: inference latency at most ${targetMs.toFixed(2)} ms on ${task.device} (the base model is predicted at ${task.basePredictedMs.toFixed(2)} ms), input ${input}, ${task.requirements.classes} classes.`;
@@ -79,7 +109,7 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
     } catch (err) {
       if (!(err instanceof LlmCallFailure)) throw err;
       Object.assign(record, { error: err.message, attempts: err.attempts });
-      return '';
+      throw new GenerationFailure(`${o.model}: ${err.message}`, calls);
     }
   };
   return {
@@ -106,10 +136,24 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
       }
       const shares = macShares(task.base, sliced.slicing);
       const parts: string[] = [];
+      const n = sliced.texts.length;
       for (const [k, text] of sliced.texts.entries()) {
-        const position = `This is slice ${k + 1} of ${sliced.texts.length} of the base model (operators ${sliced.slicing.slices[k]?.start}..${(sliced.slicing.slices[k]?.end ?? 1) - 1}); keep the tensor ids that other slices use, and rewrite only these lines.`;
-        const reply = await chat([{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: request(text, task.requirements.targetMs * (shares[k] ?? 0), [position]) }], calls);
-        parts.push(reply.replace(/^```\w*\n?|```\s*$/gm, '').trim());
+        const share = shares[k] ?? 0;
+        const io = sliceInterface(sliced.texts, k);
+        const slice = sliced.slicing.slices[k] as { start: number; end: number };
+        const prompt = [
+          `Device: ${task.device}. The whole model must run in at most ${task.requirements.targetMs.toFixed(2)} ms; it is predicted at ${task.basePredictedMs.toFixed(2)} ms now, so it must become ${(task.basePredictedMs / task.requirements.targetMs).toFixed(2)}x faster.`,
+          `This is slice ${k + 1} of ${n} (operators ${slice.start}..${slice.end - 1}), about ${(100 * share).toFixed(0)}% of the model's MACs: about ${(task.basePredictedMs * share).toFixed(2)} ms now, at most ${(task.requirements.targetMs * share).toFixed(2)} ms after your rewrite.`,
+          ...(io.reads.length ? [`It reads ${io.reads.join(', ')} from earlier slices.`] : []),
+          ...(io.feeds.length ? [`Later slices read ${io.feeds.join(', ')}: keep these ids.`] : []),
+          ...(k === n - 1 ? [`The last operator must keep ${task.requirements.classes} outputs (the classes).`] : []),
+          'Slice:',
+          text.trimEnd(),
+          'Reply with the rewritten lines of this slice only, nothing else.',
+        ].join('\n');
+        const reply = extractSliceLines(await chat([{ role: 'system', content: SLICE_SYSTEM_PROMPT }, { role: 'user', content: prompt }], calls), { first: k === 0, last: k === n - 1 });
+        if (reply.trim() === '') throw new GenerationFailure(`${o.model}: the reply for slice ${k + 1} of ${n} holds no operator lines`, calls);
+        parts.push(reply);
       }
       return { text: parts.join('\n'), calls, meta: { slices: sliced.texts.length, cutEdges: sliced.slicing.cutEdges } };
     },

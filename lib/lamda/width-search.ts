@@ -34,12 +34,17 @@ export function widthSearchGenerator(options: WidthSearchOptions = {}): Generato
         const w = h.meta?.width;
         if (typeof w !== 'number' || h.predictedMs === undefined) continue;
         tried++;
-        if (h.predictedMs > target) hi = Math.min(hi, w);
+        // Too slow, or over a hard MAC / SRAM limit: the width must shrink.
+        const tooBig = h.predictedMs > target || h.defects.some((d) => d.kind === 'requirement' && d.requirement !== 'latency' && d.direction === 'over');
+        if (tooBig) hi = Math.min(hi, w);
         else lo = Math.max(lo, w);
       }
       const width = tried === 0 ? Math.min(maxWidth, Math.max(minWidth, Math.sqrt(target / task.basePredictedMs))) : (lo + hi) / 2;
       const graph = scaleWidth(task.base, width, { divisor, minChannels: divisor });
-      return { text: serializeGraph(graph), meta: { width, bracket: [lo, hi] } };
+      const text = serializeGraph(graph);
+      // Nothing left to try: the bracket has closed (e.g. a target above the base model's latency).
+      const final = tried > 0 && hi - lo < 1e-3;
+      return { text, meta: { width, bracket: [lo, hi] }, ...(final ? { final } : {}) };
     },
   };
 }

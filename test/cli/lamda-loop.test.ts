@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { operatorsOf, sliceNaive, sliceOptimalFast } from '../../lib/lamda/slice
 import { serializeNodeLines } from '../../lib/lamda/dsl.js';
 import { tokenCounter } from '../../lib/lamda/tokens.js';
 import { importOnnxFile } from '../../lib/onnx/import.js';
+import { joinDashedValue } from '../../lib/cli/args.js';
 import { ROOT } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
@@ -51,6 +52,10 @@ describe('paretonas lamda generate', () => {
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms=-1').stderr).toMatch(/--target-ms: got "-1"; allowed: a number from/);
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--generator', 'gpt').stderr).toMatch(/generator: got "gpt"; allowed: width-search, ollama:MODEL/);
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--predictor', `${tmp}/none.json`).stderr).toMatch(/predictor: .*none.json does not exist; run `paretonas lamda predictor train`/);
+    // A bad generator in the list fails before any study measures anything.
+    const r = paretonas('lamda', 'ablate', '--study', 'all', '--generators', 'width-search,olama:x', '--out', `${tmp}/never`);
+    expect(r.stderr).toMatch(/generator: got "olama:x"; allowed: width-search, ollama:MODEL/);
+    expect(existsSync(`${tmp}/never`)).toBe(false);
     expect(paretonas('lamda', 'bogus').stderr).toMatch(/lamda subcommand: got "bogus"; allowed: ablate, dataset, evaluate, generate, predictor/);
   });
 });
@@ -99,5 +104,14 @@ describe('paretonas lamda evaluate and ablate', () => {
       expect(row.with.rounds).toBeGreaterThanOrEqual(1);
       expect(row.with.ape).toBeCloseTo(Math.abs(row.with.measuredMs - row.targetMs) / row.targetMs, 9);
     }
+  });
+});
+
+describe('joinDashedValue', () => {
+  it('joins a value that starts with a dash, but not the command\'s own next flag', () => {
+    const own = ['--trainer-args', '--json'];
+    expect(joinDashedValue(['--trainer-args', '--epochs 3', '--json'], '--trainer-args', own)).toEqual(['--trainer-args=--epochs 3', '--json']);
+    expect(joinDashedValue(['--trainer-args', '--json'], '--trainer-args', own)).toEqual(['--trainer-args', '--json']);
+    expect(joinDashedValue(['--trainer-args', 'plain', '--json'], '--trainer-args', own)).toEqual(['--trainer-args', 'plain', '--json']);
   });
 });

@@ -59,7 +59,7 @@ describe('the closed loop', () => {
     expect(result.success).toBe(f.ape <= 0.3);
   });
 
-  it('stops after K rounds and keeps the valid model closest under the target', async () => {
+  it('stops after K rounds and keeps the valid model closest to the target', async () => {
     const result = await runLamdaLoop(parseGraph(TINY), { generator: scripted([TINY, 'not a model', TINY8]), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.2, classes: 10 }, maxRounds: 3, measure: false });
     expect(result.rounds).toHaveLength(3);
     expect(result.met).toBe(false);
@@ -68,6 +68,17 @@ describe('the closed loop', () => {
     expect(result.chosenRound).toBe(1);
     expect(result.final?.ape).toBeCloseTo((0.2 - 0.110752) / 0.2, 9);
     expect(result.success).toBe(false); // 44.6% from the target: outside section 5.1's 30%
+  });
+
+  it('chooses within the hard MAC limit first, then the latency closest to the target both ways', async () => {
+    // TINY: 0.110752 ms, 110,752 MACs; TINY8: 0.055376 ms, 55,376 MACs.
+    const limited = await runLamdaLoop(parseGraph(TINY), { generator: scripted([TINY, TINY8]), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.12, classes: 10, maxMacs: 100_000 }, maxRounds: 2, measure: false });
+    expect(limited.rounds.map((r) => r.defects.map((d) => d.kind === 'requirement' && d.requirement))).toEqual([['MACs'], ['latency']]);
+    expect(limited.chosenRound).toBe(2);
+    // Target 0.1 ms: TINY is 0.0108 over, TINY8 0.0446 under; the closer one is the result.
+    const twoSided = await runLamdaLoop(parseGraph(TINY), { generator: scripted([TINY8, TINY]), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.1, classes: 10 }, maxRounds: 2, measure: false });
+    expect(twoSided.chosenRound).toBe(2);
+    expect(twoSided.final?.ape).toBeCloseTo(0.10752, 9);
   });
 
   it('has no model to show when no round is valid', async () => {
@@ -99,6 +110,12 @@ describe('width-search', () => {
     expect(result.final?.macs).toBe(graphTotals(expected).macs);
     expect(result.final!.predictedMs).toBeLessThanOrEqual(targetMs);
     expect(result.final!.predictedMs).toBeGreaterThanOrEqual(targetMs * 0.9);
+  });
+
+  it('stops once the bracket has closed: a target above the base model', async () => {
+    const result = await runLamdaLoop(base, { generator: widthSearchGenerator(), estimator: MACS_ESTIMATOR, requirements: { targetMs: basePredicted * 2, classes: 1000 }, maxRounds: 8, measure: false });
+    expect(result.rounds.map((r) => r.meta?.width)).toEqual([1, 1]);
+    expect(result.met).toBe(false);
   });
 
   it('takes its first guess when latency is not verified (the Fig. 8 ablation)', async () => {
@@ -138,6 +155,24 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(result.final?.predictedMs).toBeCloseTo(0.055376, 9);
   });
 
+  it('records a failed LLM call as a round that is not fed back, and stops after two in a row', async () => {
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    fake.setScript([{ status: 500, error: 'out of memory' }, { reply: TINY8 }]);
+    let before = fake.chats.length;
+    const recovered = await runLamdaLoop(parseGraph(TINY), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.06, classes: 10 }, measure: false });
+    expect(recovered.rounds.map((r) => [r.round, r.error !== undefined, r.met])).toEqual([[1, true, false], [2, false, true]]);
+    expect(recovered.rounds[0]?.error).toMatch(/out of memory/);
+    expect(recovered.rounds[0]?.calls?.[0]?.error).toMatch(/out of memory/);
+    // Round 2 is a first attempt again: no chat log, no correction.
+    expect(fake.chats[before + 1]?.messages).toHaveLength(2);
+    fake.setScript([{ status: 500, error: 'boom' }, { status: 500, error: 'boom' }, { reply: TINY8 }]);
+    before = fake.chats.length;
+    const stopped = await runLamdaLoop(parseGraph(TINY), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.06, classes: 10 }, maxRounds: 5, measure: false });
+    expect(stopped.rounds).toHaveLength(2);
+    expect(fake.chats.length - before).toBe(2);
+    expect(stopped.final).toBeUndefined();
+  });
+
   it('compares width-search with an LLM on the same base measurement and targets', async () => {
     const base = buildZooModel('mobilenet_v3_small');
     const half = scaleWidth(base, 0.5, { divisor: 8, minChannels: 8 });
@@ -155,8 +190,13 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
   it('sends a model too long for the context in slices and reassembles the replies', async () => {
     const base = buildZooModel('resnet18');
     const plan = { strategy: 'dp' as const, maxTokens: 1500, tokenizer: 'chars' as const };
-    // The server echoes each slice back unchanged.
-    fake.setScript((req) => ({ reply: String(req.messages[1]?.content).split('Base model:\n')[1]!.split('\nReply with')[0]! }));
+    // The server echoes each slice back inside prose and a code fence, and ends inner slices with a
+    // stray `output` line (the rules of a whole model): only the slice's own lines may be kept.
+    fake.setScript((req) => {
+      const slice = String(req.messages[1]?.content).split('Slice:\n')[1]!.split('\nReply with')[0]!;
+      const stray = slice.includes('\noutput ') ? '' : '\noutput t999';
+      return { reply: `Here is the slice:\n\`\`\`\n${slice}${stray}\n\`\`\`\nIt is faster now.` };
+    });
     const before = fake.chats.length;
     const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
     const result = await runLamdaLoop(base, { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1e9, classes: 1000, band: 0.99999999 }, slicing: plan, maxRounds: 1, measure: false });
