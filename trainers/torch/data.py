@@ -126,6 +126,22 @@ def subset_indices(labels: torch.Tensor, n: Optional[int], seed: int, classes: i
     return chosen.sort().values
 
 
+def batch_bounds(n: int, batch_size: int) -> List[Tuple[int, int]]:
+    """[start, end) of each batch of n samples. A trailing batch of exactly one sample (n > batch_size and
+    n % batch_size == 1) is merged into the previous batch, which then holds batch_size + 1 samples: BatchNorm
+    in training mode fails on one value per channel ("Expected more than 1 value per channel when training")."""
+    batch_size = max(1, int(batch_size))
+    bounds = [(start, min(n, start + batch_size)) for start in range(0, n, batch_size)]
+    if batch_size > 1 and len(bounds) >= 2 and bounds[-1][1] - bounds[-1][0] == 1:
+        bounds[-2:] = [(bounds[-2][0], n)]
+    return bounds
+
+
+def num_batches(n: int, batch_size: int) -> int:
+    """len(batch_bounds(n, batch_size)): the batches per epoch."""
+    return len(batch_bounds(n, batch_size))
+
+
 class Split:
     """One split adapted to an input shape [C, H, W]: uint8 cache or on-the-fly resizing."""
 
@@ -168,11 +184,14 @@ class Split:
 
     def batches(self, batch_size: int, device: torch.device, order: Optional[torch.Tensor] = None,
                 augment=None) -> Iterator[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-        """(normalised float images on device, labels on device, sample indices) per batch."""
+        """(normalised float images on device, labels on device, sample indices) per batch.
+
+        A trailing batch of one sample is merged into the previous batch (see batch_bounds): in training mode a
+        BatchNorm after global pooling cannot normalise a single value per channel."""
         order = torch.arange(len(self)) if order is None else order
         mean, std = self.mean.to(device), self.std.to(device)
-        for start in range(0, len(order), batch_size):
-            ix = order[start:start + batch_size]
+        for start, end in batch_bounds(len(order), batch_size):
+            ix = order[start:end]
             if augment is not None:
                 x = self._resize(augment(self.images[ix]).to(device))
             elif self.cached is not None:

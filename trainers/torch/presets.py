@@ -5,7 +5,8 @@ paper-mini   LMaNet (paper 003, section IV-A3, "Mini-Phase Training"): 30 epochs
              Nesterov momentum 0.9, weight decay 1e-4, lr 0.5 reached by a linear warm-up over the first
              10 epochs, then x0.1 every 10 epochs counted from epoch 0 (timm's warm-up + step rule:
              epochs 10-19 at 0.05, 20-29 at 0.005); AutoAugment (CIFAR policy) on CIFAR.
-             With --epochs E != 30 the warm-up and the steps scale to E/3 epochs each.
+             With --epochs E != 30 the warm-up and the steps scale to E/3 epochs each (both are fractions of the
+             run's steps, so E = 1 or 2 also warms up over the first third and decays at one and two thirds).
 proxy-1epoch One epoch, same optimizer (SGD Nesterov 0.9, wd 1e-4), batch 64, lr 0.2: linear warm-up over the
              first 15% of the steps, then cosine to 0. No augmentation. Chosen on Fashion-MNIST (6000 train
              images, 32x32, two tiny candidates, seeds 0/1): batch 64 beat 128 (twice the updates in one
@@ -64,11 +65,11 @@ def lr_at(p: Preset, step: int, total_steps: int) -> float:
         rest = (t - warm) / max(1e-12, 1 - warm)
         return p.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, rest)))
     if p.schedule == 'warmup-step':
-        # counted in whole epochs of the run: epoch e gets lr * gamma^floor(e / step_epochs)
-        epochs = max(1, p.epochs)
-        epoch = min(epochs - 1, int(step * epochs / total_steps))
-        step_epochs = max(1e-9, p.step * epochs)
-        return p.lr * p.gamma ** math.floor(epoch / step_epochs + 1e-9)
+        # x gamma every p.step of the run, counted (like the warm-up) on the run fraction, not in whole epochs, so
+        # short runs decay too. `done` is the fraction done before this step: with E = 30 and S steps per epoch,
+        # steps [10S, 20S) (epochs 10-19) get lr * gamma and [20S, 30S) lr * gamma^2, as in timm's epoch-wise rule.
+        done = min(step, total_steps - 1) / total_steps
+        return p.lr * p.gamma ** math.floor(done / max(1e-9, p.step) + 1e-9)
     if p.schedule == 'cosine':
         return p.lr * 0.5 * (1 + math.cos(math.pi * t))
     raise ValueError(f'unknown schedule {p.schedule!r}')

@@ -106,6 +106,42 @@ def finite(x: float) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x)
 
 
+def check_checkpoint_path(path: str) -> None:
+    """--save-checkpoint PATH must be writable: checked before training so a bad path does not waste a run."""
+    full = os.path.abspath(path)
+    parent = os.path.dirname(full)
+    if os.path.isdir(full):
+        raise RequestError(f'--save-checkpoint {path}: is a directory (give a file path)')
+    if not os.path.isdir(parent):
+        what = 'is not a directory' if os.path.exists(parent) else 'does not exist'
+        raise RequestError(f'--save-checkpoint {path}: the parent directory {parent} {what}')
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RequestError(f'--save-checkpoint {path}: the parent directory {parent} is not writable')
+    if os.path.exists(full) and not os.access(full, os.W_OK):
+        raise RequestError(f'--save-checkpoint {path}: the file exists and is not writable')
+
+
+def load_teacher(path: str, classes: int, dataset: str, KD, GraphError):
+    """Loads and checks the --teacher checkpoint (on the CPU) before training: (teacher module, checkpoint data)."""
+    import torch
+    if not os.path.exists(path):
+        raise RequestError(f'--teacher {path}: no such file')
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+        raise RequestError(f'--teacher {path}: not a readable file')
+    try:
+        teacher, tdata = KD.load_checkpoint(path, torch.device('cpu'))
+    except GraphError as e:
+        raise GraphError(f'--teacher {path}: {e}') from e
+    t_out = teacher.shapes[teacher.output_indices[0]]
+    if len(t_out) != 2 or t_out[-1] != classes:
+        raise GraphError(f'--teacher {path}: the teacher has output shape {t_out}, the student has {classes} outputs')
+    if len(teacher.input_shape) != 4:
+        raise GraphError(f'--teacher {path}: the teacher input must be an image batch [N, C, H, W], got {teacher.input_shape}')
+    if tdata.get('dataset') not in (None, dataset):
+        raise RequestError(f"--teacher {path}: the teacher was trained on {tdata.get('dataset')}, not {dataset}")
+    return teacher, tdata
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.time()
@@ -166,6 +202,11 @@ def main(argv=None) -> int:
     if p.epochs < 0 or p.batch_size < 1 or not finite(p.lr) or p.lr < 0:
         raise RequestError(f'bad training settings: epochs {p.epochs}, batch size {p.batch_size}, lr {p.lr}')
 
+    # --- checked before training, so a bad --save-checkpoint path or --teacher does not throw a finished run away
+    if args.save_checkpoint:
+        check_checkpoint_path(args.save_checkpoint)
+    teacher = load_teacher(args.teacher, classes, args.dataset, KD, GraphError)[0] if args.teacher else None
+
     if args.resume:
         ckpt, _ = KD.load_checkpoint(args.resume, torch.device('cpu'))
         try:
@@ -188,6 +229,11 @@ def main(argv=None) -> int:
     augment = D.make_augment(augment_kind, seed)
     train = D.Split(train_raw, train_ix, args.dataset, in_shape[1:], args.cache_mb, cache=augment is None)
     test = D.Split(test_raw, test_ix, args.dataset, in_shape[1:], args.cache_mb)
+    if teacher is not None:
+        try:
+            D.Split(train_raw, train_ix[:0], args.dataset, teacher.input_shape[1:], args.cache_mb, cache=False)
+        except D.DataError as e:
+            raise D.DataError(f'--teacher {args.teacher}: {e}') from e
     del train_raw
     bns = [m for m in module.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     recal_order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed + 5))[:max(0, args.bn_recalibrate)]
@@ -235,7 +281,7 @@ def main(argv=None) -> int:
             (no_decay if prm.ndim <= 1 else decay).append(prm)  # no weight decay on BN and biases
         opt = torch.optim.SGD([{'params': decay, 'weight_decay': p.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
                               lr=p.lr, momentum=p.momentum, nesterov=p.nesterov)
-        steps_per_epoch = max(1, math.ceil(len(train) / p.batch_size))
+        steps_per_epoch = max(1, D.num_batches(len(train), p.batch_size))  # a trailing batch of 1 is merged
         total = steps_per_epoch * epochs
         step = 0
         last_loss, diverged, result = float('nan'), False, None
@@ -294,13 +340,8 @@ def main(argv=None) -> int:
         metrics['train_loss'] = trained['train_loss']
     diverged = trained['diverged']
 
-    if args.teacher and not diverged:
-        teacher, tdata = KD.load_checkpoint(args.teacher, device)
-        t_out = teacher.shapes[teacher.output_indices[0]]
-        if t_out[-1] != classes:
-            raise GraphError(f'the teacher {args.teacher} has {t_out[-1]} outputs, the student {classes}')
-        if tdata.get('dataset') not in (None, args.dataset):
-            raise RequestError(f"the teacher was trained on {tdata.get('dataset')}, not {args.dataset}")
+    if teacher is not None and not diverged:
+        teacher.to(device)  # loaded and checked on the CPU before training
         teacher.eval()
         t_split = D.Split(D.RawSplit(train.images, train.labels), torch.arange(len(train)), args.dataset,
                           teacher.input_shape[1:], args.cache_mb, cache=False)
@@ -330,13 +371,16 @@ def main(argv=None) -> int:
         if finite(distilled['train_loss']):
             metrics['kd_train_loss'] = distilled['train_loss']
         diverged = distilled['diverged']
-    elif args.teacher:
+    elif teacher is not None:
         log('training diverged; the KD phase was skipped')
 
     if diverged:
         metrics['diverged'] = 1
     if args.save_checkpoint:
-        KD.save_checkpoint(args.save_checkpoint, module, {'dataset': args.dataset, 'metrics': metrics, 'key': request.get('key')})
+        try:  # the path was checked before training; a late failure must not lose the result
+            KD.save_checkpoint(args.save_checkpoint, module, {'dataset': args.dataset, 'metrics': metrics, 'key': request.get('key')})
+        except Exception as e:  # noqa: BLE001
+            log(f'warning: --save-checkpoint {args.save_checkpoint}: not saved: {type(e).__name__}: {" ".join(str(e).split())}')
     metrics = {k: float(v) for k, v in metrics.items() if finite(v)}
     emit({'type': 'result', 'metrics': metrics, 'epochs': p.epochs + int(metrics.get('kd_epochs', 0)),
           'seconds': round(time.time() - started, 3)})
