@@ -97,10 +97,16 @@ export function contextFor(messages: readonly ChatMessage[]): number {
 }
 
 export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
+  /** The model's context length, learnt in check(): Ollama would cut a longer prompt without a word. */
+  let limit: number | undefined;
   const chat = async (messages: ChatMessage[], calls: LlmCallRecord[]): Promise<string> => {
     const record: LlmCallRecord = { model: o.model, options: o.options ?? {}, messages, format: false, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose: 'generation' };
+    const needed = contextFor(messages);
+    if (limit !== undefined && needed > limit) {
+      throw new GenerationFailure(`${o.model} holds ${limit} tokens of context, and this prompt with its reply needs about ${needed}: slice the model (--max-tokens) or use a model with a longer context`, calls);
+    }
     calls.push(record);
-    const options = { ...o.options, num_ctx: o.options?.num_ctx ?? contextFor(messages) };
+    const options = { ...o.options, num_ctx: o.options?.num_ctx ?? needed };
     record.options = options;
     try {
       const reply = await o.client.chat({ model: o.model, messages, options });
@@ -114,7 +120,10 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
   };
   return {
     name: `ollama:${o.model}`,
-    check: () => o.client.check(o.model),
+    async check() {
+      await o.client.check(o.model);
+      limit = await o.client.contextLength?.(o.model);
+    },
     async generate(task, history) {
       const calls: LlmCallRecord[] = [];
       const baseText = serializeGraph(task.base);

@@ -208,5 +208,18 @@ export function ollamaClient(options: OllamaClientOptions = {}): LlmClient {
     }
   }
 
-  return { name: `ollama@${host}`, check, chat };
+  /** `<architecture>.context_length` from /api/show; undefined when the server does not say. */
+  async function contextLength(model: string): Promise<number | undefined> {
+    try {
+      // Typed as a Map by the package; the JSON gives a plain object.
+      const info: unknown = (await withTimeout(Math.min(timeoutMs, CHECK_TIMEOUT_MS), (client) => client.show({ model })))?.model_info;
+      const entries = info instanceof Map ? [...info.entries()] : Object.entries((info ?? {}) as Record<string, unknown>);
+      const entry = entries.find(([key, value]) => String(key).endsWith('.context_length') && typeof value === 'number');
+      return entry ? (entry[1] as number) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return { name: `ollama@${host}`, check, chat, contextLength };
 }

@@ -73,4 +73,6 @@ export interface LlmClient {
   check(model: string): Promise<void>;
   /** Throws LlmCallFailure when the call fails after its retries. */
   chat(request: ChatRequest): Promise<ChatResponse>;
+  /** The model's context length in tokens, when the server tells it (Ollama: /api/show model_info). */
+  contextLength?(model: string): Promise<number | undefined>;
 }

@@ -155,6 +155,25 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(result.final?.predictedMs).toBeCloseTo(0.055376, 9);
   });
 
+  it('refuses a prompt longer than the model\'s context instead of letting Ollama cut it', async () => {
+    const small = await startFakeOllama({ models: ['qwen2.5:14b'], contextLength: 4096, script: [{ reply: 'never sent' }] });
+    try {
+      expect(await ollamaClient({ host: small.host }).contextLength?.('qwen2.5:14b')).toBe(4096);
+      const generator = ollamaGenerator({ client: ollamaClient({ host: small.host, retries: 0 }), model: 'qwen2.5:14b' });
+      const result = await runLamdaLoop(buildZooModel('googlenet'), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1, classes: 1000 }, maxRounds: 4, measure: false });
+      expect(small.chats).toHaveLength(0);
+      expect(result.rounds).toHaveLength(2);
+      expect(result.rounds[0]?.error).toMatch(/holds 4096 tokens of context, and this prompt with its reply needs about \d+: slice the model \(--max-tokens\)/);
+      // Sliced within 1,500 tokens, every slice's chat fits: the server gets one chat per slice.
+      small.setScript(() => ({ reply: 'no lines' }));
+      const sliced = await runLamdaLoop(buildZooModel('googlenet'), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1, classes: 1000 }, slicing: { strategy: 'dp', maxTokens: 1500, tokenizer: 'qwen2.5' }, maxRounds: 1, measure: false });
+      expect(small.chats).toHaveLength(1);
+      expect(sliced.rounds[0]?.error).toMatch(/the reply for slice 1 of \d+ holds no operator lines/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('records a failed LLM call as a round that is not fed back, and stops after two in a row', async () => {
     const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
     fake.setScript([{ status: 500, error: 'out of memory' }, { reply: TINY8 }]);
