@@ -11,6 +11,7 @@ import { classificationTask, refinementPrompt } from './refine.js';
 import type { Slicing } from './slice.js';
 import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from './slice.js';
 import { tokenCounter } from './tokens.js';
+import type { Defect } from './verify.js';
 import { extractModelText } from './verify.js';
 
 export interface OllamaGeneratorOptions {
@@ -73,6 +74,32 @@ function sliceInterface(texts: readonly string[], k: number): { reads: string[];
   return { reads: [...used(texts[k] as string)].filter((id) => id && !mine.has(id)), feeds: [...mine].filter((id) => later.has(id)) };
 }
 
+/**
+ * Which slices a round's defects send back, each with its defects in the slice's own terms: a
+ * syntax error goes to the slice holding its line (line and ordinal counted within the slice), a
+ * task error to the last slice, a requirement to every slice with its share of the numbers.
+ */
+export function sliceCorrections(defects: readonly Defect[], parts: readonly string[], shares: readonly number[]): Map<number, Defect[]> {
+  const work = new Map<number, Defect[]>();
+  const add = (k: number, d: Defect) => work.set(k, [...(work.get(k) ?? []), d]);
+  const starts: number[] = [];
+  let line = 1;
+  for (const part of parts) {
+    starts.push(line);
+    line += part.split('\n').length;
+  }
+  for (const d of defects) {
+    if (d.kind === 'syntax') {
+      let k = parts.length - 1;
+      while (k > 0 && (starts[k] as number) > d.line) k--;
+      const local = d.line - (starts[k] as number) + 1;
+      add(k, { ...d, line: local, ordinal: k === 0 ? Math.max(0, local - 1) : local });
+    } else if (d.kind === 'task') add(parts.length - 1, d);
+    else parts.forEach((_, k) => add(k, { ...d, required: d.required * (shares[k] ?? 0), actual: d.actual * (shares[k] ?? 0), metric: `${d.metric} of this slice (its share)` }));
+  }
+  return work;
+}
+
 function targetLine(task: GenerationTask, targetMs: number): string {
   const input = task.base.tensors[task.base.inputs[0] as number]?.shape.join('x');
   return `Target: inference latency at most ${targetMs.toFixed(2)} ms on ${task.device} (the base model is predicted at ${task.basePredictedMs.toFixed(2)} ms), input ${input}, ${task.requirements.classes} classes.`;
@@ -129,6 +156,45 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
       const baseText = serializeGraph(task.base);
       const last = history[history.length - 1];
       const request = (text: string, targetMs: number, extra: string[] = []) => [targetLine(task, targetMs), ...extra, 'Base model:', text.trimEnd(), 'Reply with the rewritten model in the same text format, nothing else.'].join('\n');
+      const sliced = sliceOf(task, baseText);
+      const shares = sliced ? macShares(task.base, sliced.slicing) : [];
+      const slicePrompt = (k: number): string => {
+        const { texts, slicing } = sliced as NonNullable<typeof sliced>;
+        const share = shares[k] ?? 0;
+        const io = sliceInterface(texts, k);
+        const slice = slicing.slices[k] as { start: number; end: number };
+        return [
+          `Device: ${task.device}. The whole model must run in at most ${task.requirements.targetMs.toFixed(2)} ms; it is predicted at ${task.basePredictedMs.toFixed(2)} ms now, so it must become ${(task.basePredictedMs / task.requirements.targetMs).toFixed(2)}x faster.`,
+          `This is slice ${k + 1} of ${texts.length} (operators ${slice.start}..${slice.end - 1}), about ${(100 * share).toFixed(0)}% of the model's MACs: about ${(task.basePredictedMs * share).toFixed(2)} ms now, at most ${(task.requirements.targetMs * share).toFixed(2)} ms after your rewrite.`,
+          ...(io.reads.length ? [`It reads ${io.reads.join(', ')} from earlier slices.`] : []),
+          ...(io.feeds.length ? [`Later slices read ${io.feeds.join(', ')}: keep these ids.`] : []),
+          ...(k === texts.length - 1 ? [`The last operator must keep ${task.requirements.classes} outputs (the classes).`] : []),
+          'Slice:',
+          (texts[k] as string).trimEnd(),
+          'Reply with the rewritten lines of this slice only, nothing else.',
+        ].join('\n');
+      };
+      const askSlice = async (k: number, messages: ChatMessage[]): Promise<string> => {
+        const n = (sliced as NonNullable<typeof sliced>).texts.length;
+        const reply = extractSliceLines(await chat(messages, calls), { first: k === 0, last: k === n - 1 });
+        if (reply.trim() === '') throw new GenerationFailure(`${o.model}: the reply for slice ${k + 1} of ${n} holds no operator lines`, calls);
+        return reply;
+      };
+      const lastParts = last?.meta?.parts;
+      if (last && sliced && Array.isArray(lastParts) && lastParts.length === sliced.texts.length) {
+        // Corrections stay within the window: each defect goes back with the slice it lies in only.
+        const parts = [...(lastParts as string[])];
+        const work = sliceCorrections(last.defects, parts, shares);
+        for (const [k, defects] of work) {
+          parts[k] = await askSlice(k, [
+            { role: 'system', content: SLICE_SYSTEM_PROMPT },
+            { role: 'user', content: slicePrompt(k) },
+            { role: 'assistant', content: parts[k] as string },
+            { role: 'user', content: refinementPrompt(defects, classificationTask(task.requirements.classes)) },
+          ]);
+        }
+        return { text: parts.join('\n'), calls, meta: { slices: parts.length, cutEdges: sliced.slicing.cutEdges, parts, corrected: [...work.keys()].map((k) => k + 1) } };
+      }
       if (last) {
         const messages: ChatMessage[] = [
           { role: 'system', content: SYSTEM_PROMPT },
@@ -138,33 +204,16 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
         ];
         return { text: extractModelText(await chat(messages, calls)), calls, meta: { slices: 1 } };
       }
-      const sliced = sliceOf(task, baseText);
       if (!sliced) {
         const reply = await chat([{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: request(baseText, task.requirements.targetMs) }], calls);
         return { text: extractModelText(reply), calls, meta: { slices: 1 } };
       }
-      const shares = macShares(task.base, sliced.slicing);
-      const parts: string[] = [];
       const n = sliced.texts.length;
-      for (const [k, text] of sliced.texts.entries()) {
-        const share = shares[k] ?? 0;
-        const io = sliceInterface(sliced.texts, k);
-        const slice = sliced.slicing.slices[k] as { start: number; end: number };
-        const prompt = [
-          `Device: ${task.device}. The whole model must run in at most ${task.requirements.targetMs.toFixed(2)} ms; it is predicted at ${task.basePredictedMs.toFixed(2)} ms now, so it must become ${(task.basePredictedMs / task.requirements.targetMs).toFixed(2)}x faster.`,
-          `This is slice ${k + 1} of ${n} (operators ${slice.start}..${slice.end - 1}), about ${(100 * share).toFixed(0)}% of the model's MACs: about ${(task.basePredictedMs * share).toFixed(2)} ms now, at most ${(task.requirements.targetMs * share).toFixed(2)} ms after your rewrite.`,
-          ...(io.reads.length ? [`It reads ${io.reads.join(', ')} from earlier slices.`] : []),
-          ...(io.feeds.length ? [`Later slices read ${io.feeds.join(', ')}: keep these ids.`] : []),
-          ...(k === n - 1 ? [`The last operator must keep ${task.requirements.classes} outputs (the classes).`] : []),
-          'Slice:',
-          text.trimEnd(),
-          'Reply with the rewritten lines of this slice only, nothing else.',
-        ].join('\n');
-        const reply = extractSliceLines(await chat([{ role: 'system', content: SLICE_SYSTEM_PROMPT }, { role: 'user', content: prompt }], calls), { first: k === 0, last: k === n - 1 });
-        if (reply.trim() === '') throw new GenerationFailure(`${o.model}: the reply for slice ${k + 1} of ${n} holds no operator lines`, calls);
-        parts.push(reply);
+      const parts: string[] = [];
+      for (let k = 0; k < n; k++) {
+        parts.push(await askSlice(k, [{ role: 'system', content: SLICE_SYSTEM_PROMPT }, { role: 'user', content: slicePrompt(k) }]));
       }
-      return { text: parts.join('\n'), calls, meta: { slices: sliced.texts.length, cutEdges: sliced.slicing.cutEdges } };
+      return { text: parts.join('\n'), calls, meta: { slices: n, cutEdges: sliced.slicing.cutEdges, parts } };
     },
   };
 }

@@ -6,7 +6,8 @@ import { graphsEqual, parseGraph, serializeGraph, serializeNodeLines } from '../
 import type { Generator, RoundView } from '../../lib/lamda/generator.js';
 import { generatorComparison } from '../../lib/lamda/ablate.js';
 import { runLamdaLoop } from '../../lib/lamda/loop.js';
-import { ollamaGenerator } from '../../lib/lamda/ollama-generator.js';
+import { ordinal } from '../../lib/lamda/refine.js';
+import { ollamaGenerator, sliceCorrections } from '../../lib/lamda/ollama-generator.js';
 import { operatorsOf, sliceOptimalFast } from '../../lib/lamda/slice.js';
 import { tokenCounter } from '../../lib/lamda/tokens.js';
 import { scaleWidth } from '../../lib/lamda/transform.js';
@@ -85,6 +86,23 @@ describe('the closed loop', () => {
     const result = await runLamdaLoop(parseGraph(TINY), { generator: scripted(['x', 'y']), estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.1, classes: 10 }, maxRounds: 2, measure: false });
     expect(result.final).toBeUndefined();
     expect(result.success).toBe(false);
+  });
+});
+
+describe('sliceCorrections', () => {
+  it('routes a syntax error to its slice (local line and ordinal), a task error to the last, a requirement to all by share', () => {
+    const parts = ['graph g input t0:1x3x8x8\nt1 = Relu(t0)', 't2 = Relu(t1)\nt3 = Relu(t2)\nt4 = Relu(t3)', 't5 = Relu(t4)\noutput t5'];
+    const syntax = { kind: 'syntax' as const, line: 4, ordinal: 3, parameter: 'op', found: 'x', expected: 'y', description: 'd' };
+    const task = { kind: 'task' as const, parameter: 'output size' as const, current: 20, expected: 10, headAttribute: 'out' };
+    const req = { kind: 'requirement' as const, requirement: 'latency' as const, direction: 'over' as const, required: 10, actual: 20, metric: 'predicted latency', unit: 'ms' as const };
+    const work = sliceCorrections([syntax, task, req], parts, [0.5, 0.3, 0.2]);
+    // Line 4 of the joined text is the second line of slice 2: its 2nd operation.
+    expect(work.get(1)?.[0]).toMatchObject({ kind: 'syntax', line: 2, ordinal: 2 });
+    expect(work.get(2)?.map((d) => d.kind)).toEqual(['task', 'requirement']);
+    expect(work.get(0)?.[0]).toMatchObject({ kind: 'requirement', required: 5, actual: 10 });
+    expect(work.get(2)?.[1]).toMatchObject({ required: 2, actual: 4 });
+    // A syntax error on slice 1's header line counts as its operation 0.
+    expect(sliceCorrections([{ ...syntax, line: 1 }], parts, [1, 0, 0]).get(0)?.[0]).toMatchObject({ line: 1, ordinal: 0 });
   });
 });
 
@@ -226,6 +244,38 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(fake.chats.length - before).toBe(slices);
     expect(result.rounds[0]?.meta).toMatchObject({ slices });
     expect(graphsEqual(parseGraph(result.rounds[0]!.text), parseGraph(serializeGraph(base)))).toBe(true);
+  });
+
+  it('sends a correction back with the one slice the error lies in, counted within that slice', async () => {
+    const base = buildZooModel('googlenet');
+    const plan = { strategy: 'dp' as const, maxTokens: 1500, tokenizer: 'qwen2.5' as const };
+    const sliceOfPrompt = (content: unknown) => String(content).split('Slice:\n')[1]!.split('\nReply with')[0]!;
+    let corrupted = '';
+    fake.setScript((req) => {
+      const slice = sliceOfPrompt(req.messages[1]?.content);
+      if (req.messages.length === 4) return { reply: slice }; // the correction: the slice as it was
+      if (String(req.messages[1]?.content).includes('This is slice 2 of')) {
+        corrupted = slice.replace(/cin=\d+/, 'cin=7');
+        return { reply: corrupted };
+      }
+      return { reply: slice };
+    });
+    const before = fake.chats.length;
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    const result = await runLamdaLoop(base, { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 1e9, classes: 1000, band: 0.99999999 }, slicing: plan, maxRounds: 2, measure: false });
+    const slices = result.rounds[0]?.meta?.slices as number;
+    expect(slices).toBeGreaterThan(2);
+    expect(result.rounds[0]?.defects[0]).toMatchObject({ kind: 'syntax', parameter: 'cin', found: '7' });
+    // Round 2 sent one chat: slice 2 with its reply and the correction, the ordinal counted within slice 2.
+    const round2 = fake.chats.slice(before + slices);
+    expect(round2).toHaveLength(1);
+    expect(round2[0]?.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(round2[0]?.messages[2]?.content).toBe(corrupted);
+    const localLine = corrupted.split('\n').findIndex((l) => l.includes('cin=7')) + 1;
+    expect(round2[0]?.messages[3]?.content).toContain(`Locate the "${ordinal(localLine)}" operation in the "history" and modify its cin from "7" to`);
+    expect(result.rounds[1]?.meta?.corrected).toEqual([2]);
+    expect(result.met).toBe(true);
+    expect(graphsEqual(parseGraph(result.rounds[1]!.text), parseGraph(serializeGraph(base)))).toBe(true);
   });
 
   it('asks for a context window that holds the whole prompt and a reply as long as the model text', async () => {
