@@ -84,7 +84,7 @@ export { display } from './report/display.js';
 export { findChromium, figureToImage, renderHtmlToDom } from './report/chromium.js';
 
 export { serializeGraph, serializeNodeLines, parseGraph, graphsEqual, DslSyntaxError } from './lamda/dsl.js';
-export { cutCosts, sliceOptimal, sliceOptimalFast, sliceNaive, sliceNone, operatorsOf, type Slice, type Slicing } from './lamda/slice.js';
+export { cutCosts, sliceOptimal, sliceOptimalFast, sliceNaive, sliceNone, sliceBy, operatorsOf, type Slice, type Slicing } from './lamda/slice.js';
 export { tokenCounter, TOKENIZERS, type TokenizerName } from './lamda/tokens.js';
 export { sliceTexts, reassemble } from './lamda/reassemble.js';
 export { lamdaDataset, SYNTAX_RULES, type DatasetPair } from './lamda/dataset.js';

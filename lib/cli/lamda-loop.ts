@@ -8,7 +8,7 @@ import type { SlicingPlan } from '../lamda/generator.js';
 import { SLICING_STRATEGIES } from '../lamda/generator.js';
 import { createGenerator, GENERATOR_SPECS } from '../lamda/generators.js';
 import type { LoopResult, LoopRound } from '../lamda/loop.js';
-import { classesOf } from '../lamda/evaluate.js';
+import { classesOf } from '../lamda/verify.js';
 import { runLamdaLoop } from '../lamda/loop.js';
 import { loadPredictor } from '../lamda/predictor.js';
 import { TOKENIZERS } from '../lamda/tokens.js';

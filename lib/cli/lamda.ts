@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { serializeGraph, serializeNodeLines } from '../lamda/dsl.js';
-import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from '../lamda/slice.js';
+import { operatorsOf, sliceBy, SLICING_STRATEGIES } from '../lamda/slice.js';
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
 import { choiceFlag, intFlag, parseFlags } from './args.js';
@@ -43,12 +43,12 @@ export function parseCommand(args: string[]): string {
 export function sliceCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, { ...MODEL_FLAGS, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' }, strategy: { type: 'string' }, json: { type: 'boolean' } });
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 1, 10_000_000);
-  const strategy = choiceFlag('strategy', values.strategy, ['dp', 'naive', 'none'] as const, 'dp');
+  const strategy = choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp');
   if (maxTokens === undefined && strategy !== 'none') throw new InputError('--max-tokens', undefined, 'the context window in tokens (a positive integer)', 'is missing');
   const tokenizer = choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5');
   const model = modelFromFlags(values, positionals);
   const ops = operatorsOf(model.graph, serializeNodeLines(model.graph), tokenCounter(tokenizer));
-  const slicing = strategy === 'none' ? sliceNone(ops.tokens, ops.edges, ops) : strategy === 'naive' ? sliceNaive(ops.tokens, ops.edges, maxTokens as number, ops) : sliceOptimalFast(ops.tokens, ops.edges, maxTokens as number, ops);
+  const slicing = sliceBy(strategy, ops, maxTokens as number);
   const out = { model: model.graph.name, tokenizer, strategy, maxTokens: maxTokens ?? null, operators: ops.tokens.length, ...slicing };
   if (values.json) return JSON.stringify(out, null, 2);
   return [

@@ -5,21 +5,22 @@
  */
 import type { Graph } from '../graph/types.js';
 import { buildZooModel } from '../graph/zoo/index.js';
+import { round as r } from '../report/paper-tables.js';
 import type { Table } from '../report/table.js';
 import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
 import { serializeNodeLines } from './dsl.js';
 import type { ModelEvaluation } from './evaluate.js';
-import { classesOf, evaluateGenerator, latencyTargets, summarize } from './evaluate.js';
+import { evaluateGenerator, latencyTargets, summarize } from './evaluate.js';
 import type { Generator, SlicingPlan, SlicingStrategy } from './generator.js';
 import type { LoopResult } from './loop.js';
 import { runLamdaLoop } from './loop.js';
-import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from './slice.js';
+import { operatorsOf, sliceBy } from './slice.js';
 import type { TokenizerName } from './tokens.js';
 import { tokenCounter } from './tokens.js';
 import type { LatencyEstimator } from './verify.js';
+import { classesOf } from './verify.js';
 
-const r = (v: number, digits: number): number | null => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
 const graphOf = (m: string | Graph): Graph => (typeof m === 'string' ? buildZooModel(m) : m);
 
 export interface AblationCommon {
@@ -67,7 +68,7 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
     const baseMs = (await measureGraph(graph, measure)).medianMs;
     const targetsMs = latencyTargets(baseMs, o.targets ?? 3);
     for (const strategy of strategies) {
-      const slicing = strategy === 'none' ? sliceNone(ops.tokens, ops.edges, ops) : strategy === 'naive' ? sliceNaive(ops.tokens, ops.edges, o.maxTokens, ops) : sliceOptimalFast(ops.tokens, ops.edges, o.maxTokens, ops);
+      const slicing = sliceBy(strategy, ops, o.maxTokens);
       const plan: SlicingPlan = { strategy, maxTokens: o.maxTokens, tokenizer };
       const results: LoopResult[] = [];
       for (const targetMs of targetsMs) {
@@ -137,7 +138,7 @@ export async function verificationAblation(o: VerificationAblationOptions): Prom
       id: 'lamda-verification',
       caption: `Latency error (APE) with and without latency verification, ${graph.name} (base ${baseMs.toFixed(2)} ms; LAMDA Fig. 8), generator ${o.generator().name}`,
       columns: ['Target (ms)', 'Measured with (ms)', 'APE with', 'Rounds with', 'Measured without (ms)', 'APE without', 'Rounds without'],
-      rows: rows.map((x) => [r(x.targetMs, 2), x.with.measuredMs === null ? null : r(x.with.measuredMs, 2), x.with.ape === null ? null : r(x.with.ape, 3), x.with.rounds, x.without.measuredMs === null ? null : r(x.without.measuredMs, 2), x.without.ape === null ? null : r(x.without.ape, 3), x.without.rounds]),
+      rows: rows.map((x) => [r(x.targetMs, 2), r(x.with.measuredMs, 2), r(x.with.ape, 3), x.with.rounds, r(x.without.measuredMs, 2), r(x.without.ape, 3), x.without.rounds]),
       notes: ['Without verification the loop keeps the first model that parses and has the right head.'],
     },
   };

@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/types.js';
 import { buildZooModel } from '../graph/zoo/index.js';
+import { round } from '../report/paper-tables.js';
 import type { Table } from '../report/table.js';
 import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
@@ -13,6 +14,7 @@ import type { Generator, SlicingPlan } from './generator.js';
 import type { LoopResult } from './loop.js';
 import { runLamdaLoop, SUCCESS_APE } from './loop.js';
 import type { LatencyEstimator } from './verify.js';
+import { classesOf } from './verify.js';
 
 /** The seven base models of LAMDA's Table 3, as the zoo names them. */
 export const TABLE3_MODELS = ['alexnet', 'resnet18', 'mobilenet_v2', 'mnasnet1_0', 'googlenet', 'vgg16', 'squeezenet1_0'] as const;
@@ -99,12 +101,6 @@ export async function evaluateGenerator(options: EvaluationOptions): Promise<Mod
   return out;
 }
 
-/** The task head's output size (the classes of a classifier). */
-export function classesOf(graph: Graph): number {
-  const t = graph.tensors[graph.outputs[0] as number];
-  return t ? t.shape.slice(1).reduce((p, d) => p * d, 1) : 0;
-}
-
 export function summarize(model: string, generator: string, baseMeasuredMs: number, basePredictedMs: number, targetsMs: number[], results: LoopResult[]): ModelEvaluation {
   const done = results.filter((r) => r.final?.measuredMs !== undefined);
   const errors = done.map((r) => Math.abs((r.final?.measuredMs as number) - r.targetMs));
@@ -126,7 +122,6 @@ export function summarize(model: string, generator: string, baseMeasuredMs: numb
   };
 }
 
-const round = (v: number, digits: number): number | null => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
 
 /** Table 3 of LAMDA, for one generator; accuracy columns need a trainer and are left out. */
 export function table3(evaluations: readonly ModelEvaluation[]): Table {
@@ -154,8 +149,8 @@ export function runsTable(results: readonly LoopResult[], caption = 'LAMDA runs'
       x.base.name,
       x.generator,
       round(x.targetMs, 2),
-      x.final ? round(x.final.predictedMs, 2) : null,
-      x.final?.measuredMs !== undefined ? round(x.final.measuredMs, 2) : null,
+      round(x.final?.predictedMs, 2),
+      round(x.final?.measuredMs, 2),
       x.final ? round(100 * x.final.ape, 1) : null,
       x.final?.predictionError !== undefined ? round(100 * x.final.predictionError, 1) : null,
       x.rounds.length,

@@ -5,10 +5,10 @@
  */
 import type { Graph } from '../graph/types.js';
 import type { LlmCallRecord } from '../llm/types.js';
+import type { SlicingStrategy } from './slice.js';
 import type { TokenizerName } from './tokens.js';
 import type { Defect, Requirements } from './verify.js';
-export const SLICING_STRATEGIES = ['dp', 'naive', 'none'] as const;
-export type SlicingStrategy = (typeof SLICING_STRATEGIES)[number];
+export { SLICING_STRATEGIES, type SlicingStrategy } from './slice.js';
 
 export interface SlicingPlan {
   strategy: SlicingStrategy;

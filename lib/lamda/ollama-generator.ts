@@ -9,7 +9,7 @@ import { GenerationFailure } from './generator.js';
 import { sliceTexts } from './reassemble.js';
 import { classificationTask, refinementPrompt } from './refine.js';
 import type { Slicing } from './slice.js';
-import { operatorsOf, sliceNaive, sliceNone, sliceOptimalFast } from './slice.js';
+import { operatorsOf, sliceBy } from './slice.js';
 import { tokenCounter } from './tokens.js';
 import type { Defect } from './verify.js';
 import { extractModelText } from './verify.js';
@@ -34,7 +34,7 @@ function sliceOf(task: GenerationTask, text: string): { slicing: Slicing; texts:
   const count = tokenCounter(plan.tokenizer);
   if (count(text) <= plan.maxTokens) return undefined;
   const ops = operatorsOf(task.base, serializeNodeLines(task.base), count);
-  const slicing = plan.strategy === 'naive' ? sliceNaive(ops.tokens, ops.edges, plan.maxTokens, ops) : plan.strategy === 'dp' ? sliceOptimalFast(ops.tokens, ops.edges, plan.maxTokens, ops) : sliceNone(ops.tokens, ops.edges, ops);
+  const slicing = sliceBy(plan.strategy, ops, plan.maxTokens);
   return { slicing, texts: sliceTexts(task.base, slicing) };
 }
 

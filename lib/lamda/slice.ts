@@ -329,3 +329,13 @@ export function operatorsOf(graph: Graph, lines: readonly string[], count: (text
     footerTokens: countLine(lines[n + 1] as string),
   };
 }
+
+export const SLICING_STRATEGIES = ['dp', 'naive', 'none'] as const;
+export type SlicingStrategy = (typeof SLICING_STRATEGIES)[number];
+
+/** The slicing a strategy makes: `dp` the fewest cut edges (sliceOptimalFast), `naive` greedy, `none` one slice. */
+export function sliceBy(strategy: SlicingStrategy, ops: OperatorSequence, maxTokens: number): Slicing {
+  if (strategy === 'none') return sliceNone(ops.tokens, ops.edges, ops);
+  if (strategy === 'naive') return sliceNaive(ops.tokens, ops.edges, maxTokens, ops);
+  return sliceOptimalFast(ops.tokens, ops.edges, maxTokens, ops);
+}

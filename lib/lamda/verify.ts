@@ -152,6 +152,12 @@ function headOf(graph: Graph): { attribute: string } | undefined {
   return undefined;
 }
 
+/** The task head's output size: the elements of the (first) graph output per image, the classes of a classifier. */
+export function classesOf(graph: Graph): number {
+  const t = graph.tensors[graph.outputs[0] as number];
+  return t ? t.shape.slice(1).reduce((p, d) => p * d, 1) : 0;
+}
+
 /** Validates a model text against the requirements; all defects of the first failing stage are returned. */
 export function verifyModelText(text: string, requirements: Requirements, estimator: LatencyEstimator | undefined, options: VerifyOptions = {}): Verdict {
   const req = checkRequirements(requirements);
@@ -168,8 +174,7 @@ export function verifyModelText(text: string, requirements: Requirements, estima
 
 export function verifyGraph(graph: Graph, requirements: Requirements, estimator: LatencyEstimator | undefined, options: VerifyOptions = {}): Verdict {
   const req = checkRequirements(requirements);
-  const out = graph.tensors[graph.outputs[0] as number];
-  const size = out ? out.shape.slice(1).reduce((p, d) => p * d, 1) : 0;
+  const size = classesOf(graph);
   if (graph.outputs.length !== 1 || size !== req.classes) {
     return { graph, defects: [{ kind: 'task', parameter: 'output size', current: size, expected: req.classes, headAttribute: headOf(graph)?.attribute ?? 'out' }] };
   }
