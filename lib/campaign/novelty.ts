@@ -1,23 +1,15 @@
 import type { Candidate } from '../space/candidate.js';
 import { BLOCK_FIELDS } from '../space/candidate.js';
+import { fmix32, fnv1a32 } from '../rng.js';
 
 /** A candidate's block tokens: one per stage and field ("s2.kernel_size=5"). */
 export function blockTokens(candidate: Candidate): string[] {
   return candidate.blocks.flatMap((b, s) => BLOCK_FIELDS.map((f) => `s${s}.${f}=${String(b[f])}`));
 }
 
+/** FNV-1a with a seed folded in, then a murmur3 finaliser for spread. */
 function hash32(text: string, seed: number): number {
-  // FNV-1a with a seed folded in, then a murmur3 finaliser for spread.
-  let h = (2166136261 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return fmix32(fnv1a32(text, seed));
 }
 
 export function exactJaccard(a: readonly string[], b: readonly string[]): number {

@@ -4,15 +4,14 @@
  * A line stores the recipe (not the graph: the variant is rebuilt from the zoo deterministically)
  * and the features, so refitting needs no re-measuring.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { graphTotals } from '../cost/estimate.js';
 import { InputError } from '../errors.js';
 import { buildZooModel, isZooModel, ZOO_MODELS } from '../graph/zoo/index.js';
 import type { Graph } from '../graph/types.js';
-import { createRng } from '../rng.js';
+import { createRng, fnv1a32 } from '../rng.js';
 import type { DeviceDescriptor } from '../runtime/device.js';
-import { measureGraph } from '../runtime/latency.js';
+import { appendJsonLine, measureGraph } from '../runtime/latency.js';
 import type { GraphFeatures } from './features.js';
 import { graphFeatures } from './features.js';
 import type { VariantRecipe } from './transform.js';
@@ -74,14 +73,7 @@ export function adaptiveRuns(macs: number): number {
 }
 
 /** A small stable hash of a string (FNV-1a, 32 bit). */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+export const hashString = fnv1a32;
 
 /** The base recipe: the model as it is. */
 export function baseRecipe(family: string): VariantRecipe {
@@ -152,8 +144,7 @@ export async function measureVariants(options: MeasureVariantsOptions): Promise<
 }
 
 export function appendLatencySample(path: string, sample: LatencySample): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, `${JSON.stringify(sample)}\n`);
+  appendJsonLine(path, sample);
 }
 
 function isNumberArray(v: unknown): v is number[] {

@@ -1,15 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Rng } from '../rng.js';
-import { createRng } from '../rng.js';
-
-/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
+import { createRng, fmix32 } from '../rng.js';
 
 /** A 32-bit seed derived from a campaign seed and a path of integers (proposal index, stage, ...). */
 export function deriveSeed(seed: number, ...parts: readonly number[]): number {

@@ -7,6 +7,7 @@
 import { primaryObjective } from '../campaign/config.js';
 import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
 import { InputError } from '../errors.js';
+import { fnv1a32 } from '../rng.js';
 import type { Comparison, Stats } from './compare.js';
 import { formatRangeAvg, primaryDigits, runLabel } from './compare.js';
 import { referenceModels, referenceRows } from './reference.js';
@@ -28,16 +29,6 @@ export function round(x: number | null | undefined, digits: number): number | nu
   return r === 0 ? 0 : r;
 }
 
-/** FNV-1a, 32 bits, as 8 hex digits. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
 /**
  * A canonical key short enough for a table cell: kept when at most `max` characters, else its
  * first 12 characters, an ellipsis and a 6-hex-digit hash of the whole key (so keys sharing a
@@ -45,7 +36,7 @@ function fnv1a(text: string): string {
  */
 export function shortKey(key: string, max = 24): string {
   if (key.length <= max) return key;
-  return `${key.slice(0, 12)}…${fnv1a(key).slice(0, 6)}`;
+  return `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`;
 }
 
 const COST_COLUMNS = ['macs', 'params', 'peakSramBytes', 'flashBytes'];

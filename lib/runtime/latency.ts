@@ -103,8 +103,12 @@ export interface LatencyRecord {
   measurement: Omit<LatencyMeasurement, 'samplesMs'> & { samplesMs?: number[] };
 }
 
-/** Appends one JSON object a line; creates the file (and folder) when missing. */
-export function appendLatencyRecord(path: string, record: LatencyRecord): void {
+/** Appends `value` as one JSON line; creates the file (and folder) when missing. */
+export function appendJsonLine(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, `${JSON.stringify(record)}\n`);
+  appendFileSync(path, `${JSON.stringify(value)}\n`);
+}
+
+export function appendLatencyRecord(path: string, record: LatencyRecord): void {
+  appendJsonLine(path, record);
 }
