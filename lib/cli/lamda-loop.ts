@@ -8,6 +8,7 @@ import type { SlicingPlan } from '../lamda/generator.js';
 import { SLICING_STRATEGIES } from '../lamda/generator.js';
 import { createGenerator, GENERATOR_SPECS } from '../lamda/generators.js';
 import type { LoopResult, LoopRound } from '../lamda/loop.js';
+import { DEFAULT_MEASURE } from '../lamda/evaluate.js';
 import { classesOf } from '../lamda/verify.js';
 import { runLamdaLoop } from '../lamda/loop.js';
 import { loadPredictor } from '../lamda/predictor.js';
@@ -66,7 +67,7 @@ function loopSettings(values: LoopValues) {
     band: numberFlag('band', values.band, 0, 0.99),
     verifyLatency: !values['no-verify'],
     slicing,
-    measure: { runs: intFlag('runs', values.runs, 1, 10_000) ?? 20, warmup: 3 },
+    measure: { ...DEFAULT_MEASURE, ...(values.runs !== undefined ? { runs: intFlag('runs', values.runs, 1, 10_000) } : {}) },
   };
 }
 

@@ -11,7 +11,7 @@ import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
 import { serializeNodeLines } from './dsl.js';
 import type { ModelEvaluation } from './evaluate.js';
-import { evaluateGenerator, latencyTargets, summarize } from './evaluate.js';
+import { DEFAULT_MEASURE, evaluateGenerator, latencyTargets, summarize } from './evaluate.js';
 import type { Generator, SlicingPlan, SlicingStrategy } from './generator.js';
 import type { LoopResult } from './loop.js';
 import { runLamdaLoop } from './loop.js';
@@ -60,7 +60,7 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
   const count = tokenCounter(tokenizer);
   const strategies = o.strategies ?? ['none', 'naive', 'dp'];
   const rows: SlicingRow[] = [];
-  const measure = o.measure ?? { runs: 20, warmup: 3 };
+  const measure = o.measure ?? DEFAULT_MEASURE;
   for (const m of o.models) {
     const graph = graphOf(m);
     const ops = operatorsOf(graph, serializeNodeLines(graph), count);
@@ -119,7 +119,7 @@ export interface VerificationRow {
 /** Fig. 8: APE of the measured latency with and without the latency check in the loop. */
 export async function verificationAblation(o: VerificationAblationOptions): Promise<{ rows: VerificationRow[]; table: Table }> {
   const graph = graphOf(o.model);
-  const measure = o.measure ?? { runs: 20, warmup: 3 };
+  const measure = o.measure ?? DEFAULT_MEASURE;
   const baseMs = (await measureGraph(graph, measure)).medianMs;
   const classes = classesOf(graph);
   const rows: VerificationRow[] = [];
@@ -153,7 +153,7 @@ export interface GeneratorComparisonOptions extends Omit<AblationCommon, 'genera
 /** Generators side by side over the same models and targets. */
 export async function generatorComparison(o: GeneratorComparisonOptions): Promise<{ evaluations: ModelEvaluation[]; table: Table }> {
   const evaluations: ModelEvaluation[] = [];
-  const measure = o.measure ?? { runs: 20, warmup: 3 };
+  const measure = o.measure ?? DEFAULT_MEASURE;
   const graphs = o.models.map(graphOf);
   const baseMs: Record<string, number> = {};
   for (const g of graphs) baseMs[g.name] = (await measureGraph(g, measure)).medianMs;

@@ -70,10 +70,13 @@ export interface ModelEvaluation {
   failures: number;
 }
 
+/** How base and generated models are timed unless told otherwise. */
+export const DEFAULT_MEASURE: MeasureOptions = { runs: 20, warmup: 3 };
+
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 
 export async function evaluateGenerator(options: EvaluationOptions): Promise<ModelEvaluation[]> {
-  const measure = options.measure ?? { runs: 20, warmup: 3 };
+  const measure = options.measure ?? DEFAULT_MEASURE;
   const out: ModelEvaluation[] = [];
   for (const model of options.models) {
     const base = typeof model === 'string' ? buildZooModel(model) : model;
