@@ -82,8 +82,13 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 // a. npm dependencies --------------------------------------------------------
-log('installing npm dependencies (npm install)');
-run('npm install', npm, ['install', '--no-audit', '--no-fund']);
+// `npm ci` installs exactly the lock file, so setup leaves `git status` clean. Install scripts of
+// dependencies are denied in package.json's `allowScripts` (npm 11's install-script approvals);
+// for an npm that still runs them, ONNXRUNTIME_NODE_INSTALL=skip (read by onnxruntime-node's
+// script/install-utils.js) stops onnxruntime-node from downloading its CUDA parts: its CPU
+// binaries ship inside the package, and a fresh machine may be offline.
+log('installing npm dependencies from the lock file (npm ci)');
+run('npm ci', npm, ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 
 let aptUpdated = false;
 /** Installs Debian packages unless `installed()` already holds; safe to call again. */
