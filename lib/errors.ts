@@ -27,6 +27,19 @@ export class ValidationError extends Error {
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, ±Infinity (JSON would say null)
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? `an array of ${value.length}` : typeof value === 'object' ? 'an object too deep or cyclic to show' : String(value);
+  }
+  return capText(text);
+}
+
+/** Longest value shown in an error line; a longer one is cut and its length given. */
+export const MAX_SHOWN = 80;
+
+/** A text cut to MAX_SHOWN characters with its full length, so an error line stays one short line. */
+export function capText(text: string, max = MAX_SHOWN): string {
+  return text.length > max ? `${text.slice(0, max - 3)}... (${text.length} characters)` : text;
 }
