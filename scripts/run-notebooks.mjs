@@ -2,9 +2,11 @@
 // Executes notebooks headless with the tslab (TypeScript) Jupyter kernel and
 // fails when any notebook fails.
 //
-//   node scripts/run-notebooks.mjs [notebook.ipynb ...]
+//   node scripts/run-notebooks.mjs [NAME|notebook.ipynb ...]      (npm run notebooks -- 03 06)
 //
-// Without arguments it runs every notebooks/*.ipynb (sorted). Executed copies
+// Without arguments it runs every notebooks/*.ipynb (sorted); a NAME runs the notebooks whose file
+// name contains it. The kernel is always this checkout's own (.jupyter/kernels/tslab, written by
+// setup, first on JUPYTER_PATH), whatever tslab kernelspec is registered elsewhere. Executed copies
 // are written to reports/notebooks/ (gitignored). Each notebook runs with its
 // own directory as the working directory, so relative paths and
 // `import ... from "paretonas"` (via node_modules/paretonas) resolve from there.
@@ -14,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jupyterEnv, kernelspecProblem } from './jupyter-env.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOTEBOOK_DIR = join(ROOT, 'notebooks');
@@ -22,9 +25,9 @@ const TIMEOUT_S = 600;
 const TAIL_LINES = 40;
 
 const log = (msg) => console.log(`[notebooks] ${msg}`);
-function die(msg) {
+function die(msg, code = 1) {
   console.error(`[notebooks] ${msg}`);
-  process.exit(1);
+  process.exit(code);
 }
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
@@ -60,20 +63,22 @@ c.ExecutePreprocessor.on_cell_error = _report_cell_error
 `;
 
 // Notebooks to run -------------------------------------------------------------
-let notebooks;
+const all = existsSync(NOTEBOOK_DIR)
+  ? readdirSync(NOTEBOOK_DIR)
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()
+      .map((f) => join(NOTEBOOK_DIR, f))
+  : [];
+let notebooks = all;
 const args = process.argv.slice(2);
 if (args.length > 0) {
-  notebooks = args.map((a) => resolve(process.cwd(), a));
-  for (const nb of notebooks) {
-    if (!existsSync(nb)) die(`no such notebook: ${nb}`);
+  notebooks = [];
+  for (const a of args) {
+    const asPath = resolve(process.cwd(), a);
+    const picked = a.endsWith('.ipynb') && existsSync(asPath) ? [asPath] : all.filter((nb) => basename(nb).includes(a));
+    if (picked.length === 0) die(`no notebook matches ${JSON.stringify(a)}; allowed: a path to a .ipynb file or part of a name in notebooks/ (${all.map((nb) => basename(nb)).join(', ')})`, 2);
+    for (const nb of picked) if (!notebooks.includes(nb)) notebooks.push(nb);
   }
-} else {
-  notebooks = existsSync(NOTEBOOK_DIR)
-    ? readdirSync(NOTEBOOK_DIR)
-        .filter((f) => f.endsWith('.ipynb'))
-        .sort()
-        .map((f) => join(NOTEBOOK_DIR, f))
-    : [];
 }
 if (notebooks.length === 0) {
   log('no notebooks to run (notebooks/*.ipynb is empty)');
@@ -86,6 +91,8 @@ if (!existsSync(join(ROOT, 'node_modules', 'paretonas'))) missing.push('node_mod
 if (!existsSync(join(ROOT, 'dist', 'index.js'))) missing.push('dist/index.js');
 if (!existsSync(join(ROOT, 'node_modules', '.bin', 'tslab'))) missing.push('node_modules/.bin/tslab');
 if (missing.length > 0) die(`missing ${missing.join(', ')}: run \`npm run setup\` first`);
+const kernelProblem = kernelspecProblem();
+if (kernelProblem) die(kernelProblem);
 const nbconvert = spawnSync('jupyter', ['nbconvert', '--version'], { stdio: 'ignore' });
 if (nbconvert.error || nbconvert.status !== 0) die('jupyter nbconvert is not available: run `npm run setup` first');
 
@@ -120,7 +127,7 @@ for (const nb of notebooks) {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+      env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: '1' },
     },
   );
   const secs = (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1);

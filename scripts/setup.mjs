@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// One-time (idempotent) setup: npm deps, Jupyter from Debian, the tslab kernel,
+// One-time (idempotent) setup: npm deps, Jupyter from Debian, this checkout's tslab kernelspec,
 // the build, and the self-link node_modules/paretonas -> repo root so that
 // notebooks can `import ... from "paretonas"`.
 //
@@ -7,20 +7,22 @@
 //
 //   node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]
 //
-// --skip-jupyter skips the Jupyter install and the kernel registration; --skip-python skips
+// --skip-jupyter skips the Jupyter install and the kernelspec; --skip-python skips
 // Debian's python3-torch, python3-torchvision, python3-onnx and dataset-fashion-mnist (the
 // PyTorch trainer of trainers/torch, and cross-checks: PyTorch-exported ONNX files, torchvision's
 // own counts, onnx.checker); --skip-chromium skips Debian's chromium (headless
 // rendering of report pages and figure export; its tests skip without it).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
+/** This checkout's Jupyter data folder (gitignored): kernels/tslab/kernel.json lives under it. */
+const KERNELS_ROOT = join(ROOT, '.jupyter');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
 const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap', 'dataset-fashion-mnist'];
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
@@ -78,6 +80,19 @@ function onPath(name) {
   return null;
 }
 
+/** Writes .jupyter/kernels/tslab/kernel.json (what `tslab install` writes, pointed at this checkout). */
+function writeKernelspec() {
+  const dir = join(KERNELS_ROOT, 'kernels', 'tslab');
+  const spec = {
+    argv: [TSLAB_BIN, 'kernel', '--config-path', '{connection_file}'],
+    display_name: 'TypeScript (paretonas)',
+    language: 'typescript',
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kernel.json'), `${JSON.stringify(spec, null, 1)}\n`);
+  log(`tslab kernel of this checkout written to ${join(dir, 'kernel.json')} (used by npm run notebooks and npm run jupyter)`);
+}
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -116,31 +131,19 @@ function ensureDebianPackages(step, what, packages, installed) {
 }
 
 if (skipJupyter) {
-  log('skipping Jupyter install and tslab kernel registration (--skip-jupyter)');
+  log('skipping Jupyter install and the tslab kernelspec (--skip-jupyter)');
 } else {
   // b. Jupyter from Debian -----------------------------------------------------
   ensureDebianPackages('jupyter', 'Jupyter (jupyter-nbconvert, nbclient)', APT_PACKAGES, () =>
     onPath('jupyter-nbconvert') !== null && onPath('jupyter') !== null && existsSync(PYTHON) && probe(PYTHON, ['-c', 'import nbclient']).ok,
   );
 
-  // c. tslab kernel --------------------------------------------------------------
-  if (!existsSync(TSLAB_BIN)) fail('tslab kernel', `${TSLAB_BIN} is missing (did npm install succeed?)`);
-  const kernelOk = (() => {
-    const r = probe('jupyter', ['kernelspec', 'list', '--json']);
-    if (!r.ok) return false;
-    try {
-      const spec = JSON.parse(r.stdout).kernelspecs?.tslab?.spec;
-      return spec?.argv?.[0] === TSLAB_BIN;
-    } catch {
-      return false;
-    }
-  })();
-  if (kernelOk) {
-    log(`tslab kernel already registered (${TSLAB_BIN})`);
-  } else {
-    log('registering the tslab Jupyter kernel');
-    run('tslab kernel', TSLAB_BIN, ['install', `--python=${PYTHON}`, `--binary=${TSLAB_BIN}`]);
-  }
+  // c. tslab kernel: a kernelspec of this checkout's own, never a user-wide one ------------------
+  // A user-wide `tslab` kernelspec points into whichever checkout registered it last, so a second
+  // clone (or a deleted one) breaks every notebook here. `npm run notebooks` and `npm run jupyter`
+  // put KERNELS_ROOT first on JUPYTER_PATH, ahead of the user and system kernel folders.
+  if (!existsSync(TSLAB_BIN)) fail('tslab kernel', `${TSLAB_BIN} is missing (did npm ci succeed?)`);
+  writeKernelspec();
 }
 
 // b2. Cross-check tools: PyTorch's exporter and torchvision's counts, ONNX's checker ----------------
