@@ -2,16 +2,20 @@ import { InputError } from '../errors.js';
 import { REJECTION_REASONS } from '../propose/types.js';
 import { compareRuns, formatPoint, tableIIIRow, type Comparison, type RunComparison } from '../report/compare.js';
 import { formatInt, textTable } from '../report/text-table.js';
-import { parseFlags } from './args.js';
+import { jsonOut, numberListFlag, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
-export const COMPARE_USAGE = 'paretonas compare RUN_DIR [RUN_DIR...] [--ref "r1,r2,r3"] [--json]';
-
-function parseRef(text: string): number[] {
-  const ref = text.split(',').map((s) => s.trim());
-  const values = ref.map((s) => (s === '' ? NaN : Number(s)));
-  if (values.some((v) => !Number.isFinite(v))) throw new InputError('--ref', text, 'finite numbers separated by commas, one per objective, in the objectives\' own units (e.g. "0,400e6,2e6")');
-  return values;
-}
+export const COMPARE_COMMAND = defineCommand({
+  name: 'compare',
+  args: 'RUN_DIR [RUN_DIR...]',
+  summary: 'runs side by side: Table III of the LMaNet paper, then valid rate, rejections, hypervolume, LLM calls and tokens',
+  example: 'paretonas compare runs/qwen runs/llama --ref "0,400e6,2e6"',
+  flags: {
+    ref: { type: 'string', value: 'LIST', default: 'the worst evaluated value of any run plus 10 % of the range', help: 'hypervolume reference point: one number per objective, in the objectives\' own units' },
+    json: { type: 'boolean', help: 'print the comparison as JSON' },
+  },
+});
+export const COMPARE_USAGE = usageLine(COMPARE_COMMAND);
 
 const seconds = (s: number | null): string => (s === null ? '—' : s >= 3600 ? `${(s / 3600).toFixed(2)} h` : `${s.toFixed(1)} s`);
 const percent = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
@@ -70,12 +74,9 @@ export function renderComparison(c: Comparison): string {
 }
 
 export function compareCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, {
-    ref: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(args, COMPARE_COMMAND.flags);
   if (positionals.length === 0) throw new InputError('RUN_DIR', positionals, 'one or more run directories, each holding records.jsonl', 'no run directory given');
-  const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: parseRef(values.ref) } : {});
-  if (values.json) return JSON.stringify(comparison, null, 2);
+  const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: numberListFlag('ref', values.ref, undefined, '"0,400e6,2e6"') } : {});
+  if (values.json) return jsonOut(comparison);
   return renderComparison(comparison);
 }

@@ -2,19 +2,26 @@ import type { CostReport } from '../cost/estimate.js';
 import { estimateCosts } from '../cost/estimate.js';
 import { SRAM_MODELS } from '../cost/sram.js';
 import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
-import { choiceFlag, parseFlags } from './args.js';
-import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+import { choiceFlag, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
+import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 
-export const ESTIMATE_USAGE = `paretonas estimate ${MODEL_USAGE}
-                   [--sram mcunet|liveness] [--inplace-dw] [--json]`;
+export const ESTIMATE_COMMAND = defineCommand({
+  name: 'estimate',
+  args: MODEL_ARGS,
+  summary: 'MACs, params, flash and peak SRAM of a model, with a per-layer breakdown',
+  example: 'paretonas estimate --zoo mobilenet_v2 --sram liveness --json',
+  flags: {
+    ...MODEL_FLAGS,
+    sram: { type: 'string', value: SRAM_MODELS.join('|'), default: 'mcunet', help: 'how peak SRAM is charged (mcunet: a layer\'s input and output; liveness: every live tensor)' },
+    'inplace-dw': { type: 'boolean', help: 'depthwise convolutions overwrite their input' },
+    json: { type: 'boolean', help: 'print totals and per-layer rows as JSON' },
+  },
+});
+export const ESTIMATE_USAGE = usageLine(ESTIMATE_COMMAND);
 
 export function estimateCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, {
-    ...MODEL_FLAGS,
-    sram: { type: 'string' },
-    'inplace-dw': { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(args, ESTIMATE_COMMAND.flags);
   const model = modelFromFlags(values, positionals);
   const report = estimateCosts(model.graph, {
     model: choiceFlag('sram', values.sram, SRAM_MODELS, 'mcunet'),
@@ -23,7 +30,7 @@ export function estimateCommand(args: string[]): string {
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape ?? [];
   const output = model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? [];
   const out = { file: model.source, format: model.format, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
-  return values.json ? JSON.stringify(out, null, 2) : renderReport(out);
+  return values.json ? jsonOut(out) : renderReport(out);
 }
 
 function renderReport(r: CostReport & { file?: string; format: string; resolution: number; classes: number }): string {

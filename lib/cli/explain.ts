@@ -7,13 +7,24 @@ import { ollamaClient } from '../llm/ollama.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { resolveSpace } from '../space/builtin.js';
 import { intFlag, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 import { LLM_PREFIX } from './llm-proposer.js';
 
-export const EXPLAIN_USAGE = 'paretonas explain RUN_DIR PROPOSAL [--model NAME] [--ollama-host URL]';
+export const EXPLAIN_COMMAND = defineCommand({
+  name: 'explain',
+  args: 'RUN_DIR PROPOSAL',
+  summary: 'ask the LLM why it chose an evaluated candidate (Fig. 6); the answer is appended to the run\'s records',
+  example: 'paretonas explain runs/qwen 12 --model qwen2.5:3b',
+  flags: {
+    model: { type: 'string', value: 'NAME', default: 'the run\'s own ollama:MODEL', help: 'the Ollama model to ask' },
+    'ollama-host': { type: 'string', value: 'URL', default: 'OLLAMA_HOST, else http://127.0.0.1:11434', help: 'where the Ollama server listens' },
+  },
+});
+export const EXPLAIN_USAGE = usageLine(EXPLAIN_COMMAND);
 
 /** Asks the LLM why it chose one evaluated candidate (Fig. 6) and appends the answer to the run. */
 export async function explainCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, { model: { type: 'string' }, 'ollama-host': { type: 'string' } });
+  const { values, positionals } = parseFlags(args, EXPLAIN_COMMAND.flags);
   if (positionals.length !== 2) throw new InputError('arguments', positionals.join(' '), 'RUN_DIR PROPOSAL (a proposal number of an evaluated candidate)');
   const [runDir, which] = positionals as [string, string];
   const index = intFlag('PROPOSAL', which, 0, 10_000_000) as number;

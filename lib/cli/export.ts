@@ -2,17 +2,25 @@ import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { exportOnnx } from '../onnx/export.js';
 import { intFlag, parseFlags } from './args.js';
-import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+import { defineCommand, usageLine } from './command-spec.js';
+import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 
-export const EXPORT_USAGE = `paretonas export ${MODEL_USAGE} -o FILE.onnx [--fold-bn] [--seed N]`;
+export const EXPORT_COMMAND = defineCommand({
+  name: 'export',
+  args: MODEL_ARGS,
+  summary: 'write a model as ONNX (opset 14) with seeded He-initialised weights',
+  example: 'paretonas export --zoo resnet18 -o resnet18.onnx --fold-bn',
+  flags: {
+    ...MODEL_FLAGS,
+    output: { type: 'string', short: 'o', value: 'FILE.onnx', required: true, help: 'where to write the ONNX file' },
+    'fold-bn': { type: 'boolean', help: 'fold BatchNorm into the preceding convolution' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'weight seed, 0 to 2^31-1' },
+  },
+});
+export const EXPORT_USAGE = usageLine(EXPORT_COMMAND);
 
 export function exportCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, {
-    ...MODEL_FLAGS,
-    output: { type: 'string', short: 'o' },
-    'fold-bn': { type: 'boolean' },
-    seed: { type: 'string' },
-  });
+  const { values, positionals } = parseFlags(args, EXPORT_COMMAND.flags);
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   const model = modelFromFlags(values, positionals);
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });

@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordWriter } from '../campaign/records.js';
+import { claimNewRun } from '../campaign/run-dir.js';
+import type { RunLock } from '../campaign/run-lock.js';
 import { InputError } from '../errors.js';
 import { ZOO_MODELS } from '../graph/zoo/index.js';
 import type { SlicingPlan } from '../lamda/generator.js';
@@ -17,30 +19,72 @@ import { exportOnnx } from '../onnx/export.js';
 import { describeDevice } from '../runtime/device.js';
 import type { Table } from '../report/table.js';
 import { toCsv, toMarkdown } from '../report/render-table.js';
-import { choiceFlag, intFlag, listFlag, numberFlag, parseFlags } from './args.js';
-import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+import { choiceFlag, intFlag, jsonOut, listFlag, numberFlag, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
+import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
+
+export const ABLATION_STUDIES = ['slicing', 'verification', 'generators', 'all'] as const;
+const ABLATION_STUDIES_TEXT = ABLATION_STUDIES.join('|');
 
 const LOOP_FLAGS = {
-  generator: { type: 'string' },
-  predictor: { type: 'string' },
-  rounds: { type: 'string' },
-  band: { type: 'string' },
-  'no-verify': { type: 'boolean' },
-  'max-tokens': { type: 'string' },
-  tokenizer: { type: 'string' },
-  strategy: { type: 'string' },
-  runs: { type: 'string' },
-  host: { type: 'string' },
-  'num-ctx': { type: 'string' },
-  'llm-timeout': { type: 'string' },
-  seed: { type: 'string' },
-  json: { type: 'boolean' },
+  generator: { type: 'string', value: 'width-search|ollama:MODEL', default: 'width-search', help: 'what rewrites the model each round' },
+  predictor: { type: 'string', value: 'FILE', default: 'the shipped onnxruntime-cpu predictor', help: 'the latency predictor that steers the loop' },
+  rounds: { type: 'string', value: 'K', default: '8', help: 'generate-verify-correct rounds at most, 1 to 1000' },
+  band: { type: 'string', value: 'F', default: '0.1', help: 'a model predicted faster than target x (1 - F) is sent back as too small, 0 to 0.99' },
+  'no-verify': { type: 'boolean', help: 'skip the predicted-latency check (Fig. 8 ablation)' },
+  'max-tokens': { type: 'string', value: 'N', default: 'no slicing', help: 'feed the generator slices of at most N tokens, 16 to 10,000,000' },
+  tokenizer: { type: 'string', value: TOKENIZERS.join('|'), default: 'qwen2.5', help: 'how slice tokens are counted (with --max-tokens)' },
+  strategy: { type: 'string', value: SLICING_STRATEGIES.join('|'), default: 'dp', help: 'how the text is sliced (with --max-tokens)' },
+  runs: { type: 'string', value: 'N', default: `${DEFAULT_MEASURE.runs}, after ${DEFAULT_MEASURE.warmup} warm-up`, help: 'timed runs of the result, 1 to 10,000' },
+  host: { type: 'string', value: 'URL', default: 'OLLAMA_HOST, else http://127.0.0.1:11434', help: 'the Ollama server of an ollama:MODEL generator' },
+  'num-ctx': { type: 'string', value: 'N', default: 'the model\'s own', help: 'Ollama context window in tokens, 256 to 1,048,576' },
+  'llm-timeout': { type: 'string', value: 'S', default: '120', help: 'seconds an LLM call may take, 1 to 86,400' },
+  seed: { type: 'string', value: 'N', help: 'seed passed to the LLM, 0 to 2^31-1' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
 } as const;
 
-const LOOP_USAGE = '[--generator width-search|ollama:MODEL] [--predictor FILE] [--rounds K] [--band F] [--no-verify] [--max-tokens N] [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--runs N] [--host URL] [--num-ctx N] [--llm-timeout S] [--seed N] [--json]';
-export const GENERATE_USAGE = `paretonas lamda generate ${MODEL_USAGE} --target-ms MS [--max-macs N] [--max-sram-kb KB] ${LOOP_USAGE} [--out DIR]`;
-export const EVALUATE_USAGE = `paretonas lamda evaluate [--models a,b,...] [--targets N] ${LOOP_USAGE} [--out DIR]`;
-export const ABLATE_USAGE = `paretonas lamda ablate [--study slicing|verification|generators|all] [--models a,b,...] [--generators g1,g2] [--targets N] ${LOOP_USAGE} [--out DIR]`;
+const OUT_HELP = 'where tables (Markdown, CSV) and results.json are written';
+export const GENERATE_COMMAND = defineCommand({
+  name: 'lamda generate',
+  args: MODEL_ARGS,
+  summary: 'LAMDA\'s closed loop: generate, parse, verify (syntax, task head, predicted latency), correct; the result measured',
+  example: 'paretonas lamda generate --zoo resnet18 --target-ms 5 --rounds 4 --out runs/lamda-resnet18',
+  flags: {
+    ...MODEL_FLAGS,
+    'target-ms': { type: 'string', value: 'MS', required: true, help: 'the latency target in milliseconds (a positive number)' },
+    'max-macs': { type: 'string', value: 'N', help: 'a MAC limit the result must meet, 1 to 1e15' },
+    'max-sram-kb': { type: 'string', value: 'KB', help: 'a peak SRAM limit in KiB the result must meet' },
+    ...LOOP_FLAGS,
+    out: { type: 'string', value: 'DIR', default: 'runs/lamda-TIME-MODEL', help: 'where records.jsonl, model.txt and model.onnx are written' },
+  },
+});
+export const EVALUATE_COMMAND = defineCommand({
+  name: 'lamda evaluate',
+  summary: 'LAMDA Table 3 for a generator: latency targets per base model, MAE, MAPE, success rate',
+  example: 'paretonas lamda evaluate --models resnet18,mobilenet_v2 --targets 3 --runs 5 --out reports/table3',
+  flags: {
+    models: { type: 'string', value: 'a,b,...', default: 'alexnet,resnet18,mobilenet_v2,mnasnet1_0,googlenet,vgg16,squeezenet1_0', help: `zoo base models: ${ZOO_MODELS.join(', ')}` },
+    targets: { type: 'string', value: 'N', default: '12', help: 'latency targets a base model, 1 to 1000' },
+    ...LOOP_FLAGS,
+    out: { type: 'string', value: 'DIR', default: 'nothing written', help: OUT_HELP },
+  },
+});
+export const ABLATE_COMMAND = defineCommand({
+  name: 'lamda ablate',
+  summary: 'LAMDA ablations: slicing strategies (Table 12), latency verification (Fig. 8), generators compared',
+  example: 'paretonas lamda ablate --study verification --models mobilenet_v2 --targets 2 --runs 5',
+  flags: {
+    study: { type: 'string', value: ABLATION_STUDIES_TEXT, default: 'all', help: 'which ablation to run' },
+    models: { type: 'string', value: 'a,b,...', default: 'resnet18,mobilenet_v2,googlenet,squeezenet1_0 (verification: mobilenet_v2)', help: 'zoo base models' },
+    generators: { type: 'string', value: 'g1,g2,...', default: 'the --generator', help: `generators compared: ${GENERATOR_SPECS}` },
+    targets: { type: 'string', value: 'N', default: '3 (verification: 5)', help: 'latency targets a base model, 1 to 1000' },
+    ...LOOP_FLAGS,
+    out: { type: 'string', value: 'DIR', default: 'nothing written', help: OUT_HELP },
+  },
+});
+export const GENERATE_USAGE = usageLine(GENERATE_COMMAND);
+export const EVALUATE_USAGE = usageLine(EVALUATE_COMMAND);
+export const ABLATE_USAGE = usageLine(ABLATE_COMMAND);
 
 type LoopValues = { [K in keyof typeof LOOP_FLAGS]?: (typeof LOOP_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 
@@ -81,9 +125,10 @@ function roundLine(r: LoopRound): string {
   return `  round ${r.round}:${width}${predicted} — ${r.met ? 'meets every requirement' : r.feedback.join(' ')}`;
 }
 
-function writeRun(dir: string): RecordWriter {
-  mkdirSync(dir, { recursive: true });
-  return new RecordWriter(join(dir, 'records.jsonl'));
+/** A new run directory for `lamda generate`, under its lock: one that already holds a run is refused, as `search` does. */
+function writeRun(dir: string): { writer: RecordWriter; lock: RunLock } {
+  const { lock } = claimNewRun(dir, 'records.jsonl', 'a directory that holds no run yet (lamda generate starts a new one)');
+  return { writer: new RecordWriter(join(dir, 'records.jsonl')), lock };
 }
 
 function resultSummary(result: LoopResult, extra: Record<string, unknown> = {}) {
@@ -109,7 +154,7 @@ function resultSummary(result: LoopResult, extra: Record<string, unknown> = {}) 
 
 /** `paretonas lamda generate`: one base model, one target, the closed loop, the result measured. */
 export async function generateCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, { ...MODEL_FLAGS, ...LOOP_FLAGS, 'target-ms': { type: 'string' }, 'max-macs': { type: 'string' }, 'max-sram-kb': { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parseFlags(args, GENERATE_COMMAND.flags);
   const targetMs = numberFlag('target-ms', values['target-ms'], 1e-6, 1e7);
   if (targetMs === undefined) throw new InputError('--target-ms', undefined, 'the latency target in ms (a positive number)', 'is missing');
   const model = modelFromFlags(values, positionals);
@@ -117,8 +162,8 @@ export async function generateCommand(args: string[]): Promise<string> {
   const classes = classesOf(model.graph);
   const maxSramKb = numberFlag('max-sram-kb', values['max-sram-kb'], 1e-3, 1e9);
   const requirements = { targetMs, classes, band: s.band, maxMacs: numberFlag('max-macs', values['max-macs'], 1, 1e15), maxSramBytes: maxSramKb === undefined ? undefined : maxSramKb * 1024 };
-  const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name}`);
-  const writer = writeRun(out);
+  const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64)}`);
+  const { writer, lock } = writeRun(out);
   const generator = s.makeGenerator()();
   try {
     writer.append('lamda-start', { base: model.graph.name, source: model.source, generator: generator.name, predictor: s.estimator.name, requirements, maxRounds: s.maxRounds, verifyLatency: s.verifyLatency, slicing: s.slicing ?? null });
@@ -144,7 +189,7 @@ export async function generateCommand(args: string[]): Promise<string> {
     }
     const summary = resultSummary(result, { records: join(out, 'records.jsonl'), files });
     writer.append('lamda-result', summary);
-    if (values.json) return JSON.stringify(summary, null, 2);
+    if (values.json) return jsonOut(summary);
     const f = result.final;
     return [
       `${model.graph.name} -> ${generator.name}, target ${targetMs} ms (predictor ${s.estimator.name}; base predicted ${result.base.predictedMs.toFixed(2)} ms)`,
@@ -157,6 +202,7 @@ export async function generateCommand(args: string[]): Promise<string> {
     ].join('\n');
   } finally {
     writer.close();
+    lock.release();
   }
 }
 
@@ -169,14 +215,14 @@ function writeTables(dir: string | undefined, tables: Table[], data: unknown): s
     writeFileSync(join(dir, `${t.id}.csv`), toCsv(t));
     written.push(join(dir, `${t.id}.md`), join(dir, `${t.id}.csv`));
   }
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(join(dir, 'results.json'), `${jsonOut(data)}\n`);
   written.push(join(dir, 'results.json'));
   return written;
 }
 
 /** `paretonas lamda evaluate`: Table 3 for one generator. */
 export async function evaluateCommand(args: string[]): Promise<string> {
-  const { values } = parseFlags(args, { ...LOOP_FLAGS, models: { type: 'string' }, targets: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(args, EVALUATE_COMMAND.flags);
   const { evaluateGenerator, table3, TABLE3_MODELS } = await import('../lamda/evaluate.js');
   const models = listFlag('models', values.models, ZOO_MODELS, TABLE3_MODELS);
   const s = loopSettings(values);
@@ -195,15 +241,14 @@ export async function evaluateCommand(args: string[]): Promise<string> {
   const table = table3(evaluations);
   const data = evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));
   const written = writeTables(values.out, [table], data);
-  if (values.json) return JSON.stringify(data, null, 2);
+  if (values.json) return jsonOut(data);
   return [toMarkdown(table), ...(written.length ? [`wrote ${written.join(', ')}`] : [])].join('\n\n');
 }
 
-export const ABLATION_STUDIES = ['slicing', 'verification', 'generators', 'all'] as const;
 
 /** `paretonas lamda ablate`: slicing strategies, latency verification, generators compared. */
 export async function ablateCommand(args: string[]): Promise<string> {
-  const { values } = parseFlags(args, { ...LOOP_FLAGS, study: { type: 'string' }, models: { type: 'string' }, generators: { type: 'string' }, targets: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(args, ABLATE_COMMAND.flags);
   const { generatorComparison, slicingAblation, verificationAblation } = await import('../lamda/ablate.js');
   const study = choiceFlag('study', values.study, ABLATION_STUDIES, 'all');
   const s = loopSettings(values);
@@ -232,6 +277,6 @@ export async function ablateCommand(args: string[]): Promise<string> {
     data.generators = res.evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));
   }
   const written = writeTables(values.out, tables, data);
-  if (values.json) return JSON.stringify(data, null, 2);
+  if (values.json) return jsonOut(data);
   return [...tables.map(toMarkdown), ...(written.length ? [`wrote ${written.join(', ')}`] : [])].join('\n\n');
 }

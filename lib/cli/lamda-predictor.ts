@@ -4,21 +4,42 @@ import { ZOO_MODELS } from '../graph/zoo/index.js';
 import type { AccuracyMetrics, PredictorEval } from '../lamda/predictor.js';
 import { accuracy, DEFAULT_PREDICTOR_PATH, evaluatePredictor, fitPredictor, loadPredictor, sampleFeatureRows, savePredictor } from '../lamda/predictor.js';
 import { DEFAULT_VARIANTS_DATA, measureVariants, readLatencySamples } from '../lamda/variants.js';
-import { intFlag, parseFlags } from './args.js';
+import { intFlag, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
 export const DEFAULT_PREDICTOR_OUT = 'runs/latency/predictor.json';
 /** The training data shipped beside the shipped predictor. */
 export const SHIPPED_SAMPLES_PATH = DEFAULT_PREDICTOR_PATH.replace(/\.json$/, '.samples.jsonl');
 
-export const PREDICTOR_USAGE = `paretonas lamda predictor train [--data FILE.jsonl] [--families a,b,...] [--variants N] [--runs N] [--seed N]
-                                [--resolution N] [--reuse] [-o predictor.json] [--json]
-paretonas lamda predictor eval [--predictor FILE] [--data FILE.jsonl] [--json]
-  train: measures --variants variants of each zoo family (default 40, a third of that for vgg16;
-         the first is the base model) in onnxruntime-node (1 thread) and appends them to --data
-         (default ${DEFAULT_VARIANTS_DATA}); with --reuse measures nothing. Fits on every sample of
-         --data and writes -o (default ${DEFAULT_PREDICTOR_OUT}).
-  eval:  accuracy of --predictor (default: the shipped one) on --data (default: its shipped
-         samples), held-out variants and leave-one-family-out refits. MAPE and within-10% in percent.`;
+export const TRAIN_COMMAND = defineCommand({
+  name: 'lamda predictor train',
+  summary: 'measure zoo variants in onnxruntime-node (1 thread), fit LAMDA\'s latency predictor, report MAPE and ±10% on held-out variants and families',
+  example: 'paretonas lamda predictor train --families resnet18,mobilenet_v2 --variants 8 --runs 5 -o runs/latency/small.json',
+  notes: ['The first variant of a family is its base model; vgg16 gets a third of --variants. Fits on every sample of --data.'],
+  flags: {
+    data: { type: 'string', value: 'FILE.jsonl', default: DEFAULT_VARIANTS_DATA, help: 'latency samples: measured ones are appended, every one is fitted' },
+    families: { type: 'string', value: 'a,b,...', default: 'every zoo model', help: `zoo families to measure: ${ZOO_MODELS.join(', ')}` },
+    variants: { type: 'string', value: 'N', default: '40', help: 'variants measured a family, 1 to 100,000' },
+    runs: { type: 'string', value: 'N', default: 'adaptive: about 0.4 s of runs, 5 to 30', help: 'timed runs a variant, 1 to 100,000' },
+    seed: { type: 'string', value: 'N', default: '1', help: 'variant seed, 0 to 2^31-1' },
+    resolution: { type: 'string', value: 'N', default: '224', help: 'input pixels, 32 to 1024' },
+    reuse: { type: 'boolean', help: 'measure nothing: fit on the existing --data' },
+    output: { type: 'string', short: 'o', value: 'FILE.json', default: DEFAULT_PREDICTOR_OUT, help: 'where the fitted predictor is written' },
+    json: { type: 'boolean', help: 'print the fit and its evaluation as JSON' },
+  },
+});
+export const EVAL_COMMAND = defineCommand({
+  name: 'lamda predictor eval',
+  summary: 'accuracy of a latency predictor on samples: as it is, on held-out variants and leave-one-family-out refits (MAPE, within ±10%)',
+  example: 'paretonas lamda predictor eval --json',
+  flags: {
+    predictor: { type: 'string', value: 'FILE', default: 'the shipped one', help: 'the predictor to evaluate' },
+    data: { type: 'string', value: 'FILE.jsonl', default: `the shipped samples (with --predictor: ${DEFAULT_VARIANTS_DATA})`, help: 'latency samples to evaluate on' },
+    json: { type: 'boolean', help: 'print the evaluation as JSON' },
+  },
+});
+export const PREDICTOR_USAGE = `${usageLine(TRAIN_COMMAND)}\n${usageLine(EVAL_COMMAND)}`;
+const trainDefault = (name: 'variants' | 'seed' | 'resolution'): number => Number(TRAIN_COMMAND.flags[name].default);
 
 function pct(m: AccuracyMetrics): string {
   return `MAPE ${m.mape.toFixed(1)}%, ${m.within10.toFixed(0)}% within ±10% (n=${m.n})`;
@@ -50,25 +71,15 @@ function familiesFlag(value: string | undefined): string[] {
 }
 
 async function train(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, {
-    data: { type: 'string' },
-    families: { type: 'string' },
-    variants: { type: 'string' },
-    runs: { type: 'string' },
-    seed: { type: 'string' },
-    resolution: { type: 'string' },
-    reuse: { type: 'boolean' },
-    output: { type: 'string', short: 'o' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(args, TRAIN_COMMAND.flags);
   if (positionals.length > 0) throw new InputError('arguments', positionals.join(' '), 'flags only (see the usage)');
   const data = values.data ?? DEFAULT_VARIANTS_DATA;
   const out = values.output ?? DEFAULT_PREDICTOR_OUT;
   const families = familiesFlag(values.families);
-  const variants = intFlag('variants', values.variants, 1, 100_000) ?? 40;
+  const variants = intFlag('variants', values.variants, 1, 100_000) ?? trainDefault('variants');
   const runs = intFlag('runs', values.runs, 1, 100_000);
-  const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 1;
-  const resolution = intFlag('resolution', values.resolution, 32, 1024) ?? 224;
+  const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? trainDefault('seed');
+  const resolution = intFlag('resolution', values.resolution, 32, 1024) ?? trainDefault('resolution');
   let measured = 0;
   let seconds = 0;
   if (values.reuse) {
@@ -97,7 +108,7 @@ async function train(args: string[]): Promise<string> {
   const predictor = fitPredictor(samples);
   const file = { ...predictor.file, eval: evaluatePredictor(samples) };
   savePredictor(out, file); // the shipped predictor is replaced only when -o names it
-  if (values.json) return JSON.stringify({ predictor: out, data, samples: samples.length, measured, measureSeconds: seconds, ...file.eval, training: file.training }, null, 2);
+  if (values.json) return jsonOut({ predictor: out, data, samples: samples.length, measured, measureSeconds: seconds, ...file.eval, training: file.training });
   return [
     values.reuse ? `fitted on ${samples.length} samples of ${data}` : `measured ${measured} variants in ${seconds.toFixed(0)} s into ${data}; fitted on its ${samples.length} samples`,
     ...evalLines(file.eval),
@@ -106,7 +117,7 @@ async function train(args: string[]): Promise<string> {
 }
 
 async function evaluate(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, { predictor: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, EVAL_COMMAND.flags);
   if (positionals.length > 0) throw new InputError('arguments', positionals.join(' '), 'flags only (see the usage)');
   const path = values.predictor ?? DEFAULT_PREDICTOR_PATH;
   const data = values.data ?? (values.predictor === undefined ? SHIPPED_SAMPLES_PATH : DEFAULT_VARIANTS_DATA);
@@ -116,7 +127,7 @@ async function evaluate(args: string[]): Promise<string> {
   const coef = predictor.file.coefficients;
   const asIs = accuracy(rows.map((r) => r.reduce((s, v, k) => s + v * (coef[k] as number), 0)), samples.map((s) => s.measuredMs));
   const e = evaluatePredictor(samples, { ridge: predictor.file.training.ridge });
-  if (values.json) return JSON.stringify({ predictor: path, data, samples: samples.length, mape: e.mape, within10: e.within10, heldOut: e.heldOut, heldOutByFamily: e.heldOutByFamily, families: e.families, leaveOneFamilyOut: e.leaveOneFamilyOut, fit: e.fit, predictorOnData: asIs, heldOutShare: e.heldOutShare }, null, 2);
+  if (values.json) return jsonOut({ predictor: path, data, samples: samples.length, mape: e.mape, within10: e.within10, heldOut: e.heldOut, heldOutByFamily: e.heldOutByFamily, families: e.families, leaveOneFamilyOut: e.leaveOneFamilyOut, fit: e.fit, predictorOnData: asIs, heldOutShare: e.heldOutShare });
   return [`${predictor.name}: ${path}`, `on ${data} (${samples.length} samples) as it is: ${pct(asIs)}`, `refitted with the predictor's settings:`, ...evalLines(e)].join('\n');
 }
 
@@ -125,5 +136,5 @@ export async function lamdaPredictorCommand(args: string[]): Promise<string> {
   const [sub, ...rest] = args;
   if (sub === 'train') return train(rest);
   if (sub === 'eval') return evaluate(rest);
-  throw new InputError('lamda predictor', sub, 'train, eval', sub === undefined ? `a subcommand is missing\n${PREDICTOR_USAGE}` : undefined);
+  throw new InputError('lamda predictor', sub, 'train, eval (`paretonas lamda predictor --help` lists them)', sub === undefined ? 'a subcommand is missing' : undefined);
 }

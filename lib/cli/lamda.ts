@@ -4,14 +4,46 @@ import { serializeGraph, serializeNodeLines } from '../lamda/dsl.js';
 import { operatorsOf, sliceBy, SLICING_STRATEGIES } from '../lamda/slice.js';
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
-import { choiceFlag, intFlag, parseFlags } from './args.js';
+import { choiceFlag, intFlag, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
 import { lamdaPredictorCommand } from './lamda-predictor.js';
-import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 
-export const SERIALIZE_USAGE = `paretonas serialize ${MODEL_USAGE} [-o FILE.txt]`;
-export const PARSE_USAGE = 'paretonas parse FILE.txt -o FILE.onnx [--fold-bn] [--seed N]';
-export const SLICE_USAGE = `paretonas slice ${MODEL_USAGE} --max-tokens N [--tokenizer qwen2.5|llama3|chars] [--strategy dp|naive|none] [--json]`;
+export const SERIALIZE_COMMAND = defineCommand({
+  name: 'serialize',
+  args: MODEL_ARGS,
+  summary: 'the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)',
+  example: 'paretonas serialize --zoo googlenet -o googlenet.txt',
+  flags: { ...MODEL_FLAGS, output: { type: 'string', short: 'o', value: 'FILE.txt', default: 'standard output', help: 'where to write the text' } },
+});
+export const PARSE_COMMAND = defineCommand({
+  name: 'parse',
+  args: 'FILE.txt',
+  summary: 'LAMDA text back to a model, written as ONNX',
+  example: 'paretonas parse googlenet.txt -o googlenet.onnx --fold-bn',
+  flags: {
+    output: { type: 'string', short: 'o', value: 'FILE.onnx', required: true, help: 'where to write the ONNX file' },
+    'fold-bn': { type: 'boolean', help: 'fold BatchNorm into the preceding convolution' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'weight seed, 0 to 2^31-1' },
+  },
+});
+export const SLICE_COMMAND = defineCommand({
+  name: 'slice',
+  args: MODEL_ARGS,
+  summary: 'cut the text into slices that fit a context window, cutting as few dataflow edges as possible',
+  example: 'paretonas slice --zoo googlenet --max-tokens 2000 --tokenizer qwen2.5',
+  flags: {
+    ...MODEL_FLAGS,
+    'max-tokens': { type: 'string', value: 'N', required: true, help: 'the context window in tokens, 1 to 10,000,000 (not needed with --strategy none)' },
+    tokenizer: { type: 'string', value: TOKENIZERS.join('|'), default: 'qwen2.5', help: 'how tokens are counted' },
+    strategy: { type: 'string', value: SLICING_STRATEGIES.join('|'), default: 'dp', help: 'dp: fewest cut edges; naive: fill each slice; none: one slice' },
+    json: { type: 'boolean', help: 'print the slices as JSON' },
+  },
+});
+export const SERIALIZE_USAGE = usageLine(SERIALIZE_COMMAND);
+export const PARSE_USAGE = usageLine(PARSE_COMMAND);
+export const SLICE_USAGE = usageLine(SLICE_COMMAND);
 
 function writeOrReturn(text: string, out: string | undefined, what: string): string {
   if (!out) return text.replace(/\n$/, '');
@@ -24,14 +56,14 @@ function writeOrReturn(text: string, out: string | undefined, what: string): str
 }
 
 export function serializeCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, { ...MODEL_FLAGS, output: { type: 'string', short: 'o' } });
+  const { values, positionals } = parseFlags(args, SERIALIZE_COMMAND.flags);
   const model = modelFromFlags(values, positionals);
   const text = serializeGraph(model.graph);
   return writeOrReturn(text, values.output, `${model.graph.nodes.length} nodes, ${text.length.toLocaleString('en-US')} characters`);
 }
 
 export function parseCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, { output: { type: 'string', short: 'o' }, 'fold-bn': { type: 'boolean' }, seed: { type: 'string' } });
+  const { values, positionals } = parseFlags(args, PARSE_COMMAND.flags);
   if (positionals.length !== 1) throw new InputError('FILE.txt', positionals.join(' '), 'one DSL text file');
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   const model = modelFromFlags({ format: 'dsl' }, positionals);
@@ -41,7 +73,7 @@ export function parseCommand(args: string[]): string {
 }
 
 export function sliceCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, { ...MODEL_FLAGS, 'max-tokens': { type: 'string' }, tokenizer: { type: 'string' }, strategy: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, SLICE_COMMAND.flags);
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 1, 10_000_000);
   const strategy = choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp');
   if (maxTokens === undefined && strategy !== 'none') throw new InputError('--max-tokens', undefined, 'the context window in tokens (a positive integer)', 'is missing');
@@ -50,7 +82,7 @@ export function sliceCommand(args: string[]): string {
   const ops = operatorsOf(model.graph, serializeNodeLines(model.graph), tokenCounter(tokenizer));
   const slicing = sliceBy(strategy, ops, maxTokens as number);
   const out = { model: model.graph.name, tokenizer, strategy, maxTokens: maxTokens ?? null, operators: ops.tokens.length, ...slicing };
-  if (values.json) return JSON.stringify(out, null, 2);
+  if (values.json) return jsonOut(out);
   return [
     `${model.graph.name}: ${ops.tokens.length} operators, ${slicing.totalTokens.toLocaleString('en-US')} ${tokenizer} tokens; ${strategy} slicing${maxTokens ? ` within ${maxTokens} tokens` : ''}`,
     ...slicing.slices.map((s, k) => `  slice ${k + 1}: operators ${s.start}..${s.end - 1} (${s.tokens} tokens)`),
@@ -58,7 +90,19 @@ export function sliceCommand(args: string[]): string {
   ].join('\n');
 }
 
-export const DATASET_USAGE = 'paretonas lamda dataset --count N [--seed S] [--space NAME|FILE] [--runs N] -o FILE.jsonl';
+export const DATASET_COMMAND = defineCommand({
+  name: 'lamda dataset',
+  summary: 'LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out',
+  example: 'paretonas lamda dataset --count 100 --seed 1 -o pairs.jsonl',
+  flags: {
+    count: { type: 'string', value: 'N', default: '20', help: 'question/answer pairs, 1 to 1,000,000' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'sampling seed, 0 to 2^31-1' },
+    space: { type: 'string', value: 'NAME|FILE', default: 'tinyml-cifar100', help: 'the search space the base models are sampled from' },
+    runs: { type: 'string', value: 'N', default: '10, after 2 warm-up', help: 'timed runs of the base model and of the variant, 1 to 10,000' },
+    output: { type: 'string', short: 'o', value: 'FILE.jsonl', required: true, help: 'where to write the pairs' },
+  },
+});
+export const DATASET_USAGE = usageLine(DATASET_COMMAND);
 
 export const LAMDA_SUBCOMMANDS = ['ablate', 'dataset', 'evaluate', 'generate', 'predictor'] as const;
 
@@ -75,9 +119,9 @@ export async function lamdaCommand(args: string[]): Promise<string> {
 
 /** `paretonas lamda dataset`: question/answer pairs as JSONL for LoRA fine-tuning elsewhere. */
 async function datasetCommand(rest: string[]): Promise<string> {
-  const { values } = parseFlags(rest, { count: { type: 'string' }, seed: { type: 'string' }, space: { type: 'string' }, runs: { type: 'string' }, output: { type: 'string', short: 'o' } });
+  const { values } = parseFlags(rest, DATASET_COMMAND.flags);
   if (!values.output) throw new InputError('-o', undefined, 'an output path (JSONL)', 'is missing');
-  const count = intFlag('count', values.count, 1, 1_000_000) ?? 20;
+  const count = intFlag('count', values.count, 1, 1_000_000) ?? Number(DATASET_COMMAND.flags.count.default);
   const { lamdaDataset } = await import('../lamda/dataset.js');
   const { resolveSpace } = await import('../space/builtin.js');
   const progress = process.stderr.isTTY;

@@ -4,29 +4,37 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { exportOnnx } from '../onnx/export.js';
 import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
-import { intFlag, parseFlags } from './args.js';
-import { MODEL_FLAGS, MODEL_USAGE, modelFromFlags } from './model-flags.js';
+import { intFlag, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
+import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 
 export const DEFAULT_LATENCY_DATASET = 'reports/latency/measurements.jsonl';
-export const LATENCY_USAGE = `paretonas latency ${MODEL_USAGE} [--runs N] [--warmup N] [--threads N]
-                   [--batch N] [--dataset FILE | --no-record] [--json]`;
+export const LATENCY_COMMAND = defineCommand({
+  name: 'latency',
+  args: MODEL_ARGS,
+  summary: 'inference latency in onnxruntime-node on this CPU, appended to a latency dataset (JSONL)',
+  example: 'paretonas latency --zoo mobilenet_v3_small --runs 100 --no-record',
+  flags: {
+    ...MODEL_FLAGS,
+    runs: { type: 'string', value: 'N', default: '50', help: 'timed runs, 1 to 100,000' },
+    warmup: { type: 'string', value: 'N', default: '5', help: 'untimed runs first, 0 to 10,000' },
+    threads: { type: 'string', value: 'N', default: '1', help: 'onnxruntime intra-op threads, 1 to 256' },
+    batch: { type: 'string', value: 'N', default: '1', help: 'images a run, 1 to 4096' },
+    dataset: { type: 'string', value: 'FILE', default: DEFAULT_LATENCY_DATASET, help: 'the JSONL file the measurement is appended to' },
+    'no-record': { type: 'boolean', help: 'append nothing' },
+    json: { type: 'boolean', help: 'print the measurement as JSON' },
+  },
+});
+export const LATENCY_USAGE = usageLine(LATENCY_COMMAND);
+const flagDefault = (name: 'runs' | 'warmup' | 'threads' | 'batch'): number => Number(LATENCY_COMMAND.flags[name].default);
 
 export async function latencyCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, {
-    ...MODEL_FLAGS,
-    runs: { type: 'string' },
-    warmup: { type: 'string' },
-    threads: { type: 'string' },
-    batch: { type: 'string' },
-    dataset: { type: 'string' },
-    'no-record': { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(args, LATENCY_COMMAND.flags);
   const model = modelFromFlags(values, positionals);
-  const runs = intFlag('runs', values.runs, 1, 100_000) ?? 50;
-  const warmup = intFlag('warmup', values.warmup, 0, 10_000) ?? 5;
-  const threads = intFlag('threads', values.threads, 1, 256) ?? 1;
-  const batch = intFlag('batch', values.batch, 1, 4096) ?? 1;
+  const runs = intFlag('runs', values.runs, 1, 100_000) ?? flagDefault('runs');
+  const warmup = intFlag('warmup', values.warmup, 0, 10_000) ?? flagDefault('warmup');
+  const threads = intFlag('threads', values.threads, 1, 256) ?? flagDefault('threads');
+  const batch = intFlag('batch', values.batch, 1, 4096) ?? flagDefault('batch');
   if (values.dataset !== undefined && values['no-record']) throw new InputError('--dataset', values.dataset, 'either --dataset FILE or --no-record');
   // An ONNX file is timed as it is; anything else is exported first (seeded weights, BN folded).
   const bytes = model.format === 'onnx' ? readFileSync(model.source) : exportOnnx(model.graph, { foldBatchNorm: true });
@@ -61,7 +69,7 @@ export async function latencyCommand(args: string[]): Promise<string> {
     });
   }
   const { samplesMs, ...summary } = m;
-  if (values.json) return JSON.stringify({ model: model.graph.name, source: model.source, batch, macsPerImage: costs.macs, params: costs.params, ...summary, samplesMs, dataset }, null, 2);
+  if (values.json) return jsonOut({ model: model.graph.name, source: model.source, batch, macsPerImage: costs.macs, params: costs.params, ...summary, samplesMs, dataset });
   const d = m.device;
   return [
     `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${(costs.macs / 1e6).toFixed(1)} M MACs an image`,

@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-import { runCli } from './run.js';
+import { internalErrorLine, runCli } from './run.js';
 
-void runCli(process.argv.slice(2)).then((result) => {
+const debug = process.argv.includes('--debug');
+const label = process.argv.slice(2).filter((a) => a !== '--debug' && !a.startsWith('-')).slice(0, 1).join(' ') || 'command';
+
+/** Anything escaping runCli (a rejection or an error thrown later by a timer or stream): one line, exit 1. */
+function fatal(err: unknown): void {
+  process.stderr.write(`${internalErrorLine(label, err)}\n${debug && err instanceof Error && err.stack ? `${err.stack}\n` : ''}`);
+  process.exit(1);
+}
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
+runCli(process.argv.slice(2)).then((result) => {
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.code;
-});
+}, fatal);

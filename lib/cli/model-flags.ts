@@ -1,20 +1,23 @@
 import type { LoadedGraph } from '../models.js';
 import { loadGraph, parseShape, SOURCE_FORMATS } from '../models.js';
-import { resolveSpace } from '../space/builtin.js';
+import { DEFAULT_SPACE, resolveSpace } from '../space/builtin.js';
+import { ZOO_MODELS } from '../graph/zoo/index.js';
 import { InputError } from '../errors.js';
 import { choiceFlag, intFlag } from './args.js';
 
 /** Flags shared by every command that takes a model: FILE or --zoo NAME and how to read it. */
 export const MODEL_FLAGS = {
-  zoo: { type: 'string' },
-  format: { type: 'string' },
-  resolution: { type: 'string' },
-  classes: { type: 'string' },
-  input: { type: 'string' },
-  space: { type: 'string' },
+  zoo: { type: 'string', value: 'NAME', help: `a zoo model instead of FILE: ${ZOO_MODELS.join(', ')}` },
+  format: { type: 'string', value: SOURCE_FORMATS.join('|'), default: 'auto', help: 'how to read FILE (auto: by extension and JSON keys)' },
+  resolution: { type: 'string', value: 'N', help: 'input pixels, 8 to 4096 (default: the file\'s own, or the space\'s)' },
+  classes: { type: 'string', value: 'N', help: 'classifier outputs, 1 to 1,000,000 (default: the file\'s own, or the space\'s)' },
+  input: { type: 'string', value: '1x3xHxW', help: 'input shape of a zoo model or ONNX file with a free shape' },
+  space: { type: 'string', value: 'NAME|FILE', default: DEFAULT_SPACE, help: 'the search space a candidate {blocks} file is checked against' },
 } as const;
 
-export const MODEL_USAGE = '(FILE | --zoo NAME) [--format auto|candidate|lmanet|mcunet|onnx] [--resolution N] [--classes N] [--input 1x3xHxW] [--space NAME|FILE]';
+/** The positional part of every model command's usage. */
+export const MODEL_ARGS = '(FILE | --zoo NAME)';
+export const MODEL_USAGE = `${MODEL_ARGS} [--format ${SOURCE_FORMATS.join('|')}] [--resolution N] [--classes N] [--input 1x3xHxW] [--space NAME|FILE]`;
 
 type ModelFlagValues = { zoo?: string; format?: string; resolution?: string; classes?: string; input?: string; space?: string };
 

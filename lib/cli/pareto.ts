@@ -5,20 +5,27 @@ import { hypervolume } from '../pareto/hypervolume.js';
 import { limitViolations, parseLimits, parseObjectives, toMinimization, totalViolation } from '../pareto/objectives.js';
 import { nondominatedRanks, paretoFront } from '../pareto/sort.js';
 import { textTable } from '../report/text-table.js';
-import { parseFlags } from './args.js';
+import { jsonOut, numberListFlag, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
-export const PARETO_USAGE = `paretonas pareto FILE.csv --objectives "acc:max,macs:min,params:min" [--constraint "sram<=327680"]
-                   [--hypervolume --ref "0,400e6,2e6"] [--ranks] [--json]`;
+export const PARETO_COMMAND = defineCommand({
+  name: 'pareto',
+  args: 'FILE.csv',
+  summary: 'the Pareto front (rows and values), non-dominated ranks and hypervolume of points in a CSV file',
+  example: 'paretonas pareto test/fixtures/cases/negated_accuracy.csv --objectives "neg_acc:min,macs:min" --hypervolume --ref "-0.5,400"',
+  flags: {
+    objectives: { type: 'string', value: 'LIST', required: true, help: 'columns to optimise, name:min or name:max, comma-separated (e.g. "acc:max,macs:min")' },
+    constraint: { type: 'string', value: 'LIST', help: 'limits a feasible row meets, name<=number or name>=number, comma-separated (e.g. "sram<=327680")' },
+    hypervolume: { type: 'boolean', help: 'the hypervolume of the front against --ref' },
+    ref: { type: 'string', value: 'LIST', help: 'with --hypervolume: one decimal number per objective, in its own units and direction (e.g. "-0.5,400")' },
+    ranks: { type: 'boolean', help: 'the non-dominated rank of every row (1: the front)' },
+    json: { type: 'boolean', help: 'print the result as JSON (infinite values as "Infinity"/"-Infinity")' },
+  },
+});
+export const PARETO_USAGE = usageLine(PARETO_COMMAND);
 
 export function paretoCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, {
-    objectives: { type: 'string' },
-    constraint: { type: 'string' },
-    hypervolume: { type: 'boolean' },
-    ref: { type: 'string' },
-    ranks: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parseFlags(args, PARETO_COMMAND.flags);
   if (positionals.length !== 1) throw new InputError('FILE.csv', positionals, 'one CSV file');
   if (!values.objectives) throw new InputError('--objectives', undefined, 'name:min or name:max, comma-separated', 'is missing');
   const file = positionals[0] as string;
@@ -36,10 +43,9 @@ export function paretoCommand(args: string[]): string {
   const raw = table.rows.map((_, i) => objectives.map((o) => columns.get(o.name)?.[i] as number));
   let ref: number[] | undefined;
   if (values.hypervolume) {
-    if (!values.ref) throw new InputError('--ref', undefined, `a reference point with ${objectives.length} values (one per objective)`, 'is missing');
-    ref = values.ref.split(',').map(Number);
-    if (ref.length !== objectives.length || ref.some(Number.isNaN)) throw new InputError('--ref', values.ref, `${objectives.length} numbers, in the order of --objectives`);
-  } else if (values.ref) throw new InputError('--ref', values.ref, 'with --hypervolume');
+    if (values.ref === undefined) throw new InputError('--ref', undefined, `a reference point with ${objectives.length} values (one per objective)`, 'is missing');
+    ref = numberListFlag('ref', values.ref, objectives.length);
+  } else if (values.ref !== undefined) throw new InputError('--ref', values.ref, 'with --hypervolume');
 
   const start = process.hrtime.bigint();
   const points = raw.map((r) => toMinimization(r, objectives));
@@ -51,7 +57,7 @@ export function paretoCommand(args: string[]): string {
   const computeSeconds = Number(process.hrtime.bigint() - start) / 1e9;
 
   if (values.json) {
-    return JSON.stringify({
+    return jsonOut({
       file,
       objectives,
       constraints: limits,
@@ -61,7 +67,7 @@ export function paretoCommand(args: string[]): string {
       ...(ranks ? { ranks } : {}),
       ...(hv !== undefined ? { hypervolume: hv, ref } : {}),
       computeSeconds,
-    }, null, 2);
+    });
   }
   const lines = [
     `${file}: ${points.length} points, ${feasible.length} feasible${limits.length ? ` (${values.constraint})` : ''}; front of ${front.length}`,

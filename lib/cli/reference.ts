@@ -1,13 +1,21 @@
 import { referenceRows } from '../report/reference.js';
 import { formatKiB, formatMillions, textTable } from '../report/text-table.js';
-import { parseFlags } from './args.js';
+import { jsonOut, parseFlags } from './args.js';
+import { defineCommand } from './command-spec.js';
+
+export const REFERENCE_COMMAND = defineCommand({
+  name: 'reference',
+  summary: 'the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures',
+  example: 'paretonas reference --json',
+  flags: { json: { type: 'boolean', help: 'print the rows as JSON' } },
+});
 
 const orDash = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v));
 
 export function referenceCommand(args: string[]): string {
-  const { values } = parseFlags(args, { json: { type: 'boolean' } });
+  const { values } = parseFlags(args, REFERENCE_COMMAND.flags);
   const rows = referenceRows();
-  if (values.json) return JSON.stringify(rows, null, 2);
+  if (values.json) return jsonOut(rows);
   const table = textTable(
     ['model', 'input', 'MACs', 'published', 'params', 'published', 'peak SRAM mcunet', 'liveness', 'published'],
     rows.map((r) => [

@@ -5,11 +5,23 @@ import { InputError } from '../errors.js';
 import { writeRunReport } from '../report/html-report.js';
 import { buildRunReport } from '../report/run-report.js';
 import { parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
-export const REPORT_USAGE = 'paretonas report RUN_DIR [-o reports/ID] [--png] [--svg]';
+export const REPORT_COMMAND = defineCommand({
+  name: 'report',
+  args: 'RUN_DIR',
+  summary: 'an offline HTML report of a run (tables, figures, explanations), tables also as Markdown/CSV/LaTeX, figures as PNG/SVG',
+  example: 'paretonas report runs/qwen -o reports/qwen --png',
+  flags: {
+    output: { type: 'string', short: 'o', value: 'DIR', default: 'reports/ID (ID: the run directory\'s name)', help: 'where index.html, tables/ and figures/ go' },
+    png: { type: 'boolean', help: 'also write every figure as PNG (needs headless Chromium)' },
+    svg: { type: 'boolean', help: 'also write every figure as SVG (needs headless Chromium)' },
+  },
+});
+export const REPORT_USAGE = usageLine(REPORT_COMMAND);
 
 export async function reportCommand(args: string[]): Promise<string> {
-  const { values, positionals } = parseFlags(args, { output: { type: 'string', short: 'o' }, png: { type: 'boolean' }, svg: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, REPORT_COMMAND.flags);
   if (positionals.length !== 1) throw new InputError('RUN_DIR', positionals.join(' '), 'one run directory (runs/ID)');
   const runDir = positionals[0] as string;
   if (!existsSync(join(runDir, RECORDS_FILE))) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, 'has no records');

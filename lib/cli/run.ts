@@ -1,63 +1,32 @@
-import { InputError, ValidationError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { capText, InputError, ValidationError } from '../errors.js';
 import { LlmSetupError } from '../llm/types.js';
-import { COMPARE_USAGE, compareCommand } from './compare.js';
-import { ESTIMATE_USAGE, estimateCommand } from './estimate.js';
-import { EXPLAIN_USAGE, explainCommand } from './explain.js';
-import { EXPORT_USAGE, exportCommand } from './export.js';
-import { LATENCY_USAGE, latencyCommand } from './latency.js';
-import { PARETO_USAGE, paretoCommand } from './pareto.js';
-import { referenceCommand } from './reference.js';
-import { DATASET_USAGE, lamdaCommand, PARSE_USAGE, parseCommand, SERIALIZE_USAGE, serializeCommand, SLICE_USAGE, sliceCommand } from './lamda.js';
-import { ABLATE_USAGE, EVALUATE_USAGE, GENERATE_USAGE } from './lamda-loop.js';
-import { PREDICTOR_USAGE } from './lamda-predictor.js';
-import { REPORT_USAGE, reportCommand } from './report.js';
-import { SEARCH_USAGE, searchCommand } from './search.js';
-import { spaceCommand, SPACE_USAGE } from './space.js';
+import { type CommandGroup, type CommandSpec, renderGroupHelp, renderHelp, usageLine } from './command-spec.js';
+import { COMPARE_COMMAND, compareCommand } from './compare.js';
+import { ESTIMATE_COMMAND, estimateCommand } from './estimate.js';
+import { EXPLAIN_COMMAND, explainCommand } from './explain.js';
+import { EXPORT_COMMAND, exportCommand } from './export.js';
+import { LATENCY_COMMAND, latencyCommand } from './latency.js';
+import { PARETO_COMMAND, paretoCommand } from './pareto.js';
+import { REFERENCE_COMMAND, referenceCommand } from './reference.js';
+import { DATASET_COMMAND, lamdaCommand, PARSE_COMMAND, parseCommand, SERIALIZE_COMMAND, serializeCommand, SLICE_COMMAND, sliceCommand } from './lamda.js';
+import { ABLATE_COMMAND, EVALUATE_COMMAND, GENERATE_COMMAND } from './lamda-loop.js';
+import { EVAL_COMMAND, TRAIN_COMMAND } from './lamda-predictor.js';
+import { REPORT_COMMAND, reportCommand } from './report.js';
+import { SEARCH_COMMAND, searchCommand } from './search.js';
+import { SPACE_COMMAND, spaceCommand } from './space.js';
 
-const USAGE = `paretonas — LLM-guided, hardware-aware NAS for TinyML
+/** Every command and subcommand, in the order `paretonas help` lists them. */
+export const COMMAND_SPECS: readonly CommandSpec[] = [
+  SEARCH_COMMAND, COMPARE_COMMAND, EXPLAIN_COMMAND, ESTIMATE_COMMAND, EXPORT_COMMAND, LATENCY_COMMAND, PARETO_COMMAND,
+  REPORT_COMMAND, SERIALIZE_COMMAND, DATASET_COMMAND, TRAIN_COMMAND, EVAL_COMMAND, GENERATE_COMMAND, EVALUATE_COMMAND,
+  ABLATE_COMMAND, PARSE_COMMAND, SLICE_COMMAND, REFERENCE_COMMAND, SPACE_COMMAND,
+];
 
-Commands:
-  ${SEARCH_USAGE}
-      a search campaign: propose, validate, evaluate, keep the Pareto front; records in runs/ID/records.jsonl
-  ${COMPARE_USAGE}
-      runs side by side: Table III of the LMaNet paper, then valid rate, rejections, hypervolume, LLM calls and tokens
-  ${EXPLAIN_USAGE}
-      ask the LLM why it chose an evaluated candidate (Fig. 6); the answer is appended to the run's records
-  ${ESTIMATE_USAGE}
-      MACs, params, flash and peak SRAM of a model, with a per-layer breakdown
-  ${EXPORT_USAGE}
-      write a model as ONNX (opset 14) with seeded He-initialised weights
-  ${LATENCY_USAGE}
-      inference latency in onnxruntime-node on this CPU, appended to a latency dataset (JSONL)
-  ${PARETO_USAGE}
-      the Pareto front (rows and values), non-dominated ranks and hypervolume of points in a CSV file
-  ${REPORT_USAGE}
-      an offline HTML report of a run (tables, figures, explanations), tables also as Markdown/CSV/LaTeX, figures as PNG/SVG
-  ${SERIALIZE_USAGE}
-      the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)
-  ${DATASET_USAGE}
-      LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out
-  ${PREDICTOR_USAGE}
-      LAMDA's latency predictor: measure zoo variants in onnxruntime-node, fit it, report MAPE and ±10% on held-out variants and families
-  ${GENERATE_USAGE}
-      LAMDA's closed loop: generate, parse, verify (syntax, task head, predicted latency), correct; the result measured
-  ${EVALUATE_USAGE}
-      LAMDA Table 3 for a generator: 12 latency targets per base model, MAE, MAPE, success rate
-  ${ABLATE_USAGE}
-      LAMDA ablations: slicing strategies (Table 12), latency verification (Fig. 8), generators compared
-  ${PARSE_USAGE}
-      LAMDA text back to a model, written as ONNX
-  ${SLICE_USAGE}
-      cut the text into slices that fit a context window, cutting as few dataflow edges as possible
-  paretonas reference [--json]
-      the shipped reference models (MCUNet, LMaNet, QwNet): computed beside published figures
-  ${SPACE_USAGE}
-      size of a search space and cost statistics of seeded samples
-
-A model is a JSON config (LMaNet candidate_config, a candidate {blocks}, an MCUNet config), an ONNX
-file, or a zoo model: alexnet, resnet18, resnet50, mobilenet_v2, mnasnet1_0, googlenet, vgg16,
-squeezenet1_0, squeezenet1_1, mobilenet_v3_small.
-`;
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  { name: 'lamda', summary: 'LAMDA: fine-tuning data, the closed generate-verify-correct loop, Table 3, ablations, the latency predictor' },
+  { name: 'lamda predictor', summary: 'LAMDA\'s latency predictor: train it on measured zoo variants, evaluate it' },
+];
 
 const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   compare: compareCommand,
@@ -76,17 +45,105 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   space: spaceCommand,
 };
 
+/** The package.json version (dist/cli and lib/cli both sit two levels below it). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+const USAGE = `paretonas — LLM-guided, hardware-aware NAS for TinyML
+
+Commands:
+${COMMAND_SPECS.map((s) => `  ${usageLine(s)}\n      ${s.summary}`).join('\n')}
+
+A model is a JSON config (LMaNet candidate_config, a candidate {blocks}, an MCUNet config), an ONNX
+file, LAMDA text, or a zoo model (--zoo NAME).
+
+paretonas --version prints the version; paretonas CMD --help (or paretonas help CMD) shows a command's
+flags, defaults and an example. --debug anywhere prints the stack of an internal error. A negative
+number after a flag is its value (--ref -0.5,400). --json writes an infinite number as "Infinity".
+`;
+
+/** Longest error line printed (characters); a longer message is cut and its length given. */
+export const MAX_ERROR_LINE = 600;
+
+/** Where an internal error should be reported. */
+export const REPORT_HINT = 'please report this to the paretonas maintainers (issue tracker) with the command line; --debug shows the stack';
+
+const oneLine = (text: string): string => capText(text.replace(/\s*[\r\n]+\s*/g, ' ').trim(), MAX_ERROR_LINE);
+
+/** The words naming a command or group at the start of argv ('lamda predictor train'), the longest known. */
+function commandPath(argv: readonly string[]): { spec?: CommandSpec; group?: CommandGroup; words: number } {
+  for (let n = Math.min(3, argv.length); n >= 1; n--) {
+    const name = argv.slice(0, n).join(' ');
+    const spec = COMMAND_SPECS.find((s) => s.name === name);
+    if (spec) return { spec, words: n };
+    const group = COMMAND_GROUPS.find((g) => g.name === name);
+    if (group) return { group, words: n };
+  }
+  return { words: 0 };
+}
+
+/** True when `--help`/`-h` is a word of its own, not the value of a string flag (`--trainer-args --help`). */
+function asksHelp(args: readonly string[], spec?: CommandSpec): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+    const name = a.startsWith('--') ? a.slice(2) : Object.entries(spec?.flags ?? {}).find(([, f]) => f.short && `-${f.short}` === a)?.[0];
+    if (name !== undefined && !a.includes('=') && spec?.flags[name]?.type === 'string') i++; // skip its value
+  }
+  return false;
+}
+
+function helpFor(words: readonly string[]): { code: number; stdout: string; stderr: string } {
+  if (words.length === 0) return { code: 0, stdout: USAGE, stderr: '' };
+  const found = commandPath(words);
+  const name = words.join(' ');
+  if (found.words !== words.length || (!found.spec && !found.group)) {
+    const known = [...COMMAND_SPECS.map((s) => s.name), ...COMMAND_GROUPS.map((g) => g.name)].sort().join(', ');
+    return { code: 2, stdout: '', stderr: `${oneLine(`paretonas help: command: got ${JSON.stringify(capText(name))}; allowed: ${known}`)}\n` };
+  }
+  if (found.spec) return { code: 0, stdout: `${renderHelp(found.spec)}\n`, stderr: '' };
+  const group = found.group as CommandGroup;
+  const subs = COMMAND_SPECS.filter((s) => s.name.startsWith(`${group.name} `));
+  return { code: 0, stdout: `${renderGroupHelp(group, subs)}\n`, stderr: '' };
+}
+
+/**
+ * Runs one command line. Input errors (InputError, ValidationError, LlmSetupError) are one line and
+ * exit 2; anything else is one line naming an internal error and exit 1 (`--debug`, anywhere on the
+ * line, adds the stack). `--version`/`-V`, `help [CMD]` and `CMD --help`/`-h` exit 0.
+ */
 export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') return { code: 0, stdout: USAGE, stderr: '' };
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [command, ...rest] = args;
+  if (command === '--version' || command === '-V') return { code: 0, stdout: `${packageVersion()}\n`, stderr: '' };
+  if (!command || command === '--help' || command === '-h') return helpFor([]);
+  if (command === 'help') return helpFor(rest);
+  const found = commandPath(args);
+  if ((found.spec || found.group) && asksHelp(args.slice(found.words), found.spec)) return helpFor(args.slice(0, found.words));
   const run = COMMANDS[command];
-  if (!run) return { code: 2, stdout: '', stderr: `paretonas: command: got ${JSON.stringify(command)}; allowed: ${Object.keys(COMMANDS).sort().join(', ')}\n` };
+  if (!run) return { code: 2, stdout: '', stderr: `${oneLine(`paretonas: command: got ${JSON.stringify(capText(command))}; allowed: ${Object.keys(COMMANDS).sort().join(', ')}, help, --version`)}\n` };
+  const label = found.spec?.name ?? found.group?.name ?? command;
   try {
     return { code: 0, stdout: `${await run(rest)}\n`, stderr: '' };
   } catch (err) {
+    const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : '';
     if (err instanceof InputError || err instanceof ValidationError || err instanceof LlmSetupError) {
-      return { code: 2, stdout: '', stderr: `paretonas ${command}: ${err.message.replaceAll('\n', ' ')}\n` };
+      return { code: 2, stdout: '', stderr: `${oneLine(`paretonas ${label}: ${err.message}`)}\n${stack}` };
     }
-    throw err;
+    return { code: 1, stdout: '', stderr: `${internalErrorLine(label, err)}\n${stack}` };
   }
+}
+
+/** `paretonas CMD: internal error: MESSAGE (please report ...)`, one line whatever was thrown. */
+export function internalErrorLine(label: string, err: unknown): string {
+  let message: string;
+  try {
+    message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
+  } catch {
+    message = 'an exception that cannot be shown';
+  }
+  return `paretonas ${label}: internal error: ${oneLine(message || '(no message)')} (${REPORT_HINT})`;
 }

@@ -8,17 +8,14 @@ import { createEvaluator } from '../evaluate/registry.js';
 import { checkTorchTrainer } from '../evaluate/torch.js';
 import { parseLimits, parseObjectives } from '../pareto/objectives.js';
 import { LLM_DEFAULTS } from '../propose/llm.js';
+import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
 import { PROPOSER_NAMES } from '../propose/registry.js';
+import { resumeCheck } from './resume-flags.js';
+import { defaultRunDir } from '../campaign/run-dir.js';
 import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './llm-proposer.js';
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
-import { choiceFlag, intFlag, joinDashedValue, parseFlags } from './args.js';
-
-export const SEARCH_USAGE = `paretonas search [--space NAME|FILE] [--proposer random|stratified|evolution|ollama:MODEL] [--evaluator cost|proxy|command:CMD|torch:DATASET[:PRESET]] [--trainer-args "..."]
-                   [--budget N] [--valid N] [--time-limit SECONDS] [--seed S] [--objectives "naswot:max,macs:min"]
-                   [--constraint "peakSramBytes<=327680"] [--novelty 0.9] [--population N] [--sample N] [--screen 0|1]
-                   [--timeout SECONDS] [--proxy-batch N] [--out runs/ID] [--resume] [--json]
-                   LLM: [--ollama-host URL] [--temperature 1.5] [--min-p 0.1] [--num-ctx N] [--window 5] [--no-explain]
-                        [--llm-timeout S] [--replay-llm runs/OLD]`;
+import { choiceFlag, intFlag, joinDashedValue, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
 function progressLine(p: Progress, budget: number): string {
   const rejected = Object.entries(p.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
@@ -26,35 +23,44 @@ function progressLine(p: Progress, budget: number): string {
   return `proposed ${p.proposed}/${budget} · valid ${p.valid}${p.failed ? ` (${p.failed} failed)` : ''} · rejected: ${rejected} · front ${p.frontSize}${best}`;
 }
 
-const SEARCH_FLAGS = {
-  space: { type: 'string' },
-  proposer: { type: 'string' },
-  evaluator: { type: 'string' },
-  'trainer-args': { type: 'string' },
-  budget: { type: 'string' },
-  valid: { type: 'string' },
-  'time-limit': { type: 'string' },
-  seed: { type: 'string' },
-  objectives: { type: 'string' },
-  constraint: { type: 'string' },
-  novelty: { type: 'string' },
-  population: { type: 'string' },
-  sample: { type: 'string' },
-  screen: { type: 'string' },
-  timeout: { type: 'string' },
-  'proxy-batch': { type: 'string' },
-  'ollama-host': { type: 'string' },
-  temperature: { type: 'string' },
-  'min-p': { type: 'string' },
-  'num-ctx': { type: 'string' },
-  window: { type: 'string' },
-  'no-explain': { type: 'boolean' },
-  'replay-llm': { type: 'string' },
-  'llm-timeout': { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+export const SEARCH_COMMAND = defineCommand({
+  name: 'search',
+  summary: 'a search campaign: propose, validate, evaluate, keep the Pareto front; records in runs/ID/records.jsonl',
+  example: 'paretonas search --proposer evolution --evaluator proxy --budget 120 --seed 1 --out runs/evo-1',
+  notes: ['LLM flags (--ollama-host to --replay-llm) go with --proposer ollama:MODEL; --population, --sample and --screen with evolution.', '--resume continues --out with its recorded configuration; only --budget may extend it.'],
+  flags: {
+    space: { type: 'string', value: 'NAME|FILE', default: `${DEFAULT_SPACE} (tinyml-fashion-mnist for torch:fashion-mnist)`, help: 'the search space' },
+    proposer: { type: 'string', value: `${PROPOSER_NAMES.join('|')}|ollama:MODEL`, default: 'evolution', help: 'what proposes candidates' },
+    evaluator: { type: 'string', value: 'cost|proxy|command:CMD|torch:DATASET[:PRESET]', default: 'cost', help: 'what scores a valid candidate' },
+    'trainer-args': { type: 'string', value: '"..."', help: 'extra arguments for the torch trainer (with --evaluator torch:DATASET)' },
+    budget: { type: 'string', value: 'N', default: '300', help: 'proposals to make, valid or not, 1 to 10,000,000' },
+    valid: { type: 'string', value: 'N', help: 'stop after N evaluated candidates' },
+    'time-limit': { type: 'string', value: 'S', help: 'stop after S seconds' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'campaign seed, 0 to 2^31-1' },
+    objectives: { type: 'string', value: 'LIST', default: 'macs:min,params:min, after naswot:max (proxy) or accuracy:max (trainers)', help: 'name:min or name:max, comma-separated (e.g. "naswot:max,macs:min")' },
+    constraint: { type: 'string', value: 'LIST', help: 'name<=number or name>=number, comma-separated (e.g. "peakSramBytes<=327680")' },
+    novelty: { type: 'string', value: 'F', help: 'reject a candidate more similar than F (MinHash) to an earlier one, in (0, 1]' },
+    population: { type: 'string', value: 'N', default: String(EVOLUTION_DEFAULTS.population), help: 'evolution: population size' },
+    sample: { type: 'string', value: 'N', default: String(EVOLUTION_DEFAULTS.sample), help: 'evolution: tournament sample size' },
+    screen: { type: 'string', value: '0|1', default: String(EVOLUTION_DEFAULTS.screen), help: 'evolution: screen mutants by cost before proposing' },
+    timeout: { type: 'string', value: 'S', help: 'seconds an evaluation may take' },
+    'proxy-batch': { type: 'string', value: 'N', help: 'images in a NASWOT proxy batch, 2 to 4096' },
+    'ollama-host': { type: 'string', value: 'URL', default: 'OLLAMA_HOST, else http://127.0.0.1:11434', help: 'LLM: where the Ollama server listens' },
+    temperature: { type: 'string', value: 'T', default: String(LLM_DEFAULTS.temperature), help: 'LLM: sampling temperature, 0 to 5' },
+    'min-p': { type: 'string', value: 'P', default: String(LLM_DEFAULTS.min_p), help: 'LLM: min-p sampling, 0 to 1' },
+    'num-ctx': { type: 'string', value: 'N', default: 'the model\'s own', help: 'LLM: context window in tokens, 256 to 1,048,576' },
+    window: { type: 'string', value: 'N', default: String(LLM_DEFAULTS.window), help: 'LLM: earlier attempts kept in the prompt, 0 to 1000' },
+    'no-explain': { type: 'boolean', help: 'LLM: ask for no explanations' },
+    'replay-llm': { type: 'string', value: 'runs/OLD', help: 'LLM: replay the recorded calls of an earlier run instead of asking Ollama' },
+    'llm-timeout': { type: 'string', value: 'S', default: '120', help: 'LLM: seconds a call may take, 1 to 86,400' },
+    out: { type: 'string', value: 'runs/ID', default: 'runs/TIME-PROPOSER-SEED', help: 'the run directory' },
+    resume: { type: 'boolean', help: 'continue the run in --out' },
+    'trust-records': { type: 'boolean', help: 'on --resume: run the command:CMD evaluator recorded in the run without giving it again' },
+    json: { type: 'boolean', help: 'print the summary as JSON' },
+  },
+});
+export const SEARCH_USAGE = usageLine(SEARCH_COMMAND);
+const SEARCH_FLAGS = SEARCH_COMMAND.flags;
 const SEARCH_FLAG_NAMES = Object.keys(SEARCH_FLAGS).map((f) => `--${f}`);
 
 export async function searchCommand(args: string[]): Promise<string> {
@@ -72,11 +78,8 @@ export async function searchCommand(args: string[]): Promise<string> {
   try {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
-      for (const flag of ['space', 'proposer', 'evaluator', 'trainer-args', 'seed', 'objectives', 'constraint', 'novelty', 'population', 'sample', 'screen', 'timeout', 'proxy-batch', 'valid', 'time-limit', 'temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'llm-timeout'] as const) {
-        if (values[flag] !== undefined) throw new InputError(`--${flag}`, values[flag], 'nothing on --resume: a run keeps the configuration it was started with (only --budget may extend it)');
-      }
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
-      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget });
+      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, checkResume: resumeCheck(values) });
     } else {
       // Fashion-MNIST gets its own small space unless another is named: 1x32x32, 10 classes.
       const spaceName = values.space ?? (values.evaluator?.startsWith('torch:fashion-mnist') ? 'tinyml-fashion-mnist' : DEFAULT_SPACE);
@@ -138,7 +141,7 @@ export async function searchCommand(args: string[]): Promise<string> {
         noveltyThreshold: novelty,
       });
       lastBudget = config.budget;
-      const out = values.out ?? join('runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${proposer}-${seed}`);
+      const out = values.out ?? defaultRunDir(proposer, seed);
       createEvaluator(evaluator, evaluatorOptions); // an unknown evaluator is an input error before anything is written
       summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal });
     }
@@ -146,7 +149,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     process.off('SIGINT', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');
   }
-  if (values.json) return JSON.stringify(summary, null, 2);
+  if (values.json) return jsonOut(summary);
   const lines = [
     `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, lastBudget)}`,
     `stopped: ${summary.stopped}; ${summary.seconds.toFixed(1)} s; records in ${join(summary.runDir, RECORDS_FILE)}`,

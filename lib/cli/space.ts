@@ -2,25 +2,37 @@ import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-
 import { resolveSpace } from '../space/builtin.js';
 import { spaceSize } from '../space/size.js';
 import { sampleWithCosts } from '../space/stats.js';
-import { intFlag, parseFlags } from './args.js';
+import { intFlag, jsonOut, parseFlags } from './args.js';
+import { defineCommand, usageLine } from './command-spec.js';
 
-export const SPACE_USAGE = 'paretonas space [NAME|FILE] [--samples N] [--seed N] [--json]';
+export const SPACE_COMMAND = defineCommand({
+  name: 'space',
+  args: '[NAME|FILE]',
+  summary: 'size of a search space and cost statistics of seeded samples (default space: tinyml-cifar100)',
+  example: 'paretonas space tinyml-cifar100 --samples 100000 --seed 1',
+  flags: {
+    samples: { type: 'string', value: 'N', default: '10000', help: 'uniform samples, 1 to 10,000,000' },
+    seed: { type: 'string', value: 'N', default: '0', help: 'sampling seed, 0 to 2^31-1' },
+    json: { type: 'boolean', help: 'print the size and the feasible count as JSON' },
+  },
+});
+export const SPACE_USAGE = usageLine(SPACE_COMMAND);
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 export function spaceCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, { samples: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, SPACE_COMMAND.flags);
   const space = resolveSpace(positionals[0]);
-  const samples = intFlag('samples', values.samples, 1, 10_000_000) ?? 10_000;
-  const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0;
+  const samples = intFlag('samples', values.samples, 1, 10_000_000) ?? Number(SPACE_COMMAND.flags.samples.default);
+  const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? Number(SPACE_COMMAND.flags.seed.default);
   const size = spaceSize(space);
   const sampled = sampleWithCosts(space, samples, seed);
   const feasible = sampled.filter((s) => s.feasible).length;
   const metric = (key: 'macs' | 'params' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
   if (values.json) {
-    return JSON.stringify({ space: space.name, size: { ...size, total: String(size.total), tableITotal: String(size.tableITotal) }, samples, seed, feasible }, null, 2);
+    return jsonOut({ space: space.name, size: { ...size, total: String(size.total), tableITotal: String(size.tableITotal) }, samples, seed, feasible });
   }
   const row = (label: string, sorted: number[], f: (n: number) => string) => [label, f(quantile(sorted, 0)), f(quantile(sorted, 0.5)), f(sorted[sorted.length - 1] as number)];
   return [

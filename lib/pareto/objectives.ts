@@ -17,8 +17,8 @@ export interface Limit {
 
 /** Parses "acc:max,macs:min,params:min". */
 export function parseObjectives(text: string): Objective[] {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw new InputError('--objectives', text, 'name:min or name:max, comma-separated (e.g. acc:max,macs:min)');
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InputError('--objectives', text, 'name:min or name:max, comma-separated, none empty (e.g. acc:max,macs:min)', `got ${JSON.stringify(text)}: an empty item`);
   const objectives = parts.map((p) => {
     const [name, direction = 'min'] = p.split(':').map((s) => s.trim());
     if (!name) throw new InputError('--objectives', p, 'name:min or name:max');
@@ -33,12 +33,18 @@ export function parseObjectives(text: string): Objective[] {
   return objectives;
 }
 
-/** Parses "sram<=327680" or "acc>=0.5" (several joined by commas). */
+/** A decimal number: sign, digits, fraction, exponent (no hex, no Infinity, nothing empty). */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const LIMIT_ALLOWED = 'name<=number or name>=number with a decimal number, comma-separated, none empty (e.g. "sram<=327680,acc>=-0.5")';
+
+/** Parses "sram<=327680" or "acc>=-0.5" (several joined by commas); an empty item or a non-decimal number is refused. */
 export function parseLimits(text: string): Limit[] {
-  return text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new InputError('--constraint', text, LIMIT_ALLOWED, `got ${JSON.stringify(text)}: an empty item`);
+  return parts.map((p) => {
     const m = /^([^<>=]+?)\s*(<=|>=)\s*(.+)$/.exec(p);
-    const value = m ? Number(m[3]) : NaN;
-    if (!m || Number.isNaN(value)) throw new InputError('--constraint', p, 'name<=number or name>=number, e.g. sram<=327680');
+    const value = m && DECIMAL.test(m[3] as string) ? Number(m[3]) : NaN;
+    if (!m || !Number.isFinite(value)) throw new InputError('--constraint', p, LIMIT_ALLOWED);
     return m[2] === '<=' ? { name: (m[1] as string).trim(), max: value } : { name: (m[1] as string).trim(), min: value };
   });
 }
