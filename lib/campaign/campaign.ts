@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Evaluator } from '../evaluate/types.js';
@@ -12,6 +11,8 @@ import { isValidCandidate } from '../space/validate.js';
 import type { CampaignConfig } from './config.js';
 import { primaryObjective } from './config.js';
 import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './records.js';
+import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } from './run-dir.js';
+import type { RunLock } from './run-lock.js';
 import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
 import { validateProposal } from './validate.js';
 
@@ -88,6 +89,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Resume: a new budget (to extend a finished run). */
   budget?: number;
+  /**
+   * Resume: sees the recorded configuration (read under the run's lock) before anything runs;
+   * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
+   * record, or throws to refuse (e.g. a command evaluator not confirmed on the command line).
+   */
+  checkResume?: (recorded: CampaignConfig) => { config: CampaignConfig; note?: Record<string, unknown> };
 }
 
 /**
@@ -106,37 +113,60 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   const resumed = config === undefined;
   let proposer: Proposer;
   let space: SearchSpace;
+  let evaluator: Evaluator;
 
+  let lock: RunLock;
+  const notes: string[] = [];
+  let resumeNote: Record<string, unknown> = {};
   if (config) {
-    if (existsSync(path)) throw new InputError('--out', runDir, 'a new run directory (use --resume to continue this one)', 'already holds a campaign');
-    checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}));
-    state = newState(config);
-    space = resolveSpace(config.space);
-    writer = new RecordWriter(path);
-    writer.append('campaign-start', { config, versions: versions() });
-    proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [] });
+    const claim = claimNewRun(runDir, RECORDS_FILE);
+    lock = claim.lock;
+    if (claim.restarted) notes.push(claim.restarted);
   } else {
-    const read = readRecords(path);
-    if (read.torn) {
-      torn = { line: read.torn.line, text: read.torn.text };
-      dropTornTail(path, read.torn);
+    lock = openRunToResume(runDir, RECORDS_FILE);
+  }
+  if (lock.takenOver) notes.push(lock.takenOver);
+  try {
+    if (config) {
+      checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}));
+      state = newState(config);
+      space = resolveSpace(config.space);
+      keepSpaceCopy(runDir, config.space);
+      writer = new RecordWriter(path);
+      writer.append('campaign-start', { config, versions: versions() });
+      evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
+      proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [] });
+    } else {
+      const read = readRecords(path);
+      state = replayRecords(read.records, read.lines, path);
+      if (options.checkResume) {
+        const checked = options.checkResume(state.config);
+        state.config = checked.config;
+        resumeNote = checked.note ?? {};
+      }
+      space = resolveRecordedSpace(runDir, state.config.space);
+      if (read.torn) {
+        torn = { line: read.torn.line, text: read.torn.text };
+        dropTornTail(path, read.torn);
+      }
+      if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
+      proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records });
+      // Re-drive the proposer through the recorded history so its state matches the record.
+      for (let i = 0; i < state.proposals.length; i++) {
+        const again = await proposer.propose({ index: i });
+        if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) replayMismatches.push(i);
+        const outcome = state.outcomes[i];
+        if (outcome) proposer.observe({ index: i, proposal: state.proposals[i] as NonNullable<RunState['proposals'][number]>, key: state.keys[i], outcome });
+      }
+      writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
+      evaluator = deps.createEvaluator(state.config.evaluator, state.config.evaluatorOptions ?? {});
+      writer.append('resume', { fromProposal: state.counters.proposed, pending: state.pending ?? null, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
     }
-    state = replayRecords(read.records);
-    space = resolveSpace(state.config.space);
-    if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
-    proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records });
-    // Re-drive the proposer through the recorded history so its state matches the record.
-    for (let i = 0; i < state.proposals.length; i++) {
-      const again = await proposer.propose({ index: i });
-      if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) replayMismatches.push(i);
-      const outcome = state.outcomes[i];
-      if (outcome) proposer.observe({ index: i, proposal: state.proposals[i] as NonNullable<RunState['proposals'][number]>, key: state.keys[i], outcome });
-    }
-    writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
-    writer.append('resume', { fromProposal: state.counters.proposed, pending: state.pending ?? null, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget });
+  } catch (err) {
+    lock.release();
+    throw err;
   }
   const cfg = state.config;
-  const evaluator = deps.createEvaluator(cfg.evaluator, cfg.evaluatorOptions ?? {});
   const settings = { space, macs: cfg.macs, sramMaxBytes: cfg.sramMaxBytes, sramModel: cfg.sramModel, noveltyThreshold: cfg.noveltyThreshold };
   const record = (type: CampaignRecord['type'], fields: Record<string, unknown>) => {
     const r = writer.append(type, fields);
@@ -196,11 +226,15 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       }
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
-    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, tornRecord: torn, replayMismatches };
+    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}) };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } finally {
     writer.close();
-    await evaluator.close?.();
+    try {
+      await evaluator.close?.();
+    } finally {
+      lock.release();
+    }
   }
 }

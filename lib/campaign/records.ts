@@ -1,6 +1,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
+import { jsonDepth, parseJsonBounded } from '../json-bounded.js';
+import { checkRecord, recordReplacer } from './record-schema.js';
 
 export const RECORD_TYPES = ['campaign-start', 'resume', 'proposal', 'rejection', 'evaluation', 'failure', 'front-change', 'llm-call', 'explanation', 'campaign-end', 'lamda-start', 'lamda-round', 'lamda-result'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
@@ -13,7 +15,21 @@ export interface CampaignRecord {
   [field: string]: unknown;
 }
 
-/** Appends one JSON object a line, flushed to disk (fsync) before append returns. */
+/** Bounds of one record line on read: far above any record the project writes (an LLM reply is cut at 200,000 characters). */
+export const RECORD_LINE_BOUNDS = { maxChars: 16 * 1024 * 1024, maxDepth: 64 };
+
+/** A record that cannot be written (nested too deep for JSON.stringify, or cyclic): thrown before anything is written. */
+export class UnwritableRecord extends Error {
+  constructor(type: string, cause: unknown) {
+    super(`a ${type} record could not be written as JSON (${(cause as Error).message}); nothing was written`);
+    this.name = 'UnwritableRecord';
+  }
+}
+
+/**
+ * Appends one JSON object a line, flushed to disk (fsync) before append returns. ±Infinity and
+ * NaN are written as strings ("Infinity"), never as null, and read back as numbers.
+ */
 export class RecordWriter {
   private fd: number;
   private seq: number;
@@ -28,8 +44,15 @@ export class RecordWriter {
   }
 
   append<T extends Record<string, unknown>>(type: RecordType, fields: T): CampaignRecord & T {
-    const record = { type, time: new Date().toISOString(), seq: this.seq++, ...fields };
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    const record = { type, time: new Date().toISOString(), seq: this.seq, ...fields };
+    let line: string;
+    try {
+      line = JSON.stringify(record, recordReplacer);
+    } catch (err) {
+      throw new UnwritableRecord(type, err);
+    }
+    this.seq++;
+    writeSync(this.fd, `${line}\n`);
     fsyncSync(this.fd);
     return record;
   }
@@ -42,16 +65,23 @@ export class RecordWriter {
 
 export interface ReadResult {
   records: CampaignRecord[];
+  /** The 1-based line of each record in `records` (for errors that name the line). */
+  lines: number[];
   /** A last line cut short (a crash mid-write): reported, and left out. */
   torn?: { line: number; text: string; byteOffset: number };
 }
 
-/** Reads a records file; a torn last line is reported, a bad line elsewhere is an error naming it. */
+/**
+ * Reads a records file; a torn last line is reported, a bad line elsewhere is an error naming it.
+ * Every record is checked against its type's schema (record-schema.ts) and its line bounded
+ * (RECORD_LINE_BOUNDS) before it is trusted.
+ */
 export function readRecords(path: string): ReadResult {
   if (!existsSync(path)) throw new InputError('records', path, 'an existing records.jsonl', 'no such file');
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
   const records: CampaignRecord[] = [];
+  const numbers: number[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -60,19 +90,26 @@ export function readRecords(path: string): ReadResult {
       offset += 1;
       continue;
     }
+    const where = `${path} line ${i + 1}`;
+    // Size and depth first: a line past the bounds is an error, never a torn tail to cut off.
+    if (line.length > RECORD_LINE_BOUNDS.maxChars || jsonDepth(line, RECORD_LINE_BOUNDS.maxDepth) > RECORD_LINE_BOUNDS.maxDepth) parseJsonBounded(line, where, RECORD_LINE_BOUNDS);
+    let r: CampaignRecord;
     try {
-      const r = JSON.parse(line) as CampaignRecord;
-      if (typeof r.type !== 'string' || typeof r.time !== 'string') throw new Error('no type or time');
+      r = JSON.parse(line) as CampaignRecord;
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error('not a JSON object');
+      if (!(RECORD_TYPES as readonly unknown[]).includes(r.type) || typeof r.time !== 'string') throw new Error('no known type or no time');
       if (last) throw new Error('no newline: the write did not finish');
-      records.push(r);
     } catch (err) {
       // Only the final line may be torn: everything before it was fsynced whole.
-      if (last || (i === lines.length - 2 && lines[lines.length - 1] === '')) return { records, torn: { line: i + 1, text: line.slice(0, 200), byteOffset: offset } };
-      throw new InputError(`${path} line ${i + 1}`, line.slice(0, 80), `one JSON record per line (${(err as Error).message})`);
+      if (last || (i === lines.length - 2 && lines[lines.length - 1] === '')) return { records, lines: numbers, torn: { line: i + 1, text: line.slice(0, 200), byteOffset: offset } };
+      throw new InputError(where, line, `one JSON record per line (${(err as Error).message})`);
     }
+    checkRecord(where, r); // a whole line that breaks its schema is an error, wherever it is
+    records.push(r);
+    numbers.push(i + 1);
     offset += Buffer.byteLength(line) + 1;
   }
-  return { records };
+  return { records, lines: numbers };
 }
 
 /** Cuts a torn last line off so appending can go on from a whole record. */

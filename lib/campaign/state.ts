@@ -127,11 +127,55 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
   return undefined;
 }
 
-/** Rebuilds a run's state from its records (the first must be its campaign-start). */
-export function replayRecords(records: readonly CampaignRecord[]): RunState {
+/**
+ * Why a record cannot follow the state it is applied to (undefined when it can): proposals come
+ * in order (index = proposals so far), an outcome settles a recorded proposal that has none yet.
+ * This is what keeps an edited index (10^8) from allocating or looping on resume.
+ */
+export function sequenceProblem(state: RunState, r: CampaignRecord): string | undefined {
+  const index = r.index as number;
+  switch (r.type) {
+    case 'proposal':
+      if (index !== state.counters.proposed) return `a proposal with index ${index} where the next is ${state.counters.proposed}`;
+      if (state.pending !== undefined) return `a proposal (index ${index}) while proposal ${state.pending} has no outcome`;
+      return undefined;
+    case 'rejection':
+    case 'evaluation':
+    case 'failure':
+      if (index >= state.proposals.length || state.proposals[index] === undefined) return `a ${r.type} of proposal ${index}, which was never recorded (${state.proposals.length} proposals so far)`;
+      if (state.outcomes[index] !== undefined) return `a second outcome (${r.type}) for proposal ${index}`;
+      if (r.type === 'evaluation') {
+        const missing = state.config.objectives.map((o) => o.name).find((n) => typeof (r.metrics as Record<string, unknown>)[n] !== 'number');
+        if (missing !== undefined) return `an evaluation of proposal ${index} whose metrics lack the objective ${missing}`;
+      }
+      return undefined;
+    case 'front-change':
+      if (state.outcomes[index]?.kind !== 'evaluated') return `a front-change for proposal ${index}, which has no evaluation`;
+      return undefined;
+    case 'campaign-start':
+      return 'a second campaign-start';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Rebuilds a run's state from its records (the first must be its campaign-start). Every record is
+ * checked against the state it follows (sequenceProblem).
+ *
+ * @param lines the 1-based line of each record (ReadResult.lines), for errors; default i + 1.
+ * @param source names the file in errors.
+ * @throws InputError naming the line, for a record that cannot follow the ones before it.
+ */
+export function replayRecords(records: readonly CampaignRecord[], lines?: readonly number[], source = 'records.jsonl'): RunState {
   const start = records[0];
   if (start?.type !== 'campaign-start') throw new InputError('records', start?.type ?? 'nothing', 'a campaign-start record first');
   const state = newState(start.config as CampaignConfig);
-  for (const r of records.slice(1)) applyRecord(state, r);
+  for (let i = 1; i < records.length; i++) {
+    const r = records[i] as CampaignRecord;
+    const problem = sequenceProblem(state, r);
+    if (problem) throw new InputError(`${source} line ${lines?.[i] ?? i + 1}`, undefined, 'records in the order the campaign writes them (proposal, then its one outcome)', problem);
+    applyRecord(state, r);
+  }
   return state;
 }

@@ -86,7 +86,7 @@ function resultMetrics(run: TrainerRun, required: readonly string[]): Record<str
  * An external trainer, run once per candidate. Protocol `paretonas-trainer/1`:
  *
  * 1. paretonas runs COMMAND through `/bin/sh -c` (in cwd, with env added), in a process group
- *    of its own.
+ *    of its own; an argument vector [program, ...args] is run directly, with no shell.
  * 2. It writes ONE JSON line on the trainer's stdin, then closes stdin:
  *    `{"protocol":"paretonas-trainer/1", "key", "candidate", "graph": {"inputShape", "classes",
  *    "nodes", "macs", "params"}, "onnx": PATH, "settings": {"seed", "space", "resolution",
@@ -108,12 +108,13 @@ function resultMetrics(run: TrainerRun, required: readonly string[]): Record<str
  * Metrics: the trainer's, plus `macs`, `params` and `peakSramBytes` from the cost model unless
  * the trainer reports them itself.
  */
-export function commandEvaluator(command: string, options: CommandEvaluatorOptions = {}): Evaluator {
-  if (command.trim() === '') throw new InputError('command', command, 'a shell command that runs a trainer');
+export function commandEvaluator(command: string | readonly string[], options: CommandEvaluatorOptions = {}): Evaluator {
+  const shown = typeof command === 'string' ? command : command.join(' ');
+  if (typeof command === 'string' ? command.trim() === '' : command.length === 0 || command[0] === '') throw new InputError('command', shown, 'a shell command (or an argument vector) that runs a trainer');
   const required = options.metrics ?? ['accuracy'];
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   return {
-    name: `command:${command}`,
+    name: `command:${shown}`,
     metrics: [...new Set([...required, 'macs', 'params', 'peakSramBytes'])],
     async evaluate(input: EvaluationInput): Promise<Evaluation> {
       const start = process.hrtime.bigint();
@@ -134,7 +135,7 @@ export function commandEvaluator(command: string, options: CommandEvaluatorOptio
         if (!options.keepOnnx) onnx.cleanup();
       }
       const details: Record<string, unknown> = {
-        command,
+        command: shown,
         exitCode: run.exitCode,
         signal: run.signal,
         progressLines: run.progressLines,

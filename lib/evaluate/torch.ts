@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { splitArgs } from './argv.js';
 import { commandEvaluator, type CommandEvaluatorOptions } from './command.js';
 import type { Evaluator } from './types.js';
 
@@ -23,10 +24,12 @@ export function torchPython(): string {
   return process.env.PARETONAS_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }
 
-const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
 export interface TorchEvaluatorOptions extends CommandEvaluatorOptions {
-  /** More trainer flags, e.g. `--subset-train 6000 --epochs 3 --device cuda --data-dir ~/data`. */
+  /**
+   * More trainer flags, e.g. `--subset-train 6000 --epochs 3 --device cuda --data-dir ~/data`:
+   * split into words as a shell would (quotes, backslashes, a leading ~), then passed as the
+   * trainer's argument vector — never through a shell.
+   */
   trainerArgs?: string;
 }
 
@@ -49,7 +52,7 @@ export function parseTorchSpec(spec: string): { dataset: TorchDataset; preset: T
 /** The command evaluator running the PyTorch trainer; metrics include `accuracy` (top-1 on the test split). */
 export function torchEvaluator(spec: string, options: TorchEvaluatorOptions = {}): Evaluator {
   const { dataset, preset } = parseTorchSpec(spec);
-  const command = [quote(torchPython()), quote(TORCH_TRAINER), '--dataset', dataset, '--preset', preset, options.trainerArgs ?? ''].join(' ').trim();
-  const evaluator = commandEvaluator(command, options);
+  const argv = [torchPython(), TORCH_TRAINER, '--dataset', dataset, '--preset', preset, ...splitArgs(options.trainerArgs ?? '', '--trainer-args')];
+  const evaluator = commandEvaluator(argv, options);
   return { ...evaluator, name: spec };
 }

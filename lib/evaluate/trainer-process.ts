@@ -20,7 +20,7 @@ export interface TrainerRun {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
-  /** Set when the shell itself could not be started. */
+  /** Set when the shell (or the program of an argument vector) could not be started. */
   spawnError?: Error;
   /** Every `{"type":"result"}` line, parsed (the protocol allows exactly one). */
   results: Record<string, unknown>[];
@@ -37,13 +37,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Runs `command` through /bin/sh in its own process group, writes `request` (one line) on its
+ * Runs `command` — a string through /bin/sh, or an argument vector [program, ...args] directly,
+ * with no shell — in its own process group, writes `request` (one line) on its
  * stdin and closes it, and reads JSON lines from its stdout until the process ends or the
  * timeout kills the whole group. Processes the shell leaves behind in its group are killed
  * LINGER_MS after it exits (so the command must not put the trainer in the background).
  * Never rejects: every outcome is described in the TrainerRun.
  */
-export function runTrainer(command: string, request: string, options: TrainerProcessOptions): Promise<TrainerRun> {
+export function runTrainer(command: string | readonly string[], request: string, options: TrainerProcessOptions): Promise<TrainerRun> {
   const started = process.hrtime.bigint();
   const keep = options.stderrChars ?? 8192;
   return new Promise((resolve) => {
@@ -62,7 +63,8 @@ export function runTrainer(command: string, request: string, options: TrainerPro
       run.seconds = Number(process.hrtime.bigint() - started) / 1e9;
       resolve(run);
     };
-    const child = spawn('/bin/sh', ['-c', command], {
+    const [program, args] = typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0] as string, command.slice(1)];
+    const child = spawn(program, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       detached: true, // its own process group, so a timeout can kill the trainer's children too

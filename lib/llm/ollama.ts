@@ -174,6 +174,7 @@ export function ollamaClient(options: OllamaClientOptions = {}): LlmClient {
           const failure = new LlmCallFailure(
             `Ollama chat with ${request.model} at ${host} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${failures.join('; ')}`,
             attempt,
+            Math.round(performance.now() - started),
           );
           throw Object.assign(failure, { cause: err });
         }

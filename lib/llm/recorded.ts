@@ -84,7 +84,7 @@ export function recordedClient(calls: readonly LlmCallRecord[], options: Recorde
     }
     next++;
     if (record.reply === null) {
-      throw new LlmCallFailure(record.error ?? `recorded LLM call ${callNumber} failed`, record.attempts);
+      throw new LlmCallFailure(record.error ?? `recorded LLM call ${callNumber} failed`, record.attempts, record.durationMs);
     }
     return {
       content: record.reply,

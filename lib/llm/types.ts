@@ -33,6 +33,8 @@ export class LlmCallFailure extends Error {
   constructor(
     message: string,
     readonly attempts: number,
+    /** Wall time of all attempts, ms (a replayed failure: the recorded time). */
+    readonly durationMs?: number,
   ) {
     super(message);
     this.name = 'LlmCallFailure';

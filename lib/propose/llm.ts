@@ -1,4 +1,5 @@
 import type { CampaignConfig } from '../campaign/config.js';
+import { jsonDepth } from '../json-bounded.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from '../llm/feedback.js';
 import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../llm/types.js';
@@ -22,8 +23,20 @@ export interface LlmProposerOptions {
 
 export const LLM_DEFAULTS = { temperature: 1.5, min_p: 0.1, window: 5 } as const;
 
-/** Pulls a JSON object out of a reply: plain JSON, a fenced block, or JSON inside prose. */
+/**
+ * Bounds of an LLM reply, checked before it is parsed or recorded: a longer reply is recorded cut
+ * to maxChars (with its full length) and parsed as cut; a deeper one is refused as not a
+ * candidate (a candidate nests 4 levels: {candidate_config: {blocks: [{...}]}}).
+ */
+export const LLM_REPLY_BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
+
+/**
+ * Pulls a JSON object out of a reply: plain JSON, a fenced block, or JSON inside prose. A reply
+ * past LLM_REPLY_BOUNDS (size, nesting depth) is refused before JSON.parse sees it.
+ */
 export function parseReply(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text.length > LLM_REPLY_BOUNDS.maxChars) return { ok: false, error: `the reply has ${text.length} characters, over the ${LLM_REPLY_BOUNDS.maxChars} allowed` };
+  if (jsonDepth(text, LLM_REPLY_BOUNDS.maxDepth) > LLM_REPLY_BOUNDS.maxDepth) return { ok: false, error: `JSON nested more than ${LLM_REPLY_BOUNDS.maxDepth} levels deep (a candidate nests 3)` };
   const attempts = [text.trim(), /```(?:json)?\s*([\s\S]*?)```/.exec(text)?.[1]?.trim(), text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
   let error = 'no JSON object found';
   for (const t of attempts) {
@@ -57,14 +70,18 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
 
   const call = async (context: ProposalContext, purpose: LlmCallRecord['purpose'], messages: ChatMessage[], structured: boolean): Promise<string | null> => {
     const request = { model: o.model, messages, options: o.chatOptions, ...(structured ? { format } : {}) };
-    const record: LlmCallRecord = { model: o.model, options: o.chatOptions, messages, format: structured, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose };
+    const record: LlmCallRecord & { replyChars?: number } = { model: o.model, options: o.chatOptions, messages, format: structured, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose };
+    const started = performance.now();
     try {
       const r = await o.client.chat(request);
-      Object.assign(record, { reply: r.content, promptTokens: r.promptTokens, replyTokens: r.replyTokens, durationMs: r.durationMs, attempts: r.attempts });
-      return r.content;
+      // Bounded before it is used or recorded: a longer reply goes on, and is recorded, cut (the same text on replay).
+      const content = r.content.length > LLM_REPLY_BOUNDS.maxChars ? r.content.slice(0, LLM_REPLY_BOUNDS.maxChars) : r.content;
+      Object.assign(record, { reply: content, promptTokens: r.promptTokens, replyTokens: r.replyTokens, durationMs: r.durationMs, attempts: r.attempts });
+      if (content.length < r.content.length) record.replyChars = r.content.length;
+      return content;
     } catch (err) {
       if (!(err instanceof LlmCallFailure)) throw err; // a setup error stops the campaign
-      Object.assign(record, { error: err.message, attempts: err.attempts });
+      Object.assign(record, { error: err.message, attempts: err.attempts, durationMs: err.durationMs ?? Math.round(performance.now() - started) });
       return null;
     } finally {
       context.record?.('llm-call', { index: context.index, promptVersion: PROMPT_VERSION, ...record });
