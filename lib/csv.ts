@@ -1,60 +1,112 @@
+/**
+ * CSV tables for the `pareto` command and the library: split by papaparse (RFC 4180 quoting,
+ * `""` escapes, quoted fields across lines), checked here: a header row, every row with the
+ * header's number of fields, errors naming the 1-based line. Blank lines are skipped and spaces
+ * around a field are ignored. Numbers are decimal only (see numericColumn).
+ */
+import Papa from 'papaparse';
 import { InputError } from './errors.js';
 
 export interface CsvTable {
   columns: string[];
   rows: string[][];
+  /** The 1-based line each row starts on (blank lines and quoted line breaks counted). */
+  lines?: number[];
 }
 
-/** Splits one CSV line, honouring double-quoted fields ("a, b" and "" escapes). */
-function splitLine(line: string, lineNo: number, source: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(field.trim());
-      field = '';
-    } else field += c;
+const NON_SPACE = /\S/g;
+
+/** 1-based line of a character offset, from the sorted offsets of every "\n". */
+function lineAt(breaks: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((breaks[mid] as number) < offset) lo = mid + 1;
+    else hi = mid;
   }
-  if (quoted) throw new InputError(`${source} line ${lineNo}`, line, 'closed double quotes', 'has an unclosed quote');
-  out.push(field.trim());
-  return out;
+  return lo + 1;
 }
 
-/** Parses CSV text with a header row; every row must have the header's number of fields. */
+/**
+ * Parses CSV text with a header row; every row must have the header's number of fields.
+ * @throws InputError naming the source and line: an unclosed or malformed quote, a row with
+ *   another number of fields than the header, or a text without a header.
+ */
 export function parseCsv(text: string, source = 'CSV'): CsvTable {
-  const lines = text.split(/\r?\n/);
-  const headerIndex = lines.findIndex((l) => l.trim() !== '');
-  if (headerIndex < 0) throw new InputError(source, '', 'a header row and data rows', 'is empty');
-  const columns = splitLine(lines[headerIndex] as string, headerIndex + 1, source);
+  const normalised = text.replace(/\r\n/g, '\n');
+  const breaks: number[] = [];
+  for (let i = normalised.indexOf('\n'); i >= 0; i = normalised.indexOf('\n', i + 1)) breaks.push(i);
+  const rowTexts: { fields: string[]; line: number; text: string }[] = [];
+  let start = 0;
+  let failure: InputError | undefined;
+  const parser = Papa.parse<string[]>(normalised, {
+    delimiter: ',',
+    newline: '\n',
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: 'greedy',
+    step: (result, p) => {
+      NON_SPACE.lastIndex = start;
+      const begin = NON_SPACE.exec(normalised)?.index ?? start;
+      const line = lineAt(breaks, begin);
+      const end = result.meta.cursor;
+      const raw = normalised.slice(begin, Math.max(begin, end)).replace(/\n$/, '');
+      start = end;
+      const error = result.errors[0];
+      if (error) {
+        const unclosed = error.code === 'MissingQuotes';
+        failure = new InputError(`${source} line ${line}`, raw, unclosed ? 'closed double quotes' : 'a quoted field closed right before a comma or the end of the line', unclosed ? 'has an unclosed quote' : `has a malformed quote (${error.message})`);
+        p.abort();
+        return;
+      }
+      rowTexts.push({ fields: result.data.map((f) => f.trim()), line, text: raw });
+    },
+  });
+  void parser;
+  if (failure) throw failure;
+  const header = rowTexts[0];
+  if (!header) throw new InputError(source, '', 'a header row and data rows', 'is empty');
+  const columns = header.fields;
   const rows: string[][] = [];
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    if ((lines[i] as string).trim() === '') continue;
-    const fields = splitLine(lines[i] as string, i + 1, source);
-    if (fields.length !== columns.length) {
-      throw new InputError(`${source} line ${i + 1}`, fields.length, `${columns.length} fields like the header (${columns.join(', ')})`, `has ${fields.length} fields`);
+  const lines: number[] = [];
+  for (const row of rowTexts.slice(1)) {
+    if (row.fields.length !== columns.length) {
+      throw new InputError(`${source} line ${row.line}`, row.fields.length, `${columns.length} fields like the header (${columns.join(', ')})`, `has ${row.fields.length} fields`);
     }
-    rows.push(fields);
+    rows.push(row.fields);
+    lines.push(row.line);
   }
-  return { columns, rows };
+  return { columns, rows, lines };
 }
 
-/** The numeric values of one named column, with an error naming line and column for non-numbers. */
+/** A number in a CSV field: decimal digits with an optional sign, point and exponent. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INFINITE = /^[+-]?(?:inf|infinity)$/i;
+export const CSV_NUMBER = 'a number written in decimal, like 12, -0.5 or 1.5e6 (inf and -inf allowed; no hex, binary, NaN or empty field)';
+
+/** A CSV field as a number (see CSV_NUMBER), or undefined when it is not one. */
+export function csvNumber(text: string): number | undefined {
+  if (INFINITE.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+  if (!DECIMAL.test(text)) return undefined;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * The numeric values of one named column (see CSV_NUMBER).
+ * @throws InputError naming the line and column for a field that is not a decimal number.
+ */
 export function numericColumn(table: CsvTable, name: string, source = 'CSV', headerLine = 1): number[] {
   const k = table.columns.indexOf(name);
   if (k < 0) throw new InputError(`${source} column`, name, table.columns.join(', '));
   return table.rows.map((r, i) => {
     const text = r[k] as string;
-    const v = /^[+-]?(inf|infinity)$/i.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : text === '' ? NaN : Number(text);
-    if (Number.isNaN(v)) throw new InputError(`${source} line ${headerLine + 1 + i} column ${name}`, text, 'a number (inf and -inf allowed)');
+    const v = csvNumber(text);
+    if (v === undefined) {
+      const detail = DECIMAL.test(text) ? `${JSON.stringify(text)} is beyond ±1.8e308 (write inf)` : undefined;
+      throw new InputError(`${source} line ${table.lines?.[i] ?? headerLine + 1 + i} column ${name}`, text, CSV_NUMBER, detail);
+    }
     return v;
   });
 }

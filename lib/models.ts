@@ -52,7 +52,7 @@ export function loadGraph(o: ModelSourceOptions): LoadedGraph {
     try {
       return { graph: parseGraph(text), format: 'dsl', source: file };
     } catch (err) {
-      if (err instanceof DslSyntaxError) throw new InputError(`${file} line ${err.line}`, err.found, err.expected, `column ${err.column}: expected ${err.expected}, got ${err.found}`);
+      if (err instanceof DslSyntaxError) throw new InputError(`${file} line ${err.line} column ${err.column}`, err.found, err.expected, `got ${err.found}`);
       throw err;
     }
   }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { checkShape } from './bounds.js';
 import { inferOutputShape } from './shapes.js';
 import type { Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from './types.js';
 import { tensorElements } from './types.js';
@@ -26,7 +27,9 @@ export class GraphBuilder {
 
   constructor(private readonly name: string) {}
 
+  /** A graph input; its shape must keep the bounds of bounds.ts (InputError otherwise). */
   input(name: string, shape: readonly number[]): number {
+    checkShape(`input ${name}`, shape);
     this.inputs.push(this.tensors.length);
     this.tensors.push({ name, shape, elements: tensorElements(shape) });
     return this.tensors.length - 1;

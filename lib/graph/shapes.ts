@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { checkCount, checkFloat, checkPad, checkShape, checkSize } from './bounds.js';
 import type { NodeAttrs, OpType } from './types.js';
 import { UNARY_ELEMENTWISE_OPS } from './types.js';
 
@@ -8,10 +9,18 @@ function spatialOut(size: number, kernel: number, stride: number, padBegin: numb
   return Math.floor((size + padBegin + padEnd - kernel) / stride) + 1;
 }
 
+/** Kernel and strides (integers >= 1) and pads (integers >= 0) of a conv or pool, within the bounds. */
+function checkWindow(node: string, a: NodeAttrs['MaxPool']): void {
+  a.kernel.forEach((k, i) => checkSize(`${node}.kernel[${i}]`, k));
+  a.strides.forEach((s, i) => checkSize(`${node}.strides[${i}]`, s));
+  a.pads.forEach((p, i) => checkPad(`${node}.pads[${i}]`, p));
+}
+
 function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
-  if (!Number.isInteger(a.outChannels) || a.outChannels < 1) throw new InputError(`${node}.outChannels`, a.outChannels, 'a positive integer');
-  if (!Number.isInteger(a.group) || a.group < 1) throw new InputError(`${node}.group`, a.group, 'a positive integer');
+  checkSize(`${node}.outChannels`, a.outChannels);
+  checkSize(`${node}.group`, a.group);
+  checkWindow(node, a);
   if (c % a.group !== 0 || a.outChannels % a.group !== 0) {
     throw new InputError(`${node}.group`, a.group, `a divisor of input channels ${c} and output channels ${a.outChannels}`);
   }
@@ -20,6 +29,9 @@ function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
   if (oh < 1 || ow < 1) {
     throw new InputError(`${node}.kernel`, a.kernel, `a kernel no larger than the padded input ${h}x${w}`);
   }
+  const fanIn = (c / a.group) * a.kernel[0] * a.kernel[1];
+  checkCount(`${node}.weights`, 'weights', a.outChannels * fanIn);
+  checkCount(`${node}.macs`, 'MACs', n * a.outChannels * oh * ow * fanIn);
   return [n, a.outChannels, oh, ow];
 }
 
@@ -33,6 +45,7 @@ function poolOut(size: number, kernel: number, stride: number, padBegin: number,
 
 function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
+  checkWindow(node, a);
   const ceil = a.ceilMode ?? false;
   const oh = poolOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2], ceil);
   const ow = poolOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3], ceil);
@@ -70,10 +83,52 @@ function sameShapes(node: string, shapes: Shape[]): Shape {
   return out;
 }
 
+/** A constant operand of Add or Mul: a shape within the bounds that broadcasts onto `out` without growing it. */
+function checkOperand(node: string, weight: Shape, out: Shape): void {
+  checkShape(`${node}.weight`, weight);
+  const offset = out.length - weight.length;
+  if (offset < 0 || weight.some((d, i) => d !== 1 && d !== out[offset + i])) {
+    throw new InputError(`${node}.weight`, weight, `a constant shape that broadcasts onto ${out.join('x')} (each trailing dimension equal or 1)`);
+  }
+}
+
+/** Float attributes: finite (Clip bounds may be ±inf), epsilon >= 0, a drop ratio in [0, 1). */
+function checkFloats(node: ShapeNode): void {
+  switch (node.op) {
+    case 'BatchNormalization':
+      return checkFloat(`${node.name}.epsilon`, node.attrs.epsilon, { min: 0 });
+    case 'Clip':
+      checkFloat(`${node.name}.min`, node.attrs.min, { infinite: true });
+      return checkFloat(`${node.name}.max`, node.attrs.max, { infinite: true });
+    case 'LeakyRelu':
+      return checkFloat(`${node.name}.alpha`, node.attrs.alpha);
+    case 'HardSigmoid':
+      checkFloat(`${node.name}.alpha`, node.attrs.alpha);
+      return checkFloat(`${node.name}.beta`, node.attrs.beta);
+    case 'Dropout':
+      return checkFloat(`${node.name}.ratio`, node.attrs.ratio, { min: 0, below: 1 });
+    default:
+  }
+}
+
 type ShapeNode = { [K in OpType]: { name: string; op: K; attrs: NodeAttrs[K] } }[OpType];
 
+/**
+ * The output shape of a node from its input shapes, after checking its attributes and sizes
+ * against the bounds of bounds.ts (every reader's nodes pass here).
+ * @throws InputError naming the node and the attribute, the value and what is allowed.
+ */
 export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
+  checkFloats(node);
+  const shape = outputShape(node, inputs);
+  checkShape(`${node.name}.output`, shape);
+  if ((node.op === 'Add' || node.op === 'Mul') && node.attrs.weight) checkOperand(node.name, node.attrs.weight, shape);
+  return shape;
+}
+
+function outputShape(node: ShapeNode, inputs: Shape[]): Shape {
   const op: OpType = node.op;
+  if (inputs.length === 0) throw new InputError(`${node.name}.inputs`, [], 'at least one input tensor');
   if (UNARY_ELEMENTWISE_OPS.has(op)) return inputs[0] as Shape;
   switch (node.op) {
     case 'Conv':
@@ -92,7 +147,10 @@ export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
       return [head, x.slice(axis).reduce((p, d) => p * d, 1)];
     }
     case 'Gemm': {
-      const [n] = expectRank(node.name, 'input', inputs[0], 2);
+      const [n, features] = expectRank(node.name, 'input', inputs[0], 2);
+      checkSize(`${node.name}.outFeatures`, node.attrs.outFeatures);
+      checkCount(`${node.name}.weights`, 'weights', features * node.attrs.outFeatures);
+      checkCount(`${node.name}.macs`, 'MACs', n * features * node.attrs.outFeatures);
       return [n, node.attrs.outFeatures];
     }
     case 'Add':

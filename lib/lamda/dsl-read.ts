@@ -4,7 +4,8 @@
  * the shared shape rules and checks the redundant `cin`; every problem is a DslSyntaxError with
  * the 1-based line and column and what was expected there.
  */
-import { InputError } from '../errors.js';
+import { capText, InputError } from '../errors.js';
+import { checkShape } from '../graph/bounds.js';
 import { inferOutputShape } from '../graph/shapes.js';
 import type { Graph, GraphNode, OpType, TensorInfo } from '../graph/types.js';
 import { OP_TYPES, tensorElements } from '../graph/types.js';
@@ -43,7 +44,11 @@ const VALUE = /[^\s|]+/y;
 const TOKEN = /[^\s|,()=:]+|\S/y;
 const OP_SET: ReadonlySet<string> = new Set(OP_TYPES);
 
-const quote = (s: string): string => JSON.stringify(s);
+/** A found token as shown in an error: quoted, cut to a short length with its full length. */
+const quote = (s: string): string => capText(JSON.stringify(s));
+
+/** Longest text parseGraph reads (16 MiB characters; ResNet-50's text is about 20 KB). */
+export const MAX_DSL_CHARS = 16 * 2 ** 20;
 
 /** A cursor over one line. Columns are 1-based. */
 class LineCursor {
@@ -114,26 +119,31 @@ const NATURAL = /^\d+$/;
 const INTEGER = /^-?\d+$/;
 const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
+/** Integers in the text are decimal digits and exact: at most 2^53 - 1 in magnitude. */
+const exact = (re: RegExp, text: string): boolean => re.test(text) && Number.isSafeInteger(Number(text));
+/** What was expected, saying the integer bound when the text holds a number too long to be exact. */
+const exactly = (expected: string, text: string): string => (/\d{16}/.test(text) ? `${expected}, each integer at most 9007199254740991 (2^53 - 1)` : expected);
+
 function parseDims(text: string): number[] | undefined {
   if (text === 'scalar') return [];
   const parts = text.split('x');
-  return parts.every((p) => POSITIVE.test(p)) ? parts.map(Number) : undefined;
+  return parts.every((p) => exact(POSITIVE, p)) ? parts.map(Number) : undefined;
 }
 
 /** An attribute value of `kind`, or undefined when the text is not one. */
 function parseValue(kind: AttrKind, text: string): unknown {
   switch (kind) {
     case 'count':
-      return POSITIVE.test(text) ? Number(text) : undefined;
+      return exact(POSITIVE, text) ? Number(text) : undefined;
     case 'int':
-      return INTEGER.test(text) ? Number(text) : undefined;
+      return exact(INTEGER, text) ? Number(text) : undefined;
     case 'pair': {
       const parts = text.split('x');
-      return parts.length === 2 && parts.every((p) => POSITIVE.test(p)) ? parts.map(Number) : undefined;
+      return parts.length === 2 && parts.every((p) => exact(POSITIVE, p)) ? parts.map(Number) : undefined;
     }
     case 'pads': {
       const parts = text.split(',');
-      return parts.length === 4 && parts.every((p) => NATURAL.test(p)) ? parts.map(Number) : undefined;
+      return parts.length === 4 && parts.every((p) => exact(NATURAL, p)) ? parts.map(Number) : undefined;
     }
     case 'bool':
       return text === '1' ? true : text === '0' ? false : undefined;
@@ -190,7 +200,12 @@ function parseHeader(state: State, c: LineCursor): string {
     if (!c.eat(':')) c.fail('":" and the input shape, like t0:1x3x224x224');
     const shapeAt = c.pos;
     const dims = c.match(/[^\s,]+/y) ?? '';
-    const shape = parseDims(dims) ?? c.fail('an input shape like 1x3x224x224', shapeAt, dims === '' ? c.found(shapeAt) : quote(dims));
+    const shape = parseDims(dims) ?? c.fail(exactly('an input shape like 1x3x224x224', dims), shapeAt, dims === '' ? c.found(shapeAt) : quote(dims));
+    try {
+      checkShape('input', shape);
+    } catch (err) {
+      c.fail(`an input shape within the bounds (${(err as InputError).allowed})`, shapeAt, quote(dims));
+    }
     define(state, c, id, idAt, shape);
     c.spaces();
   } while (c.eat(','));
@@ -238,7 +253,7 @@ function parseNode(state: State, c: LineCursor): void {
     const valueAt = c.pos;
     const text = c.match(VALUE) ?? '';
     const value = parseValue(spec.kind, text);
-    if (value === undefined) c.fail(spec.expected, valueAt, text === '' ? c.found(valueAt) : quote(text));
+    if (value === undefined) c.fail(spec.kind === 'float' ? spec.expected : exactly(spec.expected, text), valueAt, text === '' ? c.found(valueAt) : quote(text));
     values.set(spec, { value, at: valueAt });
   }
   const attrsEnd = c.pos;
@@ -296,6 +311,7 @@ const FOOTER = /^\s*output(\s|$)(?!\s*=)/;
 
 /** Parses the text of one graph (header, node lines, output line). Blank lines and `#` comments are skipped. */
 export function parseGraph(text: string, options: ParseOptions = {}): Graph {
+  if (text.length > MAX_DSL_CHARS) throw new DslSyntaxError(1, 1, `a text of at most ${MAX_DSL_CHARS} characters (16 MiB)`, `${text.length} characters`);
   const lines = text.split(/\r?\n/);
   const state: State = { tensors: [], nodes: [], ids: new Map() };
   let name: string | undefined;

@@ -86,7 +86,7 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) throw new RangeError('a NaN attribute cannot be written');
+  if (Number.isNaN(x)) throw new InputError('attribute', x, 'a number (inf and -inf allowed, NaN not)', 'NaN cannot be written');
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   return String(x);
 }

@@ -1,3 +1,4 @@
+import { checkExportable } from '../graph/bounds.js';
 import type { Graph, GraphNode } from '../graph/types.js';
 import { createRng, type Rng } from '../rng.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './proto.js';
@@ -37,8 +38,13 @@ function valueInfo(name: string, shape: readonly number[]): ValueInfoProto {
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
 }
 
-/** Writes a Graph as an ONNX model with seeded weights; returns the protobuf object. */
+/**
+ * Writes a Graph as an ONNX model with seeded weights; returns the protobuf object.
+ * @throws InputError before any weight is drawn when the graph needs more than MAX_EXPORT_WEIGHTS
+ *   (2^28) weight elements.
+ */
 export function graphToModelProto(graph: Graph, options: ExportOptions = {}): ModelProto {
+  checkExportable(graph);
   const rng: Rng = createRng(options.seed ?? 0);
   const fold = options.foldBatchNorm ?? false;
   const name = (t: number): string => graph.tensors[t]?.name as string;

@@ -4,6 +4,7 @@ import { GraphBuilder } from '../graph/builder.js';
 import type { Graph } from '../graph/types.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from './proto.js';
 import { onnx, toNumber } from './proto.js';
+import { checkTensor, tensorValues } from './tensors.js';
 
 /** ONNX ops the importer understands (PyTorch's export vocabulary for these CNNs). */
 export const IMPORTABLE_OPS = [
@@ -37,25 +38,6 @@ export function decodeModel(bytes: Uint8Array, source = 'ONNX file'): ModelProto
   return model;
 }
 
-function tensorValues(t: TensorProto): number[] {
-  const count = (t.dims ?? []).reduce((p: number, d) => p * toNumber(d), 1);
-  if (t.rawData && t.rawData.length > 0) {
-    const raw = t.rawData;
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const DT = onnx.TensorProto.DataType;
-    // Only small constants (shapes, clip bounds, axes) are read; weights need only their dims.
-    if (count > 64) return [];
-    if (t.dataType === DT.FLOAT) return Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
-    if (t.dataType === DT.INT64) return Array.from({ length: count }, (_, i) => Number(view.getBigInt64(8 * i, true)));
-    if (t.dataType === DT.INT32) return Array.from({ length: count }, (_, i) => view.getInt32(4 * i, true));
-    return [];
-  }
-  if (t.floatData?.length) return [...t.floatData];
-  if (t.int64Data?.length) return t.int64Data.map(toNumber);
-  if (t.int32Data?.length) return [...t.int32Data];
-  return [];
-}
-
 function attrs(node: NodeProto): Map<string, AttributeProto> {
   return new Map((node.attribute ?? []).map((a) => [a.name as string, a]));
 }
@@ -67,8 +49,20 @@ const attrFloat = (a: Map<string, AttributeProto>, key: string, fallback: number
 export function importModel(model: ModelProto, options: ImportOptions = {}): Graph {
   const g = model.graph as NonNullable<ModelProto['graph']>;
   const g2 = new GraphBuilder(options.name ?? g.name ?? 'onnx');
+  const nodes = g.node ?? [];
+  const consumers = new Map<string, NodeProto[]>();
+  for (const node of nodes) {
+    for (const v of node.input ?? []) {
+      const list = consumers.get(v);
+      if (list) list.push(node);
+      else consumers.set(v, [node]);
+    }
+  }
   const constants = new Map<string, Constant>();
-  for (const t of g.initializer ?? []) constants.set(t.name as string, { dims: (t.dims ?? []).map(toNumber), values: tensorValues(t) });
+  for (const t of g.initializer ?? []) {
+    const user = consumers.get(t.name as string)?.[0];
+    constants.set(t.name as string, readConstant(t, `initializer ${JSON.stringify(t.name)}${user ? ` (read by node ${user.name || user.opType})` : ''}`));
+  }
   const tensors = new Map<string, number>(); // ONNX value name -> graph tensor
 
   const graphInputs = (g.input ?? []).filter((v) => !constants.has(v.name as string));
@@ -94,9 +88,6 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     return t;
   };
   const bind = (node: NodeProto, t: number) => tensors.set(node.output?.[0] as string, t);
-  const nodes = g.node ?? [];
-  const consumers = new Map<string, NodeProto[]>();
-  for (const node of nodes) for (const v of node.input ?? []) consumers.set(v, [...(consumers.get(v) ?? []), node]);
   const fusedBias = new Set<NodeProto>();
   // Zero-valued constant Pad in front of a Conv or pool (PyTorch writes AvgPool2d that way): its
   // pads join the consumer's own.
@@ -104,6 +95,11 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   const padded = (node: NodeProto, own: [number, number, number, number]): [number, number, number, number] => {
     const p = pendingPads.get(node.input?.[0] as string);
     return p ? (own.map((v, i) => v + (p.pads[i] as number)) as [number, number, number, number]) : own;
+  };
+  /** A constant per-channel input (bias, BN statistics) must be a vector of `length` values. */
+  const vector = (node: NodeProto, label: string, i: number, what: string, length: number): void => {
+    const c = constants.get(node.input?.[i] as string);
+    if (c && (c.dims.length !== 1 || c.dims[0] !== length)) throw new InputError(`node ${label} (${node.opType}) ${what}`, c.dims, `a vector of ${length} values (one per channel)`);
   };
   const allConstant = (node: NodeProto) => (node.input ?? []).every((v) => v === '' || constants.has(v));
 
@@ -120,7 +116,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         const value = a.get('value')?.t;
         const scalar = a.get('value_float')?.f ?? (a.has('value_int') ? toNumber(a.get('value_int')?.i) : undefined);
         const ints = a.get('value_ints')?.ints?.map(toNumber);
-        const c: Constant = value ? { dims: (value.dims ?? []).map(toNumber), values: tensorValues(value) } : ints ? { dims: [ints.length], values: ints } : { dims: [], values: scalar === undefined ? [] : [scalar] };
+        const c: Constant = value ? readConstant(value, `node ${label} (Constant) value`) : ints ? { dims: [ints.length], values: ints } : { dims: [], values: scalar === undefined ? [] : [scalar] };
         constants.set(node.output?.[0] as string, c);
         break;
       }
@@ -143,6 +139,8 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         if (op === 'Gather') {
           const idx = constantOf(node, 1, 'index');
           if (attrInt(a, 'axis', 0) !== 0 || first.dims.length !== 1) throw new InputError(`node ${label} (Gather)`, first.dims, 'a gather from a 1-D constant along axis 0');
+          const n = first.values.length;
+          if (idx.values.some((i) => !Number.isInteger(i) || i < -n || i >= n)) throw new InputError(`node ${label} (Gather) indices`, idx.values, `integers from ${-n} to ${n - 1}`);
           setConstant({ dims: idx.dims, values: idx.values.map((i) => first.values[i < 0 ? i + first.values.length : i] as number) });
         } else if (op === 'Concat') {
           const parts = (node.input ?? []).map((_, i) => constantOf(node, i, 'operand'));
@@ -187,14 +185,17 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         const dil = attrInts(a, 'dilations');
         if (dil && dil.some((d) => d !== 1)) throw new InputError(`node ${label} (Conv) dilations`, dil, 'all 1 (dilated convolutions are not supported)');
         const kernel = pair(label, 'kernel_shape', attrInts(a, 'kernel_shape') ?? w.dims.slice(2));
+        if (kernel.join('x') !== w.dims.slice(2).join('x')) throw new InputError(`node ${label} (Conv) kernel_shape`, kernel, `the weight's own ${w.dims.slice(2).join('x')}`);
         const strides = pair(label, 'strides', attrInts(a, 'strides') ?? [1, 1]);
         const inShape = g2.shape(x());
         const pads = padded(node, padsOf(a, label, [inShape[2] as number, inShape[3] as number], kernel, strides));
         const bias = (node.input?.[2] ?? '') !== '';
+        if (bias) vector(node, label, 2, 'bias', w.dims[0] as number);
         bind(node, g2.add('Conv', [x()], { outChannels: w.dims[0] as number, kernel, strides, pads, group, bias }, 'conv'));
         break;
       }
       case 'BatchNormalization':
+        ['scale', 'bias', 'mean', 'var'].forEach((what, i) => vector(node, label, i + 1, what, g2.shape(x())[1] as number));
         bind(node, g2.add('BatchNormalization', [x()], { epsilon: attrFloat(a, 'epsilon', 1e-5) }, 'bn'));
         break;
       case 'Clip': {
@@ -299,6 +300,12 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   }
   const outputs = (g.output ?? []).map((v) => tensorOf('graph output', v.name as string));
   return g2.finish(outputs);
+}
+
+/** A checked tensor as a constant: its dims and, for a small one, its values. */
+function readConstant(t: TensorProto, field: string): Constant {
+  const { dims, elements } = checkTensor(t, field);
+  return { dims, values: tensorValues(t, elements) };
 }
 
 /** A two-value spatial attribute (kernel, strides): positive integers. */

@@ -11,8 +11,12 @@ export type ValueInfoProto = onnxProto.onnx.IValueInfoProto;
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const INT64 = onnx.TensorProto.DataType.INT64;
 
-/** int64 fields decode as Long objects (or numbers when small); both become numbers here. */
+/**
+ * int64 fields decode as Long objects (or numbers when small); both become numbers here. A value
+ * past 2^53 in magnitude becomes ±Infinity, never an inexact integer, so bounds checks refuse it.
+ */
 export function toNumber(v: number | { toNumber(): number } | null | undefined): number {
   if (v === null || v === undefined) return 0;
-  return typeof v === 'number' ? v : v.toNumber();
+  const n = typeof v === 'number' ? v : v.toNumber();
+  return Number.isInteger(n) && !Number.isSafeInteger(n) ? (n > 0 ? Infinity : -Infinity) : n;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { formatValue, InputError, ValidationError } from '../errors.js';
+import { parseJsonBounded } from '../json-bounded.js';
 import { lowerBlockNet } from '../graph/lower-blocks.js';
 import type { McunetConfig } from '../graph/lower-mcunet.js';
 import { lowerMcunet } from '../graph/lower-mcunet.js';
@@ -159,12 +160,7 @@ export function loadModelFile(path: string, options: ModelOptions): LoadedModel 
   } catch (err) {
     throw new InputError('FILE', path, 'a readable file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError('FILE', path, 'a JSON model file', `not valid JSON (${(err as Error).message})`);
-  }
+  const data = parseJsonBounded(text, path); // size and nesting depth checked before parsing
   const base = path.split('/').pop()?.replace(/\.json$/, '') ?? 'model';
   return modelFromData(data, { ...options, name: options.name ?? base });
 }

@@ -1,0 +1,138 @@
+/**
+ * Size bounds every Graph keeps, whatever reader built it (JSON config, ONNX file, LAMDA text,
+ * zoo), checked by shape inference before anything is allocated or counted:
+ *
+ * - every dimension of every tensor is an integer from 1 to MAX_TENSOR_ELEMENTS, and a tensor
+ *   (activation or constant operand) holds at most MAX_TENSOR_ELEMENTS = 2^40 elements (16 times a
+ *   1x4096x4096x4096 activation, the largest the model-file bounds allow);
+ * - a node's weights and its MACs stay below 2^53, so every count is an exact integer;
+ * - float attributes are finite (Clip bounds may be ±inf, never NaN).
+ *
+ * Commands that allocate weights (export, parse, latency) take at most MAX_EXPORT_WEIGHTS = 2^28
+ * weight elements in total (1 GiB of float32), checked before the first weight is drawn.
+ */
+import { InputError } from '../errors.js';
+import type { Graph, GraphNode } from './types.js';
+
+/**
+ * Most elements of any one tensor (and so the largest dimension): 2^40 = 1,099,511,627,776. Costs
+ * are arithmetic on shapes (nothing is allocated per element), so this only keeps counts exact.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 40;
+/** Most weight elements an ONNX export allocates: 2^28 = 268,435,456 (1 GiB of float32; VGG-16 has 138 M). */
+export const MAX_EXPORT_WEIGHTS = 2 ** 28;
+/** Largest exact integer count (2^53 - 1). */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+const SHAPE_ALLOWED = `dimensions that are integers >= 1, at most ${fmt(MAX_TENSOR_ELEMENTS)} (2^40) elements in all`;
+
+/** The product of `dims`, or Infinity once it passes MAX_TENSOR_ELEMENTS (never inexact). */
+function boundedProduct(dims: readonly number[]): number {
+  let n = 1;
+  for (const d of dims) {
+    n *= d;
+    if (n > MAX_TENSOR_ELEMENTS) return Infinity;
+  }
+  return n;
+}
+
+/**
+ * Checks a tensor shape: integer dimensions >= 1 (a zero-size tensor is refused, not carried) and
+ * at most MAX_TENSOR_ELEMENTS elements.
+ * @throws InputError naming `field`, the shape (cut when long) and the bound.
+ */
+export function checkShape(field: string, shape: readonly number[]): void {
+  const bad = shape.findIndex((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1);
+  if (bad >= 0) {
+    const what = shape[bad] === 0 ? 'is a zero-size tensor: ' : '';
+    throw new InputError(field, shape, SHAPE_ALLOWED, `${what}dimension ${bad} of ${describe(shape)} is ${String(shape[bad])}`);
+  }
+  if (boundedProduct(shape) > MAX_TENSOR_ELEMENTS) throw new InputError(field, shape, SHAPE_ALLOWED, `${describe(shape)} has more than ${fmt(MAX_TENSOR_ELEMENTS)} elements`);
+}
+
+/** A shape as [1, 3, 8, 8], cut when long. */
+function describe(shape: readonly number[]): string {
+  const text = `[${shape.map(String).join(', ')}]`;
+  return text.length > 80 ? `${text.slice(0, 77)}... (${shape.length} dimensions)` : text;
+}
+
+/** A positive integer size attribute (channels, kernel, stride, group) of at most MAX_TENSOR_ELEMENTS. */
+export function checkSize(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TENSOR_ELEMENTS) {
+    throw new InputError(field, value, `a positive integer, at most ${fmt(MAX_TENSOR_ELEMENTS)}`);
+  }
+}
+
+/** A padding: an integer from 0 to MAX_TENSOR_ELEMENTS. */
+export function checkPad(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TENSOR_ELEMENTS) {
+    throw new InputError(field, value, `a non-negative integer, at most ${fmt(MAX_TENSOR_ELEMENTS)}`);
+  }
+}
+
+/** A float attribute: finite (or ±inf where `infinite` allows it), never NaN, at least `min` when given. */
+export function checkFloat(field: string, value: unknown, options: { infinite?: boolean; min?: number; below?: number } = {}): void {
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (options.infinite || Number.isFinite(value)) &&
+    (options.min === undefined || value >= options.min) &&
+    (options.below === undefined || value < options.below);
+  if (!ok) {
+    const range = options.below !== undefined ? ` from ${options.min ?? '-inf'} up to (not including) ${options.below}` : options.min !== undefined ? ` of at least ${options.min}` : '';
+    throw new InputError(field, value, `a ${options.infinite ? 'number (inf and -inf allowed, NaN not)' : 'finite number'}${range}`);
+  }
+}
+
+/** An exact count (MACs, weights of one node): at most 2^53 - 1. */
+export function checkCount(field: string, what: string, value: number): void {
+  if (!(value <= MAX_COUNT)) throw new InputError(field, value, `${what} of at most ${fmt(MAX_COUNT)} (2^53 - 1), so counts stay exact`, `has ${value.toExponential(3)} ${what}`);
+}
+
+/**
+ * The weight elements an ONNX export of `graph` allocates: conv and linear weights and biases, BN's
+ * four vectors, constant operands of Add and Mul, the two Clip bounds.
+ */
+export function exportWeightElements(graph: Graph): number {
+  let total = 0;
+  const channels = (node: GraphNode): number => graph.tensors[node.inputs[0] as number]?.shape[1] ?? 0;
+  for (const node of graph.nodes) {
+    switch (node.op) {
+      case 'Conv':
+        total += node.attrs.outChannels * (channels(node) / node.attrs.group) * node.attrs.kernel[0] * node.attrs.kernel[1] + node.attrs.outChannels;
+        break;
+      case 'Gemm':
+        total += (channels(node) + 1) * node.attrs.outFeatures;
+        break;
+      case 'BatchNormalization':
+        total += 4 * channels(node);
+        break;
+      case 'Add':
+      case 'Mul':
+        total += node.attrs.weight ? node.attrs.weight.reduce((p, d) => p * d, 1) : 0;
+        break;
+      case 'Clip':
+        total += 2;
+        break;
+      default:
+    }
+  }
+  return total;
+}
+
+/**
+ * Refuses a graph whose weights would not fit an export (MAX_EXPORT_WEIGHTS), before any is drawn.
+ * @throws InputError naming the graph, its weight count and the bound.
+ */
+export function checkExportable(graph: Graph): void {
+  const weights = exportWeightElements(graph);
+  if (!(weights <= MAX_EXPORT_WEIGHTS)) {
+    throw new InputError(
+      `model ${graph.name} weights`,
+      weights,
+      `at most ${fmt(MAX_EXPORT_WEIGHTS)} weight elements (2^28, 1 GiB of float32) for export, parse and latency`,
+      `needs ${Number.isFinite(weights) && weights < 1e21 ? fmt(weights) : String(weights)} weight elements (${(weights * 4 / 2 ** 30).toPrecision(3)} GiB of float32)`,
+    );
+  }
+}
