@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
 import { InputError, ValidationError } from '../errors.js';
 import { SRAM_MODELS, type SramModel } from '../cost/sram.js';
 import { BLOCK_ACTIVATIONS, CONV_TYPES, SKIP_OPS } from './candidate.js';
+import { compileSchema, schemaProblems } from './schema-messages.js';
 
 /** The nine Table I parameters: each stage picks one value of each. */
 export const TABLE_I_FIELDS = [
@@ -100,7 +100,7 @@ export const SPACE_FILE_SCHEMA = {
     },
     choices: { ...choicesSchema, required: [...TABLE_I_FIELDS] },
     seRatios: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'number', exclusiveMinimum: 0, maximum: 1 } },
-    stageOverrides: { type: 'object', propertyNames: { pattern: '^(0|[1-9][0-9]*)$' }, additionalProperties: choicesSchema },
+    stageOverrides: { type: 'object', propertyNames: { pattern: '^(0|[1-9][0-9]*)$', description: 'a stage index written 0, 1, 2 ... (no sign, no leading zero)' }, additionalProperties: choicesSchema },
     constraints: {
       type: 'object',
       additionalProperties: false,
@@ -121,17 +121,12 @@ export const SPACE_FILE_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true });
-const validateSpaceFile = ajv.compile(SPACE_FILE_SCHEMA);
+const validateSpaceFile = compileSchema(SPACE_FILE_SCHEMA);
 
-/** Checks a parsed search-space object and fills defaults. */
+/** Checks a parsed search-space object and fills defaults; every problem names its field in words. */
 export function parseSpace(data: unknown, source = 'search space'): SearchSpace {
-  if (!validateSpaceFile(data)) {
-    const issues = (validateSpaceFile.errors ?? []).map(
-      (e) => new InputError(`${source}${e.instancePath.replaceAll('/', '.') || ' (top level)'}`, undefined, describeAllowed(e), e.message ?? 'invalid'),
-    );
-    throw new ValidationError(source, issues);
-  }
+  const problems = schemaProblems(validateSpaceFile, data);
+  if (problems.length > 0) throw new ValidationError(source, problems);
   const space = data as unknown as SearchSpace;
   for (const key of Object.keys(space.stageOverrides ?? {})) {
     if (Number(key) >= space.stages) throw new InputError(`${source}.stageOverrides.${key}`, key, `a stage index 0..${space.stages - 1}`);
@@ -142,13 +137,6 @@ export function parseSpace(data: unknown, source = 'search space'): SearchSpace 
   }
   const head: SearchSpace['head'] = { pool: 'average', dropout: 0.2, classifier: 'linear' };
   return { ...space, head: { ...head, ...space.head } };
-}
-
-function describeAllowed(e: { keyword: string; params: Record<string, unknown> }): string {
-  if (e.keyword === 'enum') return (e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-  if (e.keyword === 'additionalProperties') return `no property ${String(e.params.additionalProperty)}`;
-  if (e.keyword === 'required') return `a property ${String(e.params.missingProperty)}`;
-  return JSON.stringify(e.params);
 }
 
 export function loadSpace(path: string): SearchSpace {

@@ -1,6 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { formatValue, InputError } from '../errors.js';
 import type { Candidate } from './candidate.js';
+import { compileSchema, renderPath, schemaProblems, type PathPart } from './schema-messages.js';
 import type { SearchSpace } from './space.js';
 import { stageChoices, TABLE_I_FIELDS } from './space.js';
 
@@ -44,46 +45,35 @@ const validators = new WeakMap<SearchSpace, ValidateFunction>();
 function validatorFor(space: SearchSpace): ValidateFunction {
   let v = validators.get(space);
   if (!v) {
-    v = new Ajv({ allErrors: true, strictTuples: false }).compile(candidateSchema(space));
+    v = compileSchema(candidateSchema(space), { strictTuples: false });
     validators.set(space, v);
   }
   return v;
 }
 
-/** Every way a candidate breaks the space, each naming the block, the field, the value and what is allowed. */
+/**
+ * Every way a candidate breaks the space, each naming the block, the field, the value and what is
+ * allowed ("block 3 (blocks[2]) field kernel_size: value 4 is not allowed; allowed: 3, 5, 7").
+ * These lines are the LLM proposer's feedback, so their wording is part of recorded runs.
+ */
 export function candidateIssues(space: SearchSpace, candidate: unknown): InputError[] {
-  const validate = validatorFor(space);
-  if (validate(candidate)) return [];
-  return (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toIssue(e, candidate));
+  return schemaProblems(validatorFor(space), candidate, {
+    field: candidateField,
+    rejected: (value) => `value ${formatValue(value)} is not allowed`,
+    adjust: (issue) =>
+      issue.path.length === 1 && issue.path[0] === 'blocks' && (issue.keyword === 'minItems' || issue.keyword === 'maxItems')
+        ? { ...issue, allowed: `exactly ${space.stages} blocks (one per stage)`, detail: `got ${Array.isArray(issue.value) ? issue.value.length : 0} blocks` }
+        : issue,
+  });
 }
 
 export function isValidCandidate(space: SearchSpace, candidate: unknown): candidate is Candidate {
   return validatorFor(space)(candidate) === true;
 }
 
-function valueAt(root: unknown, pointer: string): unknown {
-  let v: unknown = root;
-  for (const part of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[part];
-  return v;
-}
-
-function toIssue(e: ErrorObject, candidate: unknown): InputError {
-  const m = /^\/blocks\/(\d+)(?:\/(\w+))?/.exec(e.instancePath);
-  const where = m ? `block ${Number(m[1]) + 1} (blocks[${m[1]}])${m[2] ? ` field ${m[2]}` : ''}` : e.instancePath.slice(1) || 'candidate';
-  const value = valueAt(candidate, e.instancePath);
-  switch (e.keyword) {
-    case 'enum':
-      return new InputError(where, value, (e.params.allowedValues as unknown[]).map(formatValue).join(', '), `value ${formatValue(value)} is not allowed`);
-    case 'const':
-      return new InputError(where, value, formatValue(e.params.allowedValue), `value ${formatValue(value)} is not allowed`);
-    case 'required':
-      return new InputError(`${where} field ${String(e.params.missingProperty)}`, undefined, 'one of the space\'s values', 'is missing');
-    case 'additionalProperties':
-      return new InputError(`${where} field ${String(e.params.additionalProperty)}`, undefined, 'only the fields of the space', 'is not a field of a block');
-    case 'minItems':
-    case 'maxItems':
-      return new InputError('blocks', value, `exactly ${String(e.params.limit)} blocks (one per stage)`, `got ${Array.isArray(value) ? value.length : 0} blocks`);
-    default:
-      return new InputError(where, value, JSON.stringify(e.params), e.message ?? 'invalid');
-  }
+/** `block 3 (blocks[2]) field kernel_size` for a block's field, else the plain path. */
+function candidateField(path: PathPart[]): string {
+  const [first, index, ...rest] = path;
+  if (first === 'blocks' && typeof index === 'number') return `block ${index + 1} (blocks[${index}])${rest.length > 0 ? ` field ${renderPath(rest)}` : ''}`;
+  return path.length === 0 ? 'candidate' : renderPath(path);
 }
