@@ -103,7 +103,7 @@ export function resumeCheck(values: SearchFlagValues): (recorded: CampaignConfig
       throw new InputError(
         '--evaluator',
         recorded.evaluator,
-        `the same --evaluator ${formatValue(recorded.evaluator)} given again, or --trust-records`,
+        'the same --evaluator given again on the command line, or --trust-records',
         `the run's records name the command ${formatValue(recorded.evaluator)}, and --resume runs no command read from records.jsonl unless it is confirmed`,
       );
     }

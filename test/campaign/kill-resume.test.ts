@@ -30,7 +30,7 @@ describe('a real campaign process killed with SIGKILL and resumed', () => {
     const evaluatedBefore = before.records.filter((r) => r.type === 'evaluation').map((r) => r.key);
     expect(evaluatedBefore.length).toBeGreaterThanOrEqual(5);
 
-    const resumed = spawnSync(process.execPath, [BIN, 'search', '--out', out, '--resume', '--json'], { encoding: 'utf8' });
+    const resumed = spawnSync(process.execPath, [BIN, 'search', '--out', out, '--resume', '--evaluator', trainer, '--json'], { encoding: 'utf8' });
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary).toMatchObject({ resumed: true, proposed: 60, replayMismatches: [] });
