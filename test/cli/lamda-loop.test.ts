@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,19 @@ describe('paretonas lamda generate', () => {
     expect(y[session.outputNames[0]!]?.dims).toEqual([1, 1000]);
   });
 
+  it('an --out that already holds a run is refused as search does: nothing appended, nothing overwritten', () => {
+    const out = `${tmp}/held`;
+    mkdirSync(out, { recursive: true });
+    const records = `${JSON.stringify({ type: 'lamda-start', time: '2026-11-23T00:00:00.000Z', seq: 0, base: 'resnet18' })}\n`;
+    writeFileSync(`${out}/records.jsonl`, records);
+    writeFileSync(`${out}/model.onnx`, 'the earlier model');
+    const r = paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--runs', '2', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`paretonas lamda generate: --out: already holds a campaign; allowed: a directory that holds no run yet (lamda generate starts a new one)\n`);
+    expect(readFileSync(`${out}/records.jsonl`, 'utf8')).toBe(records);
+    expect(readFileSync(`${out}/model.onnx`, 'utf8')).toBe('the earlier model');
+    expect(existsSync(`${out}/.lock`)).toBe(false);
+  });
   it('says what is wrong with bad flags', () => {
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18').stderr).toMatch(/--target-ms: is missing; allowed: the latency target in ms/);
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms=-1').stderr).toMatch(/--target-ms: got "-1"; allowed: a number from/);

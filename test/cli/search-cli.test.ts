@@ -42,7 +42,7 @@ describe('paretonas search', () => {
       [['--budget', '0'], /--budget: got "0"; allowed: an integer from 1/],
       [['--resume'], /--resume: got true; allowed: with --out runs\/ID/],
       [['--resume', '--out', 'nowhere'], /--out: has no records; allowed: a run directory holding records\.jsonl/],
-      [['--resume', '--out', 'runs/evo', '--seed', '3'], /--seed: got "3"; allowed: nothing on --resume/],
+      [['--resume', '--out', 'runs/evo', '--seed', '3'], /^paretonas search: --seed: differs from the run: recorded 1, given 3; allowed: the recorded value, or no --seed \(a run keeps the configuration it started with; only --budget may extend it\)$/m],
       [['--out', 'runs/evo'], /--out: .*already holds a campaign/],
       [['--proposer', 'random', '--population', '5'], /--population\/--sample\/--screen: .*allowed: with --proposer evolution/],
       [['--objectives', 'accuracy:max,macs:min', '--budget', '2', '--out', 'runs/noacc'], /objective or constraint: got "accuracy"; allowed: a metric of the cost evaluator: macs, params, flashBytes, peakSramBytes/],
@@ -52,6 +52,25 @@ describe('paretonas search', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+  it('--resume forgives the original command line: equal flags are accepted, a differing one is refused naming both values', () => {
+    const original = ['--budget', '500', '--valid', '60', '--seed', '1', '--out', 'runs/evo'];
+    // the same flags (and defaults spelled out, resolved values compared) plus --resume
+    const same = paretonas(...original, '--resume', '--proposer', 'evolution', '--evaluator', 'cost', '--space', 'tinyml-cifar100', '--objectives', ' macs:min , params:min', '--json');
+    expect(same.code, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout)).toMatchObject({ resumed: true, stopped: 'valid', valid: 60, proposed: 60 });
+    const cases: [string[], string][] = [
+      [['--valid', '61'], '--valid: differs from the run: recorded 60, given 61'],
+      [['--objectives', 'params:min,macs:min'], '--objectives: differs from the run: recorded [{"name":"macs","direction":"min"},{"name":"params","direction":"min"}], given [{"name":"params","direction":"min"},{"name":"macs","direction":"min"}]'],
+      [['--proposer', 'random'], '--proposer: differs from the run: recorded "evolution", given "random"'],
+      [['--evaluator', 'proxy'], '--evaluator: differs from the run: recorded "cost", given "proxy"'],
+      [['--novelty', '0.9'], '--novelty: differs from the run: recorded nothing, given 0.9'],
+    ];
+    for (const [flags, message] of cases) {
+      const r = paretonas('--out', 'runs/evo', '--resume', ...flags);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`paretonas search: ${message}; allowed: the recorded value, or no ${flags[0]} (a run keeps the configuration it started with; only --budget may extend it)\n`);
     }
   });
 });
