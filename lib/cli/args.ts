@@ -9,8 +9,11 @@ export type FlagValues<T extends FlagOptions> = { -readonly [K in keyof T]?: T[K
 
 /** A decimal number: optional sign, digits with an optional fraction, optional exponent (no hex, no Infinity). */
 export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** A decimal number or a comma list of them, starting with a minus sign: a flag's value, never a flag. */
-const NEGATIVE_NUMBERS = /^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:\s*,\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)*$/;
+/**
+ * An argument that starts like a negative number (`-0.5,400`, `-.5`, `-1e3`, also `-inf`, `-Infinity`,
+ * `-NaN`): a flag's value, never a flag. The flag's own check then accepts it or says why not.
+ */
+const NEGATIVE_NUMBER_START = /^-(?:\d|\.\d|inf(?:inity)?(?![a-z])|nan(?![a-z]))/i;
 
 /**
  * A string flag followed by a negative number or number list (`--ref -0.5,400`, `--band -.5`) takes it
@@ -27,7 +30,7 @@ export function joinNegativeNumbers(args: readonly string[], options: FlagOption
       break;
     }
     const name = arg.startsWith('--') ? arg.slice(2) : shorts.get(arg);
-    if (name !== undefined && !arg.includes('=') && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBERS.test(next)) {
+    if (name !== undefined && !arg.includes('=') && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER_START.test(next)) {
       out.push(`--${name}=${next}`);
       i++;
     } else out.push(arg);
@@ -106,7 +109,7 @@ export function numberListFlag(flag: string, value: string, count?: number, exam
   const allowed = `${count ?? 'one or more'} decimal numbers separated by commas, none empty (e.g. ${example})`;
   const bad = items.find((s) => !DECIMAL.test(s) || !Number.isFinite(Number(s)));
   if (bad !== undefined) throw new InputError(`--${flag}`, value, allowed, bad === '' ? `got ${formatValue(value)}: an empty item` : `got ${formatValue(bad)} in ${formatValue(value)}: not a decimal number`);
-  if (count !== undefined && items.length !== count) throw new InputError(`--${flag}`, value, allowed, `got ${items.length} numbers`);
+  if (count !== undefined && items.length !== count) throw new InputError(`--${flag}`, value, allowed, `got ${formatValue(value)}: ${items.length} number${items.length === 1 ? '' : 's'}`);
   return items.map(Number);
 }
 

@@ -45,8 +45,8 @@ export interface CommandGroup {
 
 const WIDTH = 100;
 
-function flagWords(name: string, f: FlagSpec): string {
-  return `--${name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
+function flagWords(name: string, f: FlagSpec, short = false): string {
+  return `${short && f.short ? `-${f.short}` : `--${name}`}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
 }
 
 /** `paretonas NAME ARGS --required V [--flag V] [--switch]`, wrapped at 100 columns. */
@@ -54,7 +54,7 @@ export function usageLine(spec: CommandSpec, indent = 19): string {
   const words = [`paretonas ${spec.name}${spec.args ? ` ${spec.args}` : ''}`];
   for (const [name, f] of Object.entries(spec.flags)) {
     if (spec.args?.includes(`--${name} `)) continue; // `(FILE | --zoo NAME)` already shows it
-    words.push(f.required ? flagWords(name, f) : `[${flagWords(name, f)}]`);
+    words.push(f.required ? flagWords(name, f, true) : `[${flagWords(name, f, true)}]`);
   }
   const lines: string[] = [];
   let line = '';

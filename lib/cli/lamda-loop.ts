@@ -18,7 +18,8 @@ import { TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
 import { describeDevice } from '../runtime/device.js';
 import type { Table } from '../report/table.js';
-import { toCsv, toMarkdown } from '../report/render-table.js';
+/** Table rendering loads danfojs (seconds): only the commands that print tables load it. */
+const renderTables = () => import('../report/render-table.js');
 import { choiceFlag, intFlag, jsonOut, listFlag, numberFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
@@ -206,8 +207,9 @@ export async function generateCommand(args: string[]): Promise<string> {
   }
 }
 
-function writeTables(dir: string | undefined, tables: Table[], data: unknown): string[] {
+async function writeTables(dir: string | undefined, tables: Table[], data: unknown): Promise<string[]> {
   if (!dir) return [];
+  const { toCsv, toMarkdown } = await renderTables();
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const t of tables) {
@@ -240,7 +242,8 @@ export async function evaluateCommand(args: string[]): Promise<string> {
   });
   const table = table3(evaluations);
   const data = evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));
-  const written = writeTables(values.out, [table], data);
+  const { toMarkdown } = await renderTables();
+  const written = await writeTables(values.out, [table], data);
   if (values.json) return jsonOut(data);
   return [toMarkdown(table), ...(written.length ? [`wrote ${written.join(', ')}`] : [])].join('\n\n');
 }
@@ -276,7 +279,8 @@ export async function ablateCommand(args: string[]): Promise<string> {
     tables.push(res.table);
     data.generators = res.evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));
   }
-  const written = writeTables(values.out, tables, data);
+  const { toMarkdown } = await renderTables();
+  const written = await writeTables(values.out, tables, data);
   if (values.json) return jsonOut(data);
   return [...tables.map(toMarkdown), ...(written.length ? [`wrote ${written.join(', ')}`] : [])].join('\n\n');
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { numericColumn, parseCsv } from '../csv.js';
-import { InputError } from '../errors.js';
+import { capText, formatValue, InputError } from '../errors.js';
 import { hypervolume } from '../pareto/hypervolume.js';
 import { limitViolations, parseLimits, parseObjectives, toMinimization, totalViolation } from '../pareto/objectives.js';
 import { nondominatedRanks, paretoFront } from '../pareto/sort.js';
@@ -33,7 +33,9 @@ export function paretoCommand(args: string[]): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError('FILE.csv', file, 'a readable CSV file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+    const code = (err as NodeJS.ErrnoException).code;
+    // the system message repeats the whole path: the code says it without an unbounded line
+    throw new InputError('FILE.csv', file, 'a readable CSV file', code === 'ENOENT' ? `got ${formatValue(file)}: no such file` : `got ${formatValue(file)}: cannot read it (${code ?? capText((err as Error).message)})`);
   }
   const table = parseCsv(text, file);
   const objectives = parseObjectives(values.objectives);

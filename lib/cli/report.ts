@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { InputError } from '../errors.js';
-import { writeRunReport } from '../report/html-report.js';
 import { buildRunReport } from '../report/run-report.js';
 import { parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -27,6 +26,7 @@ export async function reportCommand(args: string[]): Promise<string> {
   if (!existsSync(join(runDir, RECORDS_FILE))) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, 'has no records');
   const out = values.output ?? join('reports', basename(runDir));
   const report = buildRunReport(runDir);
+  const { writeRunReport } = await import('../report/html-report.js'); // loads danfojs (seconds): not at start-up
   const files = writeRunReport(report, out);
   const images: string[] = [];
   if (values.png || values.svg) {

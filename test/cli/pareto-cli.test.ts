@@ -36,6 +36,32 @@ describe('paretonas pareto', () => {
     expect(r.stdout).toMatch(/5 points, 4 feasible \(sram<=500\); front of 3/);
     expect(r.stdout).toMatch(/row\s+acc \(max\)\s+macs \(min\)/);
   });
+  it('the field case: a negative reference after --ref is its value (was "argument is ambiguous"), hypervolume 75', () => {
+    const file = `${ROOT}test/fixtures/cases/negated_accuracy.csv`;
+    // rows a (-0.70, 100), b (-0.60, 50), c (-0.80, 300); both minimised, none dominates another.
+    // Against (-0.5, 400), slabs along neg_acc: c..a 0.1 x (400-300) = 10, a..b 0.1 x (400-100) = 30,
+    // b..ref 0.1 x (400-50) = 35: 10 + 30 + 35 = 75.
+    for (const ref of [['--ref', '-0.5,400'], ['--ref=-0.5,400'], ['--ref', '-.5, 4e2']]) {
+      const r = paretonas(file, '--objectives', 'neg_acc:min,macs:min', '--hypervolume', ...ref, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.front.map((f: { row: number }) => f.row)).toEqual([0, 1, 2]);
+      expect(out.ref).toEqual([-0.5, 400]);
+      expect(out.hypervolume).toBeCloseTo(75, 9);
+    }
+    const text = paretonas(file, '--objectives', 'neg_acc:min,macs:min', '--hypervolume', '--ref', '-0.5,400');
+    expect(text.stdout).toMatch(/hypervolume 75 \(reference -0\.5, 400\)/);
+  });
+  it('--json writes infinite values as "Infinity"/"-Infinity" strings, never null', () => {
+    writeFileSync(`${tmp}/inf.csv`, 'acc,macs\n0.5,-inf\n0.9,3\n');
+    const r = paretonas('inf.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0,5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/null/);
+    const out = JSON.parse(r.stdout);
+    // row 0 (0.5, -inf) and row 1 (0.9, 3): neither dominates; the box of row 0 reaches macs -inf
+    expect(out.front).toEqual([{ row: 0, values: { acc: 0.5, macs: '-Infinity' } }, { row: 1, values: { acc: 0.9, macs: 3 } }]);
+    expect(out.hypervolume).toBe('Infinity');
+  });
   it('bad input: one line naming the problem, exit code 2', () => {
     writeFileSync(`${tmp}/ragged.csv`, 'acc,macs\n0.5,2\n0.4\n');
     writeFileSync(`${tmp}/words.csv`, 'acc,macs\n0.5,two\n');
@@ -46,9 +72,18 @@ describe('paretonas pareto', () => {
       [['words.csv', '--objectives', 'acc:max,macs:min'], /words\.csv line 2 column macs: got "two"; allowed: a number/],
       [['nan.csv', '--objectives', 'acc:max,macs:min'], /nan\.csv line 2 column macs: got "NaN"; allowed: a number/],
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume'], /--ref: is missing; allowed: a reference point with 2 values/],
-      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0'], /--ref: got "0"; allowed: 2 numbers/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0'], /--ref: got "0": 1 number; allowed: 2 decimal numbers separated by commas, none empty/],
+      // `--ref ,` was read as (0, 0); hex and Infinity were read as numbers
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', ','], /--ref: got ",": an empty item; allowed: 2 decimal numbers/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0,'], /--ref: got "0,": an empty item/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0x1,5'], /--ref: got "0x1" in "0x1,5": not a decimal number/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '-Infinity,5'], /--ref: got "-Infinity" in "-Infinity,5": not a decimal number/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--constraint', 'sram<=500,'], /--constraint: got "sram<=500,": an empty item; allowed: name<=number or name>=number/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--constraint', 'sram<=0x10'], /--constraint: got "sram<=0x10"; allowed: name<=number or name>=number with a decimal number/],
+      [['runs.csv', '--objectives', 'acc:max,,macs:min'], /--objectives: got "acc:max,,macs:min": an empty item/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--ref', '-1,5'], /--ref: got "-1,5"; allowed: with --hypervolume/],
       [['runs.csv'], /--objectives: is missing/],
-      [['missing.csv', '--objectives', 'acc:max'], /FILE\.csv: no such file/],
+      [['missing.csv', '--objectives', 'acc:max'], /FILE\.csv: got "missing\.csv": no such file; allowed: a readable CSV file/],
       [['runs.csv', '--objectives', 'acc:best'], /--objectives acc: got "best"; allowed: min, max/],
     ];
     for (const [args, message] of cases) {
