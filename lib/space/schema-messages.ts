@@ -8,7 +8,8 @@
  *   an unknown `name` is reported on that field with the names the branches allow.
  * - if/then: the `then` errors say when they apply ("(when use_se is true)").
  * - additionalProperties: names the unknown field and the known ones.
- * - One issue per field (the first), at most MAX_ISSUES issues, then one "more problems" line.
+ * - One issue per field (the first), at most MAX_ISSUES issues, then one "more problems" line;
+ *   only the issues shown are put in words, so a file with 100,000 bad fields stays fast.
  */
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { capText, formatValue, InputError } from '../errors.js';
@@ -45,22 +46,18 @@ export function compileSchema(schema: object, options: Options = {}): ValidateFu
   return new Ajv({ allErrors: true, verbose: true, ...options }).compile(schema);
 }
 
-/** Validates `data`; [] when it passes, else one InputError per problem in words. */
+/** Validates `data`; [] when it passes, else one InputError per field with a problem, in words. */
 export function schemaProblems(validate: ValidateFunction, data: unknown, options: MessageOptions = {}): InputError[] {
   if (validate(data)) return [];
-  const issues = translateErrors(validate.errors ?? [], data).map((i) => (options.adjust ? options.adjust(i) : i));
+  const { issues, fields } = translateErrors(validate.errors ?? [], data, MAX_ISSUES);
   const name = options.field ?? renderPath;
-  const seen = new Set<string>();
-  const out: InputError[] = [];
-  for (const issue of issues) {
-    const field = name([...(options.prefix ?? []), ...issue.path]);
-    if (seen.has(field)) continue;
-    seen.add(field);
-    out.push(new InputError(field, issue.value, issue.allowed, issue.detail ?? (options.rejected ? options.rejected(issue.value) : undefined)));
-  }
-  if (out.length <= MAX_ISSUES) return out;
-  const more = out.length - MAX_ISSUES;
-  return [...out.slice(0, MAX_ISSUES), new InputError('more problems', more, 'fixing the ones above first', `${more} not shown`)];
+  const out = issues.map((raw) => {
+    const issue = options.adjust ? options.adjust(raw) : raw;
+    const detail = issue.detail ?? (options.rejected ? options.rejected(issue.value) : undefined);
+    return new InputError(name([...(options.prefix ?? []), ...issue.path]), issue.value, issue.allowed, detail);
+  });
+  const more = fields - out.length;
+  return more > 0 ? [...out, new InputError('more problems', more, 'fixing the ones above first', `${more} not shown`)] : out;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -116,14 +113,41 @@ function discriminator(branches: unknown[]): string | undefined {
   return keys.find((k) => objects.every((b) => isNode(b.properties) && isNode(b.properties[k]) && 'const' in (b.properties[k] as SchemaNode)));
 }
 
-/** Turns ajv errors into issues: union branches resolved, conditions attached, wrappers dropped. */
-export function translateErrors(errors: readonly ErrorObject[], root: unknown): SchemaIssue[] {
+/**
+ * The errors ajv reported inside a wrapper error (anyOf, oneOf, if, propertyNames): with allErrors,
+ * ajv appends them just before the wrapper, so this is a backward scan, linear in their number.
+ */
+function insideOf(errors: readonly ErrorObject[], at: number, prefix: string): ErrorObject[] {
+  const inside: ErrorObject[] = [];
+  for (let i = at - 1; i >= 0 && under(errors[i] as ErrorObject, prefix); i--) inside.push(errors[i] as ErrorObject);
+  return inside.reverse();
+}
+
+/**
+ * Turns ajv errors into issues: union branches resolved, conditions attached, wrappers dropped, one
+ * issue per field. `fields` counts every field with a problem, also those past `limit`.
+ */
+export function translateErrors(errors: readonly ErrorObject[], root: unknown, limit = Number.POSITIVE_INFINITY): { issues: SchemaIssue[]; fields: number } {
   const dropped = new Set<ErrorObject>();
-  const extra: { at: ErrorObject; issue: SchemaIssue }[] = [];
-  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
-  for (const u of unions) {
+  const extra = new Map<ErrorObject, SchemaIssue>();
+  const condition = new Map<ErrorObject, string>();
+  // Outer wrappers come after inner ones, so walking backwards meets them first.
+  for (let at = errors.length - 1; at >= 0; at--) {
+    const u = errors[at] as ErrorObject;
     if (dropped.has(u)) continue;
-    const inside = errors.filter((e) => e !== u && under(e, `${u.schemaPath}/`));
+    if (u.keyword === 'if') {
+      dropped.add(u);
+      const branch = String(u.params.failingKeyword ?? 'then');
+      const words = describeCondition((u.parentSchema as SchemaNode | undefined)?.if, branch === 'else');
+      for (const e of insideOf(errors, at, u.schemaPath.replace(/\/if$/, `/${branch}/`))) if (!condition.has(e)) condition.set(e, words);
+      continue;
+    }
+    if (u.keyword === 'propertyNames') {
+      if (at > 0 && errors[at - 1]?.propertyName !== undefined) dropped.add(u);
+      continue;
+    }
+    if (u.keyword !== 'anyOf' && u.keyword !== 'oneOf') continue;
+    const inside = insideOf(errors, at, `${u.schemaPath}/`);
     const branches = Array.isArray(u.schema) ? (u.schema as unknown[]) : [];
     if (u.keyword === 'oneOf' && Array.isArray(u.params.passingSchemas)) {
       for (const e of inside) dropped.add(e);
@@ -141,7 +165,7 @@ export function translateErrors(errors: readonly ErrorObject[], root: unknown): 
         for (const e of inside) dropped.add(e);
         dropped.add(u);
         const issue: SchemaIssue = { path: [...pathOf(u.instancePath, root), key], value: data[key], allowed: kinds, keyword: 'const' };
-        extra.push({ at: u, issue: data[key] === undefined ? { ...issue, detail: 'is missing' } : issue });
+        extra.set(u, data[key] === undefined ? { ...issue, detail: 'is missing' } : issue);
         continue;
       }
     }
@@ -154,26 +178,36 @@ export function translateErrors(errors: readonly ErrorObject[], root: unknown): 
       for (const e of inside) dropped.add(e);
     }
   }
-  const conditions: { prefix: string; words: string }[] = [];
-  for (const e of errors) {
-    if (e.keyword !== 'if') continue;
-    dropped.add(e);
-    const branch = String(e.params.failingKeyword ?? 'then');
-    conditions.push({ prefix: e.schemaPath.replace(/\/if$/, `/${branch}/`), words: describeCondition((e.parentSchema as SchemaNode | undefined)?.if, branch === 'else') });
-  }
-  for (const e of errors) {
-    if (e.keyword === 'propertyNames' && errors.some((x) => x !== e && x.propertyName === e.params.propertyName && x.instancePath === e.instancePath)) dropped.add(e);
-  }
+  // One issue per field; only the first `limit` fields are put in words, the rest are counted.
   const issues: SchemaIssue[] = [];
+  const seen = new Set<string>();
+  const take = (path: PathPart[], make: () => SchemaIssue) => {
+    const key = JSON.stringify(path);
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (issues.length < limit) issues.push(make());
+  };
   for (const e of errors) {
-    for (const x of extra) if (x.at === e) issues.push(x.issue);
+    const replaced = extra.get(e);
+    if (replaced) take(replaced.path, () => replaced);
     if (dropped.has(e)) continue;
-    const issue = toIssue(e, root);
-    const condition = conditions.find((c) => under(e, c.prefix));
-    if (condition) issue.allowed += ` (when ${condition.words})`;
-    issues.push(issue);
+    take(issuePath(e, root), () => {
+      const issue = toIssue(e, root);
+      const when = condition.get(e);
+      if (when !== undefined) issue.allowed += ` (when ${when})`;
+      return issue;
+    });
   }
-  return issues;
+  return { issues, fields: seen.size };
+}
+
+/** Where an error's issue is reported: the value, or the missing / unknown / badly named field. */
+function issuePath(e: ErrorObject, root: unknown): PathPart[] {
+  const path = pathOf(e.instancePath, root);
+  if (e.propertyName !== undefined || e.keyword === 'propertyNames') return [...path, e.propertyName ?? String(e.params.propertyName)];
+  if (e.keyword === 'required') return [...path, String(e.params.missingProperty)];
+  if (e.keyword === 'additionalProperties') return [...path, String(e.params.additionalProperty)];
+  return path;
 }
 
 function toIssue(e: ErrorObject, root: unknown): SchemaIssue {
