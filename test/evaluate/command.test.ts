@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { splitArgs } from '../../lib/evaluate/argv.js';
 import { commandEvaluator, TRAINER_PROTOCOL } from '../../lib/evaluate/command.js';
+import { TORCH_TRAINER, torchEvaluator } from '../../lib/evaluate/torch.js';
 import { costMetrics } from '../../lib/evaluate/cost.js';
 import { EvaluationFailure } from '../../lib/evaluate/types.js';
 import { onnx } from '../../lib/onnx/proto.js';
@@ -161,5 +163,34 @@ describe('command evaluator: failures', () => {
   it('error: the shell cannot start (a missing cwd)', async () => {
     const f = await failure(commandEvaluator('true', { cwd: join(tmpdir(), 'no-such-dir-paretonas') }).evaluate(input));
     expect(f.kind).toBe('error');
+  });
+});
+
+describe('trainer arguments: an argument vector, never a shell', () => {
+  it('splitArgs splits as a shell would, without expanding or running anything', () => {
+    expect(splitArgs(`--data-dir "a b" --tag 'x y' plain\\ word --empty ""`)).toEqual(['--data-dir', 'a b', '--tag', 'x y', 'plain word', '--empty', '']);
+    expect(splitArgs('$(touch /tmp/x) ; echo `id` | cat > f $HOME')).toEqual(['$(touch', '/tmp/x)', ';', 'echo', '`id`', '|', 'cat', '>', 'f', '$HOME']);
+    expect(splitArgs('--data-dir ~/data --x a~b')).toEqual(['--data-dir', `${homedir()}/data`, '--x', 'a~b']);
+    expect(() => splitArgs('--tag "open', '--trainer-args')).toThrow('--trainer-args: has an unclosed " quote (from character 7); allowed: shell-style words with every quote closed');
+  });
+
+  it('the torch evaluator passes --trainer-args to the trainer word for word; shell syntax in them runs nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argv-'));
+    // A stand-in "python": writes its argument vector to a file, then answers with a result line.
+    const python = join(dir, 'python');
+    writeFileSync(python, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(join(dir, 'argv.json'))}, JSON.stringify(process.argv.slice(2)));\nprocess.stdin.resume();process.stdin.on('end',()=>console.log(JSON.stringify({type:'result',metrics:{accuracy:0.5}})));\n`);
+    chmodSync(python, 0o755);
+    const before = process.env.PARETONAS_PYTHON;
+    process.env.PARETONAS_PYTHON = python;
+    try {
+      const marker = join(dir, 'pwned');
+      const e = await torchEvaluator('torch:fashion-mnist', { trainerArgs: `--epochs 2 --data-dir "my data" $(touch ${marker}); touch ${marker}` }).evaluate(input);
+      expect(e.metrics.accuracy).toBe(0.5);
+      expect(JSON.parse(readFileSync(join(dir, 'argv.json'), 'utf8'))).toEqual([TORCH_TRAINER, '--dataset', 'fashion-mnist', '--preset', 'proxy-1epoch', '--epochs', '2', '--data-dir', 'my data', '$(touch', `${marker});`, 'touch', marker]);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.PARETONAS_PYTHON;
+      else process.env.PARETONAS_PYTHON = before;
+    }
   });
 });
