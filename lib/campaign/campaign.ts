@@ -43,6 +43,8 @@ export interface CampaignSummary extends Progress {
   resumed: boolean;
   /** A torn last record found on resume (reported, then cut off). */
   tornRecord?: { line: number; text: string };
+  /** Notes on the run directory: a stale lock taken over, a torn start moved aside. */
+  notes?: string[];
   /** Proposals whose regeneration on resume differed from the record (a non-deterministic proposer). */
   replayMismatches: number[];
 }
