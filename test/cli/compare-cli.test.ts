@@ -67,6 +67,8 @@ describe('paretonas compare (through compareCommand)', () => {
     // The baseline's one point (61.5, 130.47e6, 0.18e6) against (0, 400e6, 2e6), minimising (-acc, macs, params).
     expect(given.runs[1].hypervolume / (61.5 * (400e6 - 130.47e6) * (2e6 - 0.18e6))).toBeCloseTo(1, 12);
     expect(compareCommand([llmRun, '--ref', '0,400e6,2e6'])).toContain('(given with --ref): accuracy 0, macs 400000000, params 2000000');
+    // a negative first value after --ref is its value, not an ambiguous flag
+    expect(JSON.parse(compareCommand([llmRun, '--ref', '-1,400e6,2e6', '--json'])).reference).toEqual({ point: [-1, 400e6, 2e6], source: 'given' });
   });
 
   it('runs from real campaigns (cost evaluator: no maximised objective, no accuracy column)', async () => {
@@ -92,7 +94,8 @@ describe('paretonas compare (through compareCommand)', () => {
     const cases: [string[], RegExp][] = [
       [[], /^RUN_DIR: no run directory given; allowed: one or more run directories, each holding records\.jsonl$/],
       [[`${tmp}/nowhere`], /nowhere has no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
-      [[llmRun, '--ref', '0,x,1'], /^--ref: got "0,x,1"; allowed: finite numbers separated by commas/],
+      [[llmRun, '--ref', '0,x,1'], /^--ref: got "x" in "0,x,1": not a decimal number; allowed: one or more decimal numbers separated by commas, none empty/],
+      [[llmRun, '--ref', '0,,1'], /^--ref: got "0,,1": an empty item; allowed: one or more decimal numbers/],
       [[llmRun, '--ref', '0,1'], /^--ref: got "0,1"; allowed: 3 finite numbers, one per objective in the order accuracy:max,macs:min,params:min$/],
       [[llmRun, '--bogus'], /^flags: .*allowed: --ref, --json$/],
     ];
