@@ -18,10 +18,26 @@ export class ValidationError extends Error {
   readonly issues: readonly InputError[];
 
   constructor(subject: string, issues: readonly InputError[]) {
-    super(`${subject}: ${issues.map((i) => i.message).join('; ')}`);
+    super(`${subject}: ${listIssues(issues)}`);
     this.name = 'ValidationError';
     this.issues = issues;
   }
+}
+
+/** Longest list of issues in one error line; the rest are counted ("and 3 more problems"). */
+export const MAX_ISSUES_SHOWN = 240;
+
+/** The issues' messages joined by "; ", as many as fit MAX_ISSUES_SHOWN (at least one, cut if long). */
+function listIssues(issues: readonly InputError[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const issue of issues) {
+    if (shown.length > 0 && length + issue.message.length > MAX_ISSUES_SHOWN) break;
+    shown.push(shown.length === 0 ? capText(issue.message, MAX_ISSUES_SHOWN + 40) : issue.message);
+    length += issue.message.length + 2;
+  }
+  const rest = issues.length - shown.length;
+  return rest > 0 ? `${shown.join('; ')}; and ${rest} more problem${rest === 1 ? '' : 's'}` : shown.join('; ');
 }
 
 export function formatValue(value: unknown): string {

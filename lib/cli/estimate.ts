@@ -1,6 +1,8 @@
 import type { CostReport } from '../cost/estimate.js';
 import { estimateCosts } from '../cost/estimate.js';
 import { SRAM_MODELS } from '../cost/sram.js';
+import { InputError } from '../errors.js';
+import { MAX_COUNT } from '../graph/bounds.js';
 import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
 import { choiceFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -27,10 +29,20 @@ export function estimateCommand(args: string[]): string {
     model: choiceFlag('sram', values.sram, SRAM_MODELS, 'mcunet'),
     inplaceDepthwise: values['inplace-dw'] ?? false,
   });
+  for (const key of ['macs', 'params', 'flashBytes', 'peakSramBytes'] as const) {
+    // Each node's counts are bounded in shape inference; their sums must stay exact too.
+    if (!(report[key] <= MAX_COUNT)) throw new InputError(`model ${model.graph.name} ${key}`, report[key], `a total of at most ${MAX_COUNT} (2^53 - 1), so it is exact`);
+  }
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape ?? [];
   const output = model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? [];
   const out = { file: model.source, format: model.format, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
   return values.json ? jsonOut(out) : renderReport(out);
+}
+
+/** JSON has no infinities: a non-finite number is written as the string "inf", "-inf" or "NaN", never null. */
+function finiteOrString(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || Number.isFinite(value)) return value;
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'inf' : '-inf';
 }
 
 function renderReport(r: CostReport & { file?: string; format: string; resolution: number; classes: number }): string {

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { capText, InputError } from '../errors.js';
 import { checkCount, checkFloat, checkPad, checkShape, checkSize } from './bounds.js';
 import type { NodeAttrs, OpType } from './types.js';
 import { UNARY_ELEMENTWISE_OPS } from './types.js';
@@ -118,7 +118,9 @@ type ShapeNode = { [K in OpType]: { name: string; op: K; attrs: NodeAttrs[K] } }
  * against the bounds of bounds.ts (every reader's nodes pass here).
  * @throws InputError naming the node and the attribute, the value and what is allowed.
  */
-export function inferOutputShape(node: ShapeNode, inputs: Shape[]): Shape {
+export function inferOutputShape(full: ShapeNode, inputs: Shape[]): Shape {
+  // errors name the node; a long name (from a file) is shown cut, with its length
+  const node = full.name.length > 80 ? ({ ...full, name: capText(full.name) } as ShapeNode) : full;
   checkFloats(node);
   const shape = outputShape(node, inputs);
   checkShape(`${node.name}.output`, shape);

@@ -151,6 +151,7 @@ function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode): stri
 /** The text as lines: the header, one line per node in execution order, the output line. */
 export function serializeNodeLines(graph: Graph): string[] {
   if (graph.inputs.length === 0) throw new InputError(`${graph.name}.inputs`, [], 'at least one graph input');
+  if (graph.outputs.length === 0) throw new InputError(`${graph.name}.outputs`, [], 'at least one graph output');
   const ids = canonicalIds(graph);
   const inputs = graph.inputs.map((t, i) => `t${i}:${formatShape(graph.tensors[t]?.shape ?? [])}`);
   const outputs = graph.outputs.map((t) => `t${idOf(graph, ids, t, 'output')}`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { capText, InputError } from '../errors.js';
 import { GraphBuilder } from '../graph/builder.js';
 import type { Graph } from '../graph/types.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from './proto.js';
@@ -61,7 +61,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   const constants = new Map<string, Constant>();
   for (const t of g.initializer ?? []) {
     const user = consumers.get(t.name as string)?.[0];
-    constants.set(t.name as string, readConstant(t, `initializer ${JSON.stringify(t.name)}${user ? ` (read by node ${user.name || user.opType})` : ''}`));
+    constants.set(t.name as string, readConstant(t, `initializer ${shown(t.name ?? '')}${user ? ` (read by node ${shown(user.name || String(user.opType))})` : ''}`));
   }
   const tensors = new Map<string, number>(); // ONNX value name -> graph tensor
 
@@ -84,7 +84,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   };
   const tensorOf = (nodeName: string, value: string): number => {
     const t = tensors.get(value);
-    if (t === undefined) throw new InputError(`node ${nodeName}`, value, 'inputs produced by earlier nodes (a topologically sorted graph)');
+    if (t === undefined) throw new InputError(`node ${shown(nodeName)}`, value, 'inputs produced by earlier nodes (a topologically sorted graph)');
     return t;
   };
   const bind = (node: NodeProto, t: number) => tensors.set(node.output?.[0] as string, t);
@@ -105,8 +105,9 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
 
   for (const node of nodes) {
     const op = node.opType as string;
-    const label = node.name || `${op}_${node.output?.[0]}`;
-    g2.setBlock(label); // the per-layer breakdown shows the file's own node names
+    const fullName = node.name || `${op}_${node.output?.[0]}`;
+    g2.setBlock(fullName); // the per-layer breakdown shows the file's own node names
+    const label = shown(fullName); // errors show it cut, with its length
     const a = attrs(node);
     const x = (): number => tensorOf(label, pendingPads.get(node.input?.[0] as string)?.source ?? (node.input?.[0] as string));
     const setConstant = (c: Constant) => constants.set(node.output?.[0] as string, c);
@@ -295,12 +296,20 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         break;
       }
       default:
-        throw new InputError(`node ${label}`, op, IMPORTABLE_OPS.join(', '), `op type ${op} is not supported`);
+        // names cut short here so that the line with the whole list stays under 400 characters
+        throw new InputError(`node ${shown(fullName, 40)}`, op, IMPORTABLE_OPS.join(','), `op type ${shown(String(op), 16)} is not supported`);
     }
   }
-  const outputs = (g.output ?? []).map((v) => tensorOf('graph output', v.name as string));
+  if (!g.output?.length) throw new InputError('ONNX graph outputs', [], 'at least one graph output');
+  const outputs = g.output.map((v) => tensorOf('graph output', v.name as string));
   return g2.finish(outputs);
 }
+
+/**
+ * A name from the file as shown in an error: escaped as a JSON string when it holds anything but
+ * printable ASCII, and cut to `max` characters with its length when longer.
+ */
+const shown = (name: string, max = 60): string => capText(/^[\x20-\x7e]*$/.test(name) ? name : JSON.stringify(name), max);
 
 /** A checked tensor as a constant: its dims and, for a small one, its values. */
 function readConstant(t: TensorProto, field: string): Constant {

@@ -78,7 +78,7 @@ function modelWith(nodes: NodeProto[], inputDims: (number | string)[] = [1, 3, 8
 describe('import errors', () => {
   it('an unsupported op names the op type, the node and the supported list', () => {
     const bytes = modelWith([{ name: 'rnn_7', opType: 'LSTM', input: ['x'], output: ['y'] }]);
-    expect(() => importModel(decodeModel(bytes))).toThrow(`node rnn_7: op type LSTM is not supported; allowed: ${IMPORTABLE_OPS.join(', ')}`);
+    expect(() => importModel(decodeModel(bytes))).toThrow(`node rnn_7: op type LSTM is not supported; allowed: ${IMPORTABLE_OPS.join(',')}`);
   });
   it('a dynamic input needs --input; with it the shapes follow', () => {
     const bytes = modelWith([{ name: 'r', opType: 'Relu', input: ['x'], output: ['y'] }], ['N', 3, 'H', 'W']);

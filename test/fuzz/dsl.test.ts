@@ -1,0 +1,94 @@
+/**
+ * LAMDA text fuzzing: serialized zoo models, candidates and small graphs with their numbers
+ * replaced (huge, past 2^53, zero, negative, non-decimal), tokens and lines deleted, duplicated or
+ * swapped, through `estimate --json`. Accepted text must round-trip (serialize, parse, equal) and,
+ * when its weights are small, `parse -o` must export it.
+ */
+import { describe, expect, it } from 'vitest';
+import { exportWeightElements } from '../../lib/graph/bounds.js';
+import { graphDifference, parseGraph, serializeGraph } from '../../lib/lamda/dsl.js';
+import type { Rng } from '../../lib/rng.js';
+import { createRng } from '../../lib/rng.js';
+import { FUZZ_TIMEOUT, FuzzLog, fuzzCount, fuzzDir, HOSTILE_NUMBERS, nullPath, pick, put } from './harness.js';
+import { dslSeeds } from './seeds.js';
+
+const NUMBER = /\d+/g;
+
+/** One text mutation; returns the new text and what changed. */
+function mutate(text: string, rng: Rng): { text: string; what: string } {
+  const lines = text.split('\n');
+  const i = 1 + rng.int(Math.max(1, lines.length - 2));
+  switch (rng.int(7)) {
+    case 0:
+    case 1: {
+      // replace one number (a dimension, channel count, kernel, pad, axis, ...)
+      const matches = [...text.matchAll(NUMBER)];
+      const m = pick(rng, matches);
+      if (!m) return { text, what: 'no number' };
+      const by = pick(rng, HOSTILE_NUMBERS);
+      return { text: text.slice(0, m.index) + by + text.slice((m.index ?? 0) + m[0].length), what: `number at ${m.index} -> ${by.slice(0, 30)}` };
+    }
+    case 2: {
+      const tokens = (lines[i] ?? '').split(' ');
+      tokens.splice(rng.int(tokens.length), 1);
+      lines[i] = tokens.join(' ');
+      return { text: lines.join('\n'), what: `line ${i + 1}: token deleted` };
+    }
+    case 3:
+      lines.splice(i, 1);
+      return { text: lines.join('\n'), what: `line ${i + 1} deleted` };
+    case 4:
+      lines.splice(i, 0, lines[i] ?? '');
+      return { text: lines.join('\n'), what: `line ${i + 1} duplicated` };
+    case 5: {
+      const j = rng.int(lines.length);
+      [lines[i], lines[j]] = [lines[j] as string, lines[i] as string];
+      return { text: lines.join('\n'), what: `lines ${i + 1} and ${j + 1} swapped` };
+    }
+    default: {
+      const at = rng.int(text.length);
+      const by = pick(rng, ['', 'x', '=', ',', ' ', '(', '|', '"', '\t', '#', 'é', '\r']);
+      return { text: text.slice(0, at) + by + text.slice(at + 1), what: `char ${at} -> ${JSON.stringify(by)}` };
+    }
+  }
+}
+
+describe('fuzz: LAMDA text', () => {
+  it('every mutated text is accepted (and round-trips) or refused in one line with exit 2', async () => {
+    const count = fuzzCount(1500);
+    const dir = fuzzDir();
+    const seeds = dslSeeds();
+    const rng = createRng(53);
+    const log = new FuzzLog();
+    for (let k = 0; k < count; k++) {
+      let text = pick(rng, seeds);
+      const whats: string[] = [];
+      for (let n = rng.next() < 0.6 ? 1 : 2 + rng.int(2); n > 0; n--) {
+        const m = mutate(text, rng);
+        text = m.text;
+        whats.push(m.what);
+      }
+      const label = `#${k}: ${whats.join('; ')}`;
+      const file = put(`${dir}/m.txt`, text);
+      const r = await log.run(['estimate', file, '--json'], label);
+      if (r?.code !== 0) continue;
+      const nulls = nullPath(JSON.parse(r.stdout));
+      if (nulls) log.fail(label, `estimate --json printed null at ${nulls}`);
+      let weights = Infinity;
+      try {
+        const graph = parseGraph(text);
+        const diff = graphDifference(graph, parseGraph(serializeGraph(graph)));
+        if (diff) log.fail(label, `serialize/parse round trip differs: ${diff}`);
+        weights = exportWeightElements(graph);
+      } catch (err) {
+        log.fail(label, `round trip threw ${(err as Error).message.slice(0, 200)}`);
+      }
+      // export allocates the weights: run it where that takes milliseconds (the bound is tested on its own)
+      if (weights <= 2 ** 20 && k % 4 === 0) await log.run(['parse', file, '-o', `${dir}/m.onnx`], `${label} (parse)`, false);
+    }
+    console.log(log.summary(`LAMDA text (${count} inputs)`));
+    expect(log.failures).toEqual([]);
+    expect(log.accepted).toBeGreaterThan(count / 50);
+    expect(log.rejected).toBeGreaterThan(count / 4);
+  }, FUZZ_TIMEOUT);
+});
