@@ -3,9 +3,9 @@
  * words (schema-messages.ts): an LMaNet `candidate_config` block list (any sizes within LIMITS,
  * the builder's enums) and an MCUNet / ProxylessNAS `{first_conv, blocks, classifier}` config.
  */
-import type { InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { BLOCK_ACTIVATIONS, CONV_TYPES, SKIP_OPS } from './candidate.js';
-import { compileSchema, schemaProblems, type PathPart } from './schema-messages.js';
+import { compileSchema, renderPath, schemaProblems, type PathPart } from './schema-messages.js';
 import { LIMITS, ODD_KERNEL } from './space.js';
 
 const channels = { type: 'integer', minimum: 1, maximum: LIMITS.channels };
@@ -22,6 +22,7 @@ export const LMANET_SCHEMA = {
     blocks: {
       type: 'array',
       minItems: 1,
+      maxItems: LIMITS.blocks,
       items: {
         type: 'object',
         required: ['output_channels', 'num_layers', 'kernel_size', 'stride', 'expansion_factor', 'use_se', 'se_ratio', 'conv_type', 'skip_op', 'activation'],
@@ -60,6 +61,7 @@ export const MCUNET_SCHEMA = {
     classifier: { type: 'object', required: ['in_features', 'out_features'], properties: { in_features: channels, out_features: { type: 'integer', minimum: 1, maximum: 1_000_000 } } },
     blocks: {
       type: 'array',
+      maxItems: LIMITS.blocks,
       items: {
         type: 'object',
         required: ['mobile_inverted_conv', 'shortcut'],
@@ -84,12 +86,22 @@ export const MCUNET_SCHEMA = {
 const validateLmanet = compileSchema(LMANET_SCHEMA);
 const validateMcunet = compileSchema(MCUNET_SCHEMA);
 
+/**
+ * A block list longer than LIMITS.blocks, refused before ajv walks every block (with all errors on,
+ * a 64 MB file of broken blocks would take a minute to list).
+ */
+function tooManyBlocks(data: unknown, prefix: PathPart[]): InputError[] | undefined {
+  const blocks = data !== null && typeof data === 'object' ? (data as { blocks?: unknown }).blocks : undefined;
+  if (!Array.isArray(blocks) || blocks.length <= LIMITS.blocks) return undefined;
+  return [new InputError(renderPath([...prefix, 'blocks']), blocks, `at most ${LIMITS.blocks} blocks`, `got ${blocks.length} blocks`)];
+}
+
 /** Every way an LMaNet block list breaks its schema, in words; `prefix` is where it sits in the file. */
 export function lmanetProblems(data: unknown, prefix: PathPart[] = []): InputError[] {
-  return schemaProblems(validateLmanet, data, { prefix });
+  return tooManyBlocks(data, prefix) ?? schemaProblems(validateLmanet, data, { prefix });
 }
 
 /** Every way an MCUNet config breaks its schema, in words. */
 export function mcunetProblems(data: unknown): InputError[] {
-  return schemaProblems(validateMcunet, data);
+  return tooManyBlocks(data, []) ?? schemaProblems(validateMcunet, data);
 }

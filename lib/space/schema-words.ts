@@ -28,8 +28,17 @@ export function orList(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
-/** Words for the allowed values of a schema node (`depth` stops runaway recursion). */
+const described = new WeakMap<object, string>();
+
+/** Words for the allowed values of a schema node (memoised per node; `depth` stops runaway recursion). */
 export function describeSchema(node: unknown, depth = 0): string {
+  if (!isNode(node) || depth > 0) return describeNode(node, depth);
+  let words = described.get(node);
+  if (words === undefined) described.set(node, (words = describeNode(node, depth)));
+  return words;
+}
+
+function describeNode(node: unknown, depth: number): string {
   if (node === true) return 'any value';
   if (node === false) return 'nothing (no value is allowed here)';
   if (!isNode(node) || depth > 6) return 'a valid value';
@@ -91,11 +100,12 @@ function describeArray(node: SchemaNode, depth: number): string {
   const distinct = node.uniqueItems === true ? 'distinct ' : '';
   let count: string;
   if (min !== undefined && min === max) count = `a list of exactly ${min} ${distinct}items`;
-  else if (min === 1 && max === undefined) count = `a non-empty list of ${distinct}items`;
+  else if (min === 1) count = `a non-empty list of ${max === undefined ? '' : `at most ${max} `}${distinct}items`;
+  else if (min !== undefined && min > 0 && max !== undefined) count = `a list of ${min} to ${max} ${distinct}items`;
   else {
     count = `a list of ${distinct}items`;
     if (min !== undefined && min > 0) count = `a list of at least ${min} ${distinct}items`;
-    if (max !== undefined) count += `${min !== undefined && min > 0 ? ' and' : ''} at most ${max}`;
+    if (max !== undefined) count = `a list of at most ${max} ${distinct}items`;
   }
   if (isNode(node.items)) return `${count}, each ${describeSchema(node.items, depth + 1)}`;
   return count;

@@ -54,7 +54,8 @@ const intsUpTo = (maximum: number) => ({ type: 'array', minItems: 1, uniqueItems
 const enumList = (values: readonly string[]) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { enum: values } });
 /** Odd kernels keep "same" padding (k // 2) shape-preserving, which residual adds need. */
 export const ODD_KERNEL = { type: 'integer', minimum: 1, maximum: 15, not: { multipleOf: 2 } } as const;
-export const LIMITS = { channels: 4096, layers: 32, expansion: 16, stride: 4, resolution: 4096 } as const;
+/** Bounds of model files; `blocks` is checked before the schema so a huge list is refused at once. */
+export const LIMITS = { channels: 4096, layers: 32, expansion: 16, stride: 4, resolution: 4096, blocks: 1024 } as const;
 const choicesSchema = {
   type: 'object',
   additionalProperties: false,
