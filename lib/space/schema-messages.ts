@@ -58,12 +58,14 @@ export function schemaProblems(validate: ValidateFunction, data: unknown, option
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Longest field name shown as is; a longer (or odd) one is quoted and cut, with its length. */
+const MAX_KEY_SHOWN = 40;
 
 /** `blocks[2].kernel_size`; an odd key in brackets and quotes, cut when long. */
 export function renderPath(path: readonly PathPart[]): string {
   if (path.length === 0) return '(top level)';
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : IDENTIFIER.test(p) ? `${i === 0 ? '' : '.'}${p}` : `[${capText(JSON.stringify(p), 40)}]`))
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : IDENTIFIER.test(p) && p.length <= MAX_KEY_SHOWN ? `${i === 0 ? '' : '.'}${p}` : `[${capText(JSON.stringify(p), MAX_KEY_SHOWN)}]`))
     .join('');
 }
 

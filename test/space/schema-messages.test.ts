@@ -158,6 +158,12 @@ describe('the field cases and hand-written lines', () => {
     expect(() => parseSpace(bad, 'x.json')).toThrow(/^x\.json: colour: is not a known field; /);
   });
 
+  it('a hostile field name is quoted and cut with its length, never printed whole', () => {
+    const c = sampleCandidate(space, createRng(2));
+    const key = 'k'.repeat(5000); // shown: the quote and 36 characters (37 = 40 less the dots), then the quoted length
+    expect(candidateIssues(space, { ...c, [key]: 1, 'a.b': 2 }).map((i) => i.field)).toEqual([`["${'k'.repeat(36)}... (5002 characters)]`, '["a.b"]']);
+  });
+
   it('1,024 broken MCUNet blocks: one issue per field, all of them, in linear time; 1,025 refused before the schema', () => {
     const mc = readJson(`${REFERENCE}mcunet-256kb-1mb_imagenet.json`) as Record<string, unknown>;
     // each block: an even kernel and 5 missing fields (in_channels, out_channels, stride, expand_ratio, act_func)
