@@ -5,7 +5,7 @@
  * around a field are ignored. Numbers are decimal only (see numericColumn).
  */
 import Papa from 'papaparse';
-import { InputError } from './errors.js';
+import { capText, formatValue, InputError } from './errors.js';
 
 export interface CsvTable {
   columns: string[];
@@ -45,7 +45,8 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
     newline: '\n',
     quoteChar: '"',
     escapeChar: '"',
-    skipEmptyLines: 'greedy',
+    // blank lines (spaces only) are skipped here, not by papaparse's 'greedy', which also drops ",,,"
+    skipEmptyLines: false,
     step: (result, p) => {
       NON_SPACE.lastIndex = start;
       const begin = NON_SPACE.exec(normalised)?.index ?? start;
@@ -60,6 +61,7 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
         p.abort();
         return;
       }
+      if (result.data.length === 1 && (result.data[0] ?? '').trim() === '') return;
       rowTexts.push({ fields: result.data.map((f) => f.trim()), line, text: raw });
     },
   });
@@ -72,7 +74,7 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
   const lines: number[] = [];
   for (const row of rowTexts.slice(1)) {
     if (row.fields.length !== columns.length) {
-      throw new InputError(`${source} line ${row.line}`, row.fields.length, `${columns.length} fields like the header (${columns.join(', ')})`, `has ${row.fields.length} fields`);
+      throw new InputError(`${source} line ${row.line}`, row.fields.length, `${columns.length} fields like the header (${capText(columns.join(', '), 160)})`, `has ${row.fields.length} fields`);
     }
     rows.push(row.fields);
     lines.push(row.line);
@@ -99,12 +101,12 @@ export function csvNumber(text: string): number | undefined {
  */
 export function numericColumn(table: CsvTable, name: string, source = 'CSV', headerLine = 1): number[] {
   const k = table.columns.indexOf(name);
-  if (k < 0) throw new InputError(`${source} column`, name, table.columns.join(', '));
+  if (k < 0) throw new InputError(`${source} column`, name, capText(table.columns.join(', '), 160));
   return table.rows.map((r, i) => {
     const text = r[k] as string;
     const v = csvNumber(text);
     if (v === undefined) {
-      const detail = DECIMAL.test(text) ? `${JSON.stringify(text)} is beyond ±1.8e308 (write inf)` : undefined;
+      const detail = DECIMAL.test(text) ? `${formatValue(text)} is beyond ±1.8e308 (write inf)` : undefined;
       throw new InputError(`${source} line ${table.lines?.[i] ?? headerLine + 1 + i} column ${name}`, text, CSV_NUMBER, detail);
     }
     return v;

@@ -204,7 +204,7 @@ function parseHeader(state: State, c: LineCursor): string {
     try {
       checkShape('input', shape);
     } catch (err) {
-      c.fail(`an input shape within the bounds (${(err as InputError).allowed})`, shapeAt, quote(dims));
+      c.fail(`an input shape within the bounds (${(err as InputError).message.replace(/^input: /, '')})`, shapeAt, quote(dims));
     }
     define(state, c, id, idAt, shape);
     c.spaces();
