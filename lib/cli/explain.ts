@@ -5,10 +5,12 @@ import { replayRecords } from '../campaign/state.js';
 import { InputError } from '../errors.js';
 import { ollamaClient } from '../llm/ollama.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
-import { resolveSpace } from '../space/builtin.js';
+import { acquireRunLock } from '../campaign/run-lock.js';
+import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { LLM_PREFIX } from './llm-proposer.js';
+import { LLM_REPLY_BOUNDS } from '../propose/llm.js';
 
 export const EXPLAIN_COMMAND = defineCommand({
   name: 'explain',
@@ -37,15 +39,25 @@ export async function explainCommand(args: string[]): Promise<string> {
   if (!model) throw new InputError('--model', undefined, 'an Ollama model name (the run was not an LLM run)', 'is missing');
   const client = ollamaClient({ host: values['ollama-host'] });
   await client.check(model);
-  const space = resolveSpace(state.config.space);
+  const space = resolveRecordedSpace(runDir, state.config.space);
   const messages = [...initialPrompt({ space, objectives: state.config.objectives, macs: state.config.macs, sramMaxBytes: state.config.sramMaxBytes }), explanationPrompt(JSON.stringify(evaluation.candidate), evaluation.metrics)];
   const reply = await client.chat({ model, messages, options: { seed: state.config.seed } });
-  const writer = new RecordWriter(path, ((records.at(-1)?.seq as number | undefined) ?? -1) + 1);
+  // One writer per run: a campaign still running (or another explain) holds the lock, and records
+  // written while the LLM answered are read again so sequence numbers stay in order.
+  const lock = acquireRunLock(runDir);
+  let writer: RecordWriter | undefined;
   try {
-    writer.append('llm-call', { index, promptVersion: PROMPT_VERSION, model, options: { seed: state.config.seed }, messages, format: false, reply: reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts, purpose: 'explanation' });
-    writer.append('explanation', { index, key: evaluation.key, model, text: reply.content, onDemand: true });
+    const read = readRecords(path);
+    if (read.torn) throw new InputError(runDir, `line ${read.torn.line}`, 'a run whose last record is whole (resume it with search --resume first)', `ends in a torn record (line ${read.torn.line})`);
+    const now = read.records;
+    writer = new RecordWriter(path, ((now.at(-1)?.seq as number | undefined) ?? -1) + 1);
+    const text = reply.content.length > LLM_REPLY_BOUNDS.maxChars ? reply.content.slice(0, LLM_REPLY_BOUNDS.maxChars) : reply.content;
+    const cut = text.length < reply.content.length ? { replyChars: reply.content.length } : {};
+    writer.append('llm-call', { index, promptVersion: PROMPT_VERSION, model, options: { seed: state.config.seed }, messages, format: false, reply: text, ...cut, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts, purpose: 'explanation' });
+    writer.append('explanation', { index, key: evaluation.key, model, text, ...cut, onDemand: true });
   } finally {
-    writer.close();
+    writer?.close();
+    lock.release();
   }
   return `proposal #${index} (${model}):\n${reply.content}`;
 }

@@ -14,7 +14,7 @@ import { resumeCheck } from './resume-flags.js';
 import { defaultRunDir } from '../campaign/run-dir.js';
 import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './llm-proposer.js';
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
-import { choiceFlag, intFlag, joinDashedValue, jsonOut, parseFlags } from './args.js';
+import { choiceFlag, intFlag, joinDashedValue, jsonOut, numberFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
 function progressLine(p: Progress, budget: number): string {
@@ -95,19 +95,13 @@ export async function searchCommand(args: string[]): Promise<string> {
       if (Object.keys(settings).length > 0 && proposer !== 'evolution') throw new InputError('--population/--sample/--screen', JSON.stringify(settings), 'with --proposer evolution');
       const llmFlags = ['temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'ollama-host', 'llm-timeout'] as const;
       if (proposer.startsWith(LLM_PREFIX)) {
-        const num = (flag: (typeof llmFlags)[number], fallback: number, min: number, max: number) => {
-          const raw = values[flag];
-          if (raw === undefined) return fallback;
-          const v = Number(raw);
-          if (!(v >= min && v <= max)) throw new InputError(`--${flag}`, raw, `a number from ${min} to ${max}`);
-          return v;
-        };
+        const num = (flag: (typeof llmFlags)[number], fallback: number, min: number, max: number) => numberFlag(flag, values[flag] as string | undefined, min, max) ?? fallback;
         Object.assign(settings, {
           temperature: num('temperature', LLM_DEFAULTS.temperature, 0, 5),
           min_p: num('min-p', LLM_DEFAULTS.min_p, 0, 1),
-          window: num('window', LLM_DEFAULTS.window, 0, 1000),
+          window: intFlag('window', values.window, 0, 1000) ?? LLM_DEFAULTS.window,
           explain: !values['no-explain'],
-          ...(values['num-ctx'] ? { num_ctx: num('num-ctx', 0, 256, 1_048_576) } : {}),
+          ...(values['num-ctx'] ? { num_ctx: intFlag('num-ctx', values['num-ctx'], 256, 1_048_576) } : {}),
           ...(values['ollama-host'] ? { host: values['ollama-host'] } : {}),
           ...(values['replay-llm'] ? { replay: values['replay-llm'] } : {}),
           ...(values['llm-timeout'] ? { timeoutMs: num('llm-timeout', 120, 1, 86_400) * 1000 } : {}),
@@ -125,7 +119,7 @@ export async function searchCommand(args: string[]): Promise<string> {
         evaluatorOptions.trainerArgs = values['trainer-args'];
       }
       if (evaluator.startsWith('torch:')) checkTorchTrainer();
-      const novelty = values.novelty === undefined ? undefined : Number(values.novelty);
+      const novelty = numberFlag('novelty', values.novelty, 0, 1);
       const config = configFromSpace(space, {
         space: spaceName,
         proposer,

@@ -36,7 +36,7 @@ export const LLM_REPLY_BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
  */
 export function parseReply(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   if (text.length > LLM_REPLY_BOUNDS.maxChars) return { ok: false, error: `the reply has ${text.length} characters, over the ${LLM_REPLY_BOUNDS.maxChars} allowed` };
-  if (jsonDepth(text, LLM_REPLY_BOUNDS.maxDepth) > LLM_REPLY_BOUNDS.maxDepth) return { ok: false, error: `JSON nested more than ${LLM_REPLY_BOUNDS.maxDepth} levels deep (a candidate nests 3)` };
+  if (jsonDepth(text, LLM_REPLY_BOUNDS.maxDepth) > LLM_REPLY_BOUNDS.maxDepth) return { ok: false, error: `JSON nested more than ${LLM_REPLY_BOUNDS.maxDepth} levels deep (a candidate nests 4)` };
   const attempts = [text.trim(), /```(?:json)?\s*([\s\S]*?)```/.exec(text)?.[1]?.trim(), text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
   let error = 'no JSON object found';
   for (const t of attempts) {

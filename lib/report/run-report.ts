@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { primaryObjective } from '../campaign/config.js';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { readRecords } from '../campaign/records.js';
+import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
 import { estimateCosts } from '../cost/estimate.js';
 import { lowerBlockNet } from '../graph/lower-blocks.js';
-import { resolveSpace } from '../space/builtin.js';
 import { rejectionRows } from './campaign-report.js';
 import { compareRuns } from './compare.js';
 import type { Figure } from './figures.js';
@@ -48,7 +48,7 @@ export function buildRunReport(runDir: string): RunReport {
   const best = state.front.best(primary.name, { feasibleOnly: true });
   const bestEval = best && state.evaluations.find((e) => e.key === best.id);
   if (bestEval) {
-    const space = resolveSpace(state.config.space);
+    const space = resolveRecordedSpace(runDir, state.config.space);
     const graph = lowerBlockNet(bestEval.candidate, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels });
     figures.push({ id: 'layers', title: `Per-layer costs of the best ${primary.name} candidate (#${bestEval.index})`, figure: layerBreakdown(estimateCosts(graph, { model: state.config.sramModel })) });
   }

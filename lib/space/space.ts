@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { InputError, ValidationError } from '../errors.js';
+import { capText, InputError, ValidationError } from '../errors.js';
+import { parseJsonBounded } from '../json-bounded.js';
 import { SRAM_MODELS, type SramModel } from '../cost/sram.js';
 import { BLOCK_ACTIVATIONS, CONV_TYPES, SKIP_OPS } from './candidate.js';
 import { compileSchema, schemaProblems } from './schema-messages.js';
@@ -141,13 +142,13 @@ export function parseSpace(data: unknown, source = 'search space'): SearchSpace 
 }
 
 export function loadSpace(path: string): SearchSpace {
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InputError('search space file', path, 'a readable JSON file', (err as Error).message);
+    throw new InputError('search space file', path, 'a readable JSON file', `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseSpace(data, path);
+  return parseSpace(parseJsonBounded(text, `search space file ${capText(path)}`, { maxChars: 1024 * 1024, maxDepth: 16 }), path);
 }
 
 /** The choices of one stage, overrides applied. */
