@@ -123,6 +123,9 @@ export function contextFor(messages: readonly ChatMessage[]): number {
   return Math.max(2048, Math.ceil((prompt + Math.max(...sizes) + 256) / 1024) * 1024);
 }
 
+/** Longest generator reply parsed or recorded whole (characters): about 80 times the LAMDA text of GoogLeNet (12,139). */
+export const MAX_REPLY_CHARS = 1_000_000;
+
 export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
   /** The model's context length, learnt in check(): Ollama would cut a longer prompt without a word. */
   let limit: number | undefined;
@@ -135,15 +138,20 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
     calls.push(record);
     const options = { ...o.options, num_ctx: o.options?.num_ctx ?? needed };
     record.options = options;
+    const started = performance.now();
+    let reply: Awaited<ReturnType<typeof o.client.chat>>;
     try {
-      const reply = await o.client.chat({ model: o.model, messages, options });
-      Object.assign(record, { reply: reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts });
-      return reply.content;
+      reply = await o.client.chat({ model: o.model, messages, options });
     } catch (err) {
       if (!(err instanceof LlmCallFailure)) throw err;
-      Object.assign(record, { error: err.message, attempts: err.attempts });
+      Object.assign(record, { error: err.message, attempts: err.attempts, durationMs: err.durationMs ?? Math.round(performance.now() - started) });
       throw new GenerationFailure(`${o.model}: ${err.message}`, calls);
     }
+    const cut = reply.content.length > MAX_REPLY_CHARS;
+    Object.assign(record, { reply: cut ? reply.content.slice(0, MAX_REPLY_CHARS) : reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts }, cut ? { replyChars: reply.content.length } : {});
+    // Recorded cut, never parsed: a model text this long is no answer to the prompt.
+    if (cut) throw new GenerationFailure(`${o.model}: the reply has ${reply.content.length} characters, over the ${MAX_REPLY_CHARS} a generated model may have`, calls);
+    return reply.content;
   };
   return {
     name: `ollama:${o.model}`,

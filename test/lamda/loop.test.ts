@@ -7,7 +7,7 @@ import type { Generator, RoundView } from '../../lib/lamda/generator.js';
 import { generatorComparison } from '../../lib/lamda/ablate.js';
 import { runLamdaLoop } from '../../lib/lamda/loop.js';
 import { ordinal } from '../../lib/lamda/refine.js';
-import { ollamaGenerator, sliceCorrections } from '../../lib/lamda/ollama-generator.js';
+import { MAX_REPLY_CHARS, ollamaGenerator, sliceCorrections } from '../../lib/lamda/ollama-generator.js';
 import { operatorsOf, sliceOptimalFast } from '../../lib/lamda/slice.js';
 import { tokenCounter } from '../../lib/lamda/tokens.js';
 import { scaleWidth } from '../../lib/lamda/transform.js';
@@ -208,6 +208,18 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     expect(stopped.rounds).toHaveLength(2);
     expect(fake.chats.length - before).toBe(2);
     expect(stopped.final).toBeUndefined();
+  });
+
+  it('a failed call records its real duration; a reply past MAX_REPLY_CHARS is recorded cut and not parsed', async () => {
+    const generator = ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
+    fake.setScript([{ status: 500, error: 'slow boom', delayMs: 300 }, { reply: `${TINY8}\n${'#'.repeat(MAX_REPLY_CHARS)}` }]);
+    const result = await runLamdaLoop(parseGraph(TINY), { generator, estimator: MACS_ESTIMATOR, requirements: { targetMs: 0.06, classes: 10 }, measure: false });
+    const [failed, huge] = result.rounds.map((r) => r.calls?.[0]);
+    expect(failed?.error).toMatch(/slow boom/);
+    expect(failed?.durationMs).toBeGreaterThanOrEqual(300);
+    expect(result.rounds[1]?.error).toMatch(new RegExp(`the reply has ${TINY8.length + 1 + MAX_REPLY_CHARS} characters, over the ${MAX_REPLY_CHARS}`));
+    expect((huge?.reply as string).length).toBe(MAX_REPLY_CHARS);
+    expect((huge as { replyChars?: number }).replyChars).toBe(TINY8.length + 1 + MAX_REPLY_CHARS);
   });
 
   it('compares width-search with an LLM on the same base measurement and targets', async () => {
