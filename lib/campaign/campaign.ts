@@ -41,6 +41,8 @@ export interface CampaignSummary extends Progress {
   stopped: 'budget' | 'valid' | 'time' | 'signal' | 'finished-before';
   seconds: number;
   resumed: boolean;
+  /** The run's budget of proposals (the recorded one, or the one given on resume). */
+  budget: number;
   /** A torn last record found on resume (reported, then cut off). */
   tornRecord?: { line: number; text: string };
   /** Notes on the run directory: a stale lock taken over, a torn start moved aside. */
@@ -228,7 +230,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       }
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
-    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}) };
+    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}) };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } finally {

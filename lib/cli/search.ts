@@ -145,7 +145,7 @@ export async function searchCommand(args: string[]): Promise<string> {
   }
   if (values.json) return jsonOut(summary);
   const lines = [
-    `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, lastBudget)}`,
+    `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, summary.budget)}`,
     `stopped: ${summary.stopped}; ${summary.seconds.toFixed(1)} s; records in ${join(summary.runDir, RECORDS_FILE)}`,
   ];
   if (summary.tornRecord) lines.push(`a torn last record (line ${summary.tornRecord.line}, a write cut short) was reported and cut off`);

@@ -59,7 +59,7 @@ describe('paretonas search', () => {
     // the same flags (and defaults spelled out, resolved values compared) plus --resume
     const same = paretonas(...original, '--resume', '--proposer', 'evolution', '--evaluator', 'cost', '--space', 'tinyml-cifar100', '--objectives', ' macs:min , params:min', '--json');
     expect(same.code, same.stderr).toBe(0);
-    expect(JSON.parse(same.stdout)).toMatchObject({ resumed: true, stopped: 'valid', valid: 60, proposed: 60 });
+    expect(JSON.parse(same.stdout)).toMatchObject({ resumed: true, stopped: 'valid', valid: 60, proposed: 60, budget: 500 });
     const cases: [string[], string][] = [
       [['--valid', '61'], '--valid: differs from the run: recorded 60, given 61'],
       [['--objectives', 'params:min,macs:min'], '--objectives: differs from the run: recorded [{"name":"macs","direction":"min"},{"name":"params","direction":"min"}], given [{"name":"params","direction":"min"},{"name":"macs","direction":"min"}]'],
