@@ -41,7 +41,7 @@ function mutate(text: string, rng: Rng): { text: string; what: string } {
 
 describe('fuzz: CSV for pareto', () => {
   it('every mutated table is read with decimal numbers only or refused in one line naming the line', async () => {
-    const count = fuzzCount(1500);
+    const count = fuzzCount(3000);
     const dir = fuzzDir();
     const rng = createRng(99);
     const log = new FuzzLog();

@@ -55,7 +55,7 @@ function mutate(text: string, rng: Rng): { text: string; what: string } {
 
 describe('fuzz: LAMDA text', () => {
   it('every mutated text is accepted (and round-trips) or refused in one line with exit 2', async () => {
-    const count = fuzzCount(1500);
+    const count = fuzzCount(3000);
     const dir = fuzzDir();
     const seeds = dslSeeds();
     const rng = createRng(53);

@@ -60,7 +60,7 @@ function mutate(seed: unknown, rng: Rng): { text: string; what: string } {
 
 describe('fuzz: model configs (JSON)', () => {
   it('every mutated config is accepted (and round-trips) or refused in one line with exit 2', async () => {
-    const count = fuzzCount(800);
+    const count = fuzzCount(1000);
     const dir = fuzzDir();
     const seeds = jsonSeeds();
     const rng = createRng(64);
