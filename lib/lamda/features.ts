@@ -8,8 +8,9 @@
  * What the kinds and columns are was chosen by measurement (held-out and leave-one-family-out
  * error of the fitted predictor, and profiles of onnxruntime sessions):
  * - convs split by kind (regular, 1x1, depthwise, other grouped) and by layout: onnxruntime's
- *   NCHWc transformer runs most convs in a blocked layout with channels padded to 16, others
- *   plain (im2col + GEMM), 2-3x slower for depthwise convs; blocked MACs are counted padded;
+ *   NCHWc transformer runs most convs in a blocked layout with channels padded to the CPU's
+ *   block (MLAS: 16 floats with AVX-512, 8 without; see runsNchwc), others plain (im2col +
+ *   GEMM), 2-3x slower for depthwise convs; blocked MACs are counted padded;
  * - regular conv MACs split into 3x3-and-smaller and 5x5-and-larger kernels, depthwise MACs into
  *   stride 1 and strided: their MAC rates differ;
  * - `reorder.io_mb`: activations converted between the plain and blocked layouts;
@@ -20,6 +21,7 @@
  * kernel-size partitions.
  */
 import { nodeCost } from '../cost/layer-costs.js';
+import { InputError } from '../errors.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
 import { isDepthwiseConv, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
 
@@ -42,6 +44,8 @@ export type KernelKind = (typeof KERNEL_KINDS)[number];
 export interface GraphFeatures {
   names: string[];
   values: number[];
+  /** The NCHWc block the layout features were computed with (absent in old records: NCHWC_BLOCK, 16). */
+  nchwcBlock?: number;
 }
 
 export interface NodeFeatureRow {
@@ -52,8 +56,20 @@ export interface NodeFeatureRow {
   values: number[];
 }
 
-/** onnxruntime's NCHWc block on the reference CPU (16 floats with AVX-512; 8 with AVX2 only). */
+/**
+ * onnxruntime's NCHWc block on the reference CPU the shipped predictor was trained on (16 floats
+ * with AVX-512; MLAS uses 8 on other x86-64 CPUs, see mlasNchwcBlockSize in runtime/device.ts).
+ * The default of every function here that takes a block.
+ */
 export const NCHWC_BLOCK = 16;
+
+/** The NCHWc block sizes MLAS uses: 1 (no NCHWc kernels: not x86-64), 8 (x86-64), 16 (AVX-512F). */
+export const NCHWC_BLOCKS: readonly number[] = [1, 8, 16];
+
+function checkBlock(block: number): number {
+  if (!NCHWC_BLOCKS.includes(block)) throw new InputError('nchwcBlock', block, `${NCHWC_BLOCKS.join(', ')} (the NCHWc block sizes of onnxruntime's MLAS)`);
+  return block;
+}
 
 const FUSABLE_ACTIVATIONS: ReadonlySet<OpType> = new Set<OpType>(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'HardSigmoid']);
 
@@ -188,22 +204,39 @@ export function nodeKinds(graph: Graph): KernelKind[] {
 }
 
 /** Rounds channels up to the NCHWc block. */
-function padded(channels: number): number {
-  return Math.ceil(channels / NCHWC_BLOCK) * NCHWC_BLOCK;
+function padded(channels: number, block: number): number {
+  return Math.ceil(channels / block) * block;
 }
 
 /**
- * Whether onnxruntime's NCHWc transformer runs this conv in the blocked layout (measured with
- * onnxruntime 1.30 on AVX-512: channel counts are padded to the block, so a regular conv needs
- * cin < 16 (it then reads plain NCHW input) or cin a multiple of 4; a depthwise conv needs its
- * channels a multiple of 4; other grouped convs stay plain).
+ * Whether onnxruntime's NCHWc transformer runs this conv in the blocked layout on a CPU whose
+ * MLAS NCHWc block is `block` (TransformConv in onnxruntime/core/optimizer/nchwc_transformer.cc;
+ * checked against the kernels onnxruntime 1.30 runs on AVX2, block 8, and AVX-512, block 16).
+ * Channels are padded up to the block, and the plain-to-blocked input reorder needs a multiple
+ * of 4 channels:
+ * - group 1: cin < block (the conv then reads its plain NCHW input as it is), or cin a
+ *   multiple of 4; cout is free (padded);
+ * - depthwise (group = cin = cout): channels a multiple of 4;
+ * - other grouped convs: cin / group and cout / group both multiples of the block.
+ * Block 1 means MLAS has no NCHWc kernels on the CPU: every conv runs plain.
  */
-export function runsNchwc(graph: Graph, node: GraphNode): boolean {
-  if (node.op !== 'Conv') return false;
+export function runsNchwc(graph: Graph, node: GraphNode, block: number): boolean {
+  checkBlock(block);
+  if (node.op !== 'Conv' || block <= 1) return false;
   const cin = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
-  if (isDepthwiseConv(node, graph)) return cin % 4 === 0;
-  if (node.attrs.group !== 1) return false;
-  return cin < NCHWC_BLOCK || cin % 4 === 0;
+  const cout = node.attrs.outChannels;
+  const group = node.attrs.group;
+  if (group === 1) return cin < block || cin % 4 === 0;
+  if (isDepthwiseConv(node, graph)) return cout % 4 === 0;
+  return cin % group === 0 && cout % group === 0 && (cin / group) % block === 0 && (cout / group) % block === 0;
+}
+
+/**
+ * Whether a conv that runs blocked reads its input reordered into the blocked layout: all but a
+ * group-1 conv with cin < block, which reads its plain NCHW input (a grouped one is reordered even then).
+ */
+function readsBlockedInput(group: number, cin: number, block: number): boolean {
+  return group > 1 || cin >= block;
 }
 
 /** Ops that keep the layout of their (first) input in onnxruntime's NCHWc graph. */
@@ -216,7 +249,7 @@ const LAYOUT_PRESERVING: ReadonlySet<OpType> = new Set<OpType>([
   'GlobalAveragePool',
 ]);
 
-function factsOf(graph: Graph, kinds: readonly KernelKind[]): NodeFacts[] {
+function factsOf(graph: Graph, kinds: readonly KernelKind[], block: number): NodeFacts[] {
   // Layout propagation: which tensors are in the blocked layout, and what gets reordered where.
   const blocked = graph.tensors.map(() => false);
   const reordered = new Set<number>();
@@ -230,7 +263,7 @@ function factsOf(graph: Graph, kinds: readonly KernelKind[]): NodeFacts[] {
     const outShape = out?.shape ?? [];
     const cin = (inShape[1] as number) ?? 0;
     const cout = (outShape[1] as number) ?? 0;
-    const nchwc = runsNchwc(graph, node);
+    const nchwc = runsNchwc(graph, node, block);
     let reorderMB = 0;
     const reorder = (t: number) => {
       if (reordered.has(t)) return;
@@ -240,19 +273,19 @@ function factsOf(graph: Graph, kinds: readonly KernelKind[]): NodeFacts[] {
     let outBlocked = false;
     if (node.op === 'Conv' && nchwc) {
       const x = node.inputs[0] as number;
-      if (!blocked[x] && cin >= NCHWC_BLOCK) reorder(x);
+      if (!blocked[x] && readsBlockedInput(node.attrs.group, cin, block)) reorder(x);
       outBlocked = true;
     } else if (LAYOUT_PRESERVING.has(node.op)) {
       outBlocked = blocked[node.inputs[0] as number] as boolean;
       for (const t of node.inputs.slice(1)) if (blocked[t] !== outBlocked) reorder(t);
     } else if (node.op === 'Concat') {
-      outBlocked = node.inputs.every((t) => blocked[t] && (graph.tensors[t]?.shape[1] as number) % NCHWC_BLOCK === 0);
+      outBlocked = node.inputs.every((t) => blocked[t] && (graph.tensors[t]?.shape[1] as number) % block === 0);
       if (!outBlocked) for (const t of node.inputs) if (blocked[t]) reorder(t);
     } else {
       for (const t of node.inputs) if (blocked[t]) reorder(t);
     }
     for (const t of node.outputs) blocked[t] = outBlocked;
-    const paddedMacs = node.op === 'Conv' && nchwc ? cost.macs * (padded(cout) / cout) * (cin >= NCHWC_BLOCK && !isDepthwiseConv(node, graph) ? padded(cin) / cin : 1) : cost.macs;
+    const paddedMacs = node.op === 'Conv' && nchwc ? cost.macs * (padded(cout, block) / cout) * (cin >= block && !isDepthwiseConv(node, graph) ? padded(cin, block) / cin : 1) : cost.macs;
     const weightMB = node.op === 'Conv' || node.op === 'Gemm' ? (cost.params * 4) / MEGA : 0;
     const kernel = node.op === 'Conv' ? node.attrs.kernel[0] : 0;
     const stride = node.op === 'Conv' ? node.attrs.strides[0] : 0;
@@ -260,20 +293,23 @@ function factsOf(graph: Graph, kinds: readonly KernelKind[]): NodeFacts[] {
   });
 }
 
-/** Per-node feature rows (the graph constant is in no row: graphFeatures adds it). */
-export function nodeFeatures(graph: Graph): NodeFeatureRow[] {
+/**
+ * Per-node feature rows (the graph constant is in no row: graphFeatures adds it), with the
+ * layout features of a CPU whose NCHWc block is `nchwcBlock` (default: the reference CPU's 16).
+ */
+export function nodeFeatures(graph: Graph, nchwcBlock: number = NCHWC_BLOCK): NodeFeatureRow[] {
   const kinds = nodeKinds(graph);
-  const facts = factsOf(graph, kinds);
+  const facts = factsOf(graph, kinds, checkBlock(nchwcBlock));
   return graph.nodes.map((node, i) => {
     const f = facts[i] as NodeFacts;
     return { node: node.name, op: node.op, kind: f.kind, values: COLUMNS.map((c) => c.value(f)) };
   });
 }
 
-/** The graph's features: the column sums of nodeFeatures, plus graph.constant = 1. */
-export function graphFeatures(graph: Graph): GraphFeatures {
+/** The graph's features: the column sums of nodeFeatures, plus graph.constant = 1 (block as for nodeFeatures, and recorded). */
+export function graphFeatures(graph: Graph, nchwcBlock: number = NCHWC_BLOCK): GraphFeatures {
   const values = COLUMNS.map(() => 0);
-  for (const row of nodeFeatures(graph)) row.values.forEach((v, k) => (values[k] = (values[k] as number) + v));
+  for (const row of nodeFeatures(graph, nchwcBlock)) row.values.forEach((v, k) => (values[k] = (values[k] as number) + v));
   values[0] = 1;
-  return { names: [...FEATURE_NAMES], values };
+  return { names: [...FEATURE_NAMES], values, nchwcBlock };
 }

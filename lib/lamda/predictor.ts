@@ -14,7 +14,7 @@ import { describeDevice } from '../runtime/device.js';
 import type { LatencyModel } from '../runtime/latency.js';
 import type { LatencyStats } from '../runtime/stats.js';
 import { SEARCH_SPACES_DIR } from '../space/builtin.js';
-import { FEATURE_NAMES, graphFeatures, nodeFeatures } from './features.js';
+import { FEATURE_NAMES, graphFeatures, NCHWC_BLOCK, NCHWC_BLOCKS, nodeFeatures } from './features.js';
 import type { LatencySample } from './variants.js';
 import { hashString, sampleGraph } from './variants.js';
 
@@ -67,6 +67,11 @@ export interface PredictorFile {
   /** Milliseconds per unit of each feature (all ≥ 0). */
   coefficients: number[];
   device: DeviceDescriptor;
+  /**
+   * onnxruntime's NCHWc block on the CPU the predictor was trained on (16 with AVX-512, 8 with
+   * AVX2): the block its features are computed with when predicting. Absent: 16 (files from before it was kept).
+   */
+  nchwcBlock?: number;
   training: {
     families: string[];
     samples: number;
@@ -93,6 +98,8 @@ export interface FitOptions {
   name?: string;
   /** The device the samples were measured on (default: the first sample's). */
   device?: DeviceDescriptor;
+  /** The NCHWc block to compute the features with (default: that of the samples' CPU, see samplesNchwcBlock). */
+  nchwcBlock?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,12 +216,29 @@ export function nnls(rows: readonly (readonly number[])[], y: readonly number[],
 // ---------------------------------------------------------------------------------------------
 // Fitting and predicting
 
-/** The feature values of each sample under the current FEATURE_NAMES (recomputed from the recipe when the stored ones differ). */
-export function sampleFeatureRows(samples: readonly LatencySample[]): number[][] {
+/** The NCHWc block of the CPU a sample was measured on (recorded in its device; 16, the reference CPU's, in records from before it was kept). */
+export function sampleNchwcBlock(sample: Pick<LatencySample, 'device'>): number {
+  return sample.device?.nchwcBlock ?? NCHWC_BLOCK;
+}
+
+/** The one NCHWc block of the CPUs the samples were measured on; samples from CPUs with different blocks are refused. */
+export function samplesNchwcBlock(samples: readonly LatencySample[]): number {
+  const blocks = [...new Set(samples.map(sampleNchwcBlock))];
+  if (blocks.length > 1) throw new InputError('samples', blocks.join(', '), 'samples measured on CPUs of one NCHWc block size', `the samples were measured on CPUs with NCHWc blocks ${blocks.join(' and ')}; fit each CPU's samples apart`);
+  return blocks[0] ?? NCHWC_BLOCK;
+}
+
+/**
+ * The feature values of each sample under the current FEATURE_NAMES, with the layout features of
+ * NCHWc block `nchwcBlock` (default: each sample's CPU's). The stored features are used when they
+ * have these names and this block; otherwise they are recomputed from the recipe.
+ */
+export function sampleFeatureRows(samples: readonly LatencySample[], nchwcBlock?: number): number[][] {
   return samples.map((s) => {
     const f = s.features;
-    if (f.names.length === FEATURE_NAMES.length && f.names.every((n, i) => n === FEATURE_NAMES[i])) return [...f.values];
-    return graphFeatures(sampleGraph(s)).values;
+    const block = nchwcBlock ?? sampleNchwcBlock(s);
+    if ((f.nchwcBlock ?? NCHWC_BLOCK) === block && f.names.length === FEATURE_NAMES.length && f.names.every((n, i) => n === FEATURE_NAMES[i])) return [...f.values];
+    return graphFeatures(sampleGraph(s), block).values;
   });
 }
 
@@ -258,7 +282,8 @@ function checkSamples(samples: readonly LatencySample[]): void {
 export function fitPredictor(samples: readonly LatencySample[], options: FitOptions = {}): LatencyPredictor {
   checkSamples(samples);
   const ridge = options.ridge ?? 1e-4;
-  const rows = sampleFeatureRows(samples);
+  const nchwcBlock = options.nchwcBlock ?? samplesNchwcBlock(samples);
+  const rows = sampleFeatureRows(samples, nchwcBlock);
   const y = samples.map((s) => s.measuredMs);
   const coefficients = fitCoefficients(rows, y, ridge);
   const device = options.device ?? (samples[0] as LatencySample).device ?? describeDevice(1);
@@ -270,6 +295,7 @@ export function fitPredictor(samples: readonly LatencySample[], options: FitOpti
     features: [...FEATURE_NAMES],
     coefficients,
     device,
+    nchwcBlock,
     training: {
       families: [...new Set(samples.map((s) => s.family))],
       samples: samples.length,
@@ -292,12 +318,17 @@ export function predictorFromFile(file: PredictorFile, where = 'predictor'): Lat
   if (!Array.isArray(file.coefficients) || file.coefficients.length !== FEATURE_NAMES.length || !file.coefficients.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0)) {
     throw new InputError(`${where}.coefficients`, file.coefficients, `${FEATURE_NAMES.length} non-negative numbers`);
   }
+  if (file.nchwcBlock !== undefined && !NCHWC_BLOCKS.includes(file.nchwcBlock)) {
+    throw new InputError(`${where}.nchwcBlock`, file.nchwcBlock, `${NCHWC_BLOCKS.join(', ')} (onnxruntime's NCHWc block on the training CPU; absent: ${NCHWC_BLOCK})`);
+  }
   const coef = file.coefficients;
+  // Features as on the CPU the predictor was trained on, whatever CPU this is.
+  const block = file.nchwcBlock ?? NCHWC_BLOCK;
   return {
     name: `predicted (${file.name})`,
     file,
-    predictMs: (graph) => dot(graphFeatures(graph).values, coef),
-    breakdownMs: (graph) => [...nodeFeatures(graph).map((r) => ({ node: r.node, ms: dot(r.values, coef) })), { node: '(graph)', ms: coef[0] as number }],
+    predictMs: (graph) => dot(graphFeatures(graph, block).values, coef),
+    breakdownMs: (graph) => [...nodeFeatures(graph, block).map((r) => ({ node: r.node, ms: dot(r.values, coef) })), { node: '(graph)', ms: coef[0] as number }],
   };
 }
 
@@ -357,7 +388,7 @@ export function evaluatePredictor(samples: readonly LatencySample[], options: Fi
   const share = options.heldOutShare ?? 0.2;
   if (!(share > 0 && share < 1)) throw new InputError('heldOutShare', share, 'a fraction in (0, 1)');
   const ridge = options.ridge ?? 1e-4;
-  const rows = sampleFeatureRows(samples);
+  const rows = sampleFeatureRows(samples, options.nchwcBlock ?? samplesNchwcBlock(samples));
   const y = samples.map((s) => s.measuredMs);
   const families = samples.map((s) => s.family);
   const pick = (idx: number[]) => ({ rows: idx.map((i) => rows[i] as number[]), y: idx.map((i) => y[i] as number) });
