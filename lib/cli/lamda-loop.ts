@@ -102,8 +102,9 @@ function loopSettings(values: LoopValues) {
   const estimator = loadPredictor(values.predictor);
   const here = describeDevice(1);
   const trained = estimator.file.device;
-  if (trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime) {
-    process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
+  const blocks = { trained: estimator.file.nchwcBlock ?? 16, here: here.nchwcBlock };
+  if (trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime || (blocks.here !== undefined && blocks.trained !== blocks.here)) {
+    process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}, NCHWc block ${blocks.trained}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}, NCHWc block ${blocks.here ?? 'unknown'}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
   }
   return {
     makeGenerator,

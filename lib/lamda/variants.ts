@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import { buildZooModel, isZooModel, ZOO_MODELS } from '../graph/zoo/index.js';
 import type { Graph } from '../graph/types.js';
 import { createRng, fnv1a32 } from '../rng.js';
-import type { DeviceDescriptor } from '../runtime/device.js';
+import { mlasNchwcBlockSize, type DeviceDescriptor } from '../runtime/device.js';
 import { appendJsonLine, measureGraph } from '../runtime/latency.js';
 import type { GraphFeatures } from './features.js';
 import { graphFeatures } from './features.js';
@@ -127,7 +127,7 @@ export async function measureVariants(options: MeasureVariantsOptions): Promise<
       recipe,
       resolution,
       classes,
-      features: graphFeatures(graph),
+      features: graphFeatures(graph, mlasNchwcBlockSize()), // this CPU's block, as the sample's device records
       macs: totals.macs,
       params: totals.params,
       measuredMs: m.medianMs,
