@@ -85,7 +85,7 @@ describe('one writer per run', () => {
       const results = await Promise.all(children.map(finished));
       expect(results.filter((r) => r.code === 0)).toHaveLength(1);
       for (const r of results.filter((x) => x.code !== 0)) {
-        expect(r.code).toBe(2);
+        expect(r.code, r.stderr).toBe(2);
         expect(r.stderr).toMatch(/^paretonas search: --out: (is locked by (pid \d+|a process that is taking it right now)|already holds a campaign)/);
         expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       }
