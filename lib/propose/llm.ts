@@ -26,7 +26,7 @@ export const LLM_DEFAULTS = { temperature: 1.5, min_p: 0.1, window: 5 } as const
 /**
  * Bounds of an LLM reply, checked before it is parsed or recorded: a longer reply is recorded cut
  * to maxChars (with its full length) and parsed as cut; a deeper one is refused as not a
- * candidate (a candidate nests 4 levels: {candidate_config: {blocks: [{...}]}}).
+ * candidate (a candidate nests 3 levels, {blocks: [{...}]}, or 4 inside candidate_config).
  */
 export const LLM_REPLY_BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
 
@@ -36,7 +36,7 @@ export const LLM_REPLY_BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
  */
 export function parseReply(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   if (text.length > LLM_REPLY_BOUNDS.maxChars) return { ok: false, error: `the reply has ${text.length} characters, over the ${LLM_REPLY_BOUNDS.maxChars} allowed` };
-  if (jsonDepth(text, LLM_REPLY_BOUNDS.maxDepth) > LLM_REPLY_BOUNDS.maxDepth) return { ok: false, error: `JSON nested more than ${LLM_REPLY_BOUNDS.maxDepth} levels deep (a candidate nests 4)` };
+  if (jsonDepth(text, LLM_REPLY_BOUNDS.maxDepth) > LLM_REPLY_BOUNDS.maxDepth) return { ok: false, error: `JSON nested more than ${LLM_REPLY_BOUNDS.maxDepth} levels deep (a candidate nests 3)` };
   const attempts = [text.trim(), /```(?:json)?\s*([\s\S]*?)```/.exec(text)?.[1]?.trim(), text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
   let error = 'no JSON object found';
   for (const t of attempts) {
