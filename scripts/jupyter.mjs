@@ -18,7 +18,7 @@ if (args.length === 0) {
   console.error('[jupyter] usage: npm run jupyter -- lab|notebook|nbconvert|kernelspec ... (Jupyter with this checkout\'s tslab kernel)');
   process.exit(2);
 }
-const r = spawnSync('jupyter', args, { stdio: 'inherit', env: jupyterEnv() });
+const r = spawnSync('jupyter', args, { stdio: 'inherit', env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
 if (r.error) {
   console.error(`[jupyter] could not run jupyter: ${r.error.message} (run \`npm run setup\`)`);
   process.exit(1);

@@ -63,13 +63,23 @@ export const SEARCH_USAGE = usageLine(SEARCH_COMMAND);
 const SEARCH_FLAGS = SEARCH_COMMAND.flags;
 const SEARCH_FLAG_NAMES = Object.keys(SEARCH_FLAGS).map((f) => `--${f}`);
 
+/** How often a campaign writes a progress line when stderr is not a terminal (milliseconds). */
+const PROGRESS_EVERY_MS = 10_000;
+
 export async function searchCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(joinDashedValue(args, '--trainer-args', SEARCH_FLAG_NAMES), SEARCH_FLAGS);
   const budget = intFlag('budget', values.budget, 1, 10_000_000);
   const tty = !values.json && process.stderr.isTTY;
   let lastBudget = budget ?? 0;
+  // A terminal gets one line redrawn in place; a log or a pipe (npm start under CI, nohup) gets a
+  // whole line every PROGRESS_EVERY_MS, so a long campaign is never silent there either.
+  let lastLineAt = Date.now();
   const onProgress = (p: Progress) => {
     if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, lastBudget)}`);
+    else if (!values.json && Date.now() - lastLineAt >= PROGRESS_EVERY_MS) {
+      lastLineAt = Date.now();
+      process.stderr.write(`${progressLine(p, lastBudget)}\n`);
+    }
   };
   const controller = new AbortController();
   const onSigint = () => controller.abort();
