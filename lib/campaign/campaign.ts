@@ -98,7 +98,7 @@ export interface RunOptions {
    * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
    * record, or throws to refuse (e.g. a command evaluator not confirmed on the command line).
    */
-  checkResume?: (recorded: CampaignConfig) => { config: CampaignConfig; note?: Record<string, unknown> };
+  checkResume?: (recorded: CampaignConfig) => { config: CampaignConfig; note?: Record<string, unknown> } | Promise<{ config: CampaignConfig; note?: Record<string, unknown> }>;
 }
 
 /**
@@ -144,7 +144,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       const read = readRecords(path);
       state = replayRecords(read.records, read.lines, path);
       if (options.checkResume) {
-        const checked = options.checkResume(state.config);
+        const checked = await options.checkResume(state.config);
         state.config = checked.config;
         resumeNote = checked.note ?? {};
       }

@@ -8,7 +8,8 @@
  * older run's `null` for an unbounded limit (macs.max, sramMaxBytes, a limit's max) reads as
  * Infinity, which is what it stood for.
  */
-import { InputError } from '../errors.js';
+import { formatValue, InputError } from '../errors.js';
+import { parseEvaluatorSpec } from '../evaluate/spec.js';
 import { REJECTION_REASONS } from '../propose/types.js';
 import type { CampaignRecord } from './records.js';
 
@@ -90,11 +91,91 @@ function checkConfig(where: Where, config: unknown): void {
   if (config.noveltyThreshold !== undefined && config.noveltyThreshold !== null) number(where, config, 'noveltyThreshold');
   for (const f of ['maxValid', 'timeLimitSeconds']) if (config[f] !== undefined && config[f] !== null) number(where, config, f);
   for (const f of ['proposerSettings', 'evaluatorOptions']) if (config[f] !== undefined && config[f] !== null && !isObject(config[f])) fail(where, `config.${f} is not an object`, `config.${f}: an object`);
+  checkEvaluator(where, config);
+  const llm = (config.proposer as string).startsWith('ollama:');
+  checkSettings(where, 'proposerSettings', config.proposerSettings, llm ? LLM_SETTINGS : EVOLUTION_SETTINGS);
+}
+
+/** A setting the CLI records: its type and range (the bounds `search` puts on the flag it comes from). */
+type Setting = { kind: 'int' | 'number'; min: number; max: number } | { kind: 'string'; maxChars: number } | { kind: 'boolean' };
+
+/** evaluatorOptions as `search` writes them (--timeout S in ms, --proxy-batch, --trainer-args): nothing else (no env, no cwd). */
+export const EVALUATOR_OPTIONS: Readonly<Record<string, Setting>> = {
+  timeoutMs: { kind: 'int', min: 1000, max: 10_000_000_000 },
+  batch: { kind: 'int', min: 2, max: 4096 },
+  trainerArgs: { kind: 'string', maxChars: 100_000 },
+};
+/** proposerSettings of evolution (--population, --sample, --screen). */
+export const EVOLUTION_SETTINGS: Readonly<Record<string, Setting>> = {
+  population: { kind: 'int', min: 1, max: 100_000 },
+  sample: { kind: 'int', min: 1, max: 100_000 },
+  screen: { kind: 'int', min: 0, max: 1 },
+};
+/** proposerSettings of ollama:MODEL (--temperature ... --llm-timeout in ms). */
+export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
+  temperature: { kind: 'number', min: 0, max: 5 },
+  min_p: { kind: 'number', min: 0, max: 1 },
+  window: { kind: 'int', min: 0, max: 1000 },
+  explain: { kind: 'boolean' },
+  num_ctx: { kind: 'int', min: 256, max: 1_048_576 },
+  host: { kind: 'string', maxChars: 2048 },
+  replay: { kind: 'string', maxChars: 4096 },
+  timeoutMs: { kind: 'int', min: 1000, max: 86_400_000 },
+};
+
+function settingText(s: Setting): string {
+  return s.kind === 'boolean' ? 'true or false' : s.kind === 'string' ? `a string of at most ${s.maxChars} characters` : `${s.kind === 'int' ? 'an integer' : 'a number'} from ${s.min} to ${s.max}`;
+}
+
+/** Only the keys `search` writes, each of its type and in its range. */
+function checkSettings(where: Where, field: string, value: unknown, allowed: Readonly<Record<string, Setting>>): void {
+  if (value === undefined || value === null) return;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(allowed).join(', ') || 'none';
+  for (const [key, v] of Object.entries(obj)) {
+    const s = allowed[key];
+    if (!s) fail(where, `config.${field}.${key} is not a setting search records`, `config.${field} keys: ${keys}`);
+    const ok = s.kind === 'boolean' ? typeof v === 'boolean' : s.kind === 'string' ? typeof v === 'string' && v.length <= s.maxChars : typeof v === 'number' && (s.kind === 'int' ? Number.isSafeInteger(v) : Number.isFinite(v)) && v >= s.min && v <= s.max;
+    if (!ok) fail(where, `config.${field}.${key} is ${formatValue(v)}`, `config.${field}.${key}: ${settingText(s)}`);
+  }
+}
+
+/** The evaluator spec exactly as `search` records it: no surrounding spaces, a known form; options it writes only. */
+function checkEvaluator(where: Where, config: Record<string, unknown>): void {
+  const spec = config.evaluator as string;
+  if (spec !== spec.trim()) fail(where, `config.evaluator ${formatValue(spec)} has spaces around it`, 'config.evaluator as search records it: cost, proxy, command:CMD or torch:DATASET[:PRESET], no surrounding spaces');
+  let kind: string;
+  try {
+    kind = parseEvaluatorSpec(spec).kind;
+  } catch (err) {
+    fail(where, `config.evaluator ${formatValue(spec)}: ${(err as Error).message}`, 'config.evaluator: cost, proxy, command:CMD or torch:DATASET[:PRESET]');
+  }
+  checkSettings(where, 'evaluatorOptions', config.evaluatorOptions, EVALUATOR_OPTIONS);
+  const options = config.evaluatorOptions as Record<string, unknown> | undefined;
+  if (options?.trainerArgs !== undefined && kind !== 'torch') fail(where, `config.evaluatorOptions.trainerArgs with evaluator ${formatValue(spec)}`, 'trainerArgs only with a torch:DATASET evaluator');
+}
+
+/** Cost metrics every evaluation carries: counts and bytes, never negative. */
+const COST_METRICS = ['macs', 'params', 'flashBytes', 'peakSramBytes'];
+const WELL_FORMED = 'a candidate object {blocks: [...]} (a proposal with a key is one the campaign found well-formed)';
+
+/** A proposal's candidate: any JSON an LLM replied (null for a failed call, text for an unparseable one), but a keyed one is {blocks: [...]}. */
+function checkCandidate(where: Where, r: Record<string, unknown>): void {
+  if (!('candidate' in r)) fail(where, 'a proposal without a candidate', 'candidate: the proposed value (null for a failed LLM call)');
+  if (r.key !== null && r.key !== undefined && !isWellFormed(r.candidate)) fail(where, `a proposal with key ${formatValue(r.key)} whose candidate is ${formatValue(r.candidate)}`, WELL_FORMED);
+}
+
+/** An object with a list of block objects: what the campaign evaluates (the space checks the rest). */
+export function isWellFormed(candidate: unknown): boolean {
+  return isObject(candidate) && Array.isArray(candidate.blocks) && candidate.blocks.every(isObject);
 }
 
 function checkMetrics(where: Where, r: Record<string, unknown>): void {
   if (!isObject(r.metrics)) fail(where, `an evaluation record ${r.metrics === undefined ? 'without metrics' : 'whose metrics are not an object'}`, 'metrics: an object of numbers (macs, params, ... and the objectives)');
-  for (const name of Object.keys(r.metrics)) number(where, r.metrics, name);
+  for (const name of Object.keys(r.metrics)) {
+    const n = number(where, r.metrics, name);
+    if (COST_METRICS.includes(name) && !(Number.isFinite(n) && n >= 0)) fail(where, `an evaluation whose ${name} is ${n}`, `metrics.${name}: a finite number >= 0 (a count or bytes)`);
+  }
 }
 
 /**
@@ -111,6 +192,7 @@ export function checkRecord(where: Where, r: CampaignRecord): void {
     case 'proposal':
       index(where, rec);
       if (rec.key !== null && rec.key !== undefined) string(where, rec, 'key');
+      checkCandidate(where, rec);
       break;
     case 'rejection':
       index(where, rec);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, statSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { jsonDepth, parseJsonBounded } from '../json-bounded.js';
@@ -72,12 +72,24 @@ export interface ReadResult {
 }
 
 /**
+ * Refuses a records path that is not a regular file (after symbolic links): a FIFO or a device
+ * would block a read for ever, a directory cannot be read.
+ *
+ * @throws InputError('records', path, ...) naming what it is.
+ */
+export function checkRegularFile(path: string): void {
+  const kind = statSync(path);
+  if (!kind.isFile()) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `is ${kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file'}`);
+}
+
+/**
  * Reads a records file; a torn last line is reported, a bad line elsewhere is an error naming it.
  * Every record is checked against its type's schema (record-schema.ts) and its line bounded
  * (RECORD_LINE_BOUNDS) before it is trusted.
  */
 export function readRecords(path: string): ReadResult {
   if (!existsSync(path)) throw new InputError('records', path, 'an existing records.jsonl', 'no such file');
+  checkRegularFile(path);
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
   const records: CampaignRecord[] = [];

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { formatValue, InputError } from '../errors.js';
 import { resolveSpace, SEARCH_SPACES_DIR } from '../space/builtin.js';
 import type { SearchSpace } from '../space/space.js';
+import { checkRegularFile } from './records.js';
 import { acquireRunLock, type RunLock } from './run-lock.js';
 
 /** The copy of a space file that a run started with `--space FILE` keeps beside its records. */
@@ -24,7 +25,13 @@ export function defaultRunDir(proposer: string, seed: number, now = new Date()):
 }
 
 /** A records file in which no record was ever written whole (empty, or one line cut mid-write). */
-function holdsNoWholeRecord(path: string): boolean {
+function holdsNoWholeRecord(path: string, lock: RunLock): boolean {
+  try {
+    checkRegularFile(path);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   return !readFileSync(path, 'utf8').includes('\n');
 }
 
@@ -40,7 +47,7 @@ export function claimNewRun(runDir: string, recordsFile: string, hint = 'a new r
   const lock = acquireRunLock(runDir);
   const path = join(runDir, recordsFile);
   if (!existsSync(path)) return { lock };
-  if (holdsNoWholeRecord(path)) {
+  if (holdsNoWholeRecord(path, lock)) {
     const aside = `${path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(path, aside);
     return { lock, restarted: `${path} held no whole record (a start cut short); moved to ${aside} and started anew` };
@@ -59,7 +66,7 @@ export function openRunToResume(runDir: string, recordsFile: string): RunLock {
   const path = join(runDir, recordsFile);
   let problem: InputError | undefined;
   if (!existsSync(path)) problem = new InputError('--out', runDir, `a run directory holding ${recordsFile}`, 'has no records');
-  else if (holdsNoWholeRecord(path)) {
+  else if (holdsNoWholeRecord(path, lock)) {
     problem = new InputError('--out', runDir, 'the original command again without --resume (it starts the run anew)', `holds no whole record (the run was killed while writing its first one), so there is nothing to resume`);
   }
   if (problem) {

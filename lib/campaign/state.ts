@@ -7,6 +7,7 @@ import type { Candidate } from '../space/candidate.js';
 import type { CampaignConfig } from './config.js';
 import { NoveltyIndex } from './novelty.js';
 import type { CampaignRecord } from './records.js';
+import { isWellFormed } from './record-schema.js';
 import { rememberCandidate, type ValidationState } from './validate.js';
 
 export interface Counters {
@@ -144,6 +145,7 @@ export function sequenceProblem(state: RunState, r: CampaignRecord): string | un
     case 'failure':
       if (index >= state.proposals.length || state.proposals[index] === undefined) return `a ${r.type} of proposal ${index}, which was never recorded (${state.proposals.length} proposals so far)`;
       if (state.outcomes[index] !== undefined) return `a second outcome (${r.type}) for proposal ${index}`;
+      if (r.type !== 'rejection' && !isWellFormed(state.proposals[index]?.candidate)) return `a ${r.type} of proposal ${index}, whose recorded candidate is not {blocks: [...]} (only a well-formed candidate is evaluated)`;
       if (r.type === 'evaluation') {
         const missing = state.config.objectives.map((o) => o.name).find((n) => typeof (r.metrics as Record<string, unknown>)[n] !== 'number');
         if (missing !== undefined) return `an evaluation of proposal ${index} whose metrics lack the objective ${missing}`;

@@ -16,4 +16,7 @@ runCli(process.argv.slice(2)).then((result) => {
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.code;
+  // A refused command has said its one line: nothing left pending (e.g. undici's WebAssembly
+  // parser failing later under a memory ulimit) may add a second one.
+  if (result.code !== 0) process.exit(result.code);
 }, fatal);

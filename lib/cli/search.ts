@@ -89,7 +89,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
-      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, checkResume: resumeCheck(values) });
+      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, checkResume: resumeCheck(values, (settings, model) => llmClientFor(settings as unknown as LlmSettings, []).check(model)) });
     } else {
       // Fashion-MNIST gets its own small space unless another is named: 1x32x32, 10 classes.
       const spaceName = values.space ?? (values.evaluator?.startsWith('torch:fashion-mnist') ? 'tinyml-fashion-mnist' : DEFAULT_SPACE);

@@ -26,6 +26,9 @@ export interface TrainerRequest {
   network: Graph;
 }
 
+/** A trainer's time per candidate when no timeoutMs is given (ms): 1 hour. */
+export const DEFAULT_TRAINER_TIMEOUT_MS = 3_600_000;
+
 export interface CommandEvaluatorOptions {
   /** Per-candidate limit (default 1 hour); then the process group is killed. */
   timeoutMs?: number;
@@ -112,7 +115,7 @@ export function commandEvaluator(command: string | readonly string[], options: C
   const shown = typeof command === 'string' ? command : command.join(' ');
   if (typeof command === 'string' ? command.trim() === '' : command.length === 0 || command[0] === '') throw new InputError('command', shown, 'a shell command (or an argument vector) that runs a trainer');
   const required = options.metrics ?? ['accuracy'];
-  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TRAINER_TIMEOUT_MS;
   return {
     name: `command:${shown}`,
     metrics: [...new Set([...required, 'macs', 'params', 'peakSramBytes'])],

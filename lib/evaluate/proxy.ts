@@ -20,6 +20,9 @@ import { EvaluationFailure } from './types.js';
  */
 export const CODE_OPS: ReadonlySet<OpType> = new Set<OpType>(['Relu', 'Clip', 'LeakyRelu', 'Swish', 'HardSwish']);
 
+/** NASWOT minibatch size when no batch is given. */
+export const DEFAULT_PROXY_BATCH = 16;
+
 export interface ProxyOptions {
   /** Minibatch size N (default 16; the paper uses 128). K_H is N x N. */
   batch?: number;
@@ -142,7 +145,7 @@ function checkCodeOptions(o: CodeOptions): void {
 /** Runs the seeded minibatch through the graph and packs each input's activation signs into a code. */
 export async function naswotCodes(graph: Graph, options: CodeOptions = {}): Promise<ActivationCodes> {
   checkCodeOptions(options);
-  const batch = options.batch ?? 16;
+  const batch = options.batch ?? DEFAULT_PROXY_BATCH;
   const seed = options.seed ?? 0;
   const threads = options.threads ?? 1;
   const maxBytes = options.maxOutputBytes ?? 512 * 2 ** 20;
@@ -215,7 +218,7 @@ export function proxyEvaluator(options: ProxyOptions = {}): Evaluator {
     async evaluate(input: EvaluationInput): Promise<Evaluation> {
       const start = process.hrtime.bigint();
       const seed = options.seed ?? input.seed;
-      const batch = options.batch ?? 16;
+      const batch = options.batch ?? DEFAULT_PROXY_BATCH;
       let codes: ActivationCodes;
       try {
         codes = await naswotCodes(input.graph, { batch, seed, threads: options.threads, maxOutputBytes: options.maxOutputBytes });

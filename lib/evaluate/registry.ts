@@ -1,12 +1,11 @@
-import { InputError } from '../errors.js';
 import { commandEvaluator, type CommandEvaluatorOptions } from './command.js';
 import { costEvaluator, type CostEvaluatorOptions } from './cost.js';
 import { proxyEvaluator, type ProxyOptions } from './proxy.js';
+import { parseEvaluatorSpec } from './spec.js';
 import { torchEvaluator, type TorchEvaluatorOptions } from './torch.js';
 import type { Evaluator } from './types.js';
 
-/** What an --evaluator value may be. */
-export const EVALUATOR_SPECS = 'cost, proxy, command:CMD, torch:DATASET[:PRESET] (fashion-mnist, cifar10, cifar100; proxy-1epoch, paper-mini)';
+export { EVALUATOR_SPECS, parseEvaluatorSpec, type EvaluatorSpec } from './spec.js';
 
 /** Options of every evaluator; each takes the ones that apply to it. */
 export type EvaluatorOptions = CostEvaluatorOptions & ProxyOptions & TorchEvaluatorOptions;
@@ -18,17 +17,12 @@ export type EvaluatorOptions = CostEvaluatorOptions & ProxyOptions & TorchEvalua
  * PyTorch trainer in trainers/torch, a command evaluator).
  */
 export function createEvaluator(spec: string, options: EvaluatorOptions = {}): Evaluator {
-  const colon = spec.indexOf(':');
-  const kind = (colon < 0 ? spec : spec.slice(0, colon)).trim();
-  if (colon < 0 && kind === 'cost') return costEvaluator({ sram: options.sram });
-  if (colon < 0 && kind === 'proxy') {
+  const parsed = parseEvaluatorSpec(spec);
+  if (parsed.kind === 'cost') return costEvaluator({ sram: options.sram });
+  if (parsed.kind === 'proxy') {
     return proxyEvaluator({ batch: options.batch, seed: options.seed, threads: options.threads, sram: options.sram, maxOutputBytes: options.maxOutputBytes });
   }
-  if (colon >= 0 && kind === 'command') {
-    const command = spec.slice(colon + 1);
-    if (command.trim() === '') throw new InputError('evaluator', spec, EVALUATOR_SPECS, 'command: needs the trainer command after the colon');
-    return commandEvaluator(command, options);
-  }
-  if (colon >= 0 && kind === 'torch') return torchEvaluator(spec, options);
-  throw new InputError('evaluator', spec, EVALUATOR_SPECS);
+  if (parsed.kind === 'command') return commandEvaluator(parsed.rest, options);
+  return torchEvaluator(spec, options);
 }
+

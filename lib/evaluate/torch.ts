@@ -9,12 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { splitArgs } from './argv.js';
 import { commandEvaluator, type CommandEvaluatorOptions } from './command.js';
+import { parseTorchSpec } from './spec.js';
 import type { Evaluator } from './types.js';
 
-export const TORCH_DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
-export const TORCH_PRESETS = ['proxy-1epoch', 'paper-mini'] as const;
-export type TorchDataset = (typeof TORCH_DATASETS)[number];
-export type TorchPreset = (typeof TORCH_PRESETS)[number];
+export { TORCH_DATASETS, TORCH_PRESETS, parseTorchSpec, type TorchDataset, type TorchPreset } from './spec.js';
 
 /** trainers/torch/train.py of the package (two levels above lib/evaluate or dist/evaluate). */
 export const TORCH_TRAINER = fileURLToPath(new URL('../../trainers/torch/train.py', import.meta.url));
@@ -42,12 +40,6 @@ export function checkTorchTrainer(python = torchPython()): void {
   }
 }
 
-export function parseTorchSpec(spec: string): { dataset: TorchDataset; preset: TorchPreset } {
-  const [, dataset = '', preset = 'proxy-1epoch', ...rest] = spec.split(':');
-  if (!(TORCH_DATASETS as readonly string[]).includes(dataset)) throw new InputError('evaluator', spec, `torch:DATASET[:PRESET] with DATASET one of ${TORCH_DATASETS.join(', ')}`);
-  if (!(TORCH_PRESETS as readonly string[]).includes(preset) || rest.length > 0) throw new InputError('evaluator', spec, `torch:${dataset}:PRESET with PRESET one of ${TORCH_PRESETS.join(', ')}`);
-  return { dataset: dataset as TorchDataset, preset: preset as TorchPreset };
-}
 
 /** The command evaluator running the PyTorch trainer; metrics include `accuracy` (top-1 on the test split). */
 export function torchEvaluator(spec: string, options: TorchEvaluatorOptions = {}): Evaluator {

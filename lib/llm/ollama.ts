@@ -26,6 +26,8 @@ import {
 } from './types.js';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+/** Time per LLM call attempt when no timeoutMs is given (ms). */
+export const DEFAULT_LLM_TIMEOUT_MS = 120_000;
 
 export interface OllamaClientOptions {
   /** Default: process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434'. */
@@ -119,7 +121,7 @@ function classify(err: unknown, model: string, host: string): Outcome {
 
 export function ollamaClient(options: OllamaClientOptions = {}): LlmClient {
   const host = options.host ?? process.env['OLLAMA_HOST'] ?? DEFAULT_OLLAMA_HOST;
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const retries = Math.max(0, Math.floor(options.retries ?? 3));
   const backoffMs = options.backoffMs ?? 500;
 
@@ -140,6 +142,7 @@ export function ollamaClient(options: OllamaClientOptions = {}): LlmClient {
       throw timedOut ? new AttemptTimeout(ms) : err;
     } finally {
       clearTimeout(timer);
+      controller.abort(); // nothing this attempt started is left running once it has settled
     }
   }
 
