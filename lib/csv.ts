@@ -2,9 +2,11 @@
  * CSV tables for the `pareto` command and the library: split by papaparse (RFC 4180 quoting,
  * `""` escapes, quoted fields across lines), checked here: a header row, every row with the
  * header's number of fields, errors naming the 1-based line. Blank lines are skipped and spaces
- * around a field are ignored. Numbers are decimal only (see numericColumn).
+ * around a field are ignored; a header naming a column twice is refused. Numbers are decimal only,
+ * finite (or inf) and not underflowing to 0 (see numericColumn and lib/decimal.ts).
  */
 import Papa from 'papaparse';
+import { OUT_OF_RANGE, readDecimal, UNDERFLOW } from './decimal.js';
 import { capText, formatValue, InputError } from './errors.js';
 
 export interface CsvTable {
@@ -70,11 +72,13 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
   const header = rowTexts[0];
   if (!header) throw new InputError(source, '', 'a header row and data rows', 'is empty');
   const columns = header.fields;
+  const repeated = columns.find((c, k) => columns.indexOf(c) !== k);
+  if (repeated !== undefined) throw new InputError(`${source} line ${header.line} column ${formatValue(repeated)}`, repeated, 'each column name once in the header', `is repeated (columns ${columns.indexOf(repeated) + 1} and ${columns.indexOf(repeated, columns.indexOf(repeated) + 1) + 1})`);
   const rows: string[][] = [];
   const lines: number[] = [];
   for (const row of rowTexts.slice(1)) {
     if (row.fields.length !== columns.length) {
-      throw new InputError(`${source} line ${row.line}`, row.fields.length, `${columns.length} fields like the header (${capText(columns.join(', '), 160)})`, `has ${row.fields.length} fields`);
+      throw new InputError(`${source} line ${row.line}`, row.fields.length, `${plural(columns.length, 'field')} like the header (${capText(columns.join(', '), 160)})`, `has ${plural(row.fields.length, 'field')}`);
     }
     rows.push(row.fields);
     lines.push(row.line);
@@ -82,17 +86,22 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
   return { columns, rows, lines };
 }
 
-/** A number in a CSV field: decimal digits with an optional sign, point and exponent. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** `1 field`, `2 fields`. */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const INFINITE = /^[+-]?(?:inf|infinity)$/i;
-export const CSV_NUMBER = 'a number written in decimal, like 12, -0.5 or 1.5e6 (inf and -inf allowed; no hex, binary, NaN or empty field)';
+export const CSV_NUMBER = 'a number written in decimal, like 12, -0.5 or 1.5e6, finite and not rounding to 0 (inf and -inf allowed; no hex, binary, NaN or empty field)';
+
+/** A CSV field as a number or why it is not one (lib/decimal.ts: 1e999 overflows, 1e-400 underflows; inf is written inf). */
+function readCsvNumber(text: string): { value: number } | { reason: string } {
+  if (INFINITE.test(text)) return { value: text.startsWith('-') ? -Infinity : Infinity };
+  return readDecimal(text);
+}
 
 /** A CSV field as a number (see CSV_NUMBER), or undefined when it is not one. */
 export function csvNumber(text: string): number | undefined {
-  if (INFINITE.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
-  if (!DECIMAL.test(text)) return undefined;
-  const v = Number(text);
-  return Number.isFinite(v) ? v : undefined;
+  const read = readCsvNumber(text);
+  return 'value' in read ? read.value : undefined;
 }
 
 /**
@@ -104,11 +113,11 @@ export function numericColumn(table: CsvTable, name: string, source = 'CSV', hea
   if (k < 0) throw new InputError(`${source} column`, name, capText(table.columns.join(', '), 160));
   return table.rows.map((r, i) => {
     const text = r[k] as string;
-    const v = csvNumber(text);
-    if (v === undefined) {
-      const detail = DECIMAL.test(text) ? `${formatValue(text)} is beyond ±1.8e308 (write inf)` : undefined;
+    const read = readCsvNumber(text);
+    if ('reason' in read) {
+      const detail = read.reason === OUT_OF_RANGE ? `got ${formatValue(text)}: ${OUT_OF_RANGE}; write inf for an infinite value` : read.reason === UNDERFLOW ? `got ${formatValue(text)}: ${UNDERFLOW}` : undefined;
       throw new InputError(`${source} line ${table.lines?.[i] ?? headerLine + 1 + i} column ${name}`, text, CSV_NUMBER, detail);
     }
-    return v;
+    return read.value;
   });
 }

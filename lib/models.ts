@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { InputError } from './errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { formatValue, InputError } from './errors.js';
 import { DslSyntaxError, parseGraph } from './lamda/dsl.js';
 import { buildZooModel } from './graph/zoo/index.js';
 import type { Graph } from './graph/types.js';
@@ -41,6 +41,8 @@ export function loadGraph(o: ModelSourceOptions): LoadedGraph {
     return { graph: buildZooModel(o.zoo, { resolution: o.resolution, classes: o.classes }), format: 'zoo', source: `zoo:${o.zoo}` };
   }
   const file = o.file as string;
+  // Named here, once for every format: the readers below would say "no such file" without the path.
+  if (!existsSync(file)) throw new InputError('FILE', file, 'a model file path (JSON config, .onnx, .txt/.dsl) or --zoo NAME', `got ${formatValue(file)}: no such file`);
   const format = o.format ?? 'auto';
   if (format === 'dsl' || (format === 'auto' && /\.(txt|dsl)$/i.test(file))) {
     let text: string;

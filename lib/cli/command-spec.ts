@@ -34,7 +34,16 @@ export interface CommandSpec<F extends FlagTable = FlagTable> {
 
 /** Keeps the literal flag types (so parseFlags types `values`) while checking the shape. */
 export function defineCommand<const F extends FlagTable>(spec: CommandSpec<F>): CommandSpec<F> {
+  COMMAND_OF_FLAGS.set(spec.flags, spec.name);
   return spec;
+}
+
+/** Which command a flag table belongs to, so a flag error can name the command and its --help. */
+const COMMAND_OF_FLAGS = new WeakMap<object, string>();
+
+/** The command name ('search', 'lamda predictor train') of a flag table made by defineCommand. */
+export function commandOfFlags(flags: object): string | undefined {
+  return COMMAND_OF_FLAGS.get(flags);
 }
 
 /** A group of subcommands (`lamda`, `lamda predictor`): help lists them. */

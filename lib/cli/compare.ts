@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { REJECTION_REASONS } from '../propose/types.js';
 import { compareRuns, formatPoint, tableIIIRow, type Comparison, type RunComparison } from '../report/compare.js';
 import { formatInt, textTable } from '../report/text-table.js';
-import { jsonOut, numberListFlag, parseFlags } from './args.js';
+import { checkPositionals, jsonOut, numberListFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
 export const COMPARE_COMMAND = defineCommand({
@@ -75,7 +75,7 @@ export function renderComparison(c: Comparison): string {
 
 export function compareCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, COMPARE_COMMAND.flags);
-  if (positionals.length === 0) throw new InputError('RUN_DIR', positionals, 'one or more run directories, each holding records.jsonl', 'no run directory given');
+  checkPositionals('RUN_DIR', positionals, 'one or more run directory paths, each holding records.jsonl', 1, Infinity);
   const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: numberListFlag('ref', values.ref, undefined, '"0,400e6,2e6"') } : {});
   if (values.json) return jsonOut(comparison);
   return renderComparison(comparison);

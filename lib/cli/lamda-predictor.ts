@@ -4,7 +4,7 @@ import { ZOO_MODELS } from '../graph/zoo/index.js';
 import type { AccuracyMetrics, PredictorEval } from '../lamda/predictor.js';
 import { accuracy, DEFAULT_PREDICTOR_PATH, evaluatePredictor, fitPredictor, loadPredictor, sampleFeatureRows, savePredictor } from '../lamda/predictor.js';
 import { DEFAULT_VARIANTS_DATA, measureVariants, readLatencySamples } from '../lamda/variants.js';
-import { intFlag, jsonOut, parseFlags } from './args.js';
+import { checkPositionals, intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
 export const DEFAULT_PREDICTOR_OUT = 'runs/latency/predictor.json';
@@ -72,7 +72,7 @@ function familiesFlag(value: string | undefined): string[] {
 
 async function train(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, TRAIN_COMMAND.flags);
-  if (positionals.length > 0) throw new InputError('arguments', positionals.join(' '), 'flags only (see the usage)');
+  checkPositionals('arguments', positionals, 'flags only (see the usage)', 0, 0);
   const data = values.data ?? DEFAULT_VARIANTS_DATA;
   const out = values.output ?? DEFAULT_PREDICTOR_OUT;
   const families = familiesFlag(values.families);
@@ -118,7 +118,7 @@ async function train(args: string[]): Promise<string> {
 
 async function evaluate(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, EVAL_COMMAND.flags);
-  if (positionals.length > 0) throw new InputError('arguments', positionals.join(' '), 'flags only (see the usage)');
+  checkPositionals('arguments', positionals, 'flags only (see the usage)', 0, 0);
   const path = values.predictor ?? DEFAULT_PREDICTOR_PATH;
   const data = values.data ?? (values.predictor === undefined ? SHIPPED_SAMPLES_PATH : DEFAULT_VARIANTS_DATA);
   const predictor = loadPredictor(path);
@@ -136,5 +136,5 @@ export async function lamdaPredictorCommand(args: string[]): Promise<string> {
   const [sub, ...rest] = args;
   if (sub === 'train') return train(rest);
   if (sub === 'eval') return evaluate(rest);
-  throw new InputError('lamda predictor', sub, 'train, eval (`paretonas lamda predictor --help` lists them)', sub === undefined ? 'a subcommand is missing' : undefined);
+  throw new InputError('SUBCOMMAND', sub, 'train, eval (`paretonas lamda predictor --help` lists them)', sub === undefined ? 'is missing' : undefined);
 }

@@ -4,7 +4,7 @@ import { serializeGraph, serializeNodeLines } from '../lamda/dsl.js';
 import { operatorsOf, sliceBy, SLICING_STRATEGIES } from '../lamda/slice.js';
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
-import { choiceFlag, intFlag, jsonOut, parseFlags } from './args.js';
+import { checkPositionals, choiceFlag, intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
 import { lamdaPredictorCommand } from './lamda-predictor.js';
@@ -64,7 +64,7 @@ export function serializeCommand(args: string[]): string {
 
 export function parseCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, PARSE_COMMAND.flags);
-  if (positionals.length !== 1) throw new InputError('FILE.txt', positionals.join(' '), 'one DSL text file');
+  checkPositionals('FILE.txt', positionals, 'one DSL text file path');
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   const model = modelFromFlags({ format: 'dsl' }, positionals);
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
@@ -113,7 +113,7 @@ export async function lamdaCommand(args: string[]): Promise<string> {
   if (sub === 'evaluate') return evaluateCommand(rest);
   if (sub === 'ablate') return ablateCommand(rest);
   if (sub === 'predictor') return lamdaPredictorCommand(rest);
-  if (sub !== 'dataset') throw new InputError('lamda subcommand', sub, LAMDA_SUBCOMMANDS.join(', '));
+  if (sub !== 'dataset') throw new InputError('SUBCOMMAND', sub, `${LAMDA_SUBCOMMANDS.join(', ')} (\`paretonas lamda --help\` lists them)`, sub === undefined ? 'is missing' : undefined);
   return datasetCommand(rest);
 }
 

@@ -3,7 +3,7 @@ import { loadGraph, parseShape, SOURCE_FORMATS } from '../models.js';
 import { DEFAULT_SPACE, resolveSpace } from '../space/builtin.js';
 import { ZOO_MODELS } from '../graph/zoo/index.js';
 import { InputError } from '../errors.js';
-import { choiceFlag, intFlag } from './args.js';
+import { checkPositionals, choiceFlag, intFlag } from './args.js';
 
 /** Flags shared by every command that takes a model: FILE or --zoo NAME and how to read it. */
 export const MODEL_FLAGS = {
@@ -22,7 +22,7 @@ export const MODEL_USAGE = `${MODEL_ARGS} [--format ${SOURCE_FORMATS.join('|')}]
 type ModelFlagValues = { zoo?: string; format?: string; resolution?: string; classes?: string; input?: string; space?: string };
 
 export function modelFromFlags(values: ModelFlagValues, positionals: string[]): LoadedGraph {
-  if (positionals.length > 1) throw new InputError('FILE', positionals, 'one model file', `got ${positionals.length} files`);
+  checkPositionals('FILE', positionals, 'one model file path (or --zoo NAME)', 0, 1);
   return loadGraph({
     file: positionals[0],
     zoo: values.zoo,

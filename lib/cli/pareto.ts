@@ -5,7 +5,7 @@ import { hypervolume } from '../pareto/hypervolume.js';
 import { limitViolations, parseLimits, parseObjectives, toMinimization, totalViolation } from '../pareto/objectives.js';
 import { nondominatedRanks, paretoFront } from '../pareto/sort.js';
 import { textTable } from '../report/text-table.js';
-import { jsonOut, numberListFlag, parseFlags } from './args.js';
+import { checkPositionals, jsonOut, numberListFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
 export const PARETO_COMMAND = defineCommand({
@@ -26,7 +26,7 @@ export const PARETO_USAGE = usageLine(PARETO_COMMAND);
 
 export function paretoCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, PARETO_COMMAND.flags);
-  if (positionals.length !== 1) throw new InputError('FILE.csv', positionals, 'one CSV file');
+  checkPositionals('FILE.csv', positionals, 'one CSV file path');
   if (!values.objectives) throw new InputError('--objectives', undefined, 'name:min or name:max, comma-separated', 'is missing');
   const file = positionals[0] as string;
   let text: string;

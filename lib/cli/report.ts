@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { InputError } from '../errors.js';
 import { buildRunReport } from '../report/run-report.js';
-import { parseFlags } from './args.js';
+import { checkPositionals, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
 export const REPORT_COMMAND = defineCommand({
@@ -21,7 +21,7 @@ export const REPORT_USAGE = usageLine(REPORT_COMMAND);
 
 export async function reportCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, REPORT_COMMAND.flags);
-  if (positionals.length !== 1) throw new InputError('RUN_DIR', positionals.join(' '), 'one run directory (runs/ID)');
+  checkPositionals('RUN_DIR', positionals, 'one run directory path (runs/ID)');
   const runDir = positionals[0] as string;
   if (!existsSync(join(runDir, RECORDS_FILE))) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, 'has no records');
   const out = values.output ?? join('reports', basename(runDir));

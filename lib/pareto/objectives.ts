@@ -1,4 +1,5 @@
-import { InputError } from '../errors.js';
+import { readDecimal } from '../decimal.js';
+import { formatValue, InputError } from '../errors.js';
 
 export const DIRECTIONS = ['min', 'max'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -33,18 +34,21 @@ export function parseObjectives(text: string): Objective[] {
   return objectives;
 }
 
-/** A decimal number: sign, digits, fraction, exponent (no hex, no Infinity, nothing empty). */
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const LIMIT_ALLOWED = 'name<=number or name>=number with a decimal number, comma-separated, none empty (e.g. "sram<=327680,acc>=-0.5")';
 
-/** Parses "sram<=327680" or "acc>=-0.5" (several joined by commas); an empty item or a non-decimal number is refused. */
+/**
+ * Parses "sram<=327680" or "acc>=-0.5" (several joined by commas); an empty item, a non-decimal
+ * number and one out of range (1e400 overflows, 1e-400 underflows: lib/decimal.ts) are refused.
+ */
 export function parseLimits(text: string): Limit[] {
   const parts = text.split(',').map((p) => p.trim());
   if (parts.some((p) => p === '')) throw new InputError('--constraint', text, LIMIT_ALLOWED, `got ${JSON.stringify(text)}: an empty item`);
   return parts.map((p) => {
     const m = /^([^<>=]+?)\s*(<=|>=)\s*(.+)$/.exec(p);
-    const value = m && DECIMAL.test(m[3] as string) ? Number(m[3]) : NaN;
-    if (!m || !Number.isFinite(value)) throw new InputError('--constraint', p, LIMIT_ALLOWED);
+    if (!m) throw new InputError('--constraint', p, LIMIT_ALLOWED);
+    const read = readDecimal(m[3] as string);
+    if ('reason' in read) throw new InputError('--constraint', p, LIMIT_ALLOWED, `got ${formatValue(p)}: ${formatValue(m[3])} is ${read.reason}`);
+    const value = read.value;
     return m[2] === '<=' ? { name: (m[1] as string).trim(), max: value } : { name: (m[1] as string).trim(), min: value };
   });
 }
