@@ -77,6 +77,20 @@ export function usageLine(spec: CommandSpec, indent = 19): string {
   return lines.join('\n');
 }
 
+/** Placeholders of flags whose value is a number (N, MS, KB...). */
+const NUMERIC_PLACEHOLDERS = new Set(['N', 'F', 'K', 'KB', 'MS', 'P', 'S', 'T', '0|1']);
+
+/** True for a flag that takes a number or a list of numbers: a numeric placeholder, or help that says "number". */
+export function takesNumbers(f: FlagSpec): boolean {
+  return f.type === 'string' && (NUMERIC_PLACEHOLDERS.has(f.value ?? '') || /\bnumbers?\b/i.test(f.help));
+}
+
+/** Printed under the help of a command with a numeric flag (lib/decimal.ts has the rule). */
+export const NUMBER_NOTE = [
+  'Numbers are decimal (12, -0.5, 1.5e6), finite and not rounding to 0; integer flags take 1e3 as 1000.',
+  'A negative number after a flag is its value (--ref -0.5,400).',
+] as const;
+
 /** The full help of one command: summary, usage, every flag with its default, notes, one example. */
 export function renderHelp(spec: CommandSpec): string {
   const rows = Object.entries(spec.flags).map(([name, f]) => {
@@ -100,7 +114,8 @@ export function renderHelp(spec: CommandSpec): string {
     'Example:',
     `  ${spec.example}`,
     '',
-    'A negative number after a flag is its value (--ref -0.5,400). --debug prints the stack of an internal error.',
+    ...(Object.values(spec.flags).some(takesNumbers) ? NUMBER_NOTE : []),
+    '--debug prints the stack of an internal error.',
   ].join('\n');
 }
 

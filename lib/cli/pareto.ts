@@ -18,10 +18,31 @@ export const PARETO_COMMAND = defineCommand({
     constraint: { type: 'string', value: 'LIST', help: 'limits a feasible row meets, name<=number or name>=number, comma-separated (e.g. "sram<=327680")' },
     hypervolume: { type: 'boolean', help: 'the hypervolume of the front against --ref' },
     ref: { type: 'string', value: 'LIST', help: 'with --hypervolume: one decimal number per objective, in its own units and direction (e.g. "-0.5,400")' },
-    ranks: { type: 'boolean', help: 'the non-dominated rank of every row (1: the front)' },
+    ranks: { type: 'boolean', help: 'the non-dominated rank of every row, from 0 (rank 0: the front; with --constraint, infeasible rows rank after feasible ones)' },
     json: { type: 'boolean', help: 'print the result as JSON (infinite values as "Infinity"/"-Infinity")' },
   },
+  notes: [
+    'Rows are numbered from 0 (row 0: the first line after the header); ranks from 0 (rank 0: the front).',
+    'A hypervolume counts the front points better than --ref in every objective (JSON: "dominatingReference").',
+  ],
 });
+
+/** Most ranks the text output lists, and most rows listed per rank (--json lists every row's rank). */
+export const MAX_RANKS_SHOWN = 10;
+export const MAX_ROWS_PER_RANK = 20;
+
+/** `rank 0 (3 rows): 0, 1, 4` per rank, capped at MAX_RANKS_SHOWN ranks and MAX_ROWS_PER_RANK rows each. */
+export function rankLines(ranks: readonly number[]): string[] {
+  const byRank = new Map<number, number[]>();
+  ranks.forEach((r, row) => byRank.set(r, [...(byRank.get(r) ?? []), row]));
+  const sorted = [...byRank.entries()].sort(([a], [b]) => a - b);
+  const lines = sorted.slice(0, MAX_RANKS_SHOWN).map(([r, rows]) => {
+    const shown = rows.slice(0, MAX_ROWS_PER_RANK).join(', ');
+    return `  rank ${r} (${rows.length} row${rows.length === 1 ? '' : 's'}): ${shown}${rows.length > MAX_ROWS_PER_RANK ? ` and ${rows.length - MAX_ROWS_PER_RANK} more` : ''}`;
+  });
+  if (sorted.length > MAX_RANKS_SHOWN) lines.push(`  and ${sorted.length - MAX_RANKS_SHOWN} more ranks (--json lists every row's rank)`);
+  return ['ranks (from 0, rank 0: the front; rows from 0):', ...lines];
+}
 export const PARETO_USAGE = usageLine(PARETO_COMMAND);
 
 export function paretoCommand(args: string[]): string {
@@ -55,7 +76,10 @@ export function paretoCommand(args: string[]): string {
   const feasible = points.map((_, i) => i).filter((i) => violations[i] === 0);
   const front = limits.length === 0 ? paretoFront(points) : feasible.length > 0 ? paretoFront(feasible.map((i) => points[i] as number[])).map((k) => feasible[k] as number) : [];
   const ranks = values.ranks ? nondominatedRanks(points, limits.length > 0 ? violations : undefined) : undefined;
-  const hv = ref ? hypervolume(front.map((i) => points[i] as number[]), toMinimization(ref, objectives)) : undefined;
+  const minRef = ref ? toMinimization(ref, objectives) : undefined;
+  const hv = minRef ? hypervolume(front.map((i) => points[i] as number[]), minRef) : undefined;
+  // front points strictly better than the reference in every objective: only they add volume
+  const dominating = minRef ? front.filter((i) => (points[i] as number[]).every((v, k) => v < (minRef[k] as number))).length : undefined;
   const computeSeconds = Number(process.hrtime.bigint() - start) / 1e9;
 
   if (values.json) {
@@ -67,16 +91,19 @@ export function paretoCommand(args: string[]): string {
       feasible: feasible.length,
       front: front.map((i) => ({ row: i, values: Object.fromEntries(objectives.map((o, k) => [o.name, raw[i]?.[k]])) })),
       ...(ranks ? { ranks } : {}),
-      ...(hv !== undefined ? { hypervolume: hv, ref } : {}),
+      ...(hv !== undefined ? { hypervolume: hv, ref, dominatingReference: dominating } : {}),
       computeSeconds,
     });
   }
   const lines = [
-    `${file}: ${points.length} points, ${feasible.length} feasible${limits.length ? ` (${values.constraint})` : ''}; front of ${front.length}`,
+    `${file}: ${points.length} point${points.length === 1 ? '' : 's'}, ${feasible.length} feasible${limits.length ? ` (${values.constraint})` : ''}; front of ${front.length}`,
     textTable(['row', ...objectives.map((o) => `${o.name} (${o.direction})`)], front.map((i) => [i, ...(raw[i] as number[])])),
   ];
-  if (ranks) lines.push('', `ranks: ${[...new Set(ranks)].sort((a, b) => a - b).map((r) => `${r}: ${ranks.filter((x) => x === r).length}`).join(', ')} (rank: points)`);
-  if (hv !== undefined) lines.push('', `hypervolume ${hv} (reference ${ref?.join(', ')})`);
+  if (ranks) lines.push('', ...rankLines(ranks));
+  if (hv !== undefined) {
+    lines.push('', `hypervolume ${hv} (reference ${ref?.join(', ')}; ${dominating} of ${front.length} front points better than it in every objective)`);
+    if (dominating === 0) lines.push(`note: no front point is better than the reference in every objective, so the hypervolume is 0; choose a --ref worse than the points (larger for min objectives, smaller for max)`);
+  }
   lines.push(`computed in ${(computeSeconds * 1000).toFixed(2)} ms`);
   return lines.join('\n');
 }
