@@ -59,3 +59,20 @@ export const MAX_SHOWN = 80;
 export function capText(text: string, max = MAX_SHOWN): string {
   return text.length > max ? `${text.slice(0, max - 3)}... (${text.length} characters)` : text;
 }
+
+/** Characters a shown name escapes beyond JSON's own: other controls, format and separator characters, unassigned and private-use code points, U+FFFD. */
+const UNPRINTABLE = /[\p{C}\p{Z}\uFFFD]/gu;
+const escapeUnit = (ch: string): string => [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * A name, op type or other string read from a file (ONNX, LAMDA text) as every error shows it:
+ * quoted JSON-style, with control and non-printable characters escaped (U+FFFD as \ufffd, a lone
+ * surrogate as \udxxx, a space stays a space), cut to `max` characters with the name's length.
+ */
+export function showName(name: string, max = MAX_SHOWN): string {
+  const text = JSON.stringify(name).replace(UNPRINTABLE, (ch) => (ch === ' ' ? ch : escapeUnit(ch)));
+  if (text.length <= max) return text;
+  // never cut an escape or a surrogate pair in half
+  const cut = text.slice(0, max - 3).replace(/\\(u[0-9a-f]{0,3})?$|[\ud800-\udbff]$/, '');
+  return `${cut}... (${name.length} characters)`;
+}

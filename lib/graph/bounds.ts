@@ -6,12 +6,15 @@
  *   (activation or constant operand) holds at most MAX_TENSOR_ELEMENTS = 2^40 elements (16 times a
  *   1x4096x4096x4096 activation, the largest the model-file bounds allow);
  * - a node's weights and its MACs stay below 2^53, so every count is an exact integer;
- * - float attributes are finite (Clip bounds may be ±inf, never NaN).
+ * - conv and pool windows: kernel sides from 1 to MAX_KERNEL (4096) and no larger than the padded
+ *   input, strides from 1 to MAX_STRIDE (64), each pad from 0 to its kernel side - 1;
+ * - float attributes are finite (Clip bounds may be ±inf, never NaN, min <= max), BN epsilon
+ *   above 0 and below 1, a Dropout ratio in [0, 1).
  *
  * Commands that allocate weights (export, parse, latency) take at most MAX_EXPORT_WEIGHTS = 2^28
  * weight elements in total (1 GiB of float32), checked before the first weight is drawn.
  */
-import { InputError } from '../errors.js';
+import { InputError, showName } from '../errors.js';
 import type { Graph, GraphNode } from './types.js';
 
 /**
@@ -21,6 +24,15 @@ import type { Graph, GraphNode } from './types.js';
 export const MAX_TENSOR_ELEMENTS = 2 ** 40;
 /** Most weight elements an ONNX export allocates: 2^28 = 268,435,456 (1 GiB of float32; VGG-16 has 138 M). */
 export const MAX_EXPORT_WEIGHTS = 2 ** 28;
+/**
+ * Largest kernel side of a conv or pool: 4096, the largest input side a model file takes, so a
+ * pool over a whole map still fits (published CNNs use up to 31).
+ */
+export const MAX_KERNEL = 4096;
+/** Largest stride of a conv or pool: 64 (published CNNs use up to 32, a ViT-style patchify stem). */
+export const MAX_STRIDE = 64;
+/** BN epsilon: above 0 (it keeps the division by sqrt(var + eps) finite) and below this (PyTorch's default is 1e-5). */
+export const MAX_BN_EPSILON = 1;
 /** Largest exact integer count (2^53 - 1). */
 export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 
@@ -71,18 +83,43 @@ export function checkPad(field: string, value: unknown): void {
   }
 }
 
-/** A float attribute: finite (or ±inf where `infinite` allows it), never NaN, at least `min` when given. */
-export function checkFloat(field: string, value: unknown, options: { infinite?: boolean; min?: number; below?: number } = {}): void {
+/**
+ * A float attribute: finite (or ±inf where `infinite` allows it), never NaN, at least `min` (or
+ * above `above`) and below `below` when given.
+ */
+export function checkFloat(field: string, value: unknown, options: { infinite?: boolean; min?: number; above?: number; below?: number } = {}): void {
   const ok =
     typeof value === 'number' &&
     !Number.isNaN(value) &&
     (options.infinite || Number.isFinite(value)) &&
     (options.min === undefined || value >= options.min) &&
+    (options.above === undefined || value > options.above) &&
     (options.below === undefined || value < options.below);
   if (!ok) {
-    const range = options.below !== undefined ? ` from ${options.min ?? '-inf'} up to (not including) ${options.below}` : options.min !== undefined ? ` of at least ${options.min}` : '';
+    const low = options.above !== undefined ? `above ${options.above}` : options.min !== undefined ? `at least ${options.min}` : '';
+    const high = options.below !== undefined ? `below ${options.below}` : '';
+    const range = low || high ? ` ${[low, high].filter(Boolean).join(' and ')}` : '';
     throw new InputError(field, value, `a ${options.infinite ? 'number (inf and -inf allowed, NaN not)' : 'finite number'}${range}`);
   }
+}
+
+/**
+ * The window of a conv or pool along one axis: a kernel side from 1 to MAX_KERNEL and no larger
+ * than the padded input, a stride from 1 to MAX_STRIDE, each pad from 0 to kernel - 1 (a wider
+ * pad adds outputs that see only padding; onnxruntime refuses it for pools).
+ * @throws InputError naming `node`, the attribute and axis, the value and the bound.
+ */
+export function checkWindowAxis(node: string, axis: number, size: number, kernel: unknown, stride: unknown, padBegin: unknown, padEnd: unknown): void {
+  const int = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+  if (!int(kernel, 1, MAX_KERNEL)) throw new InputError(`${node}.kernel[${axis}]`, kernel, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input`);
+  if (!int(stride, 1, MAX_STRIDE)) throw new InputError(`${node}.strides[${axis}]`, stride, `an integer from 1 to ${MAX_STRIDE}`);
+  const k = kernel as number;
+  const pads: [number, unknown][] = [[axis, padBegin], [axis + 2, padEnd]];
+  for (const [i, p] of pads) {
+    if (!int(p, 0, k - 1)) throw new InputError(`${node}.pads[${i}]`, p, `an integer from 0 to ${k - 1} (less than the kernel side ${k})`);
+  }
+  const padded = size + (padBegin as number) + (padEnd as number);
+  if (k > padded) throw new InputError(`${node}.kernel[${axis}]`, k, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input ${padded}`, `got ${k}, larger than the padded input ${padded} (${size} + pads ${String(padBegin)} and ${String(padEnd)})`);
 }
 
 /** An exact count (MACs, weights of one node): at most 2^53 - 1. */
@@ -129,7 +166,7 @@ export function checkExportable(graph: Graph): void {
   const weights = exportWeightElements(graph);
   if (!(weights <= MAX_EXPORT_WEIGHTS)) {
     throw new InputError(
-      `model ${graph.name} weights`,
+      `model ${showName(graph.name)} weights`,
       weights,
       `at most ${fmt(MAX_EXPORT_WEIGHTS)} weight elements (2^28, 1 GiB of float32) for export, parse and latency`,
       `needs ${Number.isFinite(weights) && weights < 1e21 ? fmt(weights) : String(weights)} weight elements (${(weights * 4 / 2 ** 30).toPrecision(3)} GiB of float32)`,

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, showName } from '../errors.js';
 import { checkShape } from './bounds.js';
 import { inferOutputShape } from './shapes.js';
 import type { Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from './types.js';
@@ -29,7 +29,7 @@ export class GraphBuilder {
 
   /** A graph input; its shape must keep the bounds of bounds.ts (InputError otherwise). */
   input(name: string, shape: readonly number[]): number {
-    checkShape(`input ${name}`, shape);
+    checkShape(`input ${showName(name)}`, shape);
     this.inputs.push(this.tensors.length);
     this.tensors.push({ name, shape, elements: tensorElements(shape) });
     return this.tensors.length - 1;
@@ -129,15 +129,15 @@ export function checkShapes(graph: Graph): void {
   for (const node of graph.nodes) {
     const inputShapes = node.inputs.map((t) => {
       const s = known.get(t);
-      if (!s) throw new InputError(`${node.name}.inputs`, graph.tensors[t]?.name ?? t, 'a tensor produced by an earlier node or a graph input');
+      if (!s) throw new InputError(`${showName(node.name)}.inputs`, graph.tensors[t]?.name ?? t, 'a tensor produced by an earlier node or a graph input');
       return s;
     });
     const shape = inferOutputShape(node, inputShapes);
     const out = node.outputs[0] as number;
     const declared = graph.tensors[out];
-    if (!declared) throw new InputError(`${node.name}.outputs`, out, 'an index into the graph tensors');
+    if (!declared) throw new InputError(`${showName(node.name)}.outputs`, out, 'an index into the graph tensors');
     if (declared.shape.join('x') !== shape.join('x') || declared.elements !== tensorElements(shape)) {
-      throw new InputError(`${declared.name}.shape`, declared.shape, `the inferred shape ${shape.join('x')}`);
+      throw new InputError(`${showName(declared.name)}.shape`, declared.shape, `the inferred shape ${shape.join('x')}`);
     }
     known.set(out, shape);
   }

@@ -1,5 +1,5 @@
-import { capText, InputError } from '../errors.js';
-import { checkCount, checkFloat, checkPad, checkShape, checkSize } from './bounds.js';
+import { InputError, showName } from '../errors.js';
+import { checkCount, checkFloat, checkShape, checkSize, checkWindowAxis, MAX_BN_EPSILON } from './bounds.js';
 import type { NodeAttrs, OpType } from './types.js';
 import { UNARY_ELEMENTWISE_OPS } from './types.js';
 
@@ -9,18 +9,21 @@ function spatialOut(size: number, kernel: number, stride: number, padBegin: numb
   return Math.floor((size + padBegin + padEnd - kernel) / stride) + 1;
 }
 
-/** Kernel and strides (integers >= 1) and pads (integers >= 0) of a conv or pool, within the bounds. */
-function checkWindow(node: string, a: NodeAttrs['MaxPool']): void {
-  a.kernel.forEach((k, i) => checkSize(`${node}.kernel[${i}]`, k));
-  a.strides.forEach((s, i) => checkSize(`${node}.strides[${i}]`, s));
-  a.pads.forEach((p, i) => checkPad(`${node}.pads[${i}]`, p));
+/** Kernel, strides and pads of a conv or pool on an h x w input, within the window bounds of bounds.ts. */
+function checkWindow(node: string, a: NodeAttrs['MaxPool'], h: number, w: number): void {
+  const list = (v: unknown, n: number): boolean => Array.isArray(v) && v.length === n;
+  if (!list(a.kernel, 2)) throw new InputError(`${node}.kernel`, a.kernel, 'two kernel sides (height, width)');
+  if (!list(a.strides, 2)) throw new InputError(`${node}.strides`, a.strides, 'two strides (height, width)');
+  if (!list(a.pads, 4)) throw new InputError(`${node}.pads`, a.pads, 'four pads (top, left, bottom, right)');
+  checkWindowAxis(node, 0, h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2]);
+  checkWindowAxis(node, 1, w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3]);
 }
 
 function conv(node: string, [x]: Shape[], a: NodeAttrs['Conv']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
   checkSize(`${node}.outChannels`, a.outChannels);
   checkSize(`${node}.group`, a.group);
-  checkWindow(node, a);
+  checkWindow(node, a, h, w);
   if (c % a.group !== 0 || a.outChannels % a.group !== 0) {
     throw new InputError(`${node}.group`, a.group, `a divisor of input channels ${c} and output channels ${a.outChannels}`);
   }
@@ -45,7 +48,7 @@ function poolOut(size: number, kernel: number, stride: number, padBegin: number,
 
 function pool(node: string, [x]: Shape[], a: NodeAttrs['MaxPool']): Shape {
   const [n, c, h, w] = expectRank(node, 'input', x, 4);
-  checkWindow(node, a);
+  checkWindow(node, a, h, w);
   const ceil = a.ceilMode ?? false;
   const oh = poolOut(h, a.kernel[0], a.strides[0], a.pads[0], a.pads[2], ceil);
   const ow = poolOut(w, a.kernel[1], a.strides[1], a.pads[1], a.pads[3], ceil);
@@ -92,14 +95,16 @@ function checkOperand(node: string, weight: Shape, out: Shape): void {
   }
 }
 
-/** Float attributes: finite (Clip bounds may be ±inf), epsilon >= 0, a drop ratio in [0, 1). */
+/** Float attributes: finite (Clip bounds may be ±inf, min <= max), epsilon in (0, 1), a drop ratio in [0, 1). */
 function checkFloats(node: ShapeNode): void {
   switch (node.op) {
     case 'BatchNormalization':
-      return checkFloat(`${node.name}.epsilon`, node.attrs.epsilon, { min: 0 });
+      return checkFloat(`${node.name}.epsilon`, node.attrs.epsilon, { above: 0, below: MAX_BN_EPSILON });
     case 'Clip':
       checkFloat(`${node.name}.min`, node.attrs.min, { infinite: true });
-      return checkFloat(`${node.name}.max`, node.attrs.max, { infinite: true });
+      checkFloat(`${node.name}.max`, node.attrs.max, { infinite: true });
+      if (node.attrs.min > node.attrs.max) throw new InputError(`${node.name}.min`, node.attrs.min, `a lower bound at most the upper bound ${node.attrs.max}`);
+      return;
     case 'LeakyRelu':
       return checkFloat(`${node.name}.alpha`, node.attrs.alpha);
     case 'HardSigmoid':
@@ -119,8 +124,8 @@ type ShapeNode = { [K in OpType]: { name: string; op: K; attrs: NodeAttrs[K] } }
  * @throws InputError naming the node and the attribute, the value and what is allowed.
  */
 export function inferOutputShape(full: ShapeNode, inputs: Shape[]): Shape {
-  // errors name the node; a long name (from a file) is shown cut, with its length
-  const node = full.name.length > 80 ? ({ ...full, name: capText(full.name) } as ShapeNode) : full;
+  // errors name the node as showName shows it: quoted, escaped, a long name cut with its length
+  const node = { ...full, name: showName(full.name) } as ShapeNode;
   checkFloats(node);
   const shape = outputShape(node, inputs);
   checkShape(`${node.name}.output`, shape);

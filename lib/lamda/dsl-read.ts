@@ -4,7 +4,7 @@
  * the shared shape rules and checks the redundant `cin`; every problem is a DslSyntaxError with
  * the 1-based line and column and what was expected there.
  */
-import { capText, InputError } from '../errors.js';
+import { InputError, showName } from '../errors.js';
 import { checkShape } from '../graph/bounds.js';
 import { inferOutputShape } from '../graph/shapes.js';
 import type { Graph, GraphNode, OpType, TensorInfo } from '../graph/types.js';
@@ -44,8 +44,8 @@ const VALUE = /[^\s|]+/y;
 const TOKEN = /[^\s|,()=:]+|\S/y;
 const OP_SET: ReadonlySet<string> = new Set(OP_TYPES);
 
-/** A found token as shown in an error: quoted, cut to a short length with its full length. */
-const quote = (s: string): string => capText(JSON.stringify(s));
+/** A found token as shown in an error: showName's form (quoted, escaped, cut with its length). */
+const quote = (s: string): string => showName(s);
 
 /** Longest text parseGraph reads (16 MiB characters; ResNet-50's text is about 20 KB). */
 export const MAX_DSL_CHARS = 16 * 2 ** 20;
@@ -286,7 +286,7 @@ function parseNode(state: State, c: LineCursor): void {
     shape = inferOutputShape(node, inputShapes);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    c.fail(`inputs and attributes that fit ${op} (${err.message.replace(`${name}.`, '')})`, opAt, `input shapes ${inputShapes.map((s) => s.join('x')).join(', ')}`);
+    c.fail(`inputs and attributes that fit ${op} (${err.message.replace(`${showName(name)}.`, '')})`, opAt, `input shapes ${inputShapes.map((s) => s.join('x')).join(', ')}`);
   }
   define(state, c, id, idAt, shape);
   state.nodes.push(node);

@@ -4,7 +4,7 @@
  * module holds the attribute table both directions share, the writer and the structural equality
  * the round trip is checked against; dsl-read.ts is the parser. The grammar is in docs/dsl-grammar.md.
  */
-import { InputError } from '../errors.js';
+import { InputError, showName } from '../errors.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
 
 /** How an attribute value is written: `count` positive integer, `pair` 3x3, `pads` 1,1,1,1, `bool` 0/1, `shape` 1x64x1x1 or scalar. */
@@ -115,8 +115,8 @@ function canonicalIds(graph: Graph): Map<number, number> {
   graph.inputs.forEach((t) => ids.set(t, ids.size));
   graph.nodes.forEach((node, i) => {
     const out = node.outputs[0];
-    if (node.outputs.length !== 1 || out === undefined) throw new InputError(`${graph.name}: node ${node.name}.outputs`, node.outputs, 'exactly one output tensor');
-    if (ids.has(out)) throw new InputError(`${graph.name}: node ${node.name}.outputs`, graph.tensors[out]?.name ?? out, 'a tensor no other node (or graph input) defines');
+    if (node.outputs.length !== 1 || out === undefined) throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} outputs`, node.outputs, 'exactly one output tensor');
+    if (ids.has(out)) throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} outputs`, graph.tensors[out]?.name ?? out, 'a tensor no other node (or graph input) defines');
     ids.set(out, graph.inputs.length + i);
   });
   return ids;
@@ -125,7 +125,7 @@ function canonicalIds(graph: Graph): Map<number, number> {
 /** The canonical id of tensor `t`, which must be defined before id `before` (a topological order). */
 function idOf(graph: Graph, ids: Map<number, number>, t: number, where: string, before = Infinity): number {
   const id = ids.get(t);
-  if (id === undefined || id >= before) throw new InputError(`${graph.name}: ${where}`, graph.tensors[t]?.name ?? t, 'a graph input or the output of an earlier node');
+  if (id === undefined || id >= before) throw new InputError(`${showName(graph.name)}: ${where}`, graph.tensors[t]?.name ?? t, 'a graph input or the output of an earlier node');
   return id;
 }
 
@@ -140,7 +140,7 @@ function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode): stri
     else value = attrs[spec.prop];
     if (value === undefined) {
       if (spec.optional) continue;
-      throw new InputError(`${graph.name}: node ${node.name}.attrs.${spec.prop}`, value, spec.expected);
+      throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} attrs.${spec.prop}`, value, spec.expected);
     }
     line += ` ${spec.key}=${formatValue(spec.kind, value)}`;
   }
@@ -150,8 +150,8 @@ function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode): stri
 
 /** The text as lines: the header, one line per node in execution order, the output line. */
 export function serializeNodeLines(graph: Graph): string[] {
-  if (graph.inputs.length === 0) throw new InputError(`${graph.name}.inputs`, [], 'at least one graph input');
-  if (graph.outputs.length === 0) throw new InputError(`${graph.name}.outputs`, [], 'at least one graph output');
+  if (graph.inputs.length === 0) throw new InputError(`${showName(graph.name)} inputs`, [], 'at least one graph input');
+  if (graph.outputs.length === 0) throw new InputError(`${showName(graph.name)} outputs`, [], 'at least one graph output');
   const ids = canonicalIds(graph);
   const inputs = graph.inputs.map((t, i) => `t${i}:${formatShape(graph.tensors[t]?.shape ?? [])}`);
   const outputs = graph.outputs.map((t) => `t${idOf(graph, ids, t, 'output')}`);
@@ -193,7 +193,7 @@ export function canonicalGraph(graph: Graph): CanonicalGraph {
   const ids = canonicalIds(graph);
   const tensor = (t: number) => {
     const info = graph.tensors[t];
-    if (!info) throw new InputError(`${graph.name}: tensor`, t, 'an index into the graph tensors');
+    if (!info) throw new InputError(`${showName(graph.name)}: tensor`, t, 'an index into the graph tensors');
     return { shape: [...info.shape], elements: info.elements };
   };
   return {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { capText, InputError } from '../errors.js';
+import { formatValue, InputError, showName } from '../errors.js';
 import { GraphBuilder } from '../graph/builder.js';
 import type { Graph } from '../graph/types.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto } from './proto.js';
@@ -67,24 +67,24 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
 
   const graphInputs = (g.input ?? []).filter((v) => !constants.has(v.name as string));
   if (graphInputs.length !== 1) {
-    throw new InputError('ONNX graph inputs', graphInputs.map((v) => v.name), 'exactly one non-initializer input (an image batch)');
+    throw new InputError('ONNX graph inputs', graphInputs.map((v) => v.name), 'exactly one non-initializer input (an image batch)', `got ${graphInputs.length} [${shownList(graphInputs.map((v) => v.name))}]`);
   }
   const inputInfo = graphInputs[0] as NonNullable<typeof graphInputs[0]>;
   const declared = inputInfo.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : NaN)) ?? [];
   const shape = options.inputShape ? [...options.inputShape] : declared.map((d, i) => (i === 0 && Number.isNaN(d) ? 1 : d));
   if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new InputError(`input ${inputInfo.name}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
+    throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
   }
   tensors.set(inputInfo.name as string, g2.input(inputInfo.name as string, shape));
 
   const constantOf = (node: NodeProto, i: number, what: string): Constant => {
     const c = constants.get(node.input?.[i] as string);
-    if (!c) throw new InputError(`node ${node.name} (${node.opType}) input ${i}`, node.input?.[i], `a constant ${what} (initializer or Constant node)`);
+    if (!c) throw new InputError(`node ${shown(node.name || `${node.opType}_${node.output?.[0]}`)} (${shown(node.opType)}) input ${i}`, node.input?.[i], `a constant ${what} (initializer or Constant node)`, `got ${shown(node.input?.[i] ?? '')}`);
     return c;
   };
   const tensorOf = (nodeName: string, value: string): number => {
     const t = tensors.get(value);
-    if (t === undefined) throw new InputError(`node ${shown(nodeName)}`, value, 'inputs produced by earlier nodes (a topologically sorted graph)');
+    if (t === undefined) throw new InputError(`node ${nodeName}`, value, 'inputs produced by earlier nodes (a topologically sorted graph)', `got ${shown(value)}`);
     return t;
   };
   const bind = (node: NodeProto, t: number) => tensors.set(node.output?.[0] as string, t);
@@ -99,7 +99,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   /** A constant per-channel input (bias, BN statistics) must be a vector of `length` values. */
   const vector = (node: NodeProto, label: string, i: number, what: string, length: number): void => {
     const c = constants.get(node.input?.[i] as string);
-    if (c && (c.dims.length !== 1 || c.dims[0] !== length)) throw new InputError(`node ${label} (${node.opType}) ${what}`, c.dims, `a vector of ${length} values (one per channel)`);
+    if (c && (c.dims.length !== 1 || c.dims[0] !== length)) throw new InputError(`node ${label} (${shown(node.opType)}) ${what}`, c.dims, `a vector of ${length} values (one per channel)`);
   };
   const allConstant = (node: NodeProto) => (node.input ?? []).every((v) => v === '' || constants.has(v));
 
@@ -159,7 +159,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
         const rank = pads.length / 2;
         const nonSpatial = pads.filter((_, i) => i % rank < rank - 2);
         if (mode !== 'constant' || value !== 0 || rank !== 4 || nonSpatial.some((p) => p !== 0)) {
-          throw new InputError(`node ${label} (Pad)`, { mode, value, pads }, 'zero padding of the two spatial axes of an NCHW tensor');
+          throw new InputError(`node ${label} (Pad)`, { mode, value, pads }, 'zero padding of the two spatial axes of an NCHW tensor', `got mode ${shown(mode)}, value ${formatValue(value)}, pads ${formatValue(pads)}`);
         }
         const next = consumers.get(node.output?.[0] as string) ?? [];
         const allZero = pads.every((p) => p === 0);
@@ -219,11 +219,11 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
       case 'Add':
       case 'Mul': {
         if (fusedBias.has(node)) break;
-        if (dynamicInputs.length === 0) throw new InputError(`node ${label} (${op})`, node.input, 'at least one non-constant input');
+        if (dynamicInputs.length === 0) throw new InputError(`node ${label} (${op})`, node.input, 'at least one non-constant input', `got inputs [${shownList(node.input ?? [])}]`);
         // A constant operand (bias, scale) is a weight, not a tensor: the node keeps its shape as an attribute.
         const constant = (node.input ?? []).find((v) => v !== '' && constants.has(v));
         const weight = constant === undefined ? undefined : (constants.get(constant) as Constant).dims;
-        if (dynamicInputs.length + (constant === undefined ? 0 : 1) !== 2) throw new InputError(`node ${label} (${op})`, node.input, 'two inputs');
+        if (dynamicInputs.length + (constant === undefined ? 0 : 1) !== 2) throw new InputError(`node ${label} (${op})`, node.input, 'two inputs', `got inputs [${shownList(node.input ?? [])}]`);
         bind(node, g2.add(op, dynamicInputs.map((v) => tensorOf(label, v)), weight ? { weight } : {}, op.toLowerCase()));
         break;
       }
@@ -305,11 +305,10 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   return g2.finish(outputs);
 }
 
-/**
- * A name from the file as shown in an error: escaped as a JSON string when it holds anything but
- * printable ASCII, and cut to `max` characters with its length when longer.
- */
-const shown = (name: string, max = 60): string => capText(/^[\x20-\x7e]*$/.test(name) ? name : JSON.stringify(name), max);
+/** A name, op type or string from the file as every error shows it (showName: quoted, escaped, cut). */
+const shown = (name: unknown, max = 60): string => showName(String(name ?? ''), max);
+/** Names from the file, each shown, joined by ", " and cut as one (MAX list of 8 names). */
+const shownList = (names: readonly unknown[]): string => `${names.slice(0, 8).map((n) => shown(n, 40)).join(', ')}${names.length > 8 ? `, and ${names.length - 8} more` : ''}`;
 
 /** A checked tensor as a constant: its dims and, for a small one, its values. */
 function readConstant(t: TensorProto, field: string): Constant {
@@ -332,7 +331,7 @@ function padsOf(a: Map<string, AttributeProto>, label: string, size: [number, nu
     if (p.length !== 4) throw new InputError(`node ${label} pads`, p, 'four values (top, left, bottom, right)');
     return p as [number, number, number, number];
   }
-  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') throw new InputError(`node ${label} auto_pad`, autoPad, 'NOTSET, VALID, SAME_UPPER, SAME_LOWER');
+  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') throw new InputError(`node ${label} auto_pad`, autoPad, 'NOTSET, VALID, SAME_UPPER, SAME_LOWER', `got ${shown(autoPad)}`);
   const total = [0, 1].map((i) => Math.max(0, (Math.ceil((size[i] as number) / (strides[i] as number)) - 1) * (strides[i] as number) + (kernel[i] as number) - (size[i] as number)));
   const small = total.map((t) => Math.floor(t / 2));
   const big = total.map((t, i) => t - (small[i] as number));

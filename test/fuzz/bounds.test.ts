@@ -30,7 +30,7 @@ describe('export weight bound', () => {
     expect(() => checkExportable(gemm(16383))).not.toThrow();
     expect(exportWeightElements(gemm(16384))).toBe(268_451_840);
     expect(thrownInputError(() => checkExportable(gemm(16384))).message).toBe(
-      'model fc weights: needs 268,451,840 weight elements (1.00 GiB of float32); allowed: at most 268,435,456 weight elements (2^28, 1 GiB of float32) for export, parse and latency',
+      'model "fc" weights: needs 268,451,840 weight elements (1.00 GiB of float32); allowed: at most 268,435,456 weight elements (2^28, 1 GiB of float32) for export, parse and latency',
     );
   });
 });

@@ -21,19 +21,19 @@ describe('shape inference', () => {
     expect(inferOutputShape({ name: 'm', op: 'Mul', attrs: {} }, [[1, 16, 4, 4], [1, 16, 1, 1]])).toEqual([1, 16, 4, 4]);
   });
   it('rejects mismatched inputs with an error naming the node', () => {
-    expect(() => inferOutputShape({ name: 'add_3', op: 'Add', attrs: {} }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toThrow(/add_3\.inputs/);
+    expect(() => inferOutputShape({ name: 'add_3', op: 'Add', attrs: {} }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toThrow(/^"add_3"\.inputs/);
     const attrs = { outChannels: 6, kernel: [3, 3] as const, strides: [1, 1] as const, pads: [1, 1, 1, 1] as const, group: 4, bias: false };
     expect(() => inferOutputShape({ name: 'dw', op: 'Conv', attrs }, [[1, 8, 4, 4]])).toThrow(InputError);
   });
   it('rejects impossible pooling, concat, flatten and conv attributes', () => {
     const pool = { kernel: [7, 7] as const, strides: [1, 1] as const, pads: [0, 0, 0, 0] as const };
-    expect(() => inferOutputShape({ name: 'mp', op: 'MaxPool', attrs: pool }, [[1, 4, 3, 3]])).toThrow(/mp\.kernel.*no larger than the padded input 3x3/);
-    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 1 } }, [[1, 16, 4, 4], [1, 8, 2, 2]])).toThrow(/cat\.inputs.*equal except along axis 1/);
-    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 4 } }, [[1, 16, 4, 4]])).toThrow(/cat\.axis: got 4; allowed: an integer from -4 to 3/);
+    expect(() => inferOutputShape({ name: 'mp', op: 'MaxPool', attrs: pool }, [[1, 4, 3, 3]])).toThrow('"mp".kernel[0]: got 7, larger than the padded input 3 (3 + pads 0 and 0); allowed: an integer from 1 to 4096, no larger than the padded input 3');
+    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 1 } }, [[1, 16, 4, 4], [1, 8, 2, 2]])).toThrow(/"cat"\.inputs.*equal except along axis 1/);
+    expect(() => inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: 4 } }, [[1, 16, 4, 4]])).toThrow(/"cat"\.axis: got 4; allowed: an integer from -4 to 3/);
     expect(inferOutputShape({ name: 'cat', op: 'Concat', attrs: { axis: -3 } }, [[1, 16, 4, 4], [1, 8, 4, 4]])).toEqual([1, 24, 4, 4]);
-    expect(() => inferOutputShape({ name: 'fl', op: 'Flatten', attrs: { axis: 9 } }, [[1, 16, 4, 4]])).toThrow(/fl\.axis/);
+    expect(() => inferOutputShape({ name: 'fl', op: 'Flatten', attrs: { axis: 9 } }, [[1, 16, 4, 4]])).toThrow(/"fl"\.axis/);
     const attrs = { outChannels: 0, kernel: [1, 1] as const, strides: [1, 1] as const, pads: [0, 0, 0, 0] as const, group: 1, bias: false };
-    expect(() => inferOutputShape({ name: 'pw', op: 'Conv', attrs }, [[1, 16, 4, 4]])).toThrow(/pw\.outChannels: got 0; allowed: a positive integer/);
+    expect(() => inferOutputShape({ name: 'pw', op: 'Conv', attrs }, [[1, 16, 4, 4]])).toThrow(/"pw"\.outChannels: got 0; allowed: a positive integer/);
   });
   it('an even kernel with k // 2 padding grows the map by one, so a residual add no longer fits', () => {
     const g = new GraphBuilder('even');

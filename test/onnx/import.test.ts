@@ -78,11 +78,11 @@ function modelWith(nodes: NodeProto[], inputDims: (number | string)[] = [1, 3, 8
 describe('import errors', () => {
   it('an unsupported op names the op type, the node and the supported list', () => {
     const bytes = modelWith([{ name: 'rnn_7', opType: 'LSTM', input: ['x'], output: ['y'] }]);
-    expect(() => importModel(decodeModel(bytes))).toThrow(`node rnn_7: op type LSTM is not supported; allowed: ${IMPORTABLE_OPS.join(',')}`);
+    expect(() => importModel(decodeModel(bytes))).toThrow(`node "rnn_7": op type "LSTM" is not supported; allowed: ${IMPORTABLE_OPS.join(',')}`);
   });
   it('a dynamic input needs --input; with it the shapes follow', () => {
     const bytes = modelWith([{ name: 'r', opType: 'Relu', input: ['x'], output: ['y'] }], ['N', 3, 'H', 'W']);
-    expect(() => importModel(decodeModel(bytes))).toThrow(/input x: has a dynamic shape; allowed: a fixed shape; pass --input, e.g. --input 1x3x224x224/);
+    expect(() => importModel(decodeModel(bytes))).toThrow(/input "x": has a dynamic shape; allowed: a fixed shape; pass --input, e.g. --input 1x3x224x224/);
     const g = importModel(decodeModel(bytes), { inputShape: [1, 3, 32, 32] });
     expect(g.tensors[g.outputs[0]!]!.shape).toEqual([1, 3, 32, 32]);
   });
@@ -94,11 +94,11 @@ describe('import errors', () => {
       return model;
     };
     const cases: [string, ReturnType<typeof withInit>, RegExp][] = [
-      ['pool without kernel', withInit([{ name: 'mp', opType: 'MaxPool', input: ['x'], output: ['y'] }], []), /node mp kernel_shape: got nothing; allowed: two positive integers/],
-      ['rank-2 conv weight', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }], [weight('w', [4, 3])]), /node c \(Conv\) weight: got \[4,3\]; allowed: a rank-4/],
+      ['pool without kernel', withInit([{ name: 'mp', opType: 'MaxPool', input: ['x'], output: ['y'] }], []), /node "mp" kernel_shape: got nothing; allowed: two positive integers/],
+      ['rank-2 conv weight', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }], [weight('w', [4, 3])]), /node "c" \(Conv\) weight: got \[4,3\]; allowed: a rank-4/],
       ['channel mismatch', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'] }], [weight('w', [4, 5, 3, 3])]), /with in \/ group x group = 3 input channels/],
-      ['stride 0', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'strides', type: 7, ints: [0, 0] }] }], [weight('w', [4, 3, 3, 3])]), /node c strides: got \[0,0\]/],
-      ['1-D matmul weight', withInit([{ name: 'f', opType: 'Flatten', input: ['x'], output: ['f'] }, { name: 'mm', opType: 'MatMul', input: ['f', 'w'], output: ['y'] }], [weight('w', [192])]), /node mm \(MatMul\) weight: got \[192\]/],
+      ['stride 0', withInit([{ name: 'c', opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'strides', type: 7, ints: [0, 0] }] }], [weight('w', [4, 3, 3, 3])]), /node "c" strides: got \[0,0\]/],
+      ['1-D matmul weight', withInit([{ name: 'f', opType: 'Flatten', input: ['x'], output: ['f'] }, { name: 'mm', opType: 'MatMul', input: ['f', 'w'], output: ['y'] }], [weight('w', [192])]), /node "mm" \(MatMul\) weight: got \[192\]/],
     ];
     for (const [label, model, message] of cases) expect(() => importModel(model), label).toThrow(message);
   });
