@@ -79,7 +79,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
 
   const constantOf = (node: NodeProto, i: number, what: string): Constant => {
     const c = constants.get(node.input?.[i] as string);
-    if (!c) throw new InputError(`node ${shown(node.name || `${node.opType}_${node.output?.[0]}`)} (${shown(node.opType)}) input ${i}`, node.input?.[i], `a constant ${what} (initializer or Constant node)`, `got ${shown(node.input?.[i] ?? '')}`);
+    if (!c) throw new InputError(`node ${shown(node.name || `${node.opType}_${node.output?.[0]}`)} (${node.opType}) input ${i}`, node.input?.[i], `a constant ${what} (initializer or Constant node)`, `got ${shown(node.input?.[i] ?? '')}`);
     return c;
   };
   const tensorOf = (nodeName: string, value: string): number => {
@@ -99,7 +99,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   /** A constant per-channel input (bias, BN statistics) must be a vector of `length` values. */
   const vector = (node: NodeProto, label: string, i: number, what: string, length: number): void => {
     const c = constants.get(node.input?.[i] as string);
-    if (c && (c.dims.length !== 1 || c.dims[0] !== length)) throw new InputError(`node ${label} (${shown(node.opType)}) ${what}`, c.dims, `a vector of ${length} values (one per channel)`);
+    if (c && (c.dims.length !== 1 || c.dims[0] !== length)) throw new InputError(`node ${label} (${node.opType}) ${what}`, c.dims, `a vector of ${length} values (one per channel)`);
   };
   const allConstant = (node: NodeProto) => (node.input ?? []).every((v) => v === '' || constants.has(v));
 

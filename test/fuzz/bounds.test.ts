@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { csvNumber, numericColumn, parseCsv } from '../../lib/csv.js';
-import { checkExportable, exportWeightElements, MAX_EXPORT_WEIGHTS } from '../../lib/graph/bounds.js';
-import { DslSyntaxError, parseGraph } from '../../lib/lamda/dsl.js';
-import { onnx, toNumber } from '../../lib/onnx/proto.js';
+import { showName } from '../../lib/errors.js';
+import { checkExportable, exportWeightElements, MAX_EXPORT_WEIGHTS, MAX_KERNEL, MAX_STRIDE } from '../../lib/graph/bounds.js';
+import { DslSyntaxError, graphsEqual, parseGraph, serializeGraph } from '../../lib/lamda/dsl.js';
+import { decodeModel, importModel } from '../../lib/onnx/import.js';
+import { onnx, toNumber, type NodeProto } from '../../lib/onnx/proto.js';
 import { checkTensor } from '../../lib/onnx/tensors.js';
 import { thrownInputError } from '../helpers.js';
 
@@ -72,5 +74,95 @@ describe('CSV numbers', () => {
     expect(parseCsv('a,b\n1, "2"\n').rows).toEqual([['1', '"2"']]);
     expect(numericColumn(table, 'b', 't.csv')).toEqual([2, 3]);
     expect(thrownInputError(() => numericColumn(table, 'a', 't.csv')).message).toMatch(/^t\.csv line 4 column a: got "x\\ny"/);
+  });
+});
+
+/** A one-node LAMDA text on a 1x3x8x8 input. */
+const oneNode = (line: string, input = '1x3x8x8') => `graph g input t0:${input}\nt1 = ${line}\noutput t1\n`;
+const conv = (attrs: string) => oneNode(`Conv(t0) cin=3 out=4 ${attrs} g=1 bias=0`);
+const pool = (attrs: string) => oneNode(`MaxPool(t0) ${attrs}`);
+
+describe('window and float attribute bounds (shape inference, so every reader)', () => {
+  it('strides: 1 to 64; 4294967297 (2^32 + 1) and 100000 are refused naming node, attribute and bound', () => {
+    expect(MAX_STRIDE).toBe(64);
+    const huge = syntaxError(conv('k=1x1 s=4294967297x1 p=0,0,0,0'));
+    expect([huge.line, huge.column]).toEqual([2, 6]);
+    expect(huge.expected).toBe('inputs and attributes that fit Conv (strides[0]: got 4294967297; allowed: an integer from 1 to 64)');
+    expect(syntaxError(pool('k=2x2 s=100000x2 p=0,0,0,0')).expected).toBe('inputs and attributes that fit MaxPool (strides[0]: got 100000; allowed: an integer from 1 to 64)');
+    expect(syntaxError(pool('k=2x2 s=2x65 p=0,0,0,0')).expected).toMatch(/strides\[1\]: got 65; allowed: an integer from 1 to 64\)$/);
+    // stride 64 on an 8-pixel side: one window, output 1x1 (floor((8 - 1) / 64) + 1)
+    expect(parseGraph(conv('k=1x1 s=64x64 p=0,0,0,0')).tensors[1]?.shape).toEqual([1, 4, 1, 1]);
+  });
+  it('kernel: 1 to 4096 and within the padded input; pads below the kernel side', () => {
+    expect(MAX_KERNEL).toBe(4096);
+    expect(syntaxError(pool('k=9x1 s=1x1 p=0,0,0,0')).expected).toBe('inputs and attributes that fit MaxPool (kernel[0]: got 9, larger than the padded input 8 (8 + pads 0 and 0); allowed: an integer from 1 to 4096, no larger than the padded input 8)');
+    expect(parseGraph(pool('k=9x1 s=1x1 p=1,0,0,0')).tensors[1]?.shape).toEqual([1, 3, 1, 8]);
+    expect(syntaxError(oneNode('MaxPool(t0) k=4097x1 s=1x1 p=2048,0,2048,0', '1x1x8192x8')).expected).toMatch(/kernel\[0\]: got 4097; allowed: an integer from 1 to 4096, no larger than the padded input\)$/);
+    expect(syntaxError(conv('k=3x3 s=1x1 p=1,3,1,1')).expected).toMatch(/pads\[1\]: got 3; allowed: an integer from 0 to 2 \(less than the kernel side 3\)\)$/);
+    expect(syntaxError(conv('k=1x1 s=1x1 p=0,0,0,1')).expected).toMatch(/pads\[3\]: got 1; allowed: an integer from 0 to 0 \(less than the kernel side 1\)\)$/);
+  });
+  it('BN epsilon above 0 and below 1; Clip min <= max; LeakyRelu alpha finite; Dropout ratio in [0, 1)', () => {
+    for (const eps of ['99999999999999999999', '0', '1', '-1e-5', 'inf']) {
+      expect(syntaxError(oneNode(`BatchNormalization(t0) eps=${eps}`)).expected, eps).toMatch(/^inputs and attributes that fit BatchNormalization \(epsilon: got .*; allowed: a finite number above 0 and below 1\)$/);
+    }
+    expect(syntaxError(oneNode('BatchNormalization(t0) eps=0')).expected).toContain('epsilon: got 0;');
+    expect(parseGraph(oneNode('BatchNormalization(t0) eps=0.999')).nodes[0]?.attrs).toEqual({ epsilon: 0.999 });
+    expect(syntaxError(oneNode('Clip(t0) min=6 max=0')).expected).toMatch(/min: got 6; allowed: a lower bound at most the upper bound 0\)$/);
+    expect(syntaxError(oneNode('LeakyRelu(t0) alpha=-inf')).expected).toMatch(/alpha: got -Infinity; allowed: a finite number\)$/);
+    expect(syntaxError(oneNode('Dropout(t0) ratio=1')).expected).toMatch(/ratio: got 1; allowed: a finite number at least 0 and below 1\)$/);
+  });
+  it('at the bounds estimate accepts, serialize writes and parse reads back the same graph', () => {
+    const text = [
+      'graph edge input t0:1x3x64x64',
+      't1 = Conv(t0) cin=3 out=4 k=7x7 s=64x64 p=6,6,6,6 g=1 bias=0',
+      't2 = BatchNormalization(t1) eps=5e-324',
+      't3 = Clip(t2) min=-inf max=-inf',
+      't4 = MaxPool(t3) k=4x4 s=1x1 p=3,3,3,3 ceil=1',
+      't5 = Dropout(t4) ratio=0.9999999999999999',
+      'output t5',
+      '',
+    ].join('\n');
+    const graph = parseGraph(text);
+    expect(graph.tensors.map((t) => t.shape)).toEqual([[1, 3, 64, 64], [1, 4, 2, 2], [1, 4, 2, 2], [1, 4, 2, 2], [1, 4, 5, 5], [1, 4, 5, 5]]);
+    expect(graphsEqual(parseGraph(serializeGraph(graph)), graph)).toBe(true);
+  });
+});
+
+describe('names from files in errors (showName)', () => {
+  it('quoted, controls and U+FFFD escaped, a long one cut with its length, never half an escape', () => {
+    expect(showName('stage2.layer1.relu6_13\uFFFDmin')).toBe('"stage2.layer1.relu6_13\\ufffdmin"');
+    expect(showName('a\u0012b')).toBe('"a\\u0012b"');
+    expect(showName('Con$')).toBe('"Con$"');
+    expect(showName('x\u200by\u00a0z \u{1F600}\ud800"\\')).toBe('"x\\u200by\\u00a0z \u{1F600}\\ud800\\"\\\\"');
+    expect(showName('\u0085'.repeat(50), 39)).toBe(`"${'\\u0085'.repeat(5)}... (50 characters)`); // "\u00 of the sixth dropped
+    expect(showName('n'.repeat(200))).toBe(`"${'n'.repeat(76)}... (200 characters)`);
+  });
+  it('ONNX: a mutated node name and op type read the same in every message', () => {
+    const model = (nodes: NodeProto[], inits: { name: string; dims: number[] }[] = []) =>
+      decodeModel(
+        onnx.ModelProto.encode(
+          onnx.ModelProto.fromObject({
+            irVersion: 7,
+            opsetImport: [{ version: 14 }],
+            graph: {
+              name: 'g\uFFFD',
+              node: nodes,
+              initializer: inits.map((t) => ({ ...t, dataType: 1, rawData: new Uint8Array(4 * t.dims.reduce((p, d) => p * d, 1)) })),
+              input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [1, 3, 8, 8].map((d) => ({ dimValue: d })) } } } }],
+              output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+            },
+          }),
+        ).finish(),
+      );
+    const bad = (m: ReturnType<typeof model>) => thrownInputError(() => importModel(m)).message;
+    expect(bad(model([{ name: 'c\u0012v', opType: 'Con$', input: ['x'], output: ['y'] }]))).toMatch(/^node "c\\u0012v": op type "Con\$" is not supported; allowed: Constant,/);
+    const clip = { name: 'relu6_13\uFFFDmin', opType: 'Clip', input: ['x', 'lo', 'hi'], output: ['y'] };
+    expect(bad(model([clip], [{ name: 'lo', dims: [] }]))).toBe('node "relu6_13\\ufffdmin" (Clip) input 2: got "hi"; allowed: a constant maximum (initializer or Constant node)');
+    const strided = { name: 'p\uFFFD', opType: 'MaxPool', input: ['x'], output: ['y'], attribute: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, { name: 'strides', type: 7, ints: [4294967297, 1] }] };
+    expect(bad(model([strided]))).toBe('"p\\ufffd.maxpool_0".strides[0]: got 4294967297; allowed: an integer from 1 to 64');
+    const eps = { name: 'bn\u0007', opType: 'BatchNormalization', input: ['x', 's', 'b', 'm', 'v'], output: ['y'], attribute: [{ name: 'epsilon', type: 1, f: 0 }] };
+    expect(bad(model([eps], ['s', 'b', 'm', 'v'].map((name) => ({ name, dims: [3] }))))).toBe('"bn\\u0007.bn_0".epsilon: got 0; allowed: a finite number above 0 and below 1');
+    const pad = { name: 'pad', opType: 'Pad', input: ['x'], output: ['y'], attribute: [{ name: 'mode', type: 3, s: new TextEncoder().encode('refl\u0012ect') }, { name: 'pads', type: 7, ints: [0, 0, 1, 1, 0, 0, 1, 1] }] };
+    expect(bad(model([pad]))).toBe('node "pad" (Pad): got mode "refl\\u0012ect", value 0, pads [0,0,1,1,0,0,1,1]; allowed: zero padding of the two spatial axes of an NCHW tensor');
   });
 });
