@@ -79,7 +79,7 @@ export interface ReadResult {
  */
 export function checkRegularFile(path: string): void {
   const kind = statSync(path);
-  if (!kind.isFile()) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `is ${kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file'}`);
+  if (!kind.isFile()) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `${path} is ${kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file'}`);
 }
 
 /**

@@ -145,7 +145,7 @@ export function sequenceProblem(state: RunState, r: CampaignRecord): string | un
     case 'failure':
       if (index >= state.proposals.length || state.proposals[index] === undefined) return `a ${r.type} of proposal ${index}, which was never recorded (${state.proposals.length} proposals so far)`;
       if (state.outcomes[index] !== undefined) return `a second outcome (${r.type}) for proposal ${index}`;
-      if (r.type !== 'rejection' && !isWellFormed(state.proposals[index]?.candidate)) return `a ${r.type} of proposal ${index}, whose recorded candidate is not {blocks: [...]} (only a well-formed candidate is evaluated)`;
+      if (r.type !== 'rejection' && !isWellFormed(state.proposals[index]?.candidate)) return `${r.type === 'evaluation' ? 'an' : 'a'} ${r.type} of proposal ${index}, whose recorded candidate is not {blocks: [...]} (only a well-formed candidate is evaluated)`;
       if (r.type === 'evaluation') {
         const missing = state.config.objectives.map((o) => o.name).find((n) => typeof (r.metrics as Record<string, unknown>)[n] !== 'number');
         if (missing !== undefined) return `an evaluation of proposal ${index} whose metrics lack the objective ${missing}`;

@@ -37,7 +37,7 @@ const NOT_COMPARED = new Set(['out', 'resume', 'json', 'budget', 'trust-records'
 type Comparison = { given: unknown; recorded: unknown; equal?: boolean; show?: (v: unknown) => string };
 
 /** Milliseconds shown as the seconds a flag like --timeout takes. */
-const seconds = (v: unknown) => (typeof v === 'number' ? `${v / 1000} (seconds)` : formatValue(v));
+const seconds = (v: unknown) => (typeof v === 'number' ? `${v / 1000} s` : formatValue(v));
 /** Objectives in --objectives syntax: naswot:max,macs:min. */
 const objectivesText = (v: unknown) => (Array.isArray(v) ? (v as Objective[]).map((o) => `${o.name}:${o.direction}`).join(',') : formatValue(v));
 /** Limits in --constraint syntax: peakSramBytes<=327680 (none: "no constraint"). */
@@ -157,7 +157,7 @@ export function resumeCheck(values: SearchFlagValues, llmCheck?: (settings: Reco
     if (typeof settings.replay === 'string' && values['replay-llm'] === undefined) {
       const path = resolve(settings.replay);
       if (!inside(resolve(runDir), path) && !inside(resolve('runs'), path)) {
-        throw new InputError('replay (in the records)', settings.replay, 'a run inside runs/ or inside this run directory, or the same --replay-llm given again', 'resume reads no records from elsewhere unless it is confirmed');
+        throw new InputError('replay (in the records)', settings.replay, 'a run inside runs/ or inside this run directory, or the same --replay-llm given again', `${formatValue(settings.replay)} is outside them, and resume reads no records from elsewhere unless it is confirmed`);
       }
     }
     let result: { config: CampaignConfig; note?: Record<string, unknown> } = { config: recorded };
