@@ -1,7 +1,9 @@
 import { estimateCosts } from '../cost/estimate.js';
-import { InputError } from '../errors.js';
+import { capText, InputError } from '../errors.js';
+import type { Graph } from '../graph/types.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { exportOnnx } from '../onnx/export.js';
 import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
 import { intFlag, jsonOut, parseFlags } from './args.js';
@@ -16,15 +18,48 @@ export const LATENCY_COMMAND = defineCommand({
   example: 'paretonas latency --zoo mobilenet_v3_small --runs 100 --no-record',
   flags: {
     ...MODEL_FLAGS,
-    runs: { type: 'string', value: 'N', default: '50', help: 'timed runs, 1 to 100,000' },
+    runs: { type: 'string', value: 'N', default: '50', help: 'timed runs, 1 to 100,000 (progress and time left on stderr)' },
     warmup: { type: 'string', value: 'N', default: '5', help: 'untimed runs first, 0 to 10,000' },
     threads: { type: 'string', value: 'N', default: '1', help: 'onnxruntime intra-op threads, 1 to 256' },
-    batch: { type: 'string', value: 'N', default: '1', help: 'images a run, 1 to 4096' },
+    batch: { type: 'string', value: 'N', default: '1', help: 'images a run, 1 to 4096, while the session fits the memory bound (see below)' },
     dataset: { type: 'string', value: 'FILE', default: DEFAULT_LATENCY_DATASET, help: 'the JSONL file the measurement is appended to' },
     'no-record': { type: 'boolean', help: 'append nothing' },
     json: { type: 'boolean', help: 'print the measurement as JSON' },
   },
+  notes: [
+    'Memory: the session is estimated before loading as 4 bytes x (params + batch x the peak of live activations',
+    'of one image); above 4 GiB or half of this machine\'s RAM, whichever is smaller, the batch is refused.',
+  ],
 });
+
+/** Largest estimated session memory (bytes) latency loads: 4 GiB or half of this machine's RAM, whichever is smaller. */
+export function sessionMemoryBound(totalMemory = totalmem()): number {
+  return Math.min(4 * 2 ** 30, Math.floor(totalMemory / 2));
+}
+
+/**
+ * Estimated onnxruntime session memory in bytes: fp32 weights plus fp32 activations for `batch`
+ * images at the peak of simultaneously live tensors (the liveness SRAM model counts elements, 1 byte each).
+ * Measured (resnet18, 1 thread): batch 256 estimates 1.0 GiB, peaks at 1.5 GB RSS, 23 s a run; batch 1024
+ * estimates 3.9 GiB, peaks at 5.1 GB RSS, 103 s a run.
+ */
+export function estimateSessionBytes(graph: Graph, batch: number): number {
+  const live = estimateCosts(graph, { model: 'liveness' });
+  return 4 * (live.params + batch * live.peakSramBytes);
+}
+
+/** onnxruntime's error text in one short line: no source paths (`/onnxruntime_src/...cc:376`) or C++ signatures. */
+export function shortOrtMessage(message: string): string {
+  const first = message.split('\n')[0] ?? '';
+  const cleaned = first
+    .replace(/\S*\/[\w./-]+\.(?:cc|cpp|cxx|h|hpp):\d+/g, '')
+    .replace(/(?:\b[\w:<>*&,]+ )?[\w:<>]+::\w+\([^()]*(?:\([^()]*\)[^()]*)*\)(?: const)?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return capText(cleaned || 'an error without a message', 200);
+}
+
+const GIB = 2 ** 30;
 export const LATENCY_USAGE = usageLine(LATENCY_COMMAND);
 const flagDefault = (name: 'runs' | 'warmup' | 'threads' | 'batch'): number => Number(LATENCY_COMMAND.flags[name].default);
 
@@ -39,17 +74,19 @@ export async function latencyCommand(args: string[]): Promise<string> {
   // An ONNX file is timed as it is; anything else is exported first (seeded weights, BN folded).
   const bytes = model.format === 'onnx' ? readFileSync(model.source) : exportOnnx(model.graph, { foldBatchNorm: true });
   const inputShape = [batch, ...(model.graph.tensors[model.graph.inputs[0] as number]?.shape.slice(1) ?? [])];
-  const progress = !values.json && process.stderr.isTTY;
-  const m = await measureOnnx(bytes, inputShape, {
-    runs,
-    warmup,
-    threads,
-    onRun: progress ? (done, total) => process.stderr.write(`\r  run ${done}/${total}`) : undefined,
-  }).catch((err: Error) => {
+  const estimate = estimateSessionBytes(model.graph, batch);
+  const bound = sessionMemoryBound();
+  if (estimate > bound) {
+    const perImage = estimateSessionBytes(model.graph, 1) - estimateSessionBytes(model.graph, 0);
+    const fits = Math.max(0, Math.floor((bound - estimateSessionBytes(model.graph, 0)) / perImage));
+    throw new InputError('--batch', batch, `a batch whose session fits ${(bound / GIB).toFixed(1)} GiB (here at most ${fits})`, `${batch} needs about ${(estimate / GIB).toFixed(1)} GiB (fp32 weights + ${batch} x ${(perImage / 2 ** 20).toFixed(1)} MiB of live activations)`);
+  }
+  const tty = process.stderr.isTTY;
+  const m = await measureOnnx(bytes, inputShape, { runs, warmup, threads, onRun: progressReporter(tty, values.json === true) }).catch((err: Error) => {
     if (err instanceof InputError) throw err;
-    throw new InputError('model', model.source, 'a model onnxruntime can load and run', `onnxruntime: ${err.message.split('\n')[0]}`);
+    throw new InputError('model', model.source, 'a model onnxruntime can load and run', `onnxruntime: ${shortOrtMessage(err.message)}`);
   });
-  if (progress) process.stderr.write('\r\x1b[K');
+  if (tty && !values.json) process.stderr.write('\r\x1b[K');
   const costs = estimateCosts(model.graph);
   const dataset = values['no-record'] ? null : (values.dataset ?? DEFAULT_LATENCY_DATASET);
   if (dataset) {
@@ -77,4 +114,26 @@ export async function latencyCommand(args: string[]): Promise<string> {
     `device: ${d.cpu}, ${d.cores} cores, ${d.threads} thread${d.threads > 1 ? 's' : ''}, onnxruntime-node ${d.onnxruntime}, node ${d.node}`,
     dataset ? `appended to ${dataset}` : 'not recorded (--no-record)',
   ].join('\n');
+}
+
+/** Seconds between progress lines when stderr is not a terminal (a log); a terminal gets one updated line. */
+export const PROGRESS_EVERY_SECONDS = 10;
+
+/**
+ * Progress of the timed runs on stderr with the time left (extrapolated from the runs so far): on a
+ * terminal one line rewritten every run, otherwise a line every PROGRESS_EVERY_SECONDS (none for a
+ * measurement shorter than that). With --json on a terminal nothing is written.
+ */
+function progressReporter(tty: boolean, json: boolean): ((done: number, total: number) => void) | undefined {
+  if (tty && json) return undefined;
+  const start = Date.now();
+  let last = start;
+  return (done, total) => {
+    const now = Date.now();
+    if (!tty && now - last < PROGRESS_EVERY_SECONDS * 1000) return;
+    last = now;
+    const left = ((now - start) / done) * (total - done) / 1000;
+    const text = `run ${done}/${total}, about ${left < 120 ? `${Math.ceil(left)} s` : left < 7200 ? `${Math.ceil(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
+    process.stderr.write(tty ? `\r  ${text}\x1b[K` : `latency: ${text}\n`);
+  };
 }
