@@ -92,12 +92,12 @@ describe('paretonas compare (through compareCommand)', () => {
 
   it('errors are InputErrors with one clear line', () => {
     const cases: [string[], RegExp][] = [
-      [[], /^RUN_DIR: no run directory given; allowed: one or more run directories, each holding records\.jsonl$/],
+      [[], /^RUN_DIR: is missing; allowed: one or more run directory paths, each holding records\.jsonl$/],
       [[`${tmp}/nowhere`], /nowhere has no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
       [[llmRun, '--ref', '0,x,1'], /^--ref: got "x" in "0,x,1": not a decimal number; allowed: one or more decimal numbers separated by commas, none empty/],
       [[llmRun, '--ref', '0,,1'], /^--ref: got "0,,1": an empty item; allowed: one or more decimal numbers/],
       [[llmRun, '--ref', '0,1'], /^--ref: got "0,1"; allowed: 3 finite numbers, one per objective in the order accuracy:max,macs:min,params:min$/],
-      [[llmRun, '--bogus'], /^flags: .*allowed: --ref, --json$/],
+      [[llmRun, '--bogus'], /^--bogus: is not a flag of paretonas compare; allowed: --ref, --json$/],
     ];
     for (const [args, message] of cases) {
       let error: unknown;

@@ -69,7 +69,7 @@ describe('paretonas lamda generate', () => {
     const r = paretonas('lamda', 'ablate', '--study', 'all', '--generators', 'width-search,olama:x', '--out', `${tmp}/never`);
     expect(r.stderr).toMatch(/generator: got "olama:x"; allowed: width-search, ollama:MODEL/);
     expect(existsSync(`${tmp}/never`)).toBe(false);
-    expect(paretonas('lamda', 'bogus').stderr).toMatch(/lamda subcommand: got "bogus"; allowed: ablate, dataset, evaluate, generate, predictor/);
+    expect(paretonas('lamda', 'bogus').stderr).toMatch(/lamda: SUBCOMMAND: got "bogus"; allowed: ablate, dataset, evaluate, generate, predictor/);
   });
 });
 

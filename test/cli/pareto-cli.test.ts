@@ -68,7 +68,7 @@ describe('paretonas pareto', () => {
     writeFileSync(`${tmp}/nan.csv`, 'acc,macs\n0.5,NaN\n');
     const cases: [string[], RegExp][] = [
       [['runs.csv', '--objectives', 'acc:max,latency:min'], /runs\.csv column: got "latency"; allowed: id, acc, macs, sram/],
-      [['ragged.csv', '--objectives', 'acc:max,macs:min'], /ragged\.csv line 3: has 1 fields; allowed: 2 fields like the header \(acc, macs\)/],
+      [['ragged.csv', '--objectives', 'acc:max,macs:min'], /ragged\.csv line 3: has 1 field; allowed: 2 fields like the header \(acc, macs\)/],
       [['words.csv', '--objectives', 'acc:max,macs:min'], /words\.csv line 2 column macs: got "two"; allowed: a number/],
       [['nan.csv', '--objectives', 'acc:max,macs:min'], /nan\.csv line 2 column macs: got "NaN"; allowed: a number/],
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume'], /--ref: is missing; allowed: a reference point with 2 values/],
@@ -79,7 +79,7 @@ describe('paretonas pareto', () => {
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '0x1,5'], /--ref: got "0x1" in "0x1,5": not a decimal number/],
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--hypervolume', '--ref', '-Infinity,5'], /--ref: got "-Infinity" in "-Infinity,5": not a decimal number/],
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--constraint', 'sram<=500,'], /--constraint: got "sram<=500,": an empty item; allowed: name<=number or name>=number/],
-      [['runs.csv', '--objectives', 'acc:max,macs:min', '--constraint', 'sram<=0x10'], /--constraint: got "sram<=0x10"; allowed: name<=number or name>=number with a decimal number/],
+      [['runs.csv', '--objectives', 'acc:max,macs:min', '--constraint', 'sram<=0x10'], /--constraint: got "sram<=0x10": "0x10" is not a decimal number; allowed: name<=number or name>=number with a decimal number/],
       [['runs.csv', '--objectives', 'acc:max,,macs:min'], /--objectives: got "acc:max,,macs:min": an empty item/],
       [['runs.csv', '--objectives', 'acc:max,macs:min', '--ref', '-1,5'], /--ref: got "-1,5"; allowed: with --hypervolume/],
       [['runs.csv'], /--objectives: is missing/],
