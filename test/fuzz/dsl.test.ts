@@ -14,11 +14,39 @@ import { dslSeeds } from './seeds.js';
 
 const NUMBER = /\d+/g;
 
+/** Values at and past the window and float bounds (stride 1-64, kernel 1-4096, pads < kernel, eps in (0, 1), ...). */
+const ATTRIBUTE_VALUES: Record<string, string[]> = {
+  s: ['4294967297x1', '100000x2', '64x64', '65x1', '1x0'],
+  k: ['4096x1', '4097x4097', '1x1', '99x99'],
+  p: ['0,0,0,0', '7,7,7,7', '4096,0,0,0', '1,1,1,99'],
+  eps: ['99999999999999999999', '0', '1', '0.99', '5e-324', '-1e-5', 'inf'],
+  alpha: ['inf', '-inf', '1e308', '-0'],
+  ratio: ['1', '0', '0.9999999999999999', '-0.1'],
+  min: ['inf', '7', '-inf'],
+  max: ['-inf', '0', 'inf'],
+};
+
 /** One text mutation; returns the new text and what changed. */
 function mutate(text: string, rng: Rng): { text: string; what: string } {
   const lines = text.split('\n');
   const i = 1 + rng.int(Math.max(1, lines.length - 2));
-  switch (rng.int(7)) {
+  switch (rng.int(9)) {
+    case 7: {
+      // an attribute at or past its bound: strides, kernels, pads, BN epsilon, slopes, ratios
+      const matches = [...text.matchAll(/ (s|k|p|eps|alpha|ratio|min|max)=([^\s|]+)/g)];
+      const m = pick(rng, matches);
+      if (!m) return { text, what: 'no attribute' };
+      const by = pick(rng, ATTRIBUTE_VALUES[m[1] as string] ?? ['0']);
+      const at = (m.index ?? 0) + m[1]!.length + 2;
+      return { text: text.slice(0, at) + by + text.slice(at + m[2]!.length), what: `${m[1]}=${by}` };
+    }
+    case 8: {
+      // a block name with a replacement character, a control character or a quote in it
+      const name = pick(rng, ['"stage2.layer1.relu6_13\ufffdmin"', '"a\u0012b"', '"\\\"x"', '"\u200b"', '"\ud800"', 'Con$', '"\u007f\u0085"']);
+      const line = lines[i] ?? '';
+      lines[i] = line.includes('| block=') ? line.replace(/\| block=.*$/, `| block=${name}`) : `${line} | block=${name}`;
+      return { text: lines.join('\n'), what: `line ${i + 1}: block ${name}` };
+    }
     case 0:
     case 1: {
       // replace one number (a dimension, channel count, kernel, pad, axis, ...)
