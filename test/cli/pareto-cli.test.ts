@@ -50,7 +50,7 @@ describe('paretonas pareto', () => {
       expect(out.hypervolume).toBeCloseTo(75, 9);
     }
     const text = paretonas(file, '--objectives', 'neg_acc:min,macs:min', '--hypervolume', '--ref', '-0.5,400');
-    expect(text.stdout).toMatch(/hypervolume 75 \(reference -0\.5, 400\)/);
+    expect(text.stdout).toMatch(/hypervolume 75 \(reference -0\.5, 400; 3 of 3 front points better than it in every objective\)\n(?!note)/);
   });
   it('--json writes infinite values as "Infinity"/"-Infinity" strings, never null', () => {
     writeFileSync(`${tmp}/inf.csv`, 'acc,macs\n0.5,-inf\n0.9,3\n');

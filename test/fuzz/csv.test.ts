@@ -67,6 +67,9 @@ describe('fuzz: CSV for pareto', () => {
         const c = header.indexOf(name);
         const bad = rows.slice(1).find((row) => !DECIMAL_OR_INF.test(row[c] ?? '') || !Number.isFinite(Number(row[c])) !== /inf/i.test(row[c] ?? ''));
         if (bad) log.fail(label, `accepted ${JSON.stringify(bad[c])} in column ${name}`);
+        // a nonzero text that a double rounds to 0 (1e-400) is refused, like one that overflows (1e309)
+        const underflow = rows.slice(1).find((row) => Number(row[c]) === 0 && /[1-9]/.test((row[c] ?? '').split(/e/i)[0] ?? ''));
+        if (underflow) log.fail(label, `accepted ${JSON.stringify(underflow[c])}, which underflows to 0, in column ${name}`);
       }
     }
     console.log(log.summary(`CSV (${count} inputs)`));
