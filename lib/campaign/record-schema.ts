@@ -140,15 +140,23 @@ function checkSettings(where: Where, field: string, value: unknown, allowed: Rea
   }
 }
 
-/** The evaluator spec exactly as `search` records it: no surrounding spaces, a known form; options it writes only. */
+/**
+ * The evaluator spec exactly as `search` records it: no spaces around it or around its kind, and a
+ * command:/torch: spec well-formed (another kind is left to the evaluator factory, which refuses
+ * what it does not know before anything runs); options only those search writes.
+ */
 function checkEvaluator(where: Where, config: Record<string, unknown>): void {
   const spec = config.evaluator as string;
-  if (spec !== spec.trim()) fail(where, `config.evaluator ${formatValue(spec)} has spaces around it`, 'config.evaluator as search records it: cost, proxy, command:CMD or torch:DATASET[:PRESET], no surrounding spaces');
-  let kind: string;
-  try {
-    kind = parseEvaluatorSpec(spec).kind;
-  } catch (err) {
-    fail(where, `config.evaluator ${formatValue(spec)}: ${(err as Error).message}`, 'config.evaluator: cost, proxy, command:CMD or torch:DATASET[:PRESET]');
+  const colon = spec.indexOf(':');
+  const head = colon < 0 ? spec : spec.slice(0, colon);
+  if (spec !== spec.trim() || head !== head.trim()) fail(where, `config.evaluator ${formatValue(spec)} has spaces around it`, 'config.evaluator as search records it: cost, proxy, command:CMD or torch:DATASET[:PRESET], no surrounding spaces');
+  let kind = head;
+  if (head === 'command' || head === 'torch') {
+    try {
+      kind = parseEvaluatorSpec(spec).kind;
+    } catch (err) {
+      fail(where, `config.evaluator ${formatValue(spec)}: ${(err as Error).message}`, 'config.evaluator: cost, proxy, command:CMD or torch:DATASET[:PRESET]');
+    }
   }
   checkSettings(where, 'evaluatorOptions', config.evaluatorOptions, EVALUATOR_OPTIONS);
   const options = config.evaluatorOptions as Record<string, unknown> | undefined;
@@ -161,7 +169,6 @@ const WELL_FORMED = 'a candidate object {blocks: [...]} (a proposal with a key i
 
 /** A proposal's candidate: any JSON an LLM replied (null for a failed call, text for an unparseable one), but a keyed one is {blocks: [...]}. */
 function checkCandidate(where: Where, r: Record<string, unknown>): void {
-  if (!('candidate' in r)) fail(where, 'a proposal without a candidate', 'candidate: the proposed value (null for a failed LLM call)');
   if (r.key !== null && r.key !== undefined && !isWellFormed(r.candidate)) fail(where, `a proposal with key ${formatValue(r.key)} whose candidate is ${formatValue(r.candidate)}`, WELL_FORMED);
 }
 

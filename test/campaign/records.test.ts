@@ -88,15 +88,15 @@ describe('append-only records', () => {
 
 describe('records are checked on read, each error naming its line', () => {
   it('an evaluation without metrics', () => {
-    const path = recordsFile([{ type: 'proposal', index: 1, candidate: {}, note: null, key: 'k1' }, { type: 'evaluation', index: 1, key: 'k1', seconds: 1 }]);
+    const path = recordsFile([{ type: 'proposal', index: 1, candidate: { blocks: [] }, note: null, key: 'k1' }, { type: 'evaluation', index: 1, key: 'k1', seconds: 1 }]);
     expect(replayError(path)).toBe(`${path} line 5: an evaluation record without metrics; allowed: metrics: an object of numbers (macs, params, ... and the objectives)`);
   });
   it('an evaluation whose metrics lack an objective', () => {
-    const path = recordsFile([{ type: 'proposal', index: 1, candidate: {}, note: null, key: 'k1' }, { type: 'evaluation', index: 1, key: 'k1', metrics: { macs: 1 } }]);
+    const path = recordsFile([{ type: 'proposal', index: 1, candidate: { blocks: [] }, note: null, key: 'k1' }, { type: 'evaluation', index: 1, key: 'k1', metrics: { macs: 1 } }]);
     expect(replayError(path)).toMatch(new RegExp(`^${path} line 5: an evaluation of proposal 1 whose metrics lack the objective params;`));
   });
   it('a proposal index of 10^8 past the end: refused at once, nothing allocated', () => {
-    const path = recordsFile([{ type: 'proposal', index: 100_000_000, candidate: {}, note: null, key: null }]);
+    const path = recordsFile([{ type: 'proposal', index: 100_000_000, candidate: { blocks: [] }, note: null, key: null }]);
     const started = performance.now();
     expect(replayError(path)).toMatch(new RegExp(`^${path} line 4: a proposal with index 100000000 where the next is 1;`));
     expect(performance.now() - started).toBeLessThan(500);

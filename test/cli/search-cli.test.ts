@@ -62,7 +62,7 @@ describe('paretonas search', () => {
     expect(JSON.parse(same.stdout)).toMatchObject({ resumed: true, stopped: 'valid', valid: 60, proposed: 60, budget: 500 });
     const cases: [string[], string][] = [
       [['--valid', '61'], '--valid: differs from the run: recorded 60, given 61'],
-      [['--objectives', 'params:min,macs:min'], '--objectives: differs from the run: recorded [{"name":"macs","direction":"min"},{"name":"params","direction":"min"}], given [{"name":"params","direction":"min"},{"name":"macs","direction":"min"}]'],
+      [['--objectives', 'params:min,macs:min'], '--objectives: differs from the run: recorded macs:min,params:min, given params:min,macs:min'],
       [['--proposer', 'random'], '--proposer: differs from the run: recorded "evolution", given "random"'],
       [['--evaluator', 'proxy'], '--evaluator: differs from the run: recorded "cost", given "proxy"'],
       [['--novelty', '0.9'], '--novelty: differs from the run: recorded nothing, given 0.9'],
