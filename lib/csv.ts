@@ -90,7 +90,7 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const INFINITE = /^[+-]?(?:inf|infinity)$/i;
-export const CSV_NUMBER = 'a number written in decimal, like 12, -0.5 or 1.5e6, finite and not rounding to 0 (inf and -inf allowed; no hex, binary, NaN or empty field)';
+export const CSV_NUMBER = 'a number written in decimal like 12, -0.5 or 1.5e6, or inf/-inf (no hex, NaN or empty field)';
 
 /** A CSV field as a number or why it is not one (lib/decimal.ts: 1e999 overflows, 1e-400 underflows; inf is written inf). */
 function readCsvNumber(text: string): { value: number } | { reason: string } {
@@ -115,7 +115,7 @@ export function numericColumn(table: CsvTable, name: string, source = 'CSV', hea
     const text = r[k] as string;
     const read = readCsvNumber(text);
     if ('reason' in read) {
-      const detail = read.reason === OUT_OF_RANGE ? `got ${formatValue(text)}: ${OUT_OF_RANGE}; write inf for an infinite value` : read.reason === UNDERFLOW ? `got ${formatValue(text)}: ${UNDERFLOW}` : undefined;
+      const detail = read.reason === OUT_OF_RANGE ? `got ${formatValue(text)}: ${OUT_OF_RANGE}, or write inf` : read.reason === UNDERFLOW ? `got ${formatValue(text)}: ${UNDERFLOW}` : undefined;
       throw new InputError(`${source} line ${table.lines?.[i] ?? headerLine + 1 + i} column ${name}`, text, CSV_NUMBER, detail);
     }
     return read.value;

@@ -56,7 +56,7 @@ describe('paretonas estimate', () => {
   });
   it('bad input: one line naming what is wrong, exit code 2', () => {
     const cases: [string[], RegExp][] = [
-      [['estimate', 'missing.json'], /FILE: no such file/],
+      [['estimate', 'missing.json'], /FILE: got "missing\.json": no such file; allowed: a model file path/],
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--sram', 'arena'], /--sram: got "arena"; allowed: mcunet, liveness/],
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--resolution', 'big'], /--resolution: got "big"; allowed: an integer from 8 to 4096/],
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--format', 'candidate'], /block 1 \(blocks\[0\]\) field expansion_factor: value 2 is not allowed; allowed: 3, 4, 6/],
