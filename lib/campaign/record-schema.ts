@@ -111,7 +111,7 @@ export const EVOLUTION_SETTINGS: Readonly<Record<string, Setting>> = {
   sample: { kind: 'int', min: 1, max: 100_000 },
   screen: { kind: 'int', min: 0, max: 1 },
 };
-/** proposerSettings of ollama:MODEL (--temperature ... --llm-timeout in ms). */
+/** proposerSettings of ollama:MODEL (--temperature ... --llm-timeout in ms; LlmSettings' retries and backoffMs). */
 export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
   temperature: { kind: 'number', min: 0, max: 5 },
   min_p: { kind: 'number', min: 0, max: 1 },
@@ -120,7 +120,10 @@ export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
   num_ctx: { kind: 'int', min: 256, max: 1_048_576 },
   host: { kind: 'string', maxChars: 2048 },
   replay: { kind: 'string', maxChars: 4096 },
-  timeoutMs: { kind: 'int', min: 1000, max: 86_400_000 },
+  timeoutMs: { kind: 'int', min: 1, max: 86_400_000 },
+  // Written by library callers (LlmSettings), not by search: how often and how soon to retry.
+  retries: { kind: 'int', min: 0, max: 100 },
+  backoffMs: { kind: 'int', min: 0, max: 3_600_000 },
 };
 
 function settingText(s: Setting): string {
