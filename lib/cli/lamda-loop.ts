@@ -103,10 +103,13 @@ function loopSettings(values: LoopValues) {
   const here = describeDevice(1);
   const trained = estimator.file.device;
   const blocks = { trained: estimator.file.nchwcBlock ?? 16, here: here.nchwcBlock };
-  if (trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime || (blocks.here !== undefined && blocks.trained !== blocks.here)) {
-    process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}, NCHWc block ${blocks.trained}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}, NCHWc block ${blocks.here ?? 'unknown'}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
-  }
+  const otherCpu = trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime || (blocks.here !== undefined && blocks.trained !== blocks.here);
+  // written by the command once every input is checked, so a refusal stays one line
+  const noteOtherCpu = (): void => {
+    if (otherCpu) process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}, NCHWc block ${blocks.trained}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}, NCHWc block ${blocks.here ?? 'unknown'}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
+  };
   return {
+    noteOtherCpu,
     makeGenerator,
     estimator,
     maxRounds: intFlag('rounds', values.rounds, 1, 1000) ?? 8,
@@ -167,6 +170,7 @@ export async function generateCommand(args: string[]): Promise<string> {
   const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64)}`);
   const { writer, lock } = writeRun(out);
   const generator = s.makeGenerator()();
+  s.noteOtherCpu();
   try {
     writer.append('lamda-start', { base: model.graph.name, source: model.source, generator: generator.name, predictor: s.estimator.name, requirements, maxRounds: s.maxRounds, verifyLatency: s.verifyLatency, slicing: s.slicing ?? null });
     const result = await runLamdaLoop(model.graph, {
@@ -229,11 +233,13 @@ export async function evaluateCommand(args: string[]): Promise<string> {
   const { evaluateGenerator, table3, TABLE3_MODELS } = await import('../lamda/evaluate.js');
   const models = listFlag('models', values.models, ZOO_MODELS, TABLE3_MODELS);
   const s = loopSettings(values);
+  const targets = intFlag('targets', values.targets, 1, 1000) ?? 12;
+  s.noteOtherCpu();
   const evaluations = await evaluateGenerator({
     models,
     generator: s.makeGenerator(),
     estimator: s.estimator,
-    targets: intFlag('targets', values.targets, 1, 1000) ?? 12,
+    targets,
     maxRounds: s.maxRounds,
     verifyLatency: s.verifyLatency,
     slicing: s.slicing,
@@ -261,6 +267,7 @@ export async function ablateCommand(args: string[]): Promise<string> {
   const specs = values.generators === undefined ? [values.generator ?? 'width-search'] : values.generators.split(',').map((x) => x.trim()).filter(Boolean);
   if (specs.length === 0) throw new InputError('--generators', values.generators, GENERATOR_SPECS);
   for (const g of specs) s.makeGenerator(g)(); // a bad spec fails before any study runs
+  s.noteOtherCpu();
   const common = { estimator: s.estimator, maxRounds: s.maxRounds, measure: s.measure, band: s.band, verifyLatency: s.verifyLatency, onProgress: progress };
   const tables: Table[] = [];
   const data: Record<string, unknown> = {};
