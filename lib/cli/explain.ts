@@ -7,7 +7,7 @@ import { ollamaClient } from '../llm/ollama.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { acquireRunLock } from '../campaign/run-lock.js';
 import { resolveRecordedSpace } from '../campaign/run-dir.js';
-import { intFlag, parseFlags } from './args.js';
+import { checkPositionals, intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { LLM_PREFIX } from './llm-proposer.js';
 import { LLM_REPLY_BOUNDS } from '../propose/llm.js';
@@ -27,8 +27,7 @@ export const EXPLAIN_USAGE = usageLine(EXPLAIN_COMMAND);
 /** Asks the LLM why it chose one evaluated candidate (Fig. 6) and appends the answer to the run. */
 export async function explainCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, EXPLAIN_COMMAND.flags);
-  if (positionals.length !== 2) throw new InputError('arguments', positionals.join(' '), 'RUN_DIR PROPOSAL (a proposal number of an evaluated candidate)');
-  const [runDir, which] = positionals as [string, string];
+  const [runDir, which] = checkPositionals('RUN_DIR PROPOSAL', positionals, 'a run directory and a proposal number of an evaluated candidate', 2, 2) as [string, string];
   const index = intFlag('PROPOSAL', which, 0, 10_000_000) as number;
   const path = join(runDir, RECORDS_FILE);
   const records = readRecords(path).records;

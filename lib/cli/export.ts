@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { prepareOutput, writeOutput } from './output-file.js';
 import { exportOnnx } from '../onnx/export.js';
 import { intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -22,13 +22,10 @@ export const EXPORT_USAGE = usageLine(EXPORT_COMMAND);
 export function exportCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, EXPORT_COMMAND.flags);
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
+  prepareOutput('-o', values.output);
   const model = modelFromFlags(values, positionals);
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
-  try {
-    writeFileSync(values.output, bytes);
-  } catch (err) {
-    throw new InputError('-o', values.output, 'a writable path', (err as Error).message);
-  }
+  writeOutput('-o', values.output, bytes);
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape.join('x');
   return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes, input Nx${input?.split('x').slice(1).join('x')}, ${(bytes.length / 2 ** 20).toFixed(2)} MiB (opset 14${values['fold-bn'] ? ', BN folded' : ''})`;
 }

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { prepareOutput, writeOutput } from './output-file.js';
 import { serializeGraph, serializeNodeLines } from '../lamda/dsl.js';
 import { operatorsOf, sliceBy, SLICING_STRATEGIES } from '../lamda/slice.js';
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
@@ -47,11 +47,7 @@ export const SLICE_USAGE = usageLine(SLICE_COMMAND);
 
 function writeOrReturn(text: string, out: string | undefined, what: string): string {
   if (!out) return text.replace(/\n$/, '');
-  try {
-    writeFileSync(out, text);
-  } catch (err) {
-    throw new InputError('-o', out, 'a writable path', (err as Error).message);
-  }
+  writeOutput('-o', out, text);
   return `wrote ${out} (${what})`;
 }
 
@@ -66,9 +62,10 @@ export function parseCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, PARSE_COMMAND.flags);
   checkPositionals('FILE.txt', positionals, 'one DSL text file path');
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
+  prepareOutput('-o', values.output);
   const model = modelFromFlags({ format: 'dsl' }, positionals);
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
-  writeFileSync(values.output, bytes);
+  writeOutput('-o', values.output, bytes);
   return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes (ONNX opset 14, seeded weights)`;
 }
 
@@ -121,6 +118,7 @@ export async function lamdaCommand(args: string[]): Promise<string> {
 async function datasetCommand(rest: string[]): Promise<string> {
   const { values } = parseFlags(rest, DATASET_COMMAND.flags);
   if (!values.output) throw new InputError('-o', undefined, 'an output path (JSONL)', 'is missing');
+  prepareOutput('-o', values.output);
   const count = intFlag('count', values.count, 1, 1_000_000) ?? Number(DATASET_COMMAND.flags.count.default);
   const { lamdaDataset } = await import('../lamda/dataset.js');
   const { resolveSpace } = await import('../space/builtin.js');
@@ -132,6 +130,6 @@ async function datasetCommand(rest: string[]): Promise<string> {
     onPair: progress ? (k) => process.stderr.write(`\r  pair ${k}/${count}`) : undefined,
   });
   if (progress) process.stderr.write('\r\x1b[K');
-  writeFileSync(values.output, pairs.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  writeOutput('-o', values.output, pairs.map((p) => JSON.stringify(p)).join('\n') + '\n');
   return `wrote ${pairs.length} question/answer pairs to ${values.output}`;
 }
