@@ -9,7 +9,7 @@ export const EXPORT_COMMAND = defineCommand({
   name: 'export',
   args: MODEL_ARGS,
   summary: 'write a model as ONNX (opset 14) with seeded He-initialised weights',
-  example: 'paretonas export --zoo resnet18 -o resnet18.onnx --fold-bn',
+  example: 'paretonas export --zoo resnet18 -o runs/resnet18.onnx --fold-bn',
   flags: {
     ...MODEL_FLAGS,
     output: { type: 'string', short: 'o', value: 'FILE.onnx', required: true, help: 'where to write the ONNX file' },

@@ -14,14 +14,14 @@ export const SERIALIZE_COMMAND = defineCommand({
   name: 'serialize',
   args: MODEL_ARGS,
   summary: 'the LAMDA text of a model (connection-oriented: each line an op, its attributes, its input ids, its output id)',
-  example: 'paretonas serialize --zoo googlenet -o googlenet.txt',
+  example: 'paretonas serialize --zoo googlenet -o runs/googlenet.txt',
   flags: { ...MODEL_FLAGS, output: { type: 'string', short: 'o', value: 'FILE.txt', default: 'standard output', help: 'where to write the text' } },
 });
 export const PARSE_COMMAND = defineCommand({
   name: 'parse',
   args: 'FILE.txt',
   summary: 'LAMDA text back to a model, written as ONNX',
-  example: 'paretonas parse googlenet.txt -o googlenet.onnx --fold-bn',
+  example: 'paretonas parse runs/googlenet.txt -o runs/googlenet.onnx --fold-bn',
   flags: {
     output: { type: 'string', short: 'o', value: 'FILE.onnx', required: true, help: 'where to write the ONNX file' },
     'fold-bn': { type: 'boolean', help: 'fold BatchNorm into the preceding convolution' },
@@ -90,7 +90,7 @@ export function sliceCommand(args: string[]): string {
 export const DATASET_COMMAND = defineCommand({
   name: 'lamda dataset',
   summary: 'LAMDA fine-tuning pairs: device, latency target, syntax rules and a base model in; a measured variant out',
-  example: 'paretonas lamda dataset --count 100 --seed 1 -o pairs.jsonl',
+  example: 'paretonas lamda dataset --count 100 --seed 1 -o runs/pairs.jsonl',
   flags: {
     count: { type: 'string', value: 'N', default: '20', help: 'question/answer pairs, 1 to 1,000,000' },
     seed: { type: 'string', value: 'N', default: '0', help: 'sampling seed, 0 to 2^31-1' },
