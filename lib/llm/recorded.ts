@@ -36,10 +36,36 @@ function excerpt(text: string, at: number): string {
   return JSON.stringify(`${start > 0 ? '…' : ''}${piece}${at + 40 < text.length ? '…' : ''}`);
 }
 
+const DECIMAL_IN_TEXT = /(-?\d+\.\d+)/;
+
+/**
+ * Whether two prompt texts are the same once printed decimals are read at their printed precision:
+ * everything but numbers with a decimal point must be equal, and each such pair must have the same
+ * number of decimals and differ by at most one unit in the last place. A proxy score computed again
+ * on another CPU (AVX2 and AVX-512 kernels round differently) prints 210.6310 where 210.6311 was
+ * recorded; integers (MACs, params, indices) must still match exactly.
+ */
+export function sameAtPrintedPrecision(recorded: string, now: string): boolean {
+  const a = recorded.split(DECIMAL_IN_TEXT);
+  const b = now.split(DECIMAL_IN_TEXT);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x === y) continue;
+    if (i % 2 === 0) return false; // text between numbers
+    const decimals = x.length - x.indexOf('.') - 1;
+    if (decimals !== y.length - y.indexOf('.') - 1) return false;
+    const unit = 10 ** -decimals;
+    if (Math.abs(Number(x) - Number(y)) > unit * 1.5) return false;
+  }
+  return true;
+}
+
 /** Where two messages first differ, described in a few words; undefined when equal. */
 function messageDifference(recorded: ChatMessage, now: ChatMessage): string | undefined {
   if (recorded.role !== now.role) return `recorded role ${recorded.role}, now ${now.role}`;
-  if (recorded.content === now.content) return undefined;
+  if (recorded.content === now.content || sameAtPrintedPrecision(recorded.content, now.content)) return undefined;
   let at = 0;
   while (at < recorded.content.length && recorded.content[at] === now.content[at]) at++;
   return `the ${recorded.role} content differs at character ${at}: recorded ${excerpt(recorded.content, at)}, now ${excerpt(now.content, at)}`;

@@ -1,7 +1,7 @@
 import { rejection as failure } from '../helpers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ollamaClient } from '../../lib/llm/ollama.js';
-import { chainClients, recordedClient } from '../../lib/llm/recorded.js';
+import { chainClients, recordedClient, sameAtPrintedPrecision } from '../../lib/llm/recorded.js';
 import {
   LlmCallFailure,
   LlmSetupError,
@@ -82,6 +82,17 @@ describe('recordedClient', () => {
     longer.messages.push({ role: 'assistant', content: 'x' });
     const extra = await failure(recordedClient([record(1, 'a')]).chat(longer));
     expect(extra.message).toMatch(/message index 2 differs: the recorded call has 2 messages, this one 3/);
+  });
+
+  it('in strict mode, a printed decimal one unit in its last place away is the same prompt; anything more is not', () => {
+    const at = (score: string, macs = '18062016') => `evaluated: MACs ${macs}, naswot ${score}.\nExplain why this design was chosen`;
+    expect(sameAtPrintedPrecision(at('210.6311'), at('210.6310'))).toBe(true); // recorded on AVX-512, replayed on AVX2
+    expect(sameAtPrintedPrecision(at('210.6311'), at('210.6312'))).toBe(true);
+    expect(sameAtPrintedPrecision(at('-0.50'), at('-0.49'))).toBe(true);
+    expect(sameAtPrintedPrecision(at('210.6311'), at('210.6313'))).toBe(false); // two units
+    expect(sameAtPrintedPrecision(at('210.6311'), at('210.631'))).toBe(false); // another precision
+    expect(sameAtPrintedPrecision(at('210.6311'), at('210.6311', '18062017'))).toBe(false); // integers exact
+    expect(sameAtPrintedPrecision(at('210.6311'), `${at('210.6311')} now`)).toBe(false);
   });
 
   it('without strict, serves the recorded replies whatever is asked', async () => {
