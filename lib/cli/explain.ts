@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { ollamaClient } from '../llm/ollama.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { acquireRunLock } from '../campaign/run-lock.js';
+import { recordedAnswer } from '../llm/types.js';
 import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { checkPositionals, intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -50,10 +51,10 @@ export async function explainCommand(args: string[]): Promise<string> {
     if (read.torn) throw new InputError(runDir, `line ${read.torn.line}`, 'a run whose last record is whole (resume it with search --resume first)', `ends in a torn record (line ${read.torn.line})`);
     const now = read.records;
     writer = new RecordWriter(path, ((now.at(-1)?.seq as number | undefined) ?? -1) + 1);
-    const text = reply.content.length > LLM_REPLY_BOUNDS.maxChars ? reply.content.slice(0, LLM_REPLY_BOUNDS.maxChars) : reply.content;
-    const cut = text.length < reply.content.length ? { replyChars: reply.content.length } : {};
-    writer.append('llm-call', { index, promptVersion: PROMPT_VERSION, model, options: { seed: state.config.seed }, messages, format: false, reply: text, ...cut, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts, purpose: 'explanation' });
-    writer.append('explanation', { index, key: evaluation.key, model, text, ...cut, onDemand: true });
+    const answer = recordedAnswer(reply, LLM_REPLY_BOUNDS.maxChars);
+    const cut = answer.replyChars !== undefined ? { replyChars: answer.replyChars } : {};
+    writer.append('llm-call', { index, promptVersion: PROMPT_VERSION, model, options: { seed: state.config.seed }, messages, format: false, ...answer, purpose: 'explanation' });
+    writer.append('explanation', { index, key: evaluation.key, model, text: answer.reply, ...cut, onDemand: true });
   } finally {
     writer?.close();
     lock.release();

@@ -1,7 +1,7 @@
 import { nodeCost } from '../cost/layer-costs.js';
 import type { Graph } from '../graph/types.js';
 import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../llm/types.js';
-import { LlmCallFailure } from '../llm/types.js';
+import { LlmCallFailure, recordedAnswer, recordedFailure } from '../llm/types.js';
 import { SYNTAX_RULES } from './dataset.js';
 import { serializeGraph, serializeNodeLines } from './dsl.js';
 import type { GenerationTask, Generator } from './generator.js';
@@ -144,13 +144,12 @@ export function ollamaGenerator(o: OllamaGeneratorOptions): Generator {
       reply = await o.client.chat({ model: o.model, messages, options });
     } catch (err) {
       if (!(err instanceof LlmCallFailure)) throw err;
-      Object.assign(record, { error: err.message, attempts: err.attempts, durationMs: err.durationMs ?? Math.round(performance.now() - started) });
+      Object.assign(record, recordedFailure(err, started));
       throw new GenerationFailure(`${o.model}: ${err.message}`, calls);
     }
-    const cut = reply.content.length > MAX_REPLY_CHARS;
-    Object.assign(record, { reply: cut ? reply.content.slice(0, MAX_REPLY_CHARS) : reply.content, promptTokens: reply.promptTokens, replyTokens: reply.replyTokens, durationMs: reply.durationMs, attempts: reply.attempts }, cut ? { replyChars: reply.content.length } : {});
+    Object.assign(record, recordedAnswer(reply, MAX_REPLY_CHARS));
     // Recorded cut, never parsed: a model text this long is no answer to the prompt.
-    if (cut) throw new GenerationFailure(`${o.model}: the reply has ${reply.content.length} characters, over the ${MAX_REPLY_CHARS} a generated model may have`, calls);
+    if (record.replyChars !== undefined) throw new GenerationFailure(`${o.model}: the reply has ${reply.content.length} characters, over the ${MAX_REPLY_CHARS} a generated model may have`, calls);
     return reply.content;
   };
   return {

@@ -64,8 +64,24 @@ export interface LlmCallRecord {
   durationMs: number;
   attempts: number;
   error?: string;
+  /** The reply's full length in characters when `reply` holds it cut (see recordedAnswer). */
+  replyChars?: number;
   /** What the call was for. */
   purpose: 'proposal' | 'explanation' | 'generation';
+}
+
+/**
+ * The record fields of an answered call, its reply bounded to `maxChars` before anything uses or
+ * records it: a longer reply is kept cut, with its full length as `replyChars`.
+ */
+export function recordedAnswer(r: ChatResponse, maxChars: number): Pick<LlmCallRecord, 'promptTokens' | 'replyTokens' | 'durationMs' | 'attempts' | 'replyChars'> & { reply: string } {
+  const cut = r.content.length > maxChars;
+  return { reply: cut ? r.content.slice(0, maxChars) : r.content, ...(cut ? { replyChars: r.content.length } : {}), promptTokens: r.promptTokens, replyTokens: r.replyTokens, durationMs: r.durationMs, attempts: r.attempts };
+}
+
+/** The record fields of a failed call: its message, attempts and real duration (ms since `startedMs`, performance.now()). */
+export function recordedFailure(err: LlmCallFailure, startedMs: number): Pick<LlmCallRecord, 'error' | 'attempts' | 'durationMs'> {
+  return { error: err.message, attempts: err.attempts, durationMs: err.durationMs ?? Math.round(performance.now() - startedMs) };
 }
 
 /** Role: a chat model. Implementations: Ollama over HTTP, and a recorded run replayed. */

@@ -3,7 +3,7 @@ import { jsonDepth } from '../json-bounded.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from '../llm/feedback.js';
 import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../llm/types.js';
-import { LlmCallFailure } from '../llm/types.js';
+import { LlmCallFailure, recordedAnswer, recordedFailure } from '../llm/types.js';
 import { ParetoFront } from '../pareto/front.js';
 import type { SearchSpace } from '../space/space.js';
 import { candidateSchema } from '../space/validate.js';
@@ -70,18 +70,16 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
 
   const call = async (context: ProposalContext, purpose: LlmCallRecord['purpose'], messages: ChatMessage[], structured: boolean): Promise<string | null> => {
     const request = { model: o.model, messages, options: o.chatOptions, ...(structured ? { format } : {}) };
-    const record: LlmCallRecord & { replyChars?: number } = { model: o.model, options: o.chatOptions, messages, format: structured, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose };
+    const record: LlmCallRecord = { model: o.model, options: o.chatOptions, messages, format: structured, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose };
     const started = performance.now();
     try {
-      const r = await o.client.chat(request);
       // Bounded before it is used or recorded: a longer reply goes on, and is recorded, cut (the same text on replay).
-      const content = r.content.length > LLM_REPLY_BOUNDS.maxChars ? r.content.slice(0, LLM_REPLY_BOUNDS.maxChars) : r.content;
-      Object.assign(record, { reply: content, promptTokens: r.promptTokens, replyTokens: r.replyTokens, durationMs: r.durationMs, attempts: r.attempts });
-      if (content.length < r.content.length) record.replyChars = r.content.length;
-      return content;
+      const answer = recordedAnswer(await o.client.chat(request), LLM_REPLY_BOUNDS.maxChars);
+      Object.assign(record, answer);
+      return answer.reply;
     } catch (err) {
       if (!(err instanceof LlmCallFailure)) throw err; // a setup error stops the campaign
-      Object.assign(record, { error: err.message, attempts: err.attempts, durationMs: err.durationMs ?? Math.round(performance.now() - started) });
+      Object.assign(record, recordedFailure(err, started));
       return null;
     } finally {
       context.record?.('llm-call', { index: context.index, promptVersion: PROMPT_VERSION, ...record });
