@@ -37,6 +37,17 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
 }
 
 /**
+ * Checks a JSON text's size and nesting depth without parsing it (O(length), no recursion).
+ *
+ * @throws InputError naming the source, the size or depth found, and the bound.
+ */
+export function checkJsonBounds(text: string, source: string, bounds: Partial<JsonBounds> = {}): void {
+  const { maxChars, maxDepth } = { ...DEFAULT_JSON_BOUNDS, ...bounds };
+  if (text.length > maxChars) throw new InputError(source, `${text.length} characters`, `JSON of at most ${maxChars} characters`, `is ${text.length} characters long`);
+  if (jsonDepth(text, maxDepth) > maxDepth) throw new InputError(source, `nesting deeper than ${maxDepth}`, `JSON nested at most ${maxDepth} levels deep`, `nests arrays/objects more than ${maxDepth} levels deep`);
+}
+
+/**
  * JSON.parse after checking size and nesting depth, so hostile input is refused in one line
  * before the parser (or anything that walks the value recursively) can overflow the stack.
  *
@@ -45,10 +56,7 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
  *   message for text that is not JSON.
  */
 export function parseJsonBounded(text: string, source: string, bounds: Partial<JsonBounds> = {}): unknown {
-  const { maxChars, maxDepth } = { ...DEFAULT_JSON_BOUNDS, ...bounds };
-  if (text.length > maxChars) throw new InputError(source, `${text.length} characters`, `JSON of at most ${maxChars} characters`, `is ${text.length} characters long`);
-  const depth = jsonDepth(text, maxDepth);
-  if (depth > maxDepth) throw new InputError(source, `nesting deeper than ${maxDepth}`, `JSON nested at most ${maxDepth} levels deep`, `nests arrays/objects more than ${maxDepth} levels deep`);
+  checkJsonBounds(text, source, bounds);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

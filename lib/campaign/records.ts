@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, statSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { jsonDepth, parseJsonBounded } from '../json-bounded.js';
+import { checkJsonBounds } from '../json-bounded.js';
 import { checkRecord, recordReplacer } from './record-schema.js';
 
 export const RECORD_TYPES = ['campaign-start', 'resume', 'proposal', 'rejection', 'evaluation', 'failure', 'front-change', 'llm-call', 'explanation', 'campaign-end', 'lamda-start', 'lamda-round', 'lamda-result'] as const;
@@ -104,7 +104,7 @@ export function readRecords(path: string): ReadResult {
     }
     const where = `${path} line ${i + 1}`;
     // Size and depth first: a line past the bounds is an error, never a torn tail to cut off.
-    if (line.length > RECORD_LINE_BOUNDS.maxChars || jsonDepth(line, RECORD_LINE_BOUNDS.maxDepth) > RECORD_LINE_BOUNDS.maxDepth) parseJsonBounded(line, where, RECORD_LINE_BOUNDS);
+    checkJsonBounds(line, where, RECORD_LINE_BOUNDS);
     let r: CampaignRecord;
     try {
       r = JSON.parse(line) as CampaignRecord;
