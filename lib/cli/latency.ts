@@ -9,6 +9,7 @@ import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
 import { intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
+import { stderrProgress } from './progress.js';
 
 export const DEFAULT_LATENCY_DATASET = 'reports/latency/measurements.jsonl';
 export const LATENCY_COMMAND = defineCommand({
@@ -116,24 +117,17 @@ export async function latencyCommand(args: string[]): Promise<string> {
   ].join('\n');
 }
 
-/** Seconds between progress lines when stderr is not a terminal (a log); a terminal gets one updated line. */
-export const PROGRESS_EVERY_SECONDS = 10;
-
 /**
- * Progress of the timed runs on stderr with the time left (extrapolated from the runs so far): on a
- * terminal one line rewritten every run, otherwise a line every PROGRESS_EVERY_SECONDS (none for a
- * measurement shorter than that). With --json on a terminal nothing is written.
+ * Progress of the timed runs on stderr with the time left (extrapolated from the runs so far), as
+ * stderrProgress writes it. With --json on a terminal nothing is written.
  */
 function progressReporter(tty: boolean, json: boolean): ((done: number, total: number) => void) | undefined {
   if (tty && json) return undefined;
   const start = Date.now();
-  let last = start;
-  return (done, total) => {
-    const now = Date.now();
-    if (!tty && now - last < PROGRESS_EVERY_SECONDS * 1000) return;
-    last = now;
-    const left = ((now - start) / done) * (total - done) / 1000;
-    const text = `run ${done}/${total}, about ${left < 120 ? `${Math.ceil(left)} s` : left < 7200 ? `${Math.ceil(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
-    process.stderr.write(tty ? `\r  ${text}\x1b[K` : `latency: ${text}\n`);
-  };
+  const write = stderrProgress(tty, { tty: '  ', log: 'latency: ' });
+  return (done, total) =>
+    write(() => {
+      const left = ((Date.now() - start) / done) * (total - done) / 1000;
+      return `run ${done}/${total}, about ${left < 120 ? `${Math.ceil(left)} s` : left < 7200 ? `${Math.ceil(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
+    });
 }

@@ -14,6 +14,7 @@ import { resumeCheck } from './resume-flags.js';
 import { defaultRunDir } from '../campaign/run-dir.js';
 import { campaignProposer, LLM_PREFIX, llmClientFor, type LlmSettings } from './llm-proposer.js';
 import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
+import { stderrProgress } from './progress.js';
 import { choiceFlag, intFlag, joinDashedValue, jsonOut, numberFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
@@ -63,24 +64,13 @@ export const SEARCH_USAGE = usageLine(SEARCH_COMMAND);
 const SEARCH_FLAGS = SEARCH_COMMAND.flags;
 const SEARCH_FLAG_NAMES = Object.keys(SEARCH_FLAGS).map((f) => `--${f}`);
 
-/** How often a campaign writes a progress line when stderr is not a terminal (milliseconds). */
-const PROGRESS_EVERY_MS = 10_000;
-
 export async function searchCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(joinDashedValue(args, '--trainer-args', SEARCH_FLAG_NAMES), SEARCH_FLAGS);
   const budget = intFlag('budget', values.budget, 1, 10_000_000);
   const tty = !values.json && process.stderr.isTTY;
   let lastBudget = budget ?? 0;
-  // A terminal gets one line redrawn in place; a log or a pipe (npm start under CI, nohup) gets a
-  // whole line every PROGRESS_EVERY_MS, so a long campaign is never silent there either.
-  let lastLineAt = Date.now();
-  const onProgress = (p: Progress) => {
-    if (tty) process.stderr.write(`\r\x1b[K${progressLine(p, lastBudget)}`);
-    else if (!values.json && Date.now() - lastLineAt >= PROGRESS_EVERY_MS) {
-      lastLineAt = Date.now();
-      process.stderr.write(`${progressLine(p, lastBudget)}\n`);
-    }
-  };
+  const write = tty || !values.json ? stderrProgress(tty) : undefined;
+  const onProgress = (p: Progress) => write?.(() => progressLine(p, lastBudget));
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
