@@ -12,6 +12,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { runCli } from '../../lib/cli/run.js';
+import type { Graph } from '../../lib/graph/types.js';
+import { graphDifference, parseGraph, serializeGraph } from '../../lib/lamda/dsl.js';
 import type { Rng } from '../../lib/rng.js';
 
 export const MAX_LINE = 400;
@@ -79,6 +81,35 @@ export class FuzzLog {
       if (problem) this.fail(input, `${problem}: ${JSON.stringify(r.stderr.slice(0, 500))}`);
     } else this.fail(input, `exit ${r.code}: ${r.stderr.slice(0, 300)}`);
     return r;
+  }
+
+  /**
+   * `estimate FILE --json` as the input's own run: the costs when accepted (a null anywhere in them
+   * is a failure), undefined when refused.
+   */
+  async estimate(file: string, label: string): Promise<Record<string, unknown> | undefined> {
+    const r = await this.run(['estimate', file, '--json'], label);
+    if (r?.code !== 0) return undefined;
+    const costs = JSON.parse(r.stdout) as Record<string, unknown>;
+    const nulls = nullPath(costs);
+    if (nulls) this.fail(label, `estimate --json printed null at ${nulls}`);
+    return costs;
+  }
+
+  /**
+   * Whatever was accepted serializes and parses back to the same graph: the graph `load` gives,
+   * or undefined when the round trip differs or throws (each a failure).
+   */
+  roundTrip(label: string, load: () => Graph): Graph | undefined {
+    try {
+      const graph = load();
+      const diff = graphDifference(graph, parseGraph(serializeGraph(graph)));
+      if (diff) this.fail(label, `serialize/parse round trip differs: ${diff}`);
+      return graph;
+    } catch (err) {
+      this.fail(label, `round trip threw ${(err as Error).message.slice(0, 200)}`);
+      return undefined;
+    }
   }
 
   fail(input: string, problem: string): void {

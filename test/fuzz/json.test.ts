@@ -5,11 +5,10 @@
  * must serialize to text that parses back to the same graph.
  */
 import { describe, expect, it } from 'vitest';
-import { graphDifference, parseGraph, serializeGraph } from '../../lib/lamda/dsl.js';
 import { loadGraph } from '../../lib/models.js';
 import type { Rng } from '../../lib/rng.js';
 import { createRng } from '../../lib/rng.js';
-import { FUZZ_TIMEOUT, FuzzLog, fuzzCount, fuzzDir, hostileJsonValue, nullPath, pick, put } from './harness.js';
+import { FUZZ_TIMEOUT, FuzzLog, fuzzCount, fuzzDir, hostileJsonValue, pick, put } from './harness.js';
 import { jsonSeeds } from './seeds.js';
 
 /** Every container and key path inside a value. */
@@ -70,17 +69,8 @@ describe('fuzz: model configs (JSON)', () => {
       const { text, what } = mutate(seed?.data, rng);
       const label = `#${k} ${seed?.name}: ${what}`;
       const file = put(`${dir}/${seed?.name}.json`, text);
-      const r = await log.run(['estimate', file, '--json'], label);
-      if (r?.code !== 0) continue;
-      const nulls = nullPath(JSON.parse(r.stdout));
-      if (nulls) log.fail(label, `estimate --json printed null at ${nulls}`);
-      try {
-        const { graph } = loadGraph({ file });
-        const diff = graphDifference(graph, parseGraph(serializeGraph(graph)));
-        if (diff) log.fail(label, `serialize/parse round trip differs: ${diff}`);
-      } catch (err) {
-        log.fail(label, `round trip threw ${(err as Error).message.slice(0, 200)}`);
-      }
+      if (!(await log.estimate(file, label))) continue;
+      log.roundTrip(label, () => loadGraph({ file }).graph);
     }
     console.log(log.summary(`JSON configs (${count} inputs)`));
     expect(log.failures).toEqual([]);
