@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { readRecords, RecordWriter } from '../campaign/records.js';
 import { replayRecords } from '../campaign/state.js';
+import { runLimits } from '../campaign/limits.js';
 import { InputError } from '../errors.js';
 import { ollamaClient } from '../llm/ollama.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
@@ -40,7 +41,7 @@ export async function explainCommand(args: string[]): Promise<string> {
   const client = ollamaClient({ host: values['ollama-host'] });
   await client.check(model);
   const space = resolveRecordedSpace(runDir, state.config.space);
-  const messages = [...initialPrompt({ space, objectives: state.config.objectives, macs: state.config.macs, sramMaxBytes: state.config.sramMaxBytes }), explanationPrompt(JSON.stringify(evaluation.candidate), evaluation.metrics)];
+  const messages = [...initialPrompt({ space, objectives: state.config.objectives, limits: runLimits(state.config), latencyModel: state.config.latencyModel }), explanationPrompt(JSON.stringify(evaluation.candidate), evaluation.metrics)];
   const reply = await client.chat({ model, messages, options: { seed: state.config.seed } });
   // One writer per run: a campaign still running (or another explain) holds the lock, and records
   // written while the LLM answered are read again so sequence numbers stay in order.

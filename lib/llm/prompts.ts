@@ -1,19 +1,79 @@
-import type { Objective } from '../pareto/objectives.js';
+import { metricInfo } from '../metrics.js';
+import type { Limit, Objective } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 import { TABLE_I_FIELDS } from '../space/space.js';
 import type { ChatMessage } from './types.js';
 
-/** Bumped whenever a template's wording changes; recorded with every run. */
+/**
+ * Bumped whenever a template's wording changes for a run that could have been recorded before;
+ * recorded with every run. Runs limited by the paper's MAC range and SRAM alone get the same text
+ * as ever; lines for further limits (flash, latency, ...) are new text for new kinds of run.
+ */
 export const PROMPT_VERSION = 'lmanet-fig4/1';
 
 export interface PromptSettings {
   space: SearchSpace;
   objectives: readonly Objective[];
-  macs: { min: number; max: number };
-  sramMaxBytes: number;
+  /** Every limit of the run: `runLimits(config)` (lib/campaign/limits.ts). */
+  limits: readonly Limit[];
+  /** How latencyMs is told (`config.latencyModel`: predictor, cortex-m, measured, ...), named in the latency line. */
+  latencyModel?: string;
 }
 
 const M = (n: number) => `${Math.round(n / 1e6)}M`;
+
+/** What the prompt calls a limited metric (the paper's wording for MACs and SRAM); others use the metrics table's label. */
+function limitSubject(name: string, latencyModel: string | undefined): string {
+  switch (name) {
+    case 'macs':
+      return 'Total MACs';
+    case 'peakSramBytes':
+      return 'Peak SRAM (int8 activations)';
+    case 'flashBytes':
+      return 'Flash (int8 weights)';
+    case 'params':
+      return 'Total parameters';
+    case 'latencyMs':
+      return latencyModel ? `Latency (${latencyModel.replace(/^(predictor:).*[\\/]/, '$1')})` : 'Latency';
+    default:
+      return metricInfo(name).label;
+  }
+}
+
+/**
+ * A limit's value as the prompt shows it, in the metrics table's display unit with its digits,
+ * trailing zeros dropped: `1024 KB` (KiB written KB, as the paper's SRAM line), `5 ms`, `1.5M`, `0.7`.
+ */
+export function promptValue(name: string, value: number): string {
+  const m = metricInfo(name);
+  const number = (value / m.scale).toFixed(m.digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (m.unit === '') return number;
+  if (m.unit === 'M') return `${number}M`;
+  return `${number} ${m.unit === 'KiB' ? 'KB' : m.unit}`;
+}
+
+/**
+ * The constraint lines for the run's limits: the paper's two lines (MAC range, peak SRAM) exactly
+ * as Fig. 4 words them, then one line per further limit or limit side, in the run's order.
+ */
+export function limitLines(limits: readonly Limit[], latencyModel?: string): string[] {
+  const lines: string[] = [];
+  const rest: Limit[] = [];
+  const macs = limits.find((l) => l.name === 'macs');
+  const sram = limits.find((l) => l.name === 'peakSramBytes');
+  if (macs?.max !== undefined) lines.push(`- Ensure total MACs are between ${M(macs.min ?? 0)} and ${M(macs.max)}.`);
+  else if (macs) rest.push(macs);
+  if (sram?.max !== undefined) lines.push(`- Peak SRAM (int8 activations) must not exceed ${Math.round(sram.max / 1024)} KB.`);
+  if (sram?.min !== undefined) rest.push({ name: sram.name, min: sram.min });
+  for (const l of limits) if (l !== macs && l !== sram) rest.push(l);
+  for (const l of rest) {
+    const subject = limitSubject(l.name, latencyModel);
+    if (l.min !== undefined && l.max !== undefined) lines.push(`- ${subject} must be between ${promptValue(l.name, l.min)} and ${promptValue(l.name, l.max)}.`);
+    else if (l.max !== undefined) lines.push(`- ${subject} must not exceed ${promptValue(l.name, l.max)}.`);
+    else if (l.min !== undefined) lines.push(`- ${subject} must be at least ${promptValue(l.name, l.min)}.`);
+  }
+  return lines;
+}
 
 /** The search space as the LLM sees it: the choices of each field, and the reply's shape. */
 export function spaceForPrompt(space: SearchSpace): Record<string, unknown> {
@@ -23,7 +83,7 @@ export function spaceForPrompt(space: SearchSpace): Record<string, unknown> {
   return { stages: space.stages, per_stage_choices: choices, stage_overrides: space.stageOverrides ?? {} };
 }
 
-/** The initial prompt of Fig. 4 (role, task, objective, constraints, the search space). */
+/** The initial prompt of Fig. 4 (role, task, objective, constraints with every limit of the run, the search space). */
 export function initialPrompt(s: PromptSettings): ChatMessage[] {
   const { space } = s;
   const task = space.task ?? `${space.classes}-class image classification`;
@@ -36,8 +96,7 @@ export function initialPrompt(s: PromptSettings): ChatMessage[] {
     '- Prioritize stride=2 in early blocks for downsampling.',
     '- Use smaller expansion_factor and output_channels in early blocks.',
     '- Limit SE blocks and their ratios to reduce activation memory.',
-    `- Ensure total MACs are between ${M(s.macs.min)} and ${M(s.macs.max)}.`,
-    `- Peak SRAM (int8 activations) must not exceed ${Math.round(s.sramMaxBytes / 1024)} KB.`,
+    ...limitLines(s.limits, s.latencyModel),
     `- Image size: ${space.input.resolution}x${space.input.resolution}.`,
     `Search Space: Use only values from the hierarchical search space: ${JSON.stringify(spaceForPrompt(space))}.`,
     `Reply with one JSON object {"blocks": [...]} holding exactly ${space.stages} blocks (one per stage, in order), each with the fields ${[...TABLE_I_FIELDS, 'se_ratio'].join(', ')}.`,

@@ -1,4 +1,5 @@
 import type { CampaignConfig } from '../campaign/config.js';
+import { runLimits } from '../campaign/limits.js';
 import { jsonDepth } from '../json-bounded.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
 import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from '../llm/feedback.js';
@@ -66,7 +67,9 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
   let last: { index: number; reply: string; candidate: unknown; feedback: string } | undefined;
   let previousSummary: FrontSummary | undefined;
   const format = candidateSchema(o.space);
-  const base = initialPrompt({ space: o.space, objectives: o.config.objectives, macs: o.config.macs, sramMaxBytes: o.config.sramMaxBytes });
+  // Every limit of the run (old recorded configs kept the space's two apart: runLimits joins them).
+  const limits = runLimits(o.config);
+  const base = initialPrompt({ space: o.space, objectives: o.config.objectives, limits, latencyModel: o.config.latencyModel });
 
   const call = async (context: ProposalContext, purpose: LlmCallRecord['purpose'], messages: ChatMessage[], structured: boolean): Promise<string | null> => {
     const request = { model: o.model, messages, options: o.chatOptions, ...(structured ? { format } : {}) };
@@ -100,7 +103,7 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
     const window = attempts.slice(-o.window);
     if (window.length > 1) lines.push('', `Your last ${window.length} attempts (problem -> change -> outcome):`, ...window.map((a) => `#${a.index}: ${a.problem} -> ${a.change} -> ${a.outcome}`));
     if (front.size > 0) {
-      const f = paretoFeedback(front.front(), front.best(o.config.objectives.find((x) => x.direction === 'max')?.name ?? (o.config.objectives[0]?.name as string)), o.config.objectives, { macsMax: o.config.macs.max, sramMaxBytes: o.config.sramMaxBytes }, previousSummary);
+      const f = paretoFeedback(front.front(), front.best(o.config.objectives.find((x) => x.direction === 'max')?.name ?? (o.config.objectives[0]?.name as string)), o.config.objectives, limits, previousSummary);
       lines.push('', f.text);
     }
     lines.push('', 'Propose the next architecture as one JSON object {"blocks": [...]}, using only values from the search space.');
@@ -120,13 +123,13 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
       const { outcome, proposal } = observation;
       let joined = false;
       if (outcome.kind === 'evaluated' && observation.key) {
-        const summaryBefore = front.size > 0 ? paretoFeedback(front.front(), undefined, o.config.objectives, { macsMax: o.config.macs.max, sramMaxBytes: o.config.sramMaxBytes }).summary : undefined;
+        const summaryBefore = front.size > 0 ? paretoFeedback(front.front(), undefined, o.config.objectives, limits).summary : undefined;
         joined = front.insert({ id: observation.key, values: outcome.metrics, data: { index: observation.index } }).added;
         previousSummary = summaryBefore;
         if (joined) pendingExplanations.push({ index: observation.index, key: observation.key, candidate: proposal.candidate, metrics: { ...outcome.metrics } });
       }
       const problem = last ? (attempts.at(-1)?.outcome.startsWith('rejected') ? 'fix the rejection above' : 'improve the Pareto front') : 'first design';
-      const outcomeText = describeOutcome(outcome, o.config.objectives, joined);
+      const outcomeText = describeOutcome(outcome, o.config.objectives, joined, limits);
       attempts.push({ index: observation.index, problem, change: describeChange(last?.candidate, proposal.candidate), outcome: outcomeText.length > 240 ? `${outcomeText.slice(0, 237)}...` : outcomeText });
       const reply = typeof proposal.candidate === 'string' ? proposal.candidate : JSON.stringify(proposal.candidate);
       last = { index: observation.index, reply: reply.length > 4000 ? reply.slice(0, 4000) : reply, candidate: proposal.candidate, feedback: outcome.kind === 'rejected' ? `Your proposal was rejected. ${outcome.message}` : outcomeText };
