@@ -1,6 +1,6 @@
-import { InputError } from '../errors.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import { compareRuns, formatPoint, tableIIIRow, type Comparison, type RunComparison } from '../report/compare.js';
+import { compareRuns, formatPoint, metricRangeAvg, objectivesText, runLabel, type Comparison, type RunComparison } from '../report/compare.js';
+import { metricColumn, runMetrics, type RunMetric } from '../report/run-metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { checkPositionals, jsonOut, numberListFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -24,18 +24,30 @@ const hv = (x: number | null): string => (x === null ? '—' : x !== 0 && (Math.
 /** Rejection reasons listed in the search table's rejected column (duplicates have their own column). */
 const OTHER_REASONS = REJECTION_REASONS.filter((reason) => reason !== 'duplicate');
 
-/** The text report: a Table III-style table, then the search statistics, then notes. */
+/**
+ * Table III's layout for runs that share objectives: TC, PC, then `[min, max] avg` over each
+ * front of a column per objective and limited metric of the runs (labels, units and decimals of
+ * lib/metrics.ts); '—' where a run neither optimises nor limits that metric.
+ */
+function frontTable(runs: readonly RunComparison[]): string {
+  const columns: RunMetric[] = [];
+  for (const r of runs) for (const m of runMetrics({ objectives: r.objectives, limits: r.limits })) if (!columns.some((c) => c.name === m.name)) columns.push(m);
+  const own = (r: RunComparison, name: string) => r.objectives.some((o) => o.name === name) || r.limits.some((l) => l.name === name);
+  return textTable(
+    ['Run', 'Model / proposer', 'TC', 'PC', ...columns.map(metricColumn)],
+    runs.map((r) => [r.run, runLabel(r), String(r.totalCandidates), String(r.paretoCandidates), ...columns.map((m) => (own(r, m.name) ? metricRangeAvg(r, m.name) : '—'))]),
+  );
+}
+
+/** The text report: a Table III-style table per set of objectives, then the search statistics, then notes. */
 export function renderComparison(c: Comparison): string {
-  const primary = c.runs[0]?.primary?.name;
-  const headers = ['Run', 'Model / proposer', 'TC', 'PC', ...(primary ? [`${primary} ↑`] : []), 'MACs (M) ↓', '#params (M) ↓'];
-  const rows = c.runs.map((r) => {
-    const row = tableIIIRow(r);
-    return primary ? row : [...row.slice(0, 4), ...row.slice(5)];
-  });
+  const groups = new Map<string, RunComparison[]>();
+  for (const r of c.runs) groups.set(objectivesText(r.objectives), [...(groups.get(objectivesText(r.objectives)) ?? []), r]);
+  const tables = [...groups.entries()].flatMap(([objectives, runs]) => (groups.size > 1 ? [`objectives ${objectives}:`, frontTable(runs), ''] : [frontTable(runs), '']));
   const lines = [
-    'Pareto candidates per run, [min, max] avg (as Table III). TC: evaluated candidates; PC: Pareto candidates.',
-    textTable(headers, rows),
-    '',
+    ...(c.objectivesDiffer ? [`note: ${c.objectivesDiffer}`] : []),
+    'Pareto candidates per run, [min, max] avg (as Table III) of each objective and limited metric. TC: evaluated candidates; PC: Pareto candidates.',
+    ...tables,
     'Search',
     textTable(
       ['Run', 'proposals', 'valid rate', 'rejected (by reason)', 'duplicates', 'failed', 'hypervolume', 'HV share', 'LLM calls', 'tokens (prompt / reply)', 'LLM time', 'wall time'],
@@ -61,7 +73,7 @@ export function renderComparison(c: Comparison): string {
     const how = c.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range';
     lines.push(`objectives ${objectives}; hypervolume against one reference point for every run (${how}): ${formatPoint(c.objectives, c.reference.point)}`);
     if (c.ideal) lines.push(`HV share: the hypervolume over the box between the best evaluated values (${formatPoint(c.objectives, c.ideal)}) and the reference`);
-  } else {
+  } else if (!c.objectivesDiffer) {
     lines.push(`objectives ${objectives}; no hypervolume: no run evaluated a candidate`);
   }
   const explained = c.runs.filter((r) => r.llm.explanations > 0);

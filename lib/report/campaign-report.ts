@@ -4,8 +4,10 @@ import { primaryObjective } from '../campaign/config.js';
 import { readRecords } from '../campaign/records.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
 import { REJECTION_REASONS } from '../propose/types.js';
+import { inDisplayUnit, metricHeader } from '../metrics.js';
 import type { Figure } from './figures.js';
 import { scatterFigure } from './figures.js';
+import { runMetrics, runPlots } from './run-metrics.js';
 
 /** A finished (or interrupted) run, rebuilt from its records alone. */
 export function loadRun(runDir: string): RunState & { tornRecord?: { line: number } } {
@@ -35,9 +37,9 @@ export interface FrontRow {
   [metric: string]: number | string;
 }
 
-/** The front, one row per member, with the objectives and the cost metrics. */
+/** The front (the run's own, `frontSize` rows), one row per member, with each objective and limited metric of the run as recorded. */
 export function frontRows(state: RunState): FrontRow[] {
-  const names = [...new Set([...state.config.objectives.map((o) => o.name), 'macs', 'params', 'peakSramBytes'])];
+  const names = runMetrics(state.config).map((m) => m.name);
   return state.front.front().map((e) => ({
     proposal: e.data?.index ?? -1,
     key: e.id,
@@ -45,17 +47,22 @@ export function frontRows(state: RunState): FrontRow[] {
   }));
 }
 
-/** Every evaluated candidate and the front over MACs against the primary objective. */
+/**
+ * Every evaluated candidate and the run's front: the primary objective against the run's next
+ * objective (display units and labels of the metrics table).
+ */
 export function frontFigure(state: RunState): Figure {
   const primary = primaryObjective(state.config.objectives);
-  const onFront = new Set(state.front.front().map((e) => e.id));
+  const x = runPlots(state.config.objectives).pairs[0]?.[0] ?? primary.name;
   const all = state.evaluations;
-  const front = all.filter((e) => onFront.has(e.key)).sort((a, b) => (a.metrics.macs as number) - (b.metrics.macs as number));
+  const front = all.filter((e) => state.front.has(e.key)).sort((a, b) => (a.metrics[x] as number) - (b.metrics[x] as number));
+  const xs = (es: typeof all) => es.map((e) => inDisplayUnit(x, e.metrics[x] as number));
+  const ys = (es: typeof all) => es.map((e) => inDisplayUnit(primary.name, e.metrics[primary.name] as number));
   return scatterFigure(
     [
-      { name: 'evaluated', x: all.map((e) => (e.metrics.macs as number) / 1e6), y: all.map((e) => e.metrics[primary.name] as number), text: all.map((e) => `#${e.index}`) },
-      { name: 'Pareto front', x: front.map((e) => (e.metrics.macs as number) / 1e6), y: front.map((e) => e.metrics[primary.name] as number), text: front.map((e) => `#${e.index}`) },
+      { name: 'evaluated', x: xs(all), y: ys(all), text: all.map((e) => `#${e.index}`) },
+      { name: 'Pareto front', x: xs(front), y: ys(front), text: front.map((e) => `#${e.index}`) },
     ],
-    { title: `${state.config.proposer} + ${state.config.evaluator}: ${state.counters.evaluated} evaluated, front of ${state.front.size}`, xTitle: 'MACs (millions)', yTitle: `${primary.name} (${primary.direction === 'max' ? 'higher' : 'lower'} is better)` },
+    { title: `${state.config.proposer} + ${state.config.evaluator}: ${state.counters.evaluated} evaluated, front of ${state.front.size}`, xTitle: metricHeader(x), yTitle: `${metricHeader(primary.name)} (${primary.direction === 'max' ? 'higher' : 'lower'} is better)` },
   );
 }

@@ -6,8 +6,11 @@ import { type CampaignRecord, readRecords } from '../campaign/records.js';
 import { replayRecords } from '../campaign/state.js';
 import { InputError } from '../errors.js';
 import { hypervolume } from '../pareto/hypervolume.js';
-import { toMinimization, type Objective } from '../pareto/objectives.js';
+import { runLimits } from '../campaign/limits.js';
+import { inDisplayUnit, metricInfo } from '../metrics.js';
+import { toMinimization, type Limit, type Objective } from '../pareto/objectives.js';
 import { REJECTION_REASONS, type RejectionReason } from '../propose/types.js';
+import { runMetrics } from './run-metrics.js';
 
 /** min, max and mean of one metric over a run's Pareto candidates (null when the front is empty). */
 export interface Stats {
@@ -54,7 +57,17 @@ export interface RunComparison {
   rejected: Record<RejectionReason, number>;
   duplicates: number;
   failed: number;
-  /** The primary objective: the first maximised one (accuracy or naswot); null when none is maximised. */
+  /** The run's own objectives, as recorded. */
+  objectives: Objective[];
+  /** The run's limits (`runLimits`: space file, device profile and --constraint, merged). */
+  limits: Limit[];
+  /**
+   * min, max and mean over the Pareto candidates, in the metric's own units (bytes, counts), of
+   * each of the run's objectives and limited metrics (`runMetrics` order), then MACs and params
+   * when they are neither (Table III's columns); null for a metric no front member carries.
+   */
+  metrics: { name: string; stats: Stats | null }[];
+  /** The primary objective: the run's first maximised one (accuracy or naswot); null when none is maximised. */
   primary: { name: string; stats: Stats | null } | null;
   /** MACs over the Pareto candidates, in millions. */
   macs: Stats | null;
@@ -72,8 +85,14 @@ export interface RunComparison {
 }
 
 export interface Comparison {
-  /** Objectives of every run (they must agree), from the first run's config. */
+  /** Objectives of the first run (every run's when they agree; see `objectivesDiffer`). */
   objectives: Objective[];
+  /**
+   * One line when the runs optimise different objectives (which run optimises what), else null.
+   * Then no hypervolume is compared (reference, ideal and every run's hypervolume are null) and
+   * each run's statistics follow its own objectives.
+   */
+  objectivesDiffer: string | null;
   /**
    * The one reference point every run's hypervolume is measured against, in the objectives' own
    * units and directions (a maximised objective's reference is a low value). `union`: the worst
@@ -176,8 +195,11 @@ function unionReference(points: readonly (readonly number[])[], m: number): numb
  * Compares finished (or interrupted) runs, from their records alone: Table III's TC, PC and
  * [min, max] avg of the primary objective, MACs and params over each run's Pareto candidates,
  * and beside them validity, rejections, failures, LLM usage, wall time and the hypervolume of
- * each front against one common reference point. Throws InputError for no runs, a directory
- * without records.jsonl, runs whose objectives differ, or a reference of the wrong length.
+ * each front against one common reference point. Each run's statistics follow its own
+ * objectives and limits; runs that optimise different objectives are compared without a
+ * hypervolume, and `objectivesDiffer` says so in one line. Throws InputError for no runs, a
+ * directory without records.jsonl, a reference of the wrong length, or a reference given for runs
+ * whose objectives differ.
  */
 export function compareRuns(runDirs: readonly string[], options: CompareOptions = {}): Comparison {
   if (runDirs.length === 0) throw new InputError('RUN_DIR', runDirs, 'one or more run directories (each holding records.jsonl)', 'no run given');
@@ -185,17 +207,14 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
   const first = loaded[0] as LoadedRun;
   const objectives = first.config.objectives.map((o) => ({ name: o.name, direction: o.direction }));
   const wanted = objectivesText(objectives);
-  for (const r of loaded.slice(1)) {
-    const got = objectivesText(r.config.objectives);
-    if (got !== wanted) {
-      throw new InputError(`${r.dir} objectives`, got, `the objectives of ${first.dir}: ${wanted}`, `${r.dir} optimises ${got}, ${first.dir} optimises ${wanted}: hypervolumes and fronts are not comparable`);
-    }
-  }
+  const sets = [...new Set(loaded.map((r) => objectivesText(r.config.objectives)))];
+  const objectivesDiffer = sets.length > 1 ? `the runs optimise different objectives (${sets.map((t) => `${loaded.filter((r) => objectivesText(r.config.objectives) === t).map((r) => r.dir).join(', ')}: ${t}`).join('; ')}): each run is shown with its own, and no hypervolume is compared` : null;
+  if (objectivesDiffer && options.ref !== undefined) throw new InputError('--ref', options.ref.join(','), 'runs that optimise the same objectives (a reference point is one value per objective)', objectivesDiffer);
   const m = objectives.length;
   const minForm = (metrics: Readonly<Record<string, number>>) => toMinimization(objectives.map((o) => metrics[o.name] as number), objectives);
   const natural = (p: readonly number[]) => toMinimization(p, objectives); // negation is its own inverse
 
-  const all = loaded.flatMap((r) => r.state.evaluations.map((e) => minForm(e.metrics)));
+  const all = objectivesDiffer ? [] : loaded.flatMap((r) => r.state.evaluations.map((e) => minForm(e.metrics)));
   let refMin: number[] | null;
   let source: 'given' | 'union' = 'union';
   if (options.ref !== undefined) {
@@ -205,7 +224,7 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
     refMin = toMinimization(options.ref, objectives);
     source = 'given';
   } else {
-    refMin = unionReference(all, m);
+    refMin = objectivesDiffer ? null : unionReference(all, m);
   }
   const idealMin = all.length === 0 ? null : Array.from({ length: m }, (_, j) => Math.min(...all.map((p) => p[j] as number)));
   let box: number | null = null;
@@ -215,11 +234,13 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
     if (!(box > 0 && Number.isFinite(box))) box = null;
   }
 
-  const primaryObjective = objectives.find((o) => o.direction === 'max');
   const runs = loaded.map((r): RunComparison => {
     const { state, config } = r;
     const front = state.front.front();
-    const column = (name: string, scale = 1) => stats(front.map((e) => (e.values[name] as number) / scale).filter((v) => !Number.isNaN(v)));
+    const column = (name: string, scale = 1) => stats(front.map((e) => e.values[name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)).map((v) => v / scale));
+    const own = runMetrics(config).map((x) => x.name);
+    const names = [...own, ...['macs', 'params'].filter((n) => !own.includes(n))];
+    const primaryObjective = config.objectives.find((o) => o.direction === 'max');
     const hv = refMin ? hypervolume(front.map((e) => minForm(e.values)), refMin) : null;
     return {
       run: r.dir,
@@ -227,6 +248,9 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
       evaluator: config.evaluator,
       model: config.proposer.startsWith('ollama:') ? config.proposer.slice('ollama:'.length) : null,
       seed: config.seed,
+      objectives: config.objectives.map((o) => ({ name: o.name, direction: o.direction })),
+      limits: runLimits(config),
+      metrics: names.map((name) => ({ name, stats: column(name) })),
       totalCandidates: state.counters.evaluated,
       proposals: state.counters.proposed,
       paretoCandidates: state.front.size,
@@ -246,6 +270,7 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
   });
   return {
     objectives,
+    objectivesDiffer,
     reference: refMin ? { point: natural(refMin), source } : null,
     ideal: idealMin ? natural(idealMin) : null,
     runs,
@@ -259,6 +284,13 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
 export function formatRangeAvg(s: Stats | null, digits = 2): string {
   if (!s) return '—';
   return `[${s.min.toFixed(digits)}, ${s.max.toFixed(digits)}] ${s.mean.toFixed(digits)}`;
+}
+
+/** A run's metric as `[min, max] avg` over its front in the metric's display unit and decimals (lib/metrics.ts); '—' without values. */
+export function metricRangeAvg(r: Pick<RunComparison, 'metrics'>, name: string): string {
+  const s = r.metrics.find((x) => x.name === name)?.stats ?? null;
+  if (!s) return '—';
+  return formatRangeAvg({ min: inDisplayUnit(name, s.min), max: inDisplayUnit(name, s.max), mean: inDisplayUnit(name, s.mean) }, metricInfo(name).digits);
 }
 
 /** Decimals for a primary objective's cell: 2 as in Table III (accuracy in %), 4 for values below 1 (a fraction). */
@@ -278,8 +310,11 @@ export type ComparisonRow = Record<string, string | number | null>;
 export function comparisonRows(c: Comparison): ComparisonRow[] {
   return c.runs.map((r) => {
     const s = (prefix: string, v: Stats | null): ComparisonRow => ({ [`${prefix}Min`]: v?.min ?? null, [`${prefix}Max`]: v?.max ?? null, [`${prefix}Mean`]: v?.mean ?? null });
+    const own: ComparisonRow = {};
+    for (const x of r.metrics) Object.assign(own, s(x.name, x.stats));
     return {
       run: r.run,
+      objectives: objectivesText(r.objectives),
       model: r.model,
       proposer: r.proposer,
       evaluator: r.evaluator,
@@ -305,6 +340,7 @@ export function comparisonRows(c: Comparison): ComparisonRow[] {
       explanations: r.llm.explanations,
       seconds: r.seconds,
       tornRecordLine: r.tornRecord?.line ?? null,
+      ...own,
     };
   });
 }

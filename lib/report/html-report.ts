@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeLimit, runLimits } from '../campaign/limits.js';
+import { formatMetric, metricInfo } from '../metrics.js';
 import { figureHtml } from './html.js';
 import { escapeHtml, toCsv, toHtml, toLatex, toMarkdown } from './render-table.js';
 import type { RunReport } from './run-report.js';
@@ -18,6 +20,7 @@ export function runReportHtml(r: RunReport): string {
     `<title>paretonas report: ${escapeHtml(r.runDir)}</title><style>${STYLE}</style></head><body>`,
     `<h1>Campaign ${escapeHtml(r.runDir)}</h1>`,
     `<p>${escapeHtml(r.config.proposer)} proposer, ${escapeHtml(r.config.evaluator)} evaluator, seed ${r.config.seed}: ${r.counters.proposed} proposed, ${r.counters.valid} valid, ${r.counters.evaluated} evaluated, ${r.counters.failed} failed.</p>`,
+    `<p>Objectives: ${escapeHtml(r.config.objectives.map((o) => `${metricInfo(o.name).label} (${o.direction})`).join(', '))}; limits: ${escapeHtml(runLimits(r.config).map(describeLimit).join(', ') || 'none')}.</p>`,
     proxy ? '<p class="proxy">NASWOT is a training-free proxy score (Mellor et al., 2021), not accuracy.</p>' : '',
     r.tornRecord ? `<p>The records end in a torn line (line ${r.tornRecord}), left out.</p>` : '',
     ...r.tables.map((t) => toHtml(t)),
@@ -26,7 +29,7 @@ export function runReportHtml(r: RunReport): string {
   if (r.explanations.length > 0) {
     parts.push('<h2>Why the LLM chose these designs</h2>');
     for (const e of r.explanations) {
-      const metrics = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', ') : '';
+      const metrics = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${metricInfo(k).label} ${formatMetric(k, v)}`).join(', ') : '';
       parts.push(`<div class="card"><h4>Proposal #${e.proposal}${e.onFront ? ' (on the front)' : ''} · ${escapeHtml(e.model ?? '')}</h4><p>${escapeHtml(metrics)}</p><p>${escapeHtml(e.text).replaceAll('\n', '<br>')}</p></div>`);
     }
   }

@@ -15,36 +15,30 @@ import type { Direction } from '../pareto/objectives.js';
 import { toMinimization } from '../pareto/objectives.js';
 import { paretoFront } from '../pareto/sort.js';
 import { REJECTION_REASONS, type RejectionReason } from '../propose/types.js';
+import { METRICS, metricHeader, metricInfo } from '../metrics.js';
 import type { Figure } from './figures.js';
 import { TABLE_II_PAPER_ROWS } from './paper-tables.js';
 import { referenceRows } from './reference.js';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Rejection reasons of a limit (the metrics table's): their details carry the metric over it, and sometimes others. */
+const LIMIT_REASONS = new Set<string>(METRICS.flatMap((m) => (m.reason ? [m.reason] : [])));
+
 /** Colours of the figures (plotly's defaults, then the paper's purple limit line). */
 const COLORS = ['#636efa', '#ef553b', '#00cc96', '#ab63fa', '#ffa15a', '#19d3f3', '#ff6692', '#b6e880', '#ff97ff', '#fecb52'];
 const LIMIT_COLOR = 'purple';
 
-/** How a metric is shown on an axis: cost metrics scaled to M or KiB, anything else as recorded. */
+/** How a metric is shown on an axis: the metrics table's scale and `label (unit)`; an evaluator's own metric as recorded, under its name. */
 export function metricAxis(name: string): { scale: number; title: string } {
-  switch (name) {
-    case 'macs':
-      return { scale: 1e6, title: 'MACs (M)' };
-    case 'params':
-      return { scale: 1e6, title: '#Parameters (M)' };
-    case 'peakSramBytes':
-      return { scale: 1024, title: 'Peak SRAM (KiB)' };
-    case 'flashBytes':
-      return { scale: 1024, title: 'Flash (KiB)' };
-    default:
-      return { scale: 1, title: name };
-  }
+  return { scale: metricInfo(name).scale, title: metricHeader(name) };
 }
 
-/** A metric's direction: the run's objective's when it is one, else max for accuracy/naswot-like names, min otherwise. */
+/** A metric's direction: the run's objective's when it is one, else the metrics table's (an unknown name: max for accuracy-like names, min otherwise). */
 export function metricDirection(state: RunState, name: string): Direction {
   const o = state.config.objectives.find((x) => x.name === name);
   if (o) return o.direction;
+  if (METRICS.some((m) => m.name === name)) return metricInfo(name).direction;
   return /accuracy|naswot|^acc/i.test(name) ? 'max' : 'min';
 }
 
@@ -256,7 +250,7 @@ function frontMembers(state: RunState, points: readonly PlotPoint[], metrics: re
 }
 
 export interface ScatterOptions {
-  /** 'metrics' (default): non-dominated among feasible points in the plotted metrics; 'run': the run's front over all its objectives. */
+  /** 'run' (default): the run's own front (the replayed state's, over all its objectives and limits); 'metrics': non-dominated among feasible points in the plotted metrics only. */
   front?: 'metrics' | 'run';
   /** Directions of the plotted metrics; default the run's objectives', else max for accuracy-like names. */
   directions?: readonly Direction[];
@@ -266,21 +260,24 @@ export interface ScatterOptions {
 }
 
 export interface Scatter2dOptions extends ScatterOptions {
-  /** The run's records: rejected-for-SRAM proposals whose rejection details carry both metrics are drawn too. */
+  /** The run's records: proposals rejected for a limit (MACs, SRAM, flash, latency, ...) whose rejection details carry both metrics are drawn too. */
   records?: readonly CampaignRecord[];
 }
 
 /**
- * Every evaluated candidate in two metrics (cost metrics in M or KiB): feasible points with the
- * dominated ones faded, infeasible ones (a limit violated) as x symbols, rejected-for-SRAM
- * proposals (when `records` are given and their details carry both metrics) as open diamonds,
- * and the front joined by a line sorted by x.
+ * Every evaluated candidate in two metrics (display units of the metrics table: MACs in M, bytes
+ * in KiB): feasible points with the dominated ones faded, infeasible ones (a limit violated) as x
+ * symbols, proposals rejected for a limit (when `records` are given and their details carry both
+ * metrics) as open diamonds, and the front — by default the run's own — on top, joined by a line
+ * sorted by x when the two metrics are all the run's objectives (a projection of a larger front
+ * is drawn as points). The title gives the front's size: the run's `frontSize` by default.
  */
 export function paretoScatter2d(state: RunState, xMetric: string, yMetric: string, options: Scatter2dOptions = {}): Figure {
   const ax = metricAxis(xMetric);
   const ay = metricAxis(yMetric);
   const points = plotPoints(state, [xMetric, yMetric]);
-  const onFront = frontMembers(state, points, [xMetric, yMetric], options.front ?? 'metrics', options.directions);
+  const mode = options.front ?? 'run';
+  const onFront = frontMembers(state, points, [xMetric, yMetric], mode, options.directions);
   const faded = options.dominatedOpacity ?? 0.3;
   const feasible = points.filter((p) => p.feasible);
   const infeasible = points.filter((p) => !p.feasible);
@@ -303,7 +300,7 @@ export function paretoScatter2d(state: RunState, xMetric: string, yMetric: strin
     data.push({ type: 'scatter', mode: 'markers', name: 'infeasible (limits)', x: xs(infeasible), y: ys(infeasible), text: label(infeasible), marker: { color: COLORS[1], symbol: 'x', size: 9 } });
   }
   if (options.records) {
-    const rejected = options.records.filter((r) => r.type === 'rejection' && r.reason === 'sram');
+    const rejected = options.records.filter((r) => r.type === 'rejection' && LIMIT_REASONS.has(String(r.reason)));
     const rx: number[] = [];
     const ry: number[] = [];
     const rt: string[] = [];
@@ -314,15 +311,17 @@ export function paretoScatter2d(state: RunState, xMetric: string, yMetric: strin
       if (x === null || y === null) continue;
       rx.push(x / ax.scale);
       ry.push(y / ay.scale);
-      rt.push(`#${r.index as number} rejected (SRAM)`);
+      rt.push(`#${r.index as number} rejected (${String(r.reason)})`);
     }
-    if (rx.length > 0) data.push({ type: 'scatter', mode: 'markers', name: 'rejected (SRAM)', x: rx, y: ry, text: rt, marker: { color: COLORS[1], symbol: 'diamond-open', size: 9 } });
+    if (rx.length > 0) data.push({ type: 'scatter', mode: 'markers', name: 'rejected (limits)', x: rx, y: ry, text: rt, marker: { color: COLORS[1], symbol: 'diamond-open', size: 9 } });
   }
-  data.push({ type: 'scatter', mode: 'lines+markers', name: 'Pareto front', x: xs(front), y: ys(front), text: label(front), line: { color: COLORS[2], width: 2 }, marker: { color: COLORS[2], size: 10 } });
+  const objectives = state.config.objectives.map((o) => o.name);
+  const joined = mode === 'metrics' || (objectives.length === 2 && objectives.includes(xMetric) && objectives.includes(yMetric));
+  data.push({ type: 'scatter', mode: joined ? 'lines+markers' : 'markers', name: 'Pareto front', x: xs(front), y: ys(front), text: label(front), line: { color: COLORS[2], width: 2 }, marker: { color: COLORS[2], size: 10 } });
   return {
     data,
     layout: {
-      title: { text: options.title ?? `${state.config.proposer}: ${ay.title} against ${ax.title} (front of ${front.length})` },
+      title: { text: options.title ?? `${state.config.proposer}: ${ay.title} against ${ax.title} (${mode === 'run' ? 'the run\'s front' : 'front in these two'}: ${front.length})` },
       xaxis: { title: { text: `${ax.title} ${metricDirection(state, xMetric) === 'max' ? '↑' : '↓'}` } },
       yaxis: { title: { text: `${ay.title} ${metricDirection(state, yMetric) === 'max' ? '↑' : '↓'}` } },
       width: 760,
@@ -331,11 +330,11 @@ export function paretoScatter2d(state: RunState, xMetric: string, yMetric: strin
   };
 }
 
-/** Every evaluated candidate in three metrics (scatter3d): dominated points small and faded, the front highlighted. */
+/** Every evaluated candidate in three metrics (scatter3d, display units): the rest small and faded, the front — by default the run's own — highlighted. */
 export function paretoScatter3d(state: RunState, metrics: readonly [string, string, string], options: ScatterOptions = {}): Figure {
   const axes = metrics.map(metricAxis);
   const points = plotPoints(state, metrics);
-  const onFront = frontMembers(state, points, metrics, options.front ?? 'metrics', options.directions);
+  const onFront = frontMembers(state, points, metrics, options.front ?? 'run', options.directions);
   const rest = points.filter((_, i) => !onFront.has(i));
   const front = points.filter((_, i) => onFront.has(i));
   const coord = (ps: readonly PlotPoint[], j: number) => ps.map((p) => (p.values[j] as number) / (axes[j]?.scale ?? 1));
@@ -355,8 +354,8 @@ export function paretoScatter3d(state: RunState, metrics: readonly [string, stri
       trace('Pareto front', front, { size: 6, color: COLORS[2], opacity: 1 }),
     ],
     layout: {
-      title: { text: options.title ?? `${state.config.proposer}: ${front.length} front members of ${points.length} evaluated` },
-      scene: { xaxis: { title: { text: axes[0]?.title } }, yaxis: { title: { text: axes[1]?.title } }, zaxis: { title: { text: axes[2]?.title } } },
+      title: { text: options.title ?? `${state.config.proposer}: ${front.length} ${(options.front ?? 'run') === 'run' ? 'members of the run\'s front' : 'front members in these three'}, ${points.length} evaluated` },
+      scene: Object.fromEntries(['xaxis', 'yaxis', 'zaxis'].map((k, j) => [k, { title: { text: `${axes[j]?.title} ${metricDirection(state, metrics[j] as string) === 'max' ? '↑' : '↓'}` } }])),
       width: 760,
       height: 600,
     },

@@ -6,11 +6,14 @@
  */
 import { primaryObjective } from '../campaign/config.js';
 import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
+import { describeLimit } from '../campaign/limits.js';
 import { InputError } from '../errors.js';
 import { fnv1a32 } from '../rng.js';
-import type { Comparison, Stats } from './compare.js';
-import { formatRangeAvg, primaryDigits, runLabel } from './compare.js';
+import { metricHeader, metricInfo } from '../metrics.js';
+import type { Comparison, RunComparison, Stats } from './compare.js';
+import { formatRangeAvg, metricRangeAvg, objectivesText, primaryDigits, runLabel } from './compare.js';
 import { referenceModels, referenceRows } from './reference.js';
+import { displayValue, metricColumn, runMetrics } from './run-metrics.js';
 import type { Cell, Table } from './table.js';
 
 /** Bytes in the paper's "MB": Table II's MCUNet rows (1.73 M int8 params, 1.65 MB) imply 2^20. */
@@ -39,21 +42,20 @@ export function shortKey(key: string, max = 24): string {
   return `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`;
 }
 
-const COST_COLUMNS = ['macs', 'params', 'peakSramBytes', 'flashBytes'];
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 // ---------------------------------------------------------------------------------------------------
 // The run's front
 
 /**
- * A run's Pareto front, one row per member, best primary objective first (ties by proposal): the
- * proposal index, the shortened key, each objective that is not a cost metric as recorded, then
- * MACs (M, 2 decimals), parameters (M, 3 decimals) and peak SRAM (KiB, 1 decimal; null when the
- * evaluator recorded none).
+ * A run's Pareto front (the replayed state's front, the summary's `frontSize` rows), one row per
+ * member, best primary objective first (ties by proposal): the proposal index, the shortened key,
+ * then a column per objective and per limit of the run (`runMetrics`: objectives first, then the
+ * metrics it only limits), each in the metric table's display unit and decimals (MACs in M, bytes
+ * in KiB; an evaluator's own metric as recorded); null where a member has no value.
  */
 export function paretoTable(state: RunState): Table {
-  const objectives = state.config.objectives.filter((o) => !COST_COLUMNS.includes(o.name));
+  const metrics = runMetrics(state.config);
   const primary = primaryObjective(state.config.objectives);
   const sign = primary.direction === 'max' ? -1 : 1;
   const members = state.front.front().slice();
@@ -61,24 +63,15 @@ export function paretoTable(state: RunState): Table {
     const d = sign * ((a.values[primary.name] ?? 0) - (b.values[primary.name] ?? 0));
     return d !== 0 && !Number.isNaN(d) ? d : (a.data?.index ?? 0) - (b.data?.index ?? 0);
   });
-  const scaled = (v: unknown, scale: number, digits: number) => {
-    const n = num(v);
-    return n === null ? null : round(n / scale, digits);
-  };
+  const limits = metrics.flatMap((m) => (m.limit ? [describeLimit(m.limit)] : []));
   return {
     id: 'pareto-front',
     caption: `Pareto front of the run (${state.config.proposer} + ${state.config.evaluator}): ${state.front.size} of ${state.counters.evaluated} evaluated candidates.`,
-    columns: ['Proposal', 'Key', ...objectives.map((o) => `${o.name} ${o.direction === 'max' ? '↑' : '↓'}`), 'MACs (M)', '#Parameters (M)', 'Peak SRAM (KiB)'],
-    rows: members.map((e) => [
-      e.data?.index ?? null,
-      shortKey(e.id),
-      ...objectives.map((o) => num(e.values[o.name])),
-      scaled(e.values.macs, 1e6, 2),
-      scaled(e.values.params, 1e6, 3),
-      scaled(e.values.peakSramBytes, 1024, 1),
-    ]),
+    columns: ['Proposal', 'Key', ...metrics.map(metricColumn)],
+    rows: members.map((e) => [e.data?.index ?? null, shortKey(e.id), ...metrics.map((m) => displayValue(m.name, e.values[m.name]))]),
     notes: [
       `Objectives: ${state.config.objectives.map((o) => `${o.name}:${o.direction}`).join(', ')}; rows sorted by ${primary.name}, best first.`,
+      `Limits: ${limits.length ? limits.join(', ') : 'none'}.`,
       `Peak SRAM under the ${state.config.sramModel} model; keys shortened (prefix … hash).`,
     ],
   };
@@ -298,32 +291,60 @@ export const TABLE_III_PAPER_ROWS: readonly TableIIIPaperRow[] = [
 ];
 
 /**
- * Table III from a comparison of runs: Model, TC, PC and `[min, max] avg` of the primary
- * objective, MACs (M) and #Parameters (M) over each run's Pareto candidates. Runs sharing a label
- * get their seed appended. With `paper`, the printed rows follow, labelled "(paper)".
+ * Table III from a comparison of runs: Model, TC, PC and `[min, max] avg` over each run's Pareto
+ * candidates of the paper's columns — the primary objective (the first run's first maximised
+ * one), MACs (M) and #Parameters (M), kept when a run's front carries them or the paper rows are
+ * shown — then a column per other objective or limited metric of the runs (e.g. flash (KiB),
+ * peak SRAM (KiB), mcuLatencyMs), in the metric table's unit and decimals; '—' for a run that
+ * neither optimises nor limits that metric. Runs sharing a label get their seed appended. With
+ * `paper`, the printed rows follow, labelled "(paper)" ('—' in the added columns).
  */
 export function tableIII(comparison: Comparison, options: { paper?: boolean } = {}): Table {
   const primary = comparison.objectives.find((o) => o.direction === 'max')?.name ?? null;
   const labels = comparison.runs.map(runLabel);
   const count = (l: string) => labels.filter((x) => x === l).length;
+  const carried = (name: string) => comparison.runs.some((r) => r.metrics.some((x) => x.name === name && x.stats !== null));
+  const showMacs = (options.paper || carried('macs')) && primary !== 'macs';
+  const showParams = (options.paper || carried('params')) && primary !== 'params';
+  const shown = new Set([primary, 'macs', 'params']);
+  const extra: { name: string; header: string }[] = [];
+  for (const r of comparison.runs) {
+    for (const m of runMetrics({ objectives: r.objectives, limits: r.limits })) {
+      if (shown.has(m.name)) continue;
+      shown.add(m.name);
+      extra.push({ name: m.name, header: metricColumn(m) });
+    }
+  }
+  const own = (r: RunComparison, name: string) => r.objectives.some((o) => o.name === name) || r.limits.some((l) => l.name === name);
   const rows: Cell[][] = comparison.runs.map((r, i) => {
-    const raw = r.primary?.stats ?? null;
+    const raw = r.primary && r.primary.name === primary ? r.primary.stats : null;
     // Accuracy recorded as a fraction (trainers report 0..1) is shown in %, as the column says.
     const p = raw && primary === 'accuracy' && Math.abs(raw.min) <= 1 && Math.abs(raw.max) <= 1 ? { min: raw.min * 100, max: raw.max * 100, mean: raw.mean * 100 } : raw;
+    const primaryCell = primary === null || primary === 'accuracy' || metricInfo(primary).unit === '' ? formatRangeAvg(p, primaryDigits(p)) : raw ? metricRangeAvg(r, primary) : '—';
     const label = labels[i] as string;
-    return [count(label) > 1 ? `${label} (seed ${r.seed})` : label, r.totalCandidates, r.paretoCandidates, formatRangeAvg(p, primaryDigits(p)), formatRangeAvg(r.macs), formatRangeAvg(r.params)];
+    return [
+      count(label) > 1 ? `${label} (seed ${r.seed})` : label,
+      r.totalCandidates,
+      r.paretoCandidates,
+      primaryCell,
+      ...(showMacs ? [formatRangeAvg(r.macs)] : []),
+      ...(showParams ? [formatRangeAvg(r.params)] : []),
+      ...extra.map((x) => (own(r, x.name) ? metricRangeAvg(r, x.name) : '—')),
+    ];
   });
   if (options.paper) {
-    for (const p of TABLE_III_PAPER_ROWS) rows.push([`${p.model} (paper)`, p.tc, p.pc, formatRangeAvg(p.accuracy), formatRangeAvg(p.macsM), formatRangeAvg(p.paramsM)]);
+    for (const p of TABLE_III_PAPER_ROWS) rows.push([`${p.model} (paper)`, p.tc, p.pc, formatRangeAvg(p.accuracy), formatRangeAvg(p.macsM), formatRangeAvg(p.paramsM), ...extra.map(() => '—')]);
   }
-  const primaryColumn = primary === null ? 'Primary' : primary === 'accuracy' ? 'Accuracy (%) ↑' : `${primary} ↑`;
+  const primaryColumn = primary === null ? 'Primary' : primary === 'accuracy' ? 'Accuracy (%) ↑' : `${metricHeader(primary)} ↑`;
+  if (options.paper && !showMacs) throw new InputError('paper', true, 'runs whose primary (first maximised) objective is accuracy or a score', 'the paper rows print MACs in their own column');
   return {
     id: 'table-iii',
     caption: 'Performance metrics for model generation across runs, presented as [min, max] avg over each run’s Pareto candidates. TC: total (evaluated) candidates, PC: Pareto candidates.',
-    columns: ['Model', 'TC', 'PC', primaryColumn, 'MACs (M) ↓', '#Parameters (M) ↓'],
+    columns: ['Model', 'TC', 'PC', primaryColumn, ...(showMacs ? ['MACs (M) ↓'] : []), ...(showParams ? ['#Parameters (M) ↓'] : []), ...extra.map((x) => x.header)],
     rows,
     notes: [
-      ...comparison.runs.map((r, i) => `${rows[i]?.[0] as string}: ${r.run} (${r.proposer}, ${r.evaluator}, seed ${r.seed}; ${r.proposals} proposals).`),
+      ...comparison.runs.map((r, i) => `${rows[i]?.[0] as string}: ${r.run} (${r.proposer}, ${r.evaluator}, seed ${r.seed}; ${r.proposals} proposals; objectives ${objectivesText(r.objectives)}).`),
+      ...(comparison.objectivesDiffer ? [`Note: ${comparison.objectivesDiffer}.`] : []),
       ...(options.paper ? ['(paper): El Zeinaty et al., Table III (mini-phase, 30 epochs, 500 iterations).'] : []),
     ],
   };

@@ -6,11 +6,13 @@ import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
 import { estimateCosts } from '../cost/estimate.js';
 import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { metricInfo } from '../metrics.js';
 import { rejectionRows } from './campaign-report.js';
 import { compareRuns } from './compare.js';
 import type { Figure } from './figures.js';
 import { explanationCards, hypervolumeOverRun, layerBreakdown, paretoScatter2d, paretoScatter3d, rejectionsOverRun, type ExplanationCard } from './paper-figures.js';
 import { paretoTable, tableIII } from './paper-tables.js';
+import { runPlots } from './run-metrics.js';
 import type { Table } from './table.js';
 
 /** Everything a run's report shows, as plain data (rendered by html-report.ts, or in a notebook). */
@@ -39,9 +41,12 @@ export function buildRunReport(runDir: string): RunReport {
   const tables: Table[] = [paretoTable(state), tableIII(compareRuns([runDir])), rejections];
   const figures: RunReport['figures'] = [];
   if (state.evaluations.length > 0) {
-    figures.push({ id: 'pareto-2d', title: `Pareto front: ${primary.name} against MACs`, figure: paretoScatter2d(state, 'macs', primary.name, { records: read.records }) });
-    const three = [...new Set([primary.name, 'macs', 'params'])];
-    if (three.length === 3) figures.push({ id: 'pareto-3d', title: 'Pareto front in 3-D', figure: paretoScatter3d(state, three as [string, string, string]) });
+    // The run's own objectives and front: a 2-D plot per (other objective, primary), a 3-D one with 3+ objectives.
+    const plots = runPlots(state.config.objectives);
+    plots.pairs.forEach(([x, y], i) => {
+      figures.push({ id: i === 0 ? 'pareto-2d' : `pareto-2d-${x.replace(/[^A-Za-z0-9_-]/g, '-')}`, title: `Pareto front: ${metricInfo(y).label} against ${metricInfo(x).label}`, figure: paretoScatter2d(state, x, y, { records: read.records }) });
+    });
+    if (plots.triple) figures.push({ id: 'pareto-3d', title: `Pareto front in 3-D: ${plots.triple.map((n) => metricInfo(n).label).join(', ')}`, figure: paretoScatter3d(state, plots.triple) });
     figures.push({ id: 'hypervolume', title: 'Hypervolume and front size over the run', figure: hypervolumeOverRun(state) });
   }
   if (state.counters.proposed > 0) figures.push({ id: 'rejections', title: 'Rejections over the run', figure: rejectionsOverRun(read.records) });
@@ -50,7 +55,7 @@ export function buildRunReport(runDir: string): RunReport {
   if (bestEval) {
     const space = resolveRecordedSpace(runDir, state.config.space);
     const graph = lowerBlockNet(bestEval.candidate, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels });
-    figures.push({ id: 'layers', title: `Per-layer costs of the best ${primary.name} candidate (#${bestEval.index})`, figure: layerBreakdown(estimateCosts(graph, { model: state.config.sramModel })) });
+    figures.push({ id: 'layers', title: `Per-layer costs of the best ${metricInfo(primary.name).label} candidate (#${bestEval.index})`, figure: layerBreakdown(estimateCosts(graph, { model: state.config.sramModel })) });
   }
   return {
     runDir,
