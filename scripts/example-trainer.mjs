@@ -13,10 +13,12 @@
 //                      "macs": 1.2e8, "params": 4.1e5},
 //            "onnx": "/abs/path/HASH.onnx",             the network, seeded He weights, BN kept;
 //                                                       deleted when this process ends
-//            "settings": {"seed": 0, "space": "tinyml-cifar100", "resolution": 160, "classes": 100}}
+//            "settings": {"seed": 0, "space": "tinyml-cifar100", "resolution": 160, "classes": 100},
+//            "network": {...},                          the network as a Graph (lib/graph/types.ts)
+//            "metrics": ["accuracy"]}                   the names the result must hold (--metrics)
 //   stdout  JSON lines: any number of {"type": "progress", ...} lines, then exactly one
 //           {"type": "result", "metrics": {"accuracy": 0.61, ...}, "epochs": 30, "seconds": 812}.
-//           Every metric must be a finite number. Lines that are not JSON are ignored, so stray
+//           Every metric must be a finite number; with --metrics, report exactly the declared ones. Lines that are not JSON are ignored, so stray
 //           prints do no harm, but keep logs on stderr.
 //   stderr  free text; its tail appears in the failure message when the trainer crashes.
 //   exit    0. Exiting non-zero without a result line is recorded as a crash; running past the

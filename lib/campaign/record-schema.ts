@@ -9,7 +9,7 @@
  * Infinity, which is what it stood for.
  */
 import { formatValue, InputError } from '../errors.js';
-import { parseEvaluatorSpec } from '../evaluate/spec.js';
+import { checkMetricList, parseEvaluatorSpec } from '../evaluate/spec.js';
 import { REJECTION_REASONS } from '../propose/types.js';
 import type { CampaignRecord } from './records.js';
 
@@ -97,13 +97,14 @@ function checkConfig(where: Where, config: unknown): void {
 }
 
 /** A setting the CLI records: its type and range (the bounds `search` puts on the flag it comes from). */
-type Setting = { kind: 'int' | 'number'; min: number; max: number } | { kind: 'string'; maxChars: number } | { kind: 'boolean' };
+type Setting = { kind: 'int' | 'number'; min: number; max: number } | { kind: 'string'; maxChars: number } | { kind: 'boolean' } | { kind: 'metric-list' };
 
-/** evaluatorOptions as `search` writes them (--timeout S in ms, --proxy-batch, --trainer-args): nothing else (no env, no cwd). */
+/** evaluatorOptions as `search` writes them (--timeout S in ms, --proxy-batch, --trainer-args, --metrics): nothing else (no env, no cwd). */
 export const EVALUATOR_OPTIONS: Readonly<Record<string, Setting>> = {
   timeoutMs: { kind: 'int', min: 1000, max: 10_000_000_000 },
   batch: { kind: 'int', min: 2, max: 4096 },
   trainerArgs: { kind: 'string', maxChars: 100_000 },
+  metrics: { kind: 'metric-list' },
 };
 /** proposerSettings of evolution (--population, --sample, --screen). */
 export const EVOLUTION_SETTINGS: Readonly<Record<string, Setting>> = {
@@ -127,6 +128,7 @@ export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
 };
 
 function settingText(s: Setting): string {
+  if (s.kind === 'metric-list') return `a list of declared metric names (as --metrics takes them)`;
   return s.kind === 'boolean' ? 'true or false' : s.kind === 'string' ? `a string of at most ${s.maxChars} characters` : `${s.kind === 'int' ? 'an integer' : 'a number'} from ${s.min} to ${s.max}`;
 }
 
@@ -138,6 +140,15 @@ function checkSettings(where: Where, field: string, value: unknown, allowed: Rea
   for (const [key, v] of Object.entries(obj)) {
     const s = allowed[key];
     if (!s) fail(where, `config.${field}.${key} is not a setting search records`, `config.${field} keys: ${keys}`);
+    if (s.kind === 'metric-list') {
+      try {
+        checkMetricList(v, `config.${field}.${key}`);
+      } catch (err) {
+        const e = err as InputError;
+        fail(where, e.message.slice(0, e.message.length - `; allowed: ${e.allowed}`.length), `config.${field}.${key}: ${e.allowed}`);
+      }
+      continue;
+    }
     const ok = s.kind === 'boolean' ? typeof v === 'boolean' : s.kind === 'string' ? typeof v === 'string' && v.length <= s.maxChars : typeof v === 'number' && (s.kind === 'int' ? Number.isSafeInteger(v) : Number.isFinite(v)) && v >= s.min && v <= s.max;
     if (!ok) fail(where, `config.${field}.${key} is ${formatValue(v)}`, `config.${field}.${key}: ${settingText(s)}`);
   }
@@ -163,6 +174,7 @@ function checkEvaluator(where: Where, config: Record<string, unknown>): void {
   }
   checkSettings(where, 'evaluatorOptions', config.evaluatorOptions, EVALUATOR_OPTIONS);
   const options = config.evaluatorOptions as Record<string, unknown> | undefined;
+  if (options?.metrics !== undefined && kind !== 'command' && kind !== 'torch') fail(where, `config.evaluatorOptions.metrics with evaluator ${formatValue(spec)}`, 'metrics only with a command:CMD or torch:DATASET evaluator');
   if (options?.trainerArgs !== undefined && kind !== 'torch') fail(where, `config.evaluatorOptions.trainerArgs with evaluator ${formatValue(spec)}`, 'trainerArgs only with a torch:DATASET evaluator');
 }
 

@@ -3,7 +3,8 @@
  * evaluator loaded: the one reading that createEvaluator, the record schema and the resume trust
  * check share.
  */
-import { InputError } from '../errors.js';
+import { formatValue, InputError, showName } from '../errors.js';
+import { METRICS, metricInfo } from '../metrics.js';
 
 /** What an --evaluator value may be. */
 export const EVALUATOR_SPECS = 'cost, proxy, command:CMD, torch:DATASET[:PRESET] (fashion-mnist, cifar10, cifar100; proxy-1epoch, paper-mini)';
@@ -47,4 +48,58 @@ export function parseEvaluatorSpec(spec: string): EvaluatorSpec {
     return { kind, rest };
   }
   throw new InputError('evaluator', spec, EVALUATOR_SPECS);
+}
+
+/** Longest list `--metrics` may declare. */
+export const MAX_DECLARED_METRICS = 32;
+/** Longest declared metric name (characters). */
+export const MAX_METRIC_NAME_CHARS = 64;
+/** What a declared metric name may look like: a letter, then letters, digits and `_`. */
+export const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A trainer's declaration when none is given (what the command evaluator always required). */
+export const DEFAULT_TRAINER_METRICS: readonly string[] = ['accuracy'];
+/** Metrics paretonas computes itself (cost and predicted ones, from lib/metrics.ts): never declared. */
+export const COMPUTED_METRICS: readonly string[] = METRICS.filter((m) => m.source !== 'evaluated').map((m) => m.name);
+
+const METRICS_ALLOWED = `metric names the trainer reports, separated by commas: a letter then letters, digits or _ (at most ${MAX_METRIC_NAME_CHARS} characters), each once, at most ${MAX_DECLARED_METRICS}, none of ${COMPUTED_METRICS.join(', ')} (paretonas computes those itself)`;
+
+/**
+ * A declared metric list (`evaluatorOptions.metrics`) checked: a non-empty list of distinct
+ * names matching METRIC_NAME, at most MAX_DECLARED_METRICS, none of COMPUTED_METRICS.
+ *
+ * @param field names the input in the error (`--metrics`, or a record's field).
+ * @param shown the value as the user wrote it (the flag's text), for the error line.
+ * @throws InputError(field, ...) one line naming the value, the bad name and what is allowed.
+ */
+export function checkMetricList(value: unknown, field = '--metrics', shown: unknown = value): string[] {
+  const refuse = (why: string): never => {
+    throw new InputError(field, shown, METRICS_ALLOWED, `got ${formatValue(shown)}: ${why}`);
+  };
+  if (!Array.isArray(value)) return refuse('not a list of names');
+  if (value.length === 0) return refuse('no metric named');
+  if (value.length > MAX_DECLARED_METRICS) refuse(`${value.length} names, more than ${MAX_DECLARED_METRICS}`);
+  const seen = new Set<string>();
+  for (const name of value as unknown[]) {
+    if (typeof name !== 'string') return refuse(`${formatValue(name)} is not a name`);
+    if (name === '') refuse('an empty name');
+    if (name.length > MAX_METRIC_NAME_CHARS) refuse(`${showName(name)} is longer than ${MAX_METRIC_NAME_CHARS} characters`);
+    if (!METRIC_NAME.test(name)) refuse(`${showName(name)} is not a name (a letter, then letters, digits or _)`);
+    if (COMPUTED_METRICS.includes(name)) refuse(`${name} is computed by paretonas (${metricInfo(name).source === 'cost' ? 'a cost metric' : 'a predicted metric'}), not reported by a trainer`);
+    if (seen.has(name)) refuse(`${name} is named twice`);
+    seen.add(name);
+  }
+  return [...seen];
+}
+
+/**
+ * The `--metrics` flag's text (`accuracy,mcuLatencyMs`; spaces around names ignored) as the
+ * declared list, checked by checkMetricList.
+ *
+ * @throws InputError('--metrics', text, ...) for an empty, malformed, repeated or computed name.
+ */
+export function parseMetricList(text: string): string[] {
+  if (text.length > MAX_DECLARED_METRICS * (MAX_METRIC_NAME_CHARS + 8)) {
+    throw new InputError('--metrics', text, METRICS_ALLOWED, `got ${formatValue(text)}: too long`);
+  }
+  return checkMetricList(text.split(',').map((s) => s.trim()), '--metrics', text);
 }

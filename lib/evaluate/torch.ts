@@ -41,10 +41,25 @@ export function checkTorchTrainer(python = torchPython()): void {
 }
 
 
-/** The command evaluator running the PyTorch trainer; metrics include `accuracy` (top-1 on the test split). */
+/**
+ * Every metric name trainers/torch/train.py may report besides `accuracy` (kept in records, not
+ * declared: losses are missing when they are not finite, the KD figures only with --teacher,
+ * `diverged` only when training diverged). Declare one with `--metrics` to require it and make
+ * it an objective or a limit. A test reads train.py to keep this list complete.
+ */
+export const TORCH_REPORTS: readonly string[] = [
+  'test_loss', 'epochs', 'train_seconds', 'accuracy_top5', 'train_loss', 'diverged',
+  'accuracy_before_kd', 'accuracy_after_kd', 'kd_epochs', 'kd_seconds', 'teacher_train_accuracy', 'accuracy_top5_before_kd', 'kd_train_loss',
+];
+
+/**
+ * The command evaluator running the PyTorch trainer; declared metrics `accuracy` (top-1 on the
+ * test split) unless `metrics` says otherwise, and TORCH_REPORTS accepted besides: any other name
+ * in a result is 'malformed'.
+ */
 export function torchEvaluator(spec: string, options: TorchEvaluatorOptions = {}): Evaluator {
   const { dataset, preset } = parseTorchSpec(spec);
   const argv = [torchPython(), TORCH_TRAINER, '--dataset', dataset, '--preset', preset, ...splitArgs(options.trainerArgs ?? '', '--trainer-args')];
-  const evaluator = commandEvaluator(argv, options);
+  const evaluator = commandEvaluator(argv, { ...options, reports: [...TORCH_REPORTS, ...(options.reports ?? [])] });
   return { ...evaluator, name: spec };
 }

@@ -67,7 +67,7 @@ describe('the recorded configuration is checked as search writes it', () => {
       r.config.evaluator = 'torch:cifar10';
       r.config.evaluatorOptions = { env: { PYTHONPATH: `${dir}/run` } };
     });
-    oneLine(search(dir, '--out', 'run', '--resume', '--budget', '12'), /^paretonas search: run\/records\.jsonl line 1: config\.evaluatorOptions\.env is not a setting search records; allowed: config\.evaluatorOptions keys: timeoutMs, batch, trainerArgs\n$/);
+    oneLine(search(dir, '--out', 'run', '--resume', '--budget', '12'), /^paretonas search: run\/records\.jsonl line 1: config\.evaluatorOptions\.env is not a setting search records; allowed: config\.evaluatorOptions keys: timeoutMs, batch, trainerArgs, metrics\n$/);
     editRecord(`${dir}/run/records.jsonl`, 1, (r) => (r.config.evaluatorOptions = { cwd: `${dir}/run` }));
     oneLine(search(dir, '--out', 'run', '--resume'), /line 1: config\.evaluatorOptions\.cwd is not a setting search records/);
     editRecord(`${dir}/run/records.jsonl`, 1, (r) => (r.config.evaluatorOptions = { timeoutMs: -5 }));

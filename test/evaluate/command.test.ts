@@ -44,7 +44,8 @@ describe('command evaluator: a trainer that follows the protocol', () => {
     const runDir = join(dir, 'run');
     const e = await commandEvaluator(trainerCommand('good.mjs'), { env: { ECHO_REQUEST: echo }, keepOnnx: true }).evaluate({ ...input, runDir });
     const request = JSON.parse(readFileSync(echo, 'utf8'));
-    expect(Object.keys(request).sort()).toEqual(['candidate', 'graph', 'key', 'network', 'onnx', 'protocol', 'settings']);
+    expect(Object.keys(request).sort()).toEqual(['candidate', 'graph', 'key', 'metrics', 'network', 'onnx', 'protocol', 'settings']);
+    expect(request.metrics).toEqual(['accuracy']); // no declaration: what the result must hold
     expect(request.network).toEqual(JSON.parse(JSON.stringify(input.graph)));
     expect(request.protocol).toBe(TRAINER_PROTOCOL);
     expect(request.key).toBe(input.key);
