@@ -5,6 +5,7 @@ import { RecordWriter } from '../campaign/records.js';
 import { claimNewRun } from '../campaign/run-dir.js';
 import type { RunLock } from '../campaign/run-lock.js';
 import { InputError } from '../errors.js';
+import type { Graph } from '../graph/types.js';
 import { ZOO_MODELS } from '../graph/zoo/index.js';
 import type { SlicingPlan } from '../lamda/generator.js';
 import { SLICING_STRATEGIES } from '../lamda/generator.js';
@@ -13,15 +14,17 @@ import type { LoopResult, LoopRound } from '../lamda/loop.js';
 import { DEFAULT_MEASURE } from '../lamda/evaluate.js';
 import { classesOf } from '../lamda/verify.js';
 import { runLamdaLoop } from '../lamda/loop.js';
-import { loadPredictor } from '../lamda/predictor.js';
 import { TOKENIZERS } from '../lamda/tokens.js';
 import { exportOnnx } from '../onnx/export.js';
-import { describeDevice } from '../runtime/device.js';
+import { narrowestModel } from '../lamda/width-search.js';
+import { graphTotals } from '../cost/estimate.js';
+import { predictorEstimator } from '../latency/predictor-estimator.js';
 import type { Table } from '../report/table.js';
 /** Table rendering loads danfojs (seconds): only the commands that print tables load it. */
 const renderTables = () => import('../report/render-table.js');
 import { choiceFlag, intFlag, jsonOut, listFlag, numberFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
+import { stderrProgress } from './progress.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 
 export const ABLATION_STUDIES = ['slicing', 'verification', 'generators', 'all'] as const;
@@ -56,6 +59,7 @@ export const GENERATE_COMMAND = defineCommand({
     'max-macs': { type: 'string', value: 'N', help: 'a MAC limit the result must meet, 1 to 1e15' },
     'max-sram-kb': { type: 'string', value: 'KB', help: 'a peak SRAM limit in KiB the result must meet' },
     ...LOOP_FLAGS,
+    calibrate: { type: 'boolean', help: 'on a CPU the predictor was not fit on, measure 10 zoo variants here first (10-30 s) and rescale it; cached per device' },
     out: { type: 'string', value: 'DIR', default: 'runs/lamda-TIME-MODEL', help: 'where records.jsonl, model.txt and model.onnx are written' },
   },
 });
@@ -89,7 +93,8 @@ export const ABLATE_USAGE = usageLine(ABLATE_COMMAND);
 
 type LoopValues = { [K in keyof typeof LOOP_FLAGS]?: (typeof LOOP_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
 
-function loopSettings(values: LoopValues) {
+/** The generator and slicing flags, checked before anything is loaded or measured. */
+function generatorSettings(values: LoopValues) {
   const seed = intFlag('seed', values.seed, 0, 2 ** 31 - 1);
   const spec = values.generator ?? 'width-search';
   const numCtx = intFlag('num-ctx', values['num-ctx'], 256, 1_048_576);
@@ -99,25 +104,38 @@ function loopSettings(values: LoopValues) {
   makeGenerator()(); // a bad spec fails here, before anything is measured
   const maxTokens = intFlag('max-tokens', values['max-tokens'], 16, 10_000_000);
   const slicing: SlicingPlan | undefined = maxTokens === undefined ? undefined : { maxTokens, strategy: choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp'), tokenizer: choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5') };
-  const estimator = loadPredictor(values.predictor);
-  const here = describeDevice(1);
-  const trained = estimator.file.device;
-  const blocks = { trained: estimator.file.nchwcBlock ?? 16, here: here.nchwcBlock };
-  const otherCpu = trained.cpu !== here.cpu || trained.onnxruntime !== here.onnxruntime || (blocks.here !== undefined && blocks.trained !== blocks.here);
-  // written by the command once every input is checked, so a refusal stays one line
-  const noteOtherCpu = (): void => {
-    if (otherCpu) process.stderr.write(`note: the predictor was trained on ${trained.cpu} (onnxruntime ${trained.onnxruntime}, NCHWc block ${blocks.trained}); this is ${here.cpu} (onnxruntime ${here.onnxruntime}, NCHWc block ${blocks.here ?? 'unknown'}). Its predictions steer the loop; the measured latency is the truth. Retrain here with \`paretonas lamda predictor train\`.\n`);
-  };
-  return {
-    noteOtherCpu,
-    makeGenerator,
-    estimator,
+  return { makeGenerator, slicing };
+}
+
+/**
+ * The loop's settings. The predictor follows the device (lib/latency/predictor-estimator.ts): a
+ * calibration cached for this CPU applies; `calibrate` measures one when none is. Its notes are
+ * kept and written by `writeNotes`, once every input is checked, so a refusal stays one line.
+ */
+async function loopSettings(values: LoopValues, calibrate = false) {
+  const { makeGenerator, slicing } = generatorSettings(values);
+  const checked = {
     maxRounds: intFlag('rounds', values.rounds, 1, 1000) ?? 8,
     band: numberFlag('band', values.band, 0, 0.99),
     verifyLatency: !values['no-verify'],
-    slicing,
     measure: { ...DEFAULT_MEASURE, ...(values.runs !== undefined ? { runs: intFlag('runs', values.runs, 1, 10_000) } : {}) },
   };
+  const notes: string[] = [];
+  const tty = Boolean(process.stderr.isTTY);
+  const write = stderrProgress(tty, { tty: '  ', log: 'calibration: ' });
+  const estimator = await predictorEstimator(values.predictor === undefined ? 'predictor' : `predictor:${values.predictor}`, {
+    threads: 1,
+    calibrate,
+    onNote: (line) => notes.push(line),
+    onProgress: (done, total) => {
+      write(() => `calibrating the latency predictor on this CPU: ${done}/${total} zoo variants measured`);
+      if (tty && done === total) process.stderr.write('\r\x1b[K');
+    },
+  });
+  const writeNotes = (): void => {
+    for (const line of notes.splice(0)) process.stderr.write(`${line}\n`);
+  };
+  return { writeNotes, makeGenerator, estimator, slicing, ...checked };
 }
 
 const progress = (line: string): void => {
@@ -157,22 +175,43 @@ function resultSummary(result: LoopResult, extra: Record<string, unknown> = {}) 
   };
 }
 
+/**
+ * A latency target below what the narrowest model width search reaches (the base at width 0.05)
+ * is predicted to do cannot be met by narrowing: width-search is refused in one line (InputError,
+ * exit 2: nothing has been generated or written, and the user fixes it by raising --target-ms or
+ * starting from a smaller model), instead of shrinking the model to nothing. An LLM generator may
+ * also remove layers, so for it the same finding is a note (returned) and the loop runs.
+ */
+function reachableFloor(base: Graph, estimator: { name: string; predictMs(g: Graph): number }, generator: string, targetMs: number): string | undefined {
+  const { graph, width } = narrowestModel(base);
+  const floorMs = estimator.predictMs(graph);
+  if (targetMs >= floorMs) return undefined;
+  const what = `the smallest model width search reaches, ${base.name} at width ${width} (${(graphTotals(graph).macs / 1e6).toFixed(1)} M MACs), is predicted at ${floorMs.toFixed(2)} ms by ${estimator.name}`;
+  if (generator === 'width-search') {
+    throw new InputError('--target-ms', targetMs, `a target of at least ${floorMs.toFixed(2)} ms for ${base.name}, or a smaller base model`, `${targetMs} ms is below what this model can reach: ${what}`);
+  }
+  return `note: the target ${targetMs} ms is below what narrowing can reach: ${what}; the generator must also remove layers`;
+}
+
 /** `paretonas lamda generate`: one base model, one target, the closed loop, the result measured. */
 export async function generateCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, GENERATE_COMMAND.flags);
   const targetMs = numberFlag('target-ms', values['target-ms'], 1e-6, 1e7);
   if (targetMs === undefined) throw new InputError('--target-ms', undefined, 'the latency target in ms (a positive number)', 'is missing');
   const model = modelFromFlags(values, positionals);
-  const s = loopSettings(values);
   const classes = classesOf(model.graph);
   const maxSramKb = numberFlag('max-sram-kb', values['max-sram-kb'], 1e-3, 1e9);
-  const requirements = { targetMs, classes, band: s.band, maxMacs: numberFlag('max-macs', values['max-macs'], 1, 1e15), maxSramBytes: maxSramKb === undefined ? undefined : maxSramKb * 1024 };
+  const maxMacs = numberFlag('max-macs', values['max-macs'], 1, 1e15);
+  const s = await loopSettings(values, values.calibrate ?? false);
+  const requirements = { targetMs, classes, band: s.band, maxMacs, maxSramBytes: maxSramKb === undefined ? undefined : maxSramKb * 1024 };
+  const floor = reachableFloor(model.graph, s.estimator, values.generator ?? 'width-search', targetMs);
   const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64)}`);
   const { writer, lock } = writeRun(out);
   const generator = s.makeGenerator()();
-  s.noteOtherCpu();
+  s.writeNotes();
+  if (floor) process.stderr.write(`${floor}\n`);
   try {
-    writer.append('lamda-start', { base: model.graph.name, source: model.source, generator: generator.name, predictor: s.estimator.name, requirements, maxRounds: s.maxRounds, verifyLatency: s.verifyLatency, slicing: s.slicing ?? null });
+    writer.append('lamda-start', { base: model.graph.name, source: model.source, generator: generator.name, predictor: s.estimator.name, predictorStatus: s.estimator.status, predictorFactor: s.estimator.factor, requirements, maxRounds: s.maxRounds, verifyLatency: s.verifyLatency, slicing: s.slicing ?? null });
     const result = await runLamdaLoop(model.graph, {
       generator,
       estimator: s.estimator,
@@ -198,7 +237,7 @@ export async function generateCommand(args: string[]): Promise<string> {
     if (values.json) return jsonOut(summary);
     const f = result.final;
     return [
-      `${model.graph.name} -> ${generator.name}, target ${targetMs} ms (predictor ${s.estimator.name}; base predicted ${result.base.predictedMs.toFixed(2)} ms)`,
+      `${model.graph.name} -> ${generator.name}, target ${targetMs} ms (${s.estimator.name}; base predicted ${result.base.predictedMs.toFixed(2)} ms)`,
       ...result.rounds.map(roundLine),
       f
         ? `result (round ${result.chosenRound}): predicted ${f.predictedMs.toFixed(2)} ms, measured ${f.measuredMs?.toFixed(2)} ms, APE ${(100 * f.ape).toFixed(1)}%, predictor off by ${(100 * (f.predictionError ?? 0)).toFixed(1)}%; ${(f.macs / 1e6).toFixed(1)} M MACs, ${(f.params / 1e6).toFixed(3)} M params`
@@ -232,9 +271,9 @@ export async function evaluateCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(args, EVALUATE_COMMAND.flags);
   const { evaluateGenerator, table3, TABLE3_MODELS } = await import('../lamda/evaluate.js');
   const models = listFlag('models', values.models, ZOO_MODELS, TABLE3_MODELS);
-  const s = loopSettings(values);
+  const s = await loopSettings(values);
   const targets = intFlag('targets', values.targets, 1, 1000) ?? 12;
-  s.noteOtherCpu();
+  s.writeNotes();
   const evaluations = await evaluateGenerator({
     models,
     generator: s.makeGenerator(),
@@ -261,13 +300,13 @@ export async function ablateCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(args, ABLATE_COMMAND.flags);
   const { generatorComparison, slicingAblation, verificationAblation } = await import('../lamda/ablate.js');
   const study = choiceFlag('study', values.study, ABLATION_STUDIES, 'all');
-  const s = loopSettings(values);
+  const s = await loopSettings(values);
   const models = listFlag('models', values.models, ZOO_MODELS, ['resnet18', 'mobilenet_v2', 'googlenet', 'squeezenet1_0']);
   const targets = intFlag('targets', values.targets, 1, 1000);
   const specs = values.generators === undefined ? [values.generator ?? 'width-search'] : values.generators.split(',').map((x) => x.trim()).filter(Boolean);
   if (specs.length === 0) throw new InputError('--generators', values.generators, GENERATOR_SPECS);
   for (const g of specs) s.makeGenerator(g)(); // a bad spec fails before any study runs
-  s.noteOtherCpu();
+  s.writeNotes();
   const common = { estimator: s.estimator, maxRounds: s.maxRounds, measure: s.measure, band: s.band, verifyLatency: s.verifyLatency, onProgress: progress };
   const tables: Table[] = [];
   const data: Record<string, unknown> = {};

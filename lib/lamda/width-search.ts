@@ -1,6 +1,7 @@
 /** The width-search generator: a uniform width multiplier searched against the predictor. */
 import { InputError } from '../errors.js';
 import { serializeGraph } from './dsl.js';
+import type { Graph } from '../graph/types.js';
 import type { Generator } from './generator.js';
 import { scaleWidth } from './transform.js';
 
@@ -12,6 +13,20 @@ export interface WidthSearchOptions {
   maxWidth?: number;
 }
 
+/** The narrowest multiplier width search tries by default. */
+export const MIN_WIDTH = 0.05;
+
+/**
+ * The smallest model width search can reach from `base`: every layer but the head at the narrowest
+ * multiplier (channels rounded to the divisor, at least one divisor). A latency target below this
+ * model's cannot be met by narrowing; the CLI says so instead of running the loop.
+ */
+export function narrowestModel(base: Graph, options: WidthSearchOptions = {}): { graph: Graph; width: number } {
+  const divisor = options.divisor ?? 8;
+  const width = options.minWidth ?? MIN_WIDTH;
+  return { graph: scaleWidth(base, width, { divisor, minChannels: divisor }), width };
+}
+
 /**
  * The pruning-ratio baseline of LAMDA section 5.3: one uniform width multiplier for every layer
  * but the head. Round 1 guesses from the quadratic MAC rule (latency ~ width²); every later round
@@ -19,7 +34,7 @@ export interface WidthSearchOptions {
  */
 export function widthSearchGenerator(options: WidthSearchOptions = {}): Generator {
   const divisor = options.divisor ?? 8;
-  const minWidth = options.minWidth ?? 0.05;
+  const minWidth = options.minWidth ?? MIN_WIDTH;
   const maxWidth = options.maxWidth ?? 1;
   if (!Number.isInteger(divisor) || divisor < 1) throw new InputError('divisor', divisor, 'a positive integer');
   if (!(minWidth > 0 && minWidth < maxWidth && maxWidth <= 4)) throw new InputError('width range', [minWidth, maxWidth], '0 < minWidth < maxWidth <= 4');

@@ -13,14 +13,22 @@ import { serializeNodeLines } from '../../lib/lamda/dsl.js';
 import { tokenCounter } from '../../lib/lamda/tokens.js';
 import { importOnnxFile } from '../../lib/onnx/import.js';
 import { joinDashedValue } from '../../lib/cli/args.js';
+import { scaleWidth } from '../../lib/lamda/transform.js';
+import { calibrationPath, deviceKey, writeCalibration } from '../../lib/latency/cache.js';
+import { calibrate, predictorSha256 } from '../../lib/latency/calibrate.js';
+import { describeDevice } from '../../lib/runtime/device.js';
 import { ROOT } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
+const tmp = mkdtempSync(`${tmpdir()}/lamda-cli-`);
+/** Runs the CLI with its own empty calibration cache, so a calibration in the user's cache cannot change a figure. */
 function paretonas(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return paretonasWithCache(`${tmp}/empty-cache`, ...args);
+}
+function paretonasWithCache(cache: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARETONAS_CACHE_DIR: cache } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const tmp = mkdtempSync(`${tmpdir()}/lamda-cli-`);
 
 describe('paretonas lamda generate', () => {
   it('runs the loop with width-search, records every round, writes the model and measures it', async () => {
@@ -60,6 +68,51 @@ describe('paretonas lamda generate', () => {
     expect(readFileSync(`${out}/model.onnx`, 'utf8')).toBe('the earlier model');
     expect(existsSync(`${out}/.lock`)).toBe(false);
   });
+  it('a target below what the narrowest reachable model does is one line and exit 2, nothing written', () => {
+    const out = `${tmp}/unreachable`;
+    const r = paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '0.2', '--out', out);
+    // Worked independently: resnet18 at width 0.05 (channels multiples of 8, at least 8), by the shipped predictor.
+    const narrow = scaleWidth(buildZooModel('resnet18'), 0.05, { divisor: 8, minChannels: 8 });
+    const floorMs = loadPredictor().predictMs(narrow);
+    expect(floorMs).toBeGreaterThan(0.2);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toHaveLength(2); // one line and its newline
+    expect(r.stderr).toContain(`paretonas lamda generate: --target-ms: 0.2 ms is below what this model can reach: the smallest model width search reaches, resnet18 at width 0.05 (${(graphTotals(narrow).macs / 1e6).toFixed(1)} M MACs), is predicted at ${floorMs.toFixed(2)} ms by predictor onnxruntime-cpu`);
+    expect(r.stderr).toContain(`allowed: a target of at least ${floorMs.toFixed(2)} ms for resnet18, or a smaller base model`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('uses the calibration cached for this CPU (no measuring) and records it', async () => {
+    const cache = `${tmp}/cache-x2`;
+    const base = loadPredictor();
+    const here = describeDevice(1);
+    const seen = deviceKey(here) === deviceKey({ ...base.file.device, nchwcBlock: base.file.nchwcBlock });
+    // A calibration whose measurements are exactly twice the predictions: factor 2.
+    const cal = await calibrate(base, { device: here, predictorName: 'onnxruntime-cpu', measure: async (g) => ({ medianMs: 2 * base.predictMs(g), spreadPct: 1 }) });
+    expect(cal.factor).toBeCloseTo(2, 12);
+    expect(writeCalibration(calibrationPath(cache, deviceKey(here), 'onnxruntime-cpu', predictorSha256(base.file)), cal)).toBeUndefined();
+    const out = `${tmp}/calibrated`;
+    const r = paretonasWithCache(cache, 'lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '5', '--runs', '2', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('calibrat'); // neither measured nor asked to
+    const res = JSON.parse(r.stdout);
+    const graph = parseGraph(readFileSync(`${out}/model.txt`, 'utf8'));
+    const factor = seen ? 1 : 2;
+    expect(res.predictedMs).toBeCloseTo(factor * base.predictMs(graph), 9);
+    const { records } = readRecords(`${out}/records.jsonl`);
+    expect(records[0]).toMatchObject({ predictorStatus: seen ? 'seen' : 'calibrated', predictorFactor: seen ? 1 : cal.factor });
+  });
+
+  it('on a CPU the predictor has not seen, without a calibration, says so and how to calibrate', () => {
+    const base = loadPredictor();
+    if (deviceKey(describeDevice(1)) === deviceKey({ ...base.file.device, nchwcBlock: base.file.nchwcBlock })) return; // the predictor's own CPU
+    const r = paretonas('lamda', 'generate', '--zoo', 'mobilenet_v3_small', '--target-ms', '2', '--runs', '2', '--rounds', '1', '--out', `${tmp}/uncal`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: the latency predictor onnxruntime-cpu was fit on .*; this is .*: its figures may be off\. Add --calibrate/);
+    expect(r.stdout).toContain('(predictor onnxruntime-cpu, fit on AMD EPYC (NCHWc block 16), not calibrated here; base predicted');
+  });
+
   it('says what is wrong with bad flags', () => {
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18').stderr).toMatch(/--target-ms: is missing; allowed: the latency target in ms/);
     expect(paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms=-1').stderr).toMatch(/--target-ms: got "-1"; allowed: a number from/);
