@@ -76,7 +76,8 @@ export const OFFLINE_FLAGS: readonly string[] = [
   '--disable-extensions',
   '--disable-default-apps',
   '--no-default-browser-check',
-  '--disable-features=NetworkTimeServiceQuerying',
+  // the browser's own background fetches (network time, optimization-guide hints and models), not the page's
+  '--disable-features=NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,OptimizationTargetPrediction,MediaRouter',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
   '--hide-scrollbars',
   '--mute-audio',

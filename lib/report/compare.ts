@@ -286,11 +286,17 @@ export function formatRangeAvg(s: Stats | null, digits = 2): string {
   return `[${s.min.toFixed(digits)}, ${s.max.toFixed(digits)}] ${s.mean.toFixed(digits)}`;
 }
 
-/** A run's metric as `[min, max] avg` over its front in the metric's display unit and decimals (lib/metrics.ts); '—' without values. */
+/**
+ * A run's metric as `[min, max] avg` over its front in the metric's display unit and decimals
+ * (lib/metrics.ts); a metric without a unit (a score, accuracy, a trainer's own metric) as
+ * `primaryDigits` gives (2, or 4 below 1); '—' without values.
+ */
 export function metricRangeAvg(r: Pick<RunComparison, 'metrics'>, name: string): string {
   const s = r.metrics.find((x) => x.name === name)?.stats ?? null;
   if (!s) return '—';
-  return formatRangeAvg({ min: inDisplayUnit(name, s.min), max: inDisplayUnit(name, s.max), mean: inDisplayUnit(name, s.mean) }, metricInfo(name).digits);
+  const shown = { min: inDisplayUnit(name, s.min), max: inDisplayUnit(name, s.max), mean: inDisplayUnit(name, s.mean) };
+  const info = metricInfo(name);
+  return formatRangeAvg(shown, info.unit === '' ? primaryDigits(shown) : info.digits);
 }
 
 /** Decimals for a primary objective's cell: 2 as in Table III (accuracy in %), 4 for values below 1 (a fraction). */

@@ -43,11 +43,12 @@ describe('paretonas compare (through compareCommand)', () => {
   it('a Table III-style table, then the search table', () => {
     const out = compareCommand([llmRun, baseline]);
     const lines = out.split('\n');
-    expect(lines[1]).toMatch(/^Run\s+Model \/ proposer\s+TC\s+PC\s+accuracy ↑\s+MACs \(M\) ↓\s+#params \(M\) ↓$/);
+    // a column per objective and limit of the runs (the SRAM limit of writeRun's config; no evaluation records SRAM: —)
+    expect(lines[1]).toMatch(/^Run\s+Model \/ proposer\s+TC\s+PC\s+accuracy ↑\s+MACs \(M\) ↓\s+params \(M\) ↓\s+peak SRAM \(KiB\)$/);
     const qwen = lines.find((l) => l.startsWith(llmRun));
-    expect(qwen).toMatch(/qwen2\.5:3b\s+4\s+3\s+\[40\.00, 70\.00\] 56\.67\s+\[80\.00, 200\.00\] 126\.67\s+\[0\.10, 0\.50\] 0\.27$/);
+    expect(qwen).toMatch(/qwen2\.5:3b\s+4\s+3\s+\[40\.00, 70\.00\] 56\.67\s+\[80\.0, 200\.0\] 126\.7\s+\[0\.100, 0\.500\] 0\.267\s+—$/);
     const base = lines.find((l) => l.startsWith(baseline));
-    expect(base).toMatch(/evolution \(seed 9\)\s+1\s+1\s+\[61\.50, 61\.50\] 61\.50\s+\[130\.47, 130\.47\] 130\.47\s+\[0\.18, 0\.18\] 0\.18$/);
+    expect(base).toMatch(/evolution \(seed 9\)\s+1\s+1\s+\[61\.50, 61\.50\] 61\.50\s+\[130\.5, 130\.5\] 130\.5\s+\[0\.180, 0\.180\] 0\.180\s+—$/);
     // Search table: valid rate 4/5, the duplicate, 3 LLM calls (1 failed), 3000 / 1000 tokens, 6 s of LLM time, 3725 s wall.
     const search = lines.slice(lines.indexOf('Search'));
     expect(search[1]).toMatch(/^Run\s+proposals\s+valid rate\s+rejected \(by reason\)\s+duplicates\s+failed\s+hypervolume\s+HV share\s+LLM calls\s+tokens \(prompt \/ reply\)\s+LLM time\s+wall time$/);
@@ -78,16 +79,22 @@ describe('paretonas compare (through compareCommand)', () => {
     await runCampaign(dirs[0] as string, configFromSpace(space, { space: 'tinyml-cifar100', proposer: 'stratified', evaluator: 'cost', budget: 25, seed: 11, macs: { min: 1e6, max: 2e9 }, sramMaxBytes: 4 * 2 ** 20 }), deps);
     await runCampaign(dirs[1] as string, configFromSpace(space, { space: 'tinyml-cifar100', proposer: 'evolution', evaluator: 'cost', budget: 25, seed: 12, macs: { min: 1e6, max: 2e9 }, sramMaxBytes: 4 * 2 ** 20 }), deps);
     const out = compareCommand(dirs);
-    expect(out.split('\n')[1]).toMatch(/^Run\s+Model \/ proposer\s+TC\s+PC\s+MACs \(M\) ↓\s+#params \(M\) ↓$/);
+    expect(out.split('\n')[1]).toMatch(/^Run\s+Model \/ proposer\s+TC\s+PC\s+MACs \(M\) ↓\s+params \(M\) ↓\s+peak SRAM \(KiB\)$/);
     const c = compareRuns(dirs);
     for (const r of c.runs) {
       const row = out.split('\n').find((l) => l.startsWith(r.run));
       expect(row).toContain(`${r.proposer} (seed ${r.seed})`);
-      expect(row).toMatch(new RegExp(`\\s${r.totalCandidates}\\s+${r.paretoCandidates}\\s+\\[\\d+\\.\\d\\d, \\d+\\.\\d\\d\\] \\d+\\.\\d\\d\\s+\\[\\d+\\.\\d\\d, \\d+\\.\\d\\d\\] \\d+\\.\\d\\d$`));
+      const sram = r.metrics.find((m) => m.name === 'peakSramBytes')?.stats;
+      const kib = (v: number) => (v / 1024).toFixed(1);
+      expect(row).toMatch(new RegExp(`\\s${r.totalCandidates}\\s+${r.paretoCandidates}\\s+\\[\\d+\\.\\d, \\d+\\.\\d\\] \\d+\\.\\d\\s+\\[\\d+\\.\\d{3}, \\d+\\.\\d{3}\\] \\d+\\.\\d{3}\\s+\\[${kib(sram!.min)}, ${kib(sram!.max)}\\] ${kib(sram!.mean)}$`));
     }
     expect(out).toMatch(/objectives macs:min,params:min; hypervolume against one reference point for every run \(the worst evaluated value of any run plus 10 % of the range\): macs \d+/);
-    // The command fails on mixing them with the accuracy runs.
-    expect(() => compareCommand([dirs[0] as string, llmRun])).toThrow(/qwen optimises accuracy:max,macs:min,params:min, .*real-stratified optimises macs:min,params:min: hypervolumes and fronts are not comparable/);
+    // Beside the accuracy run: one line says they differ, a table per set of objectives, no hypervolume.
+    const mixed = compareCommand([dirs[0] as string, llmRun]).split('\n');
+    expect(mixed[0]).toMatch(/^note: the runs optimise different objectives \(.*real-stratified: macs:min,params:min; .*qwen: accuracy:max,macs:min,params:min\): each run is shown with its own, and no hypervolume is compared$/);
+    expect(mixed.filter((l) => l.startsWith('objectives '))).toEqual(['objectives macs:min,params:min:', 'objectives accuracy:max,macs:min,params:min:']);
+    expect(mixed.filter((l) => l.startsWith('Run ')).slice(0, 2).map((l) => l.split(/\s{2,}/).slice(4))).toEqual([['MACs (M) ↓', 'params (M) ↓', 'peak SRAM (KiB)'], ['accuracy ↑', 'MACs (M) ↓', 'params (M) ↓', 'peak SRAM (KiB)']]);
+    expect(mixed.join('\n')).not.toMatch(/hypervolume against/);
   });
 
   it('errors are InputErrors with one clear line', () => {

@@ -229,11 +229,17 @@ describe('compareRuns on real campaigns (cost evaluator)', () => {
     expect(r.totalCandidates).toBe(compareRuns([runs.random as string]).runs[0]?.totalCandidates);
   });
 
-  it('runs with different objectives cannot be compared', () => {
+  it('runs with different objectives: said in one line, each run with its own, no hypervolume across them', () => {
     const other = `${tmp}/real-sram`;
     return runCampaign(other, { ...config('random', 5, 5), objectives: [{ name: 'peakSramBytes', direction: 'min' }, { name: 'macs', direction: 'min' }] }, deps).then(() => {
-      expect(() => compareRuns([runs.random as string, other])).toThrow(InputError);
-      expect(() => compareRuns([runs.random as string, other])).toThrow(/real-sram optimises peakSramBytes:min,macs:min, .*real-random optimises macs:min,params:min/);
+      const c = compareRuns([runs.random as string, other]);
+      expect(c.objectivesDiffer).toMatch(/real-random: macs:min,params:min; .*real-sram: peakSramBytes:min,macs:min\): each run is shown with its own, and no hypervolume is compared$/);
+      expect([c.reference, c.ideal, c.runs[0]?.hypervolume, c.runs[1]?.hypervolume]).toEqual([null, null, null, null]);
+      expect(c.runs[1]?.objectives).toEqual([{ name: 'peakSramBytes', direction: 'min' }, { name: 'macs', direction: 'min' }]);
+      expect(c.runs[1]?.paretoCandidates).toBe(loadRun(other).front.size);
+      const sram = loadRun(other).front.front().map((e) => e.values.peakSramBytes as number);
+      expect(c.runs[1]?.metrics.find((m) => m.name === 'peakSramBytes')?.stats).toEqual(stats(sram));
+      expect(() => compareRuns([runs.random as string, other], { ref: [1, 1] })).toThrow(InputError);
     });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { findChromium, renderHtmlToDom } from '../../lib/report/chromium.js';
 import { writeRunReport } from '../../lib/report/html-report.js';
+import { loadRun } from '../../lib/report/campaign-report.js';
 import { buildRunReport } from '../../lib/report/run-report.js';
 import { ROOT } from '../helpers.js';
 
@@ -16,7 +17,12 @@ describe('the offline HTML report of a run', () => {
 
   it('holds the tables (also as Markdown, CSV, LaTeX), the figures and the explanations', () => {
     expect(report.tables.map((t) => t.id)).toEqual(['pareto-front', 'table-iii', 'rejections']);
-    expect(report.figures.map((f) => f.id)).toEqual(['pareto-2d', 'pareto-3d', 'hypervolume', 'rejections', 'layers']);
+    // objectives naswot:max, macs:min, params:min: NASWOT against each other objective, and the three in 3-D
+    expect(report.figures.map((f) => f.id)).toEqual(['pareto-2d', 'pareto-2d-params', 'pareto-3d', 'hypervolume', 'rejections', 'layers']);
+    expect(report.figures.slice(0, 3).map((f) => f.title)).toEqual(['Pareto front: NASWOT score against MACs', 'Pareto front: NASWOT score against params', 'Pareto front in 3-D: NASWOT score, MACs, params']);
+    const front = (id: string) => report.figures.find((f) => f.id === id)!.figure.data.find((t) => t.name === 'Pareto front')!.x as unknown[];
+    expect(front('pareto-2d')).toHaveLength(report.counters.evaluated > 0 ? loadRun(run).front.size : 0);
+    expect(front('pareto-3d')).toHaveLength(loadRun(run).front.size);
     expect(report.explanations.length).toBe(15);
     expect(files.filter((f) => f.endsWith('.tex'))).toHaveLength(3);
   });

@@ -157,6 +157,9 @@ describe('fig5', () => {
 describe('paretoScatter2d', () => {
   it('dominated faded, infeasible as x, the front joined sorted by x', () => {
     const f = paretoScatter2d(state, 'macs', 'accuracy');
+    // the run's front (its objectives are exactly these two): joined by a line, its size in the title
+    expect((f.layout.title as { text: string }).text).toBe("ollama:llama3.2:3b: accuracy against MACs (M) (the run's front: 3)");
+    expect((f.layout.xaxis as { title: { text: string } }).title.text).toBe('MACs (M) ↓');
     const evaluated = trace(f, 'evaluated');
     expect(evaluated.x).toEqual([100, 150, 200, 80]);
     expect(evaluated.y).toEqual([60, 50, 70, 40]);
@@ -170,20 +173,24 @@ describe('paretoScatter2d', () => {
     expect(metricAxis('macs').title).toBe('MACs (M)');
   });
 
-  it('other metrics and rejected-for-SRAM proposals from their details', () => {
+  it('other metrics and rejected-for-a-limit proposals from their details', () => {
     const f = paretoScatter2d(state, 'macs', 'peakSramBytes', { records });
-    const rejected = trace(f, 'rejected (SRAM)');
-    expect([rejected.x, rejected.y, rejected.text]).toEqual([[90], [400], ['#1 rejected (SRAM)']]);
-    // Both minimised: among feasible points #6 (80 M, 100 KiB) dominates every other.
-    expect(trace(f, 'Pareto front').x).toEqual([80]);
-    // The run's front instead.
-    expect(trace(paretoScatter2d(state, 'macs', 'peakSramBytes', { front: 'run' }), 'Pareto front').x).toEqual([80, 100, 200]);
+    const rejected = trace(f, 'rejected (limits)');
+    // #1 (sram) carries both metrics; #4 (macs) and #7 (sram) carry one only
+    expect([rejected.x, rejected.y, rejected.text]).toEqual([[90], [400], ['#1 rejected (sram)']]);
+    // By default the run's front, drawn as points: peak SRAM is not one of the run's objectives.
+    expect(trace(f, 'Pareto front').x).toEqual([80, 100, 200]);
+    expect(trace(f, 'Pareto front').mode).toBe('markers');
+    // Recomputed in the plotted two, on request: both minimised, #6 (80 M, 100 KiB) dominates every other feasible point.
+    const own = paretoScatter2d(state, 'macs', 'peakSramBytes', { front: 'metrics' });
+    expect(trace(own, 'Pareto front').x).toEqual([80]);
+    expect((own.layout.title as { text: string }).text).toBe('ollama:llama3.2:3b: peak SRAM (KiB) against MACs (M) (front in these two: 1)');
   });
 });
 
 describe('paretoScatter3d', () => {
   it('front highlighted over accuracy, MACs and params', () => {
-    const f = paretoScatter3d(state, ['accuracy', 'macs', 'params']);
+    const f = paretoScatter3d(state, ['accuracy', 'macs', 'params'], { front: 'metrics' });
     const front = trace(f, 'Pareto front');
     expect(front.type).toBe('scatter3d');
     expect([front.x, front.y, front.z]).toEqual([[60, 70, 40], [100, 200, 80], [0.2, 0.1, 0.5]]);

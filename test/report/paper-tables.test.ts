@@ -87,15 +87,17 @@ describe('helpers', () => {
 });
 
 describe('paretoTable', () => {
-  it('the front, best accuracy first, costs in M and KiB', () => {
+  it('the front, best accuracy first: a column per objective and per limit (MACs in M, SRAM in KiB)', () => {
     const t = paretoTable(state);
     expect(t.id).toBe('pareto-front');
-    expect(t.columns).toEqual(['Proposal', 'Key', 'accuracy ↑', 'MACs (M)', '#Parameters (M)', 'Peak SRAM (KiB)']);
+    // objectives accuracy and MACs; peak SRAM is limited; params is neither: no column
+    expect(t.columns).toEqual(['Proposal', 'Key', 'accuracy ↑', 'MACs (M) ↓', 'peak SRAM (KiB)']);
     expect(t.rows).toEqual([
-      [3, 'k3', 70, 200, 0.1, 280],
-      [0, 'k0', 60, 100, 0.2, 200],
-      [6, 'k6', 40, 80, 0.5, 100],
+      [3, 'k3', 70, 200, 280],
+      [0, 'k0', 60, 100, 200],
+      [6, 'k6', 40, 80, 100],
     ]);
+    expect(t.notes?.[1]).toBe('Limits: MACs <= 1000000.0 M, peak SRAM <= 300.0 KiB.');
     expect(t.caption).toContain('3 of 5 evaluated');
   });
 });
@@ -216,12 +218,13 @@ describe('tableII', () => {
 describe('tableIII', () => {
   it('TC, PC and [min, max] avg over the front, then the paper rows', () => {
     const t = tableIII(compareRuns([dir]), { paper: true });
-    expect(t.columns).toEqual(['Model', 'TC', 'PC', 'Accuracy (%) ↑', 'MACs (M) ↓', '#Parameters (M) ↓']);
+    // the paper's columns, then the run's limited peak SRAM (front #0, #3, #6: 200, 280, 100 KiB)
+    expect(t.columns).toEqual(['Model', 'TC', 'PC', 'Accuracy (%) ↑', 'MACs (M) ↓', '#Parameters (M) ↓', 'peak SRAM (KiB)']);
     expect(t.rows).toEqual([
-      ['llama3.2:3b', 5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27'],
-      ['Llama3.2-3B (paper)', 127, 27, '[38.68, 68.58] 60.50', '[71.17, 255.86] 112.01', '[0.04, 0.73] 0.15'],
-      ['Llama3.1-8B (paper)', 100, 29, '[45.33, 67.87] 61.50', '[72.05, 322.36] 130.47', '[0.03, 0.59] 0.18'],
-      ['Qwen2.5-3B (paper)', 213, 43, '[48.41, 70.31] 61.90', '[70.19, 327.28] 140.05', '[0.05, 0.77] 0.25'],
+      ['llama3.2:3b', 5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27', '[100.0, 280.0] 193.3'],
+      ['Llama3.2-3B (paper)', 127, 27, '[38.68, 68.58] 60.50', '[71.17, 255.86] 112.01', '[0.04, 0.73] 0.15', '—'],
+      ['Llama3.1-8B (paper)', 100, 29, '[45.33, 67.87] 61.50', '[72.05, 322.36] 130.47', '[0.03, 0.59] 0.18', '—'],
+      ['Qwen2.5-3B (paper)', 213, 43, '[48.41, 70.31] 61.90', '[70.19, 327.28] 140.05', '[0.05, 0.77] 0.25', '—'],
     ]);
     expect(TABLE_III_PAPER_ROWS).toHaveLength(3);
     expect(t.notes?.[0]).toContain(dir);
@@ -230,7 +233,7 @@ describe('tableIII', () => {
   it('accuracy recorded as a fraction (as trainers report it) is shown in %', () => {
     const records = handRecords().map((r) => (r.type === 'evaluation' ? { ...r, metrics: { ...(r.metrics as Record<string, number>), accuracy: ((r.metrics as Record<string, number>).accuracy as number) / 100 } } : r));
     const t = tableIII(compareRuns([writeRun(tmp, 'hand-fraction', handConfig, records)]));
-    expect(t.rows[0]?.slice(1)).toEqual([5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27']);
+    expect(t.rows[0]?.slice(1)).toEqual([5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27', '[100.0, 280.0] 193.3']);
   });
 
   it('runs sharing a label get their seed', () => {
