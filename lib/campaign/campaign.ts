@@ -6,6 +6,7 @@ import { EvaluationFailure } from '../evaluate/types.js';
 import type { Proposer } from '../propose/types.js';
 import { resolveSpace } from '../space/builtin.js';
 import { canonicalKey } from '../space/key.js';
+import type { Candidate } from '../space/candidate.js';
 import type { SearchSpace } from '../space/space.js';
 import { isValidCandidate } from '../space/validate.js';
 import type { CampaignConfig } from './config.js';
@@ -14,7 +15,11 @@ import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './
 import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } from './run-dir.js';
 import type { RunLock } from './run-lock.js';
 import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
-import { validateProposal } from './validate.js';
+import { validateProposal, type ValidationSettings } from './validate.js';
+import { runLimits } from './limits.js';
+import { limitScreen } from './screen.js';
+import { createLatencyEstimator, isMeasured } from '../latency/select.js';
+import type { LatencyEstimator } from '../latency/types.js';
 
 export interface ProposerRequest {
   space: SearchSpace;
@@ -24,6 +29,8 @@ export interface ProposerRequest {
   config: CampaignConfig;
   /** The run's earlier records (on resume), e.g. for an LLM proposer to replay its recorded calls. */
   history: readonly CampaignRecord[];
+  /** Whether a candidate meets the run's hard limits (what validation checks before evaluation). */
+  feasible?: (candidate: Candidate) => boolean;
 }
 
 export interface CampaignDeps {
@@ -56,11 +63,11 @@ export const RECORDS_FILE = 'records.jsonl';
 /** Metrics every evaluation carries, whatever the evaluator: the validation's cost estimates. */
 const COST_METRICS = ['macs', 'params', 'flashBytes', 'peakSramBytes'];
 
-/** Objectives and limits must name metrics the evaluator produces: checked before anything is written. */
+/** Objectives and limits must name metrics the run produces: checked before anything is written. */
 function checkMetrics(config: CampaignConfig, evaluator: Evaluator): void {
-  const known = new Set([...COST_METRICS, ...evaluator.metrics]);
+  const known = new Set([...COST_METRICS, ...(config.latencyModel !== undefined ? ['latencyMs'] : []), ...evaluator.metrics]);
   for (const name of [...config.objectives.map((o) => o.name), ...config.limits.map((l) => l.name)]) {
-    if (!known.has(name)) throw new InputError('objective or constraint', name, `a metric of the ${evaluator.name} evaluator: ${[...known].join(', ')}`);
+    if (!known.has(name)) throw new InputError('objective or constraint', name, `a metric of this run: ${[...known].join(', ')} (latencyMs with a latency model; an evaluator's own with --metrics)`);
   }
 }
 
@@ -93,6 +100,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Resume: a new budget (to extend a finished run). */
   budget?: number;
+  /** Calibrate an unseen CPU's latency predictor before the run (measures zoo variants, under a minute). */
+  calibrate?: boolean;
+  /** One-line notes for the user (e.g. the latency predictor was fit on another CPU). */
+  onNote?: (line: string) => void;
+  /** Progress of a latency calibration. */
+  onCalibrationProgress?: (done: number, total: number) => void;
   /**
    * Resume: sees the recorded configuration (read under the run's lock) before anything runs;
    * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
@@ -118,6 +131,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   let proposer: Proposer;
   let space: SearchSpace;
   let evaluator: Evaluator;
+  let latency: LatencyEstimator | undefined;
 
   let lock: RunLock;
   const notes: string[] = [];
@@ -135,11 +149,12 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}));
       state = newState(config);
       space = resolveSpace(config.space);
+      latency = await latencyFor(config, options);
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      writer.append('campaign-start', { config, versions: versions() });
+      writer.append('campaign-start', { config, versions: versions(), ...(latency ? { latencyEstimator: latency.name } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
-      proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [] });
+      proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
     } else {
       const read = readRecords(path);
       state = replayRecords(read.records, read.lines, path);
@@ -154,7 +169,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         dropTornTail(path, read.torn);
       }
       if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
-      proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records });
+      latency = await latencyFor(state.config, options);
+      proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records, feasible: screenOf(space, state.config, latency) });
       // Re-drive the proposer through the recorded history so its state matches the record.
       for (let i = 0; i < state.proposals.length; i++) {
         const again = await proposer.propose({ index: i });
@@ -171,7 +187,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     throw err;
   }
   const cfg = state.config;
-  const settings = { space, macs: cfg.macs, sramMaxBytes: cfg.sramMaxBytes, sramModel: cfg.sramModel, noveltyThreshold: cfg.noveltyThreshold };
+  const measured = isMeasured(cfg.latencyModel);
+  const settings: ValidationSettings = { space, limits: runLimits(cfg), sramModel: cfg.sramModel, latency, measuredLatency: measured, noveltyThreshold: cfg.noveltyThreshold };
   const record = (type: CampaignRecord['type'], fields: Record<string, unknown>) => {
     const r = writer.append(type, fields);
     return applyRecord(state, r);
@@ -186,7 +203,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     } else {
       try {
         const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });
-        const metrics = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...e.metrics };
+        const metrics: Record<string, number> = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...v.predicted, ...e.metrics };
+        if (measured) metrics.latencyMs = await measuredLatencyMs(v.graph);
         evaluatedOutcome(cfg, metrics); // a missing objective metric is a configuration error: thrown before recording
         const change = record('evaluation', { index, key: v.key, metrics, seconds: e.seconds, details: e.details ?? null });
         if (change?.added) record('front-change', { index, key: v.key, added: true, removed: change.removed });
@@ -240,5 +258,24 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     } finally {
       lock.release();
     }
+  }
+}
+
+/** The run's latency estimator (none for `measured` or a run without latency); notes go to the user. */
+async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<LatencyEstimator | undefined> {
+  return createLatencyEstimator(config.latencyModel, { device: config.device, calibrate: options.calibrate, onNote: options.onNote, onProgress: options.onCalibrationProgress });
+}
+
+function screenOf(space: SearchSpace, config: CampaignConfig, latency: LatencyEstimator | undefined): (c: Candidate) => boolean {
+  return limitScreen(space, runLimits(config), config.sramModel, latency, isMeasured(config.latencyModel));
+}
+
+/** Median of 20 timed onnxruntime runs (3 warm-up, one thread) on this machine; loaded only for `measured`. */
+async function measuredLatencyMs(graph: Parameters<typeof import('../runtime/latency.js').measureGraph>[0]): Promise<number> {
+  const { measureGraph } = await import('../runtime/latency.js');
+  try {
+    return (await measureGraph(graph, { runs: 20, warmup: 3, threads: 1 })).medianMs;
+  } catch (err) {
+    throw new EvaluationFailure('error', `measuring latency with onnxruntime failed: ${(err as Error).message}`);
   }
 }

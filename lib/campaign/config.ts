@@ -1,5 +1,7 @@
 import type { SramModel } from '../cost/sram.js';
+import type { DeviceProfile } from '../device/types.js';
 import { InputError } from '../errors.js';
+import { mergeLimits, spaceLimits } from './limits.js';
 import type { Limit, Objective } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 
@@ -20,7 +22,22 @@ export interface CampaignConfig {
   timeLimitSeconds?: number;
   seed: number;
   objectives: Objective[];
+  /**
+   * Every limit of the run, merged at the start (lib/campaign/limits.ts): the space file's, the
+   * device profile's and `--constraint`'s, tightest wins. Runs recorded before issue 15 hold only
+   * `--constraint`'s here and the space's in `macs`/`sramMaxBytes`: read limits with `runLimits`.
+   */
   limits: Limit[];
+  /** The `--constraint` limits as given (what `--resume` compares the flag with); absent in runs recorded before issue 15, whose `limits` were these. */
+  constraintFlag?: Limit[];
+  /** The device profile the run targets (`--device`), recorded whole. */
+  device?: DeviceProfile;
+  /**
+   * How `latencyMs` is told: `predictor` (the shipped one, calibrated for this CPU when cached),
+   * `predictor:PATH`, `cortex-m` (the device profile's analytic estimate) or `measured`
+   * (onnxruntime on this machine, after evaluation). Absent: the run has no latencyMs metric.
+   */
+  latencyModel?: string;
   macs: { min: number; max: number };
   sramMaxBytes: number;
   sramModel: SramModel;
@@ -35,22 +52,43 @@ export function defaultObjectives(evaluator: string): Objective[] {
 
 /** Fills the deployment constraints from the space file (MACs 70-350 M, SRAM 320 KiB for Table I). */
 export function configFromSpace(space: SearchSpace, partial: Partial<CampaignConfig> & Pick<CampaignConfig, 'space' | 'proposer' | 'evaluator' | 'budget' | 'seed'>): CampaignConfig {
-  const macs = { min: space.constraints.macs?.min ?? 0, max: space.constraints.macs?.max ?? Infinity };
   const sram = space.constraints.peakSramBytes;
+  const given = partial.limits ?? [];
+  const device = partial.device ? deviceLimitList(partial.device) : [];
+  // A `macs` or `sramMaxBytes` given in code replaces the space's (it may widen it); `--constraint` and the device only tighten.
+  const fromSpace = spaceLimits(space).filter((l) => !(l.name === 'macs' && partial.macs) && !(l.name === 'peakSramBytes' && partial.sramMaxBytes !== undefined));
+  const limits = mergeLimits(fromSpace, partial.macs ? [{ name: 'macs', min: partial.macs.min, max: partial.macs.max }] : [], partial.sramMaxBytes !== undefined ? [{ name: 'peakSramBytes', max: partial.sramMaxBytes }] : [], device, given);
+  const macsLimit = limits.find((l) => l.name === 'macs');
+  const sramLimit = limits.find((l) => l.name === 'peakSramBytes');
   const config: CampaignConfig = {
     objectives: defaultObjectives(partial.evaluator.startsWith('command:') ? 'command' : partial.evaluator),
-    limits: [],
-    macs,
-    sramMaxBytes: sram?.max ?? Infinity,
     sramModel: sram?.model ?? 'mcunet',
     ...partial,
+    limits,
+    constraintFlag: given,
+    macs: { min: macsLimit?.min ?? 0, max: macsLimit?.max ?? Infinity },
+    sramMaxBytes: sramLimit?.max ?? Infinity,
   };
+  if (config.latencyModel === undefined) {
+    const wantsLatency = [...config.objectives.map((o) => o.name), ...limits.map((l) => l.name)].includes('latencyMs');
+    const spaceModel = space.constraints.latencyMs?.model;
+    if (spaceModel !== undefined || config.device || wantsLatency) config.latencyModel = spaceModel ?? config.device?.latencyModel ?? 'predictor';
+  }
   if (!Number.isInteger(config.budget) || config.budget < 1) throw new InputError('--budget', config.budget, 'a positive integer (proposals, valid or not)');
   if (config.macs.min > config.macs.max) throw new InputError('macs range', config.macs, 'min no larger than max');
   if (config.noveltyThreshold !== undefined && !(config.noveltyThreshold > 0 && config.noveltyThreshold <= 1)) {
     throw new InputError('--novelty', config.noveltyThreshold, 'a similarity in (0, 1]');
   }
   return config;
+}
+
+/** A device profile's limits: SRAM and flash sizes, then its own (as lib/device/profile.ts deviceLimits). */
+function deviceLimitList(d: DeviceProfile): Limit[] {
+  const out: Limit[] = [];
+  if (d.sramBytes !== undefined) out.push({ name: 'peakSramBytes', max: d.sramBytes });
+  if (d.flashBytes !== undefined) out.push({ name: 'flashBytes', max: d.flashBytes });
+  for (const [name, b] of Object.entries(d.limits ?? {})) out.push({ name, ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}) });
+  return out;
 }
 
 /** The objective whose best point the campaign tracks beside the front (accuracy's place). */

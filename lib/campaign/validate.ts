@@ -1,4 +1,7 @@
 import type { CostReport } from '../cost/estimate.js';
+import type { LatencyEstimator } from '../latency/types.js';
+import { formatMetric, metricInfo } from '../metrics.js';
+import type { Limit } from '../pareto/objectives.js';
 import { estimateCosts } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
 import { lowerBlockNet } from '../graph/lower-blocks.js';
@@ -8,13 +11,21 @@ import type { Candidate } from '../space/candidate.js';
 import { canonicalKey } from '../space/key.js';
 import type { SearchSpace } from '../space/space.js';
 import { candidateIssues } from '../space/validate.js';
+import { hardLimits, runLimits } from './limits.js';
 import { blockTokens, type NoveltyIndex } from './novelty.js';
 
 export interface ValidationSettings {
   space: SearchSpace;
-  macs: { min: number; max: number };
-  sramMaxBytes: number;
+  /** The run's limits (runLimits of its config); limits on evaluated metrics are skipped here. */
+  limits?: readonly Limit[];
+  /** Older form of the paper's two limits, joined into `limits` (runLimits). */
+  macs?: { min: number; max: number };
+  sramMaxBytes?: number;
   sramModel: SramModel;
+  /** Tells latencyMs before evaluation; required when a limit names latencyMs (and it is not measured). */
+  latency?: LatencyEstimator;
+  /** latencyMs is measured after evaluation (an evaluated metric): its limit acts through dominance. */
+  measuredLatency?: boolean;
   /** Reject candidates whose MinHash-Jaccard similarity to an earlier one reaches this (0-1). */
   noveltyThreshold?: number;
 }
@@ -26,16 +37,18 @@ export interface ValidationState {
 }
 
 export type Validation =
-  | { ok: true; candidate: Candidate; key: string; graph: Graph; costs: CostReport }
+  | { ok: true; candidate: Candidate; key: string; graph: Graph; costs: CostReport; predicted: Record<string, number> }
   | { ok: false; reason: RejectionReason; key?: string; message: string; details: Record<string, unknown>; violation?: number };
 
 const M = (n: number) => `${(n / 1e6).toFixed(1)} M`;
 const KiB = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 /**
- * The paper's checks, in its order: schema, MAC range, peak SRAM, duplicates (then, optionally,
- * novelty). Each rejection carries the feedback an LLM receives: the current value, what is
- * allowed, and what to change.
+ * The paper's checks, in its order: schema, MAC range, peak SRAM, then every other limit on a
+ * metric known before evaluation (flash, params, latency: lib/metrics.ts), duplicates (then,
+ * optionally, novelty). Each rejection carries the feedback an LLM receives: the current value,
+ * what is allowed, and what to change. An accepted candidate carries its predicted metrics
+ * (latencyMs when the run has a latency model) for the evaluation record.
  */
 export function validateProposal(proposal: unknown, s: ValidationSettings, state: ValidationState): Validation {
   if (proposal === null || proposal === undefined) {
@@ -62,30 +75,12 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
   const key = canonicalKey(candidate, s.space.input.channels);
   const graph = lowerBlockNet(candidate, { resolution: s.space.input.resolution, classes: s.space.classes, inputChannels: s.space.input.channels, dropout: s.space.head.dropout });
   const costs = estimateCosts(graph, { model: s.sramModel });
-  if (costs.macs < s.macs.min || costs.macs > s.macs.max) {
-    const low = costs.macs < s.macs.min;
-    return {
-      ok: false,
-      reason: 'macs',
-      key,
-      message: `Estimated MACs are ${M(costs.macs)}, ${low ? 'below' : 'above'} the allowed range ${M(s.macs.min)} to ${M(s.macs.max)}. ${
-        low ? 'Increase output_channels, expansion_factor or num_layers, or keep stride 1 longer.' : 'Reduce output_channels, expansion_factor or num_layers, or use stride 2 in earlier stages.'
-      }`,
-      details: { macs: costs.macs, min: s.macs.min, max: s.macs.max },
-      violation: low ? (s.macs.min - costs.macs) / s.macs.min : (costs.macs - s.macs.max) / s.macs.max,
-    };
+  const predicted: Record<string, number> = {};
+  for (const limit of checkedLimits(s)) {
+    const rejection = checkLimit(limit, costs, graph, predicted, s);
+    if (rejection) return { ...rejection, key };
   }
-  if (costs.peakSramBytes > s.sramMaxBytes) {
-    const at = costs.layers.find((l) => l.node === costs.peakAt);
-    return {
-      ok: false,
-      reason: 'sram',
-      key,
-      message: `Estimated peak SRAM is ${KiB(costs.peakSramBytes)} (int8 activations, ${s.sramModel} model), above the ${KiB(s.sramMaxBytes)} limit; the peak is at ${at?.block ?? costs.peakAt} (${at?.op ?? 'layer'} with output ${at?.outputShape.slice(1).join('x') ?? '?'}). Use stride 2 earlier, or smaller expansion_factor and output_channels in early stages.`,
-      details: { peakSramBytes: costs.peakSramBytes, max: s.sramMaxBytes, model: s.sramModel, peakAt: at?.block ?? costs.peakAt },
-      violation: (costs.peakSramBytes - s.sramMaxBytes) / s.sramMaxBytes,
-    };
-  }
+  if (s.latency && !s.measuredLatency && predicted.latencyMs === undefined) predicted.latencyMs = s.latency.latencyMs(graph);
   const first = state.seen.get(key);
   if (first !== undefined) {
     return {
@@ -108,11 +103,74 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
       };
     }
   }
-  return { ok: true, candidate, key, graph, costs };
+  return { ok: true, candidate, key, graph, costs, predicted };
 }
 
 /** Remembers an accepted candidate for the duplicate and novelty checks. */
 export function rememberCandidate(state: ValidationState, key: string, index: number, candidate: Candidate): void {
   if (!state.seen.has(key)) state.seen.set(key, index);
   state.novelty.add(String(index), blockTokens(candidate));
+}
+
+/** Paper's order first (MACs, SRAM), then the others as the metrics table lists them. */
+const ORDER = ['macs', 'peakSramBytes', 'flashBytes', 'params', 'latencyMs'];
+const prepared = new WeakMap<ValidationSettings, Limit[]>();
+
+function checkedLimits(s: ValidationSettings): Limit[] {
+  let list = prepared.get(s);
+  if (!list) {
+    const all = runLimits({ limits: s.limits ?? [], macs: s.macs, sramMaxBytes: s.sramMaxBytes });
+    list = hardLimits(all, s.measuredLatency).sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
+    if (list.some((l) => l.name === 'latencyMs') && !s.latency) throw new Error('a latencyMs limit needs a latency estimator (ValidationSettings.latency)');
+    prepared.set(s, list);
+  }
+  return list;
+}
+
+type Rejection = Extract<Validation, { ok: false }>;
+
+function checkLimit(limit: Limit, costs: CostReport, graph: Graph, predicted: Record<string, number>, s: ValidationSettings): Rejection | undefined {
+  const name = limit.name;
+  let value: number;
+  if (name === 'latencyMs') value = predicted.latencyMs ??= (s.latency as LatencyEstimator).latencyMs(graph);
+  else value = costs[name as 'macs' | 'params' | 'flashBytes' | 'peakSramBytes'];
+  const low = limit.min !== undefined && value < limit.min;
+  const high = limit.max !== undefined && value > limit.max;
+  if (!low && !high) return undefined;
+  if (name === 'macs') return macsRejection(costs.macs, { min: limit.min ?? 0, max: limit.max ?? Infinity });
+  if (name === 'peakSramBytes' && high) return sramRejection(costs, limit.max as number, s.sramModel);
+  const m = metricInfo(name);
+  const bound = (high ? limit.max : limit.min) as number;
+  const how = name === 'flashBytes' ? ' (int8 weights)' : name === 'latencyMs' ? ` (${s.latency?.name ?? 'latency model'})` : name === 'peakSramBytes' ? ` (int8 activations, ${s.sramModel} model)` : '';
+  return {
+    ok: false,
+    reason: m.reason ?? 'macs',
+    message: `Estimated ${m.label} is ${formatMetric(name, value)}${how}, ${high ? 'above' : 'below'} the ${high ? 'limit' : 'minimum'} of ${formatMetric(name, bound)}. ${(high ? m.lower : m.raise) ?? ''}`.trimEnd(),
+    details: { [name]: value, ...(high ? { max: bound } : { min: bound }), ...(name === 'latencyMs' ? { model: s.latency?.name } : {}) },
+    violation: Math.abs(value - bound) / Math.abs(bound || 1),
+  };
+}
+
+function macsRejection(macs: number, range: { min: number; max: number }): Rejection {
+  const low = macs < range.min;
+  return {
+    ok: false,
+    reason: 'macs',
+    message: `Estimated MACs are ${M(macs)}, ${low ? 'below' : 'above'} the allowed range ${M(range.min)} to ${M(range.max)}. ${
+      low ? 'Increase output_channels, expansion_factor or num_layers, or keep stride 1 longer.' : 'Reduce output_channels, expansion_factor or num_layers, or use stride 2 in earlier stages.'
+    }`,
+    details: { macs, min: range.min, max: range.max },
+    violation: low ? (range.min - macs) / range.min : (macs - range.max) / range.max,
+  };
+}
+
+function sramRejection(costs: CostReport, max: number, model: SramModel): Rejection {
+  const at = costs.layers.find((l) => l.node === costs.peakAt);
+  return {
+    ok: false,
+    reason: 'sram',
+    message: `Estimated peak SRAM is ${KiB(costs.peakSramBytes)} (int8 activations, ${model} model), above the ${KiB(max)} limit; the peak is at ${at?.block ?? costs.peakAt} (${at?.op ?? 'layer'} with output ${at?.outputShape.slice(1).join('x') ?? '?'}). Use stride 2 earlier, or smaller expansion_factor and output_channels in early stages.`,
+    details: { peakSramBytes: costs.peakSramBytes, max, model, peakAt: at?.block ?? costs.peakAt },
+    violation: (costs.peakSramBytes - max) / max,
+  };
 }

@@ -81,7 +81,7 @@ function compare(flag: string, raw: string | boolean, c: CampaignConfig, runDir:
     case 'objectives':
       return { given: parseObjectives(str), recorded: c.objectives, show: objectivesText };
     case 'constraint':
-      return { given: parseLimits(str), recorded: c.limits, show: limitsText };
+      return { given: parseLimits(str), recorded: c.constraintFlag ?? c.limits, show: limitsText };
     case 'novelty':
       return { given: num(str), recorded: c.noveltyThreshold };
     case 'population':

@@ -1,4 +1,5 @@
 import { createFastEvaluator } from '../cost/fast.js';
+import { meetsConstraints } from '../space/stats.js';
 import { InputError } from '../errors.js';
 import { crowdingDistance, nondominatedRanks } from '../pareto/sort.js';
 import type { Rng } from '../rng.js';
@@ -87,16 +88,12 @@ export function tournamentWinner(members: readonly Pick<Member, 'objectives' | '
   return front[winner] as number;
 }
 
-/** Whether a candidate's estimated MACs and peak SRAM meet the space's constraints (fast path). */
-function screenFor(space: SearchSpace, on: boolean): (c: Candidate) => boolean {
+/** The screen: the run's hard limits when the campaign gives them, else the space's cost limits (fast path). */
+function screenFor(space: SearchSpace, on: boolean, feasible?: (c: Candidate) => boolean): (c: Candidate) => boolean {
   if (!on) return () => true;
-  const sram = space.constraints.peakSramBytes;
-  const macs = space.constraints.macs;
-  const costs = createFastEvaluator(space, { model: sram?.model ?? 'mcunet' });
-  return (c) => {
-    const t = costs(c);
-    return t.macs >= (macs?.min ?? 0) && t.macs <= (macs?.max ?? Infinity) && t.peakSramBytes <= (sram?.max ?? Infinity);
-  };
+  if (feasible) return feasible;
+  const costs = createFastEvaluator(space, { model: space.constraints.peakSramBytes?.model ?? 'mcunet' });
+  return (c) => meetsConstraints(space, costs(c));
 }
 
 /** `count` distinct positions of 0..n-1, uniformly (a partial Fisher-Yates shuffle). */
@@ -128,7 +125,7 @@ export const evolutionProposer = ((options: ProposerOptions): EvolutionProposer 
   /** Keys proposed by this instance or seen in observations: children avoid them. */
   const proposed = new Set<string>();
   const keyOf = (c: Candidate) => canonicalKey(c, space.input.channels);
-  const fits = screenFor(space, settings.screen === 1);
+  const fits = screenFor(space, settings.screen === 1, options.feasible);
 
   const randomProposal = (rng: Rng, note: string): Proposal => {
     const tries = settings.screen ? SCREEN_SAMPLES : SAMPLE_TRIES;

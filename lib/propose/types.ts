@@ -1,3 +1,4 @@
+import type { Candidate } from '../space/candidate.js';
 import type { SearchSpace } from '../space/space.js';
 
 /** What a proposer is told before it proposes. */
@@ -16,7 +17,7 @@ export interface Proposal {
 }
 
 /** Why a proposal never reached evaluation. */
-export const REJECTION_REASONS = ['no-reply', 'parse', 'schema', 'macs', 'sram', 'duplicate', 'novelty'] as const;
+export const REJECTION_REASONS = ['no-reply', 'parse', 'schema', 'macs', 'sram', 'duplicate', 'novelty', 'flash', 'params', 'latency'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** What became of a proposal, fed back to the proposer in proposal order. */
@@ -33,7 +34,7 @@ export type Outcome =
       kind: 'rejected';
       reason: RejectionReason;
       message: string;
-      /** For MAC and SRAM rejections: how far outside the limit, relative to it (0.2 = 20 % over). */
+      /** For a limit's rejection (MACs, SRAM, flash, params, latency): how far outside it, relative to it (0.2 = 20 % over). */
       violation?: number;
     }
   | { kind: 'failed'; message: string };
@@ -65,6 +66,11 @@ export interface ProposerOptions {
   objectiveCount: number;
   /** Proposer-specific settings (e.g. evolution's population size). */
   settings?: Readonly<Record<string, unknown>>;
+  /**
+   * Whether a candidate meets the run's hard limits (lib/campaign/screen.ts), for proposers that
+   * screen; absent: the space file's limits on cost metrics.
+   */
+  feasible?: (candidate: Candidate) => boolean;
 }
 
 export type ProposerFactory = (options: ProposerOptions) => Proposer;

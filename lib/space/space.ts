@@ -45,10 +45,18 @@ export interface SearchSpace {
   seRatios: number[];
   /** Per-stage replacements of some choices, keyed by 0-based stage index. */
   stageOverrides?: Record<string, Partial<SpaceChoices>>;
-  constraints: {
-    macs?: { min?: number; max?: number };
-    peakSramBytes?: { max: number; model: SramModel };
-  };
+  /**
+   * Limits by metric name (lib/metrics.ts): MACs, params, flashBytes, peakSramBytes (with its
+   * memory model), latencyMs (with its latency model) and any evaluator metric, each `min` and/or `max`.
+   */
+  constraints: SpaceConstraints;
+}
+
+export interface SpaceConstraints {
+  macs?: { min?: number; max?: number };
+  peakSramBytes?: { min?: number; max?: number; model?: SramModel };
+  latencyMs?: { min?: number; max?: number; model?: string };
+  [metric: string]: { min?: number; max?: number; model?: string } | undefined;
 }
 
 const intsUpTo = (maximum: number) => ({ type: 'array', minItems: 1, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum } });
@@ -105,19 +113,24 @@ export const SPACE_FILE_SCHEMA = {
     stageOverrides: { type: 'object', propertyNames: { pattern: '^(0|[1-9][0-9]*)$', description: 'a stage index written 0, 1, 2 ... (no sign, no leading zero)' }, additionalProperties: choicesSchema },
     constraints: {
       type: 'object',
-      additionalProperties: false,
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: 'a metric name: a letter, then letters, digits or _ (e.g. flashBytes, latencyMs, accuracy)' },
       properties: {
-        macs: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', minimum: 0 } },
-        },
+        macs: { type: 'object', additionalProperties: false, properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', minimum: 0 } } },
         peakSramBytes: {
           type: 'object',
-          required: ['max', 'model'],
           additionalProperties: false,
-          properties: { max: { type: 'number', exclusiveMinimum: 0 }, model: { enum: SRAM_MODELS } },
+          properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', exclusiveMinimum: 0 }, model: { enum: SRAM_MODELS } },
         },
+        latencyMs: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', exclusiveMinimum: 0 }, model: { type: 'string', minLength: 1 } },
+        },
+      },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { min: { type: 'number' }, max: { type: 'number' } },
       },
     },
   },
@@ -133,9 +146,8 @@ export function parseSpace(data: unknown, source = 'search space'): SearchSpace 
   for (const key of Object.keys(space.stageOverrides ?? {})) {
     if (Number(key) >= space.stages) throw new InputError(`${source}.stageOverrides.${key}`, key, `a stage index 0..${space.stages - 1}`);
   }
-  const macs = space.constraints.macs;
-  if (macs?.min !== undefined && macs.max !== undefined && macs.min > macs.max) {
-    throw new InputError(`${source}.constraints.macs`, macs, 'min no larger than max');
+  for (const [name, b] of Object.entries(space.constraints)) {
+    if (b?.min !== undefined && b.max !== undefined && b.min > b.max) throw new InputError(`${source}.constraints.${name}`, b, 'min no larger than max');
   }
   const head: SearchSpace['head'] = { pool: 'average', dropout: 0.2, classifier: 'linear' };
   return { ...space, head: { ...head, ...space.head } };

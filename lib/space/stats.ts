@@ -23,11 +23,12 @@ export function sampleWithCosts(space: SearchSpace, count: number, seed: number,
   });
 }
 
+/** Whether totals meet the space's limits on cost metrics (MACs, params, flash, peak SRAM); other metrics are not looked at here. */
 export function meetsConstraints(space: SearchSpace, t: Totals): boolean {
-  const { macs, peakSramBytes } = space.constraints;
-  return (
-    (macs?.min === undefined || t.macs >= macs.min) &&
-    (macs?.max === undefined || t.macs <= macs.max) &&
-    (peakSramBytes === undefined || t.peakSramBytes <= peakSramBytes.max)
-  );
+  for (const [name, b] of Object.entries(space.constraints)) {
+    if (!b || !(name in t)) continue;
+    const v = t[name as keyof Totals];
+    if ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max)) return false;
+  }
+  return true;
 }

@@ -200,8 +200,10 @@ export function failingInputs(schema: Node, doc: unknown): { sites: Site[]; reac
       if (errorsOf(start).length === 0) walk(node.items, `${ptr}/items`, [...path, 0], start);
     }
     if (isNode(node.additionalProperties)) {
-      const keys = isNode(value) ? Object.keys(value) : [];
-      const key = keys[0] ?? '0';
+      // A key the additionalProperties schema governs: one not listed in properties, and a name propertyNames accepts.
+      const listed = isNode(node.properties) ? Object.keys(node.properties) : [];
+      const keys = isNode(value) ? Object.keys(value).filter((k) => !listed.includes(k)) : [];
+      const key = keys[0] ?? ['0', 'extra'].find((k) => !listed.includes(k) && (node.propertyNames === undefined || check(node.propertyNames, k))) ?? '0';
       const start = keys.length > 0 ? d : setAt(d, [...path, key], validExample(node.additionalProperties));
       if (errorsOf(start).length === 0) walk(node.additionalProperties, `${ptr}/additionalProperties`, [...path, key], start);
     }
