@@ -15,7 +15,7 @@ import type { Direction } from '../pareto/objectives.js';
 import { toMinimization } from '../pareto/objectives.js';
 import { paretoFront } from '../pareto/sort.js';
 import { REJECTION_REASONS, type RejectionReason } from '../propose/types.js';
-import { METRICS, metricHeader, metricInfo } from '../metrics.js';
+import { formatMetric, inDisplayUnit, METRICS, metricHeader, metricInfo } from '../metrics.js';
 import type { Figure } from './figures.js';
 import { TABLE_II_PAPER_ROWS } from './paper-tables.js';
 import { referenceRows } from './reference.js';
@@ -520,7 +520,7 @@ export function layerBreakdown(cost: CostReport, options: { title?: string } = {
       name: kind,
       legendgroup: kind,
       x: mine.map(({ l }) => l.node),
-      y: mine.map(({ l }) => l.macs / 1e6),
+      y: mine.map(({ l }) => inDisplayUnit('macs', l.macs)),
       text: mine.map(({ l }) => `${l.block}: ${l.op} ${l.inputShape.slice(1).join('×')} → ${l.outputShape.slice(1).join('×')}`),
       marker: { color: COLORS[c % COLORS.length] },
       xaxis: 'x',
@@ -532,7 +532,7 @@ export function layerBreakdown(cost: CostReport, options: { title?: string } = {
       legendgroup: kind,
       showlegend: false,
       x: mine.map(({ l }) => l.node),
-      y: mine.map(({ l }) => l.sramBytes / 1024),
+      y: mine.map(({ l }) => inDisplayUnit('peakSramBytes', l.sramBytes)),
       marker: { color: COLORS[c % COLORS.length] },
       xaxis: 'x2',
       yaxis: 'y2',
@@ -542,14 +542,14 @@ export function layerBreakdown(cost: CostReport, options: { title?: string } = {
   return {
     data,
     layout: {
-      title: { text: options.title ?? `${cost.graph}: ${(cost.macs / 1e6).toFixed(2)} M MACs, peak SRAM ${(cost.peakSramBytes / 1024).toFixed(1)} KiB (${cost.sramModel})` },
+      title: { text: options.title ?? `${cost.graph}: ${formatMetric('macs', cost.macs, 2)} MACs, peak SRAM ${formatMetric('peakSramBytes', cost.peakSramBytes)} (${cost.sramModel})` },
       barmode: 'stack',
       xaxis: { categoryorder: 'array', categoryarray: names, showticklabels: false, matches: 'x2', anchor: 'y' },
-      yaxis: { title: { text: 'MACs (M)' }, domain: [0.55, 1] },
+      yaxis: { title: { text: metricHeader('macs') }, domain: [0.55, 1] },
       xaxis2: { categoryorder: 'array', categoryarray: names, tickangle: -60, anchor: 'y2' },
-      yaxis2: { title: { text: 'SRAM at step (KiB)' }, domain: [0, 0.45] },
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y2', y0: cost.peakSramBytes / 1024, y1: cost.peakSramBytes / 1024, line: { dash: 'dash', color: LIMIT_COLOR } }],
-      annotations: peak && names.includes(peak.node) ? [{ xref: 'x2', yref: 'y2', x: peak.node, y: peak.sramBytes / 1024, text: 'peak', showarrow: true }] : [],
+      yaxis2: { title: { text: `SRAM at step (${metricInfo('peakSramBytes').unit})` }, domain: [0, 0.45] },
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y2', y0: inDisplayUnit('peakSramBytes', cost.peakSramBytes), y1: inDisplayUnit('peakSramBytes', cost.peakSramBytes), line: { dash: 'dash', color: LIMIT_COLOR } }],
+      annotations: peak && names.includes(peak.node) ? [{ xref: 'x2', yref: 'y2', x: peak.node, y: inDisplayUnit('peakSramBytes', peak.sramBytes), text: 'peak', showarrow: true }] : [],
       width: 900,
       height: 620,
     },
