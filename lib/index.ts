@@ -103,7 +103,7 @@ export {
 } from './lamda/verify.js';
 export { correctnessFeedback, fineTuningInstruction, refinementPrompt, classificationTask } from './lamda/refine.js';
 export { SLICING_STRATEGIES, type Generator, type GenerationTask, type GeneratorReply, type RoundView, type SlicingPlan, type SlicingStrategy } from './lamda/generator.js';
-export { widthSearchGenerator, type WidthSearchOptions } from './lamda/width-search.js';
+export { widthSearchGenerator, narrowestModel, MIN_WIDTH, type WidthSearchOptions } from './lamda/width-search.js';
 export { ollamaGenerator, type OllamaGeneratorOptions } from './lamda/ollama-generator.js';
 export { createGenerator, GENERATOR_SPECS } from './lamda/generators.js';
 export { runLamdaLoop, SUCCESS_APE, type LoopOptions, type LoopRound, type LoopResult } from './lamda/loop.js';
@@ -124,4 +124,7 @@ export {
   type PredictorEval,
 } from './lamda/predictor.js';
 export { measureVariants, readLatencySamples, sampleGraph, type LatencySample } from './lamda/variants.js';
+export { cacheDir, deviceKey, sameDevice, calibrationPath, readCalibration, writeCalibration, validateCalibration, type DeviceIdentity } from './latency/cache.js';
+export { calibrate, scaleFit, predictorSha256, CALIBRATION_SET, CALIBRATION_FORMAT, type Calibration, type CalibrationSample, type CalibrateOptions, type MeasureFn } from './latency/calibrate.js';
+export { predictorEstimator, predictorPathOf, PREDICTOR_SPECS, type PredictorLatencyEstimator, type PredictorEstimatorOptions, type PredictorStatus } from './latency/predictor-estimator.js';
 export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/lamda-figures.js';
