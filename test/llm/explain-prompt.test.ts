@@ -44,7 +44,7 @@ describe('paretonas explain on a recorded run', async () => {
   it('names flash and an evaluated metric when the run limits them', async () => {
     const runDir = join(dir, 'device');
     mkdirSync(runDir);
-    const start = records[0] as { config: Record<string, unknown> };
+    const start = records[0] as unknown as { config: Record<string, unknown> };
     const config = { ...start.config, limits: [{ name: 'flashBytes', max: 1024 * 1024 }, { name: 'naswot', min: 150 }] };
     writeFileSync(join(runDir, 'records.jsonl'), [JSON.stringify({ ...start, config }), ...lines.slice(1)].join('\n') + '\n');
     const before = fake.chats.length;
