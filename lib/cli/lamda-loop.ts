@@ -45,6 +45,7 @@ const LOOP_FLAGS = {
   'llm-timeout': { type: 'string', value: 'S', default: '120', help: 'seconds an LLM call may take, 1 to 86,400' },
   seed: { type: 'string', value: 'N', help: 'seed passed to the LLM, 0 to 2^31-1' },
   json: { type: 'boolean', help: 'print the result as JSON' },
+  calibrate: { type: 'boolean', help: 'on a CPU the predictor was not fit on, measure 10 zoo variants here first (10-30 s) and rescale it; cached per device' },
 } as const;
 
 const OUT_HELP = 'where tables (Markdown, CSV) and results.json are written';
@@ -59,7 +60,6 @@ export const GENERATE_COMMAND = defineCommand({
     'max-macs': { type: 'string', value: 'N', help: 'a MAC limit the result must meet, 1 to 1e15' },
     'max-sram-kb': { type: 'string', value: 'KB', help: 'a peak SRAM limit in KiB the result must meet' },
     ...LOOP_FLAGS,
-    calibrate: { type: 'boolean', help: 'on a CPU the predictor was not fit on, measure 10 zoo variants here first (10-30 s) and rescale it; cached per device' },
     out: { type: 'string', value: 'DIR', default: 'runs/lamda-TIME-MODEL', help: 'where records.jsonl, model.txt and model.onnx are written' },
   },
 });
@@ -112,7 +112,7 @@ function generatorSettings(values: LoopValues) {
  * calibration cached for this CPU applies; `calibrate` measures one when none is. Its notes are
  * kept and written by `writeNotes`, once every input is checked, so a refusal stays one line.
  */
-async function loopSettings(values: LoopValues, calibrate = false) {
+async function loopSettings(values: LoopValues) {
   const { makeGenerator, slicing } = generatorSettings(values);
   const checked = {
     maxRounds: intFlag('rounds', values.rounds, 1, 1000) ?? 8,
@@ -125,7 +125,7 @@ async function loopSettings(values: LoopValues, calibrate = false) {
   const write = stderrProgress(tty, { tty: '  ', log: 'calibration: ' });
   const estimator = await predictorEstimator(values.predictor === undefined ? 'predictor' : `predictor:${values.predictor}`, {
     threads: 1,
-    calibrate,
+    calibrate: values.calibrate ?? false,
     onNote: (line) => notes.push(line),
     onProgress: (done, total) => {
       write(() => `calibrating the latency predictor on this CPU: ${done}/${total} zoo variants measured`);
@@ -202,7 +202,7 @@ export async function generateCommand(args: string[]): Promise<string> {
   const classes = classesOf(model.graph);
   const maxSramKb = numberFlag('max-sram-kb', values['max-sram-kb'], 1e-3, 1e9);
   const maxMacs = numberFlag('max-macs', values['max-macs'], 1, 1e15);
-  const s = await loopSettings(values, values.calibrate ?? false);
+  const s = await loopSettings(values);
   const requirements = { targetMs, classes, band: s.band, maxMacs, maxSramBytes: maxSramKb === undefined ? undefined : maxSramKb * 1024 };
   const floor = reachableFloor(model.graph, s.estimator, values.generator ?? 'width-search', targetMs);
   const out = values.out ?? join('runs', `lamda-${new Date().toISOString().replace(/[:.]/g, '-')}-${model.graph.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 64)}`);
