@@ -1,7 +1,9 @@
 import type { SramModel } from '../cost/sram.js';
+import { deviceLimits } from '../device/profile.js';
 import type { DeviceProfile } from '../device/types.js';
 import { InputError } from '../errors.js';
 import { mergeLimits, spaceLimits } from './limits.js';
+import { metricInfo } from '../metrics.js';
 import type { Limit, Objective } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 
@@ -45,8 +47,10 @@ export interface CampaignConfig {
 }
 
 /** Objectives by evaluator: what the paper optimises, with the evaluator's score in accuracy's place. */
-export function defaultObjectives(evaluator: string): Objective[] {
-  const head: Objective[] = evaluator === 'cost' ? [] : evaluator === 'proxy' ? [{ name: 'naswot', direction: 'max' }] : [{ name: 'accuracy', direction: 'max' }];
+export function defaultObjectives(evaluator: string, declared?: readonly string[]): Objective[] {
+  // A trainer declaring its metrics without accuracy: its first declared metric takes accuracy's place.
+  const trainerHead = declared && declared.length > 0 && !declared.includes('accuracy') ? (declared[0] as string) : 'accuracy';
+  const head: Objective[] = evaluator === 'cost' ? [] : evaluator === 'proxy' ? [{ name: 'naswot', direction: 'max' }] : [{ name: trainerHead, direction: metricInfo(trainerHead).direction }];
   return [...head, { name: 'macs', direction: 'min' }, { name: 'params', direction: 'min' }];
 }
 
@@ -54,14 +58,14 @@ export function defaultObjectives(evaluator: string): Objective[] {
 export function configFromSpace(space: SearchSpace, partial: Partial<CampaignConfig> & Pick<CampaignConfig, 'space' | 'proposer' | 'evaluator' | 'budget' | 'seed'>): CampaignConfig {
   const sram = space.constraints.peakSramBytes;
   const given = partial.limits ?? [];
-  const device = partial.device ? deviceLimitList(partial.device) : [];
+  const device = partial.device ? deviceLimits(partial.device) : [];
   // A `macs` or `sramMaxBytes` given in code replaces the space's (it may widen it); `--constraint` and the device only tighten.
   const fromSpace = spaceLimits(space).filter((l) => !(l.name === 'macs' && partial.macs) && !(l.name === 'peakSramBytes' && partial.sramMaxBytes !== undefined));
   const limits = mergeLimits(fromSpace, partial.macs ? [{ name: 'macs', min: partial.macs.min, max: partial.macs.max }] : [], partial.sramMaxBytes !== undefined ? [{ name: 'peakSramBytes', max: partial.sramMaxBytes }] : [], device, given);
   const macsLimit = limits.find((l) => l.name === 'macs');
   const sramLimit = limits.find((l) => l.name === 'peakSramBytes');
   const config: CampaignConfig = {
-    objectives: defaultObjectives(partial.evaluator.startsWith('command:') ? 'command' : partial.evaluator),
+    objectives: defaultObjectives(partial.evaluator.startsWith('command:') ? 'command' : partial.evaluator, partial.evaluatorOptions?.metrics as string[] | undefined),
     sramModel: sram?.model ?? 'mcunet',
     ...partial,
     limits,
@@ -80,15 +84,6 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
     throw new InputError('--novelty', config.noveltyThreshold, 'a similarity in (0, 1]');
   }
   return config;
-}
-
-/** A device profile's limits: SRAM and flash sizes, then its own (as lib/device/profile.ts deviceLimits). */
-function deviceLimitList(d: DeviceProfile): Limit[] {
-  const out: Limit[] = [];
-  if (d.sramBytes !== undefined) out.push({ name: 'peakSramBytes', max: d.sramBytes });
-  if (d.flashBytes !== undefined) out.push({ name: 'flashBytes', max: d.flashBytes });
-  for (const [name, b] of Object.entries(d.limits ?? {})) out.push({ name, ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}) });
-  return out;
 }
 
 /** The objective whose best point the campaign tracks beside the front (accuracy's place). */

@@ -19,7 +19,8 @@ import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { formatValue, InputError } from '../errors.js';
 import { DEFAULT_TRAINER_TIMEOUT_MS } from '../evaluate/command.js';
 import { DEFAULT_PROXY_BATCH } from '../evaluate/proxy.js';
-import { parseEvaluatorSpec } from '../evaluate/spec.js';
+import { parseEvaluatorSpec, parseMetricList } from '../evaluate/spec.js';
+import { loadDevice } from '../device/profile.js';
 import { DEFAULT_LLM_TIMEOUT_MS } from '../llm/ollama.js';
 import { parseLimits, parseObjectives, type Limit, type Objective } from '../pareto/objectives.js';
 import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
@@ -32,7 +33,7 @@ import { LLM_PREFIX } from './llm-proposer.js';
 export type SearchFlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 /** Flags that say how to resume, not what the run is: never compared. */
-const NOT_COMPARED = new Set(['out', 'resume', 'json', 'budget', 'trust-records', 'ollama-host', 'help']);
+const NOT_COMPARED = new Set(['out', 'resume', 'json', 'budget', 'trust-records', 'ollama-host', 'help', 'calibrate']);
 
 type Comparison = { given: unknown; recorded: unknown; equal?: boolean; show?: (v: unknown) => string };
 
@@ -108,6 +109,14 @@ function compare(flag: string, raw: string | boolean, c: CampaignConfig, runDir:
       return { given: raw === true ? false : true, recorded: settings.explain ?? true };
     case 'replay-llm':
       return { given: str, recorded: settings.replay, equal: settings.replay !== undefined && resolve(str) === resolve(String(settings.replay)) };
+    case 'device': {
+      const given = spaceOf(() => loadDevice(str));
+      return { given: str, recorded: c.device?.name, equal: given !== undefined && isDeepStrictEqual(given, c.device) };
+    }
+    case 'latency-model':
+      return { given: str, recorded: c.latencyModel };
+    case 'metrics':
+      return { given: parseMetricList(str), recorded: options.metrics, show: (v) => (Array.isArray(v) ? v.join(',') : formatValue(v)) };
     case 'llm-timeout':
       return { given: num(str) * 1000, recorded: settings.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS, show: seconds };
     default:

@@ -6,6 +6,9 @@ import { configFromSpace } from '../campaign/config.js';
 import { InputError } from '../errors.js';
 import { createEvaluator } from '../evaluate/registry.js';
 import { checkTorchTrainer } from '../evaluate/torch.js';
+import { parseMetricList } from '../evaluate/spec.js';
+import { listDevices, loadDevice } from '../device/profile.js';
+import { checkLatencyModel } from '../latency/select.js';
 import { parseLimits, parseObjectives } from '../pareto/objectives.js';
 import { LLM_DEFAULTS } from '../propose/llm.js';
 import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
@@ -39,7 +42,11 @@ export const SEARCH_COMMAND = defineCommand({
     'time-limit': { type: 'string', value: 'S', help: 'stop after S seconds' },
     seed: { type: 'string', value: 'N', default: '0', help: 'campaign seed, 0 to 2^31-1' },
     objectives: { type: 'string', value: 'LIST', default: 'macs:min,params:min, after naswot:max (proxy) or accuracy:max (trainers)', help: 'name:min or name:max, comma-separated (e.g. "naswot:max,macs:min")' },
-    constraint: { type: 'string', value: 'LIST', help: 'name<=number or name>=number, comma-separated (e.g. "peakSramBytes<=327680")' },
+    constraint: { type: 'string', value: 'LIST', help: 'name<=number or name>=number, comma-separated (e.g. "flashBytes<=1048576,latencyMs<=50"); adds to or tightens the space file\'s limits' },
+    device: { type: 'string', value: 'NAME|FILE', help: `a device profile: its SRAM, flash and latency limits and latency model (${listDevices().join(', ')}, or a JSON file)` },
+    'latency-model': { type: 'string', value: 'predictor|predictor:FILE|cortex-m|measured', default: 'the device\'s, else predictor when latencyMs is an objective or limit', help: 'how latencyMs is told' },
+    calibrate: { type: 'boolean', help: 'calibrate the latency predictor for this CPU first when it has not seen it (about a minute, cached)' },
+    metrics: { type: 'string', value: 'LIST', help: 'the metrics a command:CMD trainer reports (e.g. "accuracy,mcuLatencyMs"), usable as objectives and limits' },
     novelty: { type: 'string', value: 'F', help: 'reject a candidate more similar than F (MinHash) to an earlier one, in (0, 1]' },
     population: { type: 'string', value: 'N', default: String(EVOLUTION_DEFAULTS.population), help: 'evolution: population size' },
     sample: { type: 'string', value: 'N', default: String(EVOLUTION_DEFAULTS.sample), help: 'evolution: tournament sample size' },
@@ -71,6 +78,7 @@ export async function searchCommand(args: string[]): Promise<string> {
   let lastBudget = budget ?? 0;
   const write = tty || !values.json ? stderrProgress(tty) : undefined;
   const onProgress = (p: Progress) => write?.(() => progressLine(p, lastBudget));
+  const latencyOptions = { calibrate: values.calibrate === true, onNote: (line: string) => process.stderr.write(`note: ${line}\n`), onCalibrationProgress: (done: number, total: number) => write?.(() => `calibrating the latency predictor for this CPU: ${done}/${total} models measured`) };
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -79,7 +87,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
-      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, checkResume: resumeCheck(values, (settings, model) => llmClientFor(settings as unknown as LlmSettings, []).check(model)) });
+      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, ...latencyOptions, checkResume: resumeCheck(values, (settings, model) => llmClientFor(settings as unknown as LlmSettings, []).check(model)) });
     } else {
       // Fashion-MNIST gets its own small space unless another is named: 1x32x32, 10 classes.
       const spaceName = values.space ?? (values.evaluator?.startsWith('torch:fashion-mnist') ? 'tinyml-fashion-mnist' : DEFAULT_SPACE);
@@ -118,7 +126,14 @@ export async function searchCommand(args: string[]): Promise<string> {
         if (!evaluator.startsWith('torch:')) throw new InputError('--trainer-args', values['trainer-args'], 'with --evaluator torch:DATASET');
         evaluatorOptions.trainerArgs = values['trainer-args'];
       }
+      if (values.metrics !== undefined) {
+        if (!evaluator.startsWith('command:') && !evaluator.startsWith('torch:')) throw new InputError('--metrics', values.metrics, 'with --evaluator command:CMD or torch:DATASET (the proxy and cost evaluators have fixed metrics)');
+        evaluatorOptions.metrics = parseMetricList(values.metrics);
+      }
       if (evaluator.startsWith('torch:')) checkTorchTrainer();
+      const device = values.device !== undefined ? loadDevice(values.device) : undefined;
+      const latencyModel = values['latency-model'];
+      if (latencyModel !== undefined) checkLatencyModel(latencyModel, device);
       const novelty = numberFlag('novelty', values.novelty, 0, 1);
       const config = configFromSpace(space, {
         space: spaceName,
@@ -132,12 +147,14 @@ export async function searchCommand(args: string[]): Promise<string> {
         seed,
         ...(values.objectives ? { objectives: parseObjectives(values.objectives) } : {}),
         ...(values.constraint ? { limits: parseLimits(values.constraint) } : {}),
+        ...(device ? { device } : {}),
+        ...(latencyModel !== undefined ? { latencyModel } : {}),
         noveltyThreshold: novelty,
       });
       lastBudget = config.budget;
       const out = values.out ?? defaultRunDir(proposer, seed);
       createEvaluator(evaluator, evaluatorOptions); // an unknown evaluator is an input error before anything is written
-      summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal });
+      summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal, ...latencyOptions });
     }
   } finally {
     process.off('SIGINT', onSigint);
