@@ -83,6 +83,12 @@ describe('paretonas lamda generate', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('with an LLM generator (which may remove layers) the same finding is a note and the loop runs', () => {
+    const r = paretonas('lamda', 'generate', '--zoo', 'resnet18', '--target-ms', '0.2', '--generator', 'ollama:x', '--host', 'http://127.0.0.1:9', '--out', `${tmp}/llm-floor`);
+    expect(r.stderr).toMatch(/^note: the target 0.2 ms is below what narrowing can reach: the smallest model width search reaches, resnet18 at width 0.05 .*; the generator must also remove layers$/m);
+    expect(r.stderr).toMatch(/Ollama is not reachable at http:\/\/127.0.0.1:9/); // the loop ran and asked the LLM
+  });
+
   it('uses the calibration cached for this CPU (no measuring) and records it', async () => {
     const cache = `${tmp}/cache-x2`;
     const base = loadPredictor();
