@@ -3,7 +3,6 @@ import { deviceLimits } from '../device/profile.js';
 import type { DeviceProfile } from '../device/types.js';
 import { InputError } from '../errors.js';
 import { mergeLimits, spaceLimits } from './limits.js';
-import { metricInfo } from '../metrics.js';
 import type { Limit, Objective } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 
@@ -48,9 +47,11 @@ export interface CampaignConfig {
 
 /** Objectives by evaluator: what the paper optimises, with the evaluator's score in accuracy's place. */
 export function defaultObjectives(evaluator: string, declared?: readonly string[]): Objective[] {
-  // A trainer declaring its metrics without accuracy: its first declared metric takes accuracy's place.
-  const trainerHead = declared && declared.length > 0 && !declared.includes('accuracy') ? (declared[0] as string) : 'accuracy';
-  const head: Objective[] = evaluator === 'cost' ? [] : evaluator === 'proxy' ? [{ name: 'naswot', direction: 'max' }] : [{ name: trainerHead, direction: metricInfo(trainerHead).direction }];
+  // A trainer declaring metrics without accuracy: which way each is better is the user's to say.
+  if (declared && declared.length > 0 && !declared.includes('accuracy') && evaluator !== 'cost' && evaluator !== 'proxy') {
+    throw new InputError('--objectives', 'not given', `name:min or name:max for the declared metrics (e.g. ${declared[0]}:max,macs:min)`, `--metrics ${declared.join(',')} has no accuracy, the default objective`);
+  }
+  const head: Objective[] = evaluator === 'cost' ? [] : evaluator === 'proxy' ? [{ name: 'naswot', direction: 'max' }] : [{ name: 'accuracy', direction: 'max' }];
   return [...head, { name: 'macs', direction: 'min' }, { name: 'params', direction: 'min' }];
 }
 
@@ -65,7 +66,7 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
   const macsLimit = limits.find((l) => l.name === 'macs');
   const sramLimit = limits.find((l) => l.name === 'peakSramBytes');
   const config: CampaignConfig = {
-    objectives: defaultObjectives(partial.evaluator.startsWith('command:') ? 'command' : partial.evaluator, partial.evaluatorOptions?.metrics as string[] | undefined),
+    objectives: partial.objectives ?? defaultObjectives(partial.evaluator.startsWith('command:') ? 'command' : partial.evaluator, partial.evaluatorOptions?.metrics as string[] | undefined),
     sramModel: sram?.model ?? 'mcunet',
     ...partial,
     limits,
