@@ -38,5 +38,6 @@ export async function reportCommand(args: string[]): Promise<string> {
       }
     }
   }
-  return [`report of ${runDir}: ${join(out, 'index.html')} (${report.tables.length} tables, ${report.figures.length} figures, ${report.explanations.length} explanations; opens offline)`, `tables as Markdown, CSV and LaTeX in ${join(out, 'tables')}`, ...(images.length ? [`${images.length} images in ${join(out, 'figures')}`] : [])].join('\n');
+  const objectives = report.config.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
+  return [`report of ${runDir}: ${join(out, 'index.html')} (${report.tables.length} tables, ${report.figures.length} figures, ${report.explanations.length} explanations; opens offline)`, `front of ${report.frontSize} over the run's objectives ${objectives}`, `tables as Markdown, CSV and LaTeX in ${join(out, 'tables')}`, ...(images.length ? [`${images.length} images in ${join(out, 'figures')}`] : [])].join('\n');
 }

@@ -310,7 +310,12 @@ export function runLabel(r: RunComparison): string {
   return r.model ?? `${r.proposer} (seed ${r.seed})`;
 }
 
-/** One flat row per run (plain numbers, null where there is none), for danfojs data frames or CSV. */
+/**
+ * One flat row per run (plain numbers, null where there is none), for danfojs data frames or CSV:
+ * the Table III fields (`macsM*`, `paramsM*` in millions), the search statistics, the run's
+ * `objectives` as text, and `NAMEMin`, `NAMEMax`, `NAMEMean` in the metric's own units for each of
+ * the run's objectives and limited metrics (then MACs and params).
+ */
 export type ComparisonRow = Record<string, string | number | null>;
 
 export function comparisonRows(c: Comparison): ComparisonRow[] {

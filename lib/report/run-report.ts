@@ -21,6 +21,8 @@ export interface RunReport {
   config: RunState['config'];
   versions: Record<string, unknown>;
   counters: RunState['counters'];
+  /** Size of the run's front as replayed (the run summary's `frontSize`); the Pareto table has this many rows. */
+  frontSize: number;
   tables: Table[];
   figures: { id: string; title: string; figure: Figure }[];
   explanations: ExplanationCard[];
@@ -62,6 +64,7 @@ export function buildRunReport(runDir: string): RunReport {
     config: state.config,
     versions: start.versions ?? {},
     counters: state.counters,
+    frontSize: state.front.size,
     tables,
     figures,
     explanations: explanationCards(read.records, state),

@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCampaign, type CampaignDeps, type CampaignSummary } from '../../lib/campaign/campaign.js';
 import { configFromSpace, type CampaignConfig } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { renderComparison } from '../../lib/cli/compare.js';
+import { reportCommand } from '../../lib/cli/report.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
 import { createProposer } from '../../lib/propose/registry.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
@@ -66,6 +67,7 @@ describe('the report of a run with other objectives (cost evaluator: flash, SRAM
 
   it('the scatters name the run\'s objectives and draw the run\'s front (summary\'s frontSize)', () => {
     const report = buildRunReport(dir);
+    expect(report.frontSize).toBe(summary.frontSize);
     expect(report.tables[0]?.columns.slice(2)).toEqual(['flash (KiB) ↓', 'peak SRAM (KiB) ↓', 'MACs (M) ↑', 'params (M)']);
     // primary: the first maximised objective (macs); a 2-D plot per other objective, one 3-D plot
     expect(report.figures.map((f) => f.id).slice(0, 3)).toEqual(['pareto-2d', 'pareto-2d-peakSramBytes', 'pareto-3d']);
@@ -94,6 +96,17 @@ describe('the report of a run with other objectives (cost evaluator: flash, SRAM
     expect(report.tables[1]?.columns).toEqual(['Model', 'TC', 'PC', 'MACs (M) ↑', '#Parameters (M) ↓', 'flash (KiB) ↓', 'peak SRAM (KiB) ↓']);
     expect(report.tables[1]?.rows[0]?.[2]).toBe(summary.frontSize);
   });
+
+  it('paretonas report writes the run\'s own Pareto table and says its front and objectives', async () => {
+    const out = `${tmp}/report`;
+    const text = await reportCommand([dir, '-o', out]);
+    expect(text.split('\n')[1]).toBe(`front of ${summary.frontSize} over the run's objectives flashBytes:min,peakSramBytes:min,macs:max`);
+    const csv = readFileSync(`${out}/tables/pareto-front.csv`, 'utf8').trim().split('\r\n'); // CSV rows end in CRLF (RFC 4180)
+    expect(csv[0]).toBe('Proposal,Key,flash (KiB) ↓,peak SRAM (KiB) ↓,MACs (M) ↑,params (M)');
+    expect(csv).toHaveLength(1 + summary.frontSize);
+    const html = readFileSync(`${out}/index.html`, 'utf8');
+    expect(html).toContain('Objectives: flash (min), peak SRAM (min), MACs (max); limits: 70.0 M &lt;= MACs &lt;= 350.0 M, peak SRAM &lt;= 320.0 KiB, params &lt;= 1.500 M.');
+  }, 60_000);
 });
 
 describe('a hand-made run: accuracy, MACs, flash and a trainer metric as objectives, SRAM limited', () => {
