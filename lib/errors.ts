@@ -62,6 +62,8 @@ export function capText(text: string, max = MAX_SHOWN): string {
 
 /** Characters a shown name escapes beyond JSON's own: other controls, format and separator characters, unassigned and private-use code points, U+FFFD. */
 const UNPRINTABLE = /[\p{C}\p{Z}\uFFFD]/gu;
+/** Printable ASCII without a quote or backslash: JSON.stringify and the escapes leave it as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const escapeUnit = (ch: string): string => [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 
 /**
@@ -70,6 +72,8 @@ const escapeUnit = (ch: string): string => [...Array(ch.length).keys()].map((i) 
  * surrogate as \udxxx, a space stays a space), cut to `max` characters with the name's length.
  */
 export function showName(name: string, max = MAX_SHOWN): string {
+  // Fast path: the graph builder names every node this way, so plain short names skip the escaping.
+  if (name.length <= max - 2 && PLAIN.test(name)) return `"${name}"`;
   const text = JSON.stringify(name).replace(UNPRINTABLE, (ch) => (ch === ' ' ? ch : escapeUnit(ch)));
   if (text.length <= max) return text;
   // never cut an escape or a surrogate pair in half

@@ -1,8 +1,13 @@
 /**
  * npm run bench: cost evaluations per second of random candidates, graph path (lower to a Graph,
- * then estimate) against the fast path (closed form memoised per stage), measured in one run.
+ * then estimate) against the fast path (closed form memoised per stage), measured in one run; then
+ * validation (lower, estimate, check every limit) with the paper's two limits against all limits on.
  */
+import { NoveltyIndex } from '../campaign/novelty.js';
+import { validateProposal, type ValidationSettings, type ValidationState } from '../campaign/validate.js';
 import { graphTotals } from '../cost/estimate.js';
+import { loadDevice } from '../device/profile.js';
+import { createLatencyEstimator } from '../latency/select.js';
 import { createFastEvaluator } from '../cost/fast.js';
 import { lowerBlockNet } from '../graph/lower-blocks.js';
 import { createRng } from '../rng.js';
@@ -38,3 +43,19 @@ const fastWarm = rate('fast path, memo warm', candidates, (c) => cold(c).macs);
 console.log('');
 console.log(`fast (warm) / graph = ${(fastWarm / graph).toFixed(1)}x   fast (first pass) / graph = ${(fastCold / graph).toFixed(1)}x`);
 console.log(`aims: fast path > 1,000,000/s (${fastWarm > 1e6 ? 'met' : 'NOT met'}), graph path > 20,000/s (${graph > 2e4 ? 'met' : 'NOT met'})`);
+
+// Validation throughput (issue 15): the paper's two limits against every limit on, one run.
+const validationSet = candidates.slice(0, 3000);
+const validationRate = (label: string, settings: ValidationSettings) => {
+  const state = (): ValidationState => ({ seen: new Map(), novelty: new NoveltyIndex() });
+  return rate(label, validationSet, (c) => (validateProposal(c, settings, state()).ok ? 1 : 0));
+};
+const open = { space, limits: [{ name: 'macs', min: 0, max: 1e12 }, { name: 'peakSramBytes', max: 1e12 }], sramModel: 'mcunet' as const };
+const paper = validationRate('validation, paper limits (MACs, SRAM) passed', open);
+const predictor = await createLatencyEstimator('predictor', { onNote: () => {} });
+const cortexM = await createLatencyEstimator('cortex-m', { device: loadDevice('stm32f746') });
+const allOpen = [...open.limits, { name: 'flashBytes', max: 1e12 }, { name: 'params', max: 1e12 }, { name: 'latencyMs', max: 1e12 }];
+const allPredictor = validationRate('validation, + flash, params, latency (predictor)', { ...open, limits: allOpen, latency: predictor });
+const allCortexM = validationRate('validation, + flash, params, latency (Cortex-M)', { ...open, limits: allOpen, latency: cortexM });
+console.log('');
+console.log(`all limits / paper limits = ${(allPredictor / paper).toFixed(2)}x (predictor), ${(allCortexM / paper).toFixed(2)}x (Cortex-M)   aim: >= 0.50x (${Math.min(allPredictor, allCortexM) / paper >= 0.5 ? 'met' : 'NOT met'})`);

@@ -309,7 +309,10 @@ export function nodeFeatures(graph: Graph, nchwcBlock: number = NCHWC_BLOCK): No
 /** The graph's features: the column sums of nodeFeatures, plus graph.constant = 1 (block as for nodeFeatures, and recorded). */
 export function graphFeatures(graph: Graph, nchwcBlock: number = NCHWC_BLOCK): GraphFeatures {
   const values = COLUMNS.map(() => 0);
-  for (const row of nodeFeatures(graph, nchwcBlock)) row.values.forEach((v, k) => (values[k] = (values[k] as number) + v));
+  // The column sums of nodeFeatures without building its rows (validation asks this per candidate).
+  for (const f of factsOf(graph, nodeKinds(graph), checkBlock(nchwcBlock))) {
+    for (let k = 1; k < COLUMNS.length; k++) values[k] = (values[k] as number) + (COLUMNS[k] as Column).value(f);
+  }
   values[0] = 1;
   return { names: [...FEATURE_NAMES], values, nchwcBlock };
 }
