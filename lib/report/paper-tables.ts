@@ -336,7 +336,7 @@ export function tableIII(comparison: Comparison, options: { paper?: boolean } = 
     for (const p of TABLE_III_PAPER_ROWS) rows.push([`${p.model} (paper)`, p.tc, p.pc, formatRangeAvg(p.accuracy), formatRangeAvg(p.macsM), formatRangeAvg(p.paramsM), ...extra.map(() => '—')]);
   }
   const primaryColumn = primary === null ? 'Primary' : primary === 'accuracy' ? 'Accuracy (%) ↑' : `${metricHeader(primary)} ↑`;
-  if (options.paper && !showMacs) throw new InputError('paper', true, 'runs whose primary (first maximised) objective is accuracy or a score', 'the paper rows print MACs in their own column');
+  if (options.paper && !showMacs) throw new InputError('paper', true, 'runs whose primary (first maximised) objective is accuracy or a score', `the runs' primary objective is ${primary}, and the paper rows print accuracy there and ${primary} in its own column`);
   return {
     id: 'table-iii',
     caption: 'Performance metrics for model generation across runs, presented as [min, max] avg over each run’s Pareto candidates. TC: total (evaluated) candidates, PC: Pareto candidates.',

@@ -9,7 +9,7 @@ import { reportCommand } from '../../lib/cli/report.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
 import { createProposer } from '../../lib/propose/registry.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
-import { compareRuns } from '../../lib/report/compare.js';
+import { compareRuns, comparisonRows } from '../../lib/report/compare.js';
 import { paretoTable, tableIII } from '../../lib/report/paper-tables.js';
 import { buildRunReport } from '../../lib/report/run-report.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
@@ -95,6 +95,8 @@ describe('the report of a run with other objectives (cost evaluator: flash, SRAM
     // Table III: the paper's columns the run has (MACs is the primary, params), then flash and SRAM
     expect(report.tables[1]?.columns).toEqual(['Model', 'TC', 'PC', 'MACs (M) ↑', '#Parameters (M) ↓', 'flash (KiB) ↓', 'peak SRAM (KiB) ↓']);
     expect(report.tables[1]?.rows[0]?.[2]).toBe(summary.frontSize);
+    // the paper's rows print accuracy where this run's primary is MACs: refused, not misaligned
+    expect(() => tableIII(compareRuns([dir]), { paper: true })).toThrow("paper: the runs' primary objective is macs, and the paper rows print accuracy there and macs in its own column; allowed: runs whose primary (first maximised) objective is accuracy or a score");
   });
 
   it('paretonas report writes the run\'s own Pareto table and says its front and objectives', async () => {
@@ -142,6 +144,11 @@ describe('a hand-made run: accuracy, MACs, flash and a trainer metric as objecti
     expect(t.columns).toEqual(['Model', 'TC', 'PC', 'Accuracy (%) ↑', 'MACs (M) ↓', '#Parameters (M) ↓', 'flash (KiB) ↓', 'mcuLatencyMs ↓', 'peak SRAM (KiB)']);
     expect(t.rows[0]).toEqual(['random (seed 0)', 5, 3, '[40.00, 70.00] 56.67', '[80.00, 200.00] 126.67', '[0.10, 0.50] 0.27', '[200.0, 400.0] 283.3', '[8.00, 30.00] 16.67', '[100.0, 250.0] 166.7']);
     expect(t.rows[1]).toEqual(['Llama3.2-3B (paper)', 127, 27, '[38.68, 68.58] 60.50', '[71.17, 255.86] 112.01', '[0.04, 0.73] 0.15', '—', '—', '—']);
+    // the flat rows carry every metric of the run in its own units
+    const row = comparisonRows(compareRuns([dir]))[0]!;
+    expect(row.objectives).toBe('accuracy:max,macs:min,flashBytes:min,mcuLatencyMs:min');
+    expect([row.flashBytesMin, row.flashBytesMax, row.mcuLatencyMsMin, row.peakSramBytesMax, row.paramsMin]).toEqual([200 * KiB, 400 * KiB, 8, 250 * KiB, 0.1e6]);
+    expect(row.mcuLatencyMsMean).toBeCloseTo(50 / 3, 12);
   });
 
   it('compare: runs with different objectives are said to differ in one line, each shown with its own', () => {
