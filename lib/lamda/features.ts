@@ -134,6 +134,12 @@ function columns(): Column[] {
 
 const COLUMNS = columns();
 
+const ALL_COLUMNS: readonly number[] = COLUMNS.map((_, k) => k).slice(1);
+/** The columns a node of each kind can be non-zero in (named `kind.*`), and the reorder column every node has. */
+const KIND_COLUMNS = new Map<string, number[]>(
+  KERNEL_KINDS.map((kind) => [kind, ALL_COLUMNS.filter((k) => (COLUMNS[k] as Column).name.startsWith(`${kind}.`) || (COLUMNS[k] as Column).name === 'reorder.io_mb')]),
+);
+
 /** The feature names, in the order of every values array. */
 export const FEATURE_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
 
@@ -311,7 +317,7 @@ export function graphFeatures(graph: Graph, nchwcBlock: number = NCHWC_BLOCK): G
   const values = COLUMNS.map(() => 0);
   // The column sums of nodeFeatures without building its rows (validation asks this per candidate).
   for (const f of factsOf(graph, nodeKinds(graph), checkBlock(nchwcBlock))) {
-    for (let k = 1; k < COLUMNS.length; k++) values[k] = (values[k] as number) + (COLUMNS[k] as Column).value(f);
+    for (const k of KIND_COLUMNS.get(f.kind) ?? ALL_COLUMNS) values[k] = (values[k] as number) + (COLUMNS[k] as Column).value(f);
   }
   values[0] = 1;
   return { names: [...FEATURE_NAMES], values, nchwcBlock };
