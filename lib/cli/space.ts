@@ -1,4 +1,6 @@
-import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
+import { describeLimit, spaceLimits } from '../campaign/limits.js';
+import { formatMetric, metricInfo } from '../metrics.js';
+import { formatInt, textTable } from '../report/text-table.js';
 import { resolveSpace } from '../space/builtin.js';
 import { spaceSize } from '../space/size.js';
 import { sampleWithCosts } from '../space/stats.js';
@@ -36,22 +38,25 @@ export function spaceCommand(args: string[]): string {
   const size = spaceSize(space);
   const sampled = sampleWithCosts(space, samples, seed);
   const feasible = sampled.filter((s) => s.feasible).length;
-  const metric = (key: 'macs' | 'params' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
+  const metric = (key: 'macs' | 'params' | 'flashBytes' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
   if (values.json) {
     return jsonOut({ space: space.name, size: { ...size, total: String(size.total), tableITotal: String(size.tableITotal) }, samples, seed, feasible });
   }
-  const row = (label: string, sorted: number[], f: (n: number) => string) => [label, f(quantile(sorted, 0)), f(quantile(sorted, 0.5)), f(sorted[sorted.length - 1] as number)];
+  const row = (key: 'macs' | 'params' | 'flashBytes' | 'peakSramBytes') => {
+    const sorted = metric(key);
+    return [metricInfo(key).label, formatMetric(key, quantile(sorted, 0)), formatMetric(key, quantile(sorted, 0.5)), formatMetric(key, sorted[sorted.length - 1] as number)];
+  };
+  const limits = spaceLimits(space);
+  const costLimits = limits.filter((l) => metricInfo(l.name).source === 'cost');
+  const others = limits.filter((l) => metricInfo(l.name).source !== 'cost');
   return [
     `${space.name}: ${space.stages} stages, input ${space.input.channels}x${space.input.resolution}x${space.input.resolution}, ${space.classes} classes`,
     `per stage: ${formatInt(size.tableIPerStage[0] as number)} Table I configurations (${formatInt(size.configurationsPerStage[0] as number)} with the SE ratio)`,
     `architectures: ${size.tableITotal.toLocaleString('en-US')} (Table I) / ${size.total.toLocaleString('en-US')} (with SE ratio)`,
     '',
     `${formatInt(samples)} uniform samples, seed ${seed}:`,
-    textTable(['metric', 'min', 'median', 'max'], [
-      row('MACs', metric('macs'), (n) => formatMillions(n)),
-      row('params', metric('params'), (n) => formatMillions(n, 3)),
-      row('peak SRAM', metric('peakSramBytes'), (n) => formatKiB(n)),
-    ]),
-    `meeting the constraints (MACs ${formatMillions(space.constraints.macs?.min ?? 0, 0)}–${formatMillions(space.constraints.macs?.max ?? Infinity, 0)}, peak SRAM ≤ ${formatKiB(space.constraints.peakSramBytes?.max ?? Infinity, 0)}): ${formatInt(feasible)} (${((100 * feasible) / samples).toFixed(1)}%)`,
+    textTable(['metric', 'min', 'median', 'max'], [row('macs'), row('params'), row('flashBytes'), row('peakSramBytes')]),
+    `meeting the cost limits (${costLimits.map(describeLimit).join(', ') || 'none'}): ${formatInt(feasible)} (${((100 * feasible) / samples).toFixed(1)}%)`,
+    ...(others.length ? [`not sampled here (known after a latency model or evaluation): ${others.map(describeLimit).join(', ')}`] : []),
   ].join('\n');
 }
