@@ -51,11 +51,13 @@ const validationRate = (label: string, settings: ValidationSettings) => {
   return rate(label, validationSet, (c) => (validateProposal(c, settings, state()).ok ? 1 : 0));
 };
 const open = { space, limits: [{ name: 'macs', min: 0, max: 1e12 }, { name: 'peakSramBytes', max: 1e12 }], sramModel: 'mcunet' as const };
-const paper = validationRate('validation, paper limits (MACs, SRAM) passed', open);
+const paperFirst = validationRate('validation, paper limits (MACs, SRAM) passed', open);
 const predictor = await createLatencyEstimator('predictor', { onNote: () => {} });
 const cortexM = await createLatencyEstimator('cortex-m', { device: loadDevice('stm32f746') });
 const allOpen = [...open.limits, { name: 'flashBytes', max: 1e12 }, { name: 'params', max: 1e12 }, { name: 'latencyMs', max: 1e12 }];
 const allPredictor = validationRate('validation, + flash, params, latency (predictor)', { ...open, limits: allOpen, latency: predictor });
 const allCortexM = validationRate('validation, + flash, params, latency (Cortex-M)', { ...open, limits: allOpen, latency: cortexM });
+// Measured again after the others (JIT warm-up favours later runs): the baseline is the faster of the two.
+const paper = Math.max(paperFirst, validationRate('validation, paper limits, again', open));
 console.log('');
 console.log(`all limits / paper limits = ${(allPredictor / paper).toFixed(2)}x (predictor), ${(allCortexM / paper).toFixed(2)}x (Cortex-M)   aim: >= 0.50x (${Math.min(allPredictor, allCortexM) / paper >= 0.5 ? 'met' : 'NOT met'})`);
