@@ -109,10 +109,10 @@ export function listDevices(): string[] {
  * @throws InputError for an unknown name (listing the shipped ones), an unreadable file, or a
  *   file that is not a valid profile (one line naming the field).
  */
-export function loadDevice(nameOrPath: string): DeviceProfile {
+export function loadDevice(nameOrPath: string, field = '--device'): DeviceProfile {
   const looksLikePath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
   if (!looksLikePath && !listDevices().includes(nameOrPath)) {
-    throw new InputError('device', nameOrPath, `a shipped device (${listDevices().join(', ')}) or the path of a device file (.json)`);
+    throw new InputError(field, nameOrPath, `a shipped device (${listDevices().join(', ')}) or the path of a device file (.json)`);
   }
   const path = looksLikePath ? nameOrPath : `${DEVICES_DIR}${nameOrPath}.json`;
   const source = `device file ${capText(looksLikePath ? path : `${nameOrPath}.json`)}`;
@@ -120,7 +120,7 @@ export function loadDevice(nameOrPath: string): DeviceProfile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InputError('device file', path, 'a readable JSON file', `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new InputError(`${field} file`, path, 'a readable JSON file', `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseDevice(parseJsonBounded(text, source, { maxChars: DEVICE_FILE_BOUNDS.maxChars, maxDepth: DEVICE_FILE_BOUNDS.maxDepth }), source);
 }

@@ -45,7 +45,12 @@ describe('paretonas search', () => {
       [['--resume', '--out', 'runs/evo', '--seed', '3'], /^paretonas search: --seed: differs from the run: recorded 1, given 3; allowed: the recorded value, or no --seed \(a run keeps the configuration it started with; only --budget may extend it\)$/m],
       [['--out', 'runs/evo'], /--out: .*already holds a campaign/],
       [['--proposer', 'random', '--population', '5'], /--population\/--sample\/--screen: .*allowed: with --proposer evolution/],
-      [['--objectives', 'accuracy:max,macs:min', '--budget', '2', '--out', 'runs/noacc'], /objective or constraint: got "accuracy"; allowed: a metric of the cost evaluator: macs, params, flashBytes, peakSramBytes/],
+      [['--objectives', 'accuracy:max,macs:min', '--budget', '2', '--out', 'runs/noacc'], /objective or constraint: got "accuracy"; allowed: a metric of this run: macs, params, flashBytes, peakSramBytes \(latencyMs with a latency model; an evaluator's own with --metrics\)/],
+      [['--device', 'stm32f999', '--budget', '2', '--out', 'runs/nodev'], /--device: got "stm32f999"; allowed: .*stm32f746/],
+      [['--latency-model', 'cortex-m', '--budget', '2', '--out', 'runs/nocm'], /--latency-model: got cortex-m without --device; allowed: cortex-m only with an mcu device profile/],
+      [['--latency-model', 'fast', '--budget', '2', '--out', 'runs/nolm'], /--latency-model: got "fast"; allowed: predictor, predictor:PATH/],
+      [['--metrics', 'accuracy,mcuLatencyMs', '--budget', '2', '--out', 'runs/nomet'], /--metrics: got "accuracy,mcuLatencyMs"; allowed: with --evaluator command:CMD or torch:DATASET/],
+      [['--evaluator', 'command:true', '--metrics', 'mcuLatencyMs', '--budget', '2', '--out', 'runs/noobj'], /--objectives: --metrics mcuLatencyMs has no accuracy, the default objective; allowed: name:min or name:max for the declared metrics/],
     ];
     for (const [args, message] of cases) {
       const r = paretonas(...args);

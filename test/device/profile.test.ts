@@ -96,11 +96,11 @@ describe('bad device input: one line naming the field, the value and what is all
   }
 
   it('an unknown name lists the shipped devices', () => {
-    expect(thrownInputError(() => loadDevice('stm32f999')).message).toBe('device: got "stm32f999"; allowed: a shipped device (host-cpu, stm32f412, stm32f746, stm32h743) or the path of a device file (.json)');
+    expect(thrownInputError(() => loadDevice('stm32f999')).message).toBe('--device: got "stm32f999"; allowed: a shipped device (host-cpu, stm32f412, stm32f746, stm32h743) or the path of a device file (.json)');
   });
 
   it('a missing file is named', () => {
-    expect(thrownInputError(() => loadDevice(join(dir, 'none.json'))).message).toMatch(/^device file: cannot be read \(ENOENT\); allowed: a readable JSON file$/);
+    expect(thrownInputError(() => loadDevice(join(dir, 'none.json'))).message).toMatch(/^--device file: cannot be read \(ENOENT\); allowed: a readable JSON file$/);
   });
 
   it('schema problems are a ValidationError, listing several on one line', () => {
