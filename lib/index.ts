@@ -128,3 +128,11 @@ export { cacheDir, deviceKey, sameDevice, calibrationPath, readCalibration, writ
 export { calibrate, scaleFit, predictorSha256, CALIBRATION_SET, CALIBRATION_FORMAT, type Calibration, type CalibrationSample, type CalibrateOptions, type MeasureFn } from './latency/calibrate.js';
 export { predictorEstimator, predictorPathOf, PREDICTOR_SPECS, type PredictorLatencyEstimator, type PredictorEstimatorOptions, type PredictorStatus } from './latency/predictor-estimator.js';
 export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/lamda-figures.js';
+export { METRICS, metricInfo, formatMetric, metricHeader, inDisplayUnit, isPreEvaluation, type MetricInfo, type MetricSource } from './metrics.js';
+export { spaceLimits, mergeLimits, runLimits, hardLimits, evaluatedLimits, describeLimit, type LimitFields } from './campaign/limits.js';
+export { limitScreen } from './campaign/screen.js';
+export { loadDevice, listDevices, deviceLimits, parseDevice, DEVICES_DIR } from './device/profile.js';
+export type { DeviceProfile, CortexMCoefficients } from './device/types.js';
+export { cortexMLatency, cortexMEstimator, type CortexMLatency } from './latency/cortex-m.js';
+export { createLatencyEstimator, checkLatencyModel, describeLatencyModel, LATENCY_MODELS } from './latency/select.js';
+export type { LatencyEstimator } from './latency/types.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
+import { describeLatencyModel } from '../latency/select.js';
 import { InputError } from '../errors.js';
 import { buildRunReport } from '../report/run-report.js';
 import { checkPositionals, parseFlags } from './args.js';
@@ -39,5 +40,5 @@ export async function reportCommand(args: string[]): Promise<string> {
     }
   }
   const objectives = report.config.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
-  return [`report of ${runDir}: ${join(out, 'index.html')} (${report.tables.length} tables, ${report.figures.length} figures, ${report.explanations.length} explanations; opens offline)`, `front of ${report.frontSize} over the run's objectives ${objectives}`, `tables as Markdown, CSV and LaTeX in ${join(out, 'tables')}`, ...(images.length ? [`${images.length} images in ${join(out, 'figures')}`] : [])].join('\n');
+  return [`report of ${runDir}: ${join(out, 'index.html')} (${report.tables.length} tables, ${report.figures.length} figures, ${report.explanations.length} explanations; opens offline)`, `front of ${report.frontSize} over the run's objectives ${objectives}`, ...(report.config.latencyModel !== undefined ? [describeLatencyModel(report.config.latencyModel, report.config.device) as string] : []), `tables as Markdown, CSV and LaTeX in ${join(out, 'tables')}`, ...(images.length ? [`${images.length} images in ${join(out, 'figures')}`] : [])].join('\n');
 }

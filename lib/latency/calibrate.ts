@@ -18,7 +18,6 @@ import type { VariantRecipe } from '../lamda/transform.js';
 import { applyVariant } from '../lamda/transform.js';
 import { adaptiveRuns, baseRecipe } from '../lamda/variants.js';
 import { type DeviceDescriptor, describeDevice } from '../runtime/device.js';
-import { measureGraph } from '../runtime/latency.js';
 import { CALIBRATION_FORMAT, deviceKey } from './cache.js';
 
 export { CALIBRATION_FORMAT };
@@ -110,6 +109,8 @@ export function predictorSha256(file: PredictorFile): string {
 }
 
 const realMeasure: MeasureFn = async (graph, options) => {
+  // onnxruntime loads only when something is measured (campaigns and reports import this module).
+  const { measureGraph } = await import('../runtime/latency.js');
   const m = await measureGraph(graph, options);
   return { medianMs: m.medianMs, spreadPct: m.spreadPct };
 };

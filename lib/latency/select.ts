@@ -39,3 +39,11 @@ export async function createLatencyEstimator(spec: string | undefined, options: 
   if (spec === 'cortex-m') return cortexMEstimator(options.device as DeviceProfile);
   return predictorEstimator(spec, { threads: 1, calibrate: options.calibrate, onNote: options.onNote, onProgress: options.onProgress });
 }
+
+/** How a run's latencyMs was told, in words for reports: estimates say they are estimates. */
+export function describeLatencyModel(spec: string | undefined, device?: DeviceProfile): string | undefined {
+  if (spec === undefined) return undefined;
+  if (spec === 'cortex-m') return `latency is a Cortex-M estimate for ${device?.name ?? 'the device'}${device?.clockMHz ? ` at ${device.clockMHz} MHz` : ''} (cycles from MACs and memory traffic, calibrated on published STM32 latencies), not a measurement`;
+  if (spec === 'measured') return 'latency was measured with onnxruntime (median of 20 runs, one thread) on the machine that ran the search';
+  return `latency is predicted by the ${spec === 'predictor' ? 'shipped onnxruntime CPU predictor' : `predictor ${spec.slice('predictor:'.length)}`} (an estimate; calibrated for the CPU when a calibration was cached)`;
+}

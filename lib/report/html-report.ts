@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeLimit, runLimits } from '../campaign/limits.js';
+import { describeLatencyModel } from '../latency/select.js';
 import { formatMetric, metricInfo } from '../metrics.js';
 import { figureHtml } from './html.js';
 import { escapeHtml, toCsv, toHtml, toLatex, toMarkdown } from './render-table.js';
@@ -21,6 +22,7 @@ export function runReportHtml(r: RunReport): string {
     `<h1>Campaign ${escapeHtml(r.runDir)}</h1>`,
     `<p>${escapeHtml(r.config.proposer)} proposer, ${escapeHtml(r.config.evaluator)} evaluator, seed ${r.config.seed}: ${r.counters.proposed} proposed, ${r.counters.valid} valid, ${r.counters.evaluated} evaluated, ${r.counters.failed} failed.</p>`,
     `<p>Objectives: ${escapeHtml(r.config.objectives.map((o) => `${metricInfo(o.name).label} (${o.direction})`).join(', '))}; limits: ${escapeHtml(runLimits(r.config).map(describeLimit).join(', ') || 'none')}.</p>`,
+    r.config.latencyModel !== undefined ? `<p>${escapeHtml(describeLatencyModel(r.config.latencyModel, r.config.device) ?? '')}.</p>` : '',
     proxy ? '<p class="proxy">NASWOT is a training-free proxy score (Mellor et al., 2021), not accuracy.</p>' : '',
     r.tornRecord ? `<p>The records end in a torn line (line ${r.tornRecord}), left out.</p>` : '',
     ...r.tables.map((t) => toHtml(t)),
