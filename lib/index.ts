@@ -135,4 +135,4 @@ export { loadDevice, listDevices, deviceLimits, parseDevice, DEVICES_DIR } from 
 export type { DeviceProfile, CortexMCoefficients } from './device/types.js';
 export { cortexMLatency, cortexMEstimator, type CortexMLatency } from './latency/cortex-m.js';
 export { createLatencyEstimator, checkLatencyModel, describeLatencyModel, LATENCY_MODELS } from './latency/select.js';
-export type { LatencyEstimator } from './latency/types.js';
+export type { LatencyEstimator as CandidateLatencyEstimator } from './latency/types.js';
