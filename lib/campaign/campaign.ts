@@ -16,8 +16,8 @@ import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } fro
 import type { RunLock } from './run-lock.js';
 import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
 import { validateProposal, type ValidationSettings } from './validate.js';
-import { runLimits } from './limits.js';
-import { limitScreen } from './screen.js';
+import { describeLimit, runLimits } from './limits.js';
+import { limitScreen, sampleFeasibility } from './screen.js';
 import { createLatencyEstimator, isMeasured } from '../latency/select.js';
 import type { LatencyEstimator } from '../latency/types.js';
 
@@ -56,6 +56,8 @@ export interface CampaignSummary extends Progress {
   notes?: string[];
   /** Proposals whose regeneration on resume differed from the record (a non-deterministic proposer). */
   replayMismatches: number[];
+  /** The last evaluation failure of this session (a trainer's crash, timeout or malformed result). */
+  lastFailure?: { index: number; kind: string; message: string };
 }
 
 export const RECORDS_FILE = 'records.jsonl';
@@ -64,10 +66,19 @@ export const RECORDS_FILE = 'records.jsonl';
 const COST_METRICS = ['macs', 'params', 'flashBytes', 'peakSramBytes'];
 
 /** Objectives and limits must name metrics the run produces: checked before anything is written. */
-function checkMetrics(config: CampaignConfig, evaluator: Evaluator): void {
+function checkMetrics(config: CampaignConfig, evaluator: Evaluator, space: SearchSpace): void {
   const known = new Set([...COST_METRICS, ...(config.latencyModel !== undefined ? ['latencyMs'] : []), ...evaluator.metrics]);
   for (const name of [...config.objectives.map((o) => o.name), ...config.limits.map((l) => l.name)]) {
-    if (!known.has(name)) throw new InputError('objective or constraint', name, `a metric of this run: ${[...known].join(', ')} (latencyMs with a latency model; an evaluator's own with --metrics)`);
+    if (known.has(name)) continue;
+    // Name where the metric came from: an objective, the space file, the device profile or --constraint.
+    const where = config.objectives.some((o) => o.name === name)
+      ? 'objective'
+      : space.constraints[name] !== undefined
+        ? `space ${config.space}: constraints.${name}`
+        : config.device?.limits?.[name] !== undefined
+          ? `device ${config.device.name}: limits.${name}`
+          : 'constraint';
+    throw new InputError(where, name, `a metric of this run with the ${evaluator.name} evaluator: ${[...known].join(', ')} (latencyMs with a latency model; an evaluator's own with --metrics)`);
   }
 }
 
@@ -146,13 +157,14 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   if (lock.takenOver) notes.push(lock.takenOver);
   try {
     if (config) {
-      checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}));
-      state = newState(config);
       space = resolveSpace(config.space);
+      checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}), space);
+      state = newState(config);
       latency = await latencyFor(config, options);
+      feasibilityNote(space, config, latency, options);
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      writer.append('campaign-start', { config, versions: versions(), ...(latency ? { latencyEstimator: latency.name } : {}) });
+      writer.append('campaign-start', { config, versions: versions(), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
       proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
     } else {
@@ -169,7 +181,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         dropTornTail(path, read.torn);
       }
       if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
-      latency = await latencyFor(state.config, options);
+      latency = pinRecordedFactor(await latencyFor(state.config, options), read.records.find((r) => r.type === 'campaign-start'), options);
       proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records, feasible: screenOf(space, state.config, latency) });
       // Re-drive the proposer through the recorded history so its state matches the record.
       for (let i = 0; i < state.proposals.length; i++) {
@@ -195,6 +207,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   };
 
   /** Validates, evaluates and records one proposal that is already recorded. */
+  let lastFailure: CampaignSummary['lastFailure'];
   const settle = async (index: number) => {
     const proposal = state.proposals[index] as NonNullable<RunState['proposals'][number]>;
     const v = validateProposal(proposal.candidate, settings, state.validation);
@@ -205,12 +218,14 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });
         const metrics: Record<string, number> = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...v.predicted, ...e.metrics };
         if (measured) metrics.latencyMs = await measuredLatencyMs(v.graph);
+        checkMetricValues(metrics);
         evaluatedOutcome(cfg, metrics); // a missing objective metric is a configuration error: thrown before recording
         const change = record('evaluation', { index, key: v.key, metrics, seconds: e.seconds, details: e.details ?? null });
         if (change?.added) record('front-change', { index, key: v.key, added: true, removed: change.removed });
       } catch (err) {
         if (!(err instanceof EvaluationFailure)) throw err;
         record('failure', { index, key: v.key, kind: err.kind, message: err.message, details: err.details ?? null });
+        lastFailure = { index, kind: err.kind, message: err.message };
       }
     }
     const outcome = state.outcomes[index];
@@ -248,7 +263,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       }
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
-    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}) };
+    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}), ...(lastFailure ? { lastFailure } : {}) };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } finally {
@@ -263,7 +278,52 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
 
 /** The run's latency estimator (none for `measured` or a run without latency); notes go to the user. */
 async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<LatencyEstimator | undefined> {
+  if (options.calibrate && !(config.latencyModel ?? '').startsWith('predictor')) options.onNote?.(`--calibrate applies to the latency predictor only; this run's latency is ${config.latencyModel ?? 'not told (no latencyMs objective or limit)'}`);
+  if (config.device?.kind === 'mcu' && config.latencyModel !== undefined && config.latencyModel !== 'cortex-m') {
+    options.onNote?.(`latency is told by ${config.latencyModel} (this CPU), not by the Cortex-M estimate of the ${config.device.name} device: its milliseconds are not the microcontroller's`);
+  }
   return createLatencyEstimator(config.latencyModel, { device: config.device, calibrate: options.calibrate, onNote: options.onNote, onProgress: options.onCalibrationProgress });
+}
+
+/**
+ * A trainer's numbers are checked before they are recorded: a record every reader would refuse
+ * (a negative or non-finite cost metric) must not be written, so it is a `malformed` failure.
+ */
+function checkMetricValues(metrics: Record<string, number>): void {
+  for (const [name, v] of Object.entries(metrics)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new EvaluationFailure('malformed', `metric ${name} is ${String(v)}; every metric must be a finite number`);
+    if (COST_METRICS.includes(name) && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) is never negative`);
+  }
+}
+
+/**
+ * On resume, latency is told as the run started telling it: a calibration cached or deleted since
+ * (or another machine's) would mix two scales in one run, so the recorded factor is put back.
+ */
+function pinRecordedFactor(latency: LatencyEstimator | undefined, start: CampaignRecord | undefined, options: RunOptions): LatencyEstimator | undefined {
+  if (!latency || !start || start.latencyEstimator === undefined) return latency;
+  const recorded = typeof start.latencyFactor === 'number' ? start.latencyFactor : 1;
+  const factor = (latency as { factor?: unknown }).factor;
+  const current = typeof factor === 'number' ? factor : 1;
+  if (recorded === current) return latency;
+  options.onNote?.(`latency: the run started with the predictor scaled x${recorded.toFixed(2)} (${String(start.latencyEstimator)}); this machine's calibration is x${current.toFixed(2)}, so the run keeps x${recorded.toFixed(2)}`);
+  const ratio = recorded / current;
+  return { name: String(start.latencyEstimator), kind: latency.kind, latencyMs: (graph) => latency.latencyMs(graph) * ratio };
+}
+
+/** The calibration factor of a predictor (recorded beside its name), when it has one. */
+function latencyFactor(latency: LatencyEstimator): Record<string, number> {
+  const factor = (latency as { factor?: unknown }).factor;
+  return typeof factor === 'number' && factor !== 1 ? { latencyFactor: factor } : {};
+}
+
+/** Says so before the run when no seeded sample of the space meets every hard limit, and which limits rule them out. */
+function feasibilityNote(space: SearchSpace, config: CampaignConfig, latency: LatencyEstimator | undefined, options: RunOptions): void {
+  if (!options.onNote) return;
+  const report = sampleFeasibility(space, runLimits(config), config.sramModel, latency, isMeasured(config.latencyModel));
+  if (report.all > 0) return;
+  const worst = report.perLimit.filter((p) => p.share < 0.01).map((p) => `${describeLimit(p.limit)} (${(100 * p.share).toFixed(1)}%)`);
+  options.onNote(`none of ${report.samples} random candidates of the space meets every limit at once; ${worst.length ? `rarely met: ${worst.join(', ')}` : 'each is met alone, not together'}. The run may find nothing valid: loosen a limit or change the space.`);
 }
 
 function screenOf(space: SearchSpace, config: CampaignConfig, latency: LatencyEstimator | undefined): (c: Candidate) => boolean {

@@ -3,6 +3,8 @@ import { deviceLimits } from '../device/profile.js';
 import type { DeviceProfile } from '../device/types.js';
 import { InputError } from '../errors.js';
 import { mergeLimits, spaceLimits } from './limits.js';
+import { checkLatencyModel } from '../latency/select.js';
+import { metricInfo } from '../metrics.js';
 import type { Limit, Objective } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 
@@ -74,10 +76,15 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
     macs: { min: macsLimit?.min ?? 0, max: macsLimit?.max ?? Infinity },
     sramMaxBytes: sramLimit?.max ?? Infinity,
   };
+  checkLimitValues(fromSpace, `space ${space.name}: constraints`);
+  checkLimitValues(given, '--constraint');
+  if (partial.device) checkLimitValues(device, `device ${partial.device.name}: limits`);
+  // Who says how latency is told: --latency-model, else the device (it is the hardware), else the space file, else the predictor.
   if (config.latencyModel === undefined) {
     const wantsLatency = [...config.objectives.map((o) => o.name), ...limits.map((l) => l.name)].includes('latencyMs');
     const spaceModel = space.constraints.latencyMs?.model;
-    if (spaceModel !== undefined || config.device || wantsLatency) config.latencyModel = spaceModel ?? config.device?.latencyModel ?? 'predictor';
+    if (spaceModel !== undefined && !config.device) checkLatencyModel(spaceModel, undefined, `space ${space.name}: constraints.latencyMs.model`);
+    if (spaceModel !== undefined || config.device || wantsLatency) config.latencyModel = config.device?.latencyModel ?? spaceModel ?? 'predictor';
   }
   if (!Number.isInteger(config.budget) || config.budget < 1) throw new InputError('--budget', config.budget, 'a positive integer (proposals, valid or not)');
   if (config.macs.min > config.macs.max) throw new InputError('macs range', config.macs, 'min no larger than max');
@@ -85,6 +92,18 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
     throw new InputError('--novelty', config.noveltyThreshold, 'a similarity in (0, 1]');
   }
   return config;
+}
+
+/**
+ * Limits on cost and predicted metrics (counts, bytes, milliseconds) are never negative: a max
+ * at or below 0 or a negative min can be met by nothing, so it is refused rather than run.
+ */
+function checkLimitValues(limits: readonly Limit[], field: string): void {
+  for (const l of limits) {
+    if (metricInfo(l.name).source === 'evaluated') continue;
+    if (l.max !== undefined && l.max <= 0) throw new InputError(field, `${l.name}<=${l.max}`, `a max above 0 (${metricInfo(l.name).label} is never negative; nothing could meet it)`);
+    if (l.min !== undefined && l.min < 0) throw new InputError(field, `${l.name}>=${l.min}`, `a min of 0 or more (${metricInfo(l.name).label} is never negative)`);
+  }
 }
 
 /** The objective whose best point the campaign tracks beside the front (accuracy's place). */

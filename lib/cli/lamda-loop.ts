@@ -45,7 +45,7 @@ const LOOP_FLAGS = {
   'llm-timeout': { type: 'string', value: 'S', default: '120', help: 'seconds an LLM call may take, 1 to 86,400' },
   seed: { type: 'string', value: 'N', help: 'seed passed to the LLM, 0 to 2^31-1' },
   json: { type: 'boolean', help: 'print the result as JSON' },
-  calibrate: { type: 'boolean', help: 'on a CPU the predictor was not fit on, measure 10 zoo variants here first (10-30 s) and rescale it; cached per device' },
+  calibrate: { type: 'boolean', help: 'on a CPU the predictor was not fit on, measure 10 zoo variants here first (under a minute) and rescale it; cached per device' },
 } as const;
 
 const OUT_HELP = 'where tables (Markdown, CSV) and results.json are written';

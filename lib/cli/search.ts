@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CampaignSummary, Progress } from '../campaign/campaign.js';
 import { RECORDS_FILE, runCampaign } from '../campaign/campaign.js';
 import { configFromSpace } from '../campaign/config.js';
-import { InputError } from '../errors.js';
+import { capText, InputError } from '../errors.js';
 import { createEvaluator } from '../evaluate/registry.js';
 import { checkTorchTrainer } from '../evaluate/torch.js';
 import { parseMetricList } from '../evaluate/spec.js';
@@ -45,7 +45,7 @@ export const SEARCH_COMMAND = defineCommand({
     constraint: { type: 'string', value: 'LIST', help: 'name<=number or name>=number, comma-separated (e.g. "flashBytes<=1048576,latencyMs<=50"); adds to or tightens the space file\'s limits' },
     device: { type: 'string', value: 'NAME|FILE', help: `a device profile: its SRAM, flash and latency limits and latency model (${listDevices().join(', ')}, or a JSON file)` },
     'latency-model': { type: 'string', value: 'predictor|predictor:FILE|cortex-m|measured', default: 'the device\'s, else predictor when latencyMs is an objective or limit', help: 'how latencyMs is told' },
-    calibrate: { type: 'boolean', help: 'calibrate the latency predictor for this CPU first when it has not seen it (about a minute, cached)' },
+    calibrate: { type: 'boolean', help: 'on a CPU the latency predictor was not fit on, measure 10 zoo variants here first (under a minute) and rescale it; cached per device' },
     metrics: { type: 'string', value: 'LIST', help: 'the metrics a command:CMD trainer reports (e.g. "accuracy,mcuLatencyMs"), usable as objectives and limits' },
     novelty: { type: 'string', value: 'F', help: 'reject a candidate more similar than F (MinHash) to an earlier one, in (0, 1]' },
     population: { type: 'string', value: 'N', default: String(EVOLUTION_DEFAULTS.population), help: 'evolution: population size' },
@@ -78,7 +78,7 @@ export async function searchCommand(args: string[]): Promise<string> {
   let lastBudget = budget ?? 0;
   const write = tty || !values.json ? stderrProgress(tty) : undefined;
   const onProgress = (p: Progress) => write?.(() => progressLine(p, lastBudget));
-  const latencyOptions = { calibrate: values.calibrate === true, onNote: (line: string) => process.stderr.write(`note: ${line}\n`), onCalibrationProgress: (done: number, total: number) => write?.(() => `calibrating the latency predictor for this CPU: ${done}/${total} models measured`) };
+  const latencyOptions = { calibrate: values.calibrate === true, onNote: (line: string) => process.stderr.write(`${line.startsWith('note: ') ? line : `note: ${line}`}\n`), onCalibrationProgress: (done: number, total: number) => write?.(() => `calibrating the latency predictor for this CPU: ${done}/${total} models measured`) };
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -167,6 +167,7 @@ export async function searchCommand(args: string[]): Promise<string> {
   ];
   if (summary.tornRecord) lines.push(`a torn last record (line ${summary.tornRecord.line}, a write cut short) was reported and cut off`);
   for (const note of summary.notes ?? []) lines.push(`note: ${note}`);
+  if (summary.lastFailure) lines.push(`${summary.failed} evaluations failed; the last, proposal #${summary.lastFailure.index} (${summary.lastFailure.kind}): ${capText(summary.lastFailure.message, 300)}`);
   if (summary.replayMismatches.length) lines.push(`warning: ${summary.replayMismatches.length} proposals regenerated differently on resume (the proposer is not deterministic); the recorded ones were kept`);
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@
  * A profile gives a run its memory limits (`deviceLimits`) and its latency model (kind `mcu`:
  * the analytic Cortex-M estimate, lib/latency/cortex-m.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readTextBounded } from '../read-bounded.js';
 import { capText, InputError, ValidationError } from '../errors.js';
 import { parseJsonBounded } from '../json-bounded.js';
 import { mergeLimits } from '../campaign/limits.js';
@@ -20,6 +21,8 @@ export const DEVICE_FILE_BOUNDS = { maxChars: 256 * 1024, maxDepth: 8, maxBytes:
 
 const size = { type: 'integer', minimum: 1, maximum: DEVICE_FILE_BOUNDS.maxBytes };
 const coefficient = { type: 'number', minimum: 0, maximum: DEVICE_FILE_BOUNDS.maxCoefficient };
+/** Cycles a MAC: above 0 (a free MAC would make every model take no time). */
+const perMac = { type: 'number', exclusiveMinimum: 0, maximum: DEVICE_FILE_BOUNDS.maxCoefficient };
 
 /** JSON Schema of a device file. */
 export const DEVICE_FILE_SCHEMA = {
@@ -29,12 +32,12 @@ export const DEVICE_FILE_SCHEMA = {
   properties: {
     $schema: { type: 'string' },
     $comment: { type: 'string' },
-    name: { type: 'string', minLength: 1, maxLength: 100 },
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._()+-]*$', description: 'letters, digits, space and . _ ( ) + -' },
     description: { type: 'string', maxLength: 4096 },
     kind: { enum: ['mcu', 'cpu'] },
     sramBytes: size,
     flashBytes: size,
-    clockMHz: { type: 'number', exclusiveMinimum: 0, maximum: DEVICE_FILE_BOUNDS.maxClockMHz },
+    clockMHz: { type: 'number', minimum: 1, maximum: DEVICE_FILE_BOUNDS.maxClockMHz },
     latencyModel: {
       type: 'string',
       maxLength: 4096,
@@ -46,9 +49,9 @@ export const DEVICE_FILE_SCHEMA = {
       additionalProperties: false,
       required: ['convCyclesPerMac', 'depthwiseCyclesPerMac', 'linearCyclesPerMac', 'cyclesPerActivationByte', 'cyclesPerLayer'],
       properties: {
-        convCyclesPerMac: coefficient,
-        depthwiseCyclesPerMac: coefficient,
-        linearCyclesPerMac: coefficient,
+        convCyclesPerMac: perMac,
+        depthwiseCyclesPerMac: perMac,
+        linearCyclesPerMac: perMac,
         cyclesPerActivationByte: coefficient,
         cyclesPerLayer: coefficient,
       },
@@ -116,12 +119,8 @@ export function loadDevice(nameOrPath: string, field = '--device'): DeviceProfil
   }
   const path = looksLikePath ? nameOrPath : `${DEVICES_DIR}${nameOrPath}.json`;
   const source = `device file ${capText(looksLikePath ? path : `${nameOrPath}.json`)}`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`${field} file`, path, 'a readable JSON file', `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  // At most 4 bytes a character: a file over that cannot be within maxChars.
+  const text = readTextBounded(path, `${field} file`, DEVICE_FILE_BOUNDS.maxChars * 4);
   return parseDevice(parseJsonBounded(text, source, { maxChars: DEVICE_FILE_BOUNDS.maxChars, maxDepth: DEVICE_FILE_BOUNDS.maxDepth }), source);
 }
 

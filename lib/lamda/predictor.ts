@@ -5,7 +5,8 @@
  * Being linear in per-node features, a prediction splits into per-node milliseconds.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readTextBounded } from '../read-bounded.js';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/types.js';
@@ -345,9 +346,10 @@ export function savePredictor(path: string, file: PredictorFile): void {
 export function loadPredictor(path: string = DEFAULT_PREDICTOR_PATH): LatencyPredictor {
   const hint = 'run `paretonas lamda predictor train` to make one';
   if (!existsSync(path)) throw new InputError('predictor', path, 'an existing predictor JSON file', `${path} does not exist; ${hint}`);
+  const text = readTextBounded(path, 'predictor', 16 * 1024 * 1024);
   let file: unknown;
   try {
-    file = JSON.parse(readFileSync(path, 'utf8'));
+    file = JSON.parse(text);
   } catch (err) {
     throw new InputError('predictor', path, `a ${PREDICTOR_FORMAT} JSON file`, `${path} is not valid JSON (${(err as Error).message}); ${hint}`);
   }

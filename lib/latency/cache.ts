@@ -4,7 +4,8 @@
  * missing entry is no entry, a corrupt one is ignored with a note (and measured again when asked).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readTextBounded } from '../read-bounded.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseJsonBounded } from '../json-bounded.js';
@@ -72,9 +73,10 @@ export function calibrationPath(dir: string, key: string, predictorName: string,
 export function readCalibration(path: string, expect: { deviceKey: string; predictorSha: string }, onNote?: (line: string) => void): Calibration | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    if (!existsSync(path)) return undefined;
+    text = readTextBounded(path, 'cached calibration', MAX_CALIBRATION_CHARS * 4);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onNote?.(`note: ignoring the cached calibration ${path}: ${(err as Error).message}`);
+    onNote?.(`note: ignoring the cached calibration: ${(err as Error).message}`);
     return undefined;
   }
   try {
@@ -99,7 +101,7 @@ export function readCalibration(path: string, expect: { deviceKey: string; predi
 export function writeCalibration(path: string, calibration: Calibration): string | undefined {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileSync(temp, `${JSON.stringify(calibration, null, 2)}\n`);
     renameSync(temp, path);
     return undefined;
@@ -141,4 +143,19 @@ export function validateCalibration(value: unknown, where: string): Calibration 
   for (const f of ['errorBefore', 'errorAfter', 'errorAfterLeaveOneOut', 'seconds'] as const) if (typeof c[f] !== 'number' || !Number.isFinite(c[f]) || (c[f] as number) < 0) fail(f, c[f], 'a number >= 0');
   if (typeof c.createdAt !== 'string') fail('createdAt', c.createdAt, 'an ISO time');
   return value as Calibration;
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir spins forever on a parent that refuses
+ * mkdir with ENOENT (/proc), so a bad PARETONAS_CACHE_DIR would hang the run instead of failing.
+ */
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new Error(`ENOTDIR: ${dir} is not a directory`);
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent === dir) throw new Error(`ENOENT: ${dir} does not exist`);
+  makeDirs(parent);
+  mkdirSync(dir);
 }

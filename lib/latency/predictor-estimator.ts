@@ -92,7 +92,7 @@ export async function predictorEstimator(spec: string, options: PredictorEstimat
   if (cached && options.calibrate) note(`note: using the calibration of the latency predictor ${label} cached on ${cached.createdAt} (x${cached.factor.toFixed(2)}); delete ${entryPath} to measure again`);
   if (cached) return estimator(predictor, calibratedName(cached), 'calibrated', cached.factor, device, cached);
   if (!options.calibrate) {
-    note(`note: the latency predictor ${label} was fit on ${describe(trained)}; this is ${describe(device)}: its figures may be off. Add --calibrate to measure ${CALIBRATION_SET.length} zoo variants here (about 10-30 s) and rescale it; the result is cached in ${dir}.`);
+    note(`note: the latency predictor ${label} was fit on ${describe(trained)}; this is ${describe(device)}: its figures may be off. Add --calibrate to measure ${CALIBRATION_SET.length} zoo variants here (under a minute) and rescale it; the result is cached in ${dir}.`);
     return estimator(predictor, `predictor ${label}, fit on ${trained.cpu} (NCHWc block ${blockOf(trained)}), not calibrated here`, 'uncalibrated', 1, device);
   }
   const calibration = await calibrate(predictor, { threads, device, predictorName: label, onProgress: options.onProgress, measure: options.measure });

@@ -34,7 +34,7 @@ export function parseObjectives(text: string): Objective[] {
   return objectives;
 }
 
-const LIMIT_ALLOWED = 'name<=number or name>=number with a decimal number, comma-separated, none empty (e.g. "sram<=327680,acc>=-0.5")';
+const LIMIT_ALLOWED = 'name<=number or name>=number with a decimal number, comma-separated, none empty (e.g. "peakSramBytes<=327680,accuracy>=0.5")';
 
 /**
  * Parses "sram<=327680" or "acc>=-0.5" (several joined by commas); an empty item, a non-decimal

@@ -6,7 +6,9 @@
  */
 import { primaryObjective } from '../campaign/config.js';
 import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
-import { describeLimit } from '../campaign/limits.js';
+import { describeLimit, runLimits } from '../campaign/limits.js';
+import { describeLatencyModel } from '../latency/select.js';
+import { limitViolations, totalViolation } from '../pareto/objectives.js';
 import { InputError } from '../errors.js';
 import { fnv1a32 } from '../rng.js';
 import { metricHeader, metricInfo } from '../metrics.js';
@@ -64,15 +66,20 @@ export function paretoTable(state: RunState): Table {
     return d !== 0 && !Number.isNaN(d) ? d : (a.data?.index ?? 0) - (b.data?.index ?? 0);
   });
   const limits = metrics.flatMap((m) => (m.limit ? [describeLimit(m.limit)] : []));
+  // Constrained dominance keeps the least-violating members when no evaluated candidate is feasible: say so.
+  const all = runLimits(state.config);
+  const infeasible = members.filter((e) => totalViolation(limitViolations(all.filter((l) => typeof e.values[l.name] === 'number'), (n) => e.values[n] as number)) > 0).length;
+  const latency = describeLatencyModel(state.config.latencyModel, state.config.device);
   return {
     id: 'pareto-front',
-    caption: `Pareto front of the run (${state.config.proposer} + ${state.config.evaluator}): ${state.front.size} of ${state.counters.evaluated} evaluated candidates.`,
+    caption: `Pareto front of the run (${state.config.proposer} + ${state.config.evaluator}): ${state.front.size} of ${state.counters.evaluated} evaluated candidates${infeasible ? `; ${infeasible === members.length ? 'NONE meets every limit (the least-violating are shown)' : `${infeasible} of them over a limit`}` : ''}.`,
     columns: ['Proposal', 'Key', ...metrics.map(metricColumn)],
     rows: members.map((e) => [e.data?.index ?? null, shortKey(e.id), ...metrics.map((m) => displayValue(m.name, e.values[m.name]))]),
     notes: [
       `Objectives: ${state.config.objectives.map((o) => `${o.name}:${o.direction}`).join(', ')}; rows sorted by ${primary.name}, best first.`,
       `Limits: ${limits.length ? limits.join(', ') : 'none'}.`,
       `Peak SRAM under the ${state.config.sramModel} model; keys shortened (prefix … hash).`,
+      ...(latency ? [`${latency[0]?.toUpperCase()}${latency.slice(1)}.`] : []),
     ],
   };
 }

@@ -27,6 +27,8 @@ export interface RunReport {
   figures: { id: string; title: string; figure: Figure }[];
   explanations: ExplanationCard[];
   tornRecord?: number;
+  /** Whether the records end with campaign-end (false: stopped by a kill, or still running). */
+  finished: boolean;
 }
 
 export function buildRunReport(runDir: string): RunReport {
@@ -64,6 +66,7 @@ export function buildRunReport(runDir: string): RunReport {
     config: state.config,
     versions: start.versions ?? {},
     counters: state.counters,
+    finished: state.ended !== undefined,
     frontSize: state.front.size,
     tables,
     figures,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextBounded } from '../read-bounded.js';
 import { capText, InputError, ValidationError } from '../errors.js';
 import { parseJsonBounded } from '../json-bounded.js';
 import { SRAM_MODELS, type SramModel } from '../cost/sram.js';
@@ -81,6 +81,9 @@ const choicesSchema = {
   },
 };
 
+/** A limit on a count or size (params, flash bytes): never negative, a max above 0. */
+const COUNT_LIMIT = { type: 'object', additionalProperties: false, properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', exclusiveMinimum: 0 } } } as const;
+
 /** JSON Schema of a search-space file. */
 export const SPACE_FILE_SCHEMA = {
   type: 'object',
@@ -116,6 +119,8 @@ export const SPACE_FILE_SCHEMA = {
       propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: 'a metric name: a letter, then letters, digits or _ (e.g. flashBytes, latencyMs, accuracy)' },
       properties: {
         macs: { type: 'object', additionalProperties: false, properties: { min: { type: 'number', minimum: 0 }, max: { type: 'number', minimum: 0 } } },
+        params: COUNT_LIMIT,
+        flashBytes: COUNT_LIMIT,
         peakSramBytes: {
           type: 'object',
           additionalProperties: false,
@@ -154,12 +159,7 @@ export function parseSpace(data: unknown, source = 'search space'): SearchSpace 
 }
 
 export function loadSpace(path: string): SearchSpace {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError('search space file', path, 'a readable JSON file', `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const text = readTextBounded(path, 'search space file', 1024 * 1024 * 4);
   return parseSpace(parseJsonBounded(text, `search space file ${capText(path)}`, { maxChars: 1024 * 1024, maxDepth: 16 }), path);
 }
 

@@ -45,7 +45,7 @@ describe('paretonas search', () => {
       [['--resume', '--out', 'runs/evo', '--seed', '3'], /^paretonas search: --seed: differs from the run: recorded 1, given 3; allowed: the recorded value, or no --seed \(a run keeps the configuration it started with; only --budget may extend it\)$/m],
       [['--out', 'runs/evo'], /--out: .*already holds a campaign/],
       [['--proposer', 'random', '--population', '5'], /--population\/--sample\/--screen: .*allowed: with --proposer evolution/],
-      [['--objectives', 'accuracy:max,macs:min', '--budget', '2', '--out', 'runs/noacc'], /objective or constraint: got "accuracy"; allowed: a metric of this run: macs, params, flashBytes, peakSramBytes \(latencyMs with a latency model; an evaluator's own with --metrics\)/],
+      [['--objectives', 'accuracy:max,macs:min', '--budget', '2', '--out', 'runs/noacc'], /objective: got "accuracy"; allowed: a metric of this run with the cost evaluator: macs, params, flashBytes, peakSramBytes \(latencyMs with a latency model; an evaluator's own with --metrics\)/],
       [['--device', 'stm32f999', '--budget', '2', '--out', 'runs/nodev'], /--device: got "stm32f999"; allowed: .*stm32f746/],
       [['--latency-model', 'cortex-m', '--budget', '2', '--out', 'runs/nocm'], /--latency-model: got cortex-m without --device; allowed: cortex-m only with an mcu device profile/],
       [['--latency-model', 'fast', '--budget', '2', '--out', 'runs/nolm'], /--latency-model: got "fast"; allowed: predictor, predictor:PATH/],
