@@ -10,20 +10,11 @@ import { costMetrics } from '../../lib/evaluate/cost.js';
 import { EvaluationFailure } from '../../lib/evaluate/types.js';
 import { onnx } from '../../lib/onnx/proto.js';
 import { sampledInputs } from '../contracts/evaluator.js';
-import { EXAMPLE_TRAINER, isAlive, trainerCommand, waitUntil } from './trainers.js';
+import { EXAMPLE_TRAINER, failure, isAlive, trainerCommand, waitUntil } from './trainers.js';
 
 const [input] = sampledInputs([3], 32);
 if (!input) throw new Error('no input');
 
-async function failure(promise: Promise<unknown>): Promise<EvaluationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EvaluationFailure) return error;
-    throw error;
-  }
-  throw new Error('the evaluation succeeded');
-}
 
 describe('command evaluator: a trainer that follows the protocol', () => {
   it('returns its metrics with the cost metrics merged in, and reports progress', async () => {

@@ -17,22 +17,13 @@ import { TORCH_REPORTS, TORCH_TRAINER, torchEvaluator } from '../../lib/evaluate
 import { EvaluationFailure } from '../../lib/evaluate/types.js';
 import { sampledInputs } from '../contracts/evaluator.js';
 import { thrownInputError } from '../helpers.js';
-import { trainerCommand } from './trainers.js';
+import { failure, trainerCommand } from './trainers.js';
 
 const [input] = sampledInputs([3], 32);
 if (!input) throw new Error('no input');
 
 const ALLOWED = 'allowed: metric names the trainer reports, separated by commas: a letter then letters, digits or _ (at most 64 characters), each once, at most 32, none of macs, params, flashBytes, peakSramBytes, latencyMs (paretonas computes those itself)';
 
-async function failure(promise: Promise<unknown>): Promise<EvaluationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EvaluationFailure) return error;
-    throw error;
-  }
-  throw new Error('the evaluation succeeded');
-}
 
 /** A result line as the trainer process hands it over. */
 const result = (metrics: unknown) => [{ type: 'result', metrics }];

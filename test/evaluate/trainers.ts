@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { EvaluationFailure } from '../../lib/evaluate/types.js';
 import { FIXTURES, ROOT } from '../helpers.js';
 
 /** A shell command that runs one of the fake trainers in test/fixtures/trainers/ with this Node. */
@@ -36,4 +37,15 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
   return condition();
+}
+
+/** The EvaluationFailure an evaluation rejects with (anything else, or success, fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<EvaluationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof EvaluationFailure) return error;
+    throw error;
+  }
+  throw new Error('the evaluation succeeded');
 }
