@@ -1,4 +1,5 @@
-import { describeLimit, spaceLimits } from '../campaign/limits.js';
+import { describeLimit, mergeLimits, spaceLimits } from '../campaign/limits.js';
+import { deviceLimits, loadDevice } from '../device/profile.js';
 import { formatMetric, metricInfo } from '../metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { resolveSpace } from '../space/builtin.js';
@@ -20,6 +21,7 @@ export const SPACE_COMMAND = defineCommand({
   flags: {
     samples: { type: 'string', value: 'N', default: '10000', help: `uniform samples, 1 to ${MAX_SPACE_SAMPLES.toLocaleString('en-US')} (100,000 take about 4 s, 1,000,000 about 22 s and 1.1 GB)` },
     seed: { type: 'string', value: 'N', default: '0', help: 'sampling seed, 0 to 2^31-1' },
+    device: { type: 'string', value: 'NAME|FILE', help: 'also count against a device profile\'s SRAM, flash and cost limits (as search --device would)' },
     json: { type: 'boolean', help: 'print the size and the feasible count as JSON' },
   },
 });
@@ -37,7 +39,11 @@ export function spaceCommand(args: string[]): string {
   if (samples >= SLOW_SAMPLES) process.stderr.write(`space: sampling ${formatInt(samples)} candidates, about ${Math.ceil(samples / 45_000)} s\n`);
   const size = spaceSize(space);
   const sampled = sampleWithCosts(space, samples, seed);
-  const feasible = sampled.filter((s) => s.feasible).length;
+  const device = values.device !== undefined ? loadDevice(values.device) : undefined;
+  const limits = device ? mergeLimits(spaceLimits(space), deviceLimits(device)) : spaceLimits(space);
+  const costLimits = limits.filter((l) => metricInfo(l.name).source === 'cost');
+  const meets = (s: (typeof sampled)[number]) => costLimits.every((l) => { const v = s[l.name as 'macs']; return (l.min === undefined || v >= l.min) && (l.max === undefined || v <= l.max); });
+  const feasible = device ? sampled.filter(meets).length : sampled.filter((s) => s.feasible).length;
   const metric = (key: 'macs' | 'params' | 'flashBytes' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
   if (values.json) {
     return jsonOut({ space: space.name, size: { ...size, total: String(size.total), tableITotal: String(size.tableITotal) }, samples, seed, feasible });
@@ -46,8 +52,6 @@ export function spaceCommand(args: string[]): string {
     const sorted = metric(key);
     return [metricInfo(key).label, formatMetric(key, quantile(sorted, 0)), formatMetric(key, quantile(sorted, 0.5)), formatMetric(key, sorted[sorted.length - 1] as number)];
   };
-  const limits = spaceLimits(space);
-  const costLimits = limits.filter((l) => metricInfo(l.name).source === 'cost');
   const others = limits.filter((l) => metricInfo(l.name).source !== 'cost');
   return [
     `${space.name}: ${space.stages} stages, input ${space.input.channels}x${space.input.resolution}x${space.input.resolution}, ${space.classes} classes`,
@@ -56,7 +60,7 @@ export function spaceCommand(args: string[]): string {
     '',
     `${formatInt(samples)} uniform samples, seed ${seed}:`,
     textTable(['metric', 'min', 'median', 'max'], [row('macs'), row('params'), row('flashBytes'), row('peakSramBytes')]),
-    `meeting the cost limits (${costLimits.map(describeLimit).join(', ') || 'none'}): ${formatInt(feasible)} (${((100 * feasible) / samples).toFixed(1)}%)`,
+    `meeting the cost limits${device ? ` of the space and ${device.name}` : ''} (${costLimits.map(describeLimit).join(', ') || 'none'}): ${formatInt(feasible)} (${((100 * feasible) / samples).toFixed(1)}%)`,
     ...(others.length ? [`not sampled here (known after a latency model or evaluation): ${others.map(describeLimit).join(', ')}`] : []),
   ].join('\n');
 }

@@ -43,6 +43,21 @@ export function buildRunReport(runDir: string): RunReport {
     rows: rejectionRows(state).filter((r) => r.count > 0).map((r) => [r.reason, r.count, Math.round(r.share * 1000) / 1000, r.example.slice(0, 160)]),
   };
   const tables: Table[] = [paretoTable(state), tableIII(compareRuns([runDir])), rejections];
+  const failures = read.records.filter((r) => r.type === 'failure');
+  if (failures.length > 0) {
+    // A trainer's crash, timeout or malformed result (e.g. a declared metric missing): shown, never only in the JSONL.
+    const kinds = [...new Set(failures.map((f) => String(f.kind)))];
+    tables.push({
+      id: 'failures',
+      caption: `Evaluations that failed (${failures.length} of ${state.counters.valid} valid candidates)`,
+      columns: ['Kind', 'Count', 'Last proposal', 'Last message'],
+      rows: kinds.map((k) => {
+        const of = failures.filter((f) => String(f.kind) === k);
+        const last = of[of.length - 1] as (typeof failures)[number];
+        return [k, of.length, last.index as number, String(last.message).slice(0, 240)];
+      }),
+    });
+  }
   const figures: RunReport['figures'] = [];
   if (state.evaluations.length > 0) {
     // The run's own objectives and front: a 2-D plot per (other objective, primary), a 3-D one with 3+ objectives.

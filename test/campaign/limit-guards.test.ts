@@ -13,6 +13,7 @@ import { calibrate, predictorSha256 } from '../../lib/latency/calibrate.js';
 import { loadPredictor } from '../../lib/lamda/predictor.js';
 import { createProposer } from '../../lib/propose/registry.js';
 import { readTextBounded } from '../../lib/read-bounded.js';
+import { buildRunReport } from '../../lib/report/run-report.js';
 import { describeDevice } from '../../lib/runtime/device.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import type { Candidate } from '../../lib/space/candidate.js';
@@ -64,6 +65,9 @@ describe('what a trainer reports is checked before it is recorded', () => {
     expect(summary.failed).toBe(3);
     expect(summary.lastFailure).toMatchObject({ kind: 'malformed', message: 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) is never negative' });
     expect(readRecords(join(out, 'records.jsonl')).records.filter((r) => r.type === 'failure')).toHaveLength(3);
+    // The report shows them (not only the JSONL): one row per kind, the last message.
+    const report = buildRunReport(out);
+    expect(report.tables.find((t) => t.id === 'failures')?.rows).toEqual([['malformed', 3, 2, 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) is never negative']]);
   });
 });
 

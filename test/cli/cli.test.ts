@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createFastEvaluator } from '../../lib/cost/fast.js';
 import { createRng } from '../../lib/rng.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
-import { sampleCandidate } from '../../lib/space/sample.js';
+import { sampleCandidate, sampleCandidates } from '../../lib/space/sample.js';
+import { graphTotals } from '../../lib/cost/estimate.js';
+import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
 import { ROOT } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
@@ -99,6 +101,17 @@ describe('paretonas reference and space', () => {
     const out = JSON.parse(paretonas('space', '--samples', '500', '--json').stdout);
     expect(out.size.tableIPerStage[0]).toBe(17_280);
     expect(out.size.tableITotal).toBe((17_280n ** 5n).toString());
+  });
+  it('space --device counts samples that meet the space and the device together (checked on the graph path)', () => {
+    const out = JSON.parse(paretonas('space', 'tinyml-vww-96', '--device', 'stm32f412', '--samples', '1500', '--json').stdout);
+    const space = resolveSpace('tinyml-vww-96');
+    // The second implementation: lower each seeded sample to a Graph and estimate it there.
+    const meets = sampleCandidates(space, createRng(0), 1500).filter((c) => {
+      const t = graphTotals(lowerBlockNet(c, { resolution: 96, classes: 2, inputChannels: 3 }), { model: 'mcunet' });
+      return t.macs >= 5e6 && t.macs <= 60e6 && t.peakSramBytes <= 256 * 1024 && t.flashBytes <= 1024 * 1024;
+    }).length;
+    expect(meets).toBeGreaterThan(20);
+    expect(out.feasible).toBe(meets);
   });
   it('npx paretonas runs the command from the checkout', () => {
     const r = spawnSync('npx', ['paretonas', 'reference'], { cwd: ROOT, encoding: 'utf8' });
