@@ -81,6 +81,7 @@ export function renderComparison(c: Comparison): string {
   for (const r of c.runs) {
     if (r.tornRecord) lines.push(`note: ${r.run} ends in a torn record (line ${r.tornRecord.line}, a write cut short); read without it`);
     if (r.seconds === null) lines.push(`note: ${r.run} has no campaign-end record (interrupted): no wall time`);
+    if (r.latency) lines.push(`note: ${r.run}: ${r.latency}`);
   }
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import { describeLatencyModel } from '../latency/select.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
@@ -61,6 +62,8 @@ export interface RunComparison {
   objectives: Objective[];
   /** The run's limits (`runLimits`: space file, device profile and --constraint, merged). */
   limits: Limit[];
+  /** How the run's latencyMs was told (an estimate says so), when it has one. */
+  latency?: string;
   /**
    * min, max and mean over the Pareto candidates, in the metric's own units (bytes, counts), of
    * each of the run's objectives and limited metrics (`runMetrics` order), then MACs and params
@@ -250,6 +253,7 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
       seed: config.seed,
       objectives: config.objectives.map((o) => ({ name: o.name, direction: o.direction })),
       limits: runLimits(config),
+      ...(config.latencyModel !== undefined ? { latency: describeLatencyModel(config.latencyModel, config.device) } : {}),
       metrics: names.map((name) => ({ name, stats: column(name) })),
       totalCandidates: state.counters.evaluated,
       proposals: state.counters.proposed,

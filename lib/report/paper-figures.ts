@@ -30,7 +30,12 @@ const COLORS = ['#636efa', '#ef553b', '#00cc96', '#ab63fa', '#ffa15a', '#19d3f3'
 const LIMIT_COLOR = 'purple';
 
 /** How a metric is shown on an axis: the metrics table's scale and `label (unit)`; an evaluator's own metric as recorded, under its name. */
-export function metricAxis(name: string): { scale: number; title: string } {
+export function metricAxis(name: string, config?: Pick<RunState['config'], 'latencyModel'>): { scale: number; title: string } {
+  // Latency says how it was told: an estimate (predictor, Cortex-M) is never drawn as a measurement.
+  if (name === 'latencyMs' && config?.latencyModel !== undefined) {
+    const how = config.latencyModel === 'measured' ? 'measured' : config.latencyModel === 'cortex-m' ? 'Cortex-M estimate' : 'predicted';
+    return { scale: metricInfo(name).scale, title: `latency, ${how} (ms)` };
+  }
   return { scale: metricInfo(name).scale, title: metricHeader(name) };
 }
 
@@ -273,8 +278,8 @@ export interface Scatter2dOptions extends ScatterOptions {
  * is drawn as points). The title gives the front's size: the run's `frontSize` by default.
  */
 export function paretoScatter2d(state: RunState, xMetric: string, yMetric: string, options: Scatter2dOptions = {}): Figure {
-  const ax = metricAxis(xMetric);
-  const ay = metricAxis(yMetric);
+  const ax = metricAxis(xMetric, state.config);
+  const ay = metricAxis(yMetric, state.config);
   const points = plotPoints(state, [xMetric, yMetric]);
   const mode = options.front ?? 'run';
   const onFront = frontMembers(state, points, [xMetric, yMetric], mode, options.directions);
@@ -332,7 +337,7 @@ export function paretoScatter2d(state: RunState, xMetric: string, yMetric: strin
 
 /** Every evaluated candidate in three metrics (scatter3d, display units): the rest small and faded, the front — by default the run's own — highlighted. */
 export function paretoScatter3d(state: RunState, metrics: readonly [string, string, string], options: ScatterOptions = {}): Figure {
-  const axes = metrics.map(metricAxis);
+  const axes = metrics.map((m) => metricAxis(m, state.config));
   const points = plotPoints(state, metrics);
   const onFront = frontMembers(state, points, metrics, options.front ?? 'run', options.directions);
   const rest = points.filter((_, i) => !onFront.has(i));

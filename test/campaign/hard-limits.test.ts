@@ -16,6 +16,8 @@ import { createProposer } from '../../lib/propose/registry.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { parseSpace, type SearchSpace } from '../../lib/space/space.js';
+import { buildRunReport } from '../../lib/report/run-report.js';
+import { compareRuns } from '../../lib/report/compare.js';
 
 /** Fashion-MNIST scale (1x32x32): random candidates straddle MCU SRAM, flash and latency limits. */
 const base = resolveSpace('tinyml-fashion-mnist');
@@ -99,7 +101,7 @@ describe('latency is a metric of the run: objective and hard limit, from a devic
 
   it('--device sets SRAM and flash limits and the Cortex-M model; a latency limit rejects slow candidates before evaluation', async () => {
     const limit = 400;
-    const { records, proposals, config } = await run(base, 'tinyml-fashion-mnist', { device, sramMaxBytes: 4 * 2 ** 20, limits: [{ name: 'latencyMs', max: limit }], objectives: [{ name: 'latencyMs', direction: 'min' }, { name: 'macs', direction: 'max' }] }, 'random', 80);
+    const { records, proposals, config, out } = await run(base, 'tinyml-fashion-mnist', { device, sramMaxBytes: 4 * 2 ** 20, limits: [{ name: 'latencyMs', max: limit }], objectives: [{ name: 'latencyMs', direction: 'min' }, { name: 'macs', direction: 'max' }] }, 'random', 80);
     expect(config.latencyModel).toBe('cortex-m');
     expect(runLimits(config)).toEqual([
       { name: 'macs', min: 1e6, max: 2e9 },
@@ -125,6 +127,13 @@ describe('latency is a metric of the run: objective and hard limit, from a devic
     // The front is over the run's objectives: latencyMs (min) against MACs (max).
     const state = replayRecords(records);
     for (const e of state.front.front()) expect(e.values.latencyMs).toBeLessThanOrEqual(limit);
+    // Wherever the run is shown, the latency says it is an estimate: table notes, plot axes, compare.
+    const report = buildRunReport(out);
+    const estimate = 'latency is a Cortex-M estimate for stm32f746 at 216 MHz (cycles from MACs and memory traffic, calibrated on published STM32 latencies), not a measurement';
+    expect(report.tables.find((t) => t.id === 'pareto-front')?.notes).toContain(`L${estimate.slice(1)}.`);
+    const axis = JSON.stringify(report.figures.find((f) => f.id === 'pareto-2d')?.figure.layout);
+    expect(axis).toContain('latency, Cortex-M estimate (ms)');
+    expect(compareRuns([out]).runs[0]?.latency).toBe(estimate);
   });
 
   it('a latency objective without a model picks the shipped predictor; an unknown metric is refused before anything is written', async () => {
