@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { checkRegularFile } from './read-bounded.js';
 import { formatValue, InputError } from './errors.js';
 import { DslSyntaxError, parseGraph } from './lamda/dsl.js';
 import { buildZooModel } from './graph/zoo/index.js';
@@ -43,6 +44,7 @@ export function loadGraph(o: ModelSourceOptions): LoadedGraph {
   const file = o.file as string;
   // Named here, once for every format: the readers below would say "no such file" without the path.
   if (!existsSync(file)) throw new InputError('FILE', file, 'a model file path (JSON config, .onnx, .txt/.dsl) or --zoo NAME', `got ${formatValue(file)}: no such file`);
+  checkRegularFile(file, 'FILE');
   const format = o.format ?? 'auto';
   if (format === 'dsl' || (format === 'auto' && /\.(txt|dsl)$/i.test(file))) {
     let text: string;

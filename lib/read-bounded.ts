@@ -37,3 +37,21 @@ export function readTextBounded(path: string, field: string, maxBytes: number): 
   if (length > maxBytes) throw new InputError(field, path, `a file of at most ${maxBytes.toLocaleString('en-US')} bytes`, `${path} grew past that while being read`);
   return buffer.subarray(0, length).toString('utf8');
 }
+
+/**
+ * Refuses a path that is not a regular file before a reader opens it: reading a FIFO blocks
+ * forever and /dev/zero never ends (memory grows until the process dies).
+ *
+ * @throws InputError naming `field`, the path and what it is instead.
+ */
+export function checkRegularFile(path: string, field: string): void {
+  let kind;
+  try {
+    kind = statSync(path);
+  } catch {
+    return; // missing or unreadable: the reader says so in its own words
+  }
+  if (kind.isFile()) return;
+  const what = kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file';
+  throw new InputError(field, path, 'a regular file', `${path} is ${what}`);
+}

@@ -216,7 +216,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     } else {
       try {
         const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });
-        const metrics: Record<string, number> = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...v.predicted, ...e.metrics };
+        // A trainer may report its own cost counts (they replace the model's), never the predicted latency its limit was checked on.
+        const metrics: Record<string, number> = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...e.metrics, ...v.predicted };
         if (measured) metrics.latencyMs = await measuredLatencyMs(v.graph);
         checkMetricValues(metrics);
         evaluatedOutcome(cfg, metrics); // a missing objective metric is a configuration error: thrown before recording
@@ -292,7 +293,7 @@ async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<
 function checkMetricValues(metrics: Record<string, number>): void {
   for (const [name, v] of Object.entries(metrics)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new EvaluationFailure('malformed', `metric ${name} is ${String(v)}; every metric must be a finite number`);
-    if (COST_METRICS.includes(name) && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) is never negative`);
+    if ((COST_METRICS.includes(name) || name === 'latencyMs') && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) or latencyMs is never negative`);
   }
 }
 

@@ -83,7 +83,8 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
   if (config.latencyModel === undefined) {
     const wantsLatency = [...config.objectives.map((o) => o.name), ...limits.map((l) => l.name)].includes('latencyMs');
     const spaceModel = space.constraints.latencyMs?.model;
-    if (spaceModel !== undefined && !config.device) checkLatencyModel(spaceModel, undefined, `space ${space.name}: constraints.latencyMs.model`);
+    // Checked even when the device decides: a bad value in the file is said, never silently ignored.
+    if (spaceModel !== undefined) checkLatencyModel(spaceModel, config.device, `space ${space.name}: constraints.latencyMs.model`);
     if (spaceModel !== undefined || config.device || wantsLatency) config.latencyModel = config.device?.latencyModel ?? spaceModel ?? 'predictor';
   }
   if (!Number.isInteger(config.budget) || config.budget < 1) throw new InputError('--budget', config.budget, 'a positive integer (proposals, valid or not)');
@@ -98,7 +99,7 @@ export function configFromSpace(space: SearchSpace, partial: Partial<CampaignCon
  * Limits on cost and predicted metrics (counts, bytes, milliseconds) are never negative: a max
  * at or below 0 or a negative min can be met by nothing, so it is refused rather than run.
  */
-function checkLimitValues(limits: readonly Limit[], field: string): void {
+export function checkLimitValues(limits: readonly Limit[], field: string): void {
   for (const l of limits) {
     if (metricInfo(l.name).source === 'evaluated') continue;
     if (l.max !== undefined && l.max <= 0) throw new InputError(field, `${l.name}<=${l.max}`, `a max above 0 (${metricInfo(l.name).label} is never negative; nothing could meet it)`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkRegularFile } from '../read-bounded.js';
 import { numericColumn, parseCsv } from '../csv.js';
 import { capText, formatValue, InputError } from '../errors.js';
 import { hypervolume } from '../pareto/hypervolume.js';
@@ -51,6 +52,7 @@ export function paretoCommand(args: string[]): string {
   if (!values.objectives) throw new InputError('--objectives', undefined, 'name:min or name:max, comma-separated', 'is missing');
   const file = positionals[0] as string;
   let text: string;
+  checkRegularFile(file, 'FILE.csv');
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {

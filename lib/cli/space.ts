@@ -1,5 +1,6 @@
 import { describeLimit, mergeLimits, spaceLimits } from '../campaign/limits.js';
 import { deviceLimits, loadDevice } from '../device/profile.js';
+import { checkLimitValues } from '../campaign/config.js';
 import { formatMetric, metricInfo } from '../metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { resolveSpace } from '../space/builtin.js';
@@ -40,6 +41,7 @@ export function spaceCommand(args: string[]): string {
   const size = spaceSize(space);
   const sampled = sampleWithCosts(space, samples, seed);
   const device = values.device !== undefined ? loadDevice(values.device) : undefined;
+  if (device) checkLimitValues(deviceLimits(device), `device ${device.name}: limits`);
   const limits = device ? mergeLimits(spaceLimits(space), deviceLimits(device)) : spaceLimits(space);
   const costLimits = limits.filter((l) => metricInfo(l.name).source === 'cost');
   const meets = (s: (typeof sampled)[number]) => costLimits.every((l) => { const v = s[l.name as 'macs']; return (l.min === undefined || v >= l.min) && (l.max === undefined || v <= l.max); });

@@ -21,8 +21,8 @@ export const DEVICE_FILE_BOUNDS = { maxChars: 256 * 1024, maxDepth: 8, maxBytes:
 
 const size = { type: 'integer', minimum: 1, maximum: DEVICE_FILE_BOUNDS.maxBytes };
 const coefficient = { type: 'number', minimum: 0, maximum: DEVICE_FILE_BOUNDS.maxCoefficient };
-/** Cycles a MAC: above 0 (a free MAC would make every model take no time). */
-const perMac = { type: 'number', exclusiveMinimum: 0, maximum: DEVICE_FILE_BOUNDS.maxCoefficient };
+/** Cycles a MAC: at least 0.01 (no microcontroller does 100 int8 MACs a cycle; a near-free MAC makes every model take no time). */
+const perMac = { type: 'number', minimum: 0.01, maximum: DEVICE_FILE_BOUNDS.maxCoefficient };
 
 /** JSON Schema of a device file. */
 export const DEVICE_FILE_SCHEMA = {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkRegularFile } from '../read-bounded.js';
 import { formatValue, InputError, showName } from '../errors.js';
 import { GraphBuilder } from '../graph/builder.js';
 import type { Graph } from '../graph/types.js';
@@ -340,6 +341,7 @@ function padsOf(a: Map<string, AttributeProto>, label: string, size: [number, nu
 
 export function importOnnxFile(path: string, options: ImportOptions = {}): Graph {
   let bytes: Uint8Array;
+  checkRegularFile(path, 'FILE');
   try {
     bytes = readFileSync(path);
   } catch (err) {

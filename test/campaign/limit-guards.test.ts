@@ -63,11 +63,23 @@ describe('what a trainer reports is checked before it is recorded', () => {
     const config = configFromSpace(space, { space: 'tinyml-fashion-mnist', proposer: 'evolution', evaluator: `command:node ${trainer}`, budget: 3, seed: 1 });
     const summary = await runCampaign(out, config, deps);
     expect(summary.failed).toBe(3);
-    expect(summary.lastFailure).toMatchObject({ kind: 'malformed', message: 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) is never negative' });
+    expect(summary.lastFailure).toMatchObject({ kind: 'malformed', message: 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) or latencyMs is never negative' });
     expect(readRecords(join(out, 'records.jsonl')).records.filter((r) => r.type === 'failure')).toHaveLength(3);
+    // Without a declaration, a trainer's latencyMs never replaces the one the latency limit was checked on.
+    const liar = join(tmp, 'liar.mjs');
+    writeFileSync(liar, `process.stdin.resume();process.stdin.on('end',()=>{console.log(JSON.stringify({type:'result',metrics:{accuracy:0.5,latencyMs:9999}}));});process.stdin.on('data',()=>{});\n`);
+    const lied = join(tmp, 'liar');
+    await runCampaign(lied, configFromSpace(space, { space: 'tinyml-fashion-mnist', proposer: 'evolution', evaluator: `command:node ${liar}`, budget: 2, seed: 1, objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'latencyMs', direction: 'min' }] }), deps);
+    const liedRecords = readRecords(join(lied, 'records.jsonl')).records;
+    const evaluated = liedRecords.filter((r) => r.type === 'evaluation');
+    expect(evaluated.length).toBeGreaterThan(0);
+    for (const e of evaluated) {
+      const c = liedRecords.find((r) => r.type === 'proposal' && r.index === e.index)?.candidate as Candidate;
+      expect((e.metrics as Record<string, number>).latencyMs).toBeCloseTo(loadPredictor().predictMs(lower(c)), 9);
+    }
     // The report shows them (not only the JSONL): one row per kind, the last message.
     const report = buildRunReport(out);
-    expect(report.tables.find((t) => t.id === 'failures')?.rows).toEqual([['malformed', 3, 2, 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) is never negative']]);
+    expect(report.tables.find((t) => t.id === 'failures')?.rows).toEqual([['malformed', 3, 2, 'metric macs is -5; a cost metric (macs, params, flashBytes, peakSramBytes) or latencyMs is never negative']]);
   });
 });
 
@@ -90,6 +102,12 @@ describe('files a user names are read bounded', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toMatch(/allowed: a regular file/);
+    }
+    // Model files and CSVs too: estimate, export, serialize, pareto read them.
+    for (const args of [['estimate', '/dev/zero'], ['serialize', '/dev/zero'], ['pareto', join(tmp, 'fifo.json'), '--objectives', 'a:min']]) {
+      const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^paretonas \w+: FILE(\.csv)?: .* is (a FIFO|a device or other non-regular file); allowed: a regular file\n$/);
     }
   });
 });

@@ -81,7 +81,7 @@ describe('bad device input: one line naming the field, the value and what is all
     ['bad-model', { ...F746, latencyModel: 'gpu' }, /^device file X: latencyModel: got "gpu"; allowed: cortex-m, predictor, predictor:PATH or measured$/],
     ['bad-kind', { ...F746, kind: 'fpga' }, /^device file X: kind: got "fpga"; allowed: "mcu", "cpu"$/],
     ['fractional-sram', { ...F746, sramBytes: 1.5 }, /^device file X: sramBytes: got 1.5; allowed: an integer from 1 to 1099511627776$/],
-    ['negative-coefficient', { ...F746, cortexM: { ...F746.cortexM, depthwiseCyclesPerMac: -2 } }, /^device file X: cortexM.depthwiseCyclesPerMac: got -2; allowed: a number greater than 0 and at most 1000000$/],
+    ['negative-coefficient', { ...F746, cortexM: { ...F746.cortexM, depthwiseCyclesPerMac: -2 } }, /^device file X: cortexM.depthwiseCyclesPerMac: got -2; allowed: a number from 0.01 to 1000000$/],
     ['unknown-field', { ...F746, sram: 1 }, /^device file X: sram: .*allowed: .*sramBytes/],
     ['min-over-max', { ...F746, limits: { latencyMs: { min: 5, max: 2 } } }, /^device file X: limits.latencyMs: got \{"min":5,"max":2\}; allowed: a min no larger than the max$/],
     ['not-json', '{"name": ', /^device file X: is not valid JSON/],
