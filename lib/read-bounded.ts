@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { InputError } from './errors.js';
 
 /**
@@ -16,10 +16,8 @@ export function readTextBounded(path: string, field: string, maxBytes: number): 
   } catch (err) {
     throw new InputError(field, path, 'a readable JSON file', `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!kind.isFile()) {
-    const what = kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file';
-    throw new InputError(field, path, 'a regular file', `${path} is ${what}`);
-  }
+  const what = notRegular(kind);
+  if (what) throw new InputError(field, path, 'a regular file', `${path} is ${what}`);
   if (kind.size > maxBytes) throw new InputError(field, path, `a file of at most ${maxBytes.toLocaleString('en-US')} bytes`, `${path} has ${kind.size.toLocaleString('en-US')} bytes`);
   const buffer = Buffer.alloc(maxBytes + 1);
   let fd: number;
@@ -51,7 +49,12 @@ export function checkRegularFile(path: string, field: string): void {
   } catch {
     return; // missing or unreadable: the reader says so in its own words
   }
-  if (kind.isFile()) return;
-  const what = kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file';
-  throw new InputError(field, path, 'a regular file', `${path} is ${what}`);
+  const what = notRegular(kind);
+  if (what) throw new InputError(field, path, 'a regular file', `${path} is ${what}`);
+}
+
+/** What a path is when it is not a regular file (`a FIFO`, `a directory`, ...); undefined for a regular file. */
+export function notRegular(kind: Stats): string | undefined {
+  if (kind.isFile()) return undefined;
+  return kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file';
 }

@@ -1,3 +1,4 @@
+import { COST_METRICS } from '../evaluate/cost.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -62,8 +63,6 @@ export interface CampaignSummary extends Progress {
 
 export const RECORDS_FILE = 'records.jsonl';
 
-/** Metrics every evaluation carries, whatever the evaluator: the validation's cost estimates. */
-const COST_METRICS = ['macs', 'params', 'flashBytes', 'peakSramBytes'];
 
 /** Objectives and limits must name metrics the run produces: checked before anything is written. */
 function checkMetrics(config: CampaignConfig, evaluator: Evaluator, space: SearchSpace): void {
@@ -293,7 +292,7 @@ async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<
 function checkMetricValues(metrics: Record<string, number>): void {
   for (const [name, v] of Object.entries(metrics)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new EvaluationFailure('malformed', `metric ${name} is ${String(v)}; every metric must be a finite number`);
-    if ((COST_METRICS.includes(name) || name === 'latencyMs') && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) or latencyMs is never negative`);
+    if (((COST_METRICS as readonly string[]).includes(name) || name === 'latencyMs') && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) or latencyMs is never negative`);
   }
 }
 
@@ -304,8 +303,7 @@ function checkMetricValues(metrics: Record<string, number>): void {
 function pinRecordedFactor(latency: LatencyEstimator | undefined, start: CampaignRecord | undefined, options: RunOptions): LatencyEstimator | undefined {
   if (!latency || !start || start.latencyEstimator === undefined) return latency;
   const recorded = typeof start.latencyFactor === 'number' ? start.latencyFactor : 1;
-  const factor = (latency as { factor?: unknown }).factor;
-  const current = typeof factor === 'number' ? factor : 1;
+  const current = latency.factor ?? 1;
   if (recorded === current) return latency;
   options.onNote?.(`latency: the run started with the predictor scaled x${recorded.toFixed(2)} (${String(start.latencyEstimator)}); this machine's calibration is x${current.toFixed(2)}, so the run keeps x${recorded.toFixed(2)}`);
   const ratio = recorded / current;
@@ -314,8 +312,7 @@ function pinRecordedFactor(latency: LatencyEstimator | undefined, start: Campaig
 
 /** The calibration factor of a predictor (recorded beside its name), when it has one. */
 function latencyFactor(latency: LatencyEstimator): Record<string, number> {
-  const factor = (latency as { factor?: unknown }).factor;
-  return typeof factor === 'number' && factor !== 1 ? { latencyFactor: factor } : {};
+  return latency.factor !== undefined && latency.factor !== 1 ? { latencyFactor: latency.factor } : {};
 }
 
 /** Says so before the run when no seeded sample of the space meets every hard limit, and which limits rule them out. */

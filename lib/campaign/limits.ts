@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { isPreEvaluation, metricInfo } from '../metrics.js';
+import { formatMetric, isPreEvaluation, metricInfo } from '../metrics.js';
 import type { Limit } from '../pareto/objectives.js';
 import type { SearchSpace } from '../space/space.js';
 
@@ -77,7 +77,7 @@ export function evaluatedLimits(limits: readonly Limit[], measuredLatency = fals
 /** One line per limit, e.g. `flash <= 1024.0 KiB`, for summaries and the CLI. */
 export function describeLimit(l: Limit): string {
   const m = metricInfo(l.name);
-  const show = (v: number) => `${(v / m.scale).toFixed(m.digits)}${m.unit ? ` ${m.unit}` : ''}`;
+  const show = (v: number) => formatMetric(l.name, v, m.digits);
   if (l.min !== undefined && l.max !== undefined) return `${show(l.min)} <= ${m.label} <= ${show(l.max)}`;
   return l.max !== undefined ? `${m.label} <= ${show(l.max)}` : `${m.label} >= ${show(l.min as number)}`;
 }

@@ -1,3 +1,4 @@
+import { notRegular } from '../read-bounded.js';
 import { closeSync, existsSync, fsyncSync, statSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
@@ -78,8 +79,8 @@ export interface ReadResult {
  * @throws InputError('records', path, ...) naming what it is.
  */
 export function checkRegularFile(path: string): void {
-  const kind = statSync(path);
-  if (!kind.isFile()) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `${path} is ${kind.isDirectory() ? 'a directory' : kind.isFIFO() ? 'a FIFO' : kind.isSocket() ? 'a socket' : 'a device or other non-regular file'}`);
+  const what = notRegular(statSync(path));
+  if (what) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `${path} is ${what}`);
 }
 
 /**

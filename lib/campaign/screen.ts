@@ -1,15 +1,16 @@
 import { createFastEvaluator } from '../cost/fast.js';
 import type { SramModel } from '../cost/sram.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../graph/lower-blocks.js';
 import type { LatencyEstimator } from '../latency/types.js';
-import type { Limit } from '../pareto/objectives.js';
+import { COST_METRICS } from '../evaluate/cost.js';
+import { withinLimit, type Limit } from '../pareto/objectives.js';
 import type { Candidate } from '../space/candidate.js';
 import type { SearchSpace } from '../space/space.js';
 import { createRng } from '../rng.js';
 import { sampleCandidates } from '../space/sample.js';
 import { hardLimits } from './limits.js';
 
-const COSTS = new Set(['macs', 'params', 'flashBytes', 'peakSramBytes']);
+const COSTS: ReadonlySet<string> = new Set(COST_METRICS);
 
 /**
  * Whether a candidate meets every hard limit of a run (the same limits validation checks), for
@@ -22,13 +23,12 @@ export function limitScreen(space: SearchSpace, limits: readonly Limit[], sramMo
   const costLimits = hard.filter((l) => COSTS.has(l.name));
   const latencyLimit = latency ? hard.find((l) => l.name === 'latencyMs') : undefined;
   const costs = createFastEvaluator(space, { model: sramModel });
-  const within = (l: Limit, v: number) => (l.min === undefined || v >= l.min) && (l.max === undefined || v <= l.max);
   return (c) => {
     const t = costs(c);
-    for (const l of costLimits) if (!within(l, t[l.name as 'macs'])) return false;
+    for (const l of costLimits) if (!withinLimit(l, t[l.name as 'macs'])) return false;
     if (!latencyLimit || !latency) return true;
-    const graph = lowerBlockNet(c, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels, dropout: space.head.dropout });
-    return within(latencyLimit, latency.latencyMs(graph));
+    const graph = lowerBlockNet(c, spaceNetOptions(space));
+    return withinLimit(latencyLimit, latency.latencyMs(graph));
   };
 }
 
@@ -50,7 +50,6 @@ export function sampleFeasibility(space: SearchSpace, limits: readonly Limit[], 
   const costLimits = hard.filter((l) => COSTS.has(l.name));
   const latencyLimit = latency ? hard.find((l) => l.name === 'latencyMs') : undefined;
   const costs = createFastEvaluator(space, { model: sramModel });
-  const within = (l: Limit, v: number) => (l.min === undefined || v >= l.min) && (l.max === undefined || v <= l.max);
   const met = costLimits.map(() => 0);
   let costFeasible = 0;
   let latencyAsked = 0;
@@ -59,15 +58,15 @@ export function sampleFeasibility(space: SearchSpace, limits: readonly Limit[], 
     const t = costs(c);
     let ok = true;
     costLimits.forEach((l, k) => {
-      if (within(l, t[l.name as 'macs'])) met[k] = (met[k] as number) + 1;
+      if (withinLimit(l, t[l.name as 'macs'])) met[k] = (met[k] as number) + 1;
       else ok = false;
     });
     if (!ok) continue;
     costFeasible++;
     if (latencyLimit && latency && latencyAsked < 200) {
       latencyAsked++;
-      const graph = lowerBlockNet(c, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels, dropout: space.head.dropout });
-      if (within(latencyLimit, latency.latencyMs(graph))) latencyMet++;
+      const graph = lowerBlockNet(c, spaceNetOptions(space));
+      if (withinLimit(latencyLimit, latency.latencyMs(graph))) latencyMet++;
     }
   }
   const perLimit = costLimits.map((limit, k) => ({ limit, share: (met[k] as number) / samples }));

@@ -4,7 +4,7 @@ import { formatMetric, metricInfo } from '../metrics.js';
 import type { Limit } from '../pareto/objectives.js';
 import { estimateCosts } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../graph/lower-blocks.js';
 import type { Graph } from '../graph/types.js';
 import type { RejectionReason } from '../propose/types.js';
 import type { Candidate } from '../space/candidate.js';
@@ -73,7 +73,7 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
   }
   const candidate = proposal as Candidate;
   const key = canonicalKey(candidate, s.space.input.channels);
-  const graph = lowerBlockNet(candidate, { resolution: s.space.input.resolution, classes: s.space.classes, inputChannels: s.space.input.channels, dropout: s.space.head.dropout });
+  const graph = lowerBlockNet(candidate, spaceNetOptions(s.space));
   const costs = estimateCosts(graph, { model: s.sramModel });
   const predicted: Record<string, number> = {};
   for (const limit of checkedLimits(s)) {

@@ -1,6 +1,7 @@
 import { describeLimit, mergeLimits, spaceLimits } from '../campaign/limits.js';
 import { deviceLimits, loadDevice } from '../device/profile.js';
 import { checkLimitValues } from '../campaign/config.js';
+import { withinLimit } from '../pareto/objectives.js';
 import { formatMetric, metricInfo } from '../metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { resolveSpace } from '../space/builtin.js';
@@ -44,7 +45,7 @@ export function spaceCommand(args: string[]): string {
   if (device) checkLimitValues(deviceLimits(device), `device ${device.name}: limits`);
   const limits = device ? mergeLimits(spaceLimits(space), deviceLimits(device)) : spaceLimits(space);
   const costLimits = limits.filter((l) => metricInfo(l.name).source === 'cost');
-  const meets = (s: (typeof sampled)[number]) => costLimits.every((l) => { const v = s[l.name as 'macs']; return (l.min === undefined || v >= l.min) && (l.max === undefined || v <= l.max); });
+  const meets = (s: (typeof sampled)[number]) => costLimits.every((l) => withinLimit(l, s[l.name as 'macs']));
   const feasible = device ? sampled.filter(meets).length : sampled.filter((s) => s.feasible).length;
   const metric = (key: 'macs' | 'params' | 'flashBytes' | 'peakSramBytes') => sampled.map((s) => s[key]).sort((a, b) => a - b);
   if (values.json) {

@@ -1,5 +1,6 @@
 import type { Candidate, LayerSpec } from '../space/candidate.js';
 import { blockLayers } from '../space/candidate.js';
+import type { SearchSpace } from '../space/space.js';
 import { GraphBuilder } from './builder.js';
 import type { Graph } from './types.js';
 
@@ -11,6 +12,11 @@ export interface BlockNetOptions {
   /** Dropout before the classifier (LMaNet uses one; it changes no cost). */
   dropout?: number;
   name?: string;
+}
+
+/** The lowering options a search space sets: its input, classes and head dropout. */
+export function spaceNetOptions(space: Pick<SearchSpace, 'input' | 'classes' | 'head'>): BlockNetOptions {
+  return { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels, dropout: space.head.dropout };
 }
 
 /** Lowers an LMaNet-style block list to a Graph, following LLMGenModel in the LMaNet code. */

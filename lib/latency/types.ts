@@ -11,6 +11,8 @@ export interface LatencyEstimator {
   readonly name: string;
   /** `predictor` or `cortex-m`. */
   readonly kind: string;
+  /** The scale a calibration applied to the model (1 or absent: none); recorded so a resumed run keeps it. */
+  readonly factor?: number;
   /** Milliseconds for one inference of the graph (batch 1). */
   latencyMs(graph: Graph): number;
 }

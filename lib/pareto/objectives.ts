@@ -53,6 +53,11 @@ export function parseLimits(text: string): Limit[] {
   });
 }
 
+/** Whether a value meets a limit (at least its min, at most its max). */
+export function withinLimit(limit: Pick<Limit, 'min' | 'max'>, value: number): boolean {
+  return (limit.min === undefined || value >= limit.min) && (limit.max === undefined || value <= limit.max);
+}
+
 /** Constraint values in Optuna's convention (feasible when every value <= 0) from named limits. */
 export function limitViolations(limits: readonly Limit[], value: (name: string) => number): number[] {
   const out: number[] = [];

@@ -6,9 +6,8 @@
  */
 import { primaryObjective } from '../campaign/config.js';
 import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
-import { describeLimit, runLimits } from '../campaign/limits.js';
+import { describeLimit } from '../campaign/limits.js';
 import { describeLatencyModel } from '../latency/select.js';
-import { limitViolations, totalViolation } from '../pareto/objectives.js';
 import { InputError } from '../errors.js';
 import { fnv1a32 } from '../rng.js';
 import { metricHeader, metricInfo } from '../metrics.js';
@@ -67,8 +66,7 @@ export function paretoTable(state: RunState): Table {
   });
   const limits = metrics.flatMap((m) => (m.limit ? [describeLimit(m.limit)] : []));
   // Constrained dominance keeps the least-violating members when no evaluated candidate is feasible: say so.
-  const all = runLimits(state.config);
-  const infeasible = members.filter((e) => totalViolation(limitViolations(all.filter((l) => typeof e.values[l.name] === 'number'), (n) => e.values[n] as number)) > 0).length;
+  const infeasible = members.filter((e) => state.front.violation(e.id) > 0).length;
   const latency = describeLatencyModel(state.config.latencyModel, state.config.device);
   return {
     id: 'pareto-front',

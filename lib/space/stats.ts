@@ -1,3 +1,4 @@
+import { withinLimit } from '../pareto/objectives.js';
 import type { Totals } from '../cost/estimate.js';
 import { createFastEvaluator } from '../cost/fast.js';
 import type { SramModel } from '../cost/sram.js';
@@ -27,8 +28,7 @@ export function sampleWithCosts(space: SearchSpace, count: number, seed: number,
 export function meetsConstraints(space: SearchSpace, t: Totals): boolean {
   for (const [name, b] of Object.entries(space.constraints)) {
     if (!b || !(name in t)) continue;
-    const v = t[name as keyof Totals];
-    if ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max)) return false;
+    if (!withinLimit(b, t[name as keyof Totals])) return false;
   }
   return true;
 }
