@@ -45,6 +45,13 @@ export interface CampaignConfig {
   sramMaxBytes: number;
   sramModel: SramModel;
   noveltyThreshold?: number;
+  /**
+   * Evaluations kept in flight (`--workers K`, 1 to 256); absent means 1. Proposal i is made once
+   * the outcomes of 0..i-K are known, and fed to the proposer in index order.
+   */
+  workers?: number;
+  /** Evaluations go through a BullMQ queue on Redis (`--queue URL`); the URL itself is not recorded (it may change, and may hold a password). */
+  queue?: true;
 }
 
 /** Objectives by evaluator: what the paper optimises, with the evaluator's score in accuracy's place. */

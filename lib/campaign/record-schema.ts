@@ -63,6 +63,11 @@ function index(where: Where, r: Record<string, unknown>): number {
 }
 
 /** The campaign configuration of a campaign-start record: the fields the loop relies on, numbers revived. */
+/** Most evaluations a campaign keeps in flight (`--workers`). */
+export const MAX_WORKERS = 256;
+/** A BullMQ job id the campaign makes (lib/campaign/queue/job.ts): no ':', never all digits. */
+const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 function checkConfig(where: Where, config: unknown): void {
   if (!isObject(config)) fail(where, 'a campaign-start record without a config object', 'config: {space, proposer, evaluator, budget, seed, objectives, limits, macs, sramMaxBytes, sramModel}');
   for (const f of ['space', 'proposer', 'evaluator', 'sramModel']) string(where, config, `${f}`);
@@ -90,6 +95,11 @@ function checkConfig(where: Where, config: unknown): void {
   number(where, config, 'sramMaxBytes', Infinity);
   if (config.noveltyThreshold !== undefined && config.noveltyThreshold !== null) number(where, config, 'noveltyThreshold');
   for (const f of ['maxValid', 'timeLimitSeconds']) if (config[f] !== undefined && config[f] !== null) number(where, config, f);
+  if (config.workers !== undefined) {
+    const k = number(where, config, 'workers');
+    if (!Number.isSafeInteger(k) || k < 1 || k > MAX_WORKERS) fail(where, `config.workers ${k}`, `an integer from 1 to ${MAX_WORKERS}`);
+  }
+  if (config.queue !== undefined && config.queue !== true) fail(where, `config.queue ${JSON.stringify(config.queue)}`, 'config.queue: true (the Redis URL is given again on resume, never recorded)');
   for (const f of ['proposerSettings', 'evaluatorOptions']) if (config[f] !== undefined && config[f] !== null && !isObject(config[f])) fail(where, `config.${f} is not an object`, `config.${f}: an object`);
   checkEvaluator(where, config);
   const llm = (config.proposer as string).startsWith('ollama:');
@@ -236,6 +246,15 @@ export function checkRecord(where: Where, r: CampaignRecord): void {
       index(where, rec);
       string(where, rec, 'key');
       if (rec.removed !== undefined && !(Array.isArray(rec.removed) && rec.removed.every((k) => typeof k === 'string'))) fail(where, 'a front-change whose removed is not a list of keys', 'removed: a list of strings');
+      break;
+    case 'dispatch':
+      index(where, rec);
+      string(where, rec, 'key');
+      if (typeof rec.jobId !== 'string' || !JOB_ID.test(rec.jobId) || /^\d+$/.test(rec.jobId)) fail(where, `a dispatch whose jobId is ${JSON.stringify(rec.jobId) ?? 'missing'}`, 'jobId: 1 to 128 letters, digits, _ or -, not all digits');
+      {
+        const attempt = number(where, rec, 'attempt');
+        if (!Number.isSafeInteger(attempt) || attempt < 1 || attempt > 1000) fail(where, `a dispatch with attempt ${attempt}`, 'attempt: an integer from 1 to 1000');
+      }
       break;
     case 'llm-call':
       if (rec.reply !== null && typeof rec.reply !== 'string') fail(where, 'an llm-call whose reply is neither text nor null', 'reply: a string, or null for a failed call');

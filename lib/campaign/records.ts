@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { checkJsonBounds } from '../json-bounded.js';
 import { checkRecord, recordReplacer } from './record-schema.js';
 
-export const RECORD_TYPES = ['campaign-start', 'resume', 'proposal', 'rejection', 'evaluation', 'failure', 'front-change', 'llm-call', 'explanation', 'campaign-end', 'lamda-start', 'lamda-round', 'lamda-result'] as const;
+export const RECORD_TYPES = ['campaign-start', 'resume', 'proposal', 'rejection', 'evaluation', 'failure', 'front-change', 'dispatch', 'llm-call', 'explanation', 'campaign-end', 'lamda-start', 'lamda-round', 'lamda-result'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** Every record: a type, a time, and a sequence number within its file. */

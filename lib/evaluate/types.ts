@@ -19,7 +19,8 @@ export interface Evaluation {
   details?: Record<string, unknown>;
 }
 
-export const FAILURE_KINDS = ['crash', 'timeout', 'malformed', 'error'] as const;
+/** `worker-lost`: a queue worker running it stopped answering (killed, machine lost) past the stalled limit. */
+export const FAILURE_KINDS = ['crash', 'timeout', 'malformed', 'error', 'worker-lost'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** An evaluation that did not produce metrics; the campaign records it and goes on. */
