@@ -5,13 +5,15 @@
 //
 // Plain Node, no dependencies: it runs before node_modules exists.
 //
-//   node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]
+//   node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium] [--skip-redis]
 //
 // --skip-jupyter skips the Jupyter install and the kernelspec; --skip-python skips
 // Debian's python3-torch, python3-torchvision, python3-onnx and dataset-fashion-mnist (the
 // PyTorch trainer of trainers/torch, and cross-checks: PyTorch-exported ONNX files, torchvision's
 // own counts, onnx.checker); --skip-chromium skips Debian's chromium (headless
-// rendering of report pages and figure export; its tests skip without it).
+// rendering of report pages and figure export; its tests skip without it); --skip-redis skips
+// Debian's redis-server (the queue of `search --queue` and `paretonas worker`; its tests start
+// their own server on a free loopback port and skip without it).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -27,10 +29,11 @@ const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client',
 const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap', 'dataset-fashion-mnist'];
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const CHROMIUM_PACKAGES = ['chromium'];
+const QUEUE_PACKAGES = ['redis-server'];
 
 const args = process.argv.slice(2);
-const USAGE = 'usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium]';
-const known = new Set(['--skip-jupyter', '--skip-python', '--skip-chromium']);
+const USAGE = 'usage: node scripts/setup.mjs [--skip-jupyter] [--skip-python] [--skip-chromium] [--skip-redis]';
+const known = new Set(['--skip-jupyter', '--skip-python', '--skip-chromium', '--skip-redis']);
 for (const a of args) {
   if (a === '-h' || a === '--help') {
     console.log(USAGE);
@@ -41,6 +44,7 @@ for (const a of args) {
 const skipJupyter = args.includes('--skip-jupyter');
 const skipPython = args.includes('--skip-python');
 const skipChromium = args.includes('--skip-chromium');
+const skipRedis = args.includes('--skip-redis');
 
 function log(msg) {
   console.log(`[setup] ${msg}`);
@@ -162,6 +166,16 @@ if (skipChromium) {
   ensureDebianPackages('chromium', 'Chromium (headless rendering and figure export)', CHROMIUM_PACKAGES, () =>
     existsSync('/usr/bin/chromium') || probe('chromium', ['--version']).ok,
   );
+}
+
+// b4. Redis: the queue between `search --queue` and `paretonas worker` ------------------------------
+// Debian's package also enables a service on port 6379 under systemd; in a container without
+// systemd no daemon starts. Nothing here or in the tests uses that service: the queue tests start
+// their own redis-server on a free loopback port.
+if (skipRedis) {
+  log('skipping Redis (--skip-redis): the queue tests will skip; `search --queue` needs a Redis server somewhere');
+} else {
+  ensureDebianPackages('redis', 'Redis (the queue for paretonas worker and its tests)', QUEUE_PACKAGES, () => onPath('redis-server') !== null);
 }
 
 // d. Build -----------------------------------------------------------------------
