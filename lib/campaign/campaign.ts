@@ -15,8 +15,11 @@ import { primaryObjective } from './config.js';
 import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './records.js';
 import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } from './run-dir.js';
 import type { RunLock } from './run-lock.js';
-import { applyRecord, evaluatedOutcome, newState, replayRecords, type Counters, type RunState } from './state.js';
+import { applyRecord, newState, pendingList, rebuildValidation, replayRecords, workersOf, type Counters, type RunState } from './state.js';
 import { validateProposal, type ValidationSettings } from './validate.js';
+import type { DispatchFields, Executor } from './executor.js';
+import { EvaluationLoop, localExecutor } from './scheduler.js';
+import { randomBytes } from 'node:crypto';
 import { describeLimit, runLimits } from './limits.js';
 import { limitScreen, sampleFeasibility } from './screen.js';
 import { createLatencyEstimator, isMeasured } from '../latency/select.js';
@@ -41,12 +44,15 @@ export interface CampaignDeps {
 
 export interface Progress extends Counters {
   frontSize: number;
+  /** Proposals being evaluated now, ascending (with `--workers` above 1 or a queue). */
+  inFlight?: number[];
   best?: { key: string; objective: string; value: number };
 }
 
 export interface CampaignSummary extends Progress {
   runDir: string;
-  stopped: 'budget' | 'valid' | 'time' | 'signal' | 'finished-before';
+  /** `queue-down`: Redis stayed unreachable past the patience; no campaign-end was written and the run resumes. */
+  stopped: 'budget' | 'valid' | 'time' | 'signal' | 'finished-before' | 'queue-down';
   seconds: number;
   resumed: boolean;
   /** The run's budget of proposals (the recorded one, or the one given on resume). */
@@ -121,6 +127,12 @@ export interface RunOptions {
    * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
    * record, or throws to refuse (e.g. a command evaluator not confirmed on the command line).
    */
+  /**
+   * Where accepted candidates are evaluated, when not in this process: e.g. a BullMQ queue
+   * (lib/campaign/queue). Called once the run is open; `runId` names the run's jobs and
+   * `writeDispatch` writes the fsynced `dispatch` record a queue writes before each add.
+   */
+  executor?: (args: { config: CampaignConfig; runId: string; space: SearchSpace; writeDispatch: (f: DispatchFields) => void }) => Executor | Promise<Executor>;
   checkResume?: (recorded: CampaignConfig) => { config: CampaignConfig; note?: Record<string, unknown> } | Promise<{ config: CampaignConfig; note?: Record<string, unknown> }>;
 }
 
@@ -142,6 +154,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   let space: SearchSpace;
   let evaluator: Evaluator;
   let latency: LatencyEstimator | undefined;
+  let runId: string | undefined;
+  let redriven = 0;
 
   let lock: RunLock;
   const notes: string[] = [];
@@ -157,13 +171,15 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   try {
     if (config) {
       space = resolveSpace(config.space);
+      checkWorkers(config, options);
       checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}), space);
       state = newState(config);
       latency = await latencyFor(config, options);
       feasibilityNote(space, config, latency, options);
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      writer.append('campaign-start', { config, versions: versions(), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
+      if (config.queue) runId = randomBytes(8).toString('hex');
+      writer.append('campaign-start', { config, versions: versions(), ...(runId ? { runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
       proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
     } else {
@@ -182,16 +198,15 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       if (options.budget !== undefined) state.config = { ...state.config, budget: options.budget };
       latency = pinRecordedFactor(await latencyFor(state.config, options), read.records.find((r) => r.type === 'campaign-start'), options);
       proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records, feasible: screenOf(space, state.config, latency) });
-      // Re-drive the proposer through the recorded history so its state matches the record.
-      for (let i = 0; i < state.proposals.length; i++) {
-        const again = await proposer.propose({ index: i });
-        if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) replayMismatches.push(i);
-        const outcome = state.outcomes[i];
-        if (outcome) proposer.observe({ index: i, proposal: state.proposals[i] as NonNullable<RunState['proposals'][number]>, key: state.keys[i], outcome });
-      }
+      checkWorkers(state.config, options);
+      const start = read.records[0] as CampaignRecord;
+      runId = typeof start.runId === 'string' ? start.runId : undefined;
+      if (state.config.queue && !runId) throw new InputError('records', 'a queue run without runId', 'a campaign-start record with runId (written by search --queue)');
+      redriven = await redrive(state, proposer, replayMismatches);
       writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
       evaluator = deps.createEvaluator(state.config.evaluator, state.config.evaluatorOptions ?? {});
-      writer.append('resume', { fromProposal: state.counters.proposed, pending: state.pending ?? null, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
+      const pending = pendingList(state);
+      writer.append('resume', { fromProposal: state.counters.proposed, pending: workersOf(state.config) === 1 ? (pending[0] ?? null) : pending, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
     }
   } catch (err) {
     lock.release();
@@ -204,34 +219,24 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     const r = writer.append(type, fields);
     return applyRecord(state, r);
   };
-
-  /** Validates, evaluates and records one proposal that is already recorded. */
-  let lastFailure: CampaignSummary['lastFailure'];
-  const settle = async (index: number) => {
-    const proposal = state.proposals[index] as NonNullable<RunState['proposals'][number]>;
-    const v = validateProposal(proposal.candidate, settings, state.validation);
-    if (!v.ok) {
-      record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
-    } else {
-      try {
-        const e = await evaluator.evaluate({ candidate: v.candidate, key: v.key, graph: v.graph, space, seed: cfg.seed + index, runDir });
-        // A trainer may report its own cost counts (they replace the model's), never the predicted latency its limit was checked on.
-        const metrics: Record<string, number> = { macs: v.costs.macs, params: v.costs.params, flashBytes: v.costs.flashBytes, peakSramBytes: v.costs.peakSramBytes, ...e.metrics, ...v.predicted };
-        if (measured) metrics.latencyMs = await measuredLatencyMs(v.graph);
-        checkMetricValues(metrics);
-        evaluatedOutcome(cfg, metrics); // a missing objective metric is a configuration error: thrown before recording
-        const change = record('evaluation', { index, key: v.key, metrics, seconds: e.seconds, details: e.details ?? null });
-        if (change?.added) record('front-change', { index, key: v.key, added: true, removed: change.removed });
-      } catch (err) {
-        if (!(err instanceof EvaluationFailure)) throw err;
-        record('failure', { index, key: v.key, kind: err.kind, message: err.message, details: err.details ?? null });
-        lastFailure = { index, kind: err.kind, message: err.message };
-      }
-    }
-    const outcome = state.outcomes[index];
-    if (outcome) proposer.observe({ index, proposal, key: state.keys[index] ?? (v.ok ? v.key : undefined), outcome });
-    options.onProgress?.(progressOf(state));
-  };
+  const k = workersOf(cfg);
+  let executor: Executor;
+  let loop: EvaluationLoop;
+  try {
+    executor = options.executor
+      ? await options.executor({ config: cfg, runId: runId as string, space, writeDispatch: (f) => record('dispatch', { ...f }) })
+      : localExecutor(evaluator, k);
+    loop = new EvaluationLoop({
+      state, proposer, executor, space, settings, runDir, record, observed: redriven,
+      ...(measured ? { measureLatency: measuredLatencyMs } : {}),
+      onProgress: () => options.onProgress?.({ ...progressOf(state), inFlight: loop.inFlightIndices() }),
+    });
+  } catch (err) {
+    writer.close();
+    await evaluator.close?.();
+    lock.release();
+    throw err;
+  }
 
   let stopped: CampaignSummary['stopped'] = 'budget';
   try {
@@ -240,10 +245,13 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     } else {
       const missing = state.unrecordedFrontChange;
       if (missing) record('front-change', { index: missing.index, key: missing.key, added: true, removed: missing.removed });
-      if (state.pending !== undefined) await settle(state.pending);
+      if (resumed) resumePending(state, settings, loop, record);
       while (true) {
         if (state.counters.proposed >= cfg.budget) break;
-        if (cfg.maxValid !== undefined && state.counters.valid >= cfg.maxValid) {
+        const index = state.counters.proposed;
+        // Proposal i waits for the outcomes of 0..i-K (K = 1: all before it).
+        await loop.settleThrough(index - k);
+        if (cfg.maxValid !== undefined && state.accepted.size >= cfg.maxValid) {
           stopped = 'valid';
           break;
         }
@@ -255,25 +263,87 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
           stopped = 'signal';
           break;
         }
-        const index = state.counters.proposed;
+        loop.feed(index - k);
         const p = await proposer.propose({ index, record: (type, fields) => writer.append(type, fields) });
         const key = isValidCandidate(space, p.candidate) ? canonicalKey(p.candidate, space.input.channels) : null;
         record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key });
-        await settle(index);
+        loop.admit(index);
       }
+      await loop.drain();
+      loop.feed(state.counters.proposed - 1);
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
-    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}), ...(lastFailure ? { lastFailure } : {}) };
+    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}), ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
+  } catch (err) {
+    loop.abandon();
+    if (isQueueDown(err)) {
+      const progress = progressOf(state);
+      return { ...progress, runDir, stopped: 'queue-down', seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, (err as Error).message], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
+    }
+    throw err;
   } finally {
     writer.close();
     try {
+      await executor.close();
       await evaluator.close?.();
     } finally {
       lock.release();
     }
   }
+}
+
+/** A queue executor's "Redis unreachable past the patience" (lib/campaign/queue): the run stops cleanly, resumable. */
+function isQueueDown(err: unknown): boolean {
+  return err instanceof Error && err.name === 'QueueDown';
+}
+
+/** `--workers` above 1 runs evaluations side by side: refused where that would change what is measured. */
+function checkWorkers(config: CampaignConfig, options: RunOptions): void {
+  const k = workersOf(config);
+  if (k > 1 && isMeasured(config.latencyModel)) throw new InputError('--workers', k, '1 with --latency-model measured (evaluations side by side would skew the measured latency)');
+  if (config.queue && !options.executor) throw new InputError('--queue', 'not given', 'the Redis URL of a queue run (search --resume --queue redis://HOST:PORT), which is never recorded');
+  if (config.queue && isMeasured(config.latencyModel)) throw new InputError('--latency-model', 'measured', 'predictor, predictor:FILE or cortex-m with --queue (measured latency would be this machine\'s, not the workers\')');
+}
+
+/**
+ * Re-drives a resumed run's proposer through the recorded history with the run's lag (proposal i
+ * after the outcomes of 0..i-K), so its state matches the record; returns how many outcomes it fed.
+ */
+async function redrive(state: RunState, proposer: Proposer, mismatches: number[]): Promise<number> {
+  const k = workersOf(state.config);
+  let observed = 0;
+  const feed = (upTo: number) => {
+    for (; observed <= upTo && observed < state.proposals.length; observed++) {
+      const outcome = state.outcomes[observed];
+      if (!outcome) break;
+      proposer.observe({ index: observed, proposal: state.proposals[observed] as NonNullable<RunState['proposals'][number]>, key: state.keys[observed] ?? state.accepted.get(observed), outcome });
+    }
+  };
+  for (let i = 0; i < state.proposals.length; i++) {
+    feed(i - k);
+    const again = await proposer.propose({ index: i });
+    if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) mismatches.push(i);
+  }
+  return observed;
+}
+
+/**
+ * Resume: the proposals left without an outcome. Those never dispatched are validated again, in
+ * index order, against the accepted ones before them (what the live run checked them against);
+ * the accepted ones are evaluated again, a dispatched one collected from its queue job.
+ */
+function resumePending(state: RunState, settings: ValidationSettings, loop: EvaluationLoop, record: (type: CampaignRecord['type'], fields: Record<string, unknown>) => unknown): void {
+  const rejections: { index: number; v: Extract<ReturnType<typeof validateProposal>, { ok: false }> }[] = [];
+  rebuildValidation(state, (index) => {
+    const v = validateProposal(state.proposals[index]?.candidate, settings, state.validation);
+    if (v.ok) return v.key;
+    rejections.push({ index, v });
+    return undefined;
+  });
+  for (const { index, v } of rejections) record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
+  for (const index of pendingList(state)) if (state.accepted.has(index)) loop.resumeAccepted(index);
 }
 
 /** The run's latency estimator (none for `measured` or a run without latency); notes go to the user. */
@@ -283,17 +353,6 @@ async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<
     options.onNote?.(`latency is told by ${config.latencyModel} (this CPU), not by the Cortex-M estimate of the ${config.device.name} device: its milliseconds are not the microcontroller's`);
   }
   return createLatencyEstimator(config.latencyModel, { device: config.device, calibrate: options.calibrate, onNote: options.onNote, onProgress: options.onCalibrationProgress });
-}
-
-/**
- * A trainer's numbers are checked before they are recorded: a record every reader would refuse
- * (a negative or non-finite cost metric) must not be written, so it is a `malformed` failure.
- */
-function checkMetricValues(metrics: Record<string, number>): void {
-  for (const [name, v] of Object.entries(metrics)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new EvaluationFailure('malformed', `metric ${name} is ${String(v)}; every metric must be a finite number`);
-    if (((COST_METRICS as readonly string[]).includes(name) || name === 'latencyMs') && v < 0) throw new EvaluationFailure('malformed', `metric ${name} is ${v}; a cost metric (${COST_METRICS.join(', ')}) or latencyMs is never negative`);
-  }
 }
 
 /**

@@ -37,8 +37,16 @@ export interface RunState {
   front: ParetoFront<{ index: number }>;
   validation: ValidationState;
   evaluations: EvaluatedCandidate[];
-  /** Index of a proposal recorded without an outcome (the run stopped while it was in flight). */
-  pending?: number;
+  /** Proposals recorded without an outcome (in flight, or the run stopped while they were). */
+  pending: Set<number>;
+  /**
+   * Proposals validation accepted (evaluated, failed, dispatched or, live, in flight), by index,
+   * with their keys. The duplicate and novelty memory (`validation`) holds exactly these, added in
+   * index order: live at acceptance, on replay by `rebuildValidation`.
+   */
+  accepted: Map<number, string>;
+  /** The queue job of each dispatched proposal (its latest `dispatch` record). */
+  dispatched: Map<number, { jobId: string; attempt: number }>;
   /** An evaluation that moved the front but whose front-change record was not written (a crash in between). */
   unrecordedFrontChange?: { index: number; key: string; removed: string[] };
   ended?: CampaignRecord;
@@ -58,7 +66,43 @@ export function newState(config: CampaignConfig): RunState {
     front: new ParetoFront<{ index: number }>(config.objectives, config.limits),
     validation: { seen: new Map(), novelty: new NoveltyIndex() },
     evaluations: [],
+    pending: new Set(),
+    accepted: new Map(),
+    dispatched: new Map(),
   };
+}
+
+/** Evaluations a run keeps in flight (`--workers`; 1 when not recorded). */
+export function workersOf(config: CampaignConfig): number {
+  return config.workers ?? 1;
+}
+
+/** Marks a proposal accepted by validation and remembers it for the duplicate and novelty checks (live, in index order). */
+export function acceptProposal(state: RunState, index: number, key: string): void {
+  state.accepted.set(index, key);
+  rememberCandidate(state.validation, key, index, state.proposals[index]?.candidate as Candidate);
+}
+
+/**
+ * Rebuilds the duplicate and novelty memory from the accepted proposals in index order, as the
+ * live run built it. `revalidate(index)` decides each pending proposal that was never dispatched
+ * (resume), against the memory of the accepted ones before it, and returns its key when accepted.
+ */
+export function rebuildValidation(state: RunState, revalidate?: (index: number) => string | undefined): void {
+  state.validation = { seen: new Map(), novelty: new NoveltyIndex() };
+  for (let i = 0; i < state.counters.proposed; i++) {
+    if (state.pending.has(i) && !state.accepted.has(i)) {
+      const key = revalidate?.(i);
+      if (key !== undefined) state.accepted.set(i, key);
+    }
+    const key = state.accepted.get(i);
+    if (key !== undefined) rememberCandidate(state.validation, key, i, state.proposals[i]?.candidate as Candidate);
+  }
+}
+
+/** Proposals without an outcome, ascending. */
+export function pendingList(state: RunState): number[] {
+  return [...state.pending].sort((a, b) => a - b);
 }
 
 /** The outcome an evaluation's metrics give under the campaign's objectives and limits. */
@@ -84,7 +128,7 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
       state.proposals[index] = { candidate: r.candidate, note: r.note as string | undefined };
       state.keys[index] = r.key as string | undefined;
       state.counters.proposed = Math.max(state.counters.proposed, index + 1);
-      state.pending = index;
+      state.pending.add(index);
       break;
     case 'rejection':
       state.outcomes[index] = {
@@ -94,7 +138,7 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
         ...(typeof r.violation === 'number' ? { violation: r.violation } : {}),
       };
       state.counters.rejected[r.reason as RejectionReason]++;
-      state.pending = undefined;
+      state.pending.delete(index);
       break;
     case 'evaluation': {
       const metrics = r.metrics as Record<string, number>;
@@ -103,9 +147,9 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
       state.outcomes[index] = evaluatedOutcome(state.config, metrics);
       state.counters.valid++;
       state.counters.evaluated++;
-      rememberCandidate(state.validation, key, index, candidate);
+      state.accepted.set(index, key);
       state.evaluations.push({ index, key, candidate, metrics, seconds: r.seconds as number });
-      state.pending = undefined;
+      state.pending.delete(index);
       const change = state.front.insert({ id: key, values: metrics, data: { index } });
       state.unrecordedFrontChange = change.added ? { index, key, removed: change.removed } : undefined;
       return change;
@@ -117,8 +161,12 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
       state.outcomes[index] = { kind: 'failed', message: r.message as string };
       state.counters.valid++;
       state.counters.failed++;
-      rememberCandidate(state.validation, r.key as string, index, state.proposals[index]?.candidate as Candidate);
-      state.pending = undefined;
+      state.accepted.set(index, r.key as string);
+      state.pending.delete(index);
+      break;
+    case 'dispatch':
+      state.accepted.set(index, r.key as string);
+      state.dispatched.set(index, { jobId: r.jobId as string, attempt: r.attempt as number });
       break;
     case 'campaign-end':
       state.ended = r;
@@ -138,8 +186,21 @@ export function sequenceProblem(state: RunState, r: CampaignRecord): string | un
   switch (r.type) {
     case 'proposal':
       if (index !== state.counters.proposed) return `a proposal with index ${index} where the next is ${state.counters.proposed}`;
-      if (state.pending !== undefined) return `a proposal (index ${index}) while proposal ${state.pending} has no outcome`;
+      {
+        // Proposal i is made once the outcomes of 0..i-K are known (K = 1: the one before it).
+        const k = workersOf(state.config);
+        const oldest = Math.min(...state.pending);
+        if (state.pending.size > 0 && index - oldest >= k) return `a proposal (index ${index}) while proposal ${oldest} has no outcome${k > 1 ? ` (with ${k} workers, at most ${k - 1} before it may be in flight)` : ''}`;
+      }
       return undefined;
+    case 'dispatch': {
+      if (index >= state.proposals.length || state.proposals[index] === undefined) return `a dispatch of proposal ${index}, which was never recorded (${state.proposals.length} proposals so far)`;
+      if (state.outcomes[index] !== undefined) return `a dispatch of proposal ${index}, which already has an outcome`;
+      if (state.keys[index] !== r.key) return `a dispatch of proposal ${index} with key ${String(r.key)}, not the proposal's ${String(state.keys[index])}`;
+      const before = state.dispatched.get(index);
+      if (before && (r.attempt as number) <= before.attempt) return `a dispatch of proposal ${index} with attempt ${String(r.attempt)} after attempt ${before.attempt}`;
+      return undefined;
+    }
     case 'rejection':
     case 'evaluation':
     case 'failure':
@@ -179,5 +240,6 @@ export function replayRecords(records: readonly CampaignRecord[], lines?: readon
     if (problem) throw new InputError(`${source} line ${lines?.[i] ?? i + 1}`, undefined, 'records in the order the campaign writes them (proposal, then its one outcome)', problem);
     applyRecord(state, r);
   }
+  rebuildValidation(state);
   return state;
 }
