@@ -15,12 +15,13 @@ import { EVAL_COMMAND, TRAIN_COMMAND } from './lamda-predictor.js';
 import { REPORT_COMMAND, reportCommand } from './report.js';
 import { SEARCH_COMMAND, searchCommand } from './search.js';
 import { SPACE_COMMAND, spaceCommand } from './space.js';
+import { WORKER_COMMAND, workerCommand } from './worker.js';
 
 /** Every command and subcommand, in the order `paretonas help` lists them. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   SEARCH_COMMAND, COMPARE_COMMAND, EXPLAIN_COMMAND, ESTIMATE_COMMAND, EXPORT_COMMAND, LATENCY_COMMAND, PARETO_COMMAND,
   REPORT_COMMAND, SERIALIZE_COMMAND, DATASET_COMMAND, TRAIN_COMMAND, EVAL_COMMAND, GENERATE_COMMAND, EVALUATE_COMMAND,
-  ABLATE_COMMAND, PARSE_COMMAND, SLICE_COMMAND, REFERENCE_COMMAND, SPACE_COMMAND,
+  ABLATE_COMMAND, PARSE_COMMAND, SLICE_COMMAND, REFERENCE_COMMAND, SPACE_COMMAND, WORKER_COMMAND,
 ];
 
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   report: reportCommand,
   search: searchCommand,
   space: spaceCommand,
+  worker: workerCommand,
 };
 
 /** The package.json version (dist/cli and lib/cli both sit two levels below it). */
