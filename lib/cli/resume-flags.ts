@@ -27,6 +27,7 @@ import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
 import { LLM_DEFAULTS } from '../propose/llm.js';
 import { resolveSpace } from '../space/builtin.js';
 import { intFlag } from './args.js';
+import { MAX_WORKERS } from '../campaign/record-schema.js';
 import { LLM_PREFIX } from './llm-proposer.js';
 
 /** The parsed `search` flags (strings and switches, absent when not given). */
@@ -97,6 +98,9 @@ function compare(flag: string, raw: string | boolean, c: CampaignConfig, runDir:
       return { given: intFlag('valid', str, 1, 10_000_000), recorded: c.maxValid };
     case 'time-limit':
       return { given: intFlag('time-limit', str, 1, 10_000_000), recorded: c.timeLimitSeconds };
+    case 'workers':
+      // Another K changes which outcomes each proposal sees: the run would not be the one recorded.
+      return { given: intFlag('workers', str, 1, MAX_WORKERS), recorded: c.workers ?? 1 };
     case 'temperature':
       return { given: num(str), recorded: llm('temperature') };
     case 'min-p':

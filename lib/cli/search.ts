@@ -20,11 +20,13 @@ import { resolveSpace, DEFAULT_SPACE } from '../space/builtin.js';
 import { stderrProgress } from './progress.js';
 import { choiceFlag, intFlag, joinDashedValue, jsonOut, numberFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
+import { MAX_WORKERS } from '../campaign/record-schema.js';
 
 function progressLine(p: Progress, budget: number): string {
   const rejected = Object.entries(p.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
   const best = p.best ? ` · best ${p.best.objective} ${Number.isInteger(p.best.value) ? p.best.value : p.best.value.toFixed(3)}` : '';
-  return `proposed ${p.proposed}/${budget} · valid ${p.valid}${p.failed ? ` (${p.failed} failed)` : ''} · rejected: ${rejected} · front ${p.frontSize}${best}`;
+  const inFlight = p.inFlight?.length ? ` · in flight ${p.inFlight.length} (${p.inFlight.slice(0, 8).map((i) => `#${i}`).join(', ')}${p.inFlight.length > 8 ? ', ...' : ''})` : '';
+  return `proposed ${p.proposed}/${budget} · valid ${p.valid}${p.failed ? ` (${p.failed} failed)` : ''} · rejected: ${rejected} · front ${p.frontSize}${best}${inFlight}`;
 }
 
 export const SEARCH_COMMAND = defineCommand({
@@ -40,6 +42,7 @@ export const SEARCH_COMMAND = defineCommand({
     budget: { type: 'string', value: 'N', default: '300', help: 'proposals to make, valid or not, 1 to 10,000,000' },
     valid: { type: 'string', value: 'N', help: 'stop after N evaluated candidates' },
     'time-limit': { type: 'string', value: 'S', help: 'stop after S seconds' },
+    workers: { type: 'string', value: 'K', default: '1', help: `evaluations in flight at once, 1 to ${MAX_WORKERS}; proposal i waits for the outcomes of 0..i-K, so a run does not depend on which finishes first` },
     seed: { type: 'string', value: 'N', default: '0', help: 'campaign seed, 0 to 2^31-1' },
     objectives: { type: 'string', value: 'LIST', default: 'macs:min,params:min, after naswot:max (proxy) or accuracy:max (trainers)', help: 'name:min or name:max, comma-separated (e.g. "naswot:max,macs:min")' },
     constraint: { type: 'string', value: 'LIST', help: 'name<=number or name>=number, comma-separated (e.g. "flashBytes<=1048576,latencyMs<=50"); adds to or tightens the space file\'s limits' },
@@ -145,6 +148,7 @@ export async function searchCommand(args: string[]): Promise<string> {
         maxValid: intFlag('valid', values.valid, 1, 10_000_000),
         timeLimitSeconds: intFlag('time-limit', values['time-limit'], 1, 10_000_000),
         seed,
+        ...workersField(values.workers),
         ...(values.objectives ? { objectives: parseObjectives(values.objectives) } : {}),
         ...(values.constraint ? { limits: parseLimits(values.constraint) } : {}),
         ...(device ? { device } : {}),
@@ -170,6 +174,12 @@ export async function searchCommand(args: string[]): Promise<string> {
   if (summary.lastFailure) lines.push(`${summary.failed} evaluations failed; the last, proposal #${summary.lastFailure.index} (${summary.lastFailure.kind}): ${capText(summary.lastFailure.message, 300)}`);
   if (summary.replayMismatches.length) lines.push(`warning: ${summary.replayMismatches.length} proposals regenerated differently on resume (the proposer is not deterministic); the recorded ones were kept`);
   return lines.join('\n');
+}
+
+/** `--workers K`: recorded only above 1, so a default run's records are what they were before the flag. */
+function workersField(flag: string | undefined): { workers?: number } {
+  const k = intFlag('workers', flag, 1, MAX_WORKERS) ?? 1;
+  return k > 1 ? { workers: k } : {};
 }
 
 const deps = {
