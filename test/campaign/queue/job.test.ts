@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkJob, checkJobResult, JOB_PROTOCOL, jobIdOf, queueNameOf, type EvaluationJob } from '../../../lib/campaign/queue/job.js';
+import { checkJob, checkJobResult, jobIdOf, queueNameOf } from '../../../lib/campaign/queue/job.js';
 import { describeTarget, parseQueueUrl } from '../../../lib/campaign/queue/queue-url.js';
-import { NoveltyIndex } from '../../../lib/campaign/novelty.js';
-import { validateProposal } from '../../../lib/campaign/validate.js';
 import { InputError } from '../../../lib/errors.js';
 import { costMetrics } from '../../../lib/evaluate/cost.js';
-import { createRng } from '../../../lib/rng.js';
 import { resolveSpace } from '../../../lib/space/builtin.js';
-import { sampleCandidate } from '../../../lib/space/sample.js';
-import type { SearchSpace } from '../../../lib/space/space.js';
 import { thrownInputError } from '../../helpers.js';
+import { jobFor } from './tasks.js';
 
 const DISPATCH_JOB_ID = /^[A-Za-z0-9_-]{1,128}$/; // what record-schema.ts checks in a dispatch record
-
-/** A valid job for a sampled candidate of a space, as the queue executor builds it. */
-export function jobFor(space: SearchSpace, seed: number, extra: Partial<EvaluationJob> = {}): EvaluationJob {
-  const candidate = sampleCandidate(space, createRng(seed));
-  const v = validateProposal(candidate, { space, sramModel: 'mcunet' }, { seen: new Map(), novelty: new NoveltyIndex() });
-  if (!v.ok) throw new Error(`sampled candidate invalid: ${v.message}`);
-  return { protocol: JOB_PROTOCOL, runId: 'run0abc', index: 0, key: v.key, attempt: 1, evaluator: 'cost', evaluatorOptions: {}, seed, candidate: v.candidate, space, graph: v.graph, ...extra };
-}
 
 /** The job as a worker receives it: BullMQ stores the data as JSON. */
 const throughJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
