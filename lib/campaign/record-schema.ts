@@ -11,17 +11,11 @@
 import { formatValue, InputError } from '../errors.js';
 import { checkMetricList, parseEvaluatorSpec } from '../evaluate/spec.js';
 import { REJECTION_REASONS } from '../propose/types.js';
+import { recordReplacer, reviveNumber } from '../store/jsonl.js';
+import { checkRecordShape, MAX_RECORD_INDEX } from './record-shapes.js';
 import type { CampaignRecord } from './records.js';
 
-/** Largest proposal index a record may carry: far above any budget the CLI takes (10^7). */
-export const MAX_RECORD_INDEX = 100_000_000;
-
-/** JSON.stringify replacer: ±Infinity and NaN written as strings, not as null. */
-export function recordReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
-
-const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
+export { MAX_RECORD_INDEX, recordReplacer, reviveNumber };
 
 type Where = string;
 
@@ -31,14 +25,6 @@ function fail(where: Where, what: string, allowed: string): never {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A number, or one written as "Infinity"/"-Infinity"/"NaN"; `nullMeans` for older records' null. */
-export function reviveNumber(v: unknown, nullMeans?: number): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
-  if (v === null && nullMeans !== undefined) return nullMeans;
-  return undefined;
 }
 
 function number(where: Where, obj: Record<string, unknown>, field: string, nullMeans?: number): number {
@@ -212,7 +198,8 @@ function checkMetrics(where: Where, r: Record<string, unknown>): void {
 
 /**
  * Checks one record (already parsed, with a string type) and revives its non-finite numbers in
- * place. `where` names it in errors, e.g. "runs/x/records.jsonl line 7".
+ * place: the hand checks first (their messages are relied on), then the record's JSON Schema
+ * (record-shapes.ts). `where` names it in errors, e.g. "runs/x/records.jsonl line 7".
  */
 export function checkRecord(where: Where, r: CampaignRecord): void {
   const rec = r as Record<string, unknown>;
@@ -261,6 +248,7 @@ export function checkRecord(where: Where, r: CampaignRecord): void {
       if (!Array.isArray(rec.messages) || !rec.messages.every((m) => isObject(m) && typeof m.content === 'string' && typeof m.role === 'string')) fail(where, 'an llm-call without its messages', 'messages: a list of {role, content}');
       string(where, rec, 'model');
       break;
-    default: // resume, explanation, campaign-end, lamda-*: nothing the loop relies on
+    default: // resume, explanation, campaign-end: left to their schemas; lamda-*: a LAMDA run's, not checked here
   }
+  checkRecordShape(where, r); // then what these checks leave open, by JSON Schema (record-shapes.ts)
 }

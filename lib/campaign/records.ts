@@ -1,67 +1,27 @@
-import { notRegular } from '../read-bounded.js';
-import { closeSync, existsSync, fsyncSync, statSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { InputError } from '../errors.js';
-import { checkJsonBounds } from '../json-bounded.js';
-import { checkRecord, recordReplacer } from './record-schema.js';
+/**
+ * A campaign's records.jsonl through the file Store (lib/store/file-store.ts): `RecordWriter`,
+ * `readRecords` and `dropTornTail` are the loose-typed API every caller (campaign, report,
+ * compare, explain, the LLM replay) uses; `campaignStore` is the typed one (record-types.ts).
+ */
+import type { RecordCodec } from '../store/types.js';
+import { FileStore, readRecordFile, truncateTornTail } from '../store/file-store.js';
+import { CAMPAIGN_RECORD_TYPES, type CampaignRecordOf, campaignCodec, FOREIGN_RECORD_TYPES } from './record-types.js';
+import { checkRecord } from './record-schema.js';
 
-export const RECORD_TYPES = ['campaign-start', 'resume', 'proposal', 'rejection', 'evaluation', 'failure', 'front-change', 'dispatch', 'llm-call', 'explanation', 'campaign-end', 'lamda-start', 'lamda-round', 'lamda-result'] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
+export { checkRegularFile } from '../store/file-store.js';
+export { RECORD_LINE_BOUNDS, UnwritableRecord } from '../store/types.js';
 
-/** Every record: a type, a time, and a sequence number within its file. */
+/** The types a campaign writes. */
+export const RECORD_TYPES = CAMPAIGN_RECORD_TYPES;
+export type RecordType = (typeof CAMPAIGN_RECORD_TYPES)[number];
+
+/** Every record: a type, a time, and a sequence number within its file (see CampaignRecordOf for each type's fields). */
 export interface CampaignRecord {
+  /** A campaign type; a LAMDA run's records read by `readRecords` carry theirs (FOREIGN_RECORD_TYPES). */
   type: RecordType;
   time: string;
   seq: number;
   [field: string]: unknown;
-}
-
-/** Bounds of one record line on read: far above any record the project writes (an LLM reply is cut at 200,000 characters). */
-export const RECORD_LINE_BOUNDS = { maxChars: 16 * 1024 * 1024, maxDepth: 64 };
-
-/** A record that cannot be written (nested too deep for JSON.stringify, or cyclic): thrown before anything is written. */
-export class UnwritableRecord extends Error {
-  constructor(type: string, cause: unknown) {
-    super(`a ${type} record could not be written as JSON (${(cause as Error).message}); nothing was written`);
-    this.name = 'UnwritableRecord';
-  }
-}
-
-/**
- * Appends one JSON object a line, flushed to disk (fsync) before append returns. ±Infinity and
- * NaN are written as strings ("Infinity"), never as null, and read back as numbers.
- */
-export class RecordWriter {
-  private fd: number;
-  private seq: number;
-
-  constructor(
-    readonly path: string,
-    nextSeq = 0,
-  ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
-    this.seq = nextSeq;
-  }
-
-  append<T extends Record<string, unknown>>(type: RecordType, fields: T): CampaignRecord & T {
-    const record = { type, time: new Date().toISOString(), seq: this.seq, ...fields };
-    let line: string;
-    try {
-      line = JSON.stringify(record, recordReplacer);
-    } catch (err) {
-      throw new UnwritableRecord(type, err);
-    }
-    this.seq++;
-    writeSync(this.fd, `${line}\n`);
-    fsyncSync(this.fd);
-    return record;
-  }
-
-  close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-  }
 }
 
 export interface ReadResult {
@@ -72,60 +32,52 @@ export interface ReadResult {
   torn?: { line: number; text: string; byteOffset: number };
 }
 
+/** What `readRecords` reads: campaign records checked, a LAMDA run's records taken whole and unchecked (replay then refuses them). */
+const readerCodec: RecordCodec<CampaignRecord> = {
+  types: [...CAMPAIGN_RECORD_TYPES, ...FOREIGN_RECORD_TYPES],
+  check: (where, r) => checkRecord(where, r as CampaignRecord),
+};
+
 /**
- * Refuses a records path that is not a regular file (after symbolic links): a FIFO or a device
- * would block a read for ever, a directory cannot be read.
+ * Appends one JSON object a line, flushed to disk (fsync) before append returns. ±Infinity and
+ * NaN are written as strings ("Infinity"), never as null, and read back as numbers.
  *
- * @throws InputError('records', path, ...) naming what it is.
+ * @throws UnwritableRecord from append (nothing written) for a record JSON cannot hold.
  */
-export function checkRegularFile(path: string): void {
-  const what = notRegular(statSync(path));
-  if (what) throw new InputError('records', path, 'a regular file (records.jsonl as search writes it)', `${path} is ${what}`);
+export class RecordWriter {
+  private store: FileStore<CampaignRecordOf>;
+
+  constructor(
+    readonly path: string,
+    nextSeq = 0,
+  ) {
+    this.store = new FileStore(path, campaignCodec, nextSeq);
+  }
+
+  append<T extends Record<string, unknown>>(type: RecordType, fields: T): CampaignRecord & T {
+    return (this.store.append as (t: string, f: T) => unknown)(type, fields) as CampaignRecord & T;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+/** A typed campaign store over `path` (created when missing); `read` checks every record. */
+export function campaignStore(path: string, nextSeq = 0): FileStore<CampaignRecordOf> {
+  return new FileStore(path, campaignCodec, nextSeq);
 }
 
 /**
  * Reads a records file; a torn last line is reported, a bad line elsewhere is an error naming it.
- * Every record is checked against its type's schema (record-schema.ts) and its line bounded
- * (RECORD_LINE_BOUNDS) before it is trusted.
+ * Every record is checked against its type's schema (record-schema.ts, record-shapes.ts) and its
+ * line bounded (RECORD_LINE_BOUNDS) before it is trusted.
  */
 export function readRecords(path: string): ReadResult {
-  if (!existsSync(path)) throw new InputError('records', path, 'an existing records.jsonl', 'no such file');
-  checkRegularFile(path);
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  const records: CampaignRecord[] = [];
-  const numbers: number[] = [];
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const last = i === lines.length - 1;
-    if (line === '') {
-      offset += 1;
-      continue;
-    }
-    const where = `${path} line ${i + 1}`;
-    // Size and depth first: a line past the bounds is an error, never a torn tail to cut off.
-    checkJsonBounds(line, where, RECORD_LINE_BOUNDS);
-    let r: CampaignRecord;
-    try {
-      r = JSON.parse(line) as CampaignRecord;
-      if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error('not a JSON object');
-      if (!(RECORD_TYPES as readonly unknown[]).includes(r.type) || typeof r.time !== 'string') throw new Error('no known type or no time');
-      if (last) throw new Error('no newline: the write did not finish');
-    } catch (err) {
-      // Only the final line may be torn: everything before it was fsynced whole.
-      if (last || (i === lines.length - 2 && lines[lines.length - 1] === '')) return { records, lines: numbers, torn: { line: i + 1, text: line.slice(0, 200), byteOffset: offset } };
-      throw new InputError(where, line, `one JSON record per line (${(err as Error).message})`);
-    }
-    checkRecord(where, r); // a whole line that breaks its schema is an error, wherever it is
-    records.push(r);
-    numbers.push(i + 1);
-    offset += Buffer.byteLength(line) + 1;
-  }
-  return { records, lines: numbers };
+  return readRecordFile(path, readerCodec);
 }
 
 /** Cuts a torn last line off so appending can go on from a whole record. */
 export function dropTornTail(path: string, torn: NonNullable<ReadResult['torn']>): void {
-  truncateSync(path, torn.byteOffset);
+  truncateTornTail(path, torn);
 }

@@ -1,7 +1,6 @@
 /** `paretonas lamda generate | evaluate | ablate`: LAMDA's closed loop, Table 3 and the ablations. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordWriter } from '../campaign/records.js';
 import { claimNewRun } from '../campaign/run-dir.js';
 import type { RunLock } from '../campaign/run-lock.js';
 import { InputError } from '../errors.js';
@@ -11,6 +10,8 @@ import type { SlicingPlan } from '../lamda/generator.js';
 import { SLICING_STRATEGIES } from '../lamda/generator.js';
 import { createGenerator, GENERATOR_SPECS } from '../lamda/generators.js';
 import type { LoopResult, LoopRound } from '../lamda/loop.js';
+import { type LamdaRecord, lamdaStore } from '../lamda/records.js';
+import type { Store } from '../store/types.js';
 import { DEFAULT_MEASURE } from '../lamda/evaluate.js';
 import { classesOf } from '../lamda/verify.js';
 import { runLamdaLoop } from '../lamda/loop.js';
@@ -149,9 +150,9 @@ function roundLine(r: LoopRound): string {
 }
 
 /** A new run directory for `lamda generate`, under its lock: one that already holds a run is refused, as `search` does. */
-function writeRun(dir: string): { writer: RecordWriter; lock: RunLock } {
+function writeRun(dir: string): { writer: Store<LamdaRecord>; lock: RunLock } {
   const { lock } = claimNewRun(dir, 'records.jsonl', 'a directory that holds no run yet (lamda generate starts a new one)');
-  return { writer: new RecordWriter(join(dir, 'records.jsonl')), lock };
+  return { writer: lamdaStore(join(dir, 'records.jsonl')), lock };
 }
 
 function resultSummary(result: LoopResult, extra: Record<string, unknown> = {}) {
