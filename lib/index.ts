@@ -61,6 +61,10 @@ export { readRecords, RecordWriter, type CampaignRecord } from './campaign/recor
 export { replayRecords, type RunState } from './campaign/state.js';
 export { validateProposal, type Validation } from './campaign/validate.js';
 export { NoveltyIndex, blockTokens } from './campaign/novelty.js';
+export { parseQueueUrl, describeTarget, type QueueTarget } from './campaign/queue/queue-url.js';
+export { JOB_PROTOCOL, jobIdOf, queueNameOf, checkJob, checkJobResult, type EvaluationJob, type JobResult, type JobEvaluatorOptions } from './campaign/queue/job.js';
+export { probeQueue, queueExecutor, QueueDown, QueueDetached, type QueueExecutorOptions } from './campaign/queue/queue-executor.js';
+export { runWorker, type WorkerOptions, type WorkerEvent, type WorkerSummary } from './campaign/queue/worker.js';
 export { loadRun, rejectionRows, frontRows, frontFigure } from './report/campaign-report.js';
 export { scatterFigure } from './report/figures.js';
 

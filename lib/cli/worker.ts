@@ -7,7 +7,7 @@ import { defineCommand } from './command-spec.js';
 export const WORKER_COMMAND = defineCommand({
   name: 'worker',
   summary: 'run the evaluations of `search --queue` campaigns: takes jobs from Redis for the evaluator specs it allows',
-  example: 'paretonas worker --queue redis://10.0.0.5:6379 --evaluator-allow torch:fashion-mnist --trainer-args "--threads 4"',
+  example: 'paretonas worker --queue redis://10.0.0.5:6379 --evaluator-allow torch:fashion-mnist --concurrency 2',
   notes: [
     'A queue is not a remote shell: the worker runs only the evaluator specs named by --evaluator-allow (exactly as the',
     'campaign gives --evaluator; repeat the flag for more), and listens only to their queues. There is no default.',
