@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Evaluator } from '../evaluate/types.js';
-import { EvaluationFailure } from '../evaluate/types.js';
 import type { Proposer } from '../propose/types.js';
 import { resolveSpace } from '../space/builtin.js';
 import { canonicalKey } from '../space/key.js';
@@ -15,15 +14,16 @@ import { primaryObjective } from './config.js';
 import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './records.js';
 import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } from './run-dir.js';
 import type { RunLock } from './run-lock.js';
-import { applyRecord, newState, pendingList, rebuildValidation, replayRecords, workersOf, type Counters, type RunState } from './state.js';
-import { validateProposal, type ValidationSettings } from './validate.js';
+import { applyRecord, newState, pendingList, replayRecords, workersOf, type Counters, type RunState } from './state.js';
+import type { ValidationSettings } from './validate.js';
 import type { DispatchFields, Executor } from './executor.js';
 import { EvaluationLoop, localExecutor } from './scheduler.js';
 import { randomBytes } from 'node:crypto';
-import { describeLimit, runLimits } from './limits.js';
-import { limitScreen, sampleFeasibility } from './screen.js';
-import { createLatencyEstimator, isMeasured } from '../latency/select.js';
+import { runLimits } from './limits.js';
+import { isMeasured } from '../latency/select.js';
 import type { LatencyEstimator } from '../latency/types.js';
+import { feasibilityNote, latencyFactor, latencyFor, measuredLatencyMs, pinRecordedFactor, screenOf, type LatencyOptions } from './run-latency.js';
+import { redrive, resumePending } from './resume-run.js';
 
 export interface ProposerRequest {
   space: SearchSpace;
@@ -110,29 +110,23 @@ export function progressOf(state: RunState): Progress {
   };
 }
 
-export interface RunOptions {
+export interface RunOptions extends LatencyOptions {
   onProgress?: (p: Progress) => void;
   /** Stop cleanly between proposals when aborted (e.g. on SIGINT). */
   signal?: AbortSignal;
   /** Resume: a new budget (to extend a finished run). */
   budget?: number;
-  /** Calibrate an unseen CPU's latency predictor before the run (measures zoo variants, under a minute). */
-  calibrate?: boolean;
-  /** One-line notes for the user (e.g. the latency predictor was fit on another CPU). */
-  onNote?: (line: string) => void;
-  /** Progress of a latency calibration. */
-  onCalibrationProgress?: (done: number, total: number) => void;
-  /**
-   * Resume: sees the recorded configuration (read under the run's lock) before anything runs;
-   * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
-   * record, or throws to refuse (e.g. a command evaluator not confirmed on the command line).
-   */
   /**
    * Where accepted candidates are evaluated, when not in this process: e.g. a BullMQ queue
    * (lib/campaign/queue). Called once the run is open; `runId` names the run's jobs and
    * `writeDispatch` writes the fsynced `dispatch` record a queue writes before each add.
    */
   executor?: (args: { config: CampaignConfig; runId: string; space: SearchSpace; writeDispatch: (f: DispatchFields) => void }) => Executor | Promise<Executor>;
+  /**
+   * Resume: sees the recorded configuration (read under the run's lock) before anything runs;
+   * returns the configuration to run with (e.g. a new Ollama host) and fields for the resume
+   * record, or throws to refuse (e.g. a command evaluator not confirmed on the command line).
+   */
   checkResume?: (recorded: CampaignConfig) => { config: CampaignConfig; note?: Record<string, unknown> } | Promise<{ config: CampaignConfig; note?: Record<string, unknown> }>;
 }
 
@@ -307,92 +301,3 @@ function checkWorkers(config: CampaignConfig, options: RunOptions): void {
   if (config.queue && isMeasured(config.latencyModel)) throw new InputError('--latency-model', 'measured', 'predictor, predictor:FILE or cortex-m with --queue (measured latency would be this machine\'s, not the workers\')');
 }
 
-/**
- * Re-drives a resumed run's proposer through the recorded history with the run's lag (proposal i
- * after the outcomes of 0..i-K), so its state matches the record; returns how many outcomes it fed.
- */
-async function redrive(state: RunState, proposer: Proposer, mismatches: number[]): Promise<number> {
-  const k = workersOf(state.config);
-  let observed = 0;
-  const feed = (upTo: number) => {
-    for (; observed <= upTo && observed < state.proposals.length; observed++) {
-      const outcome = state.outcomes[observed];
-      if (!outcome) break;
-      proposer.observe({ index: observed, proposal: state.proposals[observed] as NonNullable<RunState['proposals'][number]>, key: state.keys[observed] ?? state.accepted.get(observed), outcome });
-    }
-  };
-  for (let i = 0; i < state.proposals.length; i++) {
-    feed(i - k);
-    const again = await proposer.propose({ index: i });
-    if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) mismatches.push(i);
-  }
-  return observed;
-}
-
-/**
- * Resume: the proposals left without an outcome. Those never dispatched are validated again, in
- * index order, against the accepted ones before them (what the live run checked them against);
- * the accepted ones are evaluated again, a dispatched one collected from its queue job.
- */
-function resumePending(state: RunState, settings: ValidationSettings, loop: EvaluationLoop, record: (type: CampaignRecord['type'], fields: Record<string, unknown>) => unknown): void {
-  const rejections: { index: number; v: Extract<ReturnType<typeof validateProposal>, { ok: false }> }[] = [];
-  rebuildValidation(state, (index) => {
-    const v = validateProposal(state.proposals[index]?.candidate, settings, state.validation);
-    if (v.ok) return v.key;
-    rejections.push({ index, v });
-    return undefined;
-  });
-  for (const { index, v } of rejections) record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
-  for (const index of pendingList(state)) if (state.accepted.has(index)) loop.resumeAccepted(index);
-}
-
-/** The run's latency estimator (none for `measured` or a run without latency); notes go to the user. */
-async function latencyFor(config: CampaignConfig, options: RunOptions): Promise<LatencyEstimator | undefined> {
-  if (options.calibrate && !(config.latencyModel ?? '').startsWith('predictor')) options.onNote?.(`--calibrate applies to the latency predictor only; this run's latency is ${config.latencyModel ?? 'not told (no latencyMs objective or limit)'}`);
-  if (config.device?.kind === 'mcu' && config.latencyModel !== undefined && config.latencyModel !== 'cortex-m') {
-    options.onNote?.(`latency is told by ${config.latencyModel} (this CPU), not by the Cortex-M estimate of the ${config.device.name} device: its milliseconds are not the microcontroller's`);
-  }
-  return createLatencyEstimator(config.latencyModel, { device: config.device, calibrate: options.calibrate, onNote: options.onNote, onProgress: options.onCalibrationProgress });
-}
-
-/**
- * On resume, latency is told as the run started telling it: a calibration cached or deleted since
- * (or another machine's) would mix two scales in one run, so the recorded factor is put back.
- */
-function pinRecordedFactor(latency: LatencyEstimator | undefined, start: CampaignRecord | undefined, options: RunOptions): LatencyEstimator | undefined {
-  if (!latency || !start || start.latencyEstimator === undefined) return latency;
-  const recorded = typeof start.latencyFactor === 'number' ? start.latencyFactor : 1;
-  const current = latency.factor ?? 1;
-  if (recorded === current) return latency;
-  options.onNote?.(`latency: the run started with the predictor scaled x${recorded.toFixed(2)} (${String(start.latencyEstimator)}); this machine's calibration is x${current.toFixed(2)}, so the run keeps x${recorded.toFixed(2)}`);
-  const ratio = recorded / current;
-  return { name: String(start.latencyEstimator), kind: latency.kind, latencyMs: (graph) => latency.latencyMs(graph) * ratio };
-}
-
-/** The calibration factor of a predictor (recorded beside its name), when it has one. */
-function latencyFactor(latency: LatencyEstimator): Record<string, number> {
-  return latency.factor !== undefined && latency.factor !== 1 ? { latencyFactor: latency.factor } : {};
-}
-
-/** Says so before the run when no seeded sample of the space meets every hard limit, and which limits rule them out. */
-function feasibilityNote(space: SearchSpace, config: CampaignConfig, latency: LatencyEstimator | undefined, options: RunOptions): void {
-  if (!options.onNote) return;
-  const report = sampleFeasibility(space, runLimits(config), config.sramModel, latency, isMeasured(config.latencyModel));
-  if (report.all > 0) return;
-  const worst = report.perLimit.filter((p) => p.share < 0.01).map((p) => `${describeLimit(p.limit)} (${(100 * p.share).toFixed(1)}%)`);
-  options.onNote(`none of ${report.samples} random candidates of the space meets every limit at once; ${worst.length ? `rarely met: ${worst.join(', ')}` : 'each is met alone, not together'}. The run may find nothing valid: loosen a limit or change the space.`);
-}
-
-function screenOf(space: SearchSpace, config: CampaignConfig, latency: LatencyEstimator | undefined): (c: Candidate) => boolean {
-  return limitScreen(space, runLimits(config), config.sramModel, latency, isMeasured(config.latencyModel));
-}
-
-/** Median of 20 timed onnxruntime runs (3 warm-up, one thread) on this machine; loaded only for `measured`. */
-async function measuredLatencyMs(graph: Parameters<typeof import('../runtime/latency.js').measureGraph>[0]): Promise<number> {
-  const { measureGraph } = await import('../runtime/latency.js');
-  try {
-    return (await measureGraph(graph, { runs: 20, warmup: 3, threads: 1 })).medianMs;
-  } catch (err) {
-    throw new EvaluationFailure('error', `measuring latency with onnxruntime failed: ${(err as Error).message}`);
-  }
-}
