@@ -31,6 +31,7 @@ const freshRunId = (): string => `t${process.pid}r${runs++}${Date.now().toString
 interface WorkerProcess {
   child: ChildProcess;
   stderr(): string;
+  stdout(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -46,11 +47,13 @@ function startWorker(args: string[]): WorkerProcess {
     err += d.toString();
     for (const l of listeners) l();
   });
-  child.stdout?.resume();
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const w: WorkerProcess = {
     child,
     stderr: () => err,
+    stdout: () => out,
     exit,
     waitFor: (pattern, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
@@ -261,6 +264,35 @@ describe.skipIf(!REDIS)('queue mode against a real redis-server', () => {
       await queue.close();
       expect(job?.stalledCounter).toBe(1);
       expect(await Promise.resolve(job?.finishedOn)).toBeGreaterThan(0);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('SIGTERM mid-job: the worker finishes the running job, takes no other, and exits 0 with its summary', async () => {
+    const log = join(dir, 'term.log');
+    const spec = markerSpec(1500, log);
+    const w = startWorker(['--queue', redis.url, '--evaluator-allow', spec, '--json']);
+    await w.waitFor(/"event":"listening"/);
+    const runId = freshRunId();
+    const [first, second] = [taskFor(space, 17, 0), taskFor(space, 18, 1)];
+    const executor = queueExecutor({ target: target(), runId, slots: 2, evaluator: spec, writeDispatch: () => undefined, sweepMs: 500 });
+    try {
+      const result = executor.run(first);
+      await w.waitFor(new RegExp(`"event":"started","jobId":"${jobIdOf(runId, first.key)}"`));
+      w.child.kill('SIGTERM');
+      await w.waitFor(/"event":"closing"/);
+      const waiting = executor.run(second);
+      const detached = rejection(waiting);
+      expect((await result).metrics.accuracy).toBe(0.5 + (first.key.length % 100) / 1000);
+      expect(await w.exit).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(w.stdout() || '{}')).toEqual({ evaluated: 1, failed: 0, refused: 0 });
+      const queue = new Queue(queueNameOf(spec), { connection: { host: '127.0.0.1', port: redis.port }, prefix: QUEUE_PREFIX });
+      expect(await queue.getJobState(jobIdOf(runId, second.key))).toBe('waiting');
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await executor.close();
+      expect(await detached).toBeInstanceOf(QueueDetached);
     } finally {
       await executor.close();
     }
