@@ -80,3 +80,19 @@ export function showName(name: string, max = MAX_SHOWN): string {
   const cut = text.slice(0, max - 3).replace(/\\(u[0-9a-f]{0,3})?$|[\ud800-\udbff]$/, '');
   return `${cut}... (${name.length} characters)`;
 }
+
+/**
+ * A command that stopped cleanly before finishing, for a reason outside the input (e.g. Redis
+ * unreachable past the patience): it printed what it did (`output`), nothing recorded is lost, and
+ * the command exits with `code` (3) so scripts can tell it from success and from bad input (2).
+ */
+export class StoppedEarly extends Error {
+  constructor(
+    readonly output: string,
+    message: string,
+    readonly code = 3,
+  ) {
+    super(message);
+    this.name = 'StoppedEarly';
+  }
+}

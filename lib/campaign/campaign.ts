@@ -172,7 +172,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       feasibilityNote(space, config, latency, options);
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      if (config.queue) runId = randomBytes(8).toString('hex');
+      if (config.queue || options.executor) runId = randomBytes(8).toString('hex');
       writer.append('campaign-start', { config, versions: versions(), ...(runId ? { runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
       proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
@@ -196,6 +196,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       const start = read.records[0] as CampaignRecord;
       runId = typeof start.runId === 'string' ? start.runId : undefined;
       if (state.config.queue && !runId) throw new InputError('records', 'a queue run without runId', 'a campaign-start record with runId (written by search --queue)');
+      if (options.executor && !runId) throw new InputError('--queue', 'given', 'only on a run started with --queue (this one evaluates in its own process: resume it without --queue)');
       redriven = await redrive(state, proposer, replayMismatches);
       writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
       evaluator = deps.createEvaluator(state.config.evaluator, state.config.evaluatorOptions ?? {});
@@ -271,10 +272,11 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } catch (err) {
+    const inFlight = loop.inFlightIndices();
     loop.abandon();
     if (isQueueDown(err)) {
       const progress = progressOf(state);
-      return { ...progress, runDir, stopped: 'queue-down', seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, (err as Error).message], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
+      return { ...progress, inFlight, runDir, stopped: 'queue-down', seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, (err as Error).message], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
     }
     throw err;
   } finally {

@@ -34,7 +34,7 @@ import { LLM_PREFIX } from './llm-proposer.js';
 export type SearchFlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 /** Flags that say how to resume, not what the run is: never compared. */
-const NOT_COMPARED = new Set(['out', 'resume', 'json', 'budget', 'trust-records', 'ollama-host', 'help', 'calibrate']);
+const NOT_COMPARED = new Set(['out', 'resume', 'json', 'budget', 'trust-records', 'ollama-host', 'help', 'calibrate', 'queue', 'queue-patience']);
 
 type Comparison = { given: unknown; recorded: unknown; equal?: boolean; show?: (v: unknown) => string };
 

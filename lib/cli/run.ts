@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { capText, InputError, ValidationError } from '../errors.js';
+import { capText, InputError, StoppedEarly, ValidationError } from '../errors.js';
 import { LlmSetupError } from '../llm/types.js';
 import { type CommandGroup, type CommandSpec, renderGroupHelp, renderHelp, usageLine } from './command-spec.js';
 import { COMPARE_COMMAND, compareCommand } from './compare.js';
@@ -132,6 +132,7 @@ export async function runCli(argv: string[]): Promise<{ code: number; stdout: st
     return { code: 0, stdout: `${await run(rest)}\n`, stderr: '' };
   } catch (err) {
     const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : '';
+    if (err instanceof StoppedEarly) return { code: err.code, stdout: `${err.output}\n`, stderr: `${oneLine(`paretonas ${label}: ${err.message}`)}\n` };
     if (err instanceof InputError || err instanceof ValidationError || err instanceof LlmSetupError) {
       return { code: 2, stdout: '', stderr: `${oneLine(`paretonas ${label}: ${err.message}`)}\n${stack}` };
     }

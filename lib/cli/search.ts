@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignSummary, Progress } from '../campaign/campaign.js';
-import { RECORDS_FILE, runCampaign } from '../campaign/campaign.js';
+import { RECORDS_FILE, runCampaign, type RunOptions } from '../campaign/campaign.js';
+import { parseQueueUrl } from '../campaign/queue/queue-url.js';
 import { configFromSpace } from '../campaign/config.js';
-import { capText, InputError } from '../errors.js';
+import { capText, InputError, StoppedEarly } from '../errors.js';
 import { createEvaluator } from '../evaluate/registry.js';
 import { checkTorchTrainer } from '../evaluate/torch.js';
 import { parseMetricList } from '../evaluate/spec.js';
@@ -42,6 +43,8 @@ export const SEARCH_COMMAND = defineCommand({
     budget: { type: 'string', value: 'N', default: '300', help: 'proposals to make, valid or not, 1 to 10,000,000' },
     valid: { type: 'string', value: 'N', help: 'stop after N evaluated candidates' },
     'time-limit': { type: 'string', value: 'S', help: 'stop after S seconds' },
+    queue: { type: 'string', value: 'URL', help: 'evaluate through a BullMQ queue on Redis, redis://[USER:PASSWORD@]HOST[:PORT][/DB], run by `paretonas worker` on any machine; --workers jobs in flight' },
+    'queue-patience': { type: 'string', value: 'S', default: '300', help: 'with --queue: seconds Redis may stay unreachable mid-run before the campaign stops cleanly (exit 3, resumable), 1 to 86,400' },
     workers: { type: 'string', value: 'K', default: '1', help: `evaluations in flight at once, 1 to ${MAX_WORKERS}; proposal i waits for the outcomes of 0..i-K, so a run does not depend on which finishes first` },
     seed: { type: 'string', value: 'N', default: '0', help: 'campaign seed, 0 to 2^31-1' },
     objectives: { type: 'string', value: 'LIST', default: 'macs:min,params:min, after naswot:max (proxy) or accuracy:max (trainers)', help: 'name:min or name:max, comma-separated (e.g. "naswot:max,macs:min")' },
@@ -82,6 +85,8 @@ export async function searchCommand(args: string[]): Promise<string> {
   const write = tty || !values.json ? stderrProgress(tty) : undefined;
   const onProgress = (p: Progress) => write?.(() => progressLine(p, lastBudget));
   const latencyOptions = { calibrate: values.calibrate === true, onNote: (line: string) => process.stderr.write(`${line.startsWith('note: ') ? line : `note: ${line}`}\n`), onCalibrationProgress: (done: number, total: number) => write?.(() => `calibrating the latency predictor for this CPU: ${done}/${total} models measured`) };
+  const queue = queueSetup(values.queue, values['queue-patience'], latencyOptions.onNote);
+  if (queue) await (await import('../campaign/queue/connection.js')).probeQueue(queue.target); // Redis down: one line, exit 2, before anything is written
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -90,7 +95,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     if (values.resume) {
       if (!values.out) throw new InputError('--resume', true, 'with --out runs/ID (the run to continue)');
       if (!existsSync(join(values.out, RECORDS_FILE))) throw new InputError('--out', values.out, `a run directory holding ${RECORDS_FILE}`, 'has no records');
-      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, ...latencyOptions, checkResume: resumeCheck(values, (settings, model) => llmClientFor(settings as unknown as LlmSettings, []).check(model)) });
+      summary = await runCampaign(values.out, undefined, deps, { onProgress: (p) => { lastBudget = Math.max(lastBudget, p.proposed); onProgress(p); }, signal: controller.signal, budget, ...latencyOptions, ...(queue ? { executor: queue.executor } : {}), checkResume: resumeCheck(values, (settings, model) => llmClientFor(settings as unknown as LlmSettings, []).check(model)) });
     } else {
       // Fashion-MNIST gets its own small space unless another is named: 1x32x32, 10 classes.
       const spaceName = values.space ?? (values.evaluator?.startsWith('torch:fashion-mnist') ? 'tinyml-fashion-mnist' : DEFAULT_SPACE);
@@ -149,6 +154,7 @@ export async function searchCommand(args: string[]): Promise<string> {
         timeLimitSeconds: intFlag('time-limit', values['time-limit'], 1, 10_000_000),
         seed,
         ...workersField(values.workers),
+        ...(queue ? { queue: true as const } : {}),
         ...(values.objectives ? { objectives: parseObjectives(values.objectives) } : {}),
         ...(values.constraint ? { limits: parseLimits(values.constraint) } : {}),
         ...(device ? { device } : {}),
@@ -158,11 +164,15 @@ export async function searchCommand(args: string[]): Promise<string> {
       lastBudget = config.budget;
       const out = values.out ?? defaultRunDir(proposer, seed);
       createEvaluator(evaluator, evaluatorOptions); // an unknown evaluator is an input error before anything is written
-      summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal, ...latencyOptions });
+      summary = await runCampaign(out, config, deps, { onProgress, signal: controller.signal, ...latencyOptions, ...(queue ? { executor: queue.executor } : {}) });
     }
   } finally {
     process.off('SIGINT', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');
+  }
+  if (summary.stopped === 'queue-down') {
+    const inFlight = summary.inFlight?.length ?? 0;
+    throw new StoppedEarly(values.json ? jsonOut(summary) : `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, summary.budget)}`, `${summary.notes?.at(-1) ?? 'Redis unreachable'}; the campaign stopped cleanly with ${inFlight} job${inFlight === 1 ? '' : 's'} in flight and its records intact: resume with --resume --queue URL`);
   }
   if (values.json) return jsonOut(summary);
   const lines = [
@@ -174,6 +184,23 @@ export async function searchCommand(args: string[]): Promise<string> {
   if (summary.lastFailure) lines.push(`${summary.failed} evaluations failed; the last, proposal #${summary.lastFailure.index} (${summary.lastFailure.kind}): ${capText(summary.lastFailure.message, 300)}`);
   if (summary.replayMismatches.length) lines.push(`warning: ${summary.replayMismatches.length} proposals regenerated differently on resume (the proposer is not deterministic); the recorded ones were kept`);
   return lines.join('\n');
+}
+
+/**
+ * `--queue URL`: the executor factory the campaign calls once the run is open (the URL is never
+ * recorded; a resume gives it again, maybe another). Undefined without --queue.
+ */
+function queueSetup(url: string | undefined, patience: string | undefined, onNote: (line: string) => void) {
+  if (url === undefined) {
+    if (patience !== undefined) throw new InputError('--queue-patience', patience, 'with --queue URL');
+    return undefined;
+  }
+  const target = parseQueueUrl(url);
+  const patienceMs = (intFlag('queue-patience', patience, 1, 86_400) ?? 300) * 1000;
+  // Loaded only with --queue: BullMQ takes half a second to import.
+  const executor: NonNullable<RunOptions['executor']> = async ({ config, runId, writeDispatch }) =>
+    (await import('../campaign/queue/queue-executor.js')).queueExecutor({ target, runId, slots: config.workers ?? 1, evaluator: config.evaluator, evaluatorOptions: config.evaluatorOptions, trainerArgs: config.evaluatorOptions?.trainerArgs as string | undefined, writeDispatch, patienceMs, onNote });
+  return { target, executor };
 }
 
 /** `--workers K`: recorded only above 1, so a default run's records are what they were before the flag. */
