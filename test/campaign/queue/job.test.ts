@@ -3,6 +3,7 @@ import { checkJob, checkJobResult, jobIdOf, queueNameOf } from '../../../lib/cam
 import { describeTarget, parseQueueUrl } from '../../../lib/campaign/queue/queue-url.js';
 import { InputError } from '../../../lib/errors.js';
 import { costMetrics } from '../../../lib/evaluate/cost.js';
+import { createEvaluator } from '../../../lib/evaluate/registry.js';
 import { resolveSpace } from '../../../lib/space/builtin.js';
 import { thrownInputError } from '../../helpers.js';
 import { jobFor } from './tasks.js';
@@ -50,6 +51,20 @@ describe('checkJob', () => {
         expect(checked.key).toBe(job.key);
         expect(costMetrics(checked.graph)).toEqual(costMetrics(job.graph));
       }
+    }
+  });
+
+  it('the proxy evaluator gives the same score from the received graph as from the original', async () => {
+    const job = jobFor(resolveSpace('tinyml-fashion-mnist'), 4);
+    const received = checkJob(throughJson(job));
+    const proxy = createEvaluator('proxy');
+    try {
+      const a = await proxy.evaluate({ candidate: job.candidate, key: job.key, graph: job.graph, space: job.space, seed: job.seed });
+      const b = await proxy.evaluate({ candidate: received.candidate, key: received.key, graph: received.graph, space: received.space, seed: received.seed });
+      expect(Number.isFinite(a.metrics.naswot)).toBe(true);
+      expect(b.metrics).toEqual(a.metrics);
+    } finally {
+      await proxy.close?.();
     }
   });
 
