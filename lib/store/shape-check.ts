@@ -21,6 +21,6 @@ export function shapeChecker(shapes: Readonly<Record<string, object>>): ShapeChe
     const issue = translateErrors(validate.errors ?? [], record)[0];
     if (!issue) return;
     const field = renderPath(issue.path);
-    throw new InputError(where, issue.value, `${field}: ${issue.allowed}`, `a ${type} record whose ${field} ${issue.detail ?? `is ${formatValue(issue.value)}`}`);
+    throw new InputError(where, issue.value, `${field}: ${issue.allowed}`, `${/^([aeiou]|llm)/.test(type) ? 'an' : 'a'} ${type} record whose ${field} ${issue.detail ?? `is ${formatValue(issue.value)}`}`);
   };
 }
