@@ -64,7 +64,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       parseEvaluatorSpec(spec);
       createEvaluator(spec, spec.trim().startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {});
     } catch (err) {
-      if (err instanceof InputError) throw new InputError('--evaluator-allow', spec, err.allowed, err.message);
+      // The spec's own error names `evaluator`: the same line, naming this flag.
+      if (err instanceof InputError) throw new InputError('--evaluator-allow', spec, err.allowed, err.message.replace(/^[^:]*: /, '').replace(`; allowed: ${err.allowed}`, ''));
       throw err;
     }
   }

@@ -151,6 +151,9 @@ describe.skipIf(!REDIS)('queue mode against a real redis-server', () => {
     const none = await runCli(['worker', '--queue', redis.url]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^paretonas worker: --evaluator-allow: is missing; allowed: one or more evaluator specs this worker runs .*there is no default\n$/);
+    const bogus = await runCli(['worker', '--queue', redis.url, '--evaluator-allow', 'cost', '--evaluator-allow', 'bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^paretonas worker: --evaluator-allow: got "bogus"; allowed: cost, proxy, command:CMD, torch:DATASET\[:PRESET\] \([^)]*\)\n$/);
   });
 
   it('a worker evaluates a job with the cost evaluator: the metrics equal the in-process evaluator\'s; reattach takes the result without re-running it', async () => {
