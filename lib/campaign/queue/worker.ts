@@ -62,7 +62,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   for (const spec of allow) {
     try {
       parseEvaluatorSpec(spec);
-      createEvaluator(spec, spec.trim().startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {});
+      await createEvaluator(spec, spec.trim().startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {}).close?.();
     } catch (err) {
       // The spec's own error names `evaluator`: the same line, naming this flag.
       if (err instanceof InputError) throw new InputError('--evaluator-allow', spec, err.allowed, err.message.replace(/^[^:]*: /, '').replace(`; allowed: ${err.allowed}`, ''));
