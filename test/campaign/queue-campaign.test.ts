@@ -1,0 +1,173 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readRecords, type CampaignRecord } from '../../lib/campaign/records.js';
+import { FIXTURES, ROOT } from '../helpers.js';
+import { freePort, hasRedis, REDIS_SKIP_REASON, type RedisServer, startRedis } from '../helpers-redis.js';
+
+const BIN = join(ROOT, 'dist/cli/main.js');
+const REDIS = hasRedis();
+if (!REDIS) console.warn(REDIS_SKIP_REASON);
+const OUTCOMES = ['rejection', 'evaluation', 'failure'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The trainer spec campaign and workers share (a queue per spec: both must name it alike). */
+const trainerSpec = (ms: number) => `command:node ${join(FIXTURES, 'sleep-trainer.mjs')} ${ms}`;
+
+const children: ChildProcess[] = [];
+function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  children.push(child);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.resume();
+  return { child, stderr: () => err, exit: new Promise((r) => child.once('exit', (code) => r(code))) };
+}
+const records = (out: string): CampaignRecord[] => (existsSync(join(out, 'records.jsonl')) ? readRecords(join(out, 'records.jsonl')).records : []);
+const count = (out: string, type: string) => records(out).filter((r) => r.type === type).length;
+async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+/** Trainer runs by key, from the sleep trainer's PARETONAS_TRAINER_LOG (`key pid start end`). */
+const runsByKey = (log: string) => {
+  const runs = new Map<string, number>();
+  if (!existsSync(log)) return runs;
+  for (const line of readFileSync(log, 'utf8').trim().split('\n').filter(Boolean)) {
+    const key = line.split(' ')[0] as string;
+    runs.set(key, (runs.get(key) ?? 0) + 1);
+  }
+  return runs;
+};
+/** Every proposal has exactly one outcome, and no candidate was recorded as evaluated (or failed) twice. */
+function expectSettledOnce(rs: readonly CampaignRecord[], budget: number): void {
+  const outcomes = rs.filter((r) => OUTCOMES.includes(r.type)).map((r) => r.index as number);
+  expect(outcomes.sort((a, b) => a - b)).toEqual(Array.from({ length: budget }, (_, i) => i));
+  const keys = rs.filter((r) => r.type === 'evaluation' || r.type === 'failure').map((r) => r.key as string);
+  expect(new Set(keys).size).toBe(keys.length);
+}
+
+describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real redis-server)', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('Redis unreachable at start: one line naming --queue, exit 2, nothing written', async () => {
+    const port = await freePort();
+    const out = `${mkdtempSync(`${tmpdir()}/q-down-`)}/run`;
+    const r = spawnSync(process.execPath, [BIN, 'search', '--queue', `redis://127.0.0.1:${port}`, '--budget', '3', '--out', out], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^paretonas search: --queue: .*127\\.0\\.0\\.1:${port}.*allowed: a reachable Redis`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('two workers, one SIGKILLed mid-job: every candidate evaluated and recorded exactly once', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/q-kill-worker-`);
+    const out = join(dir, 'run');
+    const log = join(dir, 'trainer.log');
+    const env = { ...process.env, PARETONAS_TRAINER_LOG: log };
+    const spec = trainerSpec(800);
+    const worker = () => spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--stall-seconds', '2', '--json'], env);
+    const a = worker();
+    const b = worker();
+    const budget = 24;
+    const campaign = spawnCli(['search', '--queue', redis.url, '--workers', '4', '--space', 'tinyml-fashion-mnist', '--proposer', 'evolution', '--evaluator', spec, '--budget', String(budget), '--seed', '4', '--out', out, '--json'], env);
+    // Kill worker a while it runs a job.
+    await until('worker a to start a job', () => a.stderr().includes('"event":"started"'));
+    await sleep(300);
+    a.child.kill('SIGKILL');
+    expect(await campaign.exit, campaign.stderr()).toBe(0);
+    const rs = records(out);
+    expectSettledOnce(rs, budget);
+    expect(rs.filter((r) => r.type === 'failure' && r.kind === 'worker-lost')).toEqual([]);
+    const evaluated = rs.filter((r) => r.type === 'evaluation');
+    expect(evaluated.length).toBeGreaterThan(2);
+    // Each evaluated key was dispatched once; the job of the killed worker ran again on b.
+    const dispatches = rs.filter((r) => r.type === 'dispatch');
+    expect(new Set(dispatches.map((r) => r.jobId)).size).toBe(dispatches.length);
+    expect(dispatches.length).toBe(evaluated.length);
+    const runs = runsByKey(log);
+    expect([...runs.values()].some((n) => n === 2), `a job ran twice (killed on a, again on b): ${[...runs.values()].join(',')}`).toBe(true);
+    expect(b.stderr()).toContain('"event":"finished"');
+  }, 120_000);
+
+  it('the campaign SIGKILLed mid-run and resumed against live workers: nothing lost, nothing repeated, no job run twice', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/q-kill-campaign-`);
+    const out = join(dir, 'run');
+    const log = join(dir, 'trainer.log');
+    const env = { ...process.env, PARETONAS_TRAINER_LOG: log };
+    const spec = trainerSpec(600);
+    spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--concurrency', '2', '--stall-seconds', '10'], env);
+    spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--concurrency', '2', '--stall-seconds', '10'], env);
+    const budget = 30;
+    const args = ['search', '--queue', redis.url, '--workers', '4', '--space', 'tinyml-fashion-mnist', '--proposer', 'evolution', '--population', '6', '--evaluator', spec, '--budget', String(budget), '--seed', '6', '--out', out, '--json'];
+    const first = spawnCli(args, env);
+    await until('4 evaluations', () => count(out, 'evaluation') >= 4);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const before = records(out);
+    expect(before.some((r) => r.type === 'campaign-end')).toBe(false);
+    const settled = new Set(before.filter((r) => OUTCOMES.includes(r.type)).map((r) => r.index));
+    const inFlight = before.filter((r) => r.type === 'dispatch' && !settled.has(r.index));
+    expect(inFlight.length).toBeGreaterThan(0);
+    await sleep(1500); // the workers finish the jobs the dead campaign left
+
+    const resumed = spawnSync(process.execPath, [BIN, ...args, '--resume'], { encoding: 'utf8', env });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ resumed: true, proposed: budget, replayMismatches: [] });
+    const rs = records(out);
+    expectSettledOnce(rs, budget);
+    // The jobs in flight at the kill were collected, not added again: one dispatch each, attempt 1.
+    for (const d of inFlight) expect(rs.filter((r) => r.type === 'dispatch' && r.index === d.index)).toEqual([d]);
+    // No trainer ran a candidate twice.
+    const runs = runsByKey(log);
+    for (const r of rs.filter((x) => x.type === 'evaluation' || x.type === 'failure')) expect(runs.get(r.key as string), `#${r.index}`).toBe(1);
+  }, 150_000);
+
+  it('Redis lost mid-run: the campaign stops cleanly (exit 3, records intact); resumed against a new Redis it adds the lost jobs again (attempt 2)', async () => {
+    const own = await startRedis();
+    const dir = mkdtempSync(`${tmpdir()}/q-redis-down-`);
+    const out = join(dir, 'run');
+    const env = { ...process.env, PARETONAS_TRAINER_LOG: join(dir, 'trainer.log') };
+    const spec = trainerSpec(1500);
+    spawnCli(['worker', '--queue', own.url, '--evaluator-allow', spec, '--stall-seconds', '1'], env);
+    const budget = 12;
+    const args = (url: string) => ['search', '--queue', url, '--queue-patience', '2', '--workers', '2', '--space', 'tinyml-fashion-mnist', '--proposer', 'evolution', '--evaluator', spec, '--budget', String(budget), '--seed', '8', '--out', out];
+    const first = spawnCli(args(own.url), env);
+    await until('a dispatch', () => count(out, 'dispatch') >= 2);
+    await own.kill();
+    const code = await first.exit;
+    expect(code, first.stderr()).toBe(3);
+    expect(first.stderr()).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+\/0 unreachable.*resume with --resume --queue/);
+    const before = records(out);
+    expect(before.some((r) => r.type === 'campaign-end')).toBe(false);
+    const settled = new Set(before.filter((r) => OUTCOMES.includes(r.type)).map((r) => r.index));
+    const lost = before.filter((r) => r.type === 'dispatch' && !settled.has(r.index));
+    expect(lost.length).toBeGreaterThan(0);
+
+    // A new Redis (another port, an empty queue) and a worker on it: the resume adds the lost jobs again.
+    spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--concurrency', '2', '--stall-seconds', '1'], env);
+    const resumed = spawnSync(process.execPath, [BIN, ...args(redis.url), '--resume'], { encoding: 'utf8', env });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const rs = records(out);
+    expectSettledOnce(rs, budget);
+    for (const d of lost) {
+      const again = rs.filter((r) => r.type === 'dispatch' && r.index === d.index);
+      expect(again.map((r) => r.attempt)).toEqual([1, 2]);
+      expect(again[1]?.jobId).toBe(d.jobId);
+    }
+  }, 150_000);
+});
