@@ -45,8 +45,6 @@ export interface WorkerSummary {
   refused: number;
 }
 
-export const MAX_CONCURRENCY = 64;
-
 /**
  * `paretonas worker`: takes jobs from the queues of the allowed evaluator specs (one BullMQ Worker
  * each, so a job for a spec not allowed is never even received) and answers each with a JobResult.
