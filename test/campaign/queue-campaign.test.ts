@@ -17,6 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const trainerSpec = (ms: number) => `command:node ${join(FIXTURES, 'sleep-trainer.mjs')} ${ms}`;
 
 const children: ChildProcess[] = [];
+/** Servers a test started for itself, stopped after it even when it fails. */
+const ownServers: RedisServer[] = [];
 function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
@@ -57,8 +59,9 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
   beforeAll(async () => {
     redis = await startRedis();
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const s of ownServers.splice(0)) await s.kill();
   });
   afterAll(async () => {
     await redis?.stop();
@@ -139,6 +142,7 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
 
   it('Redis lost mid-run: the campaign stops cleanly (exit 3, records intact); resumed against a new Redis it adds the lost jobs again (attempt 2)', async () => {
     const own = await startRedis();
+    ownServers.push(own);
     const dir = mkdtempSync(`${tmpdir()}/q-redis-down-`);
     const out = join(dir, 'run');
     const env = { ...process.env, PARETONAS_TRAINER_LOG: join(dir, 'trainer.log') };
