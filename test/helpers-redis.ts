@@ -49,13 +49,14 @@ function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
  * Starts `redis-server --port P --bind 127.0.0.1 --save '' --appendonly no` (nothing written to
  * disk) on a free port and waits for "Ready to accept connections". `--port 0` does not work (Redis 7
  * then listens nowhere and exits), so the port is picked first; when the server exits before it is
- * ready (the port was taken meanwhile) it tries again on a new port, 5 times at most.
+ * ready (the port was taken meanwhile) it tries again on a new port, 5 times at most. With
+ * `fixedPort` (a restart on the same address) it tries that port once.
  * @throws Error with the server's last output after 5 failed starts or 10 s without readiness.
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(fixedPort?: number): Promise<RedisServer> {
   let lastOutput = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (fixedPort === undefined ? 5 : 1); attempt++) {
+    const port = fixedPort ?? (await freePort());
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const ready = await new Promise<boolean>((resolve) => {
       let out = '';
@@ -83,5 +84,5 @@ export async function startRedis(): Promise<RedisServer> {
     }
     await exited(child, 'SIGKILL');
   }
-  throw new Error(`redis-server did not start in 5 tries; its last output: ${lastOutput}`);
+  throw new Error(`redis-server did not start${fixedPort === undefined ? ' in 5 tries' : ` on port ${fixedPort}`}; its last output: ${lastOutput}`);
 }

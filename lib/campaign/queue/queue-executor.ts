@@ -64,6 +64,27 @@ interface Waiter {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Longest wait for the event subscription before the first add (ms). */
+const READY_WAIT_MS = 3000;
+/**
+ * Longest wait for one Redis call (ms): past it the call counts as Redis unreachable and is tried
+ * again (every call is idempotent). A Queue that never connected waits instead of failing fast.
+ */
+const CALL_TIMEOUT_MS = 10_000;
+
+/** The promise, or a rejection "no answer in MS ms" (a connection error) when it takes longer. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms (connect timeout)`)), ms);
+  });
+  promise.catch(() => undefined); // a late rejection after the deadline is not unhandled
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Longest wait for a graceful close of the connections before they are closed by force (ms). */
+const CLOSE_WAIT_MS = 2000;
+
 /** The job options: the deterministic id, one attempt (a failure is the worker's answer), finished jobs kept KEEP_FINISHED_SECONDS. */
 function jobOptions(jobId: string): { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } {
   return { jobId, attempts: 1, removeOnComplete: { age: KEEP_FINISHED_SECONDS }, removeOnFail: { age: KEEP_FINISHED_SECONDS } };
@@ -117,7 +138,9 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   const note = (line: string): void => o.onNote?.(line);
   queue.on('error', () => undefined); // reported through the calls' rejections and notes
   events.on('error', () => undefined);
-  const ready = events.waitUntilReady().catch(() => undefined);
+  // Subscribed to events before the first add, so a fast job's event is not missed; at most
+  // READY_WAIT_MS (Redis lost meanwhile: the sweep finds the results).
+  const ready = Promise.race([events.waitUntilReady().catch(() => undefined), sleep(READY_WAIT_MS)]);
 
   const markUp = (): void => {
     if (downSince !== undefined) note(`Redis at ${target} reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
@@ -132,12 +155,13 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
     if (Date.now() - downSince >= patienceMs) throw new QueueDown(target, (Date.now() - downSince) / 1000, err);
   };
 
-  async function withPatience<T>(op: () => Promise<T>): Promise<T> {
+  /** Runs a Redis call for job `jobId`, retrying while Redis is unreachable; QueueDetached once closed. */
+  async function withPatience<T>(jobId: string, op: () => Promise<T>): Promise<T> {
     let delay = 500;
     for (;;) {
-      if (closed) throw new Error('the queue executor is closed');
+      if (closed) throw new QueueDetached(jobId);
       try {
-        const value = await op();
+        const value = await withDeadline(op(), CALL_TIMEOUT_MS);
         markUp();
         return value;
       } catch (err) {
@@ -166,7 +190,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   /** Writes the dispatch record, then adds the job (a no-op when a job with that id exists). */
   async function dispatch(task: EvaluationTask, jobId: string, attempt: number): Promise<void> {
     o.writeDispatch({ index: task.index, key: task.key, jobId, attempt });
-    await withPatience(() => queue.add('evaluate', jobOf(task, attempt), jobOptions(jobId)));
+    await withPatience(jobId, () => queue.add('evaluate', jobOf(task, attempt), jobOptions(jobId)));
   }
 
   /** Reads a waiter's job once; settles it when finished, re-adds it when gone. */
@@ -174,9 +198,9 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
     if (w.busy || !waiters.has(w.jobId)) return;
     w.busy = true;
     try {
-      const state = await withPatience(() => queue.getJobState(w.jobId));
+      const state = await withPatience(w.jobId, () => queue.getJobState(w.jobId));
       if (state === 'completed' || state === 'failed') {
-        const job = await withPatience(() => Job.fromId(queue, w.jobId));
+        const job = await withPatience(w.jobId, () => Job.fromId(queue, w.jobId));
         const outcome = outcomeOf(state, job, w.jobId);
         waiters.delete(w.jobId);
         if (outcome instanceof EvaluationFailure) w.reject(outcome);
@@ -234,7 +258,13 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
       clearInterval(sweep);
       for (const w of waiters.values()) w.reject(new QueueDetached(w.jobId));
       waiters.clear();
-      await Promise.allSettled([events.close(), queue.close()]);
+      const closing = Promise.allSettled([events.close(), queue.close()]);
+      if ((await Promise.race([closing.then(() => 'closed'), sleep(CLOSE_WAIT_MS)])) !== 'closed') {
+        // QueueEvents.close waits for a first connection that may never come (Redis lost before
+        // it connected) while ioredis keeps reconnecting, which would keep the process alive:
+        // close its connection by force (BullMQ's own path for a connection still initializing).
+        await (events as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true).catch(() => undefined);
+      }
     },
   };
 }

@@ -328,6 +328,34 @@ describe.skipIf(!REDIS)('queue mode against a real redis-server', () => {
     }
   });
 
+  it('Redis down briefly: the add is retried, the worker reconnects, the job completes, and the notes say lost and back', async () => {
+    const own = await startRedis();
+    let restarted: RedisServer | undefined;
+    const worker = startWorker(['--queue', own.url, '--evaluator-allow', 'cost']);
+    await worker.waitFor(/listening on/);
+    const notes: string[] = [];
+    const dispatched: DispatchFields[] = [];
+    const task = taskFor(space, 19, 5);
+    const executor = queueExecutor({ target: parseQueueUrl(own.url, {}), runId: freshRunId(), slots: 1, evaluator: 'cost', writeDispatch: (f) => dispatched.push(f), patienceMs: 30_000, sweepMs: 300, onNote: (l) => notes.push(l) });
+    try {
+      await sleep(1000); // connected (a Queue that never connected makes each call wait up to 10 s instead)
+      await own.kill();
+      const result = executor.run(task);
+      result.catch(() => undefined); // awaited below; a failed expectation first must not leave it unhandled
+      for (let i = 0; i < 400 && notes.length === 0; i++) await sleep(20);
+      expect(dispatched).toHaveLength(1); // written before the add, which now fails and is retried
+      await sleep(2500); // long enough for the worker's reconnects to fail too
+      restarted = await startRedis(own.port);
+      expect((await result).metrics).toEqual((await createEvaluator('cost').evaluate(task.input)).metrics);
+      expect(notes[0]).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${own.port}/0 unreachable \\(.*\\); retrying for up to 30 s$`));
+      expect(notes.at(-1)).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${own.port}/0 reachable again after \\d+\\.\\d s$`));
+      await worker.waitFor(/reconnecting\n[\s\S]*reachable again\n/, 10_000);
+    } finally {
+      await executor.close();
+      await restarted?.stop();
+    }
+  });
+
   it('Redis gone past the patience: the waiting run rejects with QueueDown naming the target', async () => {
     const own = await startRedis();
     const notes: string[] = [];
