@@ -60,6 +60,8 @@ interface Waiter {
   resolve: (e: Evaluation) => void;
   reject: (err: unknown) => void;
   busy: boolean;
+  /** An event came while busy: check again when done. */
+  recheck: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -195,8 +197,14 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
 
   /** Reads a waiter's job once; settles it when finished, re-adds it when gone. */
   async function check(w: Waiter): Promise<void> {
-    if (w.busy || !waiters.has(w.jobId)) return;
+    if (!waiters.has(w.jobId)) return;
+    if (w.busy) {
+      // An event while the state is being read: read it again after, or a fast job waits for the sweep.
+      w.recheck = true;
+      return;
+    }
     w.busy = true;
+    w.recheck = false;
     try {
       const state = await withPatience(w.jobId, () => queue.getJobState(w.jobId));
       if (state === 'completed' || state === 'failed') {
@@ -214,12 +222,13 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
       w.reject(err);
     } finally {
       w.busy = false;
+      if (w.recheck) void check(w);
     }
   }
 
   function wait(task: EvaluationTask, jobId: string, attempt: number): Promise<Evaluation> {
     return new Promise<Evaluation>((resolve, reject) => {
-      const w: Waiter = { task, jobId, attempt, resolve, reject, busy: false };
+      const w: Waiter = { task, jobId, attempt, resolve, reject, busy: false, recheck: false };
       waiters.set(jobId, w);
       void check(w);
     });
