@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type RedisOptions } from 'bullmq';
 import { capText, InputError } from '../../errors.js';
 import { describeTarget, type QueueTarget } from './queue-url.js';
 
@@ -11,14 +11,15 @@ export const REACHABLE_REDIS = 'a reachable Redis 6.2 or newer (Debian: redis-se
 /** The oldest Redis BullMQ 5 works with. */
 const MIN_REDIS = [6, 2, 0] as const;
 
+/** Host, port, database and credentials of a connection. */
+function where(target: QueueTarget): RedisOptions {
+  return { host: target.host, port: target.port, db: target.db, ...(target.username ? { username: target.username } : {}), ...(target.password ? { password: target.password } : {}) };
+}
+
 /** Connection of a Queue that fails fast: a command while Redis is away rejects at once (the caller retries with patience). */
 export function commandConnection(target: QueueTarget, retry = true, connectTimeout = 5000): ConnectionOptions {
   return {
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.username ? { username: target.username } : {}),
-    ...(target.password ? { password: target.password } : {}),
+    ...where(target),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout,
@@ -29,11 +30,7 @@ export function commandConnection(target: QueueTarget, retry = true, connectTime
 /** Connection of a Worker or QueueEvents (blocking commands): reconnects forever, every 0.5 to 5 s. */
 export function blockingConnection(target: QueueTarget): ConnectionOptions {
   return {
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.username ? { username: target.username } : {}),
-    ...(target.password ? { password: target.password } : {}),
+    ...where(target),
     maxRetriesPerRequest: null,
     connectTimeout: 5000,
     retryStrategy: (times: number) => Math.min(500 * times, 5000),
