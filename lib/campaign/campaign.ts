@@ -234,6 +234,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   }
 
   let stopped: CampaignSummary['stopped'] = 'budget';
+  // Stopped (Ctrl-C) with queue jobs still on the workers: no campaign-end, resume collects them.
+  let detached = false;
   try {
     if (state.ended && options.budget === undefined) {
       stopped = 'finished-before';
@@ -245,7 +247,10 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         if (state.counters.proposed >= cfg.budget) break;
         const index = state.counters.proposed;
         // Proposal i waits for the outcomes of 0..i-K (K = 1: all before it).
-        await loop.settleThrough(index - k);
+        if (!(await loop.settleThrough(index - k, options.signal))) {
+          [stopped, detached] = ['signal', true];
+          break;
+        }
         if (cfg.maxValid !== undefined && state.accepted.size >= cfg.maxValid) {
           stopped = 'valid';
           break;
@@ -264,15 +269,20 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key });
         loop.admit(index);
       }
-      await loop.drain();
-      loop.feed(state.counters.proposed - 1);
+      if (!detached && !(await loop.drain(options.signal))) [stopped, detached] = ['signal', true];
+      if (!detached) loop.feed(state.counters.proposed - 1);
+    }
+    if (detached) {
+      const left = pendingList(state);
+      const note = `${left.length} job${left.length === 1 ? '' : 's'} still in flight on the workers (${left.map((i) => `#${i}`).join(', ')}): --resume --queue URL collects ${left.length === 1 ? 'it' : 'them'}`;
+      return { ...progressOf(state), inFlight: left, runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, note], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
     const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}), ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } catch (err) {
-    const inFlight = loop.inFlightIndices();
+    const inFlight = pendingList(state);
     loop.abandon();
     if (isQueueDown(err)) {
       const progress = progressOf(state);

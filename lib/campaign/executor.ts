@@ -26,6 +26,11 @@ export interface DispatchFields {
 export interface Executor {
   /** Evaluations it runs at once (`--workers K`). */
   readonly slots: number;
+  /**
+   * Evaluations go on without this process (queue jobs on workers): a stop (Ctrl-C) need not wait
+   * for them, and `reattach` collects them on resume. Local evaluations are waited for.
+   */
+  readonly detachable?: boolean;
   /** Evaluates one task; throws EvaluationFailure for a failure the campaign records and survives. Safe to call up to `slots` times at once. */
   run(task: EvaluationTask): Promise<Evaluation>;
   /**

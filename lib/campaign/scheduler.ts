@@ -76,6 +76,7 @@ export class EvaluationLoop {
     }
     acceptProposal(state, index, v.key);
     this.start(index, v);
+    this.p.onProgress?.();
   }
 
   /** Resume: starts again an accepted proposal that has no outcome; a dispatched one is collected from its queue job. */
@@ -101,19 +102,35 @@ export class EvaluationLoop {
     );
   }
 
-  /** Waits until every proposal up to `index` has its outcome (recording results as they arrive). */
-  async settleThrough(index: number): Promise<void> {
-    while ([...this.inFlight.keys()].some((j) => j <= index)) await this.settleNext();
+  /**
+   * Waits until every proposal up to `index` has its outcome (recording results as they arrive).
+   * With a detachable executor (a queue), `stop` cuts the wait short: returns false, jobs left in flight.
+   */
+  async settleThrough(index: number, stop?: AbortSignal): Promise<boolean> {
+    while ([...this.inFlight.keys()].some((j) => j <= index)) if (!(await this.settleNext(stop))) return false;
+    return true;
   }
 
-  /** Waits for every evaluation in flight. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await this.settleNext();
+  /** Waits for every evaluation in flight (false: cut short by `stop`, as settleThrough). */
+  async drain(stop?: AbortSignal): Promise<boolean> {
+    while (this.inFlight.size > 0) if (!(await this.settleNext(stop))) return false;
+    return true;
   }
 
-  /** Records the next result to arrive; a second result for a settled index is dropped (the first wins). */
-  private async settleNext(): Promise<void> {
-    const s = await Promise.race(this.inFlight.values());
+  /** Records the next result to arrive (false: `stop` came first); a second result for a settled index is dropped (the first wins). */
+  private async settleNext(stop?: AbortSignal): Promise<boolean> {
+    const cut = stop && this.p.executor.detachable ? stop : undefined;
+    if (cut?.aborted) return false;
+    let onAbort: (() => void) | undefined;
+    const aborted = cut ? new Promise<undefined>((resolve) => cut.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true })) : undefined;
+    const s = await Promise.race([...this.inFlight.values(), ...(aborted ? [aborted] : [])]);
+    if (onAbort) cut?.removeEventListener('abort', onAbort);
+    if (s === undefined) return false;
+    await this.recordResult(s);
+    return true;
+  }
+
+  private async recordResult(s: Settled): Promise<void> {
     this.inFlight.delete(s.index);
     const { state, record } = this.p;
     if (state.outcomes[s.index] !== undefined) return;

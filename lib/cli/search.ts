@@ -88,8 +88,16 @@ export async function searchCommand(args: string[]): Promise<string> {
   const queue = queueSetup(values.queue, values['queue-patience'], latencyOptions.onNote);
   if (queue) await (await import('../campaign/queue/connection.js')).probeQueue(queue.target); // Redis down: one line, exit 2, before anything is written
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C: stop proposing and finish cleanly; a second Ctrl-C stops at once (the lock is released on exit).
+  const onSigint = () => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`${tty ? '\n' : ''}paretonas search: stopped at once; evaluations in flight are lost (their trainers may still run); --resume continues the run\n`);
+      process.exit(130);
+    }
+    controller.abort();
+    process.stderr.write(`${tty ? '\n' : ''}paretonas search: stopping: no new proposals; ${queue ? 'jobs in flight stay on the workers (--resume --queue URL collects them)' : 'waiting for the evaluations in flight'}; Ctrl-C again to stop at once\n`);
+  };
+  process.on('SIGINT', onSigint);
   let summary: CampaignSummary;
   try {
     if (values.resume) {
@@ -171,8 +179,9 @@ export async function searchCommand(args: string[]): Promise<string> {
     if (tty) process.stderr.write('\r\x1b[K');
   }
   if (summary.stopped === 'queue-down') {
-    const inFlight = summary.inFlight?.length ?? 0;
-    throw new StoppedEarly(values.json ? jsonOut(summary) : `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, summary.budget)}`, `${summary.notes?.at(-1) ?? 'Redis unreachable'}; the campaign stopped cleanly with ${inFlight} job${inFlight === 1 ? '' : 's'} in flight and its records intact: resume with --resume --queue URL`);
+    const left = summary.inFlight ?? [];
+    const named = left.length ? ` (${left.slice(0, 12).map((i) => `#${i}`).join(', ')}${left.length > 12 ? ', ...' : ''})` : '';
+    throw new StoppedEarly(values.json ? jsonOut(summary) : `${summary.resumed ? 'resumed' : 'campaign'} ${summary.runDir}: ${progressLine(summary, summary.budget)}`, `${summary.notes?.at(-1) ?? 'Redis unreachable'}; the campaign stopped cleanly with ${left.length} job${left.length === 1 ? '' : 's'} without a result${named} and its records intact: resume with --resume --queue URL`);
   }
   if (values.json) return jsonOut(summary);
   const lines = [

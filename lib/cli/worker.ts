@@ -74,7 +74,7 @@ export async function workerCommand(args: string[]): Promise<string> {
       concurrency: intFlag('concurrency', values.concurrency, 1, MAX_CONCURRENCY),
       stallSeconds: numberFlag('stall-seconds', values['stall-seconds'], 0.5, 3600),
       maxStalls: intFlag('max-stalls', values['max-stalls'], 0, 100),
-      onEvent: (e: WorkerEvent) => process.stderr.write(json ? `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n` : `paretonas worker: ${e.line}\n`),
+      onEvent: (e: WorkerEvent) => process.stderr.write(json ? `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n` : `${new Date().toISOString()} paretonas worker: ${e.line}\n`),
       signal: graceful.signal,
       forceSignal: force.signal,
     });

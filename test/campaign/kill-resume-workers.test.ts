@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../lib/campaign/campaign.js';
@@ -8,7 +8,7 @@ import { readRecords } from '../../lib/campaign/records.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
 import { createProposer } from '../../lib/propose/registry.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, runNode } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
 const SLEEP = `${ROOT}test/fixtures/sleep-trainer.mjs`;
@@ -51,7 +51,7 @@ describe('--workers 4 through the command: killed with SIGKILL and resumed', () 
     expect(pendingAtKill.length).toBeGreaterThan(0);
     expect(pendingAtKill.length).toBeLessThanOrEqual(4);
 
-    const resumed = spawnSync(process.execPath, [BIN, ...args, '--resume'], { encoding: 'utf8', env });
+    const resumed = await runNode([BIN, ...args, '--resume'], { env });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ resumed: true, proposed: 40, replayMismatches: [] });
 
@@ -74,11 +74,29 @@ describe('--workers 4 through the command: killed with SIGKILL and resumed', () 
     }
   }, 180_000);
 
-  it('resume refuses another --workers: the proposals would not be the recorded ones', () => {
+  it('Ctrl-C waits for the evaluations in flight; a second Ctrl-C stops at once (exit 130) and releases the lock', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/k-sigint-`);
+    const out = `${dir}/run`;
+    const child = spawn(process.execPath, [BIN, 'search', '--space', 'tinyml-fashion-mnist', '--evaluator', `command:node ${SLEEP} 4000`, '--budget', '20', '--workers', '2', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const deadline = Date.now() + 60_000;
+    while (count(`${out}/records.jsonl`, 'proposal') < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    while (!err.includes('stopping') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(err).toMatch(/stopping: no new proposals; waiting for the evaluations in flight; Ctrl-C again to stop at once/);
+    child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(err).toMatch(/stopped at once; evaluations in flight are lost .*--resume continues the run/);
+    expect(existsSync(`${out}/.lock`)).toBe(false);
+  }, 90_000);
+
+  it('resume refuses another --workers: the proposals would not be the recorded ones', async () => {
     const out = `${mkdtempSync(`${tmpdir()}/k-flag-`)}/run`;
-    const first = spawnSync(process.execPath, [BIN, 'search', '--proposer', 'random', '--budget', '6', '--workers', '2', '--out', out], { encoding: 'utf8' });
+    const first = await runNode([BIN, 'search', '--proposer', 'random', '--budget', '6', '--workers', '2', '--out', out]);
     expect(first.status, first.stderr).toBe(0);
-    const again = spawnSync(process.execPath, [BIN, 'search', '--out', out, '--resume', '--budget', '8', '--workers', '3'], { encoding: 'utf8' });
+    const again = await runNode([BIN, 'search', '--out', out, '--resume', '--budget', '8', '--workers', '3']);
     expect(again.status).toBe(2);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toMatch(/--workers/);

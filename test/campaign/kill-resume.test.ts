@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { readRecords } from '../../lib/campaign/records.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, runNode } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
 const trainer = `command:node ${ROOT}test/fixtures/slow-trainer.mjs`;
@@ -30,7 +30,7 @@ describe('a real campaign process killed with SIGKILL and resumed', () => {
     const evaluatedBefore = before.records.filter((r) => r.type === 'evaluation').map((r) => r.key);
     expect(evaluatedBefore.length).toBeGreaterThanOrEqual(5);
 
-    const resumed = spawnSync(process.execPath, [BIN, 'search', '--out', out, '--resume', '--evaluator', trainer, '--json'], { encoding: 'utf8' });
+    const resumed = await runNode([BIN, 'search', '--out', out, '--resume', '--evaluator', trainer, '--json']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary).toMatchObject({ resumed: true, proposed: 60, replayMismatches: [] });

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords, type CampaignRecord } from '../../lib/campaign/records.js';
-import { FIXTURES, ROOT } from '../helpers.js';
+import { FIXTURES, ROOT, runNode } from '../helpers.js';
 import { freePort, hasRedis, REDIS_SKIP_REASON, type RedisServer, startRedis } from '../helpers-redis.js';
 
 const BIN = join(ROOT, 'dist/cli/main.js');
@@ -70,7 +70,7 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
   it('Redis unreachable at start: one line naming --queue, exit 2, nothing written', async () => {
     const port = await freePort();
     const out = `${mkdtempSync(`${tmpdir()}/q-down-`)}/run`;
-    const r = spawnSync(process.execPath, [BIN, 'search', '--queue', `redis://127.0.0.1:${port}`, '--budget', '3', '--out', out], { encoding: 'utf8' });
+    const r = await runNode([BIN, 'search', '--queue', `redis://127.0.0.1:${port}`, '--budget', '3', '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`^paretonas search: --queue: .*127\\.0\\.0\\.1:${port}.*allowed: a reachable Redis`));
@@ -128,7 +128,7 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     expect(inFlight.length).toBeGreaterThan(0);
     await sleep(1500); // the workers finish the jobs the dead campaign left
 
-    const resumed = spawnSync(process.execPath, [BIN, ...args, '--resume'], { encoding: 'utf8', env });
+    const resumed = await runNode([BIN, ...args, '--resume'], { env });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ resumed: true, proposed: budget, replayMismatches: [] });
     const rs = records(out);
@@ -139,6 +139,32 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     const runs = runsByKey(log);
     for (const r of rs.filter((x) => x.type === 'evaluation' || x.type === 'failure')) expect(runs.get(r.key as string), `#${r.index}`).toBe(1);
   }, 150_000);
+
+  it('no worker for the spec: the campaign says so and how to start one; Ctrl-C leaves the jobs to a resume, which collects them once a worker runs', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/q-no-worker-`);
+    const out = join(dir, 'run');
+    const env = { ...process.env, PARETONAS_TRAINER_LOG: join(dir, 'trainer.log') };
+    const spec = trainerSpec(300);
+    const budget = 8;
+    const args = ['search', '--queue', redis.url, '--workers', '3', '--space', 'tinyml-fashion-mnist', '--proposer', 'evolution', '--evaluator', spec, '--budget', String(budget), '--seed', '9', '--out', out];
+    const first = spawnCli(args, env);
+    await until('the no-worker note', () => first.stderr().includes('no paretonas worker listens on queue'), 20_000);
+    expect(first.stderr()).toContain(`--evaluator-allow ${JSON.stringify(spec)}`);
+    first.child.kill('SIGINT');
+    expect(await first.exit, first.stderr()).toBe(0);
+    expect(first.stderr()).toMatch(/stopping: no new proposals; jobs in flight stay on the workers/);
+    const before = records(out);
+    expect(before.some((r) => r.type === 'campaign-end')).toBe(false);
+    expect(before.filter((r) => r.type === 'dispatch')).toHaveLength(3);
+    expect(before.some((r) => OUTCOMES.includes(r.type))).toBe(false);
+
+    spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--concurrency', '3', '--stall-seconds', '10'], env);
+    const resumed = await runNode([BIN, ...args, '--resume'], { env });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const rs = records(out);
+    expectSettledOnce(rs, budget);
+    expect(rs.filter((r) => r.type === 'dispatch').map((r) => r.attempt)).toEqual(Array(rs.filter((r) => r.type === 'dispatch').length).fill(1));
+  }, 90_000);
 
   it('Redis lost mid-run: the campaign stops cleanly (exit 3, records intact); resumed against a new Redis it adds the lost jobs again (attempt 2)', async () => {
     const own = await startRedis();
@@ -164,7 +190,7 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
 
     // A new Redis (another port, an empty queue) and a worker on it: the resume adds the lost jobs again.
     spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--concurrency', '2', '--stall-seconds', '1'], env);
-    const resumed = spawnSync(process.execPath, [BIN, ...args(redis.url), '--resume'], { encoding: 'utf8', env });
+    const resumed = await runNode([BIN, ...args(redis.url), '--resume'], { env });
     expect(resumed.status, resumed.stderr).toBe(0);
     const rs = records(out);
     expectSettledOnce(rs, budget);

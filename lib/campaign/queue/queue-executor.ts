@@ -86,6 +86,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** Longest wait for a graceful close of the connections before they are closed by force (ms). */
 const CLOSE_WAIT_MS = 2000;
+/** How often the campaign checks that some worker listens on its queue while jobs wait (ms). */
+const WORKER_CHECK_MS = 30_000;
 
 /** The job options: the deterministic id, one attempt (a failure is the worker's answer), finished jobs kept KEEP_FINISHED_SECONDS. */
 function jobOptions(jobId: string): { jobId: string; attempts: number; removeOnComplete: { age: number }; removeOnFail: { age: number } } {
@@ -240,6 +242,30 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   };
   events.on('completed', onFinished);
   events.on('failed', onFinished);
+  // A queue nobody listens to waits forever: say so (and how to start a worker), and say when one comes.
+  let workersSeen: number | undefined;
+  const checkListening = async (): Promise<void> => {
+    if (closed) return;
+    const n = await queue.getWorkersCount().catch(() => undefined);
+    if (n === undefined || n === workersSeen) return;
+    if (n === 0) {
+      const args = o.trainerArgs !== undefined ? ` --trainer-args ${JSON.stringify(o.trainerArgs)}` : '';
+      note(`no paretonas worker listens on queue ${queueName} (evaluator ${capText(o.evaluator, 200)}) at ${target}: its jobs wait in Redis until one runs, e.g. paretonas worker --queue ${target} --evaluator-allow ${JSON.stringify(o.evaluator)}${args}`);
+    } else if (workersSeen !== undefined) {
+      note(`${n} worker${n === 1 ? '' : 's'} now listen${n === 1 ? 's' : ''} on queue ${queueName}`);
+    }
+    workersSeen = n;
+  };
+  let listeningChecked = false;
+  const firstCheck = (): void => {
+    if (listeningChecked) return;
+    listeningChecked = true;
+    void checkListening();
+  };
+  const listening = setInterval(() => {
+    if (waiters.size > 0) void checkListening();
+  }, WORKER_CHECK_MS);
+  listening.unref();
   const sweep = setInterval(() => {
     for (const w of waiters.values()) void check(w);
   }, o.sweepMs ?? 2000);
@@ -247,9 +273,11 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
 
   return {
     slots: o.slots,
+    detachable: true,
     queueName,
     async run(task: EvaluationTask): Promise<Evaluation> {
       await ready;
+      firstCheck();
       const jobId = jobIdOf(o.runId, task.key);
       if (waiters.has(jobId)) throw new Error(`job ${jobId} (#${task.index}) is already awaited`);
       await dispatch(task, jobId, 1);
@@ -257,6 +285,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
     },
     async reattach(task: EvaluationTask, dispatched: DispatchFields): Promise<Evaluation> {
       await ready;
+      firstCheck();
       // wait() reads the state first: a finished job's result is taken as it is, a waiting or
       // running one is awaited, a missing one is added again with attempt + 1.
       return wait(task, dispatched.jobId, dispatched.attempt);
@@ -265,6 +294,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
       if (closed) return;
       closed = true;
       clearInterval(sweep);
+      clearInterval(listening);
       for (const w of waiters.values()) w.reject(new QueueDetached(w.jobId));
       waiters.clear();
       const closing = Promise.allSettled([events.close(), queue.close()]);

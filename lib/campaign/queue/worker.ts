@@ -105,11 +105,12 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       return refuse(`its evaluator options do not fit ${spec}: ${capText((err as Error).message, 300)}`);
     }
     const where = { jobId: job.id, index: data.index, runId: data.runId, evaluator: spec };
-    emit({ event: 'started', ...where, line: `job ${job.id} (#${data.index} of run ${data.runId}, attempt ${data.attempt}) started: ${capText(spec)}` });
+    const again = (job.stalledCounter ?? 0) > 0 ? `, run again after ${job.stalledCounter} stall${job.stalledCounter === 1 ? '' : 's'}` : '';
+    emit({ event: 'started', ...where, line: `job ${job.id} (#${data.index} of run ${data.runId}, attempt ${data.attempt}${again}) started: ${capText(spec)}` });
     try {
       const evaluation = await evaluator.evaluate({ candidate: data.candidate, key: data.key, graph: data.graph, space: data.space, seed: data.seed });
       summary.evaluated++;
-      const shown = Object.entries(evaluation.metrics).slice(0, 4).map(([k, v]) => `${k}=${Number(v.toPrecision(6))}`).join(' ');
+      const shown = Object.entries(evaluation.metrics).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number(v.toPrecision(6))}`).join(' ');
       emit({ event: 'finished', ...where, line: `job ${job.id} (#${data.index}) finished in ${evaluation.seconds.toFixed(2)} s: ${shown}` });
       return resultOf(evaluation);
     } catch (err) {
