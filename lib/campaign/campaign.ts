@@ -170,12 +170,13 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       state = newState(config);
       latency = await latencyFor(config, options);
       feasibilityNote(space, config, latency, options);
+      // Made before anything is written: a proposer refusing its settings leaves no campaign-start behind.
+      proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      if (config.queue || options.executor) runId = randomBytes(8).toString('hex');
+      if (config.queue || options.executor) state.runId = runId = randomBytes(8).toString('hex');
       writer.append('campaign-start', { config, versions: versions(), ...(runId ? { runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
-      proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
     } else {
       const read = readRecords(path);
       state = replayRecords(read.records, read.lines, path);

@@ -8,6 +8,7 @@
  * older run's `null` for an unbounded limit (macs.max, sramMaxBytes, a limit's max) reads as
  * Infinity, which is what it stood for.
  */
+import { RUN_ID } from './job-id.js';
 import { formatValue, InputError } from '../errors.js';
 import { checkMetricList, parseEvaluatorSpec } from '../evaluate/spec.js';
 import { REJECTION_REASONS } from '../propose/types.js';
@@ -207,6 +208,7 @@ export function checkRecord(where: Where, r: CampaignRecord): void {
   switch (r.type) {
     case 'campaign-start':
       checkConfig(where, rec.config);
+      if (rec.runId !== undefined && (typeof rec.runId !== 'string' || !RUN_ID.test(rec.runId))) fail(where, `a campaign-start whose runId is ${JSON.stringify(rec.runId)}`, 'runId: 1 to 64 letters, digits, _ or -');
       break;
     case 'proposal':
       index(where, rec);

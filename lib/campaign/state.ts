@@ -6,6 +6,7 @@ import { REJECTION_REASONS } from '../propose/types.js';
 import type { Candidate } from '../space/candidate.js';
 import type { CampaignConfig } from './config.js';
 import { NoveltyIndex } from './novelty.js';
+import { jobIdOf } from './job-id.js';
 import type { CampaignRecord } from './records.js';
 import { isWellFormed } from './record-schema.js';
 import { rememberCandidate, type ValidationState } from './validate.js';
@@ -45,6 +46,8 @@ export interface RunState {
    * index order: live at acceptance, on replay by `rebuildValidation`.
    */
   accepted: Map<number, string>;
+  /** A queue run's id (campaign-start `runId`): every job id is made from it and a key. */
+  runId?: string;
   /** The queue job of each dispatched proposal (its latest `dispatch` record). */
   dispatched: Map<number, { jobId: string; attempt: number }>;
   /** An evaluation that moved the front but whose front-change record was not written (a crash in between). */
@@ -197,6 +200,9 @@ export function sequenceProblem(state: RunState, r: CampaignRecord): string | un
       if (index >= state.proposals.length || state.proposals[index] === undefined) return `a dispatch of proposal ${index}, which was never recorded (${state.proposals.length} proposals so far)`;
       if (state.outcomes[index] !== undefined) return `a dispatch of proposal ${index}, which already has an outcome`;
       if (state.keys[index] !== r.key) return `a dispatch of proposal ${index} with key ${String(r.key)}, not the proposal's ${String(state.keys[index])}`;
+      if (state.runId === undefined) return `a dispatch of proposal ${index} in a run that does not use a queue (its campaign-start has no runId)`;
+      const want = jobIdOf(state.runId, r.key as string);
+      if (r.jobId !== want) return `a dispatch of proposal ${index} with jobId ${String(r.jobId)}, not its key's job in this run (${want})`;
       const before = state.dispatched.get(index);
       if (before && (r.attempt as number) <= before.attempt) return `a dispatch of proposal ${index} with attempt ${String(r.attempt)} after attempt ${before.attempt}`;
       return undefined;
@@ -234,6 +240,7 @@ export function replayRecords(records: readonly CampaignRecord[], lines?: readon
   const start = records[0];
   if (start?.type !== 'campaign-start') throw new InputError('records', start?.type ?? 'nothing', 'a campaign-start record first');
   const state = newState(start.config as CampaignConfig);
+  if (typeof start.runId === 'string') state.runId = start.runId;
   for (let i = 1; i < records.length; i++) {
     const r = records[i] as CampaignRecord;
     const problem = sequenceProblem(state, r);

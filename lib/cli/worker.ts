@@ -61,7 +61,13 @@ export async function workerCommand(args: string[]): Promise<string> {
   const json = values.json === true;
   const graceful = new AbortController();
   const force = new AbortController();
-  const onSignal = (): void => (graceful.signal.aborted ? force.abort() : graceful.abort());
+  const onSignal = (): void => {
+    if (!graceful.signal.aborted) return graceful.abort();
+    force.abort();
+    // The running evaluations hold the process (a trainer child): stop now; their jobs go back to the queue once their locks expire.
+    process.stderr.write(`${new Date().toISOString()} paretonas worker: stopped at once; the jobs it was running go back to the queue after --stall-seconds (their trainers may run on)\n`);
+    process.exit(130);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

@@ -77,6 +77,34 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a database the server does not have is refused at start (never database 0 in its place), by search and by worker', async () => {
+    const out = `${mkdtempSync(`${tmpdir()}/q-db-`)}/run`;
+    for (const args of [['search', '--queue', `${redis.url}/16`, '--budget', '3', '--out', out], ['worker', '--queue', `${redis.url}/16`, '--evaluator-allow', 'cost']]) {
+      const r = await runNode([BIN, ...args]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/--queue: .*\/16.*DB index is out of range/);
+    }
+    expect(existsSync(join(out, 'records.jsonl'))).toBe(false);
+  });
+
+  it('a second SIGINT stops a worker at once, its job left to another', async () => {
+    const spec = trainerSpec(20_000);
+    const w = spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--stall-seconds', '1'], process.env);
+    const out = `${mkdtempSync(`${tmpdir()}/q-sigint-`)}/run`;
+    const campaign = spawnCli(['search', '--queue', redis.url, '--space', 'tinyml-fashion-mnist', '--evaluator', spec, '--budget', '1', '--out', out], process.env);
+    await until('the worker to start the job', () => w.stderr().includes(') started:'));
+    w.child.kill('SIGINT');
+    await until('the worker to say it is closing', () => w.stderr().includes('closing'));
+    const t0 = Date.now();
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(w.stderr()).toMatch(/stopped at once; the jobs it was running go back to the queue/);
+    campaign.child.kill('SIGINT');
+    await campaign.exit;
+  }, 60_000);
+
   it('two workers, one SIGKILLed mid-job: every candidate evaluated and recorded exactly once', async () => {
     const dir = mkdtempSync(`${tmpdir()}/q-kill-worker-`);
     const out = join(dir, 'run');

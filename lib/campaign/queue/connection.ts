@@ -64,7 +64,12 @@ export async function probeQueue(target: QueueTarget, timeoutMs = 2000): Promise
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs + 500);
     });
-    const info = await Promise.race([queue.waitUntilReady().then(async () => (await queue.client).info()), deadline]);
+    // SELECT explicitly: a database the server does not have (ERR DB index is out of range) must not pass as 0.
+    const info = await Promise.race([queue.waitUntilReady().then(async () => {
+      const client = await queue.client;
+      await (client as unknown as { select(db: number): Promise<unknown> }).select(target.db);
+      return client.info();
+    }), deadline]);
     const version = /redis_version:([^\r\n]+)/.exec(info)?.[1]?.trim() ?? '';
     if (!recentEnough(version)) throw new InputError('--queue', describeTarget(target), REACHABLE_REDIS, `the server at ${describeTarget(target)} is Redis ${version || 'of an unknown version'}`);
   } catch (err) {

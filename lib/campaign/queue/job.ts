@@ -56,20 +56,11 @@ export const MAX_JOB_CHARS = 16 * 1024 * 1024;
 /** Deepest nesting of job data. */
 export const MAX_JOB_DEPTH = 32;
 
-const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/**
- * The BullMQ job id of a candidate in a run: `RUNID-` and 32 hex characters of the key's SHA-256.
- * Deterministic (adding it again is a no-op), never contains ':' (BullMQ refuses it) and is never an
- * integer string (the '-'), so it matches the `dispatch` record's /^[A-Za-z0-9_-]{1,128}$/.
- * @throws Error for a run id that is not 1 to 64 of [A-Za-z0-9_-] (a programming error).
- */
-export function jobIdOf(runId: string, key: string): string {
-  if (!RUN_ID.test(runId)) throw new Error(`run id ${formatValue(runId)} is not 1 to 64 characters of [A-Za-z0-9_-]`);
-  return `${runId}-${sha256(key).slice(0, 32)}`;
-}
+export { jobIdOf } from '../job-id.js';
+import { RUN_ID } from '../job-id.js';
 
 /**
  * The queue of an evaluator spec run with some trainer args: `paretonas-e` and 16 hex characters of

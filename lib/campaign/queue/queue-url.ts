@@ -47,8 +47,15 @@ export function parseQueueUrl(text: string, env: NodeJS.ProcessEnv = process.env
     if (!/^\d{1,4}$/.test(path)) refuse(`the database ${JSON.stringify(capText(path, 20))} is not a number from 0 to ${MAX_DB}`);
     db = Number(path);
   }
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : env.REDIS_PASSWORD || undefined;
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return refuse(`the ${what} has a %-escape that is not UTF-8 (write % as %25)`);
+    }
+  };
+  const username = url.username ? decode(url.username, 'user name') : undefined;
+  const password = url.password ? decode(url.password, 'password') : env.REDIS_PASSWORD || undefined;
   return { host, port, db, ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 

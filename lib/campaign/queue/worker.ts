@@ -2,7 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { capText, InputError } from '../../errors.js';
 import { createEvaluator, parseEvaluatorSpec } from '../../evaluate/registry.js';
 import { EvaluationFailure, type Evaluator } from '../../evaluate/types.js';
-import { blockingConnection, probeQueue, QUEUE_PREFIX } from './connection.js';
+import { blockingConnection, isConnectionError, probeQueue, QUEUE_PREFIX } from './connection.js';
 import { checkJob, type JobEvaluatorOptions, type JobResult, queueNameOf, resultOf } from './job.js';
 import { describeTarget, type QueueTarget } from './queue-url.js';
 
@@ -27,7 +27,7 @@ export interface WorkerOptions {
 }
 
 export interface WorkerEvent {
-  event: 'listening' | 'started' | 'finished' | 'refused' | 'stalled' | 'redis' | 'closing';
+  event: 'listening' | 'started' | 'finished' | 'refused' | 'stalled' | 'redis' | 'closing' | 'error';
   /** The event in words, one line. */
   line: string;
   jobId?: string;
@@ -57,7 +57,9 @@ export interface WorkerSummary {
 export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const allow = [...new Set(o.allow)];
   if (allow.length === 0) throw new InputError('--evaluator-allow', undefined, 'one or more evaluator specs this worker runs (cost, proxy, command:CMD, torch:DATASET[:PRESET]); there is no default', 'is missing');
+  if (o.trainerArgs !== undefined && !allow.some((s) => s.startsWith('torch:'))) throw new InputError('--trainer-args', o.trainerArgs, 'with a torch:DATASET spec in --evaluator-allow (the only evaluator that takes them)');
   for (const spec of allow) {
+    if (spec.trim() !== spec || spec === '') throw new InputError('--evaluator-allow', spec, "an evaluator spec without surrounding spaces, written as the campaign's --evaluator (the queue is named by its exact text)");
     try {
       parseEvaluatorSpec(spec);
       await createEvaluator(spec, spec.trim().startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {}).close?.();
@@ -133,6 +135,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       maxStalledCount: o.maxStalls ?? 1,
     });
     w.on('error', (err) => {
+      // Only a lost connection is "reconnecting"; a job-state error (a lock lost to a stall, corrupt job data) is said as it is.
+      if (!isConnectionError(err)) return emit({ event: 'error', evaluator: spec, line: `error on queue ${name}: ${capText(err.message, 200)}` });
       const line = `Redis at ${describeTarget(o.target)}: ${capText(err.message, 160)}; reconnecting`;
       if (line !== lastRedisLine) emit({ event: 'redis', line });
       lastRedisLine = line;
@@ -149,7 +153,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   });
   await Promise.all(workers.map(({ w }) => w.waitUntilReady()));
   for (const { spec, name } of workers) {
-    emit({ event: 'listening', evaluator: spec, line: `listening on ${describeTarget(o.target)} for ${capText(spec)} (queue ${name}), concurrency ${o.concurrency ?? 1}, stalled after ${stallMs / 1000} s` });
+    const blocking = spec === 'proxy' && stallMs < 10_000 ? '; note: proxy scores in this process and blocks it meanwhile, so a job longer than that may be taken for stalled' : '';
+    emit({ event: 'listening', evaluator: spec, line: `listening on ${describeTarget(o.target)} for ${capText(spec)} (queue ${name}), concurrency ${o.concurrency ?? 1}, stalled after ${stallMs / 1000} s${blocking}` });
   }
 
   await new Promise<void>((resolve) => {
