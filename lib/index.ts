@@ -68,6 +68,8 @@ export { lamdaCodec, lamdaStore, LAMDA_RECORD_TYPES, type LamdaRecord } from './
 export { replayRecords, type RunState } from './campaign/state.js';
 export { validateProposal, type Validation } from './campaign/validate.js';
 export { NoveltyIndex, blockTokens } from './campaign/novelty.js';
+export type { Executor, EvaluationTask, DispatchFields } from './campaign/executor.js';
+export { localExecutor } from './campaign/scheduler.js';
 export { parseQueueUrl, describeTarget, type QueueTarget } from './campaign/queue/queue-url.js';
 export { JOB_PROTOCOL, jobIdOf, queueNameOf, checkJob, checkJobResult, type EvaluationJob, type JobResult, type JobEvaluatorOptions } from './campaign/queue/job.js';
 export { probeQueue, queueExecutor, QueueDown, QueueDetached, type QueueExecutorOptions } from './campaign/queue/queue-executor.js';
