@@ -2,34 +2,16 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { capText } from '../../errors.js';
 import { type Evaluation, EvaluationFailure } from '../../evaluate/types.js';
 import type { DispatchFields, EvaluationTask, Executor } from '../executor.js';
-import { blockingConnection, commandConnection, isConnectionError, QUEUE_PREFIX } from './connection.js';
+import { blockingConnection, commandConnection, QUEUE_PREFIX } from './connection.js';
+import { QueueDetached, redisPatience, sleep } from './patience.js';
 import { checkJobResult, JOB_PROTOCOL, jobIdOf, queueNameOf, type EvaluationJob, type JobEvaluatorOptions } from './job.js';
 import { describeTarget, type QueueTarget } from './queue-url.js';
 
 export { probeQueue } from './connection.js';
+export { QueueDetached, QueueDown } from './patience.js';
 
 /** Seconds a finished job stays in Redis, so a resumed campaign finds its result (7 days; never removed at once). */
 export const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
-
-/** Redis stayed unreachable past the campaign's patience: the campaign stops cleanly (records intact, resume later). */
-export class QueueDown extends Error {
-  constructor(
-    readonly target: string,
-    readonly seconds: number,
-    readonly lastError?: unknown,
-  ) {
-    super(`Redis at ${target} unreachable for ${Math.round(seconds)} s${lastError instanceof Error ? ` (${capText(lastError.message, 120)})` : ''}`);
-    this.name = 'QueueDown';
-  }
-}
-
-/** The executor was closed while a task still waited for its job (the job goes on in Redis; `--resume` collects it). */
-export class QueueDetached extends Error {
-  constructor(readonly jobId: string) {
-    super(`stopped waiting for job ${jobId}; it stays in the queue and a resume collects it`);
-    this.name = 'QueueDetached';
-  }
-}
 
 export interface QueueExecutorOptions {
   target: QueueTarget;
@@ -64,26 +46,8 @@ interface Waiter {
   recheck: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Longest wait for the event subscription before the first add (ms). */
 const READY_WAIT_MS = 3000;
-/**
- * Longest wait for one Redis call (ms): past it the call counts as Redis unreachable and is tried
- * again (every call is idempotent). A Queue that never connected waits instead of failing fast.
- */
-const CALL_TIMEOUT_MS = 10_000;
-
-/** The promise, or a rejection "no answer in MS ms" (a connection error) when it takes longer. */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms (connect timeout)`)), ms);
-  });
-  promise.catch(() => undefined); // a late rejection after the deadline is not unhandled
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
 /** Longest wait for a graceful close of the connections before they are closed by force (ms). */
 const CLOSE_WAIT_MS = 2000;
 /** How often the campaign checks that some worker listens on its queue while jobs wait (ms). */
@@ -137,7 +101,6 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   const queue = new Queue(queueName, { connection: commandConnection(o.target), prefix: QUEUE_PREFIX });
   const events = new QueueEvents(queueName, { connection: blockingConnection(o.target), prefix: QUEUE_PREFIX });
   const waiters = new Map<string, Waiter>();
-  let downSince: number | undefined;
   let closed = false;
   const note = (line: string): void => o.onNote?.(line);
   queue.on('error', () => undefined); // reported through the calls' rejections and notes
@@ -146,36 +109,8 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   // READY_WAIT_MS (Redis lost meanwhile: the sweep finds the results).
   const ready = Promise.race([events.waitUntilReady().catch(() => undefined), sleep(READY_WAIT_MS)]);
 
-  const markUp = (): void => {
-    if (downSince !== undefined) note(`Redis at ${target} reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
-    downSince = undefined;
-  };
-  /** Records an unreachable Redis; throws QueueDown past the patience. */
-  const markDown = (err: unknown): void => {
-    if (downSince === undefined) {
-      downSince = Date.now();
-      note(`Redis at ${target} unreachable (${capText((err as Error).message ?? String(err), 120)}); retrying for up to ${Math.round(patienceMs / 1000)} s`);
-    }
-    if (Date.now() - downSince >= patienceMs) throw new QueueDown(target, (Date.now() - downSince) / 1000, err);
-  };
-
-  /** Runs a Redis call for job `jobId`, retrying while Redis is unreachable; QueueDetached once closed. */
-  async function withPatience<T>(jobId: string, op: () => Promise<T>): Promise<T> {
-    let delay = 500;
-    for (;;) {
-      if (closed) throw new QueueDetached(jobId);
-      try {
-        const value = await withDeadline(op(), CALL_TIMEOUT_MS);
-        markUp();
-        return value;
-      } catch (err) {
-        if (!isConnectionError(err)) throw err;
-        markDown(err);
-        await sleep(Math.max(50, Math.min(delay, patienceMs - (Date.now() - (downSince as number)))));
-        delay = Math.min(delay * 2, 30_000);
-      }
-    }
-  }
+  const patience = redisPatience(target, patienceMs, note, () => closed);
+  const withPatience = patience.run;
 
   const jobOf = (task: EvaluationTask, attempt: number): EvaluationJob => ({
     protocol: JOB_PROTOCOL,
