@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CampaignRecordOf, campaignCodec } from '../../lib/campaign/record-types.js';
-import { InputError } from '../../lib/errors.js';
+import { thrownInputError } from '../helpers.js';
 import type { RecordCodec, Store } from '../../lib/store/types.js';
 import { UnwritableRecord } from '../../lib/store/types.js';
 
@@ -27,17 +27,6 @@ export const CONFIG = {
   sramModel: 'mcunet' as const,
 };
 const raw = (seq: number, r: Record<string, unknown>) => `${JSON.stringify({ time: '2026-11-30T00:00:00.000Z', seq, ...r })}\n`;
-
-/** The InputError message of `f`. */
-function inputError(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return (err as Error).message;
-  }
-  throw new Error('no error');
-}
 
 /** What every Store must do; each implementation runs this suite (with the campaign records' codec). */
 export function storeContract(name: string, make: (codec: RecordCodec<CampaignRecordOf>) => StoreHarness): void {
@@ -97,7 +86,7 @@ export function storeContract(name: string, make: (codec: RecordCodec<CampaignRe
       const h = started();
       h.writeRaw('not json\n');
       h.store.append('proposal', { index: 1, candidate: null, note: null, key: null });
-      expect(inputError(() => h.store.read())).toMatch(new RegExp(`^${h.store.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 4: got "not json"; allowed: one JSON record per line \\(`));
+      expect(thrownInputError(() => h.store.read()).message).toMatch(new RegExp(`^${h.store.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 4: got "not json"; allowed: one JSON record per line \\(`));
     });
 
     it('±Infinity and NaN round-trip', () => {
@@ -119,19 +108,19 @@ export function storeContract(name: string, make: (codec: RecordCodec<CampaignRe
       // by a hand-written check (its message is relied on elsewhere)
       const a = started();
       a.writeRaw(raw(3, { type: 'evaluation', index: 0, key: 'k0', seconds: 1 }));
-      expect(inputError(() => a.store.read())).toBe(`${source(a)} line 4: an evaluation record without metrics; allowed: metrics: an object of numbers (macs, params, ... and the objectives)`);
+      expect(thrownInputError(() => a.store.read()).message).toBe(`${source(a)} line 4: an evaluation record without metrics; allowed: metrics: an object of numbers (macs, params, ... and the objectives)`);
       // by its JSON Schema: a resume whose budget is text, even as the last line (a whole record is never torn)
       const b = started();
       b.writeRaw(raw(3, { type: 'resume', fromProposal: 1, pending: null, tornRecord: null, replayMismatches: [], budget: '7' }));
-      expect(inputError(() => b.store.read())).toBe(`${source(b)} line 4: a resume record whose budget is "7"; allowed: budget: an integer from 1 to 100000000`);
+      expect(thrownInputError(() => b.store.read()).message).toBe(`${source(b)} line 4: a resume record whose budget is "7"; allowed: budget: an integer from 1 to 100000000`);
       // a dispatch with a field it does not have
       const c = started();
       c.writeRaw(raw(3, { type: 'dispatch', index: 0, key: 'k0', jobId: 'run-1-abc', attempt: 1, worker: 'w1' }));
-      expect(inputError(() => c.store.read())).toBe(`${source(c)} line 4: a dispatch record whose worker is not a known field; allowed: worker: only the fields type, time, seq, index, key, jobId, attempt`);
+      expect(thrownInputError(() => c.store.read()).message).toBe(`${source(c)} line 4: a dispatch record whose worker is not a known field; allowed: worker: only the fields type, time, seq, index, key, jobId, attempt`);
       // a campaign-end that does not say why it stopped
       const d = started();
       d.writeRaw(raw(3, { type: 'campaign-end', stopped: 'tired', summary: { seconds: 1 } }));
-      expect(inputError(() => d.store.read())).toBe(`${source(d)} line 4: a campaign-end record whose stopped is "tired"; allowed: stopped: "budget", "valid", "time", "signal"`);
+      expect(thrownInputError(() => d.store.read()).message).toBe(`${source(d)} line 4: a campaign-end record whose stopped is "tired"; allowed: stopped: "budget", "valid", "time", "signal"`);
     });
 
     it('an unwritable record throws UnwritableRecord and writes nothing', () => {

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { campaignStore, readRecords } from '../../lib/campaign/records.js';
 import { FOREIGN_RECORD_TYPES } from '../../lib/campaign/record-types.js';
-import { InputError } from '../../lib/errors.js';
 import { LAMDA_RECORD_TYPES, lamdaStore } from '../../lib/lamda/records.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, thrownInputError } from '../helpers.js';
 
 const dir = () => mkdtempSync(`${tmpdir()}/lamda-records-`);
 const REQUIREMENTS = { targetMs: 5, classes: 1000, band: 0.1 };
@@ -24,16 +23,6 @@ function lamdaRun(): string {
   return path;
 }
 
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return (err as Error).message;
-  }
-  throw new Error('no error');
-}
-
 describe('LAMDA records: their own union and store', () => {
   it('a lamda run reads back typed and checked, seq 0..2', () => {
     const read = lamdaStore(lamdaRun()).read();
@@ -47,16 +36,16 @@ describe('LAMDA records: their own union and store', () => {
   it('a round breaking its schema is refused naming the line and field', () => {
     const path = lamdaRun();
     appendFileSync(path, `${JSON.stringify({ type: 'lamda-round', time: 't', seq: 3, ...ROUND, met: 'yes' })}\n`);
-    expect(message(() => lamdaStore(path).read())).toBe(`${path} line 4: a lamda-round record whose met is "yes"; allowed: met: true or false`);
+    expect(thrownInputError(() => lamdaStore(path).read()).message).toBe(`${path} line 4: a lamda-round record whose met is "yes"; allowed: met: true or false`);
   });
 
   it('a campaign record in a LAMDA store is not one of its records, and the other way round', () => {
     const path = lamdaRun();
     const campaignLine = `${JSON.stringify({ type: 'proposal', time: 't', seq: 3, index: 0, candidate: null, key: null })}\n`;
     writeFileSync(path, readFileSync(path, 'utf8').replace('\n', `\n${campaignLine}`));
-    expect(message(() => lamdaStore(path).read())).toMatch(new RegExp(`^${path} line 2: got "{\\\\"type\\\\":\\\\"proposal\\\\".*; allowed: one JSON record per line \\(no known type or no time\\)$`));
+    expect(thrownInputError(() => lamdaStore(path).read()).message).toMatch(new RegExp(`^${path} line 2: got "{\\\\"type\\\\":\\\\"proposal\\\\".*; allowed: one JSON record per line \\(no known type or no time\\)$`));
     // a campaign store reading a LAMDA run: its first line is no campaign record
-    expect(message(() => campaignStore(lamdaRun()).read())).toMatch(/ line 1: got "{\\"type\\":\\"lamda-start\\".*; allowed: one JSON record per line \(no known type or no time\)$/);
+    expect(thrownInputError(() => campaignStore(lamdaRun()).read()).message).toMatch(/ line 1: got "{\\"type\\":\\"lamda-start\\".*; allowed: one JSON record per line \(no known type or no time\)$/);
   });
 
   it('the campaign reader knows the LAMDA types by name (it may not import lamda/)', () => {
