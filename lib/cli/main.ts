@@ -19,4 +19,7 @@ runCli(process.argv.slice(2)).then((result) => {
   // A refused command has said its one line: nothing left pending (e.g. undici's WebAssembly
   // parser failing later under a memory ulimit) may add a second one.
   if (result.code !== 0) process.exit(result.code);
+  // The command has said its result: a client left reconnecting (ioredis to a Redis that is gone)
+  // must not hold the process open. Output to pipes, files and terminals is written synchronously on Linux.
+  setTimeout(() => process.exit(result.code), 500).unref();
 }, fatal);

@@ -91,13 +91,14 @@ export async function searchCommand(args: string[]): Promise<string> {
   // Ctrl-C: stop proposing and finish cleanly; a second Ctrl-C stops at once (the lock is released on exit).
   const onSigint = () => {
     if (controller.signal.aborted) {
-      process.stderr.write(`${tty ? '\n' : ''}paretonas search: stopped at once; evaluations in flight are lost (their trainers may still run); --resume continues the run\n`);
+      process.stderr.write(`${tty ? '\n' : ''}paretonas search: stopped at once; ${queue ? 'jobs in flight stay in the queue' : 'evaluations in flight are lost (their trainers may still run)'}; --resume continues the run\n`);
       process.exit(130);
     }
     controller.abort();
     process.stderr.write(`${tty ? '\n' : ''}paretonas search: stopping: no new proposals; ${queue ? 'jobs in flight stay on the workers (--resume --queue URL collects them)' : 'waiting for the evaluations in flight'}; Ctrl-C again to stop at once\n`);
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint); // a batch system's stop (Slurm, Kubernetes) ends the run as Ctrl-C does
   let summary: CampaignSummary;
   try {
     if (values.resume) {
@@ -176,6 +177,7 @@ export async function searchCommand(args: string[]): Promise<string> {
     }
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');
   }
   if (summary.stopped === 'queue-down') {

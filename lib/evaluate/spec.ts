@@ -35,6 +35,7 @@ export interface EvaluatorSpec {
  * @throws InputError('evaluator', ...) for an unknown kind or an empty command.
  */
 export function parseEvaluatorSpec(spec: string): EvaluatorSpec {
+  if (spec !== spec.trim()) throw new InputError('evaluator', spec, `${EVALUATOR_SPECS}, without surrounding spaces`);
   const colon = spec.indexOf(':');
   const kind = (colon < 0 ? spec : spec.slice(0, colon)).trim();
   const rest = colon < 0 ? '' : spec.slice(colon + 1);

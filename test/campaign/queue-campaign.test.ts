@@ -194,6 +194,36 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     expect(rs.filter((r) => r.type === 'dispatch').map((r) => r.attempt)).toEqual(Array(rs.filter((r) => r.type === 'dispatch').length).fill(1));
   }, 90_000);
 
+  it('a worker on another database of the same server does not count as listening', async () => {
+    const w = spawnCli(['worker', '--queue', `${redis.url}/0`, '--evaluator-allow', 'cost'], process.env);
+    await until('the worker to listen', () => w.stderr().includes('listening on'));
+    const out = `${mkdtempSync(`${tmpdir()}/q-db3-`)}/run`;
+    const c = spawnCli(['search', '--queue', `${redis.url}/3`, '--evaluator', 'cost', '--budget', '2', '--out', out], process.env);
+    await until('the no-worker note', () => c.stderr().includes('no paretonas worker listens on queue'), 20_000);
+    c.child.kill('SIGINT');
+    expect(await c.exit).toBe(0);
+  }, 60_000);
+
+  it('Redis gone: Ctrl-C still ends an idle worker and a campaign waiting on its jobs within seconds', async () => {
+    const own = await startRedis();
+    ownServers.push(own);
+    const w = spawnCli(['worker', '--queue', own.url, '--evaluator-allow', 'cost'], process.env);
+    await until('the worker to listen', () => w.stderr().includes('listening on'));
+    const out = `${mkdtempSync(`${tmpdir()}/q-gone-`)}/run`;
+    const c = spawnCli(['search', '--queue', own.url, '--workers', '2', '--queue-patience', '60', '--evaluator', trainerSpec(60_000), '--budget', '4', '--out', out], process.env);
+    await until('a dispatch', () => count(out, 'dispatch') >= 1);
+    await own.kill();
+    await sleep(1500);
+    const t0 = Date.now();
+    w.child.kill('SIGINT');
+    c.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+    expect(await c.exit).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(c.stderr()).toMatch(/stopping: no new proposals; jobs in flight stay on the workers/);
+    expect(records(out).some((r) => r.type === 'campaign-end')).toBe(false);
+  }, 60_000);
+
   it('Redis lost mid-run: the campaign stops cleanly (exit 3, records intact); resumed against a new Redis it adds the lost jobs again (attempt 2)', async () => {
     const own = await startRedis();
     ownServers.push(own);

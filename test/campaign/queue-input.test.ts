@@ -75,5 +75,9 @@ describe('--queue URLs and worker flags that cannot work are one line, exit 2', 
     const spaced = await runNode([BIN, 'worker', '--queue', 'redis://127.0.0.1:1', '--evaluator-allow', ' cost']);
     expect(spaced.status).toBe(2);
     expect(spaced.stderr).toMatch(/--evaluator-allow: got " cost"; allowed: an evaluator spec without surrounding spaces/);
+    // search refuses the same spec: no campaign can wait on a queue no worker may serve.
+    const search = await runNode([BIN, 'search', '--evaluator', 'command:node x.mjs ', '--budget', '2', '--out', `${mkdtempSync(`${tmpdir()}/q-spaced-`)}/run`]);
+    expect(search.status).toBe(2);
+    expect(search.stderr).toMatch(/evaluator: got "command:node x\.mjs "; allowed: .*without surrounding spaces/);
   });
 });

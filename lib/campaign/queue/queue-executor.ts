@@ -181,7 +181,8 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   let workersSeen: number | undefined;
   const checkListening = async (): Promise<void> => {
     if (closed) return;
-    const n = await queue.getWorkersCount().catch(() => undefined);
+    // CLIENT LIST spans every database: count the workers on this one.
+    const n = await queue.getWorkers().then((ws) => ws.filter((w) => Number(w.db ?? 0) === o.target.db).length, () => undefined);
     if (n === undefined || n === workersSeen) return;
     if (n === 0) {
       const args = o.trainerArgs !== undefined ? ` --trainer-args ${JSON.stringify(o.trainerArgs)}` : '';
@@ -234,10 +235,11 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
       waiters.clear();
       const closing = Promise.allSettled([events.close(), queue.close()]);
       if ((await Promise.race([closing.then(() => 'closed'), sleep(CLOSE_WAIT_MS)])) !== 'closed') {
-        // QueueEvents.close waits for a first connection that may never come (Redis lost before
-        // it connected) while ioredis keeps reconnecting, which would keep the process alive:
-        // close its connection by force (BullMQ's own path for a connection still initializing).
-        await (events as unknown as { connection: { close(force: boolean): Promise<void> } }).connection.close(true).catch(() => undefined);
+        // A close waits for Redis, which may be gone (or never came), while ioredis keeps
+        // reconnecting, holding the process: close both connections by force (BullMQ's own path
+        // for a connection still initializing).
+        const force = (owner: unknown) => (owner as { connection?: { close(force: boolean): Promise<void> } }).connection?.close(true).catch(() => undefined);
+        await Promise.all([force(events), force(queue)]);
       }
     },
   };

@@ -87,6 +87,10 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     return e;
   };
 
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+  /** Jobs running now: an idle worker stops at once on a signal (a graceful close may wait for a Redis that is gone). */
+  let active = 0;
   const processorFor = (spec: string) => async (job: Job): Promise<JobResult> => {
     const refuse = (why: string): never => {
       summary.refused++;
@@ -108,6 +112,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     }
     const where = { jobId: job.id, index: data.index, runId: data.runId, evaluator: spec };
     const again = (job.stalledCounter ?? 0) > 0 ? `, run again after ${job.stalledCounter} stall${job.stalledCounter === 1 ? '' : 's'}` : '';
+    active++;
     emit({ event: 'started', ...where, line: `job ${job.id} (#${data.index} of run ${data.runId}, attempt ${data.attempt}${again}) started: ${capText(spec)}` });
     try {
       const evaluation = await evaluator.evaluate({ candidate: data.candidate, key: data.key, graph: data.graph, space: data.space, seed: data.seed });
@@ -120,12 +125,15 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
       summary.failed++;
       emit({ event: 'finished', ...where, line: `job ${job.id} (#${data.index}) failed (${err.kind}): ${capText(err.message, 200)}` });
       return { ok: false, kind: err.kind, message: err.message, ...(err.details ? { details: err.details } : {}) };
+    } finally {
+      active--;
     }
   };
 
   let lastRedisLine = '';
   const workers = allow.map((spec) => {
-    const name = queueNameOf(spec, o.trainerArgs);
+    // Trainer args belong to torch specs only (search refuses them otherwise): the campaign's queue of any other spec has none.
+    const name = queueNameOf(spec, spec.startsWith('torch:') ? o.trainerArgs : undefined);
     const w = new Worker(name, processorFor(spec), {
       connection: blockingConnection(o.target),
       prefix: QUEUE_PREFIX,
@@ -166,7 +174,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     if (o.forceSignal?.aborted) return resolve();
     o.forceSignal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  await Promise.race([Promise.all(workers.map(({ w }) => w.close())), force.then(() => Promise.all(workers.map(({ w }) => w.close(true))))]);
+  const idle = active === 0 ? Promise.resolve() : new Promise<void>(() => undefined);
+  await Promise.race([Promise.all(workers.map(({ w }) => w.close())), Promise.race([force, idle]).then(() => Promise.race([Promise.all(workers.map(({ w }) => w.close(true))), sleep(2000)]))]);
   await Promise.allSettled([...evaluators.values()].map((e) => e.close?.()));
   return summary;
 }
