@@ -17,7 +17,7 @@ import type { Candidate } from '../../lib/space/candidate.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { tableIV } from '../../lib/report/paper-tables.js';
 import { HAVE_TORCH, PYTHON } from '../helpers-python.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, runNode } from '../helpers.js';
 
 const HAVE_FASHION = spawnSync('test', ['-f', '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz']).status === 0;
 const CHECK = `${ROOT}trainers/torch/check_onnx.py`;
@@ -127,9 +127,10 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
     expect(r.stderr.trim().split('\n').pop()).toMatch(/^paretonas-torch: error: .*Gelu/);
   });
 
-  it('paretonas search --evaluator torch:fashion-mnist: a real small campaign whose report has accuracy columns', () => {
+  it('paretonas search --evaluator torch:fashion-mnist: a real small campaign whose report has accuracy columns', async () => {
     const out = join(tmp, 'run');
-    const r = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--budget', '3', '--trainer-args', '--subset-train 2000 --subset-test 500', '--out', out, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    // Asynchronous: a training campaign of over a minute must not block the test worker (vitest's RPC times out at 60 s).
+    const r = await runNode([`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--budget', '3', '--trainer-args', '--subset-train 2000 --subset-test 500', '--out', out, '--json'], { cwd: ROOT });
     expect(r.status).toBe(0);
     const { records } = readRecords(join(out, 'records.jsonl'));
     expect(records[0]).toMatchObject({ type: 'campaign-start' });
@@ -141,7 +142,7 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
       expect(m.accuracy).toBeLessThanOrEqual(1);
       expect(m.epochs).toBe(1);
     }
-    const rep = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'report', out, '-o', join(tmp, 'report')], { cwd: ROOT, encoding: 'utf8' });
+    const rep = await runNode([`${ROOT}dist/cli/main.js`, 'report', out, '-o', join(tmp, 'report')], { cwd: ROOT });
     expect(rep.status).toBe(0);
     const front = readFileSync(join(tmp, 'report', 'tables', 'pareto-front.md'), 'utf8');
     expect(front).toMatch(/accuracy/);
@@ -151,9 +152,9 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
     expect(tableIII).toContain(`, ${(best * 100).toFixed(2)}]`);
   }, 600_000);
 
-  it('a campaign whose networks cannot train on the dataset records each failure and goes on', () => {
+  it('a campaign whose networks cannot train on the dataset records each failure and goes on', async () => {
     const out = join(tmp, 'failing-run');
-    const r = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--space', 'tinyml-cifar100', '--budget', '2', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const r = await runNode([`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--space', 'tinyml-cifar100', '--budget', '2', '--out', out], { cwd: ROOT });
     expect(r.status).toBe(0);
     const { records } = readRecords(join(out, 'records.jsonl'));
     const failures = records.filter((x) => x.type === 'failure');
