@@ -148,7 +148,6 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   let space: SearchSpace;
   let evaluator: Evaluator;
   let latency: LatencyEstimator | undefined;
-  let runId: string | undefined;
   let redriven = 0;
 
   let lock: RunLock;
@@ -174,8 +173,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
       keepSpaceCopy(runDir, config.space);
       writer = new RecordWriter(path);
-      if (config.queue || options.executor) state.runId = runId = randomBytes(8).toString('hex');
-      writer.append('campaign-start', { config, versions: versions(), ...(runId ? { runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
+      if (config.queue || options.executor) state.runId = randomBytes(8).toString('hex');
+      writer.append('campaign-start', { config, versions: versions(), ...(state.runId ? { runId: state.runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
       evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
     } else {
       const read = readRecords(path);
@@ -194,10 +193,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       latency = pinRecordedFactor(await latencyFor(state.config, options), read.records.find((r) => r.type === 'campaign-start'), options);
       proposer = deps.createProposer(state.config.proposer, { space, seed: state.config.seed, objectiveCount: state.config.objectives.length, settings: state.config.proposerSettings, config: state.config, history: read.records, feasible: screenOf(space, state.config, latency) });
       checkWorkers(state.config, options);
-      const start = read.records[0] as CampaignRecord;
-      runId = typeof start.runId === 'string' ? start.runId : undefined;
-      if (state.config.queue && !runId) throw new InputError('records', 'a queue run without runId', 'a campaign-start record with runId (written by search --queue)');
-      if (options.executor && !runId) throw new InputError('--queue', 'given', 'only on a run started with --queue (this one evaluates in its own process: resume it without --queue)');
+      if (state.config.queue && !state.runId) throw new InputError('records', 'a queue run without runId', 'a campaign-start record with runId (written by search --queue)');
+      if (options.executor && !state.runId) throw new InputError('--queue', 'given', 'only on a run started with --queue (this one evaluates in its own process: resume it without --queue)');
       redriven = await redrive(state, proposer, replayMismatches);
       writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
       evaluator = deps.createEvaluator(state.config.evaluator, state.config.evaluatorOptions ?? {});
@@ -220,7 +217,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   let loop: EvaluationLoop;
   try {
     executor = options.executor
-      ? await options.executor({ config: cfg, runId: runId as string, space, writeDispatch: (f) => record('dispatch', { ...f }) })
+      ? await options.executor({ config: cfg, runId: state.runId as string, space, writeDispatch: (f) => record('dispatch', { ...f }) })
       : localExecutor(evaluator, k);
     loop = new EvaluationLoop({
       state, proposer, executor, space, settings, runDir, record, observed: redriven,
@@ -234,6 +231,10 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     throw err;
   }
 
+  const summaryOf = (stopped: CampaignSummary['stopped'], extra: Partial<CampaignSummary> = {}): CampaignSummary => ({
+    ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches,
+    ...(notes.length ? { notes } : {}), ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}), ...extra,
+  });
   let stopped: CampaignSummary['stopped'] = 'budget';
   // Stopped (Ctrl-C) with queue jobs still on the workers: no campaign-end, resume collects them.
   let detached = false;
@@ -276,19 +277,15 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     if (detached) {
       const left = pendingList(state);
       const note = `${left.length} job${left.length === 1 ? '' : 's'} still in flight on the workers (${left.map((i) => `#${i}`).join(', ')}): --resume --queue URL collects ${left.length === 1 ? 'it' : 'them'}`;
-      return { ...progressOf(state), inFlight: left, runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, note], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
+      return summaryOf(stopped, { inFlight: left, notes: [...notes, note] });
     }
     if (stopped !== 'finished-before') await proposer.flush?.({ index: state.counters.proposed, record: (type, fields) => writer.append(type, fields) });
-    const summary: CampaignSummary = { ...progressOf(state), runDir, stopped, seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, ...(notes.length ? { notes } : {}), ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
+    const summary = summaryOf(stopped);
     if (stopped !== 'finished-before') writer.append('campaign-end', { stopped, summary: { ...progressOf(state), seconds: summary.seconds } });
     return summary;
   } catch (err) {
-    const inFlight = pendingList(state);
     loop.abandon();
-    if (isQueueDown(err)) {
-      const progress = progressOf(state);
-      return { ...progress, inFlight, runDir, stopped: 'queue-down', seconds: (Date.now() - started) / 1000, resumed, budget: cfg.budget, tornRecord: torn, replayMismatches, notes: [...notes, (err as Error).message], ...(loop.lastFailure ? { lastFailure: loop.lastFailure } : {}) };
-    }
+    if (isQueueDown(err)) return summaryOf('queue-down', { inFlight: pendingList(state), notes: [...notes, (err as Error).message] });
     throw err;
   } finally {
     writer.close();

@@ -49,12 +49,12 @@ function index(where: Where, r: Record<string, unknown>): number {
   return v as number;
 }
 
-/** The campaign configuration of a campaign-start record: the fields the loop relies on, numbers revived. */
 /** Most evaluations a campaign keeps in flight (`--workers`). */
 export const MAX_WORKERS = 256;
-/** A BullMQ job id the campaign makes (lib/campaign/queue/job.ts): no ':', never all digits. */
+/** A BullMQ job id the campaign makes (lib/campaign/job-id.ts): no ':', never all digits. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** The campaign configuration of a campaign-start record: the fields the loop relies on, numbers revived. */
 function checkConfig(where: Where, config: unknown): void {
   if (!isObject(config)) fail(where, 'a campaign-start record without a config object', 'config: {space, proposer, evaluator, budget, seed, objectives, limits, macs, sramMaxBytes, sramModel}');
   for (const f of ['space', 'proposer', 'evaluator', 'sramModel']) string(where, config, `${f}`);

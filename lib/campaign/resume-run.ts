@@ -1,6 +1,6 @@
 import type { Proposer } from '../propose/types.js';
 import type { CampaignRecord } from './records.js';
-import type { EvaluationLoop } from './scheduler.js';
+import { feedOutcomes, rejectionFields, type EvaluationLoop } from './scheduler.js';
 import { pendingList, rebuildValidation, workersOf, type RunState } from './state.js';
 import { validateProposal, type ValidationSettings } from './validate.js';
 
@@ -11,15 +11,9 @@ import { validateProposal, type ValidationSettings } from './validate.js';
 export async function redrive(state: RunState, proposer: Proposer, mismatches: number[]): Promise<number> {
   const k = workersOf(state.config);
   let observed = 0;
-  const feed = (upTo: number) => {
-    for (; observed <= upTo && observed < state.proposals.length; observed++) {
-      const outcome = state.outcomes[observed];
-      if (!outcome) break;
-      proposer.observe({ index: observed, proposal: state.proposals[observed] as NonNullable<RunState['proposals'][number]>, key: state.keys[observed] ?? state.accepted.get(observed), outcome });
-    }
-  };
   for (let i = 0; i < state.proposals.length; i++) {
-    feed(i - k);
+    // Outcomes 0..i-K were recorded before proposal i (replayRecords checks it).
+    observed = feedOutcomes(state, proposer, observed, i - k);
     const again = await proposer.propose({ index: i });
     if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) mismatches.push(i);
   }
@@ -39,6 +33,6 @@ export function resumePending(state: RunState, settings: ValidationSettings, loo
     rejections.push({ index, v });
     return undefined;
   });
-  for (const { index, v } of rejections) record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
+  for (const { index, v } of rejections) record('rejection', rejectionFields(index, v));
   for (const index of pendingList(state)) if (state.accepted.has(index)) loop.resumeAccepted(index);
 }

@@ -12,6 +12,25 @@ import { validateProposal, type Validation, type ValidationSettings } from './va
 type Accepted = Extract<Validation, { ok: true }>;
 type Settled = { index: number; v: Accepted; evaluation?: Evaluation; error?: unknown };
 
+/**
+ * Feeds the recorded outcomes of proposals `from`..`upTo` to the proposer, in index order (each
+ * must have one); returns the next index to feed. Live (EvaluationLoop) and on resume (redrive).
+ */
+export function feedOutcomes(state: RunState, proposer: Proposer, from: number, upTo: number): number {
+  let i = from;
+  for (; i <= upTo && i < state.counters.proposed; i++) {
+    const outcome = state.outcomes[i];
+    if (!outcome) throw new Error(`internal: proposal ${i} fed to the proposer before its outcome`);
+    proposer.observe({ index: i, proposal: state.proposals[i] as Proposal, key: state.keys[i] ?? state.accepted.get(i), outcome });
+  }
+  return i;
+}
+
+/** A rejection record's fields, from a failed validation. */
+export function rejectionFields(index: number, v: Extract<Validation, { ok: false }>): Record<string, unknown> {
+  return { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null };
+}
+
 /** The evaluator of this process as an Executor: K evaluations at once (a trainer's child processes, or in-process work). */
 export function localExecutor(evaluator: Evaluator, slots: number): Executor {
   return { slots, run: (task) => evaluator.evaluate(task.input), close: async () => {} };
@@ -56,13 +75,7 @@ export class EvaluationLoop {
 
   /** Feeds the recorded outcomes of proposals observed..upTo to the proposer, in index order (each must be settled). */
   feed(upTo: number): void {
-    const { state, proposer } = this.p;
-    for (; this.observed <= upTo && this.observed < state.counters.proposed; this.observed++) {
-      const i = this.observed;
-      const outcome = state.outcomes[i];
-      if (!outcome) throw new Error(`internal: proposal ${i} fed to the proposer before its outcome`);
-      proposer.observe({ index: i, proposal: state.proposals[i] as Proposal, key: state.keys[i] ?? state.accepted.get(i), outcome });
-    }
+    this.observed = feedOutcomes(this.p.state, this.p.proposer, this.observed, upTo);
   }
 
   /** Validates a recorded proposal against every accepted one before it: records its rejection, or accepts it and starts its evaluation. */
@@ -70,7 +83,7 @@ export class EvaluationLoop {
     const { state, settings } = this.p;
     const v = validateProposal((state.proposals[index] as Proposal).candidate, settings, state.validation);
     if (!v.ok) {
-      this.p.record('rejection', { index, key: v.key ?? null, reason: v.reason, message: v.message, details: v.details, violation: v.violation ?? null });
+      this.p.record('rejection', rejectionFields(index, v));
       this.p.onProgress?.();
       return;
     }

@@ -65,10 +65,12 @@ import { RUN_ID } from '../job-id.js';
 /**
  * The queue of an evaluator spec run with some trainer args: `paretonas-e` and 16 hex characters of
  * their hash. A worker subscribes to the queues of the specs it allows, so it never receives a job
- * for a command it does not allow.
+ * for a command it does not allow. Trainer args belong to torch specs only (`search` refuses them
+ * otherwise), so they name a torch spec's queue and no other.
  */
 export function queueNameOf(evaluatorSpec: string, trainerArgs?: string): string {
-  return `paretonas-e${sha256(JSON.stringify([evaluatorSpec, trainerArgs ?? null])).slice(0, 16)}`;
+  const args = evaluatorSpec.startsWith('torch:') ? (trainerArgs ?? null) : null;
+  return `paretonas-e${sha256(JSON.stringify([evaluatorSpec, args])).slice(0, 16)}`;
 }
 
 const ajv = new Ajv({ allErrors: false, strict: true });

@@ -109,8 +109,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor & { readonly qu
   // READY_WAIT_MS (Redis lost meanwhile: the sweep finds the results).
   const ready = Promise.race([events.waitUntilReady().catch(() => undefined), sleep(READY_WAIT_MS)]);
 
-  const patience = redisPatience(target, patienceMs, note, () => closed);
-  const withPatience = patience.run;
+  const withPatience = redisPatience(target, patienceMs, note, () => closed).run;
 
   const jobOf = (task: EvaluationTask, attempt: number): EvaluationJob => ({
     protocol: JOB_PROTOCOL,

@@ -3,6 +3,7 @@ import { capText, InputError } from '../../errors.js';
 import { createEvaluator, parseEvaluatorSpec } from '../../evaluate/registry.js';
 import { EvaluationFailure, type Evaluator } from '../../evaluate/types.js';
 import { blockingConnection, isConnectionError, probeQueue, QUEUE_PREFIX } from './connection.js';
+import { sleep } from './patience.js';
 import { checkJob, type JobEvaluatorOptions, type JobResult, queueNameOf, resultOf } from './job.js';
 import { describeTarget, type QueueTarget } from './queue-url.js';
 
@@ -58,11 +59,13 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
   const allow = [...new Set(o.allow)];
   if (allow.length === 0) throw new InputError('--evaluator-allow', undefined, 'one or more evaluator specs this worker runs (cost, proxy, command:CMD, torch:DATASET[:PRESET]); there is no default', 'is missing');
   if (o.trainerArgs !== undefined && !allow.some((s) => s.startsWith('torch:'))) throw new InputError('--trainer-args', o.trainerArgs, 'with a torch:DATASET spec in --evaluator-allow (the only evaluator that takes them)');
+  /** The worker's own trainer args, for a torch spec (never the job's). */
+  const ownOptions = (spec: string) => (spec.startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {});
   for (const spec of allow) {
     if (spec.trim() !== spec || spec === '') throw new InputError('--evaluator-allow', spec, "an evaluator spec without surrounding spaces, written as the campaign's --evaluator (the queue is named by its exact text)");
     try {
       parseEvaluatorSpec(spec);
-      await createEvaluator(spec, spec.trim().startsWith('torch:') && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {}).close?.();
+      await createEvaluator(spec, ownOptions(spec)).close?.();
     } catch (err) {
       // The spec's own error names `evaluator`: the same line, naming this flag.
       if (err instanceof InputError) throw new InputError('--evaluator-allow', spec, err.allowed, err.message.replace(/^[^:]*: /, '').replace(`; allowed: ${err.allowed}`, ''));
@@ -80,14 +83,11 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
     const id = JSON.stringify([spec, options]);
     let e = evaluators.get(id);
     if (!e) {
-      const torch = spec.trim().startsWith('torch:');
-      e = createEvaluator(spec, { ...options, ...(torch && o.trainerArgs !== undefined ? { trainerArgs: o.trainerArgs } : {}) });
+      e = createEvaluator(spec, { ...options, ...ownOptions(spec) });
       evaluators.set(id, e);
     }
     return e;
   };
-
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   /** Jobs running now: an idle worker stops at once on a signal (a graceful close may wait for a Redis that is gone). */
   let active = 0;
@@ -132,8 +132,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerSummary> {
 
   let lastRedisLine = '';
   const workers = allow.map((spec) => {
-    // Trainer args belong to torch specs only (search refuses them otherwise): the campaign's queue of any other spec has none.
-    const name = queueNameOf(spec, spec.startsWith('torch:') ? o.trainerArgs : undefined);
+    const name = queueNameOf(spec, o.trainerArgs);
     const w = new Worker(name, processorFor(spec), {
       connection: blockingConnection(o.target),
       prefix: QUEUE_PREFIX,
