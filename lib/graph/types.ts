@@ -6,63 +6,120 @@
  * say everything the costs need.
  */
 export const OP_TYPES = [
+  // conv family (lib/graph/ops/conv.ts)
   'Conv',
+  'ConvTranspose',
+  // pool family (ops/pool.ts): windows and reductions
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'ReduceMean',
+  'Resize',
+  // norm family (ops/norm.ts)
   'BatchNormalization',
+  'LayerNormalization',
+  // activation family (ops/activation.ts): one tensor in, the same shape out
   'Relu',
   'Clip',
   'LeakyRelu',
+  'PRelu',
+  'Elu',
   'Sigmoid',
   'Swish',
   'HardSigmoid',
   'HardSwish',
-  'Add',
-  'Mul',
-  'GlobalAveragePool',
-  'AveragePool',
-  'MaxPool',
-  'Flatten',
-  'Gemm',
-  'Concat',
+  'Tanh',
+  'Gelu',
+  'Erf',
+  'Sqrt',
+  'Softmax',
   'Dropout',
+  // elementwise family (ops/elementwise.ts): two operands, broadcast
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  // matmul family (ops/matmul.ts)
+  'Gemm',
+  'Linear',
+  'MatMul',
+  // shape family (ops/shape.ts): data movement, no arithmetic
+  'Flatten',
+  'Reshape',
+  'Transpose',
+  'Concat',
+  'Slice',
+  'Pad',
 ] as const;
 export type OpType = (typeof OP_TYPES)[number];
 
-/** Ops that map one tensor to one tensor of the same shape, element by element. */
+/**
+ * Ops that map one tensor to one tensor of the same shape (they may run in their input's buffer).
+ * Derived from the descriptors' `sram: 'inplace'` in ops/index.ts; kept here for the readers below graph/ops.
+ */
 export const UNARY_ELEMENTWISE_OPS: ReadonlySet<OpType> = new Set<OpType>([
   'BatchNormalization',
+  'LayerNormalization',
   'Relu',
   'Clip',
   'LeakyRelu',
+  'PRelu',
+  'Elu',
   'Sigmoid',
   'Swish',
   'HardSigmoid',
   'HardSwish',
+  'Tanh',
+  'Gelu',
+  'Erf',
+  'Sqrt',
+  'Softmax',
   'Dropout',
 ]);
 
+/**
+ * Conv and ConvTranspose over 1 to 3 spatial axes (NCL, NCHW, NCDHW). `kernel`, `strides` and
+ * `dilations` have one value per spatial axis; `pads` has two per axis in ONNX order (all begins,
+ * then all ends: for 2-D top, left, bottom, right).
+ */
 export interface ConvAttrs {
   outChannels: number;
-  kernel: readonly [number, number];
-  strides: readonly [number, number];
-  /** top, left, bottom, right */
-  pads: readonly [number, number, number, number];
+  kernel: readonly number[];
+  strides: readonly number[];
+  pads: readonly number[];
+  /** Absent: all 1. */
+  dilations?: readonly number[];
   group: number;
   bias: boolean;
 }
 
+export interface ConvTransposeAttrs extends ConvAttrs {
+  /** Extra cells at the end of each spatial axis (ONNX output_padding). Absent: all 0. */
+  outputPadding?: readonly number[];
+}
+
 export interface PoolAttrs {
-  kernel: readonly [number, number];
-  strides: readonly [number, number];
-  pads: readonly [number, number, number, number];
+  kernel: readonly number[];
+  strides: readonly number[];
+  /** Two per spatial axis, ONNX order (as ConvAttrs.pads). */
+  pads: readonly number[];
   /** Round the output size up (PyTorch / ONNX ceil_mode); a window may not start in the right padding. */
   ceilMode?: boolean;
   /** AveragePool: divide by the full window, padding included (PyTorch's default). */
   countIncludePad?: boolean;
 }
 
-/** An Add or Mul may also take a learned constant (a bias or a scale) of this shape. */
+/**
+ * The constant operand of an element-wise op (a bias, a scale, a layer scale, the 3 of a hard
+ * swish). `weight` is its shape (trailing-aligned broadcast onto the other input). A one-element
+ * constant is arithmetic, not a parameter, and keeps its value in `scalar`; a larger one is a
+ * learned parameter. `constantFirst`: the constant is the left operand (1 - x, 1 / x).
+ */
 export interface ConstantOperand {
   weight?: readonly number[];
+  scalar?: number;
+  constantFirst?: boolean;
 }
 
 export interface GemmAttrs {
@@ -72,24 +129,63 @@ export interface GemmAttrs {
 
 export interface NodeAttrs {
   Conv: ConvAttrs;
+  ConvTranspose: ConvTransposeAttrs;
+  MaxPool: PoolAttrs;
+  AveragePool: PoolAttrs;
+  /** Any rank >= 3: [N, C, ...] -> [N, C, 1, ...]. */
+  GlobalAveragePool: Record<string, never>;
+  /** Mean over `axes` (non-negative, sorted); keepdims keeps them as 1. */
+  ReduceMean: { axes: readonly number[]; keepdims: boolean };
+  /**
+   * Nearest or (bi)linear resampling of the spatial axes to `size` (one value per spatial axis).
+   * `coordinateMode` is ONNX's coordinate_transformation_mode; `nearestMode` ONNX's nearest_mode.
+   */
+  Resize: { size: readonly number[]; mode: 'nearest' | 'linear'; coordinateMode: ResizeCoordinateMode; nearestMode?: ResizeNearestMode };
   BatchNormalization: { epsilon: number };
+  /** Normalises over the axes from `axis` on (non-negative); scale and bias of that shape. */
+  LayerNormalization: { axis: number; epsilon: number };
   Relu: Record<string, never>;
   Clip: { min: number; max: number };
   LeakyRelu: { alpha: number };
+  /** slope: the shape of the learned slope (one value, or one per channel: [C, 1, 1]); always a parameter. */
+  PRelu: { slope: readonly number[] };
+  Elu: { alpha: number };
   Sigmoid: Record<string, never>;
   Swish: Record<string, never>;
   HardSigmoid: { alpha: number; beta: number };
   HardSwish: Record<string, never>;
-  Add: ConstantOperand;
-  Mul: ConstantOperand;
-  GlobalAveragePool: Record<string, never>;
-  AveragePool: PoolAttrs;
-  MaxPool: PoolAttrs;
-  Flatten: { axis: number };
-  Gemm: GemmAttrs;
-  Concat: { axis: number };
+  Tanh: Record<string, never>;
+  Gelu: { approximate: 'none' | 'tanh' };
+  Erf: Record<string, never>;
+  Sqrt: Record<string, never>;
+  Softmax: { axis: number };
   Dropout: { ratio: number };
+  Add: ConstantOperand;
+  Sub: ConstantOperand;
+  Mul: ConstantOperand;
+  Div: ConstantOperand;
+  Pow: ConstantOperand;
+  /** Rank-2 input [N, K] -> [N, outFeatures]. */
+  Gemm: GemmAttrs;
+  /** A linear layer over the last axis at any rank >= 2: [..., K] -> [..., outFeatures] (ONNX MatMul with a constant [K, out] weight, + Add bias). */
+  Linear: GemmAttrs;
+  /** Two activations, batched: [..., M, K] x [..., K, N] -> [..., M, N]; no weights. */
+  MatMul: Record<string, never>;
+  Flatten: { axis: number };
+  /** The resolved target shape, batch included (no 0 or -1). */
+  Reshape: { shape: readonly number[] };
+  Transpose: { perm: readonly number[] };
+  Concat: { axis: number };
+  /** starts / ends / steps per listed axis, resolved: 0 <= start, end clamped, step >= 1. */
+  Slice: { axes: readonly number[]; starts: readonly number[]; ends: readonly number[]; steps: readonly number[] };
+  /** A Pad that could not join the next Conv or pool: two values per axis (ONNX order), mode and fill value. */
+  Pad: { pads: readonly number[]; mode: 'constant' | 'reflect' | 'edge'; value: number };
 }
+
+export const RESIZE_COORDINATE_MODES = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'] as const;
+export type ResizeCoordinateMode = (typeof RESIZE_COORDINATE_MODES)[number];
+export const RESIZE_NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'] as const;
+export type ResizeNearestMode = (typeof RESIZE_NEAREST_MODES)[number];
 
 export type GraphNode = {
   [K in OpType]: {
@@ -101,6 +197,12 @@ export type GraphNode = {
     outputs: readonly number[];
     /** The architectural unit the node belongs to (e.g. "stage2.layer1"), for breakdowns. */
     block: string;
+    /**
+     * The name of an earlier node whose stored weights this node reads (one module applied twice):
+     * its params and flash are counted once, on that node (PyTorch's parameters() counts a shared
+     * tensor once). Absent: the node owns its weights.
+     */
+    shares?: string;
   };
 }[OpType];
 
