@@ -86,8 +86,25 @@ export type KernelKind = (typeof KERNEL_KINDS)[number];
 /** An ONNX attribute value as plain data (onnx/export.ts turns it into an AttributeProto). */
 export type OnnxAttrValue = number | readonly number[] | string | { float: number };
 
-/** How an exported weight is drawn (seeded by the exporter): He-normal with this fan-in, zeros, ones, a fixed value, BN statistics. */
-export type WeightInit = { he: number } | 'zeros' | 'ones' | { value: number } | 'uniform' | 'bn-scale' | 'bn-bias' | 'bn-mean' | 'bn-var';
+/**
+ * How an exported weight is drawn (seeded by the exporter): He-normal with this fan-in, zeros,
+ * ones, a fixed value (every element), 'uniform' in [0.5, 1.5) (a scale near 1, as weights.ts
+ * uniform(rng, n, 0.5, 1.5)), `gaussian` normal with mean 0 and this std (a bias near 0), BN
+ * statistics; `int64`: an INT64 tensor holding exactly these values (Reshape targets, Slice
+ * starts/ends/axes/steps, Pad pads), not drawn.
+ */
+export type WeightInit =
+  | { he: number }
+  | 'zeros'
+  | 'ones'
+  | { value: number }
+  | 'uniform'
+  | { gaussian: number }
+  | { int64: readonly number[] }
+  | 'bn-scale'
+  | 'bn-bias'
+  | 'bn-mean'
+  | 'bn-var';
 
 /** An initializer an exported node reads: named `${node.name}.${suffix}`. */
 export interface OnnxWeight {
