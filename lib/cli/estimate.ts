@@ -3,6 +3,7 @@ import { estimateCosts } from '../cost/estimate.js';
 import { SRAM_MODELS } from '../cost/sram.js';
 import { InputError } from '../errors.js';
 import { MAX_COUNT } from '../graph/bounds.js';
+import { OPS } from '../graph/ops/index.js';
 import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-table.js';
 import { choiceFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -46,13 +47,24 @@ function finiteOrString(_key: string, value: unknown): unknown {
 }
 
 function renderReport(r: CostReport & { file?: string; format: string; resolution: number; classes: number }): string {
-  const convs = r.layers.filter((l) => l.op === 'Conv' || l.op === 'Gemm');
-  const rows = convs.map((l) => [l.block, l.node.split('.').pop() ?? l.node, l.outputShape.slice(1).join('x'), formatInt(l.macs), formatInt(l.params), formatInt(l.sramBytes)]);
+  // The layers with MACs (SRAM role 'compute': Conv, ConvTranspose, Gemm, Linear, MatMul); a shared one is marked.
+  const convs = r.layers.filter((l) => OPS[l.op].sram === 'compute');
+  const short = (node: string): string => node.split('.').pop() ?? node;
+  const rows = convs.map((l) => [
+    l.block,
+    l.sharedWith === undefined ? short(l.node) : `${short(l.node)} (shares ${l.sharedWith})`,
+    l.outputShape.slice(1).join('x'),
+    formatInt(l.macs),
+    l.sharedWith === undefined ? formatInt(l.params) : `(${formatInt(l.params)})`,
+    formatInt(l.sramBytes),
+  ]);
+  const shared = r.layers.filter((l) => l.sharedWith !== undefined).length;
   return [
     `${r.file} (${r.format}, ${r.resolution}x${r.resolution}, ${r.classes} classes)`,
     textTable(['block', 'layer', 'output', 'MACs', 'params', 'SRAM bytes'], rows),
+    ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',
-    `MACs          ${formatInt(r.macs)} (${formatMillions(r.macs)})  conv + linear multiply-accumulates`,
+    `MACs          ${formatInt(r.macs)} (${formatMillions(r.macs)})  conv + linear multiply-accumulates, per image`,
     `params        ${formatInt(r.params)} (${formatMillions(r.params)})  weights + biases + BN gamma/beta`,
     `flash (int8)  ${formatInt(r.flashBytes)} bytes (${formatKiB(r.flashBytes)})  BN folded, +8 bytes per output channel`,
     `peak SRAM     ${formatInt(r.peakSramBytes)} bytes (${formatKiB(r.peakSramBytes)})  model ${r.sramModel}${r.inplaceDepthwise ? ' + in-place depthwise' : ''}, int8, at ${r.peakAt}`,

@@ -1,22 +1,27 @@
-import type { Graph } from '../graph/types.js';
+import type { Graph, OpType } from '../graph/types.js';
 import { nodeIo } from '../graph/types.js';
-import { nodeCost } from './layer-costs.js';
+import { countedCost, nodeCost } from './layer-costs.js';
 import type { SramModel, SramOptions } from './sram.js';
 import { peakSram } from './sram.js';
 
 export interface LayerRow {
   node: string;
   block: string;
-  op: string;
+  op: OpType;
   inputShape: readonly number[];
   outputShape: readonly number[];
+  /** MACs per image of this call. */
   macs: number;
+  /** The node's own params and flash, also when it reads another node's weights (see sharedWith). */
   params: number;
   flashBytes: number;
   /** Bytes the SRAM model charges at this node's step. */
   sramBytes: number;
+  /** The node whose stored weights this node reads (GraphNode.shares): its params and flash are not in the totals. */
+  sharedWith?: string;
 }
 
+/** Totals count every stored tensor once: a node that shares another's weights adds its MACs only. */
 export interface CostReport {
   graph: string;
   macs: number;
@@ -45,9 +50,10 @@ export function estimateCosts(graph: Graph, options: SramOptions = { model: 'mcu
   let peakIndex = 0;
   const layers = graph.nodes.map((node, i): LayerRow => {
     const c = nodeCost(node, graph);
-    macs += c.macs;
-    params += c.params;
-    flashBytes += c.flashBytes;
+    const counted = countedCost(node, graph, c);
+    macs += counted.macs;
+    params += counted.params;
+    flashBytes += counted.flashBytes;
     const step = sram.stepBytes[i] as number;
     if (step > (sram.stepBytes[peakIndex] as number)) peakIndex = i;
     return {
@@ -58,6 +64,7 @@ export function estimateCosts(graph: Graph, options: SramOptions = { model: 'mcu
       outputShape: nodeIo(graph, node).output.shape,
       ...c,
       sramBytes: step,
+      ...(node.shares === undefined ? {} : { sharedWith: node.shares }),
     };
   });
   return {
@@ -79,7 +86,7 @@ export function graphTotals(graph: Graph, options: SramOptions = { model: 'mcune
   let params = 0;
   let flashBytes = 0;
   for (const node of graph.nodes) {
-    const c = nodeCost(node, graph);
+    const c = countedCost(node, graph);
     macs += c.macs;
     params += c.params;
     flashBytes += c.flashBytes;

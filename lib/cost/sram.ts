@@ -1,5 +1,6 @@
+import { OPS } from '../graph/ops/index.js';
 import type { Graph, GraphNode } from '../graph/types.js';
-import { isDepthwiseConv, nodeIo, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
+import { isDepthwiseConv, nodeIo } from '../graph/types.js';
 
 export const SRAM_MODELS = ['mcunet', 'liveness'] as const;
 export type SramModel = (typeof SRAM_MODELS)[number];
@@ -46,10 +47,11 @@ function profile(stepBytes: number[]): SramProfile {
   return { peakBytes, stepBytes };
 }
 
-/** One output plane of a depthwise conv: the scratch an in-place depthwise kernel needs. */
+/** One output plane of a depthwise conv (its spatial axes, 1-D to 3-D): the scratch an in-place depthwise kernel needs. */
 function depthwisePlane(graph: Graph, node: GraphNode): number {
-  const s = nodeIo(graph, node).output.shape;
-  return (s[2] as number) * (s[3] as number) * BYTES_PER_ELEMENT;
+  let plane = 1;
+  for (const d of nodeIo(graph, node).output.shape.slice(2)) plane *= d;
+  return plane * BYTES_PER_ELEMENT;
 }
 
 export function peakSram(graph: Graph, options: SramOptions): SramProfile {
@@ -57,9 +59,10 @@ export function peakSram(graph: Graph, options: SramOptions): SramProfile {
 }
 
 /**
- * mcunet's count_peak_activation_size, stated on a graph: every Conv or Gemm costs its input
- * plus its output; a depthwise conv also pays for every tensor that is live across it (the
- * block input a residual Add still needs). Other ops are not charged.
+ * mcunet's count_peak_activation_size, stated on a graph: every node whose op has the SRAM role
+ * 'compute' (Conv, ConvTranspose, Gemm, Linear, MatMul: graph/ops) costs its inputs plus its
+ * output (MatMul: both inputs); a depthwise conv also pays for every tensor that is live across
+ * it (the block input a residual Add still needs). Other ops are not charged.
  */
 function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
   const { born, last, bytes } = lifetimes(graph);
@@ -76,9 +79,10 @@ function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
   }
   for (let s = 1; s <= steps; s++) across[s] = (across[s] as number) + (across[s - 1] as number);
   const stepBytes = graph.nodes.map((node, s) => {
-    if (node.op !== 'Conv' && node.op !== 'Gemm') return 0;
+    if (OPS[node.op].sram !== 'compute') return 0;
     const input = node.inputs[0] as number;
-    const inBytes = bytes[input] as number;
+    let inBytes = 0;
+    for (const t of node.inputs) inBytes += bytes[t] as number;
     const outBytes = bytes[node.outputs[0] as number] as number;
     if (!isDepthwiseConv(node, graph)) return inBytes + outBytes;
     const inputDies = last[input] === s;
@@ -90,8 +94,9 @@ function mcunetRule(graph: Graph, options: SramOptions): SramProfile {
 
 /**
  * Tensor lifetimes over the execution order: a tensor is live from its producer to its last
- * consumer. Unary element-wise ops (BN, activations, dropout) and Flatten run in place when
- * their input dies there (they are fused into the producer in an int8 deployment); with
+ * consumer. Ops with the SRAM role 'inplace' (activations, BN, LN, Dropout; Flatten and Reshape as
+ * views: graph/ops) run in place when their only input dies there (they are fused into the
+ * producer in an int8 deployment); with
  * inplaceDepthwise a depthwise conv whose input dies there writes over it.
  */
 function liveness(graph: Graph, options: SramOptions): SramProfile {
@@ -109,7 +114,7 @@ function liveness(graph: Graph, options: SramOptions): SramProfile {
     const outBytes = bytes[output] as number;
     const inBytes = held[input] as number;
     let step: number;
-    if (inputDiesHere && (UNARY_ELEMENTWISE_OPS.has(node.op) || node.op === 'Flatten')) {
+    if (inputDiesHere && OPS[node.op].sram === 'inplace') {
       step = live; // the output takes the input's buffer
       live += outBytes - inBytes;
       held[input] = 0;

@@ -1,35 +1,26 @@
 import { InputError, showName } from '../errors.js';
 import { MAX_EXPORT_WEIGHTS } from './bounds.js';
+import { OPS } from './ops/index.js';
+import type { OnnxSketch } from './ops/index.js';
 import type { Graph, GraphNode } from './types.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /**
- * The weight elements an ONNX export of `graph` allocates: conv and linear weights and biases, BN's
- * four vectors, constant operands of Add and Mul, the two Clip bounds.
+ * The weight elements an ONNX export of `graph` allocates: the product of the dims of every
+ * initializer its ops' ONNX sketches (graph/ops, the `onnx` facet) read: conv and linear weights
+ * and biases, BN's four vectors, constant operands, Clip bounds, index tensors. A node that
+ * `shares` another's weights reads that node's initializers and adds none.
  */
 export function exportWeightElements(graph: Graph): number {
   let total = 0;
-  const channels = (node: GraphNode): number => graph.tensors[node.inputs[0] as number]?.shape[1] ?? 0;
   for (const node of graph.nodes) {
-    switch (node.op) {
-      case 'Conv':
-        total += node.attrs.outChannels * (channels(node) / node.attrs.group) * node.attrs.kernel[0] * node.attrs.kernel[1] + node.attrs.outChannels;
-        break;
-      case 'Gemm':
-        total += (channels(node) + 1) * node.attrs.outFeatures;
-        break;
-      case 'BatchNormalization':
-        total += 4 * channels(node);
-        break;
-      case 'Add':
-      case 'Mul':
-        total += node.attrs.weight ? node.attrs.weight.reduce((p, d) => p * d, 1) : 0;
-        break;
-      case 'Clip':
-        total += 2;
-        break;
-      default:
+    if (node.shares !== undefined) continue;
+    const sketches = (OPS[node.op].onnx as (n: GraphNode, g: Graph) => readonly OnnxSketch[])(node, graph);
+    for (const sketch of sketches) {
+      for (const input of sketch.inputs) {
+        if (typeof input === 'object' && 'weight' in input) total += input.weight.dims.reduce((p, d) => p * d, 1);
+      }
     }
   }
   return total;

@@ -5,12 +5,14 @@
  *
  * Cycles of a layer, by kind (coefficients in `CortexMCoefficients`, fitted to published per-model
  * latencies: search-spaces/devices/*.json cite them):
- * - dense Conv (group 1 or grouped, not depthwise): convCyclesPerMac × MACs + bytes term + layer term
- * - depthwise Conv: depthwiseCyclesPerMac × MACs + bytes term + layer term
- * - Gemm (fully connected): linearCyclesPerMac × MACs + bytes term + layer term
+ * - conv family (Conv group 1 or grouped, not depthwise; ConvTranspose): convCyclesPerMac × MACs + bytes term + layer term
+ * - depthwise Conv (kernel kind 'conv-depthwise'): depthwiseCyclesPerMac × MACs + bytes term + layer term
+ * - kernel kind 'gemm' (Gemm, Linear, MatMul): linearCyclesPerMac × MACs + bytes term + layer term
  * - any other op that runs (Add, Mul, pooling, Sigmoid, Swish, HardSwish, HardSigmoid, LeakyRelu,
- *   Concat): bytes term + layer term
- * - fused or free at int8 deployment (BatchNormalization, Relu, Clip, Dropout, Flatten): 0
+ *   Concat, ...): bytes term + layer term
+ * - fused or free at int8 deployment: 0. Folded: BatchNormalization (into the conv's weights),
+ *   Relu and Clip (ReLU / ReLU6, the requantisation clamp); free: kernel kind 'free' (Dropout,
+ *   Flatten, Reshape).
  * where the bytes term is cyclesPerActivationByte × (bytes of every input activation + bytes of
  * the output) and the layer term is cyclesPerLayer.
  *
@@ -19,16 +21,22 @@
  */
 import type { DeviceProfile, CortexMCoefficients } from '../device/types.js';
 import { InputError } from '../errors.js';
-import type { Graph, GraphNode } from '../graph/types.js';
-import { isDepthwiseConv, tensorOf } from '../graph/types.js';
+import { OPS } from '../graph/ops/index.js';
+import type { KernelKind } from '../graph/ops/index.js';
+import type { Graph, GraphNode, OpType } from '../graph/types.js';
+import { tensorOf } from '../graph/types.js';
 import { nodeCost } from '../cost/layer-costs.js';
 import type { LatencyEstimator } from './types.js';
 
 /** How the model charges a node. */
 export type CortexMLayerKind = 'conv' | 'depthwise' | 'linear' | 'memory' | 'fused';
 
-/** Ops that cost nothing once deployed in int8 (folded into, or fused with, the layer before). */
-export const FUSED_OPS: ReadonlySet<string> = new Set(['BatchNormalization', 'Relu', 'Clip', 'Dropout', 'Flatten']);
+/**
+ * Ops an int8 CMSIS-NN / TinyEngine deployment folds into the layer before: BN into its weights,
+ * ReLU and ReLU6 (Clip) into its requantisation clamp. (A property of these engines, not of the op:
+ * onnxruntime fuses more, see lamda/features.ts.) Ops of kernel kind 'free' cost nothing either.
+ */
+export const FOLDED_OPS: ReadonlySet<OpType> = new Set<OpType>(['BatchNormalization', 'Relu', 'Clip']);
 
 /** What a node asks of the core: the quantities the coefficients multiply. */
 export interface CortexMWork {
@@ -57,9 +65,13 @@ export interface CortexMLatency {
 }
 
 function layerKind(node: GraphNode, graph: Graph): CortexMLayerKind {
-  if (FUSED_OPS.has(node.op)) return 'fused';
-  if (node.op === 'Conv') return isDepthwiseConv(node, graph) ? 'depthwise' : 'conv';
-  if (node.op === 'Gemm') return 'linear';
+  if (FOLDED_OPS.has(node.op)) return 'fused';
+  const spec = OPS[node.op];
+  const kind = (spec.kernelKind as (n: GraphNode, g: Graph) => KernelKind)(node, graph);
+  if (kind === 'free') return 'fused';
+  if (kind === 'conv-depthwise') return 'depthwise';
+  if (spec.family === 'conv') return 'conv';
+  if (kind === 'gemm') return 'linear';
   return 'memory';
 }
 

@@ -1,35 +1,44 @@
+/**
+ * Graph -> ONNX. Every op says how it is written (graph/ops, the `onnx` facet: ONNX node sketches
+ * and the initializers they read); this module turns those sketches into NodeProtos and draws the
+ * initializers from one seeded rng in the order the sketches list them, so an export is a pure
+ * function of (graph, seed, options). Names: a node's last ONNX node carries the graph node's name
+ * and output tensor; initializers are `${node.name}.${suffix}`; a node that `shares` another's
+ * weights reads `${shares}.${suffix}` and adds none.
+ */
 import { checkExportable } from '../graph/bounds.js';
+import { OPS } from '../graph/ops/index.js';
+import type { OnnxAttrValue, OnnxSketch, OnnxWeight } from '../graph/ops/index.js';
 import type { Graph, GraphNode } from '../graph/types.js';
+import { InputError } from '../errors.js';
 import { createRng, type Rng } from '../rng.js';
 import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './proto.js';
-import { FLOAT, onnx } from './proto.js';
-import type { BatchNormParams } from './weights.js';
-import { foldBatchNorm, gaussian, heNormal, randomBatchNorm, uniform } from './weights.js';
+import { FLOAT, INT64, onnx } from './proto.js';
+import { drawWeight, foldBatchNorm } from './weights.js';
 
 export interface ExportOptions {
   /** Seed of the He-initialised weights and the BN statistics (default 0). */
   seed?: number;
   /** Fold every BN that follows a conv into that conv's weights and bias (default false). */
   foldBatchNorm?: boolean;
-  /** ONNX opset (default 14, the first with HardSwish). */
+  /** ONNX opset (default 14, the first with HardSwish; raised to 17 when the graph has a LayerNormalization). */
   opset?: number;
 }
 
 export const DEFAULT_OPSET = 14;
+/** ONNX ops that exist only from a later opset than the default: the export's opset is raised to the highest one used. */
+const FIRST_OPSET: Readonly<Record<string, number>> = { LayerNormalization: 17 };
 const ATTR = onnx.AttributeProto.AttributeType;
 
-function ints(name: string, values: readonly number[]): AttributeProto {
-  return { name, type: ATTR.INTS, ints: [...values] };
-}
-function int(name: string, value: number): AttributeProto {
-  return { name, type: ATTR.INT, i: value };
-}
-function float(name: string, value: number): AttributeProto {
-  return { name, type: ATTR.FLOAT, f: value };
+function attribute(name: string, value: OnnxAttrValue): AttributeProto {
+  if (typeof value === 'number') return { name, type: ATTR.INT, i: value };
+  if (typeof value === 'string') return { name, type: ATTR.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: ATTR.INTS, ints: [...(value as number[])] };
+  return { name, type: ATTR.FLOAT, f: (value as { float: number }).float };
 }
 
-function floatTensor(name: string, dims: readonly number[], data: Float32Array): TensorProto {
-  return { name, dims: [...dims], dataType: FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+function tensorProto(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): TensorProto {
+  return { name, dims: [...dims], dataType: data instanceof Float32Array ? FLOAT : INT64, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 function valueInfo(name: string, shape: readonly number[]): ValueInfoProto {
@@ -38,10 +47,27 @@ function valueInfo(name: string, shape: readonly number[]): ValueInfoProto {
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
 }
 
+const sketchesOf = (node: GraphNode, graph: Graph): readonly OnnxSketch[] => (OPS[node.op].onnx as (n: GraphNode, g: Graph) => readonly OnnxSketch[])(node, graph);
+const weightsOf = (sketches: readonly OnnxSketch[]): OnnxWeight[] =>
+  sketches.flatMap((s) => s.inputs.flatMap((i) => (typeof i === 'object' && 'weight' in i ? [i.weight] : [])));
+const elements = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
+
+/** The opset the export declares: the requested one (default 14), raised for ops that need a later one. */
+function opsetOf(sketches: readonly OnnxSketch[][], requested: number | undefined): number {
+  let needed = 0;
+  let needer = '';
+  for (const s of sketches.flat()) {
+    const first = FIRST_OPSET[s.opType] ?? 0;
+    if (first > needed) [needed, needer] = [first, s.opType];
+  }
+  if (requested !== undefined && requested < needed) throw new InputError('opset', requested, `at least ${needed} for this graph`, `its ${needer} exists in ONNX from opset ${needed}`);
+  return Math.max(requested ?? DEFAULT_OPSET, needed);
+}
+
 /**
  * Writes a Graph as an ONNX model with seeded weights; returns the protobuf object.
  * @throws InputError before any weight is drawn when the graph needs more than MAX_EXPORT_WEIGHTS
- *   (2^28) weight elements.
+ *   (2^28) weight elements, or when `opset` is below what one of its ops needs.
  */
 export function graphToModelProto(graph: Graph, options: ExportOptions = {}): ModelProto {
   checkExportable(graph);
@@ -53,131 +79,80 @@ export function graphToModelProto(graph: Graph, options: ExportOptions = {}): Mo
   for (const t of graph.outputs) consumers[t] = (consumers[t] as number) + 1;
   const firstConsumer = new Map<number, GraphNode>();
   for (const node of [...graph.nodes].reverse()) for (const t of node.inputs) firstConsumer.set(t, node);
+  // A conv whose weights another node reads (or that reads another's) keeps its weights unfolded.
+  const shared = new Set<string>();
+  for (const node of graph.nodes) if (node.shares !== undefined) shared.add(node.shares).add(node.name);
+  const allSketches = graph.nodes.map((node) => sketchesOf(node, graph) as OnnxSketch[]);
+  const opset = opsetOf(allSketches, options.opset);
 
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
-  const pendingConv = new Map<number, { node: GraphNode; weight: Float32Array; bias?: Float32Array; dims: number[] }>();
+  const written = new Set<string>();
+  /** Weights drawn for a conv waiting for its BN (by initializer suffix), and its sketches. */
+  const pendingConv = new Map<number, { node: GraphNode; sketches: readonly OnnxSketch[]; drawn: Map<string, Float32Array | BigInt64Array> }>();
+  const draw = (weights: readonly OnnxWeight[]) => new Map(weights.map((w) => [w.suffix, drawWeight(rng, w.init, elements(w.dims))] as const));
 
-  const emitConv = (node: GraphNode & { op: 'Conv' }, outName: string, weight: Float32Array, dims: number[], bias?: Float32Array) => {
-    const a = node.attrs;
-    initializers.push(floatTensor(`${node.name}.weight`, dims, weight));
-    const inputs = [name(node.inputs[0] as number), `${node.name}.weight`];
-    if (bias) {
-      initializers.push(floatTensor(`${node.name}.bias`, [a.outChannels], bias));
-      inputs.push(`${node.name}.bias`);
-    }
-    nodes.push({
-      name: node.name,
-      opType: 'Conv',
-      input: inputs,
-      output: [outName],
-      attribute: [ints('kernel_shape', a.kernel), ints('strides', a.strides), ints('pads', a.pads), ints('dilations', [1, 1]), int('group', a.group)],
+  /** Appends the ONNX nodes of `node` writing `output`; its own initializers from `drawn`, or drawn here in order. */
+  const emit = (node: GraphNode, sketches: readonly OnnxSketch[], output: string, drawn?: ReadonlyMap<string, Float32Array | BigInt64Array>) => {
+    const owner = node.shares ?? node.name;
+    const outs: string[] = [];
+    sketches.forEach((sketch, k) => {
+      const last = k === sketches.length - 1;
+      const out = last ? output : `${output}.${sketch.output ?? k}`;
+      const input = sketch.inputs.map((i) => {
+        if (i === '') return '';
+        if ('tensor' in i) return name(node.inputs[i.tensor] as number);
+        if ('from' in i) return outs[i.from] as string;
+        const init = `${owner}.${i.weight.suffix}`;
+        if (node.shares === undefined && !written.has(init)) {
+          written.add(init);
+          initializers.push(tensorProto(init, i.weight.dims, drawn?.get(i.weight.suffix) ?? drawWeight(rng, i.weight.init, elements(i.weight.dims))));
+        }
+        return init;
+      });
+      outs.push(out);
+      const attributes = Object.entries(sketch.attributes).map(([key, value]) => attribute(key, value));
+      nodes.push({ name: last ? node.name : `${node.name}.${sketch.name ?? k}`, opType: sketch.opType, input, output: [out], attribute: attributes });
     });
   };
 
-  for (const node of graph.nodes) {
-    const input = name(node.inputs[0] as number);
+  graph.nodes.forEach((node, index) => {
+    const sketches = allSketches[index] as OnnxSketch[];
     const output = name(node.outputs[0] as number);
-    const simple = (opType: string, attribute: AttributeProto[] = [], extraInputs: string[] = []) =>
-      nodes.push({ name: node.name, opType, input: [...node.inputs.map(name), ...extraInputs], output: [output], attribute });
-    switch (node.op) {
-      case 'Conv': {
-        const a = node.attrs;
-        const cin = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
-        const dims = [a.outChannels, cin / a.group, a.kernel[0], a.kernel[1]];
-        const fanIn = (cin / a.group) * a.kernel[0] * a.kernel[1];
-        const weight = heNormal(rng, a.outChannels * fanIn, fanIn);
-        const bias = a.bias ? new Float32Array(a.outChannels) : undefined;
-        const next = firstConsumer.get(node.outputs[0] as number);
-        if (fold && next?.op === 'BatchNormalization' && consumers[node.outputs[0] as number] === 1) {
-          pendingConv.set(node.outputs[0] as number, { node, weight, bias, dims });
-        } else {
-          emitConv(node, output, weight, dims, bias);
-        }
-        break;
-      }
-      case 'BatchNormalization': {
-        const channels = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
-        const bn: BatchNormParams = randomBatchNorm(rng, channels, node.attrs.epsilon);
-        const conv = pendingConv.get(node.inputs[0] as number);
-        if (conv) {
-          const folded = foldBatchNorm(conv.weight, conv.bias, bn);
-          emitConv(conv.node as GraphNode & { op: 'Conv' }, output, folded.weight, conv.dims, folded.bias);
-          break;
-        }
-        const names = ['scale', 'bias', 'mean', 'var'].map((k) => `${node.name}.${k}`);
-        [bn.scale, bn.bias, bn.mean, bn.variance].forEach((data, i) => initializers.push(floatTensor(names[i] as string, [channels], data)));
-        simple('BatchNormalization', [float('epsilon', node.attrs.epsilon)], names);
-        break;
-      }
-      case 'Clip': {
-        initializers.push(floatTensor(`${node.name}.min`, [], new Float32Array([node.attrs.min])));
-        initializers.push(floatTensor(`${node.name}.max`, [], new Float32Array([node.attrs.max])));
-        simple('Clip', [], [`${node.name}.min`, `${node.name}.max`]);
-        break;
-      }
-      case 'Swish': // x * sigmoid(x): ONNX has no Swish op at these opsets
-        nodes.push({ name: `${node.name}.sigmoid`, opType: 'Sigmoid', input: [input], output: [`${output}.gate`] });
-        nodes.push({ name: node.name, opType: 'Mul', input: [input, `${output}.gate`], output: [output] });
-        break;
-      case 'LeakyRelu':
-        simple('LeakyRelu', [float('alpha', node.attrs.alpha)]);
-        break;
-      case 'HardSigmoid':
-        simple('HardSigmoid', [float('alpha', node.attrs.alpha), float('beta', node.attrs.beta)]);
-        break;
-      case 'MaxPool':
-      case 'AveragePool': {
-        const a = node.attrs;
-        const attribute = [ints('kernel_shape', a.kernel), ints('strides', a.strides), ints('pads', a.pads), int('ceil_mode', a.ceilMode ? 1 : 0)];
-        if (node.op === 'AveragePool') attribute.push(int('count_include_pad', a.countIncludePad === false ? 0 : 1));
-        simple(node.op, attribute);
-        break;
-      }
-      case 'Flatten':
-        simple('Flatten', [int('axis', node.attrs.axis)]);
-        break;
-      case 'Concat':
-        simple('Concat', [int('axis', node.attrs.axis)]);
-        break;
-      case 'Gemm': {
-        const inFeatures = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
-        const out = node.attrs.outFeatures;
-        initializers.push(floatTensor(`${node.name}.weight`, [out, inFeatures], heNormal(rng, out * inFeatures, inFeatures)));
-        const extra = [`${node.name}.weight`];
-        if (node.attrs.bias) {
-          initializers.push(floatTensor(`${node.name}.bias`, [out], new Float32Array(out)));
-          extra.push(`${node.name}.bias`);
-        }
-        simple('Gemm', [int('transB', 1)], extra);
-        break;
-      }
-      case 'Add':
-      case 'Mul': {
-        const shape = node.attrs.weight;
-        if (!shape) {
-          simple(node.op);
-          break;
-        }
-        const count = shape.reduce((p, d) => p * d, 1);
-        // a learned bias near 0 or a scale near 1
-        const data = node.op === 'Add' ? gaussian(rng, count, 0.1) : uniform(rng, count, 0.5, 1.5);
-        initializers.push(floatTensor(`${node.name}.weight`, shape, data));
-        simple(node.op, [], [`${node.name}.weight`]);
-        break;
-      }
-      case 'Dropout': // inference: the identity; the ratio stays as documentation
-        simple('Dropout');
-        break;
-      default:
-        simple(node.op); // Relu, Sigmoid, HardSwish, Add, Mul, GlobalAveragePool
+    const next = firstConsumer.get(node.outputs[0] as number);
+    if (fold && node.op === 'Conv' && !shared.has(node.name) && next?.op === 'BatchNormalization' && consumers[node.outputs[0] as number] === 1) {
+      pendingConv.set(node.outputs[0] as number, { node, sketches, drawn: draw(weightsOf(sketches)) });
+      return;
     }
-  }
+    const conv = node.op === 'BatchNormalization' ? pendingConv.get(node.inputs[0] as number) : undefined;
+    if (conv && node.op === 'BatchNormalization') {
+      // BN statistics are drawn as the unfolded export draws them, then folded into the conv (ONNX Conv: input 1 W, input 2 B).
+      const stats = draw(weightsOf(sketches));
+      const byInit = new Map(weightsOf(sketches).map((w) => [w.init, stats.get(w.suffix) as Float32Array]));
+      const convInputs = (conv.sketches.at(-1) as OnnxSketch).inputs;
+      const weight = convInputs[1] as { weight: OnnxWeight };
+      const bias = convInputs[2] as { weight: OnnxWeight } | undefined;
+      const folded = foldBatchNorm(conv.drawn.get(weight.weight.suffix) as Float32Array, bias && (conv.drawn.get(bias.weight.suffix) as Float32Array), {
+        scale: byInit.get('bn-scale') as Float32Array,
+        bias: byInit.get('bn-bias') as Float32Array,
+        mean: byInit.get('bn-mean') as Float32Array,
+        variance: byInit.get('bn-var') as Float32Array,
+        epsilon: node.attrs.epsilon,
+      });
+      const biasWeight: OnnxWeight = bias?.weight ?? { suffix: 'bias', dims: [folded.bias.length], init: 'zeros' };
+      const foldedSketches = conv.sketches.map((s, k) =>
+        k === conv.sketches.length - 1 ? { ...s, inputs: [s.inputs[0] as { tensor: number }, weight, { weight: biasWeight }] } : s,
+      );
+      emit(conv.node, foldedSketches, output, new Map([[weight.weight.suffix, folded.weight], [biasWeight.suffix, folded.bias]]));
+      return;
+    }
+    emit(node, sketches, output);
+  });
 
   return {
     irVersion: 7,
     producerName: 'paretonas',
-    opsetImport: [{ domain: '', version: options.opset ?? DEFAULT_OPSET }],
+    opsetImport: [{ domain: '', version: opset }],
     graph: {
       name: graph.name,
       node: nodes,

@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { WeightInit } from '../graph/ops/spec.js';
 
 /** Standard normal samples (Box-Muller) from a seeded generator. */
 export function gaussian(rng: Rng, n: number, std: number, mean = 0): Float32Array {
@@ -58,4 +59,23 @@ export function foldBatchNorm(weight: Float32Array, bias: Float32Array | undefin
     b[c] = ((bias?.[c] ?? 0) - (bn.mean[c] as number)) * k + (bn.bias[c] as number);
   }
   return { weight: w, bias: b };
+}
+
+/**
+ * The values of one exported initializer of `count` elements, drawn as its op's sketch asks
+ * (graph/ops/spec.ts WeightInit): only he, uniform, gaussian and the BN statistics use the rng,
+ * and each draws exactly what today's exporter drew for it (He normal; uniform in [0.5, 1.5);
+ * normal with std 0.1 for a BN bias or mean), so existing exports keep their bytes.
+ * An `int64` init gives a BigInt64Array of its values (count must equal their number).
+ */
+export function drawWeight(rng: Rng, init: WeightInit, count: number): Float32Array | BigInt64Array {
+  if (init === 'zeros') return new Float32Array(count);
+  if (init === 'ones') return new Float32Array(count).fill(1);
+  if (init === 'uniform' || init === 'bn-scale' || init === 'bn-var') return uniform(rng, count, 0.5, 1.5);
+  if (init === 'bn-bias' || init === 'bn-mean') return gaussian(rng, count, 0.1);
+  if ('he' in init) return heNormal(rng, count, init.he);
+  if ('gaussian' in init) return gaussian(rng, count, init.gaussian);
+  if ('value' in init) return new Float32Array(count).fill(init.value);
+  if (init.int64.length !== count) throw new Error(`int64 initializer: ${init.int64.length} values for ${count} elements`);
+  return BigInt64Array.from(init.int64, (v) => BigInt(v));
 }

@@ -9,6 +9,7 @@ import type { CampaignRecord } from '../campaign/records.js';
 import { replayRecords, type EvaluatedCandidate, type RunState } from '../campaign/state.js';
 import type { CostReport } from '../cost/estimate.js';
 import { InputError } from '../errors.js';
+import { OPS } from '../graph/ops/index.js';
 import { ParetoFront } from '../pareto/front.js';
 import { hypervolume, normalizePoints } from '../pareto/hypervolume.js';
 import type { Direction } from '../pareto/objectives.js';
@@ -495,7 +496,7 @@ export function rejectionsOverRun(records: readonly CampaignRecord[]): Figure {
  * pointwise).
  */
 function layerKind(l: CostReport['layers'][number]): string {
-  if (l.op === 'Gemm') return 'linear';
+  if (OPS[l.op].family === 'matmul') return 'linear';
   const cin = l.inputShape[1] ?? 0;
   const cout = l.outputShape[1] ?? 0;
   const elements = l.outputShape.slice(1).reduce((p, d) => p * d, 1);
@@ -507,13 +508,13 @@ function layerKind(l: CostReport['layers'][number]): string {
 }
 
 /**
- * Per conv and linear layer (the only layers with MACs): MACs (M) on the top subplot and the bytes
+ * Per conv and linear layer (the ops of SRAM role 'compute', the only layers with MACs): MACs (M) on the top subplot and the bytes
  * the SRAM model charges at that step (KiB) below it, bars coloured and stacked by layer kind
  * (conv, depthwise, pointwise, linear), x the layer names in execution order. The peak layer is
  * annotated.
  */
 export function layerBreakdown(cost: CostReport, options: { title?: string } = {}): Figure {
-  const picked = cost.layers.filter((l) => l.op === 'Conv' || l.op === 'Gemm').map((l) => ({ l }));
+  const picked = cost.layers.filter((l) => OPS[l.op].sram === 'compute').map((l) => ({ l }));
   const names = picked.map(({ l }) => l.node);
   const kinds = picked.map(({ l }) => layerKind(l));
   const order = ['conv', 'depthwise conv', 'pointwise conv', 'linear'].filter((k) => kinds.includes(k));
