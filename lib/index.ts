@@ -5,8 +5,8 @@ export type { Graph, GraphNode, TensorInfo, OpType, ConvAttrs, GemmAttrs, PoolAt
 export { OP_TYPES, tensorElements } from './graph/types.js';
 export { GraphBuilder, checkShapes, ACTIVATIONS } from './graph/builder.js';
 export { inferOutputShape } from './graph/shapes.js';
-export { lowerBlockNet, type BlockNetOptions } from './graph/lower-blocks.js';
-export { lowerMcunet, type McunetConfig, type McunetOptions } from './graph/lower-mcunet.js';
+export { lowerBlockNet, type BlockNetOptions } from './space/lower-blocks.js';
+export { lowerMcunet, type McunetConfig, type McunetOptions } from './space/lower-mcunet.js';
 
 export type { BlockConfig, Candidate, LayerSpec } from './space/candidate.js';
 export { blockLayers, BLOCK_FIELDS, CONV_TYPES, SKIP_OPS, BLOCK_ACTIVATIONS } from './space/candidate.js';
@@ -22,7 +22,7 @@ export { loadModelFile, modelFromData, detectFormat, MODEL_FORMATS, type ModelFo
 export { estimateCosts, graphTotals, type CostReport, type LayerRow, type Totals } from './cost/estimate.js';
 export { nodeCost, type NodeCost } from './cost/layer-costs.js';
 export { peakSram, SRAM_MODELS, type SramModel, type SramOptions, type SramProfile } from './cost/sram.js';
-export { createFastEvaluator, type FastOptions } from './cost/fast.js';
+export { createFastEvaluator, type FastOptions } from './space/fast-cost.js';
 
 export { referenceModels, referenceRows, REFERENCE_DIR, type ReferenceModel, type ReferenceRow } from './report/reference.js';
 export { textTable } from './report/text-table.js';

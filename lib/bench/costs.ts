@@ -8,8 +8,8 @@ import { validateProposal, type ValidationSettings, type ValidationState } from 
 import { graphTotals } from '../cost/estimate.js';
 import { loadDevice } from '../device/profile.js';
 import { createLatencyEstimator } from '../latency/select.js';
-import { createFastEvaluator } from '../cost/fast.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { createFastEvaluator } from '../space/fast-cost.js';
+import { lowerBlockNet } from '../space/lower-blocks.js';
 import { createRng } from '../rng.js';
 import { resolveSpace } from '../space/builtin.js';
 import type { Candidate } from '../space/candidate.js';

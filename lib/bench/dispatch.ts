@@ -27,7 +27,7 @@ import { checkJob, JOB_PROTOCOL } from '../campaign/queue/job.js';
 import { parseQueueUrl } from '../campaign/queue/queue-url.js';
 import { runWorker } from '../campaign/queue/worker.js';
 import { localExecutor } from '../campaign/scheduler.js';
-import { lowerBlockNet, spaceNetOptions } from '../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../space/lower-blocks.js';
 import { createEvaluator } from '../evaluate/registry.js';
 import type { Evaluator } from '../evaluate/types.js';
 import { createProposer } from '../propose/registry.js';

@@ -1,6 +1,6 @@
-import { createFastEvaluator } from '../cost/fast.js';
+import { createFastEvaluator } from '../space/fast-cost.js';
 import type { SramModel } from '../cost/sram.js';
-import { lowerBlockNet, spaceNetOptions } from '../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../space/lower-blocks.js';
 import type { LatencyEstimator } from '../latency/types.js';
 import { COST_METRICS } from '../evaluate/cost.js';
 import { withinLimit, type Limit } from '../pareto/objectives.js';

@@ -4,7 +4,7 @@ import { formatMetric, metricInfo } from '../metrics.js';
 import type { Limit } from '../pareto/objectives.js';
 import { estimateCosts } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
-import { lowerBlockNet, spaceNetOptions } from '../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../space/lower-blocks.js';
 import type { Graph } from '../graph/types.js';
 import type { RejectionReason } from '../propose/types.js';
 import type { Candidate } from '../space/candidate.js';

@@ -1,5 +1,5 @@
-import { createFastEvaluator } from '../cost/fast.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { createFastEvaluator } from '../space/fast-cost.js';
+import { lowerBlockNet } from '../space/lower-blocks.js';
 import { measureGraph } from '../runtime/latency.js';
 import { createRng } from '../rng.js';
 import type { Candidate } from '../space/candidate.js';

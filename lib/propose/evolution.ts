@@ -1,4 +1,4 @@
-import { createFastEvaluator } from '../cost/fast.js';
+import { createFastEvaluator } from '../space/fast-cost.js';
 import { meetsConstraints } from '../space/stats.js';
 import { InputError } from '../errors.js';
 import { crowdingDistance, nondominatedRanks } from '../pareto/sort.js';

@@ -5,7 +5,7 @@ import { readRecords } from '../campaign/records.js';
 import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
 import { estimateCosts } from '../cost/estimate.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
+import { lowerBlockNet } from '../space/lower-blocks.js';
 import { metricInfo } from '../metrics.js';
 import { rejectionRows } from './campaign-report.js';
 import { compareRuns } from './compare.js';

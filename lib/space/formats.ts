@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { InputError, ValidationError } from '../errors.js';
 import { parseJsonBounded } from '../json-bounded.js';
-import { lowerBlockNet } from '../graph/lower-blocks.js';
-import type { McunetConfig } from '../graph/lower-mcunet.js';
-import { lowerMcunet } from '../graph/lower-mcunet.js';
+import { lowerBlockNet } from './lower-blocks.js';
+import type { McunetConfig } from './lower-mcunet.js';
+import { lowerMcunet } from './lower-mcunet.js';
 import type { Graph } from '../graph/types.js';
 import type { Candidate } from './candidate.js';
 import { lmanetProblems, mcunetProblems } from './model-schemas.js';

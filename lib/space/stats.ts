@@ -1,6 +1,6 @@
 import { withinLimit } from '../pareto/objectives.js';
 import type { Totals } from '../cost/estimate.js';
-import { createFastEvaluator } from '../cost/fast.js';
+import { createFastEvaluator } from './fast-cost.js';
 import type { SramModel } from '../cost/sram.js';
 import { createRng } from '../rng.js';
 import type { Candidate } from './candidate.js';

@@ -7,7 +7,7 @@ import { runCampaign, type CampaignDeps } from '../../lib/campaign/campaign.js';
 import { configFromSpace } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import { calibrationPath, deviceKey, writeCalibration } from '../../lib/latency/cache.js';
 import { calibrate, predictorSha256 } from '../../lib/latency/calibrate.js';
 import { loadPredictor } from '../../lib/lamda/predictor.js';

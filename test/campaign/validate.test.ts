@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoveltyIndex } from '../../lib/campaign/novelty.js';
 import { rememberCandidate, validateProposal, type ValidationSettings } from '../../lib/campaign/validate.js';
-import { createFastEvaluator } from '../../lib/cost/fast.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import type { BlockConfig, Candidate } from '../../lib/space/candidate.js';
 import { REFERENCE, readJson } from '../helpers.js';

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createFastEvaluator } from '../../lib/cost/fast.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
 import { createRng } from '../../lib/rng.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { sampleCandidate, sampleCandidates } from '../../lib/space/sample.js';
 import { graphTotals } from '../../lib/cost/estimate.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import { ROOT } from '../helpers.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationInput, Evaluator } from '../../lib/evaluate/types.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import { createRng } from '../../lib/rng.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { canonicalKey } from '../../lib/space/key.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import type { LatencyModel } from '../../lib/runtime/latency.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFastEvaluator } from '../../lib/cost/fast.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
 import type { Observation, Outcome, Proposal, Proposer } from '../../lib/propose/types.js';
 import { canonicalKey } from '../../lib/space/key.js';
 import { resolveSpace } from '../../lib/space/builtin.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphTotals } from '../../lib/cost/estimate.js';
-import { createFastEvaluator } from '../../lib/cost/fast.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import { createRng } from '../../lib/rng.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { parseSpace } from '../../lib/space/space.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../lib/cost/estimate.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
-import { lowerMcunet, type McunetConfig } from '../../lib/graph/lower-mcunet.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
+import { lowerMcunet, type McunetConfig } from '../../lib/space/lower-mcunet.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { FIXTURES, readJson, REFERENCE } from '../helpers.js';
 

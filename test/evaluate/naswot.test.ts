@@ -3,7 +3,7 @@ import { EvaluationFailure } from '../../lib/evaluate/types.js';
 import { hammingKernel, logAbsDet, naswotScore, packCodes, unpackCode } from '../../lib/evaluate/naswot.js';
 import { codeOf, naswotCodes, naswotMinibatch, naswotModel, proxyEvaluator } from '../../lib/evaluate/proxy.js';
 import { GraphBuilder } from '../../lib/graph/builder.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { onnx } from '../../lib/onnx/proto.js';
 import { createRng } from '../../lib/rng.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { costMetrics } from '../../lib/evaluate/cost.js';
 import { TORCH_TRAINER, torchEvaluator } from '../../lib/evaluate/torch.js';
 import { EvaluationFailure } from '../../lib/evaluate/types.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GraphBuilder } from '../../lib/graph/builder.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { serializeGraph } from '../../lib/lamda/dsl.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { checkShapes, GraphBuilder } from '../../lib/graph/builder.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import type { Graph, GraphNode, NodeAttrs } from '../../lib/graph/types.js';
 import { OP_TYPES } from '../../lib/graph/types.js';
 import { buildZooModel, ZOO_MODELS } from '../../lib/graph/zoo/index.js';

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { GraphBuilder } from '../../lib/graph/builder.js';
-import { lowerBlockNet } from '../../lib/graph/lower-blocks.js';
+import { lowerBlockNet } from '../../lib/space/lower-blocks.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFastEvaluator } from '../../lib/cost/fast.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
 import { InputError } from '../../lib/errors.js';
 import { evolutionProposer, parseEvolutionSettings, tournamentWinner, type EvolutionProposer } from '../../lib/propose/evolution.js';
 import { randomProposer } from '../../lib/propose/random.js';

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import { capText, formatValue, InputError, ValidationError } from '../../errors.js';
 import { checkExportable } from '../../graph/bounds.js';
-import { lowerBlockNet, spaceNetOptions } from '../../graph/lower-blocks.js';
+import { lowerBlockNet, spaceNetOptions } from '../../space/lower-blocks.js';
 import type { Graph } from '../../graph/types.js';
 import type { Evaluation, FailureKind } from '../../evaluate/types.js';
 import { FAILURE_KINDS } from '../../evaluate/types.js';

@@ -1,9 +1,9 @@
-import type { BlockConfig, Candidate, LayerSpec } from '../space/candidate.js';
-import { blockLayers } from '../space/candidate.js';
-import type { SearchSpace } from '../space/space.js';
-import { stageChoices } from '../space/space.js';
-import type { Totals } from './estimate.js';
-import type { SramOptions } from './sram.js';
+import type { BlockConfig, Candidate, LayerSpec } from './candidate.js';
+import { blockLayers } from './candidate.js';
+import type { SearchSpace } from './space.js';
+import { stageChoices } from './space.js';
+import type { Totals } from '../cost/estimate.js';
+import type { SramOptions } from '../cost/sram.js';
 
 /**
  * Closed-form costs of block-list candidates, memoised per stage: a second implementation of

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
-import { GraphBuilder } from './builder.js';
-import type { Graph } from './types.js';
+import { GraphBuilder } from '../graph/builder.js';
+import type { Graph } from '../graph/types.js';
 
 /** The subset of the ProxylessNAS / MCUNet JSON config that shapes the network. */
 export interface McunetConfig {

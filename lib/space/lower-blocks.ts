@@ -1,8 +1,8 @@
-import type { Candidate, LayerSpec } from '../space/candidate.js';
-import { blockLayers } from '../space/candidate.js';
-import type { SearchSpace } from '../space/space.js';
-import { GraphBuilder } from './builder.js';
-import type { Graph } from './types.js';
+import type { Candidate, LayerSpec } from './candidate.js';
+import { blockLayers } from './candidate.js';
+import type { SearchSpace } from './space.js';
+import { GraphBuilder } from '../graph/builder.js';
+import type { Graph } from '../graph/types.js';
 
 export interface BlockNetOptions {
   resolution?: number;
