@@ -81,10 +81,10 @@ export type { LlmClient, ChatMessage, ChatRequest, ChatResponse, ChatOptions, Ll
 export { LlmCallFailure, LlmSetupError } from './llm/types.js';
 export { ollamaClient, DEFAULT_OLLAMA_HOST } from './llm/ollama.js';
 export { recordedClient, chainClients } from './llm/recorded.js';
-export { initialPrompt, explanationPrompt, PROMPT_VERSION } from './llm/prompts.js';
-export { paretoFeedback } from './llm/feedback.js';
-export { llmProposer, parseReply, LLM_DEFAULTS } from './propose/llm.js';
-export { campaignProposer } from './cli/llm-proposer.js';
+export { initialPrompt, explanationPrompt, PROMPT_VERSION } from './propose/llm/prompts.js';
+export { paretoFeedback } from './propose/llm/feedback.js';
+export { llmProposer, parseReply, LLM_DEFAULTS } from './propose/llm/proposer.js';
+export { campaignProposer } from './campaign/llm-proposer.js';
 export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';
 
 export type { Table, Cell } from './report/table.js';
@@ -142,7 +142,7 @@ export { calibrate, scaleFit, predictorSha256, CALIBRATION_SET, CALIBRATION_FORM
 export { predictorEstimator, predictorPathOf, PREDICTOR_SPECS, type PredictorLatencyEstimator, type PredictorEstimatorOptions, type PredictorStatus } from './latency/predictor-estimator.js';
 export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/lamda-figures.js';
 export { METRICS, metricInfo, formatMetric, metricHeader, inDisplayUnit, isPreEvaluation, type MetricInfo, type MetricSource } from './metrics.js';
-export { spaceLimits, mergeLimits, runLimits, hardLimits, evaluatedLimits, describeLimit, type LimitFields } from './campaign/limits.js';
+export { spaceLimits, mergeLimits, runLimits, hardLimits, evaluatedLimits, describeLimit, type LimitFields } from './limits.js';
 export { limitScreen } from './campaign/screen.js';
 export { loadDevice, listDevices, deviceLimits, parseDevice, DEVICES_DIR } from './device/profile.js';
 export type { DeviceProfile, CortexMCoefficients } from './device/types.js';

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { runCampaign } from '../lib/campaign/campaign.js';
 import { configFromSpace } from '../lib/campaign/config.js';
-import { campaignProposer } from '../lib/cli/llm-proposer.js';
+import { campaignProposer } from '../lib/campaign/llm-proposer.js';
 import { createFastEvaluator } from '../lib/space/fast-cost.js';
 import { createEvaluator } from '../lib/evaluate/registry.js';
 import { createRng } from '../lib/rng.js';

@@ -19,7 +19,7 @@ import type { ValidationSettings } from './validate.js';
 import type { DispatchFields, Executor } from './executor.js';
 import { EvaluationLoop, localExecutor } from './scheduler.js';
 import { randomBytes } from 'node:crypto';
-import { runLimits } from './limits.js';
+import { runLimits } from '../limits.js';
 import { isMeasured } from '../latency/select.js';
 import type { LatencyEstimator } from '../latency/types.js';
 import { feasibilityNote, latencyFactor, latencyFor, measuredLatencyMs, pinRecordedFactor, screenOf, type LatencyOptions } from './run-latency.js';

@@ -2,7 +2,7 @@ import type { SramModel } from '../cost/sram.js';
 import { deviceLimits } from '../device/profile.js';
 import type { DeviceProfile } from '../device/types.js';
 import { InputError } from '../errors.js';
-import { mergeLimits, spaceLimits } from './limits.js';
+import { mergeLimits, spaceLimits } from '../limits.js';
 import { checkLatencyModel } from '../latency/select.js';
 import { metricInfo } from '../metrics.js';
 import type { Limit, Objective } from '../pareto/objectives.js';

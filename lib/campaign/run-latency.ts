@@ -1,4 +1,4 @@
-import { describeLimit, runLimits } from './limits.js';
+import { describeLimit, runLimits } from '../limits.js';
 import type { CampaignConfig } from './config.js';
 import type { CampaignRecord } from './records.js';
 import { limitScreen, sampleFeasibility } from './screen.js';

@@ -8,7 +8,7 @@ import type { Candidate } from '../space/candidate.js';
 import type { SearchSpace } from '../space/space.js';
 import { createRng } from '../rng.js';
 import { sampleCandidates } from '../space/sample.js';
-import { hardLimits } from './limits.js';
+import { hardLimits } from '../limits.js';
 
 const COSTS: ReadonlySet<string> = new Set(COST_METRICS);
 

@@ -11,7 +11,7 @@ import type { Candidate } from '../space/candidate.js';
 import { canonicalKey } from '../space/key.js';
 import type { SearchSpace } from '../space/space.js';
 import { candidateIssues } from '../space/validate.js';
-import { hardLimits, runLimits } from './limits.js';
+import { hardLimits, runLimits } from '../limits.js';
 import { blockTokens, type NoveltyIndex } from './novelty.js';
 
 export interface ValidationSettings {

@@ -2,17 +2,17 @@ import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { readRecords, RecordWriter } from '../campaign/records.js';
 import { replayRecords } from '../campaign/state.js';
-import { runLimits } from '../campaign/limits.js';
+import { runLimits } from '../limits.js';
 import { InputError } from '../errors.js';
 import { ollamaClient } from '../llm/ollama.js';
-import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
+import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../propose/llm/prompts.js';
 import { acquireRunLock } from '../campaign/run-lock.js';
 import { recordedAnswer } from '../llm/types.js';
 import { resolveRecordedSpace } from '../campaign/run-dir.js';
 import { checkPositionals, intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
-import { LLM_PREFIX } from './llm-proposer.js';
-import { LLM_REPLY_BOUNDS } from '../propose/llm.js';
+import { LLM_PREFIX } from '../campaign/llm-proposer.js';
+import { LLM_REPLY_BOUNDS } from '../propose/llm/proposer.js';
 
 export const EXPLAIN_COMMAND = defineCommand({
   name: 'explain',

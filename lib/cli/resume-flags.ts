@@ -24,11 +24,11 @@ import { loadDevice } from '../device/profile.js';
 import { DEFAULT_LLM_TIMEOUT_MS } from '../llm/ollama.js';
 import { parseLimits, parseObjectives, type Limit, type Objective } from '../pareto/objectives.js';
 import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
-import { LLM_DEFAULTS } from '../propose/llm.js';
+import { LLM_DEFAULTS } from '../propose/llm/proposer.js';
 import { resolveSpace } from '../space/builtin.js';
 import { intFlag } from './args.js';
 import { MAX_WORKERS } from '../campaign/record-schema.js';
-import { LLM_PREFIX } from './llm-proposer.js';
+import { LLM_PREFIX } from '../campaign/llm-proposer.js';
 
 /** The parsed `search` flags (strings and switches, absent when not given). */
 export type SearchFlagValues = Readonly<Record<string, string | boolean | undefined>>;

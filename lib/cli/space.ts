@@ -1,4 +1,4 @@
-import { describeLimit, mergeLimits, spaceLimits } from '../campaign/limits.js';
+import { describeLimit, mergeLimits, spaceLimits } from '../limits.js';
 import { deviceLimits, loadDevice } from '../device/profile.js';
 import { checkLimitValues } from '../campaign/config.js';
 import { withinLimit } from '../pareto/objectives.js';

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { readTextBounded } from '../read-bounded.js';
 import { capText, InputError, ValidationError } from '../errors.js';
 import { parseJsonBounded } from '../json-bounded.js';
-import { mergeLimits } from '../campaign/limits.js';
+import { mergeLimits } from '../limits.js';
 import type { Limit } from '../pareto/objectives.js';
 import { SEARCH_SPACES_DIR } from '../space/builtin.js';
 import { compileSchema, schemaProblems } from '../space/schema-messages.js';

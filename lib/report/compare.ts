@@ -7,7 +7,7 @@ import { type CampaignRecord, readRecords } from '../campaign/records.js';
 import { replayRecords } from '../campaign/state.js';
 import { InputError } from '../errors.js';
 import { hypervolume } from '../pareto/hypervolume.js';
-import { runLimits } from '../campaign/limits.js';
+import { runLimits } from '../limits.js';
 import { inDisplayUnit, metricInfo } from '../metrics.js';
 import { toMinimization, type Limit, type Objective } from '../pareto/objectives.js';
 import { REJECTION_REASONS, type RejectionReason } from '../propose/types.js';

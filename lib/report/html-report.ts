@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeLimit, runLimits } from '../campaign/limits.js';
+import { describeLimit, runLimits } from '../limits.js';
 import { describeLatencyModel } from '../latency/select.js';
 import { formatMetric, metricInfo } from '../metrics.js';
 import { figureHtml } from './html.js';

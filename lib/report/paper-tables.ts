@@ -6,7 +6,7 @@
  */
 import { primaryObjective } from '../campaign/config.js';
 import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
-import { describeLimit } from '../campaign/limits.js';
+import { describeLimit } from '../limits.js';
 import { describeLatencyModel } from '../latency/select.js';
 import { InputError } from '../errors.js';
 import { fnv1a32 } from '../rng.js';

@@ -7,7 +7,7 @@
  */
 import type { CampaignConfig } from '../campaign/config.js';
 import { primaryObjective } from '../campaign/config.js';
-import { runLimits, type LimitFields } from '../campaign/limits.js';
+import { runLimits, type LimitFields } from '../limits.js';
 import { inDisplayUnit, metricHeader, metricInfo } from '../metrics.js';
 import type { Direction, Limit, Objective } from '../pareto/objectives.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCampaign, type CampaignDeps } from '../../lib/campaign/campaign.js';
 import { configFromSpace } from '../../lib/campaign/config.js';
-import { runLimits } from '../../lib/campaign/limits.js';
+import { runLimits } from '../../lib/limits.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { replayRecords } from '../../lib/campaign/state.js';
 import { createFastEvaluator } from '../../lib/space/fast-cost.js';

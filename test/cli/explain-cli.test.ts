@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCampaign } from '../../lib/campaign/campaign.js';
 import { configFromSpace } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
-import { campaignProposer } from '../../lib/cli/llm-proposer.js';
+import { campaignProposer } from '../../lib/campaign/llm-proposer.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import type { Candidate } from '../../lib/space/candidate.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignConfig } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import type { ChatRequest, LlmCallRecord, LlmClient } from '../../lib/llm/types.js';
-import { llmProposer } from '../../lib/propose/llm.js';
+import { llmProposer } from '../../lib/propose/llm/proposer.js';
 import type { Outcome, Proposal } from '../../lib/propose/types.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { ROOT } from '../helpers.js';

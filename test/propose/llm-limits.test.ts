@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFromSpace } from '../../lib/campaign/config.js';
 import type { ChatRequest, LlmClient } from '../../lib/llm/types.js';
-import { llmProposer } from '../../lib/propose/llm.js';
+import { llmProposer } from '../../lib/propose/llm/proposer.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { REFERENCE, readJson } from '../helpers.js';
 

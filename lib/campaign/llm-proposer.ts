@@ -1,11 +1,11 @@
-import type { CampaignRecord } from '../campaign/records.js';
-import { readRecords } from '../campaign/records.js';
-import type { ProposerRequest } from '../campaign/campaign.js';
+import type { CampaignRecord } from './records.js';
+import { readRecords } from './records.js';
+import type { ProposerRequest } from './campaign.js';
 import { InputError } from '../errors.js';
 import { ollamaClient } from '../llm/ollama.js';
 import { chainClients, recordedClient } from '../llm/recorded.js';
 import type { LlmCallRecord, LlmClient } from '../llm/types.js';
-import { LLM_DEFAULTS, llmProposer } from '../propose/llm.js';
+import { LLM_DEFAULTS, llmProposer } from '../propose/llm/proposer.js';
 import { createProposer } from '../propose/registry.js';
 import type { Proposer } from '../propose/types.js';
 import { join } from 'node:path';

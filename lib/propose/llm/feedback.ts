@@ -1,8 +1,8 @@
-import type { FrontEntry } from '../pareto/front.js';
-import { metricInfo } from '../metrics.js';
-import type { Limit, Objective } from '../pareto/objectives.js';
-import type { Outcome } from '../propose/types.js';
-import type { BlockConfig, Candidate } from '../space/candidate.js';
+import type { FrontEntry } from '../../pareto/front.js';
+import { metricInfo } from '../../metrics.js';
+import type { Limit, Objective } from '../../pareto/objectives.js';
+import type { Outcome } from '../types.js';
+import type { BlockConfig, Candidate } from '../../space/candidate.js';
 
 /** One improvement attempt, as the sliding window keeps it: (problem, change, outcome). */
 export interface Attempt {

@@ -1,8 +1,8 @@
-import { metricInfo } from '../metrics.js';
-import type { Limit, Objective } from '../pareto/objectives.js';
-import type { SearchSpace } from '../space/space.js';
-import { TABLE_I_FIELDS } from '../space/space.js';
-import type { ChatMessage } from './types.js';
+import { metricInfo } from '../../metrics.js';
+import type { Limit, Objective } from '../../pareto/objectives.js';
+import type { SearchSpace } from '../../space/space.js';
+import { TABLE_I_FIELDS } from '../../space/space.js';
+import type { ChatMessage } from '../../llm/types.js';
 
 /**
  * Bumped whenever a template's wording changes for a run that could have been recorded before;

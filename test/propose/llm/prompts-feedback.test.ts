@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { configFromSpace } from '../../lib/campaign/config.js';
-import { runLimits } from '../../lib/campaign/limits.js';
-import { describeChange, describeOutcome, paretoFeedback } from '../../lib/llm/feedback.js';
-import { explanationPrompt, initialPrompt, limitLines, PROMPT_VERSION, promptValue } from '../../lib/llm/prompts.js';
-import { ParetoFront } from '../../lib/pareto/front.js';
-import { parseReply } from '../../lib/propose/llm.js';
-import { resolveSpace } from '../../lib/space/builtin.js';
-import { REFERENCE, ROOT, readJson } from '../helpers.js';
+import { configFromSpace } from '../../../lib/campaign/config.js';
+import { runLimits } from '../../../lib/limits.js';
+import { describeChange, describeOutcome, paretoFeedback } from '../../../lib/propose/llm/feedback.js';
+import { explanationPrompt, initialPrompt, limitLines, PROMPT_VERSION, promptValue } from '../../../lib/propose/llm/prompts.js';
+import { ParetoFront } from '../../../lib/pareto/front.js';
+import { parseReply } from '../../../lib/propose/llm/proposer.js';
+import { resolveSpace } from '../../../lib/space/builtin.js';
+import { REFERENCE, ROOT, readJson } from '../../helpers.js';
 
 const space = resolveSpace();
 const config = configFromSpace(space, { space: 'tinyml-cifar100', proposer: 'ollama:x', evaluator: 'proxy', budget: 10, seed: 0 });

@@ -1,14 +1,14 @@
-import type { CampaignConfig } from '../campaign/config.js';
-import { runLimits } from '../campaign/limits.js';
-import { jsonDepth } from '../json-bounded.js';
-import { explanationPrompt, initialPrompt, PROMPT_VERSION } from '../llm/prompts.js';
-import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from '../llm/feedback.js';
-import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../llm/types.js';
-import { LlmCallFailure, recordedAnswer, recordedFailure } from '../llm/types.js';
-import { ParetoFront } from '../pareto/front.js';
-import type { SearchSpace } from '../space/space.js';
-import { candidateSchema } from '../space/validate.js';
-import type { Observation, Proposal, ProposalContext, Proposer } from './types.js';
+import type { CampaignConfig } from '../../campaign/config.js';
+import { runLimits } from '../../limits.js';
+import { jsonDepth } from '../../json-bounded.js';
+import { explanationPrompt, initialPrompt, PROMPT_VERSION } from './prompts.js';
+import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from './feedback.js';
+import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../../llm/types.js';
+import { LlmCallFailure, recordedAnswer, recordedFailure } from '../../llm/types.js';
+import { ParetoFront } from '../../pareto/front.js';
+import type { SearchSpace } from '../../space/space.js';
+import { candidateSchema } from '../../space/validate.js';
+import type { Observation, Proposal, ProposalContext, Proposer } from '../types.js';
 
 export interface LlmProposerOptions {
   space: SearchSpace;

@@ -1,7 +1,7 @@
-import { InputError } from '../errors.js';
-import { formatMetric, isPreEvaluation, metricInfo } from '../metrics.js';
-import type { Limit } from '../pareto/objectives.js';
-import type { SearchSpace } from '../space/space.js';
+import { InputError } from './errors.js';
+import { formatMetric, isPreEvaluation, metricInfo } from './metrics.js';
+import type { Limit } from './pareto/objectives.js';
+import type { SearchSpace } from './space/space.js';
 
 /** Space-file limit entries that are settings of a model, not bounds. */
 const MODEL_KEYS = new Set(['model']);
