@@ -119,12 +119,12 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
 
   it('a broken Graph (an op the interpreter does not know) fails with one clear line', () => {
     const graph = lowerBlockNet(TINY, { resolution: 32, classes: 10, inputChannels: 1 });
-    const broken = { ...graph, nodes: graph.nodes.map((n, i) => (i === 3 ? { ...n, op: 'Gelu' } : n)) };
+    const broken = { ...graph, nodes: graph.nodes.map((n, i) => (i === 3 ? { ...n, op: 'Einsum' } : n)) };
     const request = { protocol: 'paretonas-trainer/1', key: 'broken', graph: { params: costMetrics(graph).params }, settings: { seed: 0 }, network: broken };
     const r = spawnSync(PYTHON, [TORCH_TRAINER, '--dataset', 'fashion-mnist'], { input: JSON.stringify(request), encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(2);
     expect(r.stdout).not.toMatch(/"type":\s*"result"/);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^paretonas-torch: error: .*Gelu/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^paretonas-torch: error: .*Einsum/);
   });
 
   it('paretonas search --evaluator torch:fashion-mnist: a real small campaign whose report has accuracy columns', async () => {

@@ -1,0 +1,381 @@
+"""The torch module of every Graph op (lib/graph/ops/*.ts `torch` facet names them).
+
+BUILDERS[op](node, input_shapes, output_shape) -> nn.Module; the module's forward takes the node's
+input tensors in order. Shapes were checked by graph_shapes.infer_output_shape before a build, so
+the builders only read attributes. Windows over 1 to 3 spatial axes (NCL, NCHW, NCDHW); ONNX pads
+(all begins, then all ends) become F.pad's order (last axis first) when PyTorch cannot pad natively.
+Batch: a module runs on any batch size (Reshape keeps a leading batch axis dynamic when the target
+keeps the input's leading dimension).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from graph_shapes import (ELEMENTWISE, GraphError, attr, label, layer_norm_axis, number, prod, reduce_axes, slice_spec,
+                          window)
+
+CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
+CONV_TRANSPOSE = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
+MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+BATCH_NORM = {2: nn.BatchNorm1d, 3: nn.BatchNorm1d, 4: nn.BatchNorm2d, 5: nn.BatchNorm3d}
+INTERPOLATE_LINEAR = {3: 'linear', 4: 'bilinear', 5: 'trilinear'}
+
+
+def torch_pads(begins: Sequence[int], ends: Sequence[int]) -> tuple:
+    """ONNX per-axis (begins, ends) as F.pad wants them: last axis first, (begin, end) pairs."""
+    out: List[int] = []
+    for b, e in zip(reversed(list(begins)), reversed(list(ends))):
+        out += [int(b), int(e)]
+    return tuple(out)
+
+
+class Conv(nn.Module):
+    """nn.Conv1d/2d/3d with dilation; asymmetric pads go through F.pad first."""
+
+    def __init__(self, cin: int, node: Dict[str, Any], x: Sequence[int]):
+        super().__init__()
+        a, w = node['attrs'], window(node, x)
+        self.symmetric = w['begins'] == w['ends']
+        self.pad = torch_pads(w['begins'], w['ends'])
+        self.conv = CONV[len(x) - 2](cin, a['outChannels'], tuple(w['kernel']), tuple(w['strides']),
+                                     tuple(w['begins']) if self.symmetric else 0, tuple(w['dilations']),
+                                     groups=a['group'], bias=bool(a.get('bias')))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x if self.symmetric else F.pad(x, self.pad))
+
+
+class ConvTranspose(nn.Module):
+    """nn.ConvTranspose1d/2d/3d (weight [C_in, C_out/group, k...]); asymmetric pads crop the unpadded output."""
+
+    def __init__(self, cin: int, node: Dict[str, Any], x: Sequence[int]):
+        super().__init__()
+        a, w = node['attrs'], window(node, x, transpose=True)
+        self.symmetric = w['begins'] == w['ends']
+        self.crop = None if self.symmetric else (w['begins'], w['ends'])
+        self.conv = CONV_TRANSPOSE[len(x) - 2](cin, a['outChannels'], tuple(w['kernel']), tuple(w['strides']),
+                                               tuple(w['begins']) if self.symmetric else 0, tuple(w['outputPadding']),
+                                               groups=a['group'], bias=bool(a.get('bias')), dilation=tuple(w['dilations']))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        if self.crop is None:
+            return y
+        begins, ends = self.crop
+        return y[(slice(None), slice(None)) + tuple(slice(b, y.shape[2 + i] - e) for i, (b, e) in enumerate(zip(begins, ends)))]
+
+
+class Pool(nn.Module):
+    """ONNX / PyTorch MaxPool and AveragePool over 1 to 3 spatial axes with asymmetric pads and ceil mode.
+
+    Fast path: symmetric pads no larger than half the kernel map to F.max_poolNd / F.avg_poolNd (whose
+    output-size rule is the Graph's). Otherwise the input is padded explicitly (-inf for max, 0 for
+    average) to exactly the extent the windows cover, and an average divides by a precomputed count
+    (the padded window for countIncludePad, else the real elements): PyTorch's rule, cells beyond the
+    right padding that ceil mode adds never count.
+    """
+
+    def __init__(self, node: Dict[str, Any], x: Sequence[int], out: Sequence[int]):
+        super().__init__()
+        w = window(node, x)
+        self.op, self.kernel, self.strides = node['op'], tuple(w['kernel']), tuple(w['strides'])
+        self.begins, n = tuple(w['begins']), len(x) - 2
+        self.ceil, self.count_include_pad = bool(attr(node, 'ceilMode', False)), attr(node, 'countIncludePad', True) is not False
+        self.native = w['begins'] == w['ends'] and all(2 * b <= k for b, k in zip(w['begins'], w['kernel']))
+        need = [(o - 1) * s + k for o, s, k in zip(out[2:], self.strides, self.kernel)]
+        self.padding = torch_pads(w['begins'], [nd - size - b for nd, size, b in zip(need, x[2:], w['begins'])])
+        self.max_pool, self.avg_pool = MAX_POOL[n], AVG_POOL[n]
+        if self.op == 'AveragePool' and not self.native:
+            full = torch.zeros([1, 1] + need)
+            region = tuple(slice(0 if self.count_include_pad else b, min(nd, size + b + (e if self.count_include_pad else 0)))
+                           for nd, size, b, e in zip(need, x[2:], w['begins'], w['ends']))
+            full[(0, 0) + region] = 1.0
+            count = self.avg_pool(full, self.kernel, self.strides, 0, False, True) * prod(self.kernel)
+            self.register_buffer('divisor', count.clamp_min(1.0), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.native:
+            if self.op == 'MaxPool':
+                return self.max_pool(x, self.kernel, self.strides, self.begins, 1, self.ceil)
+            return self.avg_pool(x, self.kernel, self.strides, self.begins, self.ceil, self.count_include_pad)
+        if self.op == 'MaxPool':
+            return self.max_pool(F.pad(x, self.padding, value=float('-inf')), self.kernel, self.strides, 0, 1, False)
+        total = self.avg_pool(F.pad(x, self.padding, value=0.0), self.kernel, self.strides, 0, False, True) * prod(self.kernel)
+        return total / self.divisor.to(dtype=x.dtype)
+
+
+def _source_coords(mode: str, out: int, size: int) -> torch.Tensor:
+    """ONNX Resize coordinate_transformation_mode: the input coordinate of each output cell (float64)."""
+    x = torch.arange(out, dtype=torch.float64)
+    scale = out / size
+    if mode == 'asymmetric':
+        return x / scale
+    if mode == 'align_corners':
+        return x * (size - 1) / (out - 1) if out > 1 else torch.zeros(out, dtype=torch.float64)
+    if mode == 'pytorch_half_pixel' and out == 1:
+        return torch.zeros(out, dtype=torch.float64)
+    return (x + 0.5) / scale - 0.5  # half_pixel, pytorch_half_pixel
+
+
+ROUNDING = {'round_prefer_floor': lambda c: torch.ceil(c - 0.5), 'round_prefer_ceil': lambda c: torch.floor(c + 0.5),
+            'floor': torch.floor, 'ceil': torch.ceil}
+
+
+class Resize(nn.Module):
+    """Resize of the spatial axes to `size`: F.interpolate where PyTorch's rule is ONNX's (nearest with
+    asymmetric + floor; linear with half_pixel, align_corners, pytorch_half_pixel at sizes > 1), else
+    the ONNX formula itself as a separable gather (nearest: rounded source index; linear: two
+    neighbours weighted, coordinates clamped to the input), exact for every mode."""
+
+    def __init__(self, node: Dict[str, Any], x: Sequence[int]):
+        super().__init__()
+        a = node['attrs']
+        self.size, self.mode, coord = tuple(a['size']), a['mode'], a['coordinateMode']
+        nearest = a.get('nearestMode') or 'round_prefer_floor'
+        rank = len(x)
+        self.native: Optional[Dict[str, Any]] = None
+        if rank in INTERPOLATE_LINEAR:
+            if self.mode == 'nearest' and coord == 'asymmetric' and nearest == 'floor':
+                self.native = {'mode': 'nearest'}
+            elif self.mode == 'linear' and (coord in ('half_pixel', 'align_corners') or (coord == 'pytorch_half_pixel' and min(self.size) > 1)):
+                self.native = {'mode': INTERPOLATE_LINEAR[rank], 'align_corners': coord == 'align_corners'}
+        self.axes = []
+        if self.native is None:
+            for i, (out, size) in enumerate(zip(self.size, x[2:])):
+                c = _source_coords(coord, out, size)
+                if self.mode == 'nearest':
+                    self.register_buffer(f'index{i}', ROUNDING[nearest](c).clamp(0, size - 1).long(), persistent=False)
+                else:
+                    c = c.clamp(0, size - 1)
+                    low = torch.floor(c).long()
+                    self.register_buffer(f'index{i}', low, persistent=False)
+                    self.register_buffer(f'upper{i}', (low + 1).clamp(max=size - 1), persistent=False)
+                    shape = [out] + [1] * (len(x) - 3 - i)
+                    self.register_buffer(f'frac{i}', (c - low).float().reshape(shape), persistent=False)
+                self.axes.append(i)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.native is not None:
+            return F.interpolate(x, size=self.size, **self.native)
+        for i in self.axes:
+            dim, index = 2 + i, getattr(self, f'index{i}')
+            if self.mode == 'nearest':
+                x = x.index_select(dim, index)
+            else:
+                frac = getattr(self, f'frac{i}').to(x.dtype)
+                x = x.index_select(dim, index) * (1 - frac) + x.index_select(dim, getattr(self, f'upper{i}')) * frac
+        return x
+
+
+class PRelu(nn.Module):
+    """nn.PReLU's function with a learned slope of any shape broadcast trailing-aligned (ONNX PRelu)."""
+
+    def __init__(self, slope: Sequence[int]):
+        super().__init__()
+        self.weight = nn.Parameter(torch.full(tuple(slope), 0.25))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.where(x >= 0, x, x * self.weight)
+
+
+ARITHMETIC = {'Add': torch.add, 'Sub': torch.sub, 'Mul': torch.mul, 'Div': torch.div, 'Pow': torch.pow}
+NEUTRAL = {'Add': 0.0, 'Sub': 0.0, 'Mul': 1.0, 'Div': 1.0, 'Pow': 1.0}
+
+
+class Elementwise(nn.Module):
+    """Add/Sub/Mul/Div/Pow of the inputs (left to right), then the constant operand if any: a learned
+    nn.Parameter `weight` when it has more than one element, else a buffer `constant` holding `scalar`
+    (the op's neutral value when the graph gives none). constantFirst: constant op x."""
+
+    def __init__(self, op: str, weight_shape: Optional[List[int]], scalar: Optional[float], constant_first: bool):
+        super().__init__()
+        self.op, self.fn, self.constant_first = op, ARITHMETIC[op], constant_first
+        self.weight: Optional[nn.Parameter] = None
+        constant = None
+        if weight_shape and prod(weight_shape) > 1:
+            self.weight = nn.Parameter(torch.full(tuple(weight_shape), NEUTRAL[op]))
+        elif weight_shape:
+            constant = torch.full(tuple(weight_shape), NEUTRAL[op] if scalar is None else float(scalar))
+        self.register_buffer('constant', constant)
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        y = xs[0]
+        for x in xs[1:]:
+            y = self.fn(y, x)
+        c = self.weight if self.weight is not None else self.constant
+        if c is None:
+            return y
+        return self.fn(c, y) if self.constant_first else self.fn(y, c)
+
+
+class Function(nn.Module):
+    """A parameter-free op: fn(*inputs)."""
+
+    def __init__(self, fn: Callable[..., torch.Tensor], name: str):
+        super().__init__()
+        self.fn, self.name = fn, name
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        return self.fn(*xs)
+
+    def extra_repr(self) -> str:
+        return self.name
+
+
+class Concat(nn.Module):
+    def __init__(self, axis: int):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        return torch.cat(xs, self.axis)
+
+
+class Flatten(nn.Module):
+    def __init__(self, axis: int):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(prod(x.shape[:self.axis]), -1)
+
+
+class Reshape(nn.Module):
+    """x.reshape(shape); the leading axis follows the batch when the target keeps the input's leading dimension."""
+
+    def __init__(self, shape: Sequence[int], batch_follows: bool):
+        super().__init__()
+        self.shape, self.batch_follows = tuple(shape), batch_follows
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape((x.shape[0],) + self.shape[1:] if self.batch_follows else self.shape)
+
+
+class Slice(nn.Module):
+    """x[start:end:step] along the listed axes (an axis sliced whole is left alone, so the batch may vary)."""
+
+    def __init__(self, node: Dict[str, Any], x: Sequence[int]):
+        super().__init__()
+        index = [slice(None)] * len(x)
+        for a, s, e, st in slice_spec(node, x):
+            if (s, e, st) != (0, x[a], 1):
+                index[a] = slice(s, e, st)
+        self.index = tuple(index)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x[self.index]
+
+
+class Pad(nn.Module):
+    """ONNX Pad: F.pad (constant; reflect / replicate over exactly the spatial axes of a rank 3-5
+    tensor), else the reflected or clamped indices gathered axis by axis."""
+
+    def __init__(self, pads: Sequence[int], mode: str, value: float, rank: int):
+        super().__init__()
+        begins, ends = list(pads[:rank]), list(pads[rank:])
+        self.mode, self.value, self.begins, self.ends = mode, value, begins, ends
+        self.torch_mode = {'constant': 'constant', 'reflect': 'reflect', 'edge': 'replicate'}[mode]
+        spatial_only = 3 <= rank <= 5 and begins[:2] == [0, 0] and ends[:2] == [0, 0]
+        self.native = mode == 'constant' or spatial_only
+        self.pad = torch_pads(begins, ends) if mode == 'constant' else torch_pads(begins[2:], ends[2:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.native:
+            return F.pad(x, self.pad, mode=self.torch_mode, value=self.value) if self.mode == 'constant' else F.pad(x, self.pad, mode=self.torch_mode)
+        for dim, (b, e) in enumerate(zip(self.begins, self.ends)):
+            if b == 0 and e == 0:
+                continue
+            d = x.shape[dim]
+            idx = torch.arange(-b, d + e, device=x.device)
+            if self.mode == 'reflect':
+                idx = idx.abs()
+                idx = torch.where(idx > d - 1, 2 * (d - 1) - idx, idx)
+            else:
+                idx = idx.clamp(0, d - 1)
+            x = x.index_select(dim, idx)
+        return x
+
+
+def _batch_norm(node, shapes, out):
+    x = shapes[0]
+    return BATCH_NORM[len(x)](x[1], eps=number(node, 'epsilon')) if len(x) in BATCH_NORM else _unsupported(node, x)
+
+
+def _unsupported(node, x):
+    raise GraphError(f"{label(node)}: an input of rank {len(x)} is not supported by the PyTorch interpreter (shape {list(x)})")
+
+
+def _hard_sigmoid(node, shapes, out):
+    alpha, beta = number(node, 'alpha'), number(node, 'beta')
+    return Function(lambda t: torch.clamp(t * alpha + beta, 0.0, 1.0), f'hard_sigmoid(alpha={alpha}, beta={beta})')
+
+
+def _elementwise(node, shapes, out):
+    a = node.get('attrs') or {}
+    return Elementwise(node['op'], list(a['weight']) if a.get('weight') else None, a.get('scalar'), bool(a.get('constantFirst')))
+
+
+def _global_pool(node, shapes, out):
+    dims = tuple(range(2, len(shapes[0])))
+    return Function(lambda t: t.mean(dim=dims, keepdim=True), 'global_average_pool')
+
+
+def _reduce_mean(node, shapes, out):
+    axes, keep = tuple(reduce_axes(node, len(shapes[0]))), bool(attr(node, 'keepdims', True))
+    return Function(lambda t: t.mean(dim=axes, keepdim=keep), f'mean(axes={list(axes)}, keepdims={keep})')
+
+
+def _softmax(node, shapes, out):
+    axis = attr(node, 'axis')
+    return nn.Softmax(dim=axis + len(shapes[0]) if axis < 0 else axis)
+
+
+BUILDERS: Dict[str, Callable[[Dict[str, Any], List[List[int]], List[int]], nn.Module]] = {
+    'Conv': lambda node, s, out: Conv(s[0][1], node, s[0]),
+    'ConvTranspose': lambda node, s, out: ConvTranspose(s[0][1], node, s[0]),
+    'MaxPool': lambda node, s, out: Pool(node, s[0], out),
+    'AveragePool': lambda node, s, out: Pool(node, s[0], out),
+    'GlobalAveragePool': _global_pool,
+    'ReduceMean': _reduce_mean,
+    'Resize': lambda node, s, out: Resize(node, s[0]),
+    'BatchNormalization': _batch_norm,
+    'LayerNormalization': lambda node, s, out: nn.LayerNorm(s[0][layer_norm_axis(node, len(s[0])):], eps=number(node, 'epsilon')),
+    'Relu': lambda node, s, out: nn.ReLU(),
+    'Clip': lambda node, s, out: nn.Hardtanh(number(node, 'min'), number(node, 'max')),  # clamp with the same gradients inside
+    'LeakyRelu': lambda node, s, out: nn.LeakyReLU(number(node, 'alpha')),
+    'PRelu': lambda node, s, out: PRelu(node['attrs']['slope']),
+    'Elu': lambda node, s, out: nn.ELU(number(node, 'alpha')),
+    'Sigmoid': lambda node, s, out: nn.Sigmoid(),
+    'Swish': lambda node, s, out: nn.SiLU(),
+    'HardSigmoid': _hard_sigmoid,
+    'HardSwish': lambda node, s, out: nn.Hardswish(),  # x * relu6(x + 3) / 6 == ONNX x * max(0, min(1, x/6 + 0.5))
+    'Tanh': lambda node, s, out: nn.Tanh(),
+    'Gelu': lambda node, s, out: nn.GELU(approximate=attr(node, 'approximate', 'none')),
+    'Erf': lambda node, s, out: Function(torch.erf, 'erf'),
+    'Sqrt': lambda node, s, out: Function(torch.sqrt, 'sqrt'),
+    'Softmax': _softmax,
+    'Dropout': lambda node, s, out: nn.Dropout(number(node, 'ratio', 0.0)),
+    **{op: _elementwise for op in ELEMENTWISE},
+    'Gemm': lambda node, s, out: nn.Linear(s[0][1], node['attrs']['outFeatures'], bias=bool(node['attrs'].get('bias'))),
+    'Linear': lambda node, s, out: nn.Linear(s[0][-1], node['attrs']['outFeatures'], bias=bool(node['attrs'].get('bias'))),
+    'MatMul': lambda node, s, out: Function(torch.matmul, 'matmul'),
+    'Flatten': lambda node, s, out: Flatten(attr(node, 'axis') + (len(s[0]) + 1 if attr(node, 'axis') < 0 else 0)),
+    'Reshape': lambda node, s, out: Reshape(out, out[0] == s[0][0]),
+    'Transpose': lambda node, s, out: Function(lambda t, p=tuple(node['attrs']['perm']): t.permute(p), f"permute{tuple(node['attrs']['perm'])}"),
+    'Concat': lambda node, s, out: Concat(attr(node, 'axis') + (len(s[0]) if attr(node, 'axis') < 0 else 0)),
+    'Slice': lambda node, s, out: Slice(node, s[0]),
+    'Pad': lambda node, s, out: Pad(node['attrs']['pads'], node['attrs']['mode'], number(node, 'value', 0.0), len(s[0])),
+}
+
+
+def build_layer(node: Dict[str, Any], in_shapes: List[List[int]], out_shape: List[int]) -> nn.Module:
+    """The torch module of one node whose shapes are checked. Raises GraphError for an unknown op."""
+    build = BUILDERS.get(node.get('op'))
+    if build is None:
+        raise GraphError(f"{label(node)}: unknown op {node.get('op')!r}")
+    return build(node, in_shapes, out_shape)
