@@ -1,18 +1,26 @@
-import type { CampaignConfig } from '../../campaign/config.js';
-import { runLimits } from '../../limits.js';
+import { type LimitFields, runLimits } from '../../limits.js';
 import { jsonDepth } from '../../json-bounded.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from './prompts.js';
 import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from './feedback.js';
 import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../../llm/types.js';
 import { LlmCallFailure, recordedAnswer, recordedFailure } from '../../llm/types.js';
 import { ParetoFront } from '../../pareto/front.js';
+import type { Limit, Objective } from '../../pareto/objectives.js';
 import type { SearchSpace } from '../../space/space.js';
 import { candidateSchema } from '../../space/validate.js';
 import type { Observation, Proposal, ProposalContext, Proposer } from '../types.js';
 
+/** What the proposer reads of a campaign's configuration (a CampaignConfig has all of it). */
+export interface LlmProposerConfig extends LimitFields {
+  objectives: Objective[];
+  limits: Limit[];
+  /** How latencyMs is told in the prompt (predictor, cortex-m, measured, ...). */
+  latencyModel?: string;
+}
+
 export interface LlmProposerOptions {
   space: SearchSpace;
-  config: CampaignConfig;
+  config: LlmProposerConfig;
   client: LlmClient;
   model: string;
   chatOptions: ChatOptions;
