@@ -74,7 +74,7 @@ export const SHAPE_OPS: Pick<OpTable, ShapeOp> = {
       const target = node.attrs.shape;
       if (!Array.isArray(target)) throw new InputError(`${node.name}.shape`, target, 'a target shape like [1, 2, 4, 8, 8]');
       checkShape(`${node.name}.shape`, target);
-      if (product(target) !== product(s)) throw new InputError(`${node.name}.shape`, target, `a shape of ${product(s)} elements (the input ${s.join('x')})`, `got ${product(target)} elements`);
+      if (product(target) !== product(s)) throw new InputError(`${node.name}.shape`, target, `a shape of ${product(s)} elements (the input ${s.join('x')})`, `${JSON.stringify(target)} has ${product(target)} elements`);
       return [...target];
     },
     // The leading dimension is written 0 (copy the input's) when it is the input's own batch, so
