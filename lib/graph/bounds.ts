@@ -6,8 +6,10 @@
  *   (activation or constant operand) holds at most MAX_TENSOR_ELEMENTS = 2^40 elements (16 times a
  *   1x4096x4096x4096 activation, the largest the model-file bounds allow);
  * - a node's weights and its MACs stay below 2^53, so every count is an exact integer;
- * - conv and pool windows: kernel sides from 1 to MAX_KERNEL (4096) and no larger than the padded
- *   input, strides from 1 to MAX_STRIDE (64), each pad from 0 to its kernel side - 1;
+ * - conv and pool windows (1 to 3 spatial axes): kernel sides and dilations from 1 to MAX_KERNEL
+ *   (4096), the dilated kernel d*(k-1)+1 no larger than the padded input, strides from 1 to
+ *   MAX_STRIDE (64), each pad from 0 to its dilated kernel side - 1 (a Conv's pad up to MAX_KERNEL:
+ *   PyTorch and onnxruntime take a conv pad wider than the kernel);
  * - float attributes are finite (Clip bounds may be ±inf, never NaN, min <= max), BN epsilon
  *   above 0 and below 1, a Dropout ratio in [0, 1).
  *
@@ -103,23 +105,103 @@ export function checkFloat(field: string, value: unknown, options: { infinite?: 
   }
 }
 
+/** What a list of per-axis window values holds, by spatial rank, for error messages. */
+const WINDOW_LISTS: Record<'kernel' | 'strides' | 'dilations' | 'pads', Record<number, string>> = {
+  kernel: { 1: 'one kernel side (length)', 2: 'two kernel sides (height, width)', 3: 'three kernel sides (depth, height, width)' },
+  strides: { 1: 'one stride (length)', 2: 'two strides (height, width)', 3: 'three strides (depth, height, width)' },
+  dilations: { 1: 'one dilation (length)', 2: 'two dilations (height, width)', 3: 'three dilations (depth, height, width)' },
+  pads: { 1: 'two pads (begin, end)', 2: 'four pads (top, left, bottom, right)', 3: 'six pads (front, top, left, back, bottom, right)' },
+};
+
+/** The attributes of a conv or pool window: one kernel side, stride and dilation per spatial axis, two pads per axis (all begins, then all ends). */
+export interface WindowAttrs {
+  kernel: unknown;
+  strides: unknown;
+  pads: unknown;
+  /** Absent: all 1. */
+  dilations?: unknown;
+}
+
+export interface WindowOptions {
+  /**
+   * Conv only: a pad may be wider than the kernel (PyTorch and onnxruntime accept it, e.g. a
+   * Conv1d with kernel 3 and padding 4), up to MAX_KERNEL. Pools and ConvTranspose keep each pad
+   * below the (dilated) kernel side: onnxruntime refuses a wider pad for pools, and a transposed
+   * conv's pad beyond d*(k-1) has no meaning in PyTorch.
+   */
+  widePads?: boolean;
+}
+
+/** The dilated (effective) kernel side d*(k-1)+1. */
+export function effectiveKernel(kernel: number, dilation: number): number {
+  return dilation * (kernel - 1) + 1;
+}
+
 /**
- * The window of a conv or pool along one axis: a kernel side from 1 to MAX_KERNEL and no larger
- * than the padded input, a stride from 1 to MAX_STRIDE, each pad from 0 to kernel - 1 (a wider
- * pad adds outputs that see only padding; onnxruntime refuses it for pools).
- * @throws InputError naming `node`, the attribute and axis, the value and the bound.
+ * The window of a conv or pool over `sizes` (the spatial sizes of its input, 1 to 3 axes): list
+ * lengths, then every axis by checkWindowAxis.
+ * @throws InputError naming `${node}.kernel` (or strides, dilations, pads), the value and what is allowed.
  */
-export function checkWindowAxis(node: string, axis: number, size: number, kernel: unknown, stride: unknown, padBegin: unknown, padEnd: unknown): void {
+export function checkWindow(node: string, a: WindowAttrs, sizes: readonly number[], options: WindowOptions = {}): void {
+  const rank = sizes.length;
+  const list = (key: keyof typeof WINDOW_LISTS, value: unknown, n: number): void => {
+    if (!Array.isArray(value) || value.length !== n) throw new InputError(`${node}.${key}`, value, WINDOW_LISTS[key][rank] ?? `${n} values`);
+  };
+  list('kernel', a.kernel, rank);
+  list('strides', a.strides, rank);
+  list('pads', a.pads, 2 * rank);
+  if (a.dilations !== undefined) list('dilations', a.dilations, rank);
+  const kernel = a.kernel as unknown[];
+  const strides = a.strides as unknown[];
+  const pads = a.pads as unknown[];
+  const dilations = a.dilations as unknown[] | undefined;
+  sizes.forEach((size, i) => checkWindowAxis(node, i, rank, size, kernel[i], strides[i], pads[i], pads[i + rank], dilations?.[i] ?? 1, options));
+}
+
+/**
+ * The window of a conv or pool along one spatial axis `axis` of `rank`: a kernel side from 1 to
+ * MAX_KERNEL, a dilation from 1 to MAX_KERNEL, the dilated kernel d*(k-1)+1 no larger than the
+ * padded input, a stride from 1 to MAX_STRIDE, each pad from 0 to the dilated kernel side - 1 (a
+ * wider pad adds outputs that see only padding; onnxruntime refuses it for pools), or, with
+ * `widePads` (Conv), from 0 to MAX_KERNEL. The end pad of axis i is pads[i + rank] (ONNX order).
+ * @throws InputError naming `node`, the attribute and index, the value and the bound.
+ */
+export function checkWindowAxis(
+  node: string,
+  axis: number,
+  rank: number,
+  size: number,
+  kernel: unknown,
+  stride: unknown,
+  padBegin: unknown,
+  padEnd: unknown,
+  dilation: unknown = 1,
+  options: WindowOptions = {},
+): void {
   const int = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
   if (!int(kernel, 1, MAX_KERNEL)) throw new InputError(`${node}.kernel[${axis}]`, kernel, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input`);
   if (!int(stride, 1, MAX_STRIDE)) throw new InputError(`${node}.strides[${axis}]`, stride, `an integer from 1 to ${MAX_STRIDE}`);
+  if (!int(dilation, 1, MAX_KERNEL)) throw new InputError(`${node}.dilations[${axis}]`, dilation, `an integer from 1 to ${MAX_KERNEL}`);
   const k = kernel as number;
-  const pads: [number, unknown][] = [[axis, padBegin], [axis + 2, padEnd]];
+  const d = dilation as number;
+  const effective = effectiveKernel(k, d);
+  const pads: [number, unknown][] = [
+    [axis, padBegin],
+    [axis + rank, padEnd],
+  ];
   for (const [i, p] of pads) {
-    if (!int(p, 0, k - 1)) throw new InputError(`${node}.pads[${i}]`, p, `an integer from 0 to ${k - 1} (less than the kernel side ${k})`);
+    if (options.widePads) {
+      if (!int(p, 0, MAX_KERNEL)) throw new InputError(`${node}.pads[${i}]`, p, `an integer from 0 to ${MAX_KERNEL}`);
+    } else if (!int(p, 0, effective - 1)) {
+      const side = d === 1 ? `the kernel side ${k}` : `the dilated kernel side ${effective} = ${d} x (${k} - 1) + 1`;
+      throw new InputError(`${node}.pads[${i}]`, p, `an integer from 0 to ${effective - 1} (less than ${side})`);
+    }
   }
   const padded = size + (padBegin as number) + (padEnd as number);
-  if (k > padded) throw new InputError(`${node}.kernel[${axis}]`, k, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input ${padded}`, `got ${k}, larger than the padded input ${padded} (${size} + pads ${String(padBegin)} and ${String(padEnd)})`);
+  if (effective > padded) {
+    const got = d === 1 ? `got ${k}` : `got ${k}, dilated ${effective},`;
+    throw new InputError(`${node}.kernel[${axis}]`, k, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input ${padded}`, `${got} larger than the padded input ${padded} (${size} + pads ${String(padBegin)} and ${String(padEnd)})`);
+  }
 }
 
 /** An exact count (MACs, weights of one node): at most 2^53 - 1. */
