@@ -6,7 +6,10 @@
  * LayerNormalization 2 x prod(normalised shape), a shared weight once). One python process runs all.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../lib/graph/types.js';
 import { HAVE_TORCH, PYTHON } from '../helpers-python.js';
@@ -45,12 +48,19 @@ function chain(name: string, input: number[], steps: Step[]): Graph {
   } as unknown as Graph;
 }
 
+interface OnnxSpec {
+  opset?: number;
+  nodes: { op: string; inputs: string[]; output: string; attrs?: Record<string, unknown> }[];
+  inits?: Record<string, { dims: number[]; values?: number[]; int64?: number[] }>;
+}
+
 interface ProbeItem {
   graph: Graph;
   batch?: number;
   onnx?: string;
   input?: string;
   output?: string;
+  onnxSpec?: OnnxSpec;
 }
 
 interface ProbeResult {
@@ -168,7 +178,7 @@ const CASES: Case[] = [
   { name: 'Mul layer scale [C,1,1]', input: NCHW, steps: [{ op: 'Mul', attrs: { weight: [4, 1, 1] }, out: NCHW }], params: 4 },
   { name: 'Div by a scalar', input: NCHW, steps: [{ op: 'Div', attrs: { weight: [1], scalar: 6 }, out: NCHW }], params: 0 },
   { name: 'Div constant first, learned [W]', input: NCHW, steps: [{ op: 'Div', attrs: { weight: [5], constantFirst: true }, out: NCHW }], params: 5 },
-  { name: 'Pow by a scalar', input: NCHW, steps: [{ op: 'Pow', attrs: { weight: [1], scalar: 2 }, out: NCHW }], params: 0 },
+  { name: 'Pow by a rank-0 scalar', input: NCHW, steps: [{ op: 'Pow', attrs: { weight: [], scalar: 2 }, out: NCHW }], params: 0 },
   // two tensors: s = sigmoid(x) (positive, for Pow and Div) and its global mean [1, 4, 1, 1] broadcast
   ...(['Add', 'Sub', 'Mul', 'Div', 'Pow'] as const).map((op): Case => ({
     name: `${op} of two tensors, broadcast`,
@@ -300,5 +310,270 @@ describe.skipIf(!HAVE_TORCH)('the PyTorch interpreter builds and runs every op',
 
   it.each(BROKEN.map((b, i) => [b.name, b, i] as const))('refuses %s with one message naming it', (_name, b, i) => {
     expect(results[CASES.length + i]?.error).toMatch(b.message);
+  });
+});
+
+/** ONNX nodes in order: node i writes `v${i}`, the last one `y`; inputs name 'x', earlier outputs or initializers. */
+function onnxNodes(...nodes: [op: string, inputs: string[], attrs?: Record<string, unknown>][]): OnnxSpec['nodes'] {
+  return nodes.map(([op, inputs, attrs], i) => ({ op, inputs, output: i === nodes.length - 1 ? 'y' : `v${i}`, attrs }));
+}
+const f = (dims: number[], values?: number[]) => ({ dims, ...(values ? { values } : {}) });
+const i64 = (values: number[]) => ({ dims: [values.length], int64: values });
+
+interface ParityCase {
+  name: string;
+  input: number[];
+  steps: Step[];
+  onnx: OnnxSpec;
+}
+
+/** One Graph node (or a few) next to the ONNX model of the same computation, written by hand from the ONNX spec. */
+const PARITY: ParityCase[] = [
+  {
+    name: 'Conv1d dilated, asymmetric pads',
+    input: [1, 3, 16],
+    steps: [{ op: 'Conv', attrs: conv(8, [3], [2], [1, 0], { dilations: [2] }), out: [1, 8, 7] }],
+    onnx: { nodes: onnxNodes(['Conv', ['x', 'n0.weight', 'n0.bias'], { kernel_shape: [3], strides: [2], pads: [1, 0], dilations: [2] }]), inits: { 'n0.weight': f([8, 3, 3]), 'n0.bias': f([8]) } },
+  },
+  {
+    name: 'Conv3d asymmetric pads',
+    input: [1, 2, 6, 8, 8],
+    steps: [{ op: 'Conv', attrs: conv(4, [3, 3, 3], [1, 2, 2], [1, 1, 1, 1, 0, 0]), out: [1, 4, 6, 4, 4] }],
+    onnx: { nodes: onnxNodes(['Conv', ['x', 'n0.weight', 'n0.bias'], { kernel_shape: [3, 3, 3], strides: [1, 2, 2], pads: [1, 1, 1, 1, 0, 0] }]), inits: { 'n0.weight': f([4, 2, 3, 3, 3]), 'n0.bias': f([4]) } },
+  },
+  {
+    name: 'ConvTranspose2d grouped, outputPadding',
+    input: [1, 4, 5, 5],
+    steps: [{ op: 'ConvTranspose', attrs: conv(6, [3, 3], [2, 2], [1, 1, 1, 1], { group: 2, outputPadding: [1, 1] }), out: [1, 6, 10, 10] }],
+    onnx: {
+      nodes: onnxNodes(['ConvTranspose', ['x', 'n0.weight', 'n0.bias'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], group: 2, output_padding: [1, 1] }]),
+      inits: { 'n0.weight': f([4, 3, 3, 3]), 'n0.bias': f([6]) },
+    },
+  },
+  {
+    name: 'ConvTranspose1d asymmetric pads (cropped)',
+    input: [1, 3, 7],
+    steps: [{ op: 'ConvTranspose', attrs: conv(2, [4], [2], [1, 2], { bias: false }), out: [1, 2, 13] }],
+    onnx: { nodes: onnxNodes(['ConvTranspose', ['x', 'n0.weight'], { kernel_shape: [4], strides: [2], pads: [1, 2] }]), inits: { 'n0.weight': f([3, 2, 4]) } },
+  },
+  {
+    name: 'ConvTranspose2d dilated',
+    input: [1, 2, 3, 3],
+    steps: [{ op: 'ConvTranspose', attrs: conv(3, [3, 3], [1, 1], [0, 0, 0, 0], { dilations: [2, 2], bias: false }), out: [1, 3, 7, 7] }],
+    onnx: { nodes: onnxNodes(['ConvTranspose', ['x', 'n0.weight'], { kernel_shape: [3, 3], dilations: [2, 2] }]), inits: { 'n0.weight': f([2, 3, 3, 3]) } },
+  },
+  {
+    name: 'MaxPool3d ceil mode',
+    input: [1, 2, 5, 6, 7],
+    steps: [{ op: 'MaxPool', attrs: { kernel: [2, 2, 2], strides: [2, 2, 2], pads: [0, 0, 0, 0, 0, 0], ceilMode: true }, out: [1, 2, 3, 3, 4] }],
+    onnx: { nodes: onnxNodes(['MaxPool', ['x'], { kernel_shape: [2, 2, 2], strides: [2, 2, 2], ceil_mode: 1 }]) },
+  },
+  {
+    name: 'MaxPool1d asymmetric pads',
+    input: [1, 3, 10],
+    steps: [{ op: 'MaxPool', attrs: { kernel: [3], strides: [2], pads: [0, 1] }, out: [1, 3, 5] }],
+    onnx: { nodes: onnxNodes(['MaxPool', ['x'], { kernel_shape: [3], strides: [2], pads: [0, 1] }]) },
+  },
+  {
+    name: 'AveragePool2d asymmetric pads, pads not counted',
+    input: [1, 3, 7, 7],
+    steps: [{ op: 'AveragePool', attrs: { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1], countIncludePad: false }, out: [1, 3, 3, 3] }],
+    onnx: { nodes: onnxNodes(['AveragePool', ['x'], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1], count_include_pad: 0 }]) },
+  },
+  {
+    name: 'AveragePool3d pads counted',
+    input: [1, 2, 4, 5, 5],
+    steps: [{ op: 'AveragePool', attrs: { kernel: [3, 3, 3], strides: [1, 2, 2], pads: [1, 1, 1, 1, 1, 1], countIncludePad: true }, out: [1, 2, 4, 3, 3] }],
+    onnx: { nodes: onnxNodes(['AveragePool', ['x'], { kernel_shape: [3, 3, 3], strides: [1, 2, 2], pads: [1, 1, 1, 1, 1, 1], count_include_pad: 1 }]) },
+  },
+  {
+    name: 'GlobalAveragePool rank 3 and ReduceMean',
+    input: [1, 5, 7, 3],
+    steps: [
+      { op: 'ReduceMean', attrs: { axes: [3], keepdims: false }, out: [1, 5, 7] },
+      { op: 'GlobalAveragePool', out: [1, 5, 1] },
+    ],
+    onnx: { nodes: onnxNodes(['ReduceMean', ['x'], { axes: [3], keepdims: 0 }], ['GlobalAveragePool', ['v0']]) },
+  },
+  ...(
+    [
+      ['nearest', 'asymmetric', 'floor', [1, 3, 4, 4], [8, 8]],
+      ['nearest', 'half_pixel', 'round_prefer_ceil', [1, 2, 6, 6], [3, 4]],
+      ['nearest', 'half_pixel', 'round_prefer_floor', [1, 2, 6, 6], [3, 9]],
+      ['nearest', 'align_corners', 'round_prefer_floor', [1, 2, 5], [9]],
+      ['linear', 'align_corners', undefined, [1, 2, 5], [9]],
+      ['linear', 'half_pixel', undefined, [1, 1, 2, 3, 4], [4, 6, 8]],
+      ['linear', 'half_pixel', undefined, [1, 2, 6, 6], [4, 3]],
+      ['linear', 'asymmetric', undefined, [1, 2, 4, 4], [7, 5]],
+      ['linear', 'pytorch_half_pixel', undefined, [1, 2, 4, 4], [1, 3]],
+    ] as const
+  ).map(([mode, coordinateMode, nearestMode, input, size]): ParityCase => ({
+    name: `Resize ${mode} ${coordinateMode}${nearestMode ? ` ${nearestMode}` : ''} ${input.slice(2).join('x')} -> ${size.join('x')}`,
+    input: [...input],
+    steps: [{ op: 'Resize', attrs: { size: [...size], mode, coordinateMode, ...(nearestMode ? { nearestMode } : {}) }, out: [...input.slice(0, 2), ...size] }],
+    onnx: {
+      nodes: onnxNodes(['Resize', ['x', '', '', 'n0.sizes'], { mode, coordinate_transformation_mode: coordinateMode, ...(nearestMode ? { nearest_mode: nearestMode } : {}) }]),
+      inits: { 'n0.sizes': i64([...input.slice(0, 2), ...size]) },
+    },
+  })),
+  {
+    name: 'BatchNormalization rank 3 and LayerNormalization (opset 17)',
+    input: [1, 6, 10],
+    steps: [
+      { op: 'BatchNormalization', name: 'bn', attrs: { epsilon: 1e-5 }, out: [1, 6, 10] },
+      { op: 'LayerNormalization', name: 'ln', attrs: { axis: 1, epsilon: 1e-5 }, out: [1, 6, 10] },
+    ],
+    onnx: {
+      nodes: onnxNodes(['BatchNormalization', ['x', 'bn.scale', 'bn.bias', 'bn.mean', 'bn.var'], { epsilon: 1e-5 }], ['LayerNormalization', ['v0', 'ln.scale', 'ln.bias'], { axis: 1, epsilon: 1e-5 }]),
+      inits: { 'bn.scale': f([6]), 'bn.bias': f([6]), 'bn.mean': f([6]), 'bn.var': f([6]), 'ln.scale': f([6, 10]), 'ln.bias': f([6, 10]) },
+    },
+  },
+  {
+    name: 'PRelu per channel and trailing-aligned',
+    input: NCHW,
+    steps: [
+      { op: 'PRelu', name: 'p1', attrs: { slope: [4, 1, 1] }, out: NCHW },
+      { op: 'PRelu', name: 'p2', attrs: { slope: [5] }, out: NCHW },
+    ],
+    onnx: { nodes: onnxNodes(['PRelu', ['x', 'p1.slope']], ['PRelu', ['v0', 'p2.slope']]), inits: { 'p1.slope': f([4, 1, 1]), 'p2.slope': f([5]) } },
+  },
+  {
+    name: 'Gelu as its Erf form, HardSigmoid, Elu, Softmax',
+    input: NCHW,
+    steps: [
+      { op: 'Gelu', attrs: { approximate: 'none' }, out: NCHW },
+      { op: 'HardSigmoid', attrs: { alpha: 0.2, beta: 0.4 }, out: NCHW },
+      { op: 'Elu', attrs: { alpha: 0.7 }, out: NCHW },
+      { op: 'Softmax', attrs: { axis: 1 }, out: NCHW },
+    ],
+    onnx: {
+      nodes: onnxNodes(
+        ['Div', ['x', 'n0.sqrt2']],
+        ['Erf', ['v0']],
+        ['Add', ['v1', 'n0.one']],
+        ['Mul', ['x', 'v2']],
+        ['Mul', ['v3', 'n0.half']],
+        ['HardSigmoid', ['v4'], { alpha: 0.2, beta: 0.4 }],
+        ['Elu', ['v5'], { alpha: 0.7 }],
+        ['Softmax', ['v6'], { axis: 1 }],
+      ),
+      inits: { 'n0.sqrt2': f([], [Math.SQRT2]), 'n0.one': f([], [1]), 'n0.half': f([], [0.5]) },
+    },
+  },
+  {
+    name: 'Sub 1 - x, Div w / x learned, Pow by a rank-0 scalar, Add and Mul learned',
+    input: NCHW,
+    steps: [
+      { op: 'Sub', name: 's', attrs: { weight: [1], scalar: 1, constantFirst: true }, out: NCHW },
+      { op: 'Mul', name: 'm', attrs: { weight: [1, 4, 1, 1] }, out: NCHW },
+      { op: 'Pow', name: 'p', attrs: { weight: [], scalar: 2 }, out: NCHW },
+      { op: 'Add', name: 'a', attrs: { weight: [4, 5, 5] }, out: NCHW },
+      { op: 'Div', name: 'd', attrs: { weight: [5], constantFirst: true }, out: NCHW },
+    ],
+    onnx: {
+      nodes: onnxNodes(['Sub', ['s.weight', 'x']], ['Mul', ['v0', 'm.weight']], ['Pow', ['v1', 'p.weight']], ['Add', ['v2', 'a.weight']], ['Div', ['d.weight', 'v3']]),
+      inits: { 's.weight': f([1], [1]), 'm.weight': f([1, 4, 1, 1]), 'p.weight': f([], [2]), 'a.weight': f([4, 5, 5]), 'd.weight': f([5]) },
+    },
+  },
+  {
+    name: 'Gemm, then Linear rank 3 (MatMul + Add bias)',
+    input: [1, 20],
+    steps: [
+      { op: 'Gemm', name: 'g', attrs: { outFeatures: 12, bias: true }, out: [1, 12] },
+      { op: 'Reshape', attrs: { shape: [1, 3, 4] }, out: [1, 3, 4] },
+      { op: 'Linear', name: 'l', attrs: { outFeatures: 4, bias: true }, out: [1, 3, 4] },
+    ],
+    onnx: {
+      nodes: onnxNodes(['Gemm', ['x', 'g.weight', 'g.bias'], { transB: 1 }], ['Reshape', ['v0', 'n1.shape']], ['MatMul', ['v1', 'l.weight']], ['Add', ['v2', 'l.bias']]),
+      inits: { 'g.weight': f([12, 20]), 'g.bias': f([12]), 'n1.shape': i64([1, 3, 4]), 'l.weight': f([4, 4]), 'l.bias': f([4]) },
+    },
+  },
+  {
+    name: 'MatMul with a transpose, Slice with steps, Concat',
+    input: [1, 2, 4, 6],
+    steps: [
+      { op: 'Transpose', attrs: { perm: [0, 1, 3, 2] }, out: [1, 2, 6, 4] },
+      { op: 'MatMul', out: [1, 2, 4, 4], from: [0, 1] },
+      { op: 'Slice', attrs: { axes: [2, 3], starts: [1, 0], ends: [100, 4], steps: [2, 1] }, out: [1, 2, 2, 4] },
+      { op: 'Concat', attrs: { axis: 2 }, out: [1, 2, 6, 4], from: [2, 3] },
+    ],
+    onnx: {
+      nodes: onnxNodes(['Transpose', ['x'], { perm: [0, 1, 3, 2] }], ['MatMul', ['x', 'v0']], ['Slice', ['v1', 'n2.starts', 'n2.ends', 'n2.axes', 'n2.steps']], ['Concat', ['v1', 'v2'], { axis: 2 }]),
+      inits: { 'n2.starts': i64([1, 0]), 'n2.ends': i64([100, 4]), 'n2.axes': i64([2, 3]), 'n2.steps': i64([2, 1]) },
+    },
+  },
+  ...(
+    [
+      ['constant', [1, 2, 5, 5], [0, 0, 1, 2, 0, 0, 3, 4], 0.5],
+      ['reflect', [1, 2, 5, 5], [0, 0, 2, 1, 0, 0, 1, 4], 0],
+      ['edge', [1, 3, 4], [0, 1, 0, 0, 2, 1], 0],
+      ['reflect', [1, 6], [0, 2, 0, 3], 0],
+    ] as const
+  ).map(([mode, input, pads, value]): ParityCase => ({
+    name: `Pad ${mode} ${input.join('x')} by ${pads.join(',')}`,
+    input: [...input],
+    steps: [{ op: 'Pad', attrs: { pads: [...pads], mode, value }, out: input.map((d, i) => d + (pads[i] as number) + (pads[i + input.length] as number)) }],
+    onnx: { nodes: onnxNodes(['Pad', ['x', 'n0.pads', 'n0.value'], { mode }]), inits: { 'n0.pads': i64([...pads]), 'n0.value': f([], [value]) } },
+  })),
+  {
+    name: 'a conv applied twice through shares (one ONNX weight, read twice)',
+    input: [1, 4, 8, 8],
+    steps: [
+      { op: 'Conv', name: 'c1', attrs: conv(4, [3, 3], [1, 1], [1, 1, 1, 1]), out: [1, 4, 8, 8] },
+      { op: 'Relu', out: [1, 4, 8, 8] },
+      { op: 'Conv', name: 'c2', shares: 'c1', attrs: conv(4, [3, 3], [1, 1], [1, 1, 1, 1]), out: [1, 4, 8, 8] },
+      { op: 'Conv', name: 'c3', shares: 'c1', attrs: conv(4, [3, 3], [2, 2], [1, 1, 1, 1]), out: [1, 4, 4, 4] },
+    ],
+    onnx: {
+      nodes: onnxNodes(
+        ['Conv', ['x', 'c1.weight', 'c1.bias'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }],
+        ['Relu', ['v0']],
+        ['Conv', ['v1', 'c1.weight', 'c1.bias'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }],
+        ['Conv', ['v2', 'c1.weight', 'c1.bias'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] }],
+      ),
+      inits: { 'c1.weight': f([4, 4, 3, 3]), 'c1.bias': f([4]) },
+    },
+  },
+];
+
+describe.skipIf(!HAVE_TORCH)('the PyTorch interpreter computes what onnxruntime computes (weights loaded from the ONNX)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'graph-module-ops-'));
+  const items = PARITY.map((c, i) => ({
+    graph: chain(c.name, c.input, c.steps),
+    onnxSpec: c.onnx,
+    onnx: join(dir, `${i}.onnx`),
+    input: join(dir, `${i}.in.bin`),
+    output: join(dir, `${i}.out.bin`),
+  }));
+  const { results } = probe(items);
+
+  it('every op with a window, a resampling rule, weights or an index list has a parity case', () => {
+    const covered = new Set(PARITY.flatMap((c) => c.steps.map((s) => s.op)));
+    const expected = ['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'ReduceMean', 'Resize', 'BatchNormalization', 'LayerNormalization', 'PRelu', 'Gelu', 'Sub', 'Div', 'Pow', 'Add', 'Mul', 'Gemm', 'Linear', 'MatMul', 'Transpose', 'Reshape', 'Slice', 'Concat', 'Pad'];
+    expect(expected.filter((op) => !covered.has(op))).toEqual([]);
+  });
+
+  it.each(PARITY.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
+    const r = results[i] as ProbeResult;
+    const item = items[i] as (typeof items)[number];
+    expect(r.error).toBeUndefined();
+    const buf = readFileSync(item.output);
+    const torchOut = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    const inBuf = readFileSync(item.input);
+    const x = new Float32Array(inBuf.buffer, inBuf.byteOffset, inBuf.byteLength / 4);
+    const session = await ort.InferenceSession.create(item.onnx);
+    const y = (await session.run({ x: new ort.Tensor('float32', x, PARITY[i]?.input as number[]) })).y as ort.Tensor;
+    await session.release();
+    expect([...y.dims]).toEqual(PARITY[i]?.steps.at(-1)?.out);
+    const ref = y.data as Float32Array;
+    expect(torchOut.length).toBe(ref.length);
+    let maxAbs = 0;
+    let scale = 0;
+    ref.forEach((v, k) => {
+      maxAbs = Math.max(maxAbs, Math.abs(v - (torchOut[k] as number)));
+      scale = Math.max(scale, Math.abs(v));
+    });
+    expect(scale).toBeGreaterThan(0);
+    expect(maxAbs).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
   });
 });

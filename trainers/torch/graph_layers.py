@@ -197,9 +197,9 @@ class Elementwise(nn.Module):
         self.op, self.fn, self.constant_first = op, ARITHMETIC[op], constant_first
         self.weight: Optional[nn.Parameter] = None
         constant = None
-        if weight_shape and prod(weight_shape) > 1:
+        if weight_shape is not None and prod(weight_shape) > 1:
             self.weight = nn.Parameter(torch.full(tuple(weight_shape), NEUTRAL[op]))
-        elif weight_shape:
+        elif weight_shape is not None:  # one element, [] included
             constant = torch.full(tuple(weight_shape), NEUTRAL[op] if scalar is None else float(scalar))
         self.register_buffer('constant', constant)
 
@@ -317,7 +317,7 @@ def _hard_sigmoid(node, shapes, out):
 
 def _elementwise(node, shapes, out):
     a = node.get('attrs') or {}
-    return Elementwise(node['op'], list(a['weight']) if a.get('weight') else None, a.get('scalar'), bool(a.get('constantFirst')))
+    return Elementwise(node['op'], list(a['weight']) if a.get('weight') is not None else None, a.get('scalar'), bool(a.get('constantFirst')))
 
 
 def _global_pool(node, shapes, out):

@@ -53,10 +53,10 @@ def attr(node: Dict[str, Any], key: str, default: Any = None) -> Any:
     return (node.get('attrs') or {}).get(key, default)
 
 
-def ints(node: Dict[str, Any], key: str, count: int, minimum: int = 0, default: Any = None) -> List[int]:
-    """`count` integers >= minimum (count None: any length >= 1)."""
+def ints(node: Dict[str, Any], key: str, count: int, minimum: int = 0, default: Any = None, empty: bool = False) -> List[int]:
+    """`count` integers >= minimum (count None: any length >= 1, or >= 0 when `empty`)."""
     value = attr(node, key, default)
-    if (not isinstance(value, (list, tuple)) or (count is not None and len(value) != count) or (count is None and not value)
+    if (not isinstance(value, (list, tuple)) or (count is not None and len(value) != count) or (count is None and not value and not empty)
             or not all(_is_int(v) and v >= minimum for v in value)):
         want = f'{count} integers' if count is not None else 'a list of integers'
         raise GraphError(f"{label(node)}: attribute {key} must be {want} >= {minimum}, got {value!r}")
@@ -247,11 +247,11 @@ def matmul_shape(node, inputs):
 def elementwise_shape(node, inputs):
     shapes = [list(s) for s in inputs]
     out = broadcast(node, shapes)
-    weight = attr(node, 'weight')
-    if len(shapes) == 1 and not weight:
+    weight = attr(node, 'weight')  # [] is a rank-0 scalar constant
+    if len(shapes) == 1 and weight is None:
         raise GraphError(f"{label(node)}: one input and no constant weight")
     if weight is not None:
-        w = ints(node, 'weight', None, 1)
+        w = ints(node, 'weight', None, 1, empty=True)
         if broadcast(node, [out, w]) != out:
             raise GraphError(f"{label(node)}: constant of shape {w} does not broadcast onto {out} without growing it")
     return out
@@ -388,7 +388,7 @@ def _linear_params(node, x):
 
 def _constant_params(node, x):
     w = attr(node, 'weight')
-    return prod(w) if w and prod(w) > 1 else 0
+    return prod(w) if w is not None and prod(w) > 1 else 0
 
 
 PARAMS: Dict[str, Callable[[Dict[str, Any], Sequence[int]], int]] = {
