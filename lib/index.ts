@@ -120,8 +120,9 @@ export { widthSearchGenerator, narrowestModel, MIN_WIDTH, type WidthSearchOption
 export { ollamaGenerator, type OllamaGeneratorOptions } from './lamda/ollama-generator.js';
 export { createGenerator, GENERATOR_SPECS } from './lamda/generators.js';
 export { runLamdaLoop, SUCCESS_APE, type LoopOptions, type LoopRound, type LoopResult } from './lamda/loop.js';
-export { evaluateGenerator, latencyTargets, table3, runsTable, TABLE3_MODELS, type ModelEvaluation, type EvaluationOptions } from './lamda/evaluate.js';
-export { slicingAblation, verificationAblation, generatorComparison, type SlicingRow, type VerificationRow } from './lamda/ablate.js';
+export { evaluateGenerator, latencyTargets, TABLE3_MODELS, type ModelEvaluation, type EvaluationOptions } from './lamda/evaluate.js';
+export { slicingAblation, verificationAblation, generatorComparison, type SlicingRow, type VerificationRow, type SlicingAblation, type VerificationAblation, type GeneratorComparison } from './lamda/ablate.js';
+export { table3, runsTable, slicingTable, verificationTable, generatorsTable } from './report/lamda-tables.js';
 export { scaleWidth, taskHeads, removableSegments, changeDepth, changeKernels, applyVariant, sampleVariantRecipe, type VariantRecipe } from './lamda/transform.js';
 export { graphFeatures, nodeFeatures, FEATURE_NAMES, type GraphFeatures } from './lamda/features.js';
 export {

@@ -270,7 +270,8 @@ async function writeTables(dir: string | undefined, tables: Table[], data: unkno
 /** `paretonas lamda evaluate`: Table 3 for one generator. */
 export async function evaluateCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(args, EVALUATE_COMMAND.flags);
-  const { evaluateGenerator, table3, TABLE3_MODELS } = await import('../lamda/evaluate.js');
+  const { evaluateGenerator, TABLE3_MODELS } = await import('../lamda/evaluate.js');
+  const { table3 } = await import('../report/lamda-tables.js');
   const models = listFlag('models', values.models, ZOO_MODELS, TABLE3_MODELS);
   const s = await loopSettings(values);
   const targets = intFlag('targets', values.targets, 1, 1000) ?? 12;
@@ -300,6 +301,7 @@ export async function evaluateCommand(args: string[]): Promise<string> {
 export async function ablateCommand(args: string[]): Promise<string> {
   const { values } = parseFlags(args, ABLATE_COMMAND.flags);
   const { generatorComparison, slicingAblation, verificationAblation } = await import('../lamda/ablate.js');
+  const { generatorsTable, slicingTable, verificationTable } = await import('../report/lamda-tables.js');
   const study = choiceFlag('study', values.study, ABLATION_STUDIES, 'all');
   const s = await loopSettings(values);
   const models = listFlag('models', values.models, ZOO_MODELS, ['resnet18', 'mobilenet_v2', 'googlenet', 'squeezenet1_0']);
@@ -314,17 +316,17 @@ export async function ablateCommand(args: string[]): Promise<string> {
   if (study === 'slicing' || study === 'all') {
     const plan = s.slicing ?? { maxTokens: 2048, tokenizer: 'qwen2.5' as const, strategy: 'dp' as const };
     const res = await slicingAblation({ ...common, generator: s.makeGenerator(), models, maxTokens: plan.maxTokens, tokenizer: plan.tokenizer, targets: targets ?? 3 });
-    tables.push(res.table);
+    tables.push(slicingTable(res));
     data.slicing = res.rows;
   }
   if (study === 'verification' || study === 'all') {
     const res = await verificationAblation({ ...common, generator: s.makeGenerator(), model: values.models ? (models[0] as string) : 'mobilenet_v2', targets: targets ?? 5 });
-    tables.push(res.table);
+    tables.push(verificationTable(res));
     data.verification = res.rows;
   }
   if (study === 'generators' || study === 'all') {
     const res = await generatorComparison({ ...common, generators: specs.map((g) => s.makeGenerator(g)), models, targets: targets ?? 3, slicing: s.slicing });
-    tables.push(res.table);
+    tables.push(generatorsTable(res));
     data.generators = res.evaluations.map(({ results, ...e }) => ({ ...e, runs: results.map((r) => resultSummary(r)) }));
   }
   const { toMarkdown } = await renderTables();

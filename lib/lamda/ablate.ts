@@ -1,12 +1,10 @@
 /**
  * LAMDA's ablations for any generator: slicing strategies (Table 12 and Fig. 4: cut edges, tokens
  * per slice, the latency error of the result), with and without latency verification (Fig. 8),
- * and generators side by side.
+ * and generators side by side. Each returns rows; report/lamda-tables.ts makes them tables.
  */
 import type { Graph } from '../graph/types.js';
 import { buildZooModel } from '../graph/zoo/index.js';
-import { round as r } from '../report/paper-tables.js';
-import type { Table } from '../report/table.js';
 import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
 import { serializeNodeLines } from './dsl.js';
@@ -55,7 +53,15 @@ export interface SlicingRow {
 }
 
 /** Table 12 / Fig. 4: each slicing strategy's cuts and the latency error of what the generator makes with it. */
-export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows: SlicingRow[]; table: Table }> {
+/** What the slicing study found: a row per model and strategy, with the window and generator it ran under. */
+export interface SlicingAblation {
+  rows: SlicingRow[];
+  maxTokens: number;
+  tokenizer: TokenizerName;
+  generator: string;
+}
+
+export async function slicingAblation(o: SlicingAblationOptions): Promise<SlicingAblation> {
   const tokenizer = o.tokenizer ?? 'qwen2.5';
   const count = tokenCounter(tokenizer);
   const strategies = o.strategies ?? ['none', 'naive', 'dp'];
@@ -90,20 +96,7 @@ export async function slicingAblation(o: SlicingAblationOptions): Promise<{ rows
       o.onProgress?.(`${graph.name} ${strategy}: ${slicing.slices.length} slices, ${slicing.cutEdges} cut edges, MAPE ${e.mapePct.toFixed(1)}%`);
     }
   }
-  const generator = o.generator().name;
-  return {
-    rows,
-    table: {
-      id: 'lamda-slicing',
-      caption: `Slicing strategies within ${o.maxTokens} ${tokenizer} tokens (LAMDA Table 12, Fig. 4), generator ${generator}`,
-      columns: ['Base model', 'Slicing', 'Slices', 'Cut edges', 'Severed edges', 'Mean tokens per slice', 'Max tokens per slice', 'Latency error (MAPE %)', 'Success rate (%)'],
-      rows: rows.map((x) => [x.model, x.strategy, x.slices, x.cutEdges, x.severedEdges, r(x.meanTokens, 0), x.maxTokens, r(x.mapePct, 1), r(x.successPct, 0)]),
-      notes: [
-        'none: the whole text in one prompt; naive: fixed-size slices filled in order; dp: the fewest cut edges within the window (Algorithm 1).',
-        ...(generator === 'width-search' ? ['width-search rewrites the whole graph and does not read slices: it makes the same models under every strategy, so differences in its error are measurement noise. An LLM generator reads one slice per call.'] : []),
-      ],
-    },
-  };
+  return { rows, maxTokens: o.maxTokens, tokenizer, generator: o.generator().name };
 }
 
 export interface VerificationAblationOptions extends AblationCommon {
@@ -117,7 +110,15 @@ export interface VerificationRow {
 }
 
 /** Fig. 8: APE of the measured latency with and without the latency check in the loop. */
-export async function verificationAblation(o: VerificationAblationOptions): Promise<{ rows: VerificationRow[]; table: Table }> {
+/** What the verification study found: a row per target, for one base model (its measured latency in ms) and generator. */
+export interface VerificationAblation {
+  rows: VerificationRow[];
+  model: string;
+  baseMs: number;
+  generator: string;
+}
+
+export async function verificationAblation(o: VerificationAblationOptions): Promise<VerificationAblation> {
   const graph = graphOf(o.model);
   const measure = o.measure ?? DEFAULT_MEASURE;
   const baseMs = (await measureGraph(graph, measure)).medianMs;
@@ -132,16 +133,7 @@ export async function verificationAblation(o: VerificationAblationOptions): Prom
     rows.push(row);
     o.onProgress?.(`${graph.name} target ${targetMs.toFixed(2)} ms: APE ${row.with.ape?.toFixed(3)} with, ${row.without.ape?.toFixed(3)} without verification`);
   }
-  return {
-    rows,
-    table: {
-      id: 'lamda-verification',
-      caption: `Latency error (APE) with and without latency verification, ${graph.name} (base ${baseMs.toFixed(2)} ms; LAMDA Fig. 8), generator ${o.generator().name}`,
-      columns: ['Target (ms)', 'Measured with (ms)', 'APE with', 'Rounds with', 'Measured without (ms)', 'APE without', 'Rounds without'],
-      rows: rows.map((x) => [r(x.targetMs, 2), r(x.with.measuredMs, 2), r(x.with.ape, 3), x.with.rounds, r(x.without.measuredMs, 2), r(x.without.ape, 3), x.without.rounds]),
-      notes: ['Without verification the loop keeps the first model that parses and has the right head.'],
-    },
-  };
+  return { rows, model: graph.name, baseMs, generator: o.generator().name };
 }
 
 export interface GeneratorComparisonOptions extends Omit<AblationCommon, 'generator'> {
@@ -151,7 +143,13 @@ export interface GeneratorComparisonOptions extends Omit<AblationCommon, 'genera
 }
 
 /** Generators side by side over the same models and targets. */
-export async function generatorComparison(o: GeneratorComparisonOptions): Promise<{ evaluations: ModelEvaluation[]; table: Table }> {
+/** What the generator comparison found: an evaluation per generator and base model, over `targets` targets each. */
+export interface GeneratorComparison {
+  evaluations: ModelEvaluation[];
+  targets: number;
+}
+
+export async function generatorComparison(o: GeneratorComparisonOptions): Promise<GeneratorComparison> {
   const evaluations: ModelEvaluation[] = [];
   const measure = o.measure ?? DEFAULT_MEASURE;
   const graphs = o.models.map(graphOf);
@@ -162,13 +160,5 @@ export async function generatorComparison(o: GeneratorComparisonOptions): Promis
     evaluations.push(...e);
     o.onProgress?.(`${make().name}: ${e.map((x) => `${x.model} MAPE ${x.mapePct.toFixed(1)}%`).join(', ')}`);
   }
-  return {
-    evaluations,
-    table: {
-      id: 'lamda-generators',
-      caption: `Generators compared over ${o.targets ?? 3} targets per base model`,
-      columns: ['Generator', 'Base model', 'Base latency (ms)', 'Latency error (MAE, ms)', 'Latency error (MAPE %)', 'Success rate (%)', 'Average rounds', 'Average generation time (s)', 'No valid model'],
-      rows: evaluations.map((e) => [e.generator, e.model, r(e.baseMeasuredMs, 2), r(e.mae, 2), r(e.mapePct, 1), r(e.successPct, 0), r(e.meanRounds, 1), r(e.meanGenerationS, 3), e.failures]),
-    },
-  };
+  return { evaluations, targets: o.targets ?? 3 };
 }

@@ -6,13 +6,11 @@
 import { InputError } from '../errors.js';
 import type { Graph } from '../graph/types.js';
 import { buildZooModel } from '../graph/zoo/index.js';
-import { round } from '../report/paper-tables.js';
-import type { Table } from '../report/table.js';
 import type { MeasureOptions } from '../runtime/latency.js';
 import { measureGraph } from '../runtime/latency.js';
 import type { Generator, SlicingPlan } from './generator.js';
 import type { LoopResult } from './loop.js';
-import { runLamdaLoop, SUCCESS_APE } from './loop.js';
+import { runLamdaLoop } from './loop.js';
 import type { LatencyEstimator } from './verify.js';
 import { classesOf } from './verify.js';
 
@@ -122,43 +120,5 @@ export function summarize(model: string, generator: string, baseMeasuredMs: numb
     meanGenerationS: mean(results.map((r) => r.generationMs / 1000)),
     successPct: (100 * results.filter((r) => r.success).length) / Math.max(1, results.length),
     failures: results.length - done.length,
-  };
-}
-
-
-/** Table 3 of LAMDA, for one generator; accuracy columns need a trainer and are left out. */
-export function table3(evaluations: readonly ModelEvaluation[]): Table {
-  const generators = [...new Set(evaluations.map((e) => e.generator))];
-  return {
-    id: 'lamda-table-3',
-    caption: `Generated models under ${evaluations[0]?.targetsMs.length ?? 12} latency targets per base model (LAMDA Table 3), generator ${generators.join(', ')}`,
-    columns: ['Base model', 'Latency (ms)', 'Average required latency (ms)', 'Average generated latency (ms)', 'Latency error (MAE, ms)', 'Latency error (MAPE %)', 'Average rounds', 'Average generation time (s)', 'Success rate (%)', 'No valid model'],
-    rows: evaluations.map((e) => [e.model, round(e.baseMeasuredMs, 2), round(e.meanRequiredMs, 2), round(e.meanGeneratedMs, 2), round(e.mae, 2), round(e.mapePct, 1), round(e.meanRounds, 1), round(e.meanGenerationS, 3), round(e.successPct, 0), e.failures]),
-    notes: [
-      'Latencies are measured in onnxruntime-node on this CPU (1 thread, batch 1, median); the loop itself runs on the latency predictor.',
-      'MAE and MAPE average the targets that produced a model; the last column counts those that did not (they count as failures in the success rate).',
-      `Success (section 5.1): measured latency within ${SUCCESS_APE * 100}% of the target. The paper also requires at most 5 points of accuracy loss, which needs a trainer and is not judged here.`,
-    ],
-  };
-}
-
-/** One row per loop run: target, predicted and measured latency, APE, rounds, success. */
-export function runsTable(results: readonly LoopResult[], caption = 'LAMDA runs'): Table {
-  return {
-    id: 'lamda-runs',
-    caption,
-    columns: ['Base model', 'Generator', 'Target (ms)', 'Predicted (ms)', 'Measured (ms)', 'APE (%)', 'Predictor error (%)', 'Rounds', 'Met', 'Success'],
-    rows: results.map((x) => [
-      x.base.name,
-      x.generator,
-      round(x.targetMs, 2),
-      round(x.final?.predictedMs, 2),
-      round(x.final?.measuredMs, 2),
-      x.final ? round(100 * x.final.ape, 1) : null,
-      x.final?.predictionError !== undefined ? round(100 * x.final.predictionError, 1) : null,
-      x.rounds.length,
-      x.met ? 'yes' : 'no',
-      x.success ? 'yes' : 'no',
-    ]),
   };
 }

@@ -5,6 +5,7 @@ import { ollamaClient } from '../../lib/llm/ollama.js';
 import { graphsEqual, parseGraph, serializeGraph, serializeNodeLines } from '../../lib/lamda/dsl.js';
 import type { Generator, RoundView } from '../../lib/lamda/generator.js';
 import { generatorComparison } from '../../lib/lamda/ablate.js';
+import { generatorsTable } from '../../lib/report/lamda-tables.js';
 import { runLamdaLoop } from '../../lib/lamda/loop.js';
 import { ordinal } from '../../lib/lamda/refine.js';
 import { MAX_REPLY_CHARS, ollamaGenerator, sliceCorrections } from '../../lib/lamda/ollama-generator.js';
@@ -227,7 +228,9 @@ describe('the Ollama generator (scripted Ollama-protocol server, real client)', 
     const half = scaleWidth(base, 0.5, { divisor: 8, minChannels: 8 });
     fake.setScript(() => ({ reply: serializeGraph(half) }));
     const llm = () => ollamaGenerator({ client: ollamaClient({ host: fake.host, retries: 0 }), model: 'qwen2.5:14b' });
-    const { evaluations, table } = await generatorComparison({ models: [base], generators: [() => widthSearchGenerator(), llm], estimator: MACS_ESTIMATOR, targets: 2, maxRounds: 2, measure: { runs: 2, warmup: 1 } });
+    const comparison = await generatorComparison({ models: [base], generators: [() => widthSearchGenerator(), llm], estimator: MACS_ESTIMATOR, targets: 2, maxRounds: 2, measure: { runs: 2, warmup: 1 } });
+    const { evaluations } = comparison;
+    const table = generatorsTable(comparison);
     expect(evaluations.map((e) => e.generator)).toEqual(['width-search', 'ollama:qwen2.5:14b']);
     expect(evaluations[1]!.targetsMs).toEqual(evaluations[0]!.targetsMs);
     expect(evaluations[1]!.baseMeasuredMs).toBe(evaluations[0]!.baseMeasuredMs);
