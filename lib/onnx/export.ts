@@ -60,7 +60,7 @@ function opsetOf(sketches: readonly OnnxSketch[][], requested: number | undefine
     const first = FIRST_OPSET[s.opType] ?? 0;
     if (first > needed) [needed, needer] = [first, s.opType];
   }
-  if (requested !== undefined && requested < needed) throw new InputError('opset', requested, `at least ${needed} for this graph`, `its ${needer} exists in ONNX from opset ${needed}`);
+  if (requested !== undefined && requested < needed) throw new InputError('opset', requested, `at least ${needed} for this graph`, `got ${requested}: the graph has ${needer}, which ONNX has from opset ${needed}`);
   return Math.max(requested ?? DEFAULT_OPSET, needed);
 }
 
