@@ -199,7 +199,7 @@ export function checkWindowAxis(
   }
   const padded = size + (padBegin as number) + (padEnd as number);
   if (effective > padded) {
-    const got = d === 1 ? `got ${k}` : `got ${k}, dilated ${effective},`;
+    const got = d === 1 ? `got ${k},` : `got ${k}, dilated ${effective},`;
     throw new InputError(`${node}.kernel[${axis}]`, k, `an integer from 1 to ${MAX_KERNEL}, no larger than the padded input ${padded}`, `${got} larger than the padded input ${padded} (${size} + pads ${String(padBegin)} and ${String(padEnd)})`);
   }
 }

@@ -98,8 +98,12 @@ describe('window and float attribute bounds (shape inference, so every reader)',
     expect(syntaxError(pool('k=9x1 s=1x1 p=0,0,0,0')).expected).toBe('inputs and attributes that fit MaxPool (kernel[0]: got 9, larger than the padded input 8 (8 + pads 0 and 0); allowed: an integer from 1 to 4096, no larger than the padded input 8)');
     expect(parseGraph(pool('k=9x1 s=1x1 p=1,0,0,0')).tensors[1]?.shape).toEqual([1, 3, 1, 8]);
     expect(syntaxError(oneNode('MaxPool(t0) k=4097x1 s=1x1 p=2048,0,2048,0', '1x1x8192x8')).expected).toMatch(/kernel\[0\]: got 4097; allowed: an integer from 1 to 4096, no larger than the padded input\)$/);
-    expect(syntaxError(conv('k=3x3 s=1x1 p=1,3,1,1')).expected).toMatch(/pads\[1\]: got 3; allowed: an integer from 0 to 2 \(less than the kernel side 3\)\)$/);
-    expect(syntaxError(conv('k=1x1 s=1x1 p=0,0,0,1')).expected).toMatch(/pads\[3\]: got 1; allowed: an integer from 0 to 0 \(less than the kernel side 1\)\)$/);
+    // a pool's pads stay below its kernel side (onnxruntime refuses wider ones)
+    expect(syntaxError(pool('k=3x3 s=1x1 p=1,3,1,1')).expected).toMatch(/pads\[1\]: got 3; allowed: an integer from 0 to 2 \(less than the kernel side 3\)\)$/);
+    expect(syntaxError(pool('k=1x1 s=1x1 p=0,0,0,1')).expected).toMatch(/pads\[3\]: got 1; allowed: an integer from 0 to 0 \(less than the kernel side 1\)\)$/);
+    // a conv's may be wider (PyTorch's Conv1d(kernel_size=3, padding=4) exports so), up to 4096
+    expect(parseGraph(conv('k=1x1 s=1x1 p=0,0,0,1')).tensors[1]?.shape).toEqual([1, 4, 8, 9]);
+    expect(syntaxError(conv('k=3x3 s=1x1 p=1,4097,1,1')).expected).toMatch(/pads\[1\]: got 4097; allowed: an integer from 0 to 4096\)$/);
   });
   it('BN epsilon above 0 and below 1; Clip min <= max; LeakyRelu alpha finite; Dropout ratio in [0, 1)', () => {
     for (const eps of ['99999999999999999999', '0', '1', '-1e-5', 'inf']) {
