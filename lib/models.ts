@@ -25,6 +25,8 @@ export interface ModelSourceOptions {
   /** ONNX input shape, e.g. [1, 3, 224, 224], where the file's own is dynamic. */
   inputShape?: readonly number[];
   space?: SearchSpace;
+  /** Told what an ONNX import changed that the user should know (a fixed batch read at batch 1). */
+  onNote?: (text: string) => void;
 }
 
 export interface LoadedGraph {
@@ -64,7 +66,7 @@ export function loadGraph(o: ModelSourceOptions): LoadedGraph {
     if (o.resolution !== undefined || o.classes !== undefined) {
       throw new InputError('--resolution/--classes', file, 'JSON configs and zoo models (an ONNX file has fixed weights; use --input for its input shape)');
     }
-    return { graph: importOnnxFile(file, { inputShape: o.inputShape }), format: 'onnx', source: file };
+    return { graph: importOnnxFile(file, { inputShape: o.inputShape, onNote: o.onNote }), format: 'onnx', source: file };
   }
   const loaded = loadModelFile(file, { format: format as ModelFormat, resolution: o.resolution, classes: o.classes, space: o.space ?? resolveSpace() });
   return { graph: loaded.graph, format: loaded.format, source: file };

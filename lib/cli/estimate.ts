@@ -25,7 +25,13 @@ export const ESTIMATE_USAGE = usageLine(ESTIMATE_COMMAND);
 
 export function estimateCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, ESTIMATE_COMMAND.flags);
-  const model = modelFromFlags(values, positionals);
+  // An import note (e.g. a fixed batch of 4 read as batch 1: costs are per image) goes to stderr, each once.
+  const noted = new Set<string>();
+  const model = modelFromFlags(values, positionals, (text) => {
+    if (noted.has(text)) return;
+    noted.add(text);
+    process.stderr.write(`note: ${text}\n`);
+  });
   const report = estimateCosts(model.graph, {
     model: choiceFlag('sram', values.sram, SRAM_MODELS, 'mcunet'),
     inplaceDepthwise: values['inplace-dw'] ?? false,

@@ -21,7 +21,7 @@ export const MODEL_USAGE = `${MODEL_ARGS} [--format ${SOURCE_FORMATS.join('|')}]
 
 type ModelFlagValues = { zoo?: string; format?: string; resolution?: string; classes?: string; input?: string; space?: string };
 
-export function modelFromFlags(values: ModelFlagValues, positionals: string[]): LoadedGraph {
+export function modelFromFlags(values: ModelFlagValues, positionals: string[], onNote?: (text: string) => void): LoadedGraph {
   checkPositionals('FILE', positionals, 'one model file path (or --zoo NAME)', 0, 1);
   return loadGraph({
     file: positionals[0],
@@ -31,5 +31,6 @@ export function modelFromFlags(values: ModelFlagValues, positionals: string[]): 
     classes: intFlag('classes', values.classes, 1, 1_000_000),
     inputShape: values.input === undefined ? undefined : parseShape(values.input),
     space: resolveSpace(values.space),
+    onNote,
   });
 }
