@@ -152,6 +152,7 @@ const CASES: Case[] = [
   // activations: same shape, no params; PRelu counts its slope
   act('Relu'),
   act('Clip', { min: 0, max: 6 }),
+  { ...act('Clip', { min: 0, max: null }), name: 'Clip unbounded above (max Infinity, JSON null)' },
   act('LeakyRelu', { alpha: 0.1 }),
   act('Elu', { alpha: 1 }),
   act('Sigmoid'),
@@ -211,8 +212,8 @@ const CASES: Case[] = [
   { name: 'Transpose', input: [1, 2, 3, 4], steps: [{ op: 'Transpose', attrs: { perm: [0, 2, 3, 1] }, out: [1, 3, 4, 2] }], params: 0, batch: 2 },
   { name: 'Concat channels', input: NCHW, steps: [{ op: 'Relu', out: NCHW }, { op: 'Concat', attrs: { axis: 1 }, out: [1, 8, 5, 5], from: [0, 1] }], params: 0, batch: 2 },
   { name: 'Concat three on the last axis', input: [1, 3, 4], steps: [{ op: 'Concat', attrs: { axis: -1 }, out: [1, 3, 12], from: [0, 0, 0] }], params: 0 },
-  // Slice: ends clamped; ceil((end - start) / step): axis 1 2..6 -> 4, axis 3 1..10 step 3 -> 3
-  { name: 'Slice with steps, end clamped', input: [1, 8, 10, 10], steps: [{ op: 'Slice', attrs: { axes: [1, 3], starts: [2, 1], ends: [6, 100], steps: [1, 3] }, out: [1, 4, 10, 3] }], params: 0, batch: 2 },
+  // Slice: ceil((end - start) / step): axis 1 2..6 -> 4, axis 3 (as -1) 1..10 step 3 -> 3
+  { name: 'Slice with steps, a negative axis', input: [1, 8, 10, 10], steps: [{ op: 'Slice', attrs: { axes: [1, -1], starts: [2, 1], ends: [6, 10], steps: [1, 3] }, out: [1, 4, 10, 3] }], params: 0, batch: 2 },
   // Pad: size + begin + end per axis
   { name: 'Pad constant', input: [1, 2, 5, 5], steps: [{ op: 'Pad', attrs: { pads: [0, 0, 1, 2, 0, 0, 3, 4], mode: 'constant', value: 0.5 }, out: [1, 2, 9, 11] }], params: 0, batch: 2 },
   { name: 'Pad reflect spatial (F.pad)', input: [1, 2, 5, 5], steps: [{ op: 'Pad', attrs: { pads: [0, 0, 2, 1, 0, 0, 1, 4], mode: 'reflect', value: 0 }, out: [1, 2, 8, 10] }], params: 0 },
@@ -266,6 +267,7 @@ const BROKEN: { name: string; graph: Graph; message: RegExp }[] = [
     ]),
     message: /shares 'a', but its weights/,
   },
+  { name: 'a scalar JSON could not carry (null)', graph: chain('null', NCHW, [{ op: 'Add', attrs: { weight: [1], scalar: null }, out: NCHW }]), message: /scalar must be a number, got None/ },
   { name: 'a one-input Sub with no constant', graph: chain('sub', NCHW, [{ op: 'Sub', out: NCHW }]), message: /one input and no constant/ },
   { name: 'a Resize mode PyTorch has no rule for', graph: chain('resize', NCHW, [{ op: 'Resize', attrs: { size: [2, 2], mode: 'cubic', coordinateMode: 'half_pixel' }, out: [1, 4, 2, 2] }]), message: /mode must be one of nearest, linear/ },
 ];
@@ -461,6 +463,12 @@ const PARITY: ParityCase[] = [
     },
   },
   {
+    name: 'Clip with min only (max unbounded)',
+    input: NCHW,
+    steps: [{ op: 'Clip', attrs: { min: -0.25, max: null }, out: NCHW }],
+    onnx: { nodes: onnxNodes(['Clip', ['x', 'n0.min']]), inits: { 'n0.min': f([], [-0.25]) } },
+  },
+  {
     name: 'Sub 1 - x, Div w / x learned, Pow by a rank-0 scalar, Add and Mul learned',
     input: NCHW,
     steps: [
@@ -494,12 +502,12 @@ const PARITY: ParityCase[] = [
     steps: [
       { op: 'Transpose', attrs: { perm: [0, 1, 3, 2] }, out: [1, 2, 6, 4] },
       { op: 'MatMul', out: [1, 2, 4, 4], from: [0, 1] },
-      { op: 'Slice', attrs: { axes: [2, 3], starts: [1, 0], ends: [100, 4], steps: [2, 1] }, out: [1, 2, 2, 4] },
+      { op: 'Slice', attrs: { axes: [2, 3], starts: [1, 0], ends: [4, 4], steps: [2, 1] }, out: [1, 2, 2, 4] },
       { op: 'Concat', attrs: { axis: 2 }, out: [1, 2, 6, 4], from: [2, 3] },
     ],
     onnx: {
       nodes: onnxNodes(['Transpose', ['x'], { perm: [0, 1, 3, 2] }], ['MatMul', ['x', 'v0']], ['Slice', ['v1', 'n2.starts', 'n2.ends', 'n2.axes', 'n2.steps']], ['Concat', ['v1', 'v2'], { axis: 2 }]),
-      inits: { 'n2.starts': i64([1, 0]), 'n2.ends': i64([100, 4]), 'n2.axes': i64([2, 3]), 'n2.steps': i64([2, 1]) },
+      inits: { 'n2.starts': i64([1, 0]), 'n2.ends': i64([4, 4]), 'n2.axes': i64([2, 3]), 'n2.steps': i64([2, 1]) },
     },
   },
   ...(

@@ -9,13 +9,14 @@ keeps the input's leading dimension).
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from graph_shapes import (ELEMENTWISE, GraphError, attr, label, layer_norm_axis, number, prod, reduce_axes, slice_spec,
+from graph_shapes import (ELEMENTWISE, GraphError, attr, clip_bounds, label, layer_norm_axis, number, prod, reduce_axes, slice_spec,
                           window)
 
 CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
@@ -310,6 +311,15 @@ def _unsupported(node, x):
     raise GraphError(f"{label(node)}: an input of rank {len(x)} is not supported by the PyTorch interpreter (shape {list(x)})")
 
 
+def _clip(node, shapes, out):
+    """nn.Hardtanh (clamp with the same gradients inside) for finite bounds; torch.clamp when one is unbounded."""
+    lo, hi = clip_bounds(node)
+    if math.isfinite(lo) and math.isfinite(hi):
+        return nn.Hardtanh(lo, hi)
+    lo_, hi_ = (lo if math.isfinite(lo) else None), (hi if math.isfinite(hi) else None)
+    return Function(lambda t: torch.clamp(t, lo_, hi_), f'clamp(min={lo}, max={hi})')
+
+
 def _hard_sigmoid(node, shapes, out):
     alpha, beta = number(node, 'alpha'), number(node, 'beta')
     return Function(lambda t: torch.clamp(t * alpha + beta, 0.0, 1.0), f'hard_sigmoid(alpha={alpha}, beta={beta})')
@@ -346,7 +356,7 @@ BUILDERS: Dict[str, Callable[[Dict[str, Any], List[List[int]], List[int]], nn.Mo
     'BatchNormalization': _batch_norm,
     'LayerNormalization': lambda node, s, out: nn.LayerNorm(s[0][layer_norm_axis(node, len(s[0])):], eps=number(node, 'epsilon')),
     'Relu': lambda node, s, out: nn.ReLU(),
-    'Clip': lambda node, s, out: nn.Hardtanh(number(node, 'min'), number(node, 'max')),  # clamp with the same gradients inside
+    'Clip': _clip,
     'LeakyRelu': lambda node, s, out: nn.LeakyReLU(number(node, 'alpha')),
     'PRelu': lambda node, s, out: PRelu(node['attrs']['slope']),
     'Elu': lambda node, s, out: nn.ELU(number(node, 'alpha')),

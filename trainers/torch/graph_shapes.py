@@ -250,6 +250,9 @@ def elementwise_shape(node, inputs):
     weight = attr(node, 'weight')  # [] is a rank-0 scalar constant
     if len(shapes) == 1 and weight is None:
         raise GraphError(f"{label(node)}: one input and no constant weight")
+    scalar = attr(node, 'scalar')
+    if 'scalar' in (node.get('attrs') or {}) and (not isinstance(scalar, (int, float)) or isinstance(scalar, bool) or math.isnan(scalar)):
+        raise GraphError(f"{label(node)}: attribute scalar must be a number, got {scalar!r} (an infinite value does not survive JSON: it is written null)")
     if weight is not None:
         w = ints(node, 'weight', None, 1, empty=True)
         if broadcast(node, [out, w]) != out:
@@ -289,11 +292,11 @@ def concat_shape(node, inputs):
 
 def slice_spec(node: Dict[str, Any], x: Sequence[int]) -> List[tuple]:
     """(axis, start, end, step) per sliced axis, starts and ends clamped to [0, dim]."""
-    axes = ints(node, 'axes', None, 0)
+    axes = [axis_of(node, a, len(x), 'axes') for a in ints(node, 'axes', None, -len(x))]
     n = len(axes)
     starts, ends, steps = ints(node, 'starts', n, 0), ints(node, 'ends', n, 0), ints(node, 'steps', n, 1)
-    if len(set(axes)) != n or max(axes) >= len(x):
-        raise GraphError(f"{label(node)}: attribute axes must be unique axes from 0 to {len(x) - 1}, got {axes}")
+    if len(set(axes)) != n:
+        raise GraphError(f"{label(node)}: attribute axes must be unique, got {attr(node, 'axes')}")
     spec = []
     for a, s, e, st in zip(axes, starts, ends, steps):
         s, e = min(s, x[a]), min(e, x[a])
@@ -341,9 +344,27 @@ def same_shape(node, inputs):
             raise GraphError(f"{label(node)}: attribute ratio must be in [0, 1), got {ratio}")
     elif op == 'Gelu':
         word(node, 'approximate', ('none', 'tanh'), 'none')
-    for key in {'Clip': ('min', 'max'), 'LeakyRelu': ('alpha',), 'Elu': ('alpha',), 'HardSigmoid': ('alpha', 'beta')}.get(op, ()):
+    elif op == 'Clip':
+        lo, hi = clip_bounds(node)
+        if lo > hi:
+            raise GraphError(f"{label(node)}: attribute min {lo} must be at most max {hi}")
+    for key in {'LeakyRelu': ('alpha',), 'Elu': ('alpha',), 'HardSigmoid': ('alpha', 'beta')}.get(op, ()):
         number(node, key)
     return x
+
+
+def clip_bounds(node: Dict[str, Any]) -> tuple:
+    """Clip's (min, max); either may be infinite, and null is read as unbounded (JSON writes -Infinity/Infinity as null)."""
+    out = []
+    for key, unbounded in (('min', -math.inf), ('max', math.inf)):
+        value = attr(node, key)
+        if value is None:
+            out.append(unbounded)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value):
+            out.append(float(value))
+        else:
+            raise GraphError(f"{label(node)}: attribute {key} must be a number (or null: unbounded), got {value!r}")
+    return tuple(out)
 
 
 SHAPES: Dict[str, Callable[[Dict[str, Any], List[List[int]]], List[int]]] = {
