@@ -71,7 +71,7 @@ function renderReport(r: CostReport & { file?: string; format: string; resolutio
     ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',
     `MACs          ${formatInt(r.macs)} (${formatMillions(r.macs)})  conv + linear multiply-accumulates, per image`,
-    `params        ${formatInt(r.params)} (${formatMillions(r.params)})  weights + biases + BN gamma/beta`,
+    `params        ${formatInt(r.params)} (${formatMillions(r.params)})  learned weights, biases, BN/LN gamma and beta; a shared tensor once`,
     `flash (int8)  ${formatInt(r.flashBytes)} bytes (${formatKiB(r.flashBytes)})  BN folded, +8 bytes per output channel`,
     `peak SRAM     ${formatInt(r.peakSramBytes)} bytes (${formatKiB(r.peakSramBytes)})  model ${r.sramModel}${r.inplaceDepthwise ? ' + in-place depthwise' : ''}, int8, at ${r.peakAt}`,
   ].join('\n');
