@@ -1,0 +1,161 @@
+/**
+ * ONNX -> Graph. A handler per ONNX op type (the registry below, one file a family: conv, pool,
+ * activation, elementwise, matmul, shape, constants), and constant folding first: a node all of
+ * whose inputs are constants is evaluated (constants.ts), so shape arithmetic, pads and Resize
+ * sizes written as subgraphs become numbers. Weights become attributes (only their dims matter).
+ *
+ * Counting rules applied here (README "How costs are counted"): a stored tensor read by several
+ * nodes is owned by the first (later readers get `shares`); a file written at a fixed batch N is
+ * read at batch 1 (costs are per image) with a note through `onNote`; one-element constants of
+ * arithmetic keep their value as `scalar` (not a parameter).
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../errors.js';
+import type { Graph, GraphNode } from '../../graph/types.js';
+import { checkRegularFile } from '../../read-bounded.js';
+import type { ModelProto, NodeProto } from '../proto.js';
+import { onnx, toNumber } from '../proto.js';
+import { ACTIVATION_HANDLERS } from './activation.js';
+import type { Handler } from './constants.js';
+import { CONSTANT_HANDLERS, constantOnly, FOLDABLE_OPS, FOLDERS, foldNode } from './constants.js';
+import { Attrs, ImportContext, readConstant, shown, shownList } from './context.js';
+import { CONV_HANDLERS } from './conv.js';
+import { ELEMENTWISE_HANDLERS } from './elementwise.js';
+import { MATMUL_HANDLERS } from './matmul.js';
+import { POOL_HANDLERS } from './pool.js';
+import { SHAPE_HANDLERS } from './shape.js';
+
+/** Import handlers by ONNX op type. */
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  ...CONSTANT_HANDLERS,
+  ...CONV_HANDLERS,
+  ...POOL_HANDLERS,
+  ...ACTIVATION_HANDLERS,
+  ...ELEMENTWISE_HANDLERS,
+  ...MATMUL_HANDLERS,
+  ...SHAPE_HANDLERS,
+  // shape arithmetic: folded when its inputs are constants, refused on computed tensors
+  ...Object.fromEntries(FOLDABLE_OPS.filter((op) => !(op in CONSTANT_HANDLERS) && !(op in CONV_HANDLERS) && !(op in POOL_HANDLERS) && !(op in ACTIVATION_HANDLERS) && !(op in ELEMENTWISE_HANDLERS) && !(op in MATMUL_HANDLERS) && !(op in SHAPE_HANDLERS)).map((op) => [op, constantOnly])),
+};
+
+/** ONNX op types the importer reads on computed tensors (PyTorch's export vocabulary for these models). */
+export const IMPORTABLE_OPS: readonly string[] = Object.keys(HANDLERS).filter((op) => HANDLERS[op] !== constantOnly && op !== 'Constant');
+/** ONNX op types evaluated at import when all their inputs are constants (shape arithmetic). */
+export const FOLDED_OPS: readonly string[] = FOLDABLE_OPS;
+
+export interface ImportOptions {
+  /** Input shape (e.g. [1, 3, 224, 224]) where the model's own is dynamic or to override it. */
+  inputShape?: readonly number[];
+  name?: string;
+  /** Told what the import changed that the user should know (e.g. a fixed batch read at batch 1); `estimate` prints it. */
+  onNote?: (text: string) => void;
+}
+
+/** Decodes ONNX bytes with a clear error for anything that is not an ONNX model. */
+export function decodeModel(bytes: Uint8Array, source = 'ONNX file'): ModelProto {
+  let model: ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new InputError(source, `${bytes.length} bytes`, 'an ONNX model (protobuf ModelProto)', `cannot be decoded (${(err as Error).message})`);
+  }
+  if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
+    throw new InputError(source, `${bytes.length} bytes`, 'an ONNX model with a graph of nodes', 'holds no graph');
+  }
+  return model;
+}
+
+/** The default-domain opset the file imports (13 when it names none). */
+function opsetOf(model: ModelProto): number {
+  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  return entry?.version !== undefined && entry.version !== null ? toNumber(entry.version) : 13;
+}
+
+/** The unknown-op error: one line naming the node, the op type and the ops that import. */
+function unsupported(node: NodeProto): InputError {
+  const op = String(node.opType ?? '');
+  // names cut short so that the line with the whole list stays under 400 characters
+  return new InputError(`node ${shown(node.name || `${op}_${node.output?.[0]}`, 24)}`, op, IMPORTABLE_OPS.join(','), `op type ${shown(op, 16)} is not supported`);
+}
+
+/** Turns an ONNX model into a Graph: weights become attributes, constants are folded away. */
+export function importModel(model: ModelProto, options: ImportOptions = {}): Graph {
+  const g = model.graph as NonNullable<ModelProto['graph']>;
+  const nodes = g.node ?? [];
+  const initializerNames = new Set((g.initializer ?? []).map((t) => t.name as string));
+  const graphInputs = (g.input ?? []).filter((v) => !initializerNames.has(v.name as string));
+  if (graphInputs.length !== 1) {
+    throw new InputError('ONNX graph inputs', graphInputs.map((v) => v.name), 'exactly one non-initializer input (an image batch)', `got ${graphInputs.length} [${shownList(graphInputs.map((v) => v.name))}]`);
+  }
+  const inputInfo = graphInputs[0] as NonNullable<(typeof graphInputs)[0]>;
+  const declared = inputInfo.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : NaN)) ?? [];
+  const shape = options.inputShape ? [...options.inputShape] : declared.map((d, i) => (i === 0 && Number.isNaN(d) ? 1 : d));
+  if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
+  }
+  // a file written at a fixed batch N is read at batch 1: every count is per image
+  const fileBatch = !options.inputShape && (shape[0] as number) > 1 ? (shape[0] as number) : 1;
+  if (fileBatch > 1) {
+    shape[0] = 1;
+    options.onNote?.(`input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`);
+  }
+  const ctx = new ImportContext(options.name ?? g.name ?? 'onnx', opsetOf(model), fileBatch, options.onNote ?? (() => undefined));
+  for (const node of nodes) {
+    for (const v of node.input ?? []) {
+      const list = ctx.consumers.get(v);
+      if (list) list.push(node);
+      else ctx.consumers.set(v, [node]);
+    }
+  }
+  for (const t of g.initializer ?? []) {
+    const user = ctx.consumers.get(t.name as string)?.[0];
+    ctx.constants.set(t.name as string, readConstant(t, `initializer ${shown(t.name ?? '')}${user ? ` (read by node ${shown(user.name || String(user.opType))})` : ''}`));
+    ctx.stored.add(t.name as string);
+  }
+  ctx.tensors.set(inputInfo.name as string, ctx.builder.input(inputInfo.name as string, shape));
+
+  for (const node of nodes) {
+    const op = String(node.opType ?? '');
+    ctx.builder.setBlock(node.name || `${op}_${node.output?.[0]}`); // the per-layer breakdown shows the file's own node names
+    if (ctx.fused.has(node)) continue;
+    const inputs = (node.input ?? []).filter((v) => v !== '');
+    const allConstant = inputs.length > 0 && inputs.every((v) => ctx.isConstant(v));
+    if (allConstant && op in FOLDERS) {
+      foldNode(ctx, node, new Attrs(node));
+      continue;
+    }
+    const handler = Object.hasOwn(HANDLERS, op) ? HANDLERS[op] : undefined;
+    if (!handler) throw unsupported(node);
+    if (allConstant && op !== 'Shape') {
+      throw new InputError(ctx.field(node), inputs[0], `a node reading a computed tensor (ops folded on constants: ${FOLDED_OPS.length} shape-arithmetic ops)`, `all its inputs are constants [${shownList(inputs)}]`);
+    }
+    handler(ctx, node, new Attrs(node));
+  }
+  if (!g.output?.length) throw new InputError('ONNX graph outputs', [], 'at least one graph output');
+  const outputNode: NodeProto = { name: 'graph output', opType: 'output' };
+  const outputs = g.output.map((v) => ctx.tensorOf(outputNode, v.name as string));
+  return withShares(ctx.builder.finish(outputs), ctx.shares);
+}
+
+/** Marks the nodes that read an earlier node's stored weights (`shares` = that node's name). */
+function withShares(graph: Graph, shares: ReadonlyMap<number, number>): Graph {
+  if (shares.size === 0) return graph;
+  const producer = new Map(graph.nodes.map((n) => [n.outputs[0] as number, n.name]));
+  const nodes = graph.nodes.map((n): GraphNode => {
+    const first = shares.get(n.outputs[0] as number);
+    return first === undefined ? n : { ...n, shares: producer.get(first) as string };
+  });
+  return { ...graph, nodes };
+}
+
+export function importOnnxFile(path: string, options: ImportOptions = {}): Graph {
+  let bytes: Uint8Array;
+  checkRegularFile(path, 'FILE');
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new InputError('FILE', path, 'a readable ONNX file', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+  }
+  const base = path.split('/').pop()?.replace(/\.onnx$/, '') ?? 'onnx';
+  return importModel(decodeModel(bytes, path), { name: base, ...options });
+}

@@ -1,0 +1,116 @@
+/**
+ * Data movement on computed tensors: Flatten, Reshape (to any shape; [N, -1] stays Flatten as
+ * always), Squeeze / Unsqueeze (as a Reshape), Transpose, Concat, Slice (positive steps, resolved
+ * and clamped) and Split (one Slice node per output). A file read at batch 1 instead of its fixed
+ * batch N has Reshape targets that start with N start with 1.
+ */
+import { InputError } from '../../errors.js';
+import type { NodeProto } from '../proto.js';
+import { axisIn, sliceInputs } from './axes.js';
+import type { Handler } from './constants.js';
+import { splitSizes } from './constants.js';
+import type { ImportContext } from './context.js';
+import { shown } from './context.js';
+import { resolveReshape, sliceAxis } from './fold.js';
+
+/** A Reshape of x to `dims`: Flatten for [N, rest] (as the zoo and exports write it), else a Reshape node. */
+function reshapeTo(ctx: ImportContext, node: NodeProto, x: number, dims: number[]): void {
+  const shape = ctx.shape(x);
+  if (dims.length === 2 && dims[0] === shape[0]) ctx.add(node, 'Flatten', [x], { axis: 1 }, 'flatten');
+  else if (dims.join('x') === shape.join('x')) ctx.bind(node, x);
+  else ctx.add(node, 'Reshape', [x], { shape: dims }, 'reshape');
+}
+
+const reshape: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const shape = ctx.shape(x);
+  const target = [...(ctx.opset < 5 ? (a.ints('shape') ?? []) : ctx.valuesOf(node, 1, 'shape'))];
+  if (ctx.fileBatch > 1 && target[0] === ctx.fileBatch && shape[0] === 1) target[0] = 1;
+  reshapeTo(ctx, node, x, resolveReshape(`${ctx.field(node)} shape`, shape, target, a.int('allowzero', 0) === 1));
+};
+
+/** Axes of Squeeze / Unsqueeze: attribute before opset 13, input 1 from it. */
+const axesOf = (ctx: ImportContext, node: NodeProto, a: { ints(k: string): number[] | undefined }): number[] | undefined =>
+  a.ints('axes') ?? (node.input?.[1] ? ctx.valuesOf(node, 1, 'axes') : undefined);
+
+const squeeze: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const shape = ctx.shape(x);
+  const axes = axesOf(ctx, node, a)?.map((ax) => axisIn(`${ctx.field(node)} axes`, ax, shape.length));
+  if (axes?.some((ax) => shape[ax] !== 1)) throw new InputError(`${ctx.field(node)} axes`, axes, `axes of size 1 (input shape [${shape.join(', ')}])`);
+  reshapeTo(ctx, node, x, shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)));
+};
+
+const unsqueeze: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const shape = ctx.shape(x);
+  const given = axesOf(ctx, node, a) ?? [];
+  const rank = shape.length + given.length;
+  const axes = given.map((ax) => axisIn(`${ctx.field(node)} axes`, ax, rank));
+  const dims: number[] = [];
+  let k = 0;
+  for (let i = 0; i < rank; i++) dims.push(axes.includes(i) ? 1 : (shape[k++] as number));
+  reshapeTo(ctx, node, x, dims);
+};
+
+const transpose: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const rank = ctx.shape(x).length;
+  const perm = a.ints('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  ctx.add(node, 'Transpose', [x], { perm }, 'transpose');
+};
+
+const concat: Handler = (ctx, node, a) => {
+  const inputs = (node.input ?? []).filter((v) => v !== '');
+  const constant = inputs.find((v) => ctx.isConstant(v));
+  if (constant !== undefined) throw new InputError(`${ctx.field(node)} inputs`, constant, 'computed tensors only (a constant concatenated to an activation is not supported)', `input ${shown(constant, 40)} is a constant`);
+  const tensors = inputs.map((v) => ctx.tensorOf(node, v));
+  const rank = ctx.shape(tensors[0] as number).length;
+  ctx.add(node, 'Concat', tensors, { axis: axisIn(`${ctx.field(node)} axis`, a.int('axis', 1), rank) }, 'concat');
+};
+
+/** A Slice of one or more axes with resolved (clamped, non-negative) starts and ends. */
+function addSlice(ctx: ImportContext, node: NodeProto, x: number, s: { axes: number[]; starts: number[]; ends: number[]; steps: number[] }, output = 0): void {
+  const shape = ctx.shape(x);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  s.axes.forEach((axis, i) => {
+    const step = s.steps[i] as number;
+    const r = sliceAxis(shape[axis] as number, s.starts[i] as number, s.ends[i] as number, step);
+    if (r.count < 1) throw new InputError(`${ctx.field(node)} starts/ends`, { starts: s.starts, ends: s.ends }, `a non-empty range of axis ${axis} (size ${shape[axis]})`);
+    starts.push(r.start);
+    ends.push(r.start + (r.count - 1) * step + 1);
+  });
+  const t = ctx.builder.add('Slice', [x], { axes: s.axes, starts, ends, steps: s.steps }, 'slice');
+  ctx.bind(node, t, output);
+}
+
+const sliceHandler: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  addSlice(ctx, node, x, sliceInputs(ctx, node, a, ctx.shape(x), false));
+};
+
+const split: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const shape = ctx.shape(x);
+  const axis = axisIn(`${ctx.field(node)} axis`, a.int('axis', 0), shape.length);
+  let start = 0;
+  splitSizes(ctx, node, a, shape[axis] as number).forEach((size, i) => {
+    if (node.output?.[i]) addSlice(ctx, node, x, { axes: [axis], starts: [start], ends: [start + size], steps: [1] }, i);
+    start += size;
+  });
+};
+
+export const SHAPE_HANDLERS: Readonly<Record<string, Handler>> = {
+  Flatten: (ctx, node, a) => {
+    const x = ctx.x(node);
+    ctx.add(node, 'Flatten', [x], { axis: axisIn(`${ctx.field(node)} axis`, a.int('axis', 1), ctx.shape(x).length + 1) }, 'flatten');
+  },
+  Reshape: reshape,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+  Transpose: transpose,
+  Concat: concat,
+  Slice: sliceHandler,
+  Split: split,
+};
