@@ -335,7 +335,7 @@ def same_shape(node, inputs):
     elif op == 'Softmax':
         axis_of(node, attr(node, 'axis'), len(x))
     elif op == 'PRelu':
-        slope = ints(node, 'slope', None, 1)
+        slope = ints(node, 'slope', None, 1, empty=True)
         if broadcast(node, [x, slope]) != x:
             raise GraphError(f"{label(node)}: slope of shape {slope} does not broadcast onto {x}")
     elif op == 'Dropout':
