@@ -1,16 +1,18 @@
 /**
  * The parser of the LAMDA architecture text (grammar: docs/dsl-grammar.md). It checks the syntax
  * line by line, resolves every input id against the lines above, infers each output shape with
- * the shared shape rules and checks the redundant `cin`; every problem is a DslSyntaxError with
- * the 1-based line and column and what was expected there.
+ * the shared shape rules and checks the redundant `cin`. Attributes, arity and value kinds come
+ * from the op descriptors (lib/graph/ops); every problem is a DslSyntaxError with the 1-based
+ * line and column and what was expected there.
  */
 import { InputError, showName } from '../errors.js';
 import { checkShape } from '../graph/bounds.js';
+import { OPS } from '../graph/ops/index.js';
+import type { AttrSpec } from '../graph/ops/spec.js';
 import { inferOutputShape } from '../graph/shapes.js';
 import type { Graph, GraphNode, OpType, TensorInfo } from '../graph/types.js';
 import { OP_TYPES, tensorElements } from '../graph/types.js';
-import type { AttrKind, AttrSpec } from './dsl-write.js';
-import { MULTI_INPUT_OPS, OP_ATTRS } from './dsl-write.js';
+import { EMPTY_INTS, OP_ATTRS, SHARES_KEY } from './dsl-write.js';
 
 export class DslSyntaxError extends Error {
   /** 1-based line and column of the offending text. */
@@ -130,21 +132,31 @@ function parseDims(text: string): number[] | undefined {
   return parts.every((p) => exact(POSITIVE, p)) ? parts.map(Number) : undefined;
 }
 
-/** An attribute value of `kind`, or undefined when the text is not one. */
-function parseValue(kind: AttrKind, text: string): unknown {
-  switch (kind) {
+/** Most values a `dims` attribute has (one per spatial axis: 1-D to 3-D windows). */
+const MAX_DIMS = 3;
+
+/** An attribute value of `spec`'s kind, or undefined when the text is not one. Counts that depend on the input are checked by checkCounts. */
+function parseValue(spec: AttrSpec, text: string): unknown {
+  switch (spec.kind) {
     case 'count':
       return exact(POSITIVE, text) ? Number(text) : undefined;
     case 'int':
       return exact(INTEGER, text) ? Number(text) : undefined;
-    case 'pair': {
+    case 'dims': {
       const parts = text.split('x');
-      return parts.length === 2 && parts.every((p) => exact(POSITIVE, p)) ? parts.map(Number) : undefined;
+      return parts.length <= MAX_DIMS && parts.every((p) => exact(POSITIVE, p)) ? parts.map(Number) : undefined;
     }
     case 'pads': {
       const parts = text.split(',');
-      return parts.length === 4 && parts.every((p) => exact(NATURAL, p)) ? parts.map(Number) : undefined;
+      return parts.length % 2 === 0 && parts.every((p) => exact(NATURAL, p)) ? parts.map(Number) : undefined;
     }
+    case 'ints': {
+      if (text === EMPTY_INTS) return [];
+      const parts = text.split(',');
+      return parts.every((p) => exact(INTEGER, p)) ? parts.map(Number) : undefined;
+    }
+    case 'word':
+      return spec.words?.includes(text) ? text : undefined;
     case 'bool':
       return text === '1' ? true : text === '0' ? false : undefined;
     case 'float':
@@ -153,6 +165,52 @@ function parseValue(kind: AttrKind, text: string): unknown {
       return FLOAT.test(text) ? Number(text) : undefined;
     case 'shape':
       return parseDims(text);
+  }
+}
+
+/** What a bad value of `spec` should have been (the words of a `word` kind listed when its description leaves any out). */
+function expectedOf(spec: AttrSpec, text: string): string {
+  if (spec.kind === 'float') return spec.expected;
+  if (spec.kind === 'word') {
+    const words = spec.words ?? [];
+    return words.every((w) => spec.expected.includes(w)) ? spec.expected : `${spec.expected} (one of ${words.join(', ')})`;
+  }
+  return exactly(spec.expected, text);
+}
+
+/** "one input for Relu", "1 or 2 inputs for Add", "2 or more inputs for Concat": the arity of the op's descriptor. */
+function arityOf(op: OpType): string {
+  const [min, max] = OPS[op].arity;
+  if (min === max) return `${min === 1 ? 'one input' : `${min} inputs`} for ${op}`;
+  return `${min} ${Number.isFinite(max) ? `to ${max}` : 'or more'} inputs for ${op}`.replace(/^1 to 2 /, '1 or 2 ');
+}
+
+interface Parsed {
+  value: unknown;
+  at: number;
+  text: string;
+}
+
+/**
+ * Counts of the per-axis attributes against the first input: every `dims` value (kernel, strides,
+ * dilations, sizes) one per spatial axis (rank - 2); `pads` two per spatial axis for an op with a
+ * window (as many as the kernel's values, doubled), else two per axis (Pad). Inputs of rank < 3
+ * are left to the shape rule.
+ */
+function checkCounts(c: LineCursor, op: OpType, values: ReadonlyMap<AttrSpec, Parsed>, input: TensorInfo): void {
+  const rank = input.shape.length;
+  const spatial = rank - 2;
+  const windowed = OP_ATTRS[op].some((s) => s.kind === 'dims');
+  const of = `${input.name}, ${input.shape.join('x')}`;
+  for (const [spec, v] of values) {
+    const n = (v.value as unknown[]).length;
+    if (spec.kind === 'dims' && spatial >= 1 && n !== spatial) {
+      c.fail(`${spec.expected} with ${spatial} value${spatial === 1 ? '' : 's'} (one per spatial axis of ${of})`, v.at, quote(v.text));
+    }
+    if (spec.kind === 'pads' && spec.prop === 'pads') {
+      const want = windowed ? 2 * spatial : 2 * rank;
+      if (want >= 2 && n !== want) c.fail(`${spec.expected} with ${want} values (begins then ends of each ${windowed ? 'spatial ' : ''}axis of ${of})`, v.at, quote(v.text));
+    }
   }
 }
 
@@ -182,6 +240,18 @@ function reference(state: State, c: LineCursor, what: string): number {
   const known = state.ids.get(id);
   if (!known) c.fail('a tensor id defined on an earlier line', at, quote(id));
   return known.tensor;
+}
+
+/** `shares=t5`: the name of the earlier node of the same op whose output is t5 (its weights are read, GraphNode.shares). */
+function sharedNode(state: State, c: LineCursor, op: OpType): string {
+  const at = c.pos;
+  const expected = `the output id of an earlier ${op} node whose weights this one reads, like ${SHARES_KEY}=t5`;
+  const id = c.match(ID) ?? c.fail(expected);
+  const known = state.ids.get(id);
+  const owner = known === undefined ? undefined : state.nodes.find((n) => n.outputs[0] === known.tensor);
+  if (!owner) c.fail(expected, at, known === undefined ? quote(id) : `${quote(id)} (a graph input)`);
+  if (owner.op !== op) c.fail(expected, at, `${quote(id)} (the output of a ${owner.op})`);
+  return owner.name;
 }
 
 function parseHeader(state: State, c: LineCursor): string {
@@ -233,10 +303,12 @@ function parseNode(state: State, c: LineCursor): void {
     if (c.eat(')')) break;
     if (!c.eat(',')) c.fail('"," or ")" after an input id');
   }
-  if (inputs.length > 1 && !MULTI_INPUT_OPS.has(op)) c.fail(`one input for ${op}`, opAt, `${inputs.length} inputs`);
+  const [fewest, most] = OPS[op].arity;
+  if (inputs.length < fewest || inputs.length > most) c.fail(arityOf(op), opAt, `${inputs.length} input${inputs.length === 1 ? '' : 's'}`);
 
   const specs = OP_ATTRS[op];
-  const values = new Map<AttrSpec, { value: unknown; at: number }>();
+  const values = new Map<AttrSpec, Parsed>();
+  let shares: string | undefined;
   for (;;) {
     const spaced = c.spaces();
     if (c.atEnd() || c.text[c.pos] === '|') break;
@@ -244,6 +316,12 @@ function parseNode(state: State, c: LineCursor): void {
     if (!spaced) c.fail('a space before the next attribute');
     const key = c.match(WORD);
     const spec = specs.find((s) => s.key === key);
+    if (!spec && key === SHARES_KEY) {
+      if (shares !== undefined) c.fail(`each attribute of ${op} once`, keyAt, `a second ${quote(SHARES_KEY)}`);
+      if (!c.eat('=')) c.fail(`"=" after ${SHARES_KEY}`);
+      shares = sharedNode(state, c, op);
+      continue;
+    }
     if (!spec) {
       const allowed = specs.length === 0 ? `no attributes for ${op}: "|" or end of line` : `an attribute of ${op} (${specs.map((s) => s.key).join(', ')}), "|" or end of line`;
       c.fail(allowed, keyAt);
@@ -252,9 +330,9 @@ function parseNode(state: State, c: LineCursor): void {
     if (!c.eat('=')) c.fail(`"=" after ${spec.key}`);
     const valueAt = c.pos;
     const text = c.match(VALUE) ?? '';
-    const value = parseValue(spec.kind, text);
-    if (value === undefined) c.fail(spec.kind === 'float' ? spec.expected : exactly(spec.expected, text), valueAt, text === '' ? c.found(valueAt) : quote(text));
-    values.set(spec, { value, at: valueAt });
+    const value = parseValue(spec, text);
+    if (value === undefined) c.fail(expectedOf(spec, text), valueAt, text === '' ? c.found(valueAt) : quote(text));
+    values.set(spec, { value, at: valueAt, text });
   }
   const attrsEnd = c.pos;
   let block = '';
@@ -280,7 +358,8 @@ function parseNode(state: State, c: LineCursor): void {
   if (cin && channels !== undefined && cin.value !== channels) {
     c.fail(`cin=${channels} (the channels of ${(state.tensors[inputs[0] as number] as TensorInfo).name})`, cin.at, quote(String(cin.value)));
   }
-  const node = { name, op, attrs, inputs, outputs: [state.tensors.length], block } as GraphNode;
+  checkCounts(c, op, values, state.tensors[inputs[0] as number] as TensorInfo);
+  const node = { name, op, attrs, inputs, outputs: [state.tensors.length], block, ...(shares === undefined ? {} : { shares }) } as GraphNode;
   let shape: readonly number[];
   try {
     shape = inferOutputShape(node, inputShapes);

@@ -1,78 +1,38 @@
 /**
  * The LAMDA architecture text (paper section 4.1, "connection-oriented traversal"): one line per
- * node naming its op, attributes, the ids of its input tensors and its single output id. This
- * module holds the attribute table both directions share, the writer and the structural equality
- * the round trip is checked against; dsl-read.ts is the parser. The grammar is in docs/dsl-grammar.md.
+ * node naming its op, attributes, the ids of its input tensors and its single output id. The
+ * attributes of each op are its descriptor's `dsl` facet (lib/graph/ops); this module holds the
+ * writer and the structural equality the round trip is checked against; dsl-read.ts is the
+ * parser. The grammar is in docs/dsl-grammar.md.
  */
 import { InputError, showName } from '../errors.js';
+import { OPS } from '../graph/ops/index.js';
+import type { AttrKind, AttrSpec } from '../graph/ops/spec.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
+import { OP_TYPES } from '../graph/types.js';
 
-/** How an attribute value is written: `count` positive integer, `pair` 3x3, `pads` 1,1,1,1, `bool` 0/1, `shape` 1x64x1x1 or scalar. */
-export type AttrKind = 'count' | 'int' | 'pair' | 'pads' | 'bool' | 'float' | 'shape';
+export type { AttrKind, AttrSpec } from '../graph/ops/spec.js';
 
-export interface AttrSpec {
-  /** The key in the text (`k` in `k=3x3`). */
-  key: string;
-  /** The NodeAttrs property; `cin` (the input channels) has none: it is derived, checked on parse. */
-  prop?: string;
-  kind: AttrKind;
-  /** Optional in NodeAttrs: written only when the graph sets it. */
-  optional?: boolean;
-  /** What a value looks like, for error messages ("a kernel like 3x3"). */
-  expected: string;
+/** The attributes of every op, in the order they are written: each op descriptor's `dsl` facet (graph/ops). */
+export const OP_ATTRS: Readonly<Record<OpType, readonly AttrSpec[]>> = Object.fromEntries(OP_TYPES.map((op) => [op, OPS[op].dsl])) as Record<OpType, readonly AttrSpec[]>;
+
+/** Ops that take several tensor inputs (their arity allows more than one; Add and the like may also take one plus a constant `w`). */
+export const MULTI_INPUT_OPS: ReadonlySet<OpType> = new Set<OpType>(OP_TYPES.filter((op) => OPS[op].arity[1] > 1));
+
+/** The attribute naming the node whose stored weights a node reads (GraphNode.shares), written as that node's output id. */
+export const SHARES_KEY = 'shares';
+
+/**
+ * Whether an optional attribute holds its neutral value and is left out of the text (and of the
+ * canonical form): `dims` all 1 (dilations), `ints` or `pads` all 0 (output padding). Absent and neutral
+ * mean the same to every reader, so texts written before these attributes existed stay as they were.
+ */
+export function isNeutral(spec: AttrSpec, value: unknown): boolean {
+  if (!spec.optional || !Array.isArray(value) || value.length === 0) return false;
+  if (spec.kind === 'dims') return value.every((v) => v === 1);
+  if (spec.kind === 'ints' || spec.kind === 'pads') return value.every((v) => v === 0);
+  return false;
 }
-
-const CIN: AttrSpec = { key: 'cin', kind: 'count', optional: true, expected: 'the input channels, a positive integer' };
-const KERNEL: AttrSpec = { key: 'k', prop: 'kernel', kind: 'pair', expected: 'a kernel like 3x3' };
-const STRIDES: AttrSpec = { key: 's', prop: 'strides', kind: 'pair', expected: 'strides like 2x2' };
-const PADS: AttrSpec = { key: 'p', prop: 'pads', kind: 'pads', expected: 'pads like 1,1,1,1 (top,left,bottom,right)' };
-const float = (key: string, prop: string, what: string): AttrSpec => ({ key, prop, kind: 'float', expected: `${what}, a number like 0.5 or 1e-5 (inf and -inf allowed)` });
-const POOL: readonly AttrSpec[] = [
-  KERNEL,
-  STRIDES,
-  PADS,
-  { key: 'ceil', prop: 'ceilMode', kind: 'bool', optional: true, expected: 'ceil mode, 0 or 1' },
-  { key: 'countpad', prop: 'countIncludePad', kind: 'bool', optional: true, expected: 'count_include_pad, 0 or 1' },
-];
-const WEIGHT: readonly AttrSpec[] = [{ key: 'w', prop: 'weight', kind: 'shape', optional: true, expected: 'a constant operand shape like 1x64x1x1 (or scalar)' }];
-const AXIS: readonly AttrSpec[] = [{ key: 'axis', prop: 'axis', kind: 'int', expected: 'an integer axis' }];
-
-/** The attributes of every op, in the order they are written. */
-export const OP_ATTRS: Readonly<Record<OpType, readonly AttrSpec[]>> = {
-  Conv: [
-    CIN,
-    { key: 'out', prop: 'outChannels', kind: 'count', expected: 'output channels, a positive integer' },
-    KERNEL,
-    STRIDES,
-    PADS,
-    { key: 'g', prop: 'group', kind: 'count', expected: 'a group count, a positive integer' },
-    { key: 'bias', prop: 'bias', kind: 'bool', expected: 'bias, 0 or 1' },
-  ],
-  BatchNormalization: [float('eps', 'epsilon', 'epsilon')],
-  Relu: [],
-  Clip: [float('min', 'min', 'the lower bound'), float('max', 'max', 'the upper bound')],
-  LeakyRelu: [float('alpha', 'alpha', 'the negative slope')],
-  Sigmoid: [],
-  Swish: [],
-  HardSigmoid: [float('alpha', 'alpha', 'the slope'), float('beta', 'beta', 'the offset')],
-  HardSwish: [],
-  Add: WEIGHT,
-  Mul: WEIGHT,
-  GlobalAveragePool: [],
-  AveragePool: POOL,
-  MaxPool: POOL,
-  Flatten: AXIS,
-  Gemm: [
-    { ...CIN, expected: 'the input features, a positive integer' },
-    { key: 'out', prop: 'outFeatures', kind: 'count', expected: 'output features, a positive integer' },
-    { key: 'bias', prop: 'bias', kind: 'bool', expected: 'bias, 0 or 1' },
-  ],
-  Concat: AXIS,
-  Dropout: [float('ratio', 'ratio', 'the drop ratio')],
-};
-
-/** Ops that take several tensor inputs (Add and Mul may also take one plus a constant `w`). */
-export const MULTI_INPUT_OPS: ReadonlySet<OpType> = new Set<OpType>(['Add', 'Mul', 'Concat']);
 
 /** A name written bare when it is made of these characters, else as a JSON string. */
 export const BARE_NAME = /^[A-Za-z0-9_.:/+-]+$/;
@@ -91,15 +51,21 @@ export function formatNumber(x: number): string {
   return String(x);
 }
 
+/** An empty `ints` list (e.g. no axes) is written as this word. */
+export const EMPTY_INTS = 'none';
+
 export function formatValue(kind: AttrKind, value: unknown): string {
   switch (kind) {
     case 'count':
     case 'int':
+    case 'word':
       return String(value);
-    case 'pair':
+    case 'dims':
       return (value as readonly number[]).join('x');
     case 'pads':
       return (value as readonly number[]).join(',');
+    case 'ints':
+      return (value as readonly number[]).length === 0 ? EMPTY_INTS : (value as readonly number[]).join(',');
     case 'bool':
       return value ? '1' : '0';
     case 'float':
@@ -129,7 +95,23 @@ function idOf(graph: Graph, ids: Map<number, number>, t: number, where: string, 
   return id;
 }
 
-function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode): string {
+/**
+ * The index of the earlier node whose weights `node` (at `index`) reads, by its name in `shares`;
+ * undefined when the node owns its weights.
+ * @throws InputError when no single earlier node has that name.
+ */
+export function sharedNodeIndex(graph: Graph, node: GraphNode, index: number): number | undefined {
+  if (node.shares === undefined) return undefined;
+  const matches: number[] = [];
+  for (let i = 0; i < index; i++) if (graph.nodes[i]?.name === node.shares) matches.push(i);
+  if (matches.length !== 1 || graph.nodes[matches[0] as number]?.op !== node.op) {
+    const why = matches.length === 0 ? 'no earlier node has that name' : matches.length > 1 ? `${matches.length} earlier nodes have that name` : `that node is a ${graph.nodes[matches[0] as number]?.op}`;
+    throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} shares`, node.shares, `the name of one earlier ${node.op} node`, why);
+  }
+  return matches[0];
+}
+
+function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode, index: number): string {
   const self = ids.get(node.outputs[0] as number) as number;
   const inputs = node.inputs.map((t) => `t${idOf(graph, ids, t, `node ${node.name} input`, self)}`);
   let line = `t${self} = ${node.op}(${inputs.join(',')})`;
@@ -142,8 +124,14 @@ function nodeLine(graph: Graph, ids: Map<number, number>, node: GraphNode): stri
       if (spec.optional) continue;
       throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} attrs.${spec.prop}`, value, spec.expected);
     }
+    if (isNeutral(spec, value)) continue;
+    if (spec.kind === 'word' && !spec.words?.includes(value as string)) {
+      throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} attrs.${spec.prop}`, value, spec.expected);
+    }
     line += ` ${spec.key}=${formatValue(spec.kind, value)}`;
   }
+  const shared = sharedNodeIndex(graph, node, index);
+  if (shared !== undefined) line += ` ${SHARES_KEY}=t${ids.get((graph.nodes[shared] as GraphNode).outputs[0] as number)}`;
   if (node.block !== '') line += ` | block=${formatName(node.block)}`;
   return line;
 }
@@ -155,7 +143,7 @@ export function serializeNodeLines(graph: Graph): string[] {
   const ids = canonicalIds(graph);
   const inputs = graph.inputs.map((t, i) => `t${i}:${formatShape(graph.tensors[t]?.shape ?? [])}`);
   const outputs = graph.outputs.map((t) => `t${idOf(graph, ids, t, 'output')}`);
-  return [`graph ${formatName(graph.name)} input ${inputs.join(',')}`, ...graph.nodes.map((n) => nodeLine(graph, ids, n)), `output ${outputs.join(',')}`];
+  return [`graph ${formatName(graph.name)} input ${inputs.join(',')}`, ...graph.nodes.map((n, i) => nodeLine(graph, ids, n, i)), `output ${outputs.join(',')}`];
 }
 
 /** The canonical text of a graph (lines joined by "\n", with a final newline). */
@@ -175,12 +163,15 @@ export interface CanonicalNode {
   shape: number[];
   elements: number;
   block: string;
+  /** The canonical id of the output of the node whose weights this one reads (GraphNode.shares); absent when it owns them. */
+  shares?: number;
 }
 
 /**
  * A graph with its names dropped and its tensors renumbered canonically. Two graphs are equal
- * when these are: same name, input shapes, ops, attributes, connectivity, output shapes, blocks
- * and output tensors. Node names, tensor names and the order of the tensors array do not count.
+ * when these are: same name, input shapes, ops, attributes (a neutral optional one, see isNeutral,
+ * as if absent), connectivity, output shapes, blocks, shared weights and output tensors. Node
+ * names, tensor names and the order of the tensors array do not count.
  */
 export interface CanonicalGraph {
   name: string;
@@ -199,21 +190,23 @@ export function canonicalGraph(graph: Graph): CanonicalGraph {
   return {
     name: graph.name,
     inputs: graph.inputs.map(tensor),
-    nodes: graph.nodes.map((node) => {
+    nodes: graph.nodes.map((node, index) => {
       const own = node.attrs as unknown as Record<string, unknown>;
       const attrs: Record<string, unknown> = {};
       for (const spec of OP_ATTRS[node.op]) {
-        if (spec.prop === undefined || own[spec.prop] === undefined) continue;
+        if (spec.prop === undefined || own[spec.prop] === undefined || isNeutral(spec, own[spec.prop])) continue;
         const v = own[spec.prop];
         attrs[spec.prop] = Array.isArray(v) ? [...(v as unknown[])] : v;
       }
-      return {
+      const canonical: CanonicalNode = {
         op: node.op,
         attrs,
         inputs: node.inputs.map((t) => idOf(graph, ids, t, `node ${node.name} input`, ids.get(node.outputs[0] as number))),
         ...tensor(node.outputs[0] as number),
         block: node.block,
       };
+      const shared = sharedNodeIndex(graph, node, index);
+      return shared === undefined ? canonical : { ...canonical, shares: ids.get((graph.nodes[shared] as GraphNode).outputs[0] as number) as number };
     }),
     outputs: graph.outputs.map((t) => idOf(graph, ids, t, 'output')),
   };

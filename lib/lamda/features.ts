@@ -22,24 +22,13 @@
  */
 import { nodeCost } from '../cost/layer-costs.js';
 import { InputError } from '../errors.js';
-import type { Graph, GraphNode, OpType } from '../graph/types.js';
-import { isDepthwiseConv, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
+import { OPS } from '../graph/ops/index.js';
+import type { OpFamily } from '../graph/ops/spec.js';
+import { KERNEL_KINDS, type KernelKind } from '../graph/ops/spec.js';
+import type { ConvAttrs, Graph, GraphNode, OpType } from '../graph/types.js';
+import { isDepthwiseConv } from '../graph/types.js';
 
-export const KERNEL_KINDS = [
-  'conv',
-  'conv-pointwise',
-  'conv-depthwise',
-  'conv-grouped',
-  'gemm',
-  'pool',
-  'global-pool',
-  'elementwise',
-  'concat',
-  'activation',
-  'fused',
-  'free',
-] as const;
-export type KernelKind = (typeof KERNEL_KINDS)[number];
+export { KERNEL_KINDS, type KernelKind } from '../graph/ops/spec.js';
 
 export interface GraphFeatures {
   names: string[];
@@ -71,7 +60,18 @@ function checkBlock(block: number): number {
   return block;
 }
 
-const FUSABLE_ACTIVATIONS: ReadonlySet<OpType> = new Set<OpType>(['Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'HardSigmoid']);
+/**
+ * The ops onnxruntime's graph optimizer fuses into: BatchNormalization folds into a Conv
+ * (ConvBNFusion); a fusable activation (OPS[op].fusable) into a Conv (ConvActivationFusion) or a
+ * Gemm (GemmActivationFusion).
+ */
+const BN_FOLDS_INTO: ReadonlySet<OpType> = new Set<OpType>(['Conv']);
+const ACTIVATION_FUSES_INTO: ReadonlySet<OpType> = new Set<OpType>(['Conv', 'Gemm']);
+
+/** The base kernel kind of a node: its descriptor's kernelKind (graph/ops). */
+function baseKind(node: GraphNode, graph: Graph): KernelKind {
+  return (OPS[node.op].kernelKind as (n: GraphNode, g: Graph) => KernelKind)(node, graph);
+}
 
 const MEGA = 1e6;
 
@@ -156,9 +156,10 @@ function topology(graph: Graph): { producer: number[]; consumers: number[] } {
 }
 
 /**
- * The kernel kind of every node. A BatchNormalization right after a conv (its only reader) is
- * folded into it; a Relu / Clip / LeakyRelu / Sigmoid / HardSigmoid right after a conv or a
- * Gemm (possibly through such a BN) is fused into it: both are 'fused'.
+ * The kernel kind of every node: its descriptor's kernelKind, except that a BatchNormalization
+ * right after a Conv (its only reader) is folded into it, and a fusable activation (OPS[op].fusable:
+ * Relu, Clip, LeakyRelu, Sigmoid, HardSigmoid) right after a Conv or a Gemm (possibly through
+ * such a BN) is fused into it: both are 'fused'.
  */
 export function nodeKinds(graph: Graph): KernelKind[] {
   const { producer, consumers } = topology(graph);
@@ -167,42 +168,13 @@ export function nodeKinds(graph: Graph): KernelKind[] {
     const from = producer[node.inputs[0] as number] as number;
     const fromNode = from >= 0 ? graph.nodes[from] : undefined;
     const single = (consumers[node.inputs[0] as number] as number) === 1;
-    let kind: KernelKind;
-    switch (node.op) {
-      case 'Conv':
-        if (isDepthwiseConv(node, graph)) kind = 'conv-depthwise';
-        else if (node.attrs.group > 1) kind = 'conv-grouped';
-        else if (node.attrs.kernel[0] === 1 && node.attrs.kernel[1] === 1) kind = 'conv-pointwise';
-        else kind = 'conv';
-        break;
-      case 'Gemm':
-        kind = 'gemm';
-        break;
-      case 'MaxPool':
-      case 'AveragePool':
-        kind = 'pool';
-        break;
-      case 'GlobalAveragePool':
-        kind = 'global-pool';
-        break;
-      case 'Add':
-      case 'Mul':
-        kind = 'elementwise';
-        break;
-      case 'Concat':
-        kind = 'concat';
-        break;
-      case 'Flatten':
-      case 'Dropout':
-        kind = 'free';
-        break;
-      case 'BatchNormalization':
-        kind = fromNode?.op === 'Conv' && single ? 'fused' : 'activation';
-        break;
-      default: {
-        const intoConv = fromNode !== undefined && single && (fromNode.op === 'Conv' || fromNode.op === 'Gemm' || (fromNode.op === 'BatchNormalization' && kinds[from] === 'fused'));
-        kind = FUSABLE_ACTIVATIONS.has(node.op) && intoConv ? 'fused' : 'activation';
-      }
+    const base = baseKind(node, graph);
+    let kind: KernelKind = base;
+    if (node.op === 'BatchNormalization') {
+      if (fromNode !== undefined && BN_FOLDS_INTO.has(fromNode.op) && single) kind = 'fused';
+    } else if (OPS[node.op].fusable) {
+      const intoConv = fromNode !== undefined && single && (ACTIVATION_FUSES_INTO.has(fromNode.op) || (fromNode.op === 'BatchNormalization' && kinds[from] === 'fused'));
+      if (intoConv) kind = 'fused';
     }
     kinds.push(kind);
   });
@@ -224,11 +196,13 @@ function padded(channels: number, block: number): number {
  *   multiple of 4; cout is free (padded);
  * - depthwise (group = cin = cout): channels a multiple of 4;
  * - other grouped convs: cin / group and cout / group both multiples of the block.
- * Block 1 means MLAS has no NCHWc kernels on the CPU: every conv runs plain.
+ * Block 1 means MLAS has no NCHWc kernels on the CPU: every conv runs plain; 1-D and 3-D convs
+ * and ConvTranspose always run plain.
  */
 export function runsNchwc(graph: Graph, node: GraphNode, block: number): boolean {
   checkBlock(block);
-  if (node.op !== 'Conv' || block <= 1) return false;
+  // The NCHWc transformer rewrites 2-D convs only (a 4-D weight).
+  if (node.op !== 'Conv' || block <= 1 || node.attrs.kernel.length !== 2) return false;
   const cin = graph.tensors[node.inputs[0] as number]?.shape[1] as number;
   const cout = node.attrs.outChannels;
   const group = node.attrs.group;
@@ -245,15 +219,17 @@ function readsBlockedInput(group: number, cin: number, block: number): boolean {
   return group > 1 || cin >= block;
 }
 
-/** Ops that keep the layout of their (first) input in onnxruntime's NCHWc graph. */
-const LAYOUT_PRESERVING: ReadonlySet<OpType> = new Set<OpType>([
-  ...[...UNARY_ELEMENTWISE_OPS].filter((op) => op !== 'Dropout'),
-  'Add',
-  'Mul',
-  'MaxPool',
-  'AveragePool',
-  'GlobalAveragePool',
-]);
+/** Op families whose nodes keep the layout of their (first) input in onnxruntime's NCHWc graph. */
+const LAYOUT_PRESERVING_FAMILIES: ReadonlySet<OpFamily> = new Set<OpFamily>(['norm', 'activation', 'elementwise', 'pool']);
+
+/**
+ * Whether a node keeps its first input's layout (blocked stays blocked): the element-wise,
+ * normalisation, activation and pooling families, except nodes that run as nothing ('free':
+ * Dropout), which read the plain layout.
+ */
+function preservesLayout(node: GraphNode, graph: Graph): boolean {
+  return LAYOUT_PRESERVING_FAMILIES.has(OPS[node.op].family) && baseKind(node, graph) !== 'free';
+}
 
 function factsOf(graph: Graph, kinds: readonly KernelKind[], block: number): NodeFacts[] {
   // Layout propagation: which tensors are in the blocked layout, and what gets reordered where.
@@ -281,7 +257,7 @@ function factsOf(graph: Graph, kinds: readonly KernelKind[], block: number): Nod
       const x = node.inputs[0] as number;
       if (!blocked[x] && readsBlockedInput(node.attrs.group, cin, block)) reorder(x);
       outBlocked = true;
-    } else if (LAYOUT_PRESERVING.has(node.op)) {
+    } else if (preservesLayout(node, graph)) {
       outBlocked = blocked[node.inputs[0] as number] as boolean;
       for (const t of node.inputs.slice(1)) if (blocked[t] !== outBlocked) reorder(t);
     } else if (node.op === 'Concat') {
@@ -292,9 +268,12 @@ function factsOf(graph: Graph, kinds: readonly KernelKind[], block: number): Nod
     }
     for (const t of node.outputs) blocked[t] = outBlocked;
     const paddedMacs = node.op === 'Conv' && nchwc ? cost.macs * (padded(cout, block) / cout) * (cin >= block && !isDepthwiseConv(node, graph) ? padded(cin, block) / cin : 1) : cost.macs;
-    const weightMB = node.op === 'Conv' || node.op === 'Gemm' ? (cost.params * 4) / MEGA : 0;
-    const kernel = node.op === 'Conv' ? node.attrs.kernel[0] : 0;
-    const stride = node.op === 'Conv' ? node.attrs.strides[0] : 0;
+    // The weights the node reads (its cost's params, shared ones too: every call reads them); only the conv and gemm columns use them.
+    const weightMB = (cost.params * 4) / MEGA;
+    // Kernel and stride of the first spatial axis (the height of a 2-D conv).
+    const window = OPS[node.op].family === 'conv' ? (node.attrs as ConvAttrs) : undefined;
+    const kernel = window?.kernel[0] ?? 0;
+    const stride = window?.strides[0] ?? 0;
     return { kind, macs: cost.macs, paddedMacs, reorderMB, ioMB, weightMB, nchwc, kernel, stride };
   });
 }

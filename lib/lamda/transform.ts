@@ -5,9 +5,11 @@
  * re-infers every shape, so a variant is as valid as a hand-built graph.
  */
 import { InputError } from '../errors.js';
+import { OPS } from '../graph/ops/index.js';
+import type { OpSpec } from '../graph/ops/spec.js';
 import { inferOutputShape } from '../graph/shapes.js';
-import type { Graph, GraphNode, NodeAttrs, TensorInfo } from '../graph/types.js';
-import { isDepthwiseConv, tensorElements, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
+import type { ConvAttrs, Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from '../graph/types.js';
+import { tensorElements, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
 import type { Rng } from '../rng.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -61,7 +63,8 @@ class Replay {
 
   add(spec: NodeSpec, tensorName: string): number {
     const out = this.tensors.length;
-    const node = { name: spec.name, op: spec.node.op, attrs: spec.attrs, inputs: spec.inputs, outputs: [out], block: spec.block } as GraphNode;
+    const shares = spec.node.shares;
+    const node = { name: spec.name, op: spec.node.op, attrs: spec.attrs, inputs: spec.inputs, outputs: [out], block: spec.block, ...(shares === undefined ? {} : { shares }) } as GraphNode;
     const shape = inferOutputShape(node, spec.inputs.map((t) => this.shape(t)));
     this.tensors.push({ name: tensorName, shape, elements: tensorElements(shape) });
     this.nodes.push(node);
@@ -76,10 +79,17 @@ class Replay {
 // ---------------------------------------------------------------------------------------------
 // Width
 
+type Width = NonNullable<OpSpec<OpType>['width']>;
+
+/** The width facet of a node's op (output channels or features), null when width scaling does not apply to it. */
+export function widthOf(node: GraphNode): Width | null {
+  return OPS[node.op].width as Width | null;
+}
+
 /**
- * Node indices of the task heads: the Conv / Gemm nodes whose output reaches a graph output
- * through no other Conv / Gemm (resnet's fc, squeezenet's final_conv). Their width is the
- * number of classes and is never scaled.
+ * Node indices of the task heads: the nodes with a width (Conv, ConvTranspose, Gemm, Linear:
+ * OPS[op].width) whose output reaches a graph output through no other such node (resnet's fc,
+ * squeezenet's final_conv). Their width is the number of classes and is never scaled.
  */
 export function taskHeads(graph: Graph): number[] {
   const producer = producersOf(graph);
@@ -93,7 +103,7 @@ export function taskHeads(graph: Graph): number[] {
     const p = producer[t] as number;
     if (p < 0) continue;
     const node = graph.nodes[p] as GraphNode;
-    if (node.op === 'Conv' || node.op === 'Gemm') heads.add(p);
+    if (widthOf(node) !== null) heads.add(p);
     else stack.push(...node.inputs);
   }
   return [...heads].sort((a, b) => a - b);
@@ -128,13 +138,21 @@ function widthName(name: string, multiplier: number): string {
   return multiplier === 1 ? name : `${name}-w${multiplier.toFixed(2)}`;
 }
 
+/** A depthwise conv or transposed conv: group = input channels = output channels (> 1). */
+function isDepthwise(attrs: ConvAttrs, cin: number): boolean {
+  return attrs.group > 1 && attrs.group === cin && attrs.outChannels === cin;
+}
+
 /**
- * Uniform width multiplier: every Conv's outChannels and Gemm's outFeatures, task heads excepted,
- * becomes scaledChannels(original, multiplier). Computed from the original width only, so the
- * operands of residual Adds, SE Muls and Concats stay consistent. Depthwise convs (group = cin =
+ * Uniform width multiplier: every width (OPS[op].width: Conv / ConvTranspose outChannels, Gemm /
+ * Linear outFeatures), task heads excepted, becomes scaledChannels(original, multiplier).
+ * Computed from the original width only, so the operands of residual Adds, SE Muls and Concats
+ * stay consistent (and nodes that share weights keep equal shapes). Depthwise convs (group = cin =
  * out) follow their new input; other grouped convs keep their group count when it still divides
- * both sides (else an InputError). Add/Mul constants with a channel dimension follow their input.
- * Node names, tensor names and blocks are kept; shapes are re-inferred.
+ * both sides (else an InputError). Constant operands of the element-wise ops and PRelu slopes with
+ * a channel dimension follow their input. Node names, tensor names, blocks and shared weights are
+ * kept; shapes are re-inferred (an op whose attributes fix a channel count, e.g. a Reshape target,
+ * gives an InputError naming it).
  */
 export function scaleWidth(graph: Graph, multiplier: number, options: ScaleWidthOptions = {}): Graph {
   checkWidthOptions(multiplier, options);
@@ -146,26 +164,28 @@ export function scaleWidth(graph: Graph, multiplier: number, options: ScaleWidth
     const inputs = node.inputs.map((t) => mapped(map, t, node));
     let attrs: GraphNode['attrs'] = node.attrs;
     const cin = replay.shape(inputs[0] as number)[1] as number;
-    if (node.op === 'Conv' && !heads.has(index)) {
-      const a = node.attrs;
-      if (isDepthwiseConv(node, graph)) {
-        attrs = { ...a, outChannels: cin, group: cin };
+    const before = graph.tensors[node.inputs[0] as number]?.shape ?? [];
+    const width = widthOf(node);
+    if (width !== null && !heads.has(index)) {
+      const grouped = 'group' in node.attrs ? (node.attrs as ConvAttrs) : undefined;
+      if (grouped && isDepthwise(grouped, before[1] as number)) {
+        attrs = { ...grouped, outChannels: cin, group: cin };
       } else {
-        const out = scaledChannels(a.outChannels, multiplier, options);
-        if (a.group > 1 && (cin % a.group !== 0 || out % a.group !== 0)) {
+        const out = scaledChannels(width.get(node.attrs), multiplier, options);
+        if (grouped && grouped.group > 1 && (cin % grouped.group !== 0 || out % grouped.group !== 0)) {
           throw new InputError(
             `${node.name}.group`,
-            a.group,
+            grouped.group,
             `a group count dividing the scaled channels (${cin} in, ${out} out)`,
-            `grouped conv ${node.name} (group ${a.group}) cannot take width multiplier ${multiplier}`,
+            `grouped conv ${node.name} (group ${grouped.group}) cannot take width multiplier ${multiplier}`,
           );
         }
-        attrs = { ...a, outChannels: out };
+        attrs = width.set(node.attrs, out) as GraphNode['attrs'];
       }
-    } else if (node.op === 'Gemm' && !heads.has(index)) {
-      attrs = { ...node.attrs, outFeatures: scaledChannels(node.attrs.outFeatures, multiplier, options) };
-    } else if ((node.op === 'Add' || node.op === 'Mul') && node.attrs.weight) {
-      attrs = { ...node.attrs, weight: rescaledConstant(node.attrs.weight, graph.tensors[node.inputs[0] as number]?.shape ?? [], replay.shape(inputs[0] as number)) };
+    } else if (OPS[node.op].family === 'elementwise' && 'weight' in node.attrs && node.attrs.weight) {
+      attrs = { ...node.attrs, weight: rescaledConstant(node.attrs.weight, before, replay.shape(inputs[0] as number)) };
+    } else if (node.op === 'PRelu') {
+      attrs = { ...node.attrs, slope: rescaledConstant(node.attrs.slope, before, replay.shape(inputs[0] as number)) };
     }
     const t = replay.add({ node, attrs, inputs, name: node.name, block: node.block }, (graph.tensors[node.outputs[0] as number] as TensorInfo).name);
     map.set(node.outputs[0] as number, t);
@@ -213,6 +233,7 @@ export interface Segment {
  * (b) 'conv': outside such blocks, a stride-1 Conv (not a task head) whose output shape equals
  *     its input shape, with the unary element-wise ops (BN, activations) that follow it, on a
  *     single-consumer chain (AlexNet's and VGG's repeated 3x3 convs).
+ * A segment holding weights that a node outside it reads (GraphNode.shares) is not removable.
  */
 export function removableSegments(graph: Graph): Segment[] {
   const consumers = consumersOf(graph);
@@ -256,7 +277,7 @@ export function removableSegments(graph: Graph): Segment[] {
   // (b) convs on chains
   graph.nodes.forEach((node, i) => {
     if (node.op !== 'Conv' || inBlockSegment.has(i) || heads.has(i)) return;
-    if (node.attrs.strides[0] !== 1 || node.attrs.strides[1] !== 1) return;
+    if (!node.attrs.strides.every((s) => s === 1)) return;
     const input = node.inputs[0] as number;
     if ((consumers[input] as number[]).length !== 1 || outputs.has(input)) return;
     const nodes = [i];
@@ -274,7 +295,13 @@ export function removableSegments(graph: Graph): Segment[] {
     if (!sameShape((graph.tensors[input] as TensorInfo).shape, (graph.tensors[output] as TensorInfo).shape)) return;
     segments.push({ id: node.name, kind: 'conv', nodes, input, output });
   });
-  return segments.sort((a, b) => (a.nodes[0] as number) - (b.nodes[0] as number));
+  return segments.filter((s) => !ownsSharedWeights(graph, s)).sort((a, b) => (a.nodes[0] as number) - (b.nodes[0] as number));
+}
+
+/** Whether a node outside the segment reads the weights of a node inside it (removing the segment would leave it without). */
+function ownsSharedWeights(graph: Graph, segment: Segment): boolean {
+  const inside = new Set(segment.nodes.map((i) => (graph.nodes[i] as GraphNode).name));
+  return graph.nodes.some((node, i) => node.shares !== undefined && inside.has(node.shares) && !segment.nodes.includes(i));
 }
 
 /**
@@ -342,22 +369,45 @@ export function changeDepth(graph: Graph, removed: readonly string[], duplicated
 
 export const KERNEL_CHOICES = [3, 5, 7] as const;
 
+/** Names of the nodes whose weights another node reads, and of the nodes that read another's (GraphNode.shares). */
+function sharingNodes(graph: Graph): Set<string> {
+  const names = new Set<string>();
+  for (const node of graph.nodes) {
+    if (node.shares === undefined) continue;
+    names.add(node.name);
+    names.add(node.shares);
+  }
+  return names;
+}
+
 /**
- * Node indices of the convs whose kernel may change: odd square kernel k > 1 with symmetric
- * "same" pads (k-1)/2 (depthwise included), task heads excepted. A new k' in {3, 5, 7} with pads
- * (k'-1)/2 leaves every output shape as it is.
+ * Node indices of the convs whose kernel may change: 2-D, odd square kernel k > 1, no dilation,
+ * symmetric "same" pads (k-1)/2 (depthwise included), task heads and convs that share weights
+ * (GraphNode.shares, either side) excepted. A new k' in {3, 5, 7} with pads (k'-1)/2 leaves every
+ * output shape as it is.
  */
 export function kernelChangeable(graph: Graph): number[] {
   const heads = new Set(taskHeads(graph));
+  const sharing = sharingNodes(graph);
   const result: number[] = [];
   graph.nodes.forEach((node, i) => {
-    if (node.op !== 'Conv' || heads.has(i)) return;
-    const [kh, kw] = node.attrs.kernel;
+    if (node.op !== 'Conv' || heads.has(i) || sharing.has(node.name) || node.attrs.kernel.length !== 2) return;
+    if (node.attrs.dilations && !node.attrs.dilations.every((d) => d === 1)) return;
+    const [kh, kw] = node.attrs.kernel as [number, number];
     const p = (kh - 1) / 2;
     if (kh !== kw || kh <= 1 || kh % 2 !== 1) return;
     if (node.attrs.pads.every((x) => x === p)) result.push(i);
   });
   return result;
+}
+
+/** Why the named node's kernel cannot change, for the error: its kernel rank, when it is a conv of another rank. */
+function notChangeable(graph: Graph, name: string): string | undefined {
+  const node = graph.nodes.find((n) => n.name === name);
+  if (node === undefined || OPS[node.op].family !== 'conv') return undefined;
+  const rank = (node.attrs as ConvAttrs).kernel.length;
+  if (node.op === 'Conv' && rank === 2) return undefined;
+  return `${node.op} ${name} has a ${rank}-D kernel: kernel changes apply to 2-D Conv nodes only`;
 }
 
 /** Sets the kernels of the named convs (kernelChangeable ones) to k in {3, 5, 7}, pads (k-1)/2. */
@@ -366,7 +416,7 @@ export function changeKernels(graph: Graph, kernels: Readonly<Record<string, num
   const byIndex = new Map<number, number>();
   for (const [name, k] of Object.entries(kernels)) {
     const i = changeable.get(name);
-    if (i === undefined) throw new InputError('kernels', name, `a conv of ${graph.name} with an odd square kernel > 1 and "same" pads`);
+    if (i === undefined) throw new InputError('kernels', name, `a 2-D conv of ${graph.name} with an odd square kernel > 1, no dilation, "same" pads and weights of its own`, notChangeable(graph, name));
     if (!(KERNEL_CHOICES as readonly number[]).includes(k)) throw new InputError(`kernels.${name}`, k, KERNEL_CHOICES.join(', '));
     byIndex.set(i, k);
   }

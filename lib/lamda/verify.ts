@@ -7,8 +7,9 @@
 import { graphTotals } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
 import { InputError } from '../errors.js';
-import type { Graph } from '../graph/types.js';
-import { DslSyntaxError, parseGraph } from './dsl.js';
+import { OPS } from '../graph/ops/index.js';
+import type { Graph, GraphNode } from '../graph/types.js';
+import { DslSyntaxError, OP_ATTRS, parseGraph } from './dsl.js';
 
 /** What stands in for the device inside the loop (a trained latency predictor). */
 export interface LatencyEstimator {
@@ -33,7 +34,7 @@ export interface TaskDefect {
   parameter: 'output size';
   current: number;
   expected: number;
-  /** The DSL attribute of the head that sets the output size (`out` of a Gemm or Conv). */
+  /** The DSL attribute of the head that sets the output size (`out` of a Conv, ConvTranspose, Gemm or Linear). */
   headAttribute: string;
 }
 
@@ -143,11 +144,20 @@ export function syntaxDefect(err: DslSyntaxError, text?: string): SyntaxDefect {
   };
 }
 
-/** The Conv or Gemm that sets the output size: the last one before the graph output. */
+/**
+ * The node that sets the output size: the last one with a width (OPS[op].width: Conv,
+ * ConvTranspose, Gemm, Linear), and the DSL attribute holding that width (`out`).
+ */
 function headOf(graph: Graph): { attribute: string } | undefined {
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const op = graph.nodes[i]?.op;
-    if (op === 'Gemm' || op === 'Conv') return { attribute: 'out' };
+    const node = graph.nodes[i] as GraphNode;
+    const width = OPS[node.op].width as { get(a: unknown): number; set(a: unknown, c: number): unknown } | null;
+    if (width === null) continue;
+    // The width's attribute is the one its setter changes.
+    const changed = width.set(node.attrs, width.get(node.attrs) + 1) as Record<string, unknown>;
+    const own = node.attrs as unknown as Record<string, unknown>;
+    const spec = OP_ATTRS[node.op].find((s) => s.prop !== undefined && changed[s.prop] !== own[s.prop]);
+    return { attribute: spec?.key ?? 'out' };
   }
   return undefined;
 }

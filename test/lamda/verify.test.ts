@@ -26,8 +26,8 @@ describe('verification (LAMDA section 4.2)', () => {
   });
 
   it('reports unknown ops and missing attributes as syntax errors', () => {
-    const unknown = verifyModelText(TINY.replace('Relu(t1)', 'Gelu(t1)'), task, MACS_ESTIMATOR).defects[0];
-    expect(unknown).toMatchObject({ kind: 'syntax', ordinal: 2, parameter: 'op', found: 'Gelu' });
+    const unknown = verifyModelText(TINY.replace('Relu(t1)', 'Mish(t1)'), task, MACS_ESTIMATOR).defects[0];
+    expect(unknown).toMatchObject({ kind: 'syntax', ordinal: 2, parameter: 'op', found: 'Mish' });
     const missing = verifyModelText(TINY.replace(' k=3x3', ''), task, MACS_ESTIMATOR).defects[0];
     expect(missing).toMatchObject({ kind: 'syntax', ordinal: 1, parameter: 'k' });
     const range = verifyModelText(TINY.replace('out=16', 'out=0'), task, MACS_ESTIMATOR).defects[0];
