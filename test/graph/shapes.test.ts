@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkShapes, GraphBuilder } from '../../lib/graph/builder.js';
 import { inferOutputShape } from '../../lib/graph/shapes.js';
-import type { Graph } from '../../lib/graph/types.js';
+import { OPS } from '../../lib/graph/ops/index.js';
+import type { Graph, OpType } from '../../lib/graph/types.js';
+import { OP_TYPES } from '../../lib/graph/types.js';
 import { InputError } from '../../lib/errors.js';
 
 describe('shape inference', () => {
@@ -41,6 +43,17 @@ describe('shape inference', () => {
     const y = g.conv(x, { out: 4, kernel: 4, group: 4 });
     expect(g.shape(y)).toEqual([1, 4, 33, 33]);
     expect(() => g.add('Add', [y, x], {})).toThrow(InputError);
+  });
+  it('every op of OP_TYPES goes through its descriptor: the input count is checked against its arity, in one line', () => {
+    for (const op of OP_TYPES) {
+      const [min, max] = OPS[op].arity;
+      expect(min, op).toBeGreaterThanOrEqual(1);
+      const node = { name: 'n', op, attrs: {} } as Parameters<typeof inferOutputShape>[0];
+      expect(() => inferOutputShape(node, []), op).toThrow(/^"n"\.inputs: got 0 input tensors; allowed: (exactly|at least|\d+ to \d+) /);
+      if (max !== Infinity) expect(() => inferOutputShape(node, new Array(max + 1).fill([1, 3, 4, 4])), op).toThrow(new RegExp(`^"n"\\.inputs: got ${max + 1} input tensors;`));
+    }
+    const unknown = { name: 'n', op: 'Conv2d' as OpType, attrs: {} } as Parameters<typeof inferOutputShape>[0];
+    expect(() => inferOutputShape(unknown, [[1, 3, 4, 4]])).toThrow(/^"n"\.op: got "Conv2d"; allowed: an op of the table: Conv, ConvTranspose, MaxPool/);
   });
   it('checkShapes recomputes a graph and finds a wrong declared shape', () => {
     const g = new GraphBuilder('t');
