@@ -26,7 +26,7 @@ export interface CampaignConfig {
   seed: number;
   objectives: Objective[];
   /**
-   * Every limit of the run, merged at the start (lib/campaign/limits.ts): the space file's, the
+   * Every limit of the run, merged at the start (lib/limits.ts): the space file's, the
    * device profile's and `--constraint`'s, tightest wins. Runs recorded before issue 15 hold only
    * `--constraint`'s here and the space's in `macs`/`sramMaxBytes`: read limits with `runLimits`.
    */

@@ -8,7 +8,7 @@ import type { SramOptions } from '../cost/sram.js';
 /**
  * Closed-form costs of block-list candidates, memoised per stage: a second implementation of
  * lowering + estimateCosts for this one family, equal to the graph path on every candidate
- * (the property test in test/cost/fast.test.ts holds them together).
+ * (the property test in test/space/fast-cost.test.ts holds them together).
  */
 export interface FastOptions extends SramOptions {
   resolution?: number;

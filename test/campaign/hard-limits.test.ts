@@ -24,7 +24,7 @@ const base = resolveSpace('tinyml-fashion-mnist');
 const deps: CampaignDeps = { createProposer: (name, o) => createProposer(name, o), createEvaluator: (spec, o) => createEvaluator(spec, o) };
 const dir = () => mkdtempSync(join(tmpdir(), 'hard-limits-'));
 
-/** The closed-form fast path (lib/cost/fast.ts), a second implementation of the graph costs validation uses. */
+/** The closed-form fast path (lib/space/fast-cost.ts), a second implementation of the graph costs validation uses. */
 const fastCosts = (space: SearchSpace) => createFastEvaluator(space, { model: 'mcunet' });
 const lower = (space: SearchSpace, c: Candidate) => lowerBlockNet(c, { resolution: space.input.resolution, classes: space.classes, inputChannels: space.input.channels, dropout: space.head.dropout });
 

@@ -14,7 +14,7 @@ export const PROMPT_VERSION = 'lmanet-fig4/1';
 export interface PromptSettings {
   space: SearchSpace;
   objectives: readonly Objective[];
-  /** Every limit of the run: `runLimits(config)` (lib/campaign/limits.ts). */
+  /** Every limit of the run: `runLimits(config)` (lib/limits.ts). */
   limits: readonly Limit[];
   /** How latencyMs is told (`config.latencyModel`: predictor, cortex-m, measured, ...), named in the latency line. */
   latencyModel?: string;
