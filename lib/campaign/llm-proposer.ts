@@ -1,3 +1,8 @@
+/**
+ * How a campaign gets its proposer (library wiring, used by the CLI and lib/index.ts): the
+ * registry's proposers by name, and `ollama:MODEL`, the LLM proposer of propose/llm/ talking to
+ * Ollama or replaying a recorded run's calls (on resume the run's own calls first).
+ */
 import type { CampaignRecord } from './records.js';
 import { readRecords } from './records.js';
 import type { ProposerRequest } from './campaign.js';
