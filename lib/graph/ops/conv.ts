@@ -91,7 +91,7 @@ function convTransposeShape(node: string, x: Shape | undefined, a: NodeAttrs['Co
   }
   const weights = c * (a.outChannels / a.group) * product(a.kernel);
   checkCount(`${node}.weights`, 'weights', weights);
-  checkCount(`${node}.macs`, 'MACs', n * product(spatial) * (a.outChannels / a.group) * product(a.kernel));
+  checkCount(`${node}.macs`, 'MACs', n * c * product(spatial) * (a.outChannels / a.group) * product(a.kernel));
   return [n, a.outChannels, ...out];
 }
 
