@@ -5,7 +5,7 @@
  * writer and the structural equality the round trip is checked against; dsl-read.ts is the
  * parser. The grammar is in docs/dsl-grammar.md.
  */
-import { InputError, showName } from '../errors.js';
+import { formatValue as formatInput, InputError, showName } from '../errors.js';
 import { OPS } from '../graph/ops/index.js';
 import type { AttrKind, AttrSpec } from '../graph/ops/spec.js';
 import type { Graph, GraphNode, OpType } from '../graph/types.js';
@@ -106,7 +106,7 @@ export function sharedNodeIndex(graph: Graph, node: GraphNode, index: number): n
   for (let i = 0; i < index; i++) if (graph.nodes[i]?.name === node.shares) matches.push(i);
   if (matches.length !== 1 || graph.nodes[matches[0] as number]?.op !== node.op) {
     const why = matches.length === 0 ? 'no earlier node has that name' : matches.length > 1 ? `${matches.length} earlier nodes have that name` : `that node is a ${graph.nodes[matches[0] as number]?.op}`;
-    throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} shares`, node.shares, `the name of one earlier ${node.op} node`, why);
+    throw new InputError(`${showName(graph.name)}: node ${showName(node.name)} shares`, node.shares, `the name of one earlier ${node.op} node`, `got ${formatInput(node.shares)}: ${why}`);
   }
   return matches[0];
 }
