@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';
-import { decodeModel, importModel, importOnnxFile, IMPORTABLE_OPS } from '../../lib/onnx/import.js';
+import { decodeModel, importModel, importOnnxFile, IMPORTABLE_OPS, IMPORTABLE_OPS_TEXT } from '../../lib/onnx/import.js';
 import { onnx, type NodeProto } from '../../lib/onnx/proto.js';
 import * as ort from 'onnxruntime-node';
 import { HAVE_TORCH, torchExport } from '../helpers-python.js';
@@ -78,7 +78,26 @@ function modelWith(nodes: NodeProto[], inputDims: (number | string)[] = [1, 3, 8
 describe('import errors', () => {
   it('an unsupported op names the op type, the node and the supported list', () => {
     const bytes = modelWith([{ name: 'rnn_7', opType: 'LSTM', input: ['x'], output: ['y'] }]);
-    expect(() => importModel(decodeModel(bytes))).toThrow(`node "rnn_7": op type "LSTM" is not supported; allowed: ${IMPORTABLE_OPS.join(',')}`);
+    expect(() => importModel(decodeModel(bytes))).toThrow(`node "rnn_7": op type "LSTM" is not supported; allowed: ${IMPORTABLE_OPS_TEXT}`);
+    // the list names every importable op: "Max/Average/GlobalAveragePool" is MaxPool, AveragePool, GlobalAveragePool
+    const named = IMPORTABLE_OPS_TEXT.split(',').flatMap((group) => {
+      const parts = group.split('/');
+      const suffix = (parts[parts.length - 1] as string).split(/(?=[A-Z])/).pop() as string;
+      return parts.map((p, i) => (i === parts.length - 1 ? p : p + suffix));
+    });
+    expect(named.sort()).toEqual([...IMPORTABLE_OPS].sort());
+    // the whole CLI line ("paretonas estimate: " + message) stays under 400 characters, whatever the names
+    for (const [name, op] of [['conv_3', 'Foo'], ['n'.repeat(5000), 'LSTM'], ['x', '\u0000'.repeat(900)], ['\u2028'.repeat(300), 'o'.repeat(300)]]) {
+      const long = modelWith([{ name, opType: op, input: ['x'], output: ['y'] }]);
+      let message = '';
+      try {
+        importModel(decodeModel(long));
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toContain(`; allowed: ${IMPORTABLE_OPS_TEXT}`);
+      expect(`paretonas estimate: ${message}`.length).toBeLessThanOrEqual(400);
+    }
   });
   it('a dynamic input needs --input; with it the shapes follow', () => {
     const bytes = modelWith([{ name: 'r', opType: 'Relu', input: ['x'], output: ['y'] }], ['N', 3, 'H', 'W']);
