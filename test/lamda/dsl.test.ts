@@ -358,7 +358,7 @@ describe('LAMDA text errors', () => {
     expect(e.message).toBe(`line 2, column ${col(2, 'k=3x3', 'k=3', 'k=3') + 2}: expected a kernel like 3x3 (or 3, 3x3x3) with 2 values (one per spatial axis of t0, 1x3x32x32), got "3"`);
     expect(e.expected).toBe('a kernel like 3x3 (or 3, 3x3x3) with 2 values (one per spatial axis of t0, 1x3x32x32)');
     expect(errorOf(5, 'k=2x2', 'k=2x0').message).toMatch(/^line 5, column \d+: expected a kernel like 3x3 \(or 3, 3x3x3\), got "2x0"$/);
-    expect(errorOf(5, 'k=2x2', 'k=2x2x2x2').message).toMatch(/^line 5, column 19: expected a kernel like 3x3 \(or 3, 3x3x3\), got "2x2x2x2"$/);
+    expect(errorOf(5, 'k=2x2', 'k=2x2x2x2').message).toMatch(/^line 5, column 20: expected a kernel like 3x3 \(or 3, 3x3x3\), got "2x2x2x2"$/);
   });
 
   it('an unknown op, naming it and the allowed ops', () => {
