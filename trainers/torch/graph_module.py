@@ -27,10 +27,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch
 import torch.nn as nn
 
-from graph_layers import BUILDERS, Conv, ConvTranspose, Elementwise, PRelu, build_layer  # noqa: F401 (re-exported)
-from graph_shapes import OPS, GraphError, infer_output_shape, label, node_params  # noqa: F401 (re-exported)
+from graph_attrs import OPS, GraphError, label  # noqa: F401 (re-exported)
+from graph_layers import BUILDERS, Elementwise, PRelu, build_layer  # noqa: F401 (re-exported)
+from graph_shapes import infer_output_shape, node_params  # noqa: F401 (re-exported)
+from graph_weights import load_onnx_weights  # noqa: F401 (re-exported)
+from graph_windows import Conv, ConvTranspose
 
-assert set(BUILDERS) == set(OPS), 'graph_layers.BUILDERS must build every op of graph_shapes.OPS'
+assert set(BUILDERS) == set(OPS), 'graph_layers.BUILDERS must build every op of graph_attrs.OPS'
 
 
 def check_graph(graph: Dict[str, Any]) -> List[List[int]]:
@@ -181,9 +184,10 @@ class GraphModule(nn.Module):
         done = set()
         with torch.no_grad():
             for layer in self.layers:
-                if id(layer) in done:
-                    continue
-                done.add(id(layer))
+                params = [id(p) for p in layer.parameters()]
+                if id(layer) in done or (params and all(p in done for p in params)):
+                    continue  # a shared module, or one tied to an owner's tensors
+                done.update([id(layer)] + params)
                 if isinstance(layer, (Conv, ConvTranspose)):
                     w = layer.conv.weight
                     fan_out = w.shape[0] * math.prod(w.shape[2:])  # as nn.init.kaiming_normal_(mode="fan_out")
@@ -205,6 +209,3 @@ class GraphModule(nn.Module):
                     layer.weight.fill_(0.25)
                 elif isinstance(layer, Elementwise) and layer.weight is not None:
                     layer.weight.fill_(0.0 if layer.op in ('Add', 'Sub') else 1.0)
-
-
-from graph_weights import load_onnx_weights  # noqa: E402,F401 (re-exported; it needs the classes above)

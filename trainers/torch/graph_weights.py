@@ -10,13 +10,14 @@ holds and are not loaded. A node with `shares` loads nothing of its own (its own
 """
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 import torch
 import torch.nn as nn
 
-from graph_layers import Conv, ConvTranspose, Elementwise, PRelu
-from graph_shapes import GraphError
+from graph_attrs import GraphError
+from graph_layers import Elementwise, PRelu
+from graph_windows import Conv, ConvTranspose
 
 # (suffixes tried in order, attribute path in the layer, optional)
 Slot = Tuple[Tuple[str, ...], str, bool]
