@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { exportOnnx } from '../onnx/export.js';
+import { decodeModel } from '../onnx/import.js';
+import { toNumber } from '../onnx/proto.js';
 import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
 import { intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
@@ -49,6 +51,28 @@ export function estimateSessionBytes(graph: Graph, batch: number): number {
   return 4 * (live.params + batch * live.peakSramBytes);
 }
 
+/**
+ * The fixed batch an ONNX file's input declares (its first dimension when a number, > 0), or
+ * undefined when the batch is dynamic.
+ */
+export function fixedBatchOf(bytes: Uint8Array, source: string): number | undefined {
+  const g = decodeModel(bytes, source).graph;
+  const stored = new Set((g?.initializer ?? []).map((t) => t.name));
+  const dim = g?.input?.find((v) => !stored.has(v.name))?.type?.tensorType?.shape?.dim?.[0];
+  const n = dim?.dimValue === undefined || dim.dimValue === null ? 0 : toNumber(dim.dimValue);
+  return n > 0 ? n : undefined;
+}
+
+/**
+ * MACs and params per image: the costs of the graph divided by its input batch (an ONNX file with a
+ * fixed batch is already read at batch 1; a graph given --input with batch N counts N images).
+ */
+export function perImage(graph: Graph): { macs: number; params: number } {
+  const costs = estimateCosts(graph);
+  const batch = graph.tensors[graph.inputs[0] as number]?.shape[0] ?? 1;
+  return { macs: costs.macs / Math.max(1, batch), params: costs.params };
+}
+
 /** onnxruntime's error text in one short line: no source paths (`/onnxruntime_src/...cc:376`) or C++ signatures. */
 export function shortOrtMessage(message: string): string {
   const first = message.split('\n')[0] ?? '';
@@ -70,10 +94,13 @@ export async function latencyCommand(args: string[]): Promise<string> {
   const runs = intFlag('runs', values.runs, 1, 100_000) ?? flagDefault('runs');
   const warmup = intFlag('warmup', values.warmup, 0, 10_000) ?? flagDefault('warmup');
   const threads = intFlag('threads', values.threads, 1, 256) ?? flagDefault('threads');
-  const batch = intFlag('batch', values.batch, 1, 4096) ?? flagDefault('batch');
   if (values.dataset !== undefined && values['no-record']) throw new InputError('--dataset', values.dataset, 'either --dataset FILE or --no-record');
   // An ONNX file is timed as it is; anything else is exported first (seeded weights, BN folded).
   const bytes = model.format === 'onnx' ? readFileSync(model.source) : exportOnnx(model.graph, { foldBatchNorm: true });
+  // a file written at a fixed batch N runs N images a run (the costs stay per image: the import read it at batch 1)
+  const fileBatch = model.format === 'onnx' ? fixedBatchOf(bytes, model.source) : undefined;
+  const batch = intFlag('batch', values.batch, 1, 4096) ?? fileBatch ?? flagDefault('batch');
+  if (fileBatch !== undefined && batch !== fileBatch) throw new InputError('--batch', batch, `${fileBatch} (the file's input has a fixed batch of ${fileBatch})`);
   const inputShape = [batch, ...(model.graph.tensors[model.graph.inputs[0] as number]?.shape.slice(1) ?? [])];
   const estimate = estimateSessionBytes(model.graph, batch);
   const bound = sessionMemoryBound();
@@ -88,7 +115,7 @@ export async function latencyCommand(args: string[]): Promise<string> {
     throw new InputError('model', model.source, 'a model onnxruntime can load and run', `onnxruntime: ${shortOrtMessage(err.message)}`);
   });
   if (tty && !values.json) process.stderr.write('\r\x1b[K');
-  const costs = estimateCosts(model.graph);
+  const costs = perImage(model.graph);
   const dataset = values['no-record'] ? null : (values.dataset ?? DEFAULT_LATENCY_DATASET);
   if (dataset) {
     appendLatencyRecord(dataset, {

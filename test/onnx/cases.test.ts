@@ -4,9 +4,11 @@
  * values (PyTorch forward-hook MACs, stored float tensors counted once, per image), and every
  * imported graph's output shape must equal what onnxruntime computes for the same file.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
+import { latencyCommand } from '../../lib/cli/latency.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import type { Graph } from '../../lib/graph/types.js';
 import { importOnnxFile } from '../../lib/onnx/import.js';
@@ -71,6 +73,15 @@ describe('import cases (test/fixtures/cases/import)', () => {
     const again: string[] = [];
     const at4 = importOnnxFile(file('fixed_batch_4'), { inputShape: [4, 3, 16, 16], onNote: (t) => again.push(t) });
     expect([again, outShape(at4)]).toEqual([[], [4, 10]]);
+  });
+
+  it('fixed_batch_4: latency times the file at its batch of 4 and records MACs per image (129,184)', async () => {
+    const dir = mkdtempSync(`${tmpdir()}/cases-latency-`);
+    const out = JSON.parse(await latencyCommand([file('fixed_batch_4'), '--runs', '2', '--warmup', '0', '--dataset', `${dir}/m.jsonl`, '--json']));
+    expect([out.batch, out.macsPerImage, out.params]).toEqual([4, 129_184, 1_562]);
+    const record = JSON.parse(readFileSync(`${dir}/m.jsonl`, 'utf8').trim());
+    expect([record.batch, record.macs, record.params]).toEqual([4, 129_184, 1_562]);
+    await expect(latencyCommand([file('fixed_batch_4'), '--batch', '2', '--no-record'])).rejects.toThrow("--batch: got 2; allowed: 4 (the file's input has a fixed batch of 4)");
   });
 
   it('hardswish_written_out: the 3 and 1/6 are scalars of arithmetic (weight [] and their value), not parameters', () => {
