@@ -33,7 +33,7 @@ function arityText([min, max]: readonly [number, number]): string {
 export function inferOutputShape(full: AnyShapeNode, inputs: readonly Shape[]): Shape {
   // errors name the node as showName shows it: quoted, escaped, a long name cut with its length
   const name = showName(full.name);
-  if (!Object.hasOwn(OPS, full.op)) throw new InputError(`${name}.op`, full.op, `an op of the table: ${OP_TYPES.join(', ')}`);
+  if (!Object.hasOwn(OPS, full.op)) throw new InputError(`${name}.op`, full.op, `one of the ${OP_TYPES.length} graph ops (OP_TYPES: ${OP_TYPES[0]}, ${OP_TYPES[1]}, ..., ${OP_TYPES[OP_TYPES.length - 1]})`);
   const spec = OPS[full.op] as unknown as OpSpec<OpType>;
   const [min, max] = spec.arity;
   if (inputs.length < min || inputs.length > max) throw new InputError(`${name}.inputs`, inputs, arityText(spec.arity), `got ${count(inputs.length)}`);
