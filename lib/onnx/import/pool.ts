@@ -1,7 +1,7 @@
 /**
  * Windows and resampling: MaxPool / AveragePool (1 to 3 spatial axes), GlobalAveragePool,
- * ReduceMean (all spatial axes of [N, C, ...] stay GlobalAveragePool, + Flatten without keepdims,
- * as the zoo writes it; other axes a ReduceMean node), Resize and the older Upsample (scales or
+ * ReduceMean (axes [2, 3] of NCHW stay GlobalAveragePool, + Flatten without keepdims, as the zoo
+ * writes it; other axes a ReduceMean node), Resize and the older Upsample (scales or
  * sizes, from constants or folded Shape subgraphs), and Pad: a zero pad of the spatial axes that
  * only Conv / pools read joins their pads, any other Pad is a Pad node.
  */
@@ -36,8 +36,7 @@ const reduceMean: Handler = (ctx, node, a) => {
   const given = a.ints('axes') ?? (node.input?.[1] ? ctx.valuesOf(node, 1, 'axes') : undefined);
   const axes = given && given.length > 0 ? axesIn(`${ctx.field(node)} axes`, given, rank) : Array.from({ length: rank }, (_, i) => i);
   const keepdims = a.int('keepdims', 1) === 1;
-  const spatial = Array.from({ length: Math.max(0, rank - 2) }, (_, i) => i + 2);
-  if (rank >= 3 && axes.join() === spatial.join()) {
+  if (rank === 4 && axes.join() === '2,3') {
     const pooled = ctx.builder.add('GlobalAveragePool', [x], {}, 'gap');
     ctx.bind(node, keepdims ? pooled : ctx.builder.add('Flatten', [pooled], { axis: 1 }, 'squeeze'));
     return;
