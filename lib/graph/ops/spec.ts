@@ -121,10 +121,10 @@ export interface OnnxWeight {
 export interface OnnxSketch {
   opType: string;
   /**
-   * Names of a sketch that is not the last: its ONNX node is `${node.name}.${name}` and writes
-   * `${output}.${output}` (Swish: name 'sigmoid', output 'gate', as exports have always been named).
-   * Absent: `${node.name}.${k}` and `${output}.${k}`, k the sketch's index. The last sketch is
-   * always named `node.name` and writes the node's output tensor.
+   * Names of a sketch that is not the last: its ONNX node is `<node name>.<name>` and it writes
+   * the tensor `<node's output tensor name>.<output>` (Swish: name 'sigmoid', output 'gate', as
+   * exports have always been named). Absent: `.<k>`, k the sketch's index. The last sketch is
+   * always named as the graph node and writes the node's output tensor.
    */
   name?: string;
   output?: string;
