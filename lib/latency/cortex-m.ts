@@ -43,7 +43,7 @@ export interface CortexMWork {
   node: string;
   op: string;
   kind: CortexMLayerKind;
-  /** Multiply-accumulates (Conv and Gemm; 0 otherwise). */
+  /** Multiply-accumulates per image, as cost/ counts them (conv and matmul families; 0 otherwise). */
   macs: number;
   /** Activation bytes read and written (int8: one byte an element); 0 for fused ops. */
   bytes: number;
