@@ -10,7 +10,9 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
  * The weight elements an ONNX export of `graph` allocates: the product of the dims of every
  * initializer its ops' ONNX sketches (graph/ops, the `onnx` facet) read: conv and linear weights
  * and biases, BN's four vectors, constant operands, Clip bounds, index tensors. A node that
- * `shares` another's weights reads that node's initializers and adds none.
+ * `shares` another's weights reads that node's initializers and adds none. A Conv without bias
+ * counts the C_out bias that folding a following BN gives it (export --fold-bn), so the bound holds
+ * for either export.
  */
 export function exportWeightElements(graph: Graph): number {
   let total = 0;
@@ -22,6 +24,7 @@ export function exportWeightElements(graph: Graph): number {
         if (typeof input === 'object' && 'weight' in input) total += input.weight.dims.reduce((p, d) => p * d, 1);
       }
     }
+    if (node.op === 'Conv' && !node.attrs.bias) total += node.attrs.outChannels;
   }
   return total;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateCosts, graphTotals } from '../../lib/cost/estimate.js';
 import { countedCost, nodeCost } from '../../lib/cost/layer-costs.js';
 import { peakSram } from '../../lib/cost/sram.js';
+import { GraphBuilder } from '../../lib/graph/builder.js';
 import { exportWeightElements } from '../../lib/graph/export-size.js';
 import { HAVE_TORCH, runPython } from '../helpers-python.js';
 import { convAppliedTwice } from './conv-twice.js';
@@ -41,7 +42,7 @@ describe('a conv applied twice (shares): weights counted once, MACs on every cal
   it('sharing changes no SRAM (activations are not shared) and the export holds the weights once', () => {
     expect(peakSram(convAppliedTwice(), { model: 'mcunet' })).toEqual(peakSram(convAppliedTwice(false), { model: 'mcunet' }));
     expect(peakSram(convAppliedTwice(), { model: 'liveness' })).toEqual(peakSram(convAppliedTwice(false), { model: 'liveness' }));
-    // 448 + 2,320 + 170 float elements in the file; the unshared graph adds 2,320
+    // 448 + 2,320 + 170 float elements in the file (every conv has its bias); the unshared graph adds 2,320
     expect(exportWeightElements(convAppliedTwice())).toBe(2_938);
     expect(exportWeightElements(convAppliedTwice(false))).toBe(2_938 + 2_320);
   });
@@ -68,5 +69,11 @@ print(json.dumps({'params': sum(p.numel() for p in net.parameters()), 'macs': su
     const ours = estimateCosts(convAppliedTwice());
     expect(torchCounts).toEqual({ params: 2_938, macs: 322_720 });
     expect([ours.params, ours.macs]).toEqual([torchCounts.params, torchCounts.macs]);
+  });
+
+  it('export size: a conv without bias counts the bias BN folding gives it (108 + 4), its BN four vectors of 4', () => {
+    const g = new GraphBuilder('nobias');
+    const graph = g.finish([g.bn(g.conv(g.input('x', [1, 3, 8, 8]), { out: 4, kernel: 3 }))]);
+    expect(exportWeightElements(graph)).toBe(108 + 4 + 16);
   });
 });
