@@ -95,6 +95,8 @@ export class ImportContext {
   readonly tensors = new Map<string, number>();
   /** ONNX value name -> the nodes reading it. */
   readonly consumers = new Map<string, NodeProto[]>();
+  /** Names of the graph outputs (a Pad that is one cannot vanish into the next Conv). */
+  readonly graphOutputs = new Set<string>();
   /** Initializer names (stored tensors: the ones a second reader shares). */
   readonly stored = new Set<string>();
   readonly pendingPads = new Map<string, PendingPad>();

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
+import { checkShape } from '../../graph/bounds.js';
 import type { Graph, GraphNode } from '../../graph/types.js';
 import { checkRegularFile } from '../../read-bounded.js';
 import type { ModelProto, NodeProto } from '../proto.js';
@@ -114,6 +115,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   // a file written at a fixed batch N is read at batch 1: every count is per image
   const fileBatch = !options.inputShape && (shape[0] as number) > 1 ? (shape[0] as number) : 1;
   if (fileBatch > 1) {
+    checkShape(`input ${shown(inputInfo.name)}`, shape); // the file's own shape keeps the bounds too
     shape[0] = 1;
     options.onNote?.(`input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`);
   }
@@ -125,6 +127,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
       else ctx.consumers.set(v, [node]);
     }
   }
+  for (const v of g.output ?? []) ctx.graphOutputs.add(v.name as string);
   for (const t of g.initializer ?? []) {
     const user = ctx.consumers.get(t.name as string)?.[0];
     ctx.constants.set(t.name as string, readConstant(t, `initializer ${shown(t.name ?? '')}${user ? ` (read by node ${shown(user.name || String(user.opType))})` : ''}`));

@@ -122,7 +122,7 @@ const pad: Handler = (ctx, node, a) => {
     const auto = (r.attribute ?? []).some((t) => t.name === 'auto_pad' && new TextDecoder().decode(t.s ?? new Uint8Array()).startsWith('SAME'));
     return !auto && (!own || include);
   };
-  if (mode === 'constant' && value === 0 && spatialOnly && readers.length > 0 && readers.every(joins)) {
+  if (mode === 'constant' && value === 0 && spatialOnly && readers.length > 0 && readers.every(joins) && !ctx.graphOutputs.has(node.output?.[0] as string)) {
     ctx.pendingPads.set(node.output?.[0] as string, { source: node.input?.[0] as string, pads });
     return;
   }
