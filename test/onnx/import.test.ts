@@ -156,3 +156,118 @@ describe('import errors', () => {
     }
   });
 });
+
+/** A model of these nodes with initializers (float unless int64 values are given) and input dims. */
+function modelOf(nodes: NodeProto[], inits: { name: string; dims: number[]; ints?: number[]; floats?: number[] }[], inputDims: number[] = [1, 3, 8, 8]) {
+  const model = decodeModel(modelWith(nodes, inputDims));
+  model.graph!.initializer = inits.map((t) =>
+    t.ints ? { name: t.name, dims: t.dims, dataType: 7, int64Data: t.ints } : t.floats ? { name: t.name, dims: t.dims, dataType: 1, floatData: t.floats } : { name: t.name, dims: t.dims, dataType: 1, rawData: new Uint8Array(4 * t.dims.reduce((p, d) => p * d, 1)) },
+  );
+  return model;
+}
+const A = (name: string, ints: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
+const S = (name: string, s: string) => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) });
+
+/** onnxruntime's output dims for the model on a zero input. */
+async function ortDims(model: ReturnType<typeof modelOf>, dims: number[]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
+  const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(dims.reduce((p, d) => p * d, 1)), dims) });
+  return [...out[session.outputNames[0]!]!.dims];
+}
+const outOf = (g: ReturnType<typeof importModel>) => [...g.tensors[g.outputs[0]!]!.shape];
+
+describe('import handlers (hand-built files, shapes checked against onnxruntime)', () => {
+  it('a MatMul whose weight K is not the input\'s last axis names the input\'s rank and shape and the weight\'s K', () => {
+    const model = modelOf([{ name: 'fc', opType: 'MatMul', input: ['x', 'w'], output: ['y'] }], [{ name: 'w', dims: [22, 8] }], [1, 22, 64]);
+    expect(() => importModel(model)).toThrow('node "fc" (MatMul) input: input "x" has rank 3, shape [1, 22, 64], last axis 64; allowed: an input of rank 2 or more whose last axis is the weight\'s K = 22 (weight [22, 8])');
+  });
+
+  it('ConvTranspose output_shape becomes pads; output_padding is kept', async () => {
+    const model = modelOf([{ name: 'up', opType: 'ConvTranspose', input: ['x', 'w'], output: ['y'], attribute: [A('strides', [2, 2]), A('output_shape', [15, 16])] }], [{ name: 'w', dims: [3, 2, 3, 3] }]);
+    const g = importModel(model);
+    expect(g.nodes[0]!.attrs).toEqual({ outChannels: 2, kernel: [3, 3], strides: [2, 2], pads: [1, 0, 1, 1], group: 1, bias: false });
+    expect(outOf(g)).toEqual(await ortDims(model, [1, 3, 8, 8]));
+    expect(estimateCosts(g).macs).toBe(3 * 8 * 8 * 2 * 9); // in_elements x C_out x k
+  });
+
+  it('a Pad no Conv can absorb is a Pad node (reflect; before a Relu; before an AveragePool that does not count its own pads)', async () => {
+    const pads = { name: 'p', dims: [8], ints: [0, 0, 1, 2, 0, 0, 1, 0] };
+    const cases: [string, NodeProto[]][] = [
+      ['reflect', [{ name: 'pad', opType: 'Pad', input: ['x', 'p'], output: ['y'], attribute: [S('mode', 'reflect')] }]],
+      ['relu', [{ name: 'pad', opType: 'Pad', input: ['x', 'p'], output: ['q'] }, { name: 'r', opType: 'Relu', input: ['q'], output: ['y'] }]],
+      ['avgpool', [{ name: 'pad', opType: 'Pad', input: ['x', 'p'], output: ['q'] }, { name: 'ap', opType: 'AveragePool', input: ['q'], output: ['y'], attribute: [A('kernel_shape', [3, 3]), A('pads', [1, 1, 1, 1])] }]],
+    ];
+    for (const [label, nodes] of cases) {
+      const model = modelOf(nodes, [pads]);
+      const g = importModel(model);
+      expect(g.nodes[0]!.op, label).toBe('Pad');
+      expect(g.nodes[0]!.attrs, label).toMatchObject({ pads: [0, 0, 1, 2, 0, 0, 1, 0] });
+      expect(outOf(g), label).toEqual(await ortDims(model, [1, 3, 8, 8]));
+    }
+    // zeros before a Conv join its pads: no Pad node
+    const joined = importModel(modelOf([{ name: 'pad', opType: 'Pad', input: ['x', 'p'], output: ['q'] }, { name: 'c', opType: 'Conv', input: ['q', 'w'], output: ['y'], attribute: [A('pads', [1, 1, 1, 1])] }], [pads, { name: 'w', dims: [4, 3, 3, 3] }]));
+    expect(joined.nodes.map((n) => [n.op, n.op === 'Conv' && n.attrs.pads])).toEqual([['Conv', [2, 3, 2, 1]]]);
+  });
+
+  it('Split on a computed tensor is one Slice per output; a reversing Slice of a computed tensor is refused', async () => {
+    const model = modelOf([
+      { name: 'sp', opType: 'Split', input: ['x', 's'], output: ['a', 'b'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+      { name: 'cat', opType: 'Concat', input: ['b', 'a'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+    ], [{ name: 's', dims: [2], ints: [1, 2] }]);
+    const g = importModel(model);
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['Slice', { axes: [1], starts: [0], ends: [1], steps: [1] }],
+      ['Slice', { axes: [1], starts: [1], ends: [3], steps: [1] }],
+      ['Concat', { axis: 1 }],
+    ]);
+    expect(outOf(g)).toEqual(await ortDims(model, [1, 3, 8, 8]));
+    const reversed = modelOf([{ name: 'rev', opType: 'Slice', input: ['x', 'st', 'en', 'ax', 'step'], output: ['y'] }], [
+      { name: 'st', dims: [1], ints: [-1] }, { name: 'en', dims: [1], ints: [-100] }, { name: 'ax', dims: [1], ints: [3] }, { name: 'step', dims: [1], ints: [-1] },
+    ]);
+    expect(() => importModel(reversed)).toThrow(/node "rev" \(Slice\) steps: got \[-1\]; allowed: positive integers/);
+  });
+
+  it('folds Equal / Where / Range / Expand on constants: a Reshape target computed from the input shape', async () => {
+    // target = Where(Equal(t, 0), Shape(x)[0:2] ++ [1, 1], t) with t = [0, 0, -1, 4] -> [1, 3, 16, 4]
+    const model = modelOf([
+      { name: 'sh', opType: 'Shape', input: ['x'], output: ['shape'] },
+      { name: 'r', opType: 'Range', input: ['zero', 'four', 'one'], output: ['idx'] },
+      { name: 'g', opType: 'Gather', input: ['shape', 'idx'], output: ['dims'] },
+      { name: 'eq', opType: 'Equal', input: ['t', 'z4'], output: ['isZero'] },
+      { name: 'wh', opType: 'Where', input: ['isZero', 'dims', 't'], output: ['target'] },
+      { name: 'ex', opType: 'Expand', input: ['zero', 'four1'], output: ['z4'] },
+      { name: 'rs', opType: 'Reshape', input: ['x', 'target'], output: ['y'] },
+    ].sort((p, q) => (p.name === 'ex' ? -1 : q.name === 'ex' ? 1 : 0)), [
+      { name: 'zero', dims: [], ints: [0] }, { name: 'four', dims: [], ints: [4] }, { name: 'one', dims: [], ints: [1] },
+      { name: 't', dims: [4], ints: [0, 0, -1, 4] }, { name: 'four1', dims: [1], ints: [4] },
+    ]);
+    const g = importModel(model);
+    expect(g.nodes.map((n) => [n.op, n.attrs])).toEqual([['Reshape', { shape: [1, 3, 16, 4] }]]);
+    expect(outOf(g)).toEqual(await ortDims(model, [1, 3, 8, 8]));
+  });
+
+  it('a file at a fixed batch: Reshape targets that start with the batch start with 1; one note', () => {
+    const notes: string[] = [];
+    const model = modelOf([{ name: 'rs', opType: 'Reshape', input: ['x', 't'], output: ['f'] }, { name: 'fc', opType: 'MatMul', input: ['f', 'w'], output: ['y'] }], [
+      { name: 't', dims: [2], ints: [4, -1] }, { name: 'w', dims: [192, 10] },
+    ], [4, 3, 8, 8]);
+    const g = importModel(model, { onNote: (t) => notes.push(t) });
+    expect([outOf(g), g.nodes.map((n) => n.op), notes.length]).toEqual([[1, 10], ['Flatten', 'Gemm'], 1]);
+  });
+
+  it('a weight read by two MatMul nodes is owned by the first: the second shares it', () => {
+    const model = modelOf([
+      { name: 'a', opType: 'MatMul', input: ['x', 'w'], output: ['h'] },
+      { name: 'b', opType: 'MatMul', input: ['h', 'w'], output: ['y'] },
+    ], [{ name: 'w', dims: [16, 16] }], [1, 5, 16]);
+    const g = importModel(model);
+    expect(g.nodes.map((n) => [n.op, n.shares])).toEqual([['Linear', undefined], ['Linear', g.nodes[0]!.name]]);
+  });
+
+  it('refuses nodes that read only constants but cannot be folded, and zero-size constant operands', () => {
+    const onConstant = modelOf([{ name: 'r', opType: 'Relu', input: ['c'], output: ['y'] }], [{ name: 'c', dims: [3] }]);
+    expect(() => importModel(onConstant)).toThrow(/node "r" \(Relu\): all its inputs are constants \["c"\]; allowed: a node reading a computed tensor/);
+    const empty = modelOf([{ name: 'm', opType: 'Mul', input: ['x', 'c'], output: ['y'] }], [{ name: 'c', dims: [0] }]);
+    expect(() => importModel(empty)).toThrow(/node "m" \(Mul\) constant operand: got \[0\]; allowed: a constant of one element or more/);
+  });
+});
