@@ -67,8 +67,8 @@ export function checkTensor(t: TensorProto, field: string): CheckedTensor {
 }
 
 /**
- * The values of a small constant (shapes, clip bounds, axes; at most 64 elements) as numbers, after
- * checkTensor. Larger tensors (weights: only their dims matter) and other types give [].
+ * The values of a small constant (shapes, clip bounds, axes, masks; at most 64 elements) as
+ * numbers, after checkTensor (float, double and the integer types; BOOL as 0 / 1). Larger tensors (weights: only their dims matter) and other types give [].
  * int64 values past 2^53 become ±Infinity (never an inexact number).
  */
 export function tensorValues(t: TensorProto, elements: number): number[] {
@@ -80,12 +80,17 @@ export function tensorValues(t: TensorProto, elements: number): number[] {
     if (t.dataType === DT.DOUBLE) return Array.from({ length: elements }, (_, i) => view.getFloat64(8 * i, true));
     if (t.dataType === DT.INT64) return Array.from({ length: elements }, (_, i) => exact(view.getBigInt64(8 * i, true)));
     if (t.dataType === DT.INT32) return Array.from({ length: elements }, (_, i) => view.getInt32(4 * i, true));
+    if (t.dataType === DT.INT16) return Array.from({ length: elements }, (_, i) => view.getInt16(2 * i, true));
+    if (t.dataType === DT.UINT16) return Array.from({ length: elements }, (_, i) => view.getUint16(2 * i, true));
+    if (t.dataType === DT.UINT32) return Array.from({ length: elements }, (_, i) => view.getUint32(4 * i, true));
+    if (t.dataType === DT.INT8) return Array.from({ length: elements }, (_, i) => view.getInt8(i));
+    if (t.dataType === DT.UINT8 || t.dataType === DT.BOOL) return Array.from({ length: elements }, (_, i) => view.getUint8(i));
     return [];
   }
   if (t.floatData?.length) return [...t.floatData];
   if (t.doubleData?.length) return [...t.doubleData];
   if (t.int64Data?.length) return t.int64Data.map(toNumber);
-  if (t.int32Data?.length && (t.dataType === DT.INT32 || t.dataType === DT.INT16 || t.dataType === DT.INT8 || t.dataType === DT.UINT8 || t.dataType === DT.UINT16)) return [...t.int32Data];
+  if (t.int32Data?.length && (t.dataType === DT.INT32 || t.dataType === DT.INT16 || t.dataType === DT.INT8 || t.dataType === DT.UINT8 || t.dataType === DT.UINT16 || t.dataType === DT.BOOL)) return [...t.int32Data];
   return [];
 }
 

@@ -102,7 +102,17 @@ class Decoder(nn.Module):
         return self.c(self.zero(self.pad(self.t(x))))
 
 
+class Norm17(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm, self.fc = nn.LayerNorm(32), nn.Linear(32, 8)
+
+    def forward(self, x):
+        return self.fc(self.norm(x))
+
+
 MODELS = [
+    ('layernorm_opset17', Norm17(), [1, 10, 32], 17),
     ('upsample_nearest', Upsample(scale_factor=2, mode='nearest'), [1, 3, 8, 8], 13),
     ('upsample_bilinear_size', Upsample(size=(12, 10), mode='bilinear', align_corners=False), [1, 3, 8, 8], 13),
     ('upsample_opset9', Upsample(scale_factor=2, mode='nearest'), [1, 3, 8, 8], 9),

@@ -1,6 +1,6 @@
 /**
  * The ONNX ops the importer gained, as PyTorch 1.13 writes them (test/onnx/import-ops.py exports
- * nine small modules): each file imports with PyTorch's MACs (forward hooks, plus its matmuls of
+ * ten small modules): each file imports with PyTorch's MACs (forward hooks, plus its matmuls of
  * two tensors) and parameter count, and the imported output shape equals onnxruntime's (a real
  * session on a zero input) and PyTorch's.
  */
@@ -33,6 +33,7 @@ const OPS: Record<string, string[]> = {
   volumes: ['Conv', 'MaxPool'],
   sequence1d: ['Conv', 'MaxPool', 'Conv'],
   decoder: ['ConvTranspose', 'Pad', 'Conv'],
+  layernorm_opset17: ['LayerNormalization', 'Linear'],
 };
 
 const runOrt = async (file: string, dims: number[]) => {
@@ -54,7 +55,7 @@ describe.skipIf(!HAVE_TORCH)('ONNX ops written by PyTorch 1.13 (test/onnx/import
     }
   }, 300_000);
 
-  for (const name of ['upsample_nearest', 'upsample_bilinear_size', 'upsample_opset9', 'activations', 'attention', 'split_branches', 'volumes', 'sequence1d', 'decoder']) {
+  for (const name of ['layernorm_opset17', 'upsample_nearest', 'upsample_bilinear_size', 'upsample_opset9', 'activations', 'attention', 'split_branches', 'volumes', 'sequence1d', 'decoder']) {
     it(`${name}: MACs and params as PyTorch counts them, output shape as onnxruntime and PyTorch give it`, async () => {
       const e = exported.get(name)!;
       const graph = importOnnxFile(e.file);
