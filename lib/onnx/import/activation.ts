@@ -7,13 +7,13 @@
 import { InputError } from '../../errors.js';
 import { axisIn } from './axes.js';
 import type { Handler } from './constants.js';
-import { shown } from './context.js';
+import { shortestFloat32, shown } from './context.js';
 
 const plain = (op: 'Relu' | 'Sigmoid' | 'HardSwish' | 'Tanh' | 'Erf' | 'Sqrt'): Handler => (ctx, node) => void ctx.add(node, op, [ctx.x(node)], {}, op.toLowerCase());
 
 const clip: Handler = (ctx, node, a) => {
   const bound = (i: number, key: string, fallback: number): number =>
-    ctx.opset < 11 ? a.float(key, fallback) : node.input?.[i] ? (ctx.valuesOf(node, i, key)[0] ?? fallback) : fallback;
+    ctx.opset < 11 ? a.float(key, fallback) : node.input?.[i] ? shortestFloat32(ctx.valuesOf(node, i, key)[0] ?? fallback) : fallback;
   const min = bound(1, 'min', -3.4e38);
   const max = bound(2, 'max', 3.4e38);
   ctx.add(node, 'Clip', [ctx.x(node)], { min, max }, min === 0 && max === 6 ? 'relu6' : 'clip');
@@ -41,11 +41,11 @@ const softmax: Handler = (ctx, node, a) => {
   if (ctx.opset < 13 && shape.slice(axis + 1).some((d) => d !== 1)) {
     throw new InputError(ctx.field(node, 'axis'), axis, `the last axis (${rank - 1}) or one followed by size-1 axes (opset ${ctx.opset} Softmax flattens from the axis on)`);
   }
-  ctx.add(node, 'Softmax', [x], { axis }, 'softmax');
+  ctx.add(node, 'Softmax', [x], { axis: a.int('axis', ctx.opset < 13 ? 1 : -1) === axis - rank ? axis - rank : axis }, 'softmax');
 };
 
 const dropout: Handler = (ctx, node, a) => {
-  const ratio = node.input?.[1] ? (ctx.valuesOf(node, 1, 'ratio')[0] ?? 0.5) : a.float('ratio', 0.5);
+  const ratio = node.input?.[1] ? shortestFloat32(ctx.valuesOf(node, 1, 'ratio')[0] ?? 0.5) : a.float('ratio', 0.5);
   ctx.add(node, 'Dropout', [ctx.x(node)], { ratio }, 'dropout');
 };
 

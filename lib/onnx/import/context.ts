@@ -51,6 +51,30 @@ const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six'];
 /** "two positive integers" for 2 (words up to six). */
 export const countWord = (n: number): string => WORDS[n] ?? String(n);
 
+/**
+ * The simplest number whose float32 is the float32 of `x` (ONNX float attributes and constants
+ * are float32: 0.1 is stored as 0.10000000149011612 and read back as 0.1): a decimal of up to 6
+ * significant digits, else a fraction p / q with q <= 16 (the 1/6 of a hard sigmoid), else the
+ * shortest decimal. Non-finite values stay.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.fround(x);
+  for (let digits = 1; digits <= 6; digits++) {
+    const v = Number(f.toPrecision(digits));
+    if (Math.fround(v) === f) return v;
+  }
+  for (let q = 2; q <= 16; q++) {
+    const v = Math.round(f * q) / q;
+    if (Math.fround(v) === f) return v;
+  }
+  for (let digits = 7; digits <= 9; digits++) {
+    const v = Number(f.toPrecision(digits));
+    if (Math.fround(v) === f) return v;
+  }
+  return f;
+}
+
 /** The attributes of one ONNX node, read with defaults. */
 export class Attrs {
   private readonly map: Map<string, AttributeProto>;
@@ -65,13 +89,14 @@ export class Attrs {
   }
   floats(key: string): number[] | undefined {
     const f = this.map.get(key)?.floats;
-    return f ? [...f] : undefined;
+    return f ? f.map(shortestFloat32) : undefined;
   }
   int(key: string, fallback: number): number {
     return this.map.has(key) ? toNumber(this.map.get(key)?.i) : fallback;
   }
+  /** A FLOAT attribute as the shortest decimal that is the same float32 (1e-5, not 0.000009999999747378752). */
   float(key: string, fallback: number): number {
-    return this.map.has(key) ? (this.map.get(key)?.f ?? fallback) : fallback;
+    return this.map.has(key) ? shortestFloat32(this.map.get(key)?.f ?? fallback) : fallback;
   }
   string(key: string, fallback: string): string {
     const s = this.map.get(key)?.s;

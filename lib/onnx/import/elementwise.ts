@@ -8,7 +8,7 @@
 import { InputError } from '../../errors.js';
 import type { Handler } from './constants.js';
 import type { Constant } from './context.js';
-import { elementsOf, known, shownList } from './context.js';
+import { elementsOf, known, shortestFloat32, shownList } from './context.js';
 
 type ElementwiseOp = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow';
 
@@ -28,7 +28,7 @@ const elementwise = (op: ElementwiseOp): Handler => (ctx, node) => {
   if (n === 0) throw new InputError(ctx.field(node, 'constant operand'), c.dims, 'a constant of one element or more');
   const dims = [...c.dims];
   if (ctx.fileBatch > 1 && dims.length === shape.length && dims[0] === ctx.fileBatch && shape[0] === 1) dims[0] = 1;
-  const scalar = n === 1 && known(c) ? { scalar: c.values[0] as number } : {};
+  const scalar = n === 1 && known(c) ? { scalar: c.int ? (c.values[0] as number) : shortestFloat32(c.values[0] as number) } : {};
   const first = ci === 0 && op !== 'Add' && op !== 'Mul' ? { constantFirst: true } : {};
   const t = ctx.add(node, op, [x], { weight: dims, ...scalar, ...first }, label);
   if (n > 1) ctx.weights(t, inputs[ci]);

@@ -25,9 +25,11 @@ const pool = (op: 'MaxPool' | 'AveragePool'): Handler => (ctx, node, a) => {
   if (dilations?.some((d) => d !== 1)) throw new InputError(`node ${ctx.label(node)} dilations`, dilations, 'all 1 (dilated pooling is not supported)');
   const own = padsOf(ctx, node, a, sizes, kernel, strides);
   // zeros written by a Pad node are part of every window (the Pad handler joins only when that is exact)
-  const countIncludePad = a.int('count_include_pad', 0) === 1 || ctx.pendingPads.has(node.input?.[0] as string);
+  // (MaxPool has no count_include_pad; ceilMode is written only when set, as the builders do)
+  const countIncludePad = op === 'AveragePool' ? { countIncludePad: a.int('count_include_pad', 0) === 1 || ctx.pendingPads.has(node.input?.[0] as string) } : {};
+  const ceilMode = a.int('ceil_mode', 0) === 1 ? { ceilMode: true } : {};
   const label = op === 'MaxPool' ? 'maxpool' : 'avgpool';
-  ctx.add(node, op, [x], { kernel, strides, pads: withPendingPad(ctx, node, own), ceilMode: a.int('ceil_mode', 0) === 1, countIncludePad }, label);
+  ctx.add(node, op, [x], { kernel, strides, pads: withPendingPad(ctx, node, own), ...ceilMode, ...countIncludePad }, label);
 };
 
 const reduceMean: Handler = (ctx, node, a) => {

@@ -66,7 +66,9 @@ const concat: Handler = (ctx, node, a) => {
   if (constant !== undefined) throw new InputError(`${ctx.field(node)} inputs`, constant, 'computed tensors only (a constant concatenated to an activation is not supported)', `input ${shown(constant, 40)} is a constant`);
   const tensors = inputs.map((v) => ctx.tensorOf(node, v));
   const rank = ctx.shape(tensors[0] as number).length;
-  ctx.add(node, 'Concat', tensors, { axis: axisIn(`${ctx.field(node)} axis`, a.int('axis', 1), rank) }, 'concat');
+  const axis = a.int('axis', 1);
+  axisIn(`${ctx.field(node)} axis`, axis, rank);
+  ctx.add(node, 'Concat', tensors, { axis }, 'concat');
 };
 
 /** A Slice of one or more axes with resolved (clamped, non-negative) starts and ends. */
@@ -104,7 +106,9 @@ const split: Handler = (ctx, node, a) => {
 export const SHAPE_HANDLERS: Readonly<Record<string, Handler>> = {
   Flatten: (ctx, node, a) => {
     const x = ctx.x(node);
-    ctx.add(node, 'Flatten', [x], { axis: axisIn(`${ctx.field(node)} axis`, a.int('axis', 1), ctx.shape(x).length + 1) }, 'flatten');
+    const axis = a.int('axis', 1);
+    axisIn(`${ctx.field(node)} axis`, axis, ctx.shape(x).length + 1);
+    ctx.add(node, 'Flatten', [x], { axis }, 'flatten');
   },
   Reshape: reshape,
   Squeeze: squeeze,
