@@ -31,6 +31,45 @@ const TINY: Candidate = {
   ],
 } as unknown as Candidate;
 
+/**
+ * A hand-written Graph of issue 17's ops: a conv applied twice (`shares`), PRelu, a two-tensor Add, a
+ * rank-0 scalar Mul, Resize, ConvTranspose, LayerNormalization, Linear over the last axis, Gelu, ReduceMean.
+ * Params by hand: c1 8x9+8 = 80, PRelu 8, c2 8x8x9+8 = 584 (c3 shares it: 0), the scalar 0, ConvTranspose
+ * 8x4x4+4 = 132, LN 2x64 = 128, Linear 64x16+16 = 1040, Gemm 16x10+10 = 170: 2142.
+ */
+function edgeGraph(): Graph {
+  const shapes = [
+    [1, 1, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16], [1, 8, 16, 16],
+    [1, 8, 8, 8], [1, 8, 4, 4], [1, 4, 8, 8], [1, 4, 64], [1, 4, 64], [1, 4, 16], [1, 4, 16], [1, 16], [1, 10],
+  ];
+  const conv = { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], group: 1, bias: true };
+  const steps: [string, Record<string, unknown>, number[], string?][] = [
+    ['Conv', { ...conv, outChannels: 8 }, [0]],
+    ['PRelu', { slope: [8, 1, 1] }, [1]],
+    ['Conv', { ...conv, outChannels: 8 }, [2]],
+    ['Relu', {}, [3]],
+    ['Conv', { ...conv, outChannels: 8 }, [4], 'n2'],
+    ['Add', {}, [5, 2]],
+    ['Mul', { weight: [], scalar: 0.5 }, [6]],
+    ['AveragePool', { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }, [7]],
+    ['Resize', { size: [4, 4], mode: 'nearest', coordinateMode: 'asymmetric', nearestMode: 'floor' }, [8]],
+    ['ConvTranspose', { outChannels: 4, kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], group: 1, bias: true }, [9]],
+    ['Reshape', { shape: [1, 4, 64] }, [10]],
+    ['LayerNormalization', { axis: 2, epsilon: 1e-5 }, [11]],
+    ['Linear', { outFeatures: 16, bias: true }, [12]],
+    ['Gelu', { approximate: 'tanh' }, [13]],
+    ['ReduceMean', { axes: [1], keepdims: false }, [14]],
+    ['Gemm', { outFeatures: 10, bias: true }, [15]],
+  ];
+  return {
+    name: 'edge-ops',
+    inputs: [0],
+    outputs: [16],
+    tensors: shapes.map((shape, i) => ({ name: `t${i}`, shape, elements: shape.reduce((p, d) => p * d, 1) })),
+    nodes: steps.map(([op, attrs, inputs, shares], i) => ({ name: `n${i}`, op, attrs, inputs, outputs: [i + 1], block: 'b', ...(shares ? { shares } : {}) })),
+  } as unknown as Graph;
+}
+
 /** The interpreter's output on the ONNX file's own weights, next to onnxruntime's. */
 async function parity(graph: Graph, batch: number): Promise<{ maxAbs: number; scale: number }> {
   const shape = [batch, ...(graph.tensors[graph.inputs[0] as number]?.shape.slice(1) ?? [])];
@@ -66,6 +105,15 @@ describe.skipIf(!HAVE_TORCH)('the Graph-to-torch interpreter', () => {
   it('matches onnxruntime on the same weights: a lowered candidate with SE, swish and residuals', async () => {
     const graph = lowerBlockNet(TINY, { resolution: 32, classes: 10, inputChannels: 1, name: 'tiny' });
     const { maxAbs, scale } = await parity(graph, 4);
+    expect(scale).toBeGreaterThan(0);
+    expect(maxAbs).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
+  });
+
+  it("matches onnxruntime on issue 17's ops with a conv applied twice (shares), counting the shared weight once (2142 params)", async () => {
+    const graph = edgeGraph();
+    expect(costMetrics(graph).params).toBe(2142);
+    // batch 1: the exported Resize's `sizes` initializer holds the declared batch (pool.ts), so the file runs at batch 1 only
+    const { maxAbs, scale } = await parity(graph, 1);
     expect(scale).toBeGreaterThan(0);
     expect(maxAbs).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
   });
@@ -116,6 +164,21 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
     await expect(run).rejects.toBeInstanceOf(EvaluationFailure);
     await expect(run).rejects.toMatchObject({ kind: 'crash', message: expect.stringMatching(/classes/) });
   }, 150_000);
+
+  it("trains a Graph of issue 17's ops with a shared conv: the trainer's params equal the cost model's (shared weight once)", () => {
+    const graph = edgeGraph();
+    const request = { protocol: 'paretonas-trainer/1', key: 'edge', graph: { params: costMetrics(graph).params }, settings: { seed: 0 }, network: graph };
+    const r = spawnSync(PYTHON, [TORCH_TRAINER, '--dataset', 'fashion-mnist', '--subset-train', '512', '--subset-test', '256'], { input: JSON.stringify(request), encoding: 'utf8', timeout: 240_000 });
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('paretonas-torch: error'))).toEqual([]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const setup = lines.find((l) => l.phase === 'setup');
+    expect(setup).toMatchObject({ params: 2142, graphParams: 2142 });
+    const result = lines.find((l) => l.type === 'result') as { metrics: Record<string, number> };
+    expect(result.metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.metrics.accuracy).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(result.metrics.train_loss)).toBe(true);
+  }, 300_000);
 
   it('a broken Graph (an op the interpreter does not know) fails with one clear line', () => {
     const graph = lowerBlockNet(TINY, { resolution: 32, classes: 10, inputChannels: 1 });
