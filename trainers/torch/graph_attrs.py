@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Sequence
 
+# lib/graph/types.ts OP_TYPES, in the same order.
 OPS = (
     'Conv', 'ConvTranspose',
     'MaxPool', 'AveragePool', 'GlobalAveragePool', 'ReduceMean', 'Resize',

@@ -14,7 +14,6 @@ from typing import Any, Callable, Dict, List, Sequence
 from graph_attrs import (ARITY, ELEMENTWISE, OPS, SAME_SHAPE, GraphError, attr, axis_of, broadcast, clip_bounds,  # noqa: F401
                          integer, ints, label, min_rank, number, prod, word)
 
-# The ops of lib/graph/types.ts OP_TYPES, in the same order (test/evaluate/graph-module-ops.test.ts compares them).
 # ---------------------------------------------------------------------------------------------
 # Windows: Conv, ConvTranspose, MaxPool, AveragePool (1 to 3 spatial axes, ONNX-order pads)
 
