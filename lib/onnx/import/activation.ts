@@ -13,9 +13,9 @@ const plain = (op: 'Relu' | 'Sigmoid' | 'HardSwish' | 'Tanh' | 'Erf' | 'Sqrt'): 
 
 const clip: Handler = (ctx, node, a) => {
   const bound = (i: number, key: string, fallback: number): number =>
-    ctx.opset < 11 ? a.float(key, fallback) : node.input?.[i] ? shortestFloat32(ctx.valuesOf(node, i, key)[0] ?? fallback) : fallback;
-  const min = bound(1, 'min', -3.4e38);
-  const max = bound(2, 'max', 3.4e38);
+    ctx.opset < 11 ? a.float(key.slice(0, 3), fallback) : node.input?.[i] ? shortestFloat32(ctx.valuesOf(node, i, key)[0] ?? fallback) : fallback;
+  const min = bound(1, 'minimum', -3.4e38);
+  const max = bound(2, 'maximum', 3.4e38);
   ctx.add(node, 'Clip', [ctx.x(node)], { min, max }, min === 0 && max === 6 ? 'relu6' : 'clip');
 };
 

@@ -99,9 +99,9 @@ const pad: Handler = (ctx, node, a) => {
   const x = ctx.x(node);
   const shape = ctx.shape(x);
   const rank = shape.length;
-  const old = ctx.opset < 11;
-  let pads = old ? (a.ints('pads') ?? []) : ctx.valuesOf(node, 1, 'pads');
-  const value = old ? a.float('value', 0) : node.input?.[2] ? (ctx.valuesOf(node, 2, 'constant value')[0] ?? 0) : 0;
+  // before opset 11 pads and value are attributes, from it inputs 1 and 2
+  let pads = node.input?.[1] ? ctx.valuesOf(node, 1, 'pads') : (a.ints('pads') ?? []);
+  const value = node.input?.[2] ? (ctx.valuesOf(node, 2, 'constant value')[0] ?? 0) : a.float('value', 0);
   const mode = a.string('mode', 'constant');
   if (node.input?.[3]) {
     // opset 18: pads for the listed axes only
