@@ -25,9 +25,9 @@ const elementwise = (op: ElementwiseOp): Handler => (ctx, node) => {
   const x = ctx.tensorOf(node, inputs[1 - ci]);
   const shape = ctx.shape(x);
   const n = elementsOf(c.dims);
-  if (n === 0) throw new InputError(ctx.field(node, 'constant operand'), c.dims, 'a constant of one element or more');
   const dims = [...c.dims];
   if (ctx.fileBatch > 1 && dims.length === shape.length && dims[0] === ctx.fileBatch && shape[0] === 1) dims[0] = 1;
+  // a zero-size constant goes on to the shape rule, which refuses it as every zero-size tensor
   const scalar = n === 1 && known(c) ? { scalar: c.int ? (c.values[0] as number) : shortestFloat32(c.values[0] as number) } : {};
   const first = ci === 0 && op !== 'Add' && op !== 'Mul' ? { constantFirst: true } : {};
   const t = ctx.add(node, op, [x], { weight: dims, ...scalar, ...first }, label);
