@@ -267,6 +267,10 @@ describe('import handlers (hand-built files, shapes checked against onnxruntime)
   it('refuses nodes that read only constants but cannot be folded, and zero-size constant operands', () => {
     const onConstant = modelOf([{ name: 'r', opType: 'Relu', input: ['c'], output: ['y'] }], [{ name: 'c', dims: [3] }]);
     expect(() => importModel(onConstant)).toThrow(/node "r" \(Relu\): all its inputs are constants \["c"\]; allowed: a node reading a computed tensor/);
+    // op types that are names of Object's own methods are unknown ops like any other
+    for (const op of ['toString', 'constructor', '__proto__']) {
+      expect(() => importModel(modelOf([{ name: 'o', opType: op, input: ['c'], output: ['y'] }], [{ name: 'c', dims: [3] }])), op).toThrow(/node "o": op type .* is not supported/);
+    }
     const empty = modelOf([{ name: 'm', opType: 'Mul', input: ['x', 'c'], output: ['y'] }], [{ name: 'c', dims: [0] }]);
     expect(() => importModel(empty)).toThrow(/"m\.mul_0"\.weight: is a zero-size tensor: dimension 0 of \[0\] is 0/);
   });

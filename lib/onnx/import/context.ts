@@ -139,7 +139,6 @@ export class ImportContext {
     name: string,
     readonly opset: number,
     readonly fileBatch: number,
-    readonly note: (text: string) => void,
   ) {
     this.builder = new GraphBuilder(name);
   }

@@ -119,7 +119,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     shape[0] = 1;
     options.onNote?.(`input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`);
   }
-  const ctx = new ImportContext(options.name ?? g.name ?? 'onnx', opsetOf(model), fileBatch, options.onNote ?? (() => undefined));
+  const ctx = new ImportContext(options.name ?? g.name ?? 'onnx', opsetOf(model), fileBatch);
   for (const node of nodes) {
     for (const v of node.input ?? []) {
       const list = ctx.consumers.get(v);
@@ -141,7 +141,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     if (ctx.fused.has(node)) continue;
     const inputs = (node.input ?? []).filter((v) => v !== '');
     const allConstant = inputs.length > 0 && inputs.every((v) => ctx.isConstant(v));
-    if (allConstant && op in FOLDERS) {
+    if (allConstant && Object.hasOwn(FOLDERS, op)) {
       foldNode(ctx, node, new Attrs(node));
       continue;
     }
