@@ -55,30 +55,6 @@ export const OP_TYPES = [
 export type OpType = (typeof OP_TYPES)[number];
 
 /**
- * Ops that map one tensor to one tensor of the same shape (they may run in their input's buffer).
- * Derived from the descriptors' `sram: 'inplace'` in ops/index.ts; kept here for the readers below graph/ops.
- */
-export const UNARY_ELEMENTWISE_OPS: ReadonlySet<OpType> = new Set<OpType>([
-  'BatchNormalization',
-  'LayerNormalization',
-  'Relu',
-  'Clip',
-  'LeakyRelu',
-  'PRelu',
-  'Elu',
-  'Sigmoid',
-  'Swish',
-  'HardSigmoid',
-  'HardSwish',
-  'Tanh',
-  'Gelu',
-  'Erf',
-  'Sqrt',
-  'Softmax',
-  'Dropout',
-]);
-
-/**
  * Conv and ConvTranspose over 1 to 3 spatial axes (NCL, NCHW, NCDHW). `kernel`, `strides` and
  * `dilations` have one value per spatial axis; `pads` has two per axis in ONNX order (all begins,
  * then all ends: for 2-D top, left, bottom, right).

@@ -9,8 +9,11 @@ import { OPS } from '../graph/ops/index.js';
 import type { OpSpec } from '../graph/ops/spec.js';
 import { inferOutputShape } from '../graph/shapes.js';
 import type { ConvAttrs, Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from '../graph/types.js';
-import { tensorElements, UNARY_ELEMENTWISE_OPS } from '../graph/types.js';
+import { tensorElements } from '../graph/types.js';
 import type { Rng } from '../rng.js';
+
+/** Families whose ops map a tensor to one of the same shape (a removable conv takes them along). */
+const SAME_SHAPE_FAMILIES: ReadonlySet<string> = new Set(['norm', 'activation']);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -287,7 +290,7 @@ export function removableSegments(graph: Graph): Segment[] {
       if (next.length !== 1 || outputs.has(output)) break;
       const j = next[0] as number;
       const n = graph.nodes[j] as GraphNode;
-      if (j !== nodes[nodes.length - 1]! + 1 || !UNARY_ELEMENTWISE_OPS.has(n.op) || n.op === 'Dropout' || inBlockSegment.has(j)) break;
+      if (j !== nodes[nodes.length - 1]! + 1 || !SAME_SHAPE_FAMILIES.has(OPS[n.op].family) || n.op === 'Dropout' || inBlockSegment.has(j)) break;
       nodes.push(j);
       output = n.outputs[0] as number;
     }

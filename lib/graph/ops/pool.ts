@@ -12,7 +12,7 @@ import type { NodeAttrs, PoolAttrs } from '../types.js';
 import { RESIZE_COORDINATE_MODES, RESIZE_NEAREST_MODES } from '../types.js';
 import { expectMinRank, expectRank, inputShape, NO_COST } from './common.js';
 import { convOutSize, KERNEL_ATTR, PADS_ATTR, STRIDES_ATTR } from './conv.js';
-import type { AttrSpec, OnnxSketch, OpTable, Shape } from './spec.js';
+import type { AttrSpec, OnnxSketch, OpSpec, OpTable, Shape } from './spec.js';
 
 /**
  * PyTorch's pooling output size along one axis; in ceil mode the size rounds up, but the last
@@ -82,35 +82,27 @@ function resizeShape(node: string, x: Shape | undefined, a: NodeAttrs['Resize'])
   return [shape[0] as number, shape[1] as number, ...a.size];
 }
 
+/** MaxPool and AveragePool: the same window rules, no weights, charged by no SRAM rule. */
+function windowPool<K extends 'MaxPool' | 'AveragePool'>(op: K, torch: string): OpSpec<K> {
+  return {
+    family: 'pool',
+    arity: [1, 1],
+    shape: (node, [x]) => poolShape(node.name, x, node.attrs),
+    cost: () => NO_COST,
+    sram: 'copy',
+    onnx: (node) => poolOnnx(op, node.attrs as PoolAttrs),
+    onnxImport: [op],
+    dsl: POOL_DSL,
+    kernelKind: () => 'pool',
+    fusable: false,
+    width: null,
+    torch,
+  };
+}
+
 export const POOL_OPS: Pick<OpTable, 'MaxPool' | 'AveragePool' | 'GlobalAveragePool' | 'ReduceMean' | 'Resize'> = {
-  MaxPool: {
-    family: 'pool',
-    arity: [1, 1],
-    shape: (node, [x]) => poolShape(node.name, x, node.attrs),
-    cost: () => NO_COST,
-    sram: 'copy',
-    onnx: (node) => poolOnnx('MaxPool', node.attrs),
-    onnxImport: ['MaxPool'],
-    dsl: POOL_DSL,
-    kernelKind: () => 'pool',
-    fusable: false,
-    width: null,
-    torch: 'nn.MaxPool1d/nn.MaxPool2d/nn.MaxPool3d',
-  },
-  AveragePool: {
-    family: 'pool',
-    arity: [1, 1],
-    shape: (node, [x]) => poolShape(node.name, x, node.attrs),
-    cost: () => NO_COST,
-    sram: 'copy',
-    onnx: (node) => poolOnnx('AveragePool', node.attrs),
-    onnxImport: ['AveragePool'],
-    dsl: POOL_DSL,
-    kernelKind: () => 'pool',
-    fusable: false,
-    width: null,
-    torch: 'nn.AvgPool1d/nn.AvgPool2d/nn.AvgPool3d',
-  },
+  MaxPool: windowPool('MaxPool', 'nn.MaxPool1d/nn.MaxPool2d/nn.MaxPool3d'),
+  AveragePool: windowPool('AveragePool', 'nn.AvgPool1d/nn.AvgPool2d/nn.AvgPool3d'),
   GlobalAveragePool: {
     family: 'pool',
     arity: [1, 1],
