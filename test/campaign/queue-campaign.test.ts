@@ -113,7 +113,8 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     const out = join(dir, 'run');
     const log = join(dir, 'trainer.log');
     const env = { ...process.env, PARETONAS_TRAINER_LOG: log };
-    const spec = trainerSpec(800);
+    // 1.5 s a job: under load the kill still lands while worker a's job runs (at 0.8 s it could finish first).
+    const spec = trainerSpec(1500);
     const worker = () => spawnCli(['worker', '--queue', redis.url, '--evaluator-allow', spec, '--stall-seconds', '2', '--json'], env);
     const a = worker();
     const b = worker();
@@ -121,7 +122,7 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     const campaign = spawnCli(['search', '--queue', redis.url, '--workers', '4', '--space', 'tinyml-fashion-mnist', '--proposer', 'evolution', '--evaluator', spec, '--budget', String(budget), '--seed', '4', '--out', out, '--json'], env);
     // Kill worker a while it runs a job.
     await until('worker a to start a job', () => a.stderr().includes('"event":"started"'));
-    await sleep(300);
+    await sleep(100);
     a.child.kill('SIGKILL');
     expect(await campaign.exit, campaign.stderr()).toBe(0);
     const rs = records(out);
