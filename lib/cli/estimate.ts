@@ -43,7 +43,7 @@ export function estimateCommand(args: string[]): string {
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape ?? [];
   const output = model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? [];
   const out = { file: model.source, format: model.format, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
-  return values.json ? jsonOut(out) : renderReport(out);
+  return values.json ? jsonOut(out) : renderReport(out, spatialText(input));
 }
 
 /** JSON has no infinities: a non-finite number is written as the string "inf", "-inf" or "NaN", never null. */
@@ -52,7 +52,12 @@ function finiteOrString(_key: string, value: unknown): unknown {
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'inf' : '-inf';
 }
 
-function renderReport(r: CostReport & { file?: string; format: string; resolution: number; classes: number }): string {
+/** The input's spatial sizes as the header shows them: "8x8" for [1, 3, 8, 8], "128" for [1, 32, 128], "8x8x8" for 3-D; [N, K]: "K". */
+function spatialText(input: readonly number[]): string {
+  return (input.length > 2 ? input.slice(2) : input.slice(1)).join('x');
+}
+
+function renderReport(r: CostReport & { file?: string; format: string; classes: number }, spatial: string): string {
   // The layers with MACs (SRAM role 'compute': Conv, ConvTranspose, Gemm, Linear, MatMul); a shared one is marked.
   const convs = r.layers.filter((l) => OPS[l.op].sram === 'compute');
   const short = (node: string): string => node.split('.').pop() ?? node;
@@ -66,7 +71,7 @@ function renderReport(r: CostReport & { file?: string; format: string; resolutio
   ]);
   const shared = r.layers.filter((l) => l.sharedWith !== undefined).length;
   return [
-    `${r.file} (${r.format}, ${r.resolution}x${r.resolution}, ${r.classes} classes)`,
+    `${r.file} (${r.format}, ${spatial}, ${r.classes} classes)`,
     textTable(['block', 'layer', 'output', 'MACs', 'params', 'SRAM bytes'], rows),
     ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',

@@ -150,6 +150,9 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
 export function splitSizes(ctx: ImportContext, node: NodeProto, a: Attrs, dim: number): number[] {
   const given = a.ints('split') ?? (node.input?.[1] ? ctx.valuesOf(node, 1, 'split') : undefined);
   const outputs = node.output?.length ?? 1;
+  // before opset 18 equal parts only; from it num_outputs (the last part smaller)
+  if (!given && ctx.opset < 18 && dim % outputs !== 0) throw new InputError(`${ctx.field(node)} split`, [], `split sizes, or an axis length divisible by the ${outputs} outputs (equal parts before opset 18)`, `none given for an axis of length ${dim} into ${outputs} outputs`);
+  if (!given && a.has('num_outputs') && a.int('num_outputs', 0) !== outputs) throw new InputError(`${ctx.field(node)} num_outputs`, a.int('num_outputs', 0), `the node's ${outputs} outputs`);
   const sizes = given ?? Array.from({ length: outputs }, (_, i) => Math.min(Math.ceil(dim / outputs), Math.max(0, dim - i * Math.ceil(dim / outputs))));
   if (sizes.length !== outputs || sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((p, q) => p + q, 0) !== dim) {
     throw new InputError(`${ctx.field(node)} split`, sizes, `${outputs} sizes (one per output), non-negative, adding up to the axis length ${dim}`);

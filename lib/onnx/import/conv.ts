@@ -118,10 +118,19 @@ const convTranspose: Handler = (ctx, node, a) => {
   let pads: number[];
   if (outputShape || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
     // ONNX: total padding = stride x (in - 1) + output_padding + window - wanted output
+    // output_shape: the spatial sizes, or the whole [N, C, ...] shape
+    if (outputShape && ((outputShape.length !== n && outputShape.length !== n + 2) || outputShape.some((o) => !Number.isInteger(o) || o < 1))) {
+      throw new InputError(`${ctx.field(node)} output_shape`, outputShape, `${countWord(n)} positive spatial sizes (or the ${n + 2}-D output shape)`);
+    }
     const wanted = outputShape ? outputShape.slice(-n) : win.sizes.map((s, i) => s * (win.strides[i] as number));
-    if (wanted.length !== n) throw new InputError(`node ${ctx.label(node)} output_shape`, outputShape, `${countWord(n)} spatial sizes`);
-    const total = wanted.map((o, i) => (win.strides[i] as number) * ((win.sizes[i] as number) - 1) + (outputPadding[i] as number) + (window[i] as number) - o);
-    if (total.some((t) => t < 0)) throw new InputError(`node ${ctx.label(node)} output_shape`, wanted, 'sizes the transposed convolution reaches without extra output padding');
+    // the largest output has no padding; each side's pad is at most window - 1 (as for explicit pads)
+    const full = wanted.map((_, i) => (win.strides[i] as number) * ((win.sizes[i] as number) - 1) + (outputPadding[i] as number) + (window[i] as number));
+    const total = wanted.map((o, i) => (full[i] as number) - o);
+    if (outputShape && total.some((t, i) => t < 0 || t > 2 * ((window[i] as number) - 1))) {
+      const ranges = full.map((f, i) => `${Math.max(1, f - 2 * ((window[i] as number) - 1))} to ${f}`).join(', ');
+      throw new InputError(`${ctx.field(node)} output_shape`, outputShape, `spatial sizes the transposed convolution reaches (${ranges}; input ${win.sizes.join('x')}, stride ${win.strides.join('x')}, kernel ${win.kernel.join('x')})`);
+    }
+    if (total.some((t) => t < 0)) throw new InputError(`${ctx.field(node)} auto_pad`, autoPad, 'NOTSET or VALID here (SAME needs stride <= dilated kernel side + output_padding)', `${autoPad} with stride ${win.strides.join('x')} and kernel ${win.kernel.join('x')} needs a negative pad`);
     const small = total.map((t) => Math.floor(t / 2));
     const big = total.map((t, i) => t - (small[i] as number));
     pads = autoPad === 'SAME_LOWER' ? [...big, ...small] : [...small, ...big];

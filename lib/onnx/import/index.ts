@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { checkShape } from '../../graph/bounds.js';
+import { checkShares } from '../../graph/shares.js';
 import type { Graph, GraphNode } from '../../graph/types.js';
 import { checkRegularFile } from '../../read-bounded.js';
 import type { ModelProto, NodeProto } from '../proto.js';
@@ -107,7 +108,13 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     throw new InputError('ONNX graph inputs', graphInputs.map((v) => v.name), 'exactly one non-initializer input (an image batch)', `got ${graphInputs.length} [${shownList(graphInputs.map((v) => v.name))}]`);
   }
   const inputInfo = graphInputs[0] as NonNullable<(typeof graphInputs)[0]>;
-  const declared = inputInfo.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : NaN)) ?? [];
+  const declared = inputInfo.type?.tensorType?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : NaN)) ?? [];
+  const nonPositive = declared.findIndex((d) => d < 1);
+  if (!options.inputShape && nonPositive >= 0) {
+    // a dim_value 0 is a zero-size tensor (not "unknown": that is a dim_param or no value)
+    const what = declared[nonPositive] === 0 ? 'is 0: a zero-size tensor' : `is negative (${declared[nonPositive]})`;
+    throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'positive sizes (or a dynamic size with --input, e.g. --input 1x3x224x224)', `dimension ${nonPositive} ${what}`);
+  }
   const shape = options.inputShape ? [...options.inputShape] : declared.map((d, i) => (i === 0 && Number.isNaN(d) ? 1 : d));
   if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
@@ -119,6 +126,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     shape[0] = 1;
     options.onNote?.(`input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`);
   }
+  checkSingleWriters(nodes, inputInfo.name as string, initializerNames);
   const ctx = new ImportContext(options.name ?? g.name ?? 'onnx', opsetOf(model), fileBatch);
   for (const node of nodes) {
     for (const v of node.input ?? []) {
@@ -155,7 +163,28 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
   if (!g.output?.length) throw new InputError('ONNX graph outputs', [], 'at least one graph output');
   const outputNode: NodeProto = { name: 'graph output', opType: 'output' };
   const outputs = g.output.map((v) => ctx.tensorOf(outputNode, v.name as string));
-  return withShares(ctx.builder.finish(outputs), ctx.shares);
+  const graph = withShares(ctx.builder.finish(outputs), ctx.shares);
+  checkShares(graph); // a sharing node is the same module: same op, same weight dims (graph/shares.ts)
+  return graph;
+}
+
+/**
+ * ONNX graphs are SSA: every value is written once. A value that two nodes write (or a node and
+ * the graph input or an initializer) would leave one reader seeing the wrong tensor.
+ * @throws InputError naming the value and both writers
+ */
+function checkSingleWriters(nodes: readonly NodeProto[], input: string, initializers: ReadonlySet<string>): void {
+  const writer = new Map<string, NodeProto>();
+  const nodeText = (n: NodeProto) => `node ${shown(n.name || `${n.opType}_${n.output?.[0]}`, 40)} (${shown(n.opType, 24)})`;
+  for (const node of nodes) {
+    for (const v of node.output ?? []) {
+      if (v === '') continue; // an optional output left out
+      const first = writer.get(v);
+      const other = first ? nodeText(first) : v === input ? 'the graph input' : initializers.has(v) ? 'an initializer' : undefined;
+      if (other) throw new InputError(`ONNX value ${shown(v, 40)}`, v, 'a value written by one node only (ONNX graphs are SSA)', `written by ${other} and by ${nodeText(node)}`);
+      writer.set(v, node);
+    }
+  }
 }
 
 /** Marks the nodes that read an earlier node's stored weights (`shares` = that node's name). */

@@ -36,6 +36,8 @@ const reduceMean: Handler = (ctx, node, a) => {
   const x = ctx.x(node);
   const rank = ctx.shape(x).length;
   const given = a.ints('axes') ?? (node.input?.[1] ? ctx.valuesOf(node, 1, 'axes') : undefined);
+  // opset 18: no axes with noop_with_empty_axes = 1 passes the tensor through (else: reduce all axes)
+  if ((!given || given.length === 0) && a.int('noop_with_empty_axes', 0) === 1) return ctx.bind(node, x);
   const axes = given && given.length > 0 ? axesIn(`${ctx.field(node)} axes`, given, rank) : Array.from({ length: rank }, (_, i) => i);
   const keepdims = a.int('keepdims', 1) === 1;
   if (rank === 4 && axes.join() === '2,3') {
@@ -81,6 +83,8 @@ const resize: Handler = (ctx, node, a) => {
   const read = (i: number, what: string) => (node.input?.[i] ? ctx.valuesOf(node, i, what) : undefined);
   const scales = old ? read(1, 'scales') : read(2, 'scales');
   const sizes = old ? undefined : read(3, 'sizes');
+  // ONNX (and onnxruntime): only one of scales and sizes may be given (the other empty or left out)
+  if (scales && scales.length > 0 && sizes && sizes.length > 0) throw new InputError(`${ctx.field(node)} scales/sizes`, { scales, sizes }, 'only one of scales and sizes (the other empty or left out)', `got both: scales [${scales.join(', ')}] and sizes [${sizes.join(', ')}]`);
   const size = resizeSizes(ctx, node, shape, scales, sizes);
   addResize(ctx, node, a, x, size, old ? 'asymmetric' : a.string('coordinate_transformation_mode', 'half_pixel'), a.string('nearest_mode', 'round_prefer_floor'));
 };
