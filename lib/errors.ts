@@ -40,12 +40,16 @@ function listIssues(issues: readonly InputError[]): string {
   return rest > 0 ? `${shown.join('; ')}; and ${rest} more problem${rest === 1 ? '' : 's'}` : shown.join('; ');
 }
 
+/** Non-finite numbers inside arrays and objects as Infinity / NaN (JSON would say null): marked by the replacer, unquoted after. */
+const shownNumber = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}\u0000` : v);
+const NON_FINITE = /"\\u0000(-?Infinity|NaN)\\u0000"/g;
+
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, ±Infinity (JSON would say null)
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value, shownNumber)?.replace(NON_FINITE, '$1') ?? String(value));
   } catch {
     text = Array.isArray(value) ? `an array of ${value.length}` : typeof value === 'object' ? 'an object too deep or cyclic to show' : String(value);
   }

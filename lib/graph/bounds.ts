@@ -35,6 +35,11 @@ export const MAX_KERNEL = 4096;
 export const MAX_STRIDE = 64;
 /** BN epsilon: above 0 (it keeps the division by sqrt(var + eps) finite) and below this (PyTorch's default is 1e-5). */
 export const MAX_BN_EPSILON = 1;
+/**
+ * Most dimensions of any tensor (activation or constant): 64, the most PyTorch tensors take
+ * (real models use up to 6). Keeps every per-dimension loop (shape inference, constant folding) short.
+ */
+export const MAX_TENSOR_RANK = 64;
 /** Largest exact integer count (2^53 - 1). */
 export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 
@@ -57,6 +62,7 @@ function boundedProduct(dims: readonly number[]): number {
  * @throws InputError naming `field`, the shape (cut when long) and the bound.
  */
 export function checkShape(field: string, shape: readonly number[]): void {
+  if (shape.length > MAX_TENSOR_RANK) throw new InputError(field, shape.length, `at most ${MAX_TENSOR_RANK} dimensions (the most PyTorch tensors take)`, `has ${shape.length} dimensions`);
   const bad = shape.findIndex((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1);
   if (bad >= 0) {
     const what = shape[bad] === 0 ? 'is a zero-size tensor: ' : '';

@@ -1,11 +1,11 @@
 /**
- * Reading ONNX TensorProtos without trusting them: dims are checked (integers from 0 to
- * MAX_TENSOR_ELEMENTS, at most that many elements in all) and the stored data against the dims
+ * Reading ONNX TensorProtos without trusting them: dims are checked (at most MAX_TENSOR_RANK = 64
+ * of them, integers from 0 to MAX_TENSOR_ELEMENTS, at most that many elements in all) and the stored data against the dims
  * (raw_data bytes = elements x element size, or as many typed values as elements) before any value
  * is read. Data stored outside the file (data_location EXTERNAL) is not read, only its dims.
  */
 import { InputError } from '../errors.js';
-import { MAX_TENSOR_ELEMENTS } from '../graph/bounds.js';
+import { MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK } from '../graph/bounds.js';
 import type { TensorProto } from './proto.js';
 import { onnx, toNumber } from './proto.js';
 
@@ -32,6 +32,8 @@ export interface CheckedTensor {
  * @throws InputError naming the field, what was found and what is allowed.
  */
 export function checkTensor(t: TensorProto, field: string): CheckedTensor {
+  const rank = t.dims?.length ?? 0;
+  if (rank > MAX_TENSOR_RANK) throw new InputError(`${field} dims`, rank, `at most ${MAX_TENSOR_RANK} dimensions (the most PyTorch tensors take)`, `has ${rank} dimensions`);
   const dims = (t.dims ?? []).map(toNumber);
   const bad = dims.findIndex((d) => !Number.isInteger(d) || d < 0 || d > MAX_TENSOR_ELEMENTS);
   if (bad >= 0) throw new InputError(`${field} dims`, dims, `integers from 0 to ${MAX_TENSOR_ELEMENTS} (2^40)`, `dimension ${bad} is ${dims[bad]}`);

@@ -6,11 +6,12 @@
  * the node's outputs.
  */
 import { InputError } from '../../errors.js';
+import { MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK } from '../../graph/bounds.js';
 import type { NodeProto } from '../proto.js';
 import type { Attrs, Constant, ImportContext } from './context.js';
 import { elementsOf, isIntType, known, readConstant, shown } from './context.js';
 import { concat, elementwise, gather, MAX_FOLDED_VALUES, resolveReshape, slice, transpose } from './fold.js';
-import { axisIn, sliceInputs } from './axes.js';
+import { axisIn, sliceInputs, squeezeDims, unsqueezeDims } from './axes.js';
 
 export type Handler = (ctx: ImportContext, node: NodeProto, a: Attrs) => void;
 type Folder = (ctx: ImportContext, node: NodeProto, a: Attrs, inputs: readonly (Constant | undefined)[]) => Constant | Constant[];
@@ -33,6 +34,20 @@ const arithmetic = (f: (x: number, y: number) => number, intF?: (x: number, y: n
 const unary = (f: (x: number) => number): Folder => (ctx, node, _a, inputs) => {
   const x = need(ctx, node, inputs, 0, 'operand');
   return elementwise(ctx.field(node), [x], x.int, f);
+};
+/**
+ * The dims of a shape input (ConstantOfShape, Expand): at most MAX_TENSOR_RANK non-negative
+ * integers holding at most MAX_TENSOR_ELEMENTS elements.
+ */
+const shapeOf = (ctx: ImportContext, node: NodeProto, inputs: readonly (Constant | undefined)[], i: number): number[] => {
+  const c = need(ctx, node, inputs, i, 'shape');
+  const field = `${ctx.field(node)} shape`;
+  if (c.dims.length > 1 || (c.dims[0] ?? 1) > MAX_TENSOR_RANK) throw new InputError(field, c.dims, `a 1-D shape of at most ${MAX_TENSOR_RANK} dimensions (the most PyTorch tensors take)`);
+  const dims = valuesOf(ctx, node, c, 'shape');
+  if (dims.some((d) => !Number.isInteger(d) || d < 0) || elementsOf(dims) > MAX_TENSOR_ELEMENTS) {
+    throw new InputError(field, dims, `non-negative integers, at most ${MAX_TENSOR_ELEMENTS.toLocaleString('en-US')} (2^40) elements in all`);
+  }
+  return dims;
 };
 /** Axes of Unsqueeze / Squeeze / ReduceX: attribute before opset 13, input 1 from it. */
 const axesOf = (ctx: ImportContext, node: NodeProto, a: Attrs, inputs: readonly (Constant | undefined)[]): number[] | undefined =>
@@ -58,17 +73,11 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   },
   Unsqueeze: (ctx, node, a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'input');
-    const rank = x.dims.length + (axesOf(ctx, node, a, inputs)?.length ?? 0);
-    const axes = (axesOf(ctx, node, a, inputs) ?? []).map((ax) => axisIn(ctx.field(node, 'axes'), ax, rank));
-    const dims: number[] = [];
-    let k = 0;
-    for (let i = 0; i < rank; i++) dims.push(axes.includes(i) ? 1 : (x.dims[k++] as number));
-    return { ...x, dims };
+    return { ...x, dims: unsqueezeDims(ctx.field(node, 'axes'), x.dims, axesOf(ctx, node, a, inputs) ?? []) };
   },
   Squeeze: (ctx, node, a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'input');
-    const axes = axesOf(ctx, node, a, inputs)?.map((ax) => axisIn(ctx.field(node, 'axes'), ax, x.dims.length));
-    return { ...x, dims: x.dims.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)) };
+    return { ...x, dims: squeezeDims(ctx.field(node, 'axes'), x.dims, axesOf(ctx, node, a, inputs)) };
   },
   Concat: (ctx, node, a, inputs) => {
     const parts = inputs.filter((c): c is Constant => c !== undefined);
@@ -101,8 +110,7 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
     return slice(x, s.axes, s.starts, s.ends, s.steps);
   },
   ConstantOfShape: (ctx, node, a, inputs) => {
-    const dims = valuesOf(ctx, node, need(ctx, node, inputs, 0, 'shape'), 'shape');
-    if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new InputError(`${ctx.field(node)} shape`, dims, 'non-negative integers');
+    const dims = shapeOf(ctx, node, inputs, 0);
     const t = a.tensor('value');
     const value = t ? readConstant(t, `${ctx.field(node)} value`) : { dims: [1], values: [0], int: false };
     const fill = value.values[0] ?? 0;
@@ -126,7 +134,7 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   },
   Expand: (ctx, node, _a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'input');
-    const shape = valuesOf(ctx, node, need(ctx, node, inputs, 1, 'shape'), 'shape');
+    const shape = shapeOf(ctx, node, inputs, 1);
     return elementwise(ctx.field(node, 'shape'), [x, { dims: shape, values: elementsOf(shape) > MAX_FOLDED_VALUES ? [] : new Array<number>(elementsOf(shape)).fill(0), int: x.int }], x.int, (v) => v);
   },
   Neg: unary((x) => -x),
@@ -163,11 +171,35 @@ export function splitSizes(ctx: ImportContext, node: NodeProto, a: Attrs, dim: n
 /** ONNX op types folded when all their inputs are constants. */
 export const FOLDABLE_OPS: readonly string[] = Object.keys(FOLDERS);
 
-/** Evaluates a node whose inputs are all constants and records its outputs as constants. */
+/**
+ * Most folding work in one file: values computed times (rank + 1), summed over the folded nodes
+ * (2^24; PyTorch's shape arithmetic takes a few thousand). Each fold computes at most
+ * MAX_FOLDED_VALUES values, so the import stays linear in the file and within seconds.
+ */
+export const MAX_FOLD_WORK = 2 ** 24;
+const foldWork = new WeakMap<ImportContext, number>();
+
+/**
+ * Evaluates a node whose inputs are all constants and records its outputs as constants.
+ * @throws InputError when an output passes MAX_TENSOR_RANK dims or MAX_TENSOR_ELEMENTS elements,
+ * or the file's folding passes MAX_FOLD_WORK
+ */
 export function foldNode(ctx: ImportContext, node: NodeProto, a: Attrs): void {
   const inputs = (node.input ?? []).map((v) => (v ? ctx.constants.get(v) : undefined));
   const out = (FOLDERS[node.opType as string] as Folder)(ctx, node, a, inputs);
-  (Array.isArray(out) ? out : [out]).forEach((c, i) => ctx.setConstant(node, c, i));
+  let work = foldWork.get(ctx) ?? 0;
+  (Array.isArray(out) ? out : [out]).forEach((c, i) => {
+    const field = `${ctx.field(node)} output ${i}`;
+    if (c.dims.length > MAX_TENSOR_RANK) throw new InputError(field, c.dims.length, `at most ${MAX_TENSOR_RANK} dimensions (the most PyTorch tensors take)`, `has ${c.dims.length} dimensions`);
+    if (elementsOf(c.dims) > MAX_TENSOR_ELEMENTS) throw new InputError(field, c.dims, `at most ${MAX_TENSOR_ELEMENTS.toLocaleString('en-US')} (2^40) elements`);
+    const fresh = !inputs.some((x) => x?.values === c.values);
+    work += (fresh ? c.values.length : 0) * (c.dims.length + 1) + c.dims.length + 1;
+    ctx.setConstant(node, c, i);
+  });
+  if (work > MAX_FOLD_WORK) {
+    throw new InputError(ctx.field(node), work, `at most ${MAX_FOLD_WORK} (2^24) steps of constant folding in a file (values computed x (rank + 1)); shape arithmetic takes a few thousand`, `brings the file's constant folding to ${work} steps`);
+  }
+  foldWork.set(ctx, work);
 }
 
 /** Handlers of the ops that only ever give constants: Constant, and Shape (of anything: shapes are fixed at import). */
@@ -185,7 +217,7 @@ export const CONSTANT_HANDLERS: Readonly<Record<string, Handler>> = {
   },
   Shape: (ctx, node, a) => {
     const v = node.input?.[0];
-    const dims = ctx.isConstant(v) ? (ctx.constants.get(v as string) as Constant).dims : [...ctx.shape(ctx.x(node))];
+    const dims = ctx.isConstant(v) ? (ctx.constants.get(v as string) as Constant).dims : [...ctx.shape(ctx.x(node))]; // at most MAX_TENSOR_RANK
     const rank = dims.length;
     const clamp = (x: number) => Math.min(Math.max(x < 0 ? x + rank : x, 0), rank);
     const part = dims.slice(clamp(a.int('start', 0)), a.has('end') ? clamp(a.int('end', rank)) : rank);

@@ -2,7 +2,9 @@
  * Tensor arithmetic on constants (row-major values with dims), for constant folding: transpose,
  * slice (negative steps and INT64 min/max ends included), gather, concat, broadcasting binary
  * ops, reshape targets. Values are known only for small tensors (MAX_FOLDED_VALUES); larger ones
- * keep their dims and an empty value list, which is enough for ops that move data.
+ * keep their dims and an empty value list, which is enough for ops that move data. Every function
+ * takes O(rank) per computed value (rank <= MAX_TENSOR_RANK), so a fold costs at most
+ * MAX_FOLDED_VALUES x rank steps; constants.ts bounds the total over a file (MAX_FOLD_WORK).
  */
 import { InputError } from '../../errors.js';
 import type { Constant } from './context.js';
@@ -48,7 +50,9 @@ const at = (c: Constant, strides: readonly number[], index: readonly number[]): 
 export function transpose(c: Constant, perm: readonly number[]): Constant {
   const strides = stridesOf(c.dims);
   const dims = perm.map((p) => c.dims[p] as number);
-  return build(dims, c.int, known(c) ? (index) => at(c, strides, c.dims.map((_, i) => index[perm.indexOf(i)] as number)) : undefined);
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return build(dims, c.int, known(c) ? (index) => at(c, strides, inverse.map((j) => index[j] as number)) : undefined);
 }
 
 /** One axis of a Slice resolved the ONNX way: start, step and the element count (>= 0). */
@@ -92,20 +96,29 @@ export function gather(c: Constant, indices: Constant, axis: number): Constant {
   } : undefined);
 }
 
+/**
+ * Concatenation along axis (parts already checked: equal rank, equal dims off the axis). Linear:
+ * each part's block of each outer index is copied once (parts of length 0 skipped).
+ */
 export function concat(parts: readonly Constant[], axis: number): Constant {
   const first = parts[0] as Constant;
   const dims = [...first.dims];
   dims[axis] = parts.reduce((n, p) => n + (p.dims[axis] as number), 0);
-  const offsets: number[] = [];
-  parts.reduce((o, p) => (offsets.push(o), o + (p.dims[axis] as number)), 0);
-  const all = parts.every(known);
-  return build(dims, parts.every((p) => p.int), all ? (index) => {
-    const v = index[axis] as number;
-    let k = parts.length - 1;
-    while ((offsets[k] as number) > v) k--;
-    const p = parts[k] as Constant;
-    return at(p, stridesOf(p.dims), index.map((x, i) => (i === axis ? x - (offsets[k] as number) : x)));
-  } : undefined);
+  const int = parts.every((p) => p.int);
+  const total = elementsOf(dims);
+  if (total > MAX_FOLDED_VALUES || !parts.every(known)) return { dims, values: [], int };
+  if (total === 0) return { dims, values: [], int };
+  const outer = elementsOf(dims.slice(0, axis));
+  const inner = elementsOf(dims.slice(axis + 1));
+  const filled = parts.filter((p) => (p.dims[axis] as number) > 0);
+  const values: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (const p of filled) {
+      const block = (p.dims[axis] as number) * inner;
+      for (let k = o * block; k < (o + 1) * block; k++) values.push(p.values[k] as number);
+    }
+  }
+  return { dims, values, int };
 }
 
 /** numpy broadcasting of two dims lists, or undefined when they do not broadcast. */
