@@ -1,5 +1,6 @@
 import { InputError, showName } from '../errors.js';
 import { checkShape } from './bounds.js';
+import { checkShares } from './shares.js';
 import { inferOutputShape } from './shapes.js';
 import type { Graph, GraphNode, NodeAttrs, OpType, TensorInfo } from './types.js';
 import { tensorElements } from './types.js';
@@ -122,7 +123,7 @@ export class GraphBuilder {
   }
 }
 
-/** Recomputes every shape of a graph from its inputs and reports the first inconsistency. */
+/** Recomputes every shape of a graph from its inputs and reports the first inconsistency; then checks every `shares` (graph/shares.ts). */
 export function checkShapes(graph: Graph): void {
   const known = new Map<number, readonly number[]>();
   for (const t of graph.inputs) known.set(t, (graph.tensors[t] as TensorInfo).shape);
@@ -141,4 +142,5 @@ export function checkShapes(graph: Graph): void {
     }
     known.set(out, shape);
   }
+  checkShares(graph);
 }

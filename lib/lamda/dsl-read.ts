@@ -9,6 +9,7 @@ import { InputError, showName } from '../errors.js';
 import { checkShape } from '../graph/bounds.js';
 import { OPS } from '../graph/ops/index.js';
 import type { AttrSpec } from '../graph/ops/spec.js';
+import { checkNodeShares } from '../graph/shares.js';
 import { inferOutputShape } from '../graph/shapes.js';
 import type { Graph, GraphNode, OpType, TensorInfo } from '../graph/types.js';
 import { OP_TYPES, tensorElements } from '../graph/types.js';
@@ -309,6 +310,8 @@ function parseNode(state: State, c: LineCursor): void {
   const specs = OP_ATTRS[op];
   const values = new Map<AttrSpec, Parsed>();
   let shares: string | undefined;
+  let sharesAt = 0;
+  let sharesId = '';
   for (;;) {
     const spaced = c.spaces();
     if (c.atEnd() || c.text[c.pos] === '|') break;
@@ -319,7 +322,9 @@ function parseNode(state: State, c: LineCursor): void {
     if (!spec && key === SHARES_KEY) {
       if (shares !== undefined) c.fail(`each attribute of ${op} once`, keyAt, `a second ${quote(SHARES_KEY)}`);
       if (!c.eat('=')) c.fail(`"=" after ${SHARES_KEY}`);
+      sharesAt = c.pos;
       shares = sharedNode(state, c, op);
+      sharesId = c.text.slice(sharesAt, c.pos);
       continue;
     }
     if (!spec) {
@@ -369,6 +374,16 @@ function parseNode(state: State, c: LineCursor): void {
   }
   define(state, c, id, idAt, shape);
   state.nodes.push(node);
+  if (shares !== undefined) {
+    // the shared node must be the same module: same op, same stored weight dims (graph/shares.ts)
+    try {
+      checkNodeShares({ name: '', inputs: [], outputs: [], tensors: state.tensors, nodes: state.nodes }, state.nodes.length - 1);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const detail = err.message.slice(err.message.indexOf(': ') + 2, err.message.lastIndexOf('; allowed: ')).replace(/^got /, '');
+      c.fail(err.allowed.replace(/^the name of /, 'the output id of '), sharesAt, `${quote(sharesId)}: ${detail}`);
+    }
+  }
 }
 
 function parseFooter(state: State, c: LineCursor): number[] {

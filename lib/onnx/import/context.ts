@@ -6,6 +6,7 @@
  */
 import { InputError, showName } from '../../errors.js';
 import { GraphBuilder } from '../../graph/builder.js';
+import { OPS } from '../../graph/ops/index.js';
 import type { NodeAttrs, OpType } from '../../graph/types.js';
 import type { AttributeProto, NodeProto, TensorProto } from '../proto.js';
 import { onnx, toNumber } from '../proto.js';
@@ -127,9 +128,10 @@ export class ImportContext {
   readonly pendingPads = new Map<string, PendingPad>();
   /** Add nodes already fused into the MatMul before them as its bias. */
   readonly fused = new Set<NodeProto>();
-  /** Output tensor of a graph node -> output tensor of the earlier node whose stored weights it reads. */
-  readonly shares = new Map<number, number>();
-  private readonly firstReader = new Map<string, number>();
+  /** Graph tensor -> the ONNX node whose handler added the graph node writing it, and that node's op (`add`). */
+  private readonly producers = new Map<number, { node: NodeProto; op: OpType; attrs: unknown }>();
+  /** Graph tensor -> the stored tensors its node reads as weights, in import order (see `shares`). */
+  private readonly storedReads = new Map<number, StoredRead[]>();
 
   /**
    * @param opset the default-domain opset of the file (attribute defaults differ by it)
@@ -201,6 +203,7 @@ export class ImportContext {
   add<K extends OpType>(node: NodeProto, op: K, inputs: readonly number[], attrs: NodeAttrs[K], label?: string): number {
     const t = this.builder.add(op, inputs, attrs, label);
     this.bind(node, t);
+    this.producers.set(t, { node, op, attrs });
     return t;
   }
 
@@ -213,13 +216,82 @@ export class ImportContext {
   }
 
   /**
-   * Records that the graph node producing `tensor` reads the stored tensor `value` (a weight):
-   * a later reader of the same stored tensor gets `shares` = the first reader's name.
+   * Records that the graph node producing `tensor` (added by `add`) reads weights: `value` (a
+   * constant operand of arithmetic: only it), else every stored input of its ONNX node from input
+   * 1 on (weight, bias, BN vectors, LN scale and bias), except a Gemm's C that is not its bias
+   * (added by a separate Add, which records it).
    */
   weights(tensor: number, value: string | null | undefined): void {
-    if (!value || !this.stored.has(value)) return;
-    const first = this.firstReader.get(value);
-    if (first === undefined) this.firstReader.set(value, tensor);
-    else if (first !== tensor) this.shares.set(tensor, first);
+    const producer = this.producers.get(tensor);
+    if (!value || !producer || !this.stored.has(value)) return;
+    const { node, op, attrs } = producer;
+    const all = (node.input ?? []).map((v, i) => i);
+    const positions = OPS[op].family === 'elementwise' ? [(node.input ?? []).indexOf(value)] : all.filter((i) => i >= 1 && !(op === 'Gemm' && i === 2 && !(attrs as NodeAttrs['Gemm']).bias));
+    this.readStored(tensor, node, '', positions);
   }
+
+  /**
+   * Records the stored inputs of the ONNX `node` (all, or those at `positions`) as read by the graph node writing `tensor`;
+   * `role` names a second ONNX node folded into the same graph node (MatMul's bias Add: 'bias').
+   */
+  readStored(tensor: number, node: NodeProto, role = '', positions?: readonly number[]): void {
+    const layer = this.producers.get(tensor)?.node ?? node;
+    const list = this.storedReads.get(tensor) ?? [];
+    const op = this.producers.get(tensor)?.op;
+    if (op === undefined) throw new Error(`readStored: tensor ${tensor} was not added by ImportContext.add`);
+    (node.input ?? []).forEach((value, i) => {
+      if (value && this.stored.has(value) && (positions === undefined || positions.includes(i))) list.push({ value, position: `${role ? `${role} ${node.opType} ` : ''}input ${i}`, node, layer, op });
+    });
+    if (list.length > 0) this.storedReads.set(tensor, list);
+  }
+
+  /**
+   * Output tensor of a graph node -> output tensor of the earlier node whose stored weights it
+   * reads (one module applied again: PyTorch's parameters() counts a shared tensor once). A node
+   * shares only when ALL the stored tensors it reads are read by ONE earlier node of the same ONNX
+   * and graph op, at the same inputs, and that node reads no others.
+   * @throws InputError naming the initializer and the two nodes for any other reuse of a stored
+   *   tensor (a weight read by a Conv and a ConvTranspose, by a Gemm and a MatMul, a bias read by
+   *   two layers whose weights differ, a Conv bias also read by an Add): it would be counted twice.
+   */
+  get shares(): ReadonlyMap<number, number> {
+    const out = new Map<number, number>();
+    const firstReader = new Map<string, number>();
+    const key = (reads: readonly StoredRead[]): string => reads.map((r) => `${r.position}=${r.value}`).join('\n');
+    for (const [tensor, reads] of this.storedReads) {
+      const earlier = reads.map((r) => firstReader.get(r.value)).filter((t) => t !== undefined && t !== tensor) as number[];
+      for (const r of reads) if (!firstReader.has(r.value)) firstReader.set(r.value, tensor);
+      if (earlier.length === 0) continue; // owns every stored tensor it reads
+      const owner = earlier[0] as number;
+      const theirs = this.storedReads.get(owner) as StoredRead[];
+      const mine = reads[0] as StoredRead;
+      const same = earlier.length === reads.length && earlier.every((t) => t === owner) && key(theirs) === key(reads) && theirs[0]?.layer.opType === mine.layer.opType && theirs[0]?.op === mine.op;
+      if (same) {
+        out.set(tensor, owner);
+        continue;
+      }
+      const r = reads.find((x) => firstReader.get(x.value) !== tensor) as StoredRead;
+      const first = theirs.find((x) => x.value === r.value) as StoredRead;
+      const who = (x: StoredRead) => `node ${this.label(x.layer)} (${x.layer.opType}) as ${x.node === x.layer ? x.position : `${x.position.split(' ')[0]} (node ${this.label(x.node)} (${x.node.opType}) ${x.position.replace(/^\S+ \S+ /, '')})`}`;
+      throw new InputError(
+        `initializer ${shown(r.value)}`,
+        r.value,
+        'a stored tensor read by one node, or by nodes of the same op that read all the same stored tensors at the same inputs (one module applied again)',
+        `read by ${who(first)} and by ${who(r)}: a stored tensor read by nodes of different ops or in part is not supported (it would be counted twice)`,
+      );
+    }
+    return out;
+  }
+}
+
+/** One read of a stored tensor (initializer) as a weight. */
+interface StoredRead {
+  value: string;
+  /** `input 1`, or `bias Add input 1` for MatMul's fused bias. */
+  position: string;
+  /** The ONNX node reading it, and the one the graph node was made from (MatMul for its bias Add). */
+  node: NodeProto;
+  layer: NodeProto;
+  /** The graph op of the node it became. */
+  op: OpType;
 }

@@ -96,7 +96,7 @@ const matmul: Handler = (ctx, node) => {
   const t = ctx.add(node, shape.length === 2 ? 'Gemm' : 'Linear', [x], { outFeatures: out, bias: add !== undefined }, shape.length === 2 ? 'matmul' : 'linear');
   ctx.weights(t, right);
   if (add) {
-    ctx.readStored(t, add, 'bias Add'); // its bias is a stored tensor of this layer too
+    ctx.readStored(t, add, 'bias'); // its bias is a stored tensor of this layer too
     ctx.fused.add(add);
     ctx.tensors.set(add.output?.[0] as string, t);
   }
