@@ -4,11 +4,12 @@ import { exportOnnx } from '../onnx/export.js';
 import { intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
+import { opsetOf, stderrNotes } from './notes.js';
 
 export const EXPORT_COMMAND = defineCommand({
   name: 'export',
   args: MODEL_ARGS,
-  summary: 'write a model as ONNX (opset 14) with seeded He-initialised weights',
+  summary: 'write a model as ONNX (opset 14, or 17 with a LayerNormalization) with seeded He-initialised weights',
   example: 'paretonas export --zoo resnet18 -o runs/resnet18.onnx --fold-bn',
   flags: {
     ...MODEL_FLAGS,
@@ -23,9 +24,9 @@ export function exportCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, EXPORT_COMMAND.flags);
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   prepareOutput('-o', values.output);
-  const model = modelFromFlags(values, positionals);
+  const model = modelFromFlags(values, positionals, stderrNotes());
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
   writeOutput('-o', values.output, bytes);
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape.join('x');
-  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes, input Nx${input?.split('x').slice(1).join('x')}, ${(bytes.length / 2 ** 20).toFixed(2)} MiB (opset 14${values['fold-bn'] ? ', BN folded' : ''})`;
+  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes, input Nx${input?.split('x').slice(1).join('x')}, ${(bytes.length / 2 ** 20).toFixed(2)} MiB (opset ${opsetOf(bytes)}${values['fold-bn'] ? ', BN folded' : ''})`;
 }

@@ -9,6 +9,7 @@ import { defineCommand, usageLine } from './command-spec.js';
 import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
 import { lamdaPredictorCommand } from './lamda-predictor.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
+import { opsetOf, stderrNotes } from './notes.js';
 
 export const SERIALIZE_COMMAND = defineCommand({
   name: 'serialize',
@@ -53,7 +54,7 @@ function writeOrReturn(text: string, out: string | undefined, what: string): str
 
 export function serializeCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, SERIALIZE_COMMAND.flags);
-  const model = modelFromFlags(values, positionals);
+  const model = modelFromFlags(values, positionals, stderrNotes());
   const text = serializeGraph(model.graph);
   return writeOrReturn(text, values.output, `${model.graph.nodes.length} nodes, ${text.length.toLocaleString('en-US')} characters`);
 }
@@ -66,7 +67,7 @@ export function parseCommand(args: string[]): string {
   const model = modelFromFlags({ format: 'dsl' }, positionals);
   const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
   writeOutput('-o', values.output, bytes);
-  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes (ONNX opset 14, seeded weights)`;
+  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes (ONNX opset ${opsetOf(bytes)}, seeded weights)`;
 }
 
 export function sliceCommand(args: string[]): string {
@@ -75,7 +76,7 @@ export function sliceCommand(args: string[]): string {
   const strategy = choiceFlag('strategy', values.strategy, SLICING_STRATEGIES, 'dp');
   if (maxTokens === undefined && strategy !== 'none') throw new InputError('--max-tokens', undefined, 'the context window in tokens (a positive integer)', 'is missing');
   const tokenizer = choiceFlag('tokenizer', values.tokenizer, TOKENIZERS, 'qwen2.5');
-  const model = modelFromFlags(values, positionals);
+  const model = modelFromFlags(values, positionals, stderrNotes());
   const ops = operatorsOf(model.graph, serializeNodeLines(model.graph), tokenCounter(tokenizer));
   const slicing = sliceBy(strategy, ops, maxTokens as number);
   const out = { model: model.graph.name, tokenizer, strategy, maxTokens: maxTokens ?? null, operators: ops.tokens.length, ...slicing };
