@@ -8,6 +8,9 @@
  * nodes is owned by the first (later readers get `shares`); a file written at a fixed batch N is
  * read at batch 1 (costs are per image) with a note through `onNote`; one-element constants of
  * arithmetic keep their value as `scalar` (not a parameter).
+ *
+ * Refused before any handler runs: a value written twice (ONNX graphs are SSA) and an input
+ * dimension of 0 (a zero-size tensor, not an unknown size) or below, unless --input replaces it.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
