@@ -46,7 +46,8 @@ export function checkNodeShares(graph: Graph, index: number): void {
   if (node.shares === undefined) return;
   const field = `${showName(node.name)}.shares`;
   if (!hasWeights(node, graph)) {
-    throw new InputError(field, node.shares, `no shares on a node that stores no weights (${node.op}${node.op === 'Add' || node.op === 'Sub' || node.op === 'Mul' || node.op === 'Div' || node.op === 'Pow' ? ' of a one-element constant: not a parameter' : ''})`, `got ${showName(node.shares)}`);
+    const why = OPS[node.op].family === 'elementwise' ? `its one-element constant is not a parameter` : `${node.op} stores none`;
+    throw new InputError(field, node.shares, `no shares on a node without weights (${why})`, `got ${showName(node.shares)}`);
   }
   const own = storedWeights(node, graph);
   const allowed = `the name of an earlier ${node.op} node that owns weights with the same dims ${describeWeights(own)} (one module applied again)`;
@@ -56,6 +57,7 @@ export function checkNodeShares(graph: Graph, index: number): void {
   const owner = graph.nodes[ownerIndex] as GraphNode;
   if (owner.op !== node.op) throw new InputError(field, node.shares, allowed, `got ${showName(owner.name)} (a ${owner.op} node)`);
   if (owner.shares !== undefined) throw new InputError(field, node.shares, `${allowed}: here ${showName(owner.shares)}`, `got ${showName(owner.name)}, which itself shares ${showName(owner.shares)}`);
+  if (!hasWeights(owner, graph)) throw new InputError(field, node.shares, allowed, `got ${showName(owner.name)}, which stores no weights (a one-element constant is not a parameter)`);
   const theirs = storedWeights(owner, graph);
   if (!sameWeights(own, theirs)) {
     const same = describeWeights(own) === describeWeights(theirs);

@@ -380,8 +380,10 @@ function parseNode(state: State, c: LineCursor): void {
       checkNodeShares({ name: '', inputs: [], outputs: [], tensors: state.tensors, nodes: state.nodes }, state.nodes.length - 1);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      const detail = err.message.slice(err.message.indexOf(': ') + 2, err.message.lastIndexOf('; allowed: ')).replace(/^got /, '');
-      c.fail(err.allowed.replace(/^the name of /, 'the output id of '), sharesAt, `${quote(sharesId)}: ${detail}`);
+      // the text names nodes by their output ids, not by graph node names
+      const byId = (text: string) => state.nodes.reduce((t, n) => t.split(showName(n.name)).join(quote((state.tensors[n.outputs[0] as number] as TensorInfo).name)), text);
+      const detail = byId(err.message.slice(err.message.indexOf(': ') + 2, err.message.lastIndexOf('; allowed: ')).replace(/^got /, ''));
+      c.fail(byId(err.allowed.replace(/^the name of /, 'the output id of ')), sharesAt, detail.startsWith(quote(sharesId)) ? detail : `${quote(sharesId)}: ${detail}`);
     }
   }
 }
