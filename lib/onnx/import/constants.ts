@@ -60,7 +60,8 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   Cast: (ctx, node, a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'input');
     const int = isIntType(a.int('to', 1));
-    return { dims: x.dims, values: int ? x.values.map(Math.trunc) : x.values, int };
+    const values = x.values.length > MAX_FOLDED_VALUES ? [] : int ? x.values.map(Math.trunc) : x.values; // a long value_ints: dims only
+    return { dims: x.dims, values, int };
   },
   Gather: (ctx, node, a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'data');
@@ -144,9 +145,10 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   Split: (ctx, node, a, inputs) => {
     const x = need(ctx, node, inputs, 0, 'input');
     const axis = axisIn(ctx.field(node, 'axis'), a.int('axis', 0), x.dims.length);
-    return splitSizes(ctx, node, a, x.dims[axis] as number).map((size, i, all) => {
-      const start = all.slice(0, i).reduce((p, q) => p + q, 0);
-      return slice(x, [axis], [start], [start + size], [1]);
+    let start = 0;
+    return splitSizes(ctx, node, a, x.dims[axis] as number).map((size) => {
+      start += size;
+      return slice(x, [axis], [start - size], [start], [1]);
     });
   },
 };
