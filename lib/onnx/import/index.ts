@@ -101,6 +101,18 @@ function unsupported(node: NodeProto, index: number): InputError {
   return error(`#${index}`, opText);
 }
 
+/**
+ * --input may set only the dims the file leaves dynamic (and the batch): a fixed dim it contradicts
+ * would be read with weights written for another shape, and a later node blamed for it.
+ * @throws InputError naming --input, the value and the file's fixed shape
+ */
+function checkInputAgainstFile(given: readonly number[], declared: readonly number[]): void {
+  if (declared.length === 0) return; // the file declares no shape: --input gives it
+  const fixedText = declared.map((d, i) => (i === 0 ? 'N' : d >= 1 ? String(d) : '?')).join('x');
+  const clash = given.length !== declared.length || declared.some((d, i) => i > 0 && d >= 1 && given[i] !== d);
+  if (clash) throw new InputError('--input', given.join('x'), `the file's fixed shape ${fixedText} (only dynamic dims, shown ?, may be set; the batch N may differ)`);
+}
+
 /** Turns an ONNX model into a Graph: weights become attributes, constants are folded away. */
 export function importModel(model: ModelProto, options: ImportOptions = {}): Graph {
   const g = model.graph as NonNullable<ModelProto['graph']>;
@@ -118,16 +130,21 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     const what = declared[nonPositive] === 0 ? 'is 0: a zero-size tensor' : `is negative (${declared[nonPositive]})`;
     throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'positive sizes (or a dynamic size with --input, e.g. --input 1x3x224x224)', `dimension ${nonPositive} ${what}`);
   }
+  if (options.inputShape) checkInputAgainstFile(options.inputShape, declared);
   const shape = options.inputShape ? [...options.inputShape] : declared.map((d, i) => (i === 0 && Number.isNaN(d) ? 1 : d));
   if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new InputError(`input ${shown(inputInfo.name)}`, declared.map((d) => (Number.isNaN(d) ? '?' : d)).join('x'), 'a fixed shape; pass --input, e.g. --input 1x3x224x224', 'has a dynamic shape');
   }
-  // a file written at a fixed batch N is read at batch 1: every count is per image
-  const fileBatch = !options.inputShape && (shape[0] as number) > 1 ? (shape[0] as number) : 1;
+  // a batch N (fixed in the file or given by --input) is read at batch 1: every count is per image
+  const fileBatch = (shape[0] as number) > 1 ? (shape[0] as number) : 1;
   if (fileBatch > 1) {
-    checkShape(`input ${shown(inputInfo.name)}`, shape); // the file's own shape keeps the bounds too
+    checkShape(`input ${shown(inputInfo.name)}`, shape); // the shape as given keeps the bounds too
     shape[0] = 1;
-    options.onNote?.(`input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`);
+    options.onNote?.(
+      options.inputShape
+        ? `--input ${options.inputShape.join('x')} has a batch of ${fileBatch}: read at batch 1 (costs are per image)`
+        : `input ${shown(inputInfo.name)} has a fixed batch of ${fileBatch}: read at batch 1 (costs are per image; pass --input to choose another shape)`,
+    );
   }
   checkSingleWriters(nodes, inputInfo.name as string, initializerNames);
   const ctx = new ImportContext(options.name ?? g.name ?? 'onnx', opsetOf(model), fileBatch);

@@ -2,7 +2,8 @@
  * Data movement on computed tensors: Flatten, Reshape (to any shape; [N, -1] stays Flatten as
  * always), Squeeze / Unsqueeze (as a Reshape), Transpose, Concat, Slice (positive steps, resolved
  * and clamped) and Split (one Slice node per output). A file read at batch 1 instead of its fixed
- * batch N has Reshape targets that start with N start with 1.
+ * batch N has Reshape targets that start with N start with 1, and a target of N x the activation's
+ * elements (batch merged into a dim) has that dim divided by N.
  */
 import { InputError } from '../../errors.js';
 import type { NodeProto } from '../proto.js';
@@ -25,9 +26,33 @@ const reshape: Handler = (ctx, node, a) => {
   const x = ctx.x(node);
   const shape = ctx.shape(x);
   const target = [...(ctx.opset < 5 ? (a.ints('shape') ?? []) : ctx.valuesOf(node, 1, 'shape'))];
-  if (ctx.fileBatch > 1 && target[0] === ctx.fileBatch && shape[0] === 1) target[0] = 1;
-  reshapeTo(ctx, node, x, resolveReshape(`${ctx.field(node)} shape`, shape, target, a.int('allowzero', 0) === 1));
+  if (ctx.fileBatch > 1) perImageTarget(target, shape, ctx.fileBatch);
+  let dims: number[];
+  try {
+    dims = resolveReshape(`${ctx.field(node)} shape`, shape, target, a.int('allowzero', 0) === 1);
+  } catch (err) {
+    if (!(err instanceof InputError) || ctx.fileBatch === 1) throw err;
+    throw new InputError(err.field, err.value, err.allowed, `${err.message.slice(err.field.length + 2, err.message.indexOf('; allowed: '))} (the file's batch ${ctx.fileBatch} was read as 1)`);
+  }
+  reshapeTo(ctx, node, x, dims);
 };
+
+/**
+ * A Reshape target written for the file's batch N, made per image (in place): a leading N becomes
+ * 1; a target holding N x the activation's elements (PyTorch's x.reshape(B*T, D) written as the
+ * constant [B*T, D]) has the batch divided out of its first dim divisible by N.
+ */
+function perImageTarget(target: number[], shape: readonly number[], batch: number): void {
+  const elements = shape.reduce((p, d) => p * d, 1);
+  const merged = target.every((d) => d >= 1) && target.reduce((p, d) => p * d, 1) === batch * elements;
+  if (target[0] === batch && (shape[0] === 1 || merged)) {
+    target[0] = 1;
+    return;
+  }
+  if (!merged) return; // -1 or 0 are resolved against the per-image input as written
+  const i = target.findIndex((d) => d % batch === 0);
+  if (i >= 0) target[i] = (target[i] as number) / batch;
+}
 
 /** Axes of Squeeze / Unsqueeze: attribute before opset 13, input 1 from it. */
 const axesOf = (ctx: ImportContext, node: NodeProto, a: { ints(k: string): number[] | undefined }): number[] | undefined =>
