@@ -46,6 +46,15 @@ export function estimateCommand(args: string[]): string {
   return values.json ? jsonOut(out) : renderReport(out, spatialText(input));
 }
 
+/**
+ * A count in the unit that shows it: millions from 1e6 ("3.51 M"), thousands from 1e3 ("3.23 K"),
+ * else the exact integer ("650"), so that a small model never reads "0.00 M".
+ */
+export function formatScaled(n: number): string {
+  if (n >= 1e6) return formatMillions(n);
+  return n >= 1e3 ? `${(n / 1e3).toFixed(2)} K` : formatInt(n);
+}
+
 /** JSON has no infinities: a non-finite number is written as the string "inf", "-inf" or "NaN", never null. */
 function finiteOrString(_key: string, value: unknown): unknown {
   if (typeof value !== 'number' || Number.isFinite(value)) return value;
@@ -58,8 +67,9 @@ function spatialText(input: readonly number[]): string {
 }
 
 function renderReport(r: CostReport & { file?: string; format: string; classes: number }, spatial: string): string {
-  // The layers with MACs (SRAM role 'compute': Conv, ConvTranspose, Gemm, Linear, MatMul); a shared one is marked.
-  const convs = r.layers.filter((l) => OPS[l.op].sram === 'compute');
+  // Every layer with MACs or params (convs, linears, BN/LN, PRelu slopes, constant operands of
+  // more than one element), so that the columns add up to the totals; a shared one is marked.
+  const convs = r.layers.filter((l) => l.macs > 0 || l.params > 0 || OPS[l.op].sram === 'compute');
   const short = (node: string): string => node.split('.').pop() ?? node;
   const rows = convs.map((l) => [
     l.block,
@@ -75,8 +85,8 @@ function renderReport(r: CostReport & { file?: string; format: string; classes: 
     textTable(['block', 'layer', 'output', 'MACs', 'params', 'SRAM bytes'], rows),
     ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',
-    `MACs          ${formatInt(r.macs)} (${formatMillions(r.macs)})  conv + linear multiply-accumulates, per image`,
-    `params        ${formatInt(r.params)} (${formatMillions(r.params)})  learned weights, biases, BN/LN gamma and beta; a shared tensor once`,
+    `MACs          ${formatInt(r.macs)} (${formatScaled(r.macs)})  conv + linear multiply-accumulates, per image`,
+    `params        ${formatInt(r.params)} (${formatScaled(r.params)})  learned weights, biases, BN/LN gamma and beta; a shared tensor once`,
     `flash (int8)  ${formatInt(r.flashBytes)} bytes (${formatKiB(r.flashBytes)})  BN folded, +8 bytes per output channel`,
     `peak SRAM     ${formatInt(r.peakSramBytes)} bytes (${formatKiB(r.peakSramBytes)})  model ${r.sramModel}${r.inplaceDepthwise ? ' + in-place depthwise' : ''}, int8, at ${r.peakAt}`,
   ].join('\n');

@@ -10,6 +10,7 @@ import { toNumber } from '../onnx/proto.js';
 import { appendLatencyRecord, measureOnnx } from '../runtime/latency.js';
 import { intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
+import { formatInt } from '../report/text-table.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
 import { stderrProgress } from './progress.js';
 
@@ -137,7 +138,7 @@ export async function latencyCommand(args: string[]): Promise<string> {
   if (values.json) return jsonOut({ model: model.graph.name, source: model.source, batch, macsPerImage: costs.macs, params: costs.params, ...summary, samplesMs, dataset });
   const d = m.device;
   return [
-    `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${(costs.macs / 1e6).toFixed(1)} M MACs an image`,
+    `${model.graph.name} (${model.source}), input ${inputShape.join('x')}, ${costs.macs >= 1e6 ? `${(costs.macs / 1e6).toFixed(1)} M` : formatInt(costs.macs)} MACs an image`,
     `median ${m.medianMs.toFixed(3)} ms   p10 ${m.p10Ms.toFixed(3)}   p90 ${m.p90Ms.toFixed(3)}   mean ${m.meanMs.toFixed(3)}   spread ${m.spreadPct.toFixed(1)}%  (${runs} runs after ${warmup} warm-up)`,
     `device: ${d.cpu}, ${d.cores} cores, ${d.threads} thread${d.threads > 1 ? 's' : ''}, onnxruntime-node ${d.onnxruntime}, node ${d.node}`,
     dataset ? `appended to ${dataset}` : 'not recorded (--no-record)',
