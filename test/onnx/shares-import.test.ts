@@ -17,7 +17,7 @@ import { thrownInputError } from '../helpers.js';
 const AT = onnx.AttributeProto.AttributeType;
 const ints = (name: string, v: number[]) => ({ name, type: AT.INTS, ints: v });
 const int = (name: string, i: number) => ({ name, type: AT.INT, i });
-const REFUSED = 'a stored tensor read by nodes of different ops or in part is not supported (it would be counted twice)';
+const REFUSED = 'reuse across ops or in part is not supported (it would be counted twice)';
 
 /** A model of these nodes and float initializers (values 0.5), input x of `inputDims`, output y. */
 function modelOf(nodes: NodeProto[], inits: Record<string, number[]>, inputDims: number[] = [1, 3, 8, 8], opset = 14): ModelProto {
@@ -47,7 +47,7 @@ async function runs(bytes: Uint8Array, dims: number[]): Promise<number[]> {
 describe('a stored tensor read by nodes of different ops or in part is refused (finding 5)', () => {
   it('Gemm transB=1 and MatMul reading the same [10, 192] weight (tied_gemm_matmul)', () => {
     const m = modelOf([node('f', 'Flatten', ['x'], 'f'), node('g', 'Gemm', ['f', 'w'], 'a', [int('transB', 1)]), node('m', 'MatMul', ['a', 'w'], 'y')], { w: [10, 192] });
-    expect(refusal(m)).toBe(`initializer "w": read by node "g" (Gemm) as input 1 and by node "m" (MatMul) as input 1: ${REFUSED}; allowed: a stored tensor read by one node, or by nodes of the same op that read all the same stored tensors at the same inputs (one module applied again)`);
+    expect(refusal(m)).toBe(`initializer "w": read by node "g" (Gemm) as input 1 and by node "m" (MatMul) as input 1: ${REFUSED}; allowed: one reader, or readers of one op reading all the same stored tensors at the same inputs (a module applied again)`);
   });
 
   it('a Conv and a ConvTranspose reading one weight (a tied autoencoder)', () => {
@@ -143,5 +143,44 @@ describe('one module applied again is counted once', () => {
     const g = importModel(modelOf([node('m1', 'Mul', ['x', 'k'], 'a'), node('m2', 'Mul', ['a', 'k'], 'y')], { k: [] }));
     expect(g.nodes.map((n) => n.shares)).toEqual([undefined, undefined]);
     expect(estimateCosts(g).params).toBe(0);
+  });
+});
+
+describe('stored tensors read through an Identity (PyTorch writes one for a tied weight, and for values it deduplicated)', () => {
+  // A Linear on tokens applied twice, as torch 1.13 writes it: the second MatMul reads the [K, N]
+  // weight through an Identity, both Adds read the one bias. PyTorch's parameters(): 16x32 + 32.
+  const tied = modelOf(
+    [
+      node('id', 'Identity', ['w'], 'w2'),
+      node('mm1', 'MatMul', ['x', 'w'], 'h1'),
+      node('add1', 'Add', ['b', 'h1'], 'y1'),
+      node('relu', 'Relu', ['y1'], 'r'),
+      node('mm2', 'MatMul', ['r', 'w2'], 'h2'),
+      node('add2', 'Add', ['b', 'h2'], 'y'),
+    ],
+    { w: [32, 32], b: [32] },
+    [1, 16, 32],
+  );
+  it('a Linear applied twice through an Identity shares: its weight and bias count once', () => {
+    const graph = importModel(tied);
+    expect(graph.nodes.map((n) => [n.op, n.shares !== undefined])).toEqual([['Linear', false], ['Relu', false], ['Linear', true]]);
+    const cost = estimateCosts(graph);
+    expect({ macs: cost.macs, params: cost.params }).toEqual({ macs: 2 * 16 * 32 * 32, params: 32 * 32 + 32 });
+  });
+
+  // Two 1x1 convs whose zero biases the exporter merged into one initializer (the second read
+  // through an Identity): two parameters in PyTorch, different weights, so no sharing.
+  const deduplicated = modelOf(
+    [
+      node('id', 'Identity', ['b1'], 'b2'),
+      node('c1', 'Conv', ['x', 'w1', 'b1'], 'h', [ints('kernel_shape', [1, 1])]),
+      node('c2', 'Conv', ['h', 'w2', 'b2'], 'y', [ints('kernel_shape', [1, 1])]),
+    ],
+    { w1: [3, 3, 1, 1], w2: [3, 3, 1, 1], b1: [3] },
+  );
+  it('values deduplicated by the exporter (an Identity read by a layer with other weights) count as two parameters', () => {
+    const graph = importModel(deduplicated);
+    expect(graph.nodes.map((n) => n.shares)).toEqual([undefined, undefined]);
+    expect(estimateCosts(graph).params).toBe(2 * (9 + 3));
   });
 });

@@ -125,6 +125,12 @@ export class ImportContext {
   readonly graphOutputs = new Set<string>();
   /** Initializer names (stored tensors: the ones a second reader shares). */
   readonly stored = new Set<string>();
+  /**
+   * Identity outputs of a stored tensor -> its name. PyTorch reads a tied weight through an Identity,
+   * and also writes one for a parameter whose values equal another's (its exporter deduplicates
+   * initializers by value): a reader through an alias shares only as a whole module.
+   */
+  readonly aliases = new Map<string, string>();
   readonly pendingPads = new Map<string, PendingPad>();
   /** Add nodes already fused into the MatMul before them as its bias. */
   readonly fused = new Set<NodeProto>();
@@ -223,11 +229,17 @@ export class ImportContext {
    */
   weights(tensor: number, value: string | null | undefined): void {
     const producer = this.producers.get(tensor);
-    if (!value || !producer || !this.stored.has(value)) return;
+    if (!value || !producer || !this.storedName(value)) return;
     const { node, op, attrs } = producer;
     const all = (node.input ?? []).map((v, i) => i);
     const positions = OPS[op].family === 'elementwise' ? [(node.input ?? []).indexOf(value)] : all.filter((i) => i >= 1 && !(op === 'Gemm' && i === 2 && !(attrs as NodeAttrs['Gemm']).bias));
     this.readStored(tensor, node, '', positions);
+  }
+
+  /** The stored tensor (initializer) a value is, directly or through Identity nodes; undefined for any other value. */
+  storedName(value: string): string | undefined {
+    const name = this.aliases.get(value) ?? value;
+    return this.stored.has(name) ? name : undefined;
   }
 
   /**
@@ -240,7 +252,8 @@ export class ImportContext {
     const op = this.producers.get(tensor)?.op;
     if (op === undefined) throw new Error(`readStored: tensor ${tensor} was not added by ImportContext.add`);
     (node.input ?? []).forEach((value, i) => {
-      if (value && this.stored.has(value) && (positions === undefined || positions.includes(i))) list.push({ value, position: `${role ? `${role} ${node.opType} ` : ''}input ${i}`, node, layer, op });
+      const name = value ? this.storedName(value) : undefined;
+      if (name && (positions === undefined || positions.includes(i))) list.push({ value: name, alias: name !== value, position: `${role ? `${role} ${node.opType} ` : ''}input ${i}`, node, layer, op });
     });
     if (list.length > 0) this.storedReads.set(tensor, list);
   }
@@ -270,14 +283,16 @@ export class ImportContext {
         out.set(tensor, owner);
         continue;
       }
-      const r = reads.find((x) => firstReader.get(x.value) !== tensor) as StoredRead;
+      // Read through an Identity in part only: values the exporter deduplicated (two zero biases), two parameters.
+      if (reads.every((x) => firstReader.get(x.value) === tensor || x.alias)) continue;
+      const r = reads.find((x) => firstReader.get(x.value) !== tensor && !x.alias) as StoredRead;
       const first = theirs.find((x) => x.value === r.value) as StoredRead;
       const who = (x: StoredRead) => `node ${this.label(x.layer)} (${x.layer.opType}) as ${x.node === x.layer ? x.position : `${x.position.split(' ')[0]} (node ${this.label(x.node)} (${x.node.opType}) ${x.position.replace(/^\S+ \S+ /, '')})`}`;
       throw new InputError(
         `initializer ${shown(r.value)}`,
         r.value,
-        'a stored tensor read by one node, or by nodes of the same op that read all the same stored tensors at the same inputs (one module applied again)',
-        `read by ${who(first)} and by ${who(r)}: a stored tensor read by nodes of different ops or in part is not supported (it would be counted twice)`,
+        'one reader, or readers of one op reading all the same stored tensors at the same inputs (a module applied again)',
+        `read by ${who(first)} and by ${who(r)}: reuse across ops or in part is not supported (it would be counted twice)`,
       );
     }
     return out;
@@ -286,7 +301,10 @@ export class ImportContext {
 
 /** One read of a stored tensor (initializer) as a weight. */
 interface StoredRead {
+  /** The initializer's name (through Identity aliases). */
   value: string;
+  /** Read through an Identity of the initializer. */
+  alias: boolean;
   /** `input 1`, or `bias Add input 1` for MatMul's fused bias. */
   position: string;
   /** The ONNX node reading it, and the one the graph node was made from (MatMul for its bias Add). */
