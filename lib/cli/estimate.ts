@@ -85,8 +85,8 @@ function renderReport(r: CostReport & { file?: string; format: string; classes: 
     textTable(['block', 'layer', 'output', 'MACs', 'params', 'SRAM bytes'], rows),
     ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',
-    `MACs          ${formatInt(r.macs)} (${formatScaled(r.macs)})  conv + linear multiply-accumulates, per image`,
-    `params        ${formatInt(r.params)} (${formatScaled(r.params)})  learned weights, biases, BN/LN gamma and beta; a shared tensor once`,
+    `MACs          ${formatInt(r.macs)}${r.macs >= 1e3 ? ` (${formatScaled(r.macs)})` : ''}  conv + linear multiply-accumulates, per image`,
+    `params        ${formatInt(r.params)}${r.params >= 1e3 ? ` (${formatScaled(r.params)})` : ''}  learned weights, biases, BN/LN gamma and beta; a shared tensor once`,
     `flash (int8)  ${formatInt(r.flashBytes)} bytes (${formatKiB(r.flashBytes)})  BN folded, +8 bytes per output channel`,
     `peak SRAM     ${formatInt(r.peakSramBytes)} bytes (${formatKiB(r.peakSramBytes)})  model ${r.sramModel}${r.inplaceDepthwise ? ' + in-place depthwise' : ''}, int8, at ${r.peakAt}`,
   ].join('\n');

@@ -33,6 +33,7 @@ export const OP_TYPES = [
   'Erf',
   'Sqrt',
   'Softmax',
+  'LogSoftmax',
   'Dropout',
   // elementwise family (ops/elementwise.ts): two operands, broadcast
   'Add',
@@ -135,6 +136,7 @@ export interface NodeAttrs {
   Erf: Record<string, never>;
   Sqrt: Record<string, never>;
   Softmax: { axis: number };
+  LogSoftmax: { axis: number };
   Dropout: { ratio: number };
   Add: ConstantOperand;
   Sub: ConstantOperand;

@@ -159,6 +159,7 @@ export const OP_EXAMPLES: { readonly [K in OpType]: readonly OpExample[] } = {
     },
   ],
   Softmax: [unary('Softmax', { axis: 1 }), unary('Softmax', { axis: -1 }, [1, 6, 8])],
+  LogSoftmax: [unary('LogSoftmax', { axis: 1 }), unary('LogSoftmax', { axis: -1 }, [1, 6, 8])],
   Dropout: [{ ...unary('Dropout', { ratio: 0.3 }), notExported: { attrs: ['ratio'], why: 'an inference export writes Dropout without its ratio (exports stay byte-identical); the trainer reads the Graph, which keeps it' } }],
   Add: [
     {

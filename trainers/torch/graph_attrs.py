@@ -15,13 +15,13 @@ OPS = (
     'MaxPool', 'AveragePool', 'GlobalAveragePool', 'ReduceMean', 'Resize',
     'BatchNormalization', 'LayerNormalization',
     'Relu', 'Clip', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Swish', 'HardSigmoid', 'HardSwish', 'Tanh', 'Gelu',
-    'Erf', 'Sqrt', 'Softmax', 'Dropout',
+    'Erf', 'Sqrt', 'Softmax', 'LogSoftmax', 'Dropout',
     'Add', 'Sub', 'Mul', 'Div', 'Pow',
     'Gemm', 'Linear', 'MatMul',
     'Flatten', 'Reshape', 'Transpose', 'Concat', 'Slice', 'Pad',
 )
 SAME_SHAPE = ('BatchNormalization', 'LayerNormalization', 'Relu', 'Clip', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Swish',
-              'HardSigmoid', 'HardSwish', 'Tanh', 'Gelu', 'Erf', 'Sqrt', 'Softmax', 'Dropout')
+              'HardSigmoid', 'HardSwish', 'Tanh', 'Gelu', 'Erf', 'Sqrt', 'Softmax', 'LogSoftmax', 'Dropout')
 ELEMENTWISE = ('Add', 'Sub', 'Mul', 'Div', 'Pow')
 # Graph tensor inputs [min, max] (constants are attributes); Add and Mul fold any number of inputs, as before.
 ARITY: Dict[str, tuple] = {op: (1, 1) for op in OPS}

@@ -194,6 +194,13 @@ def _softmax(node, shapes, out):
     return nn.Softmax(dim=axis + len(shapes[0]) if axis < 0 else axis)
 
 
+
+def _log_softmax(node, shapes, out):
+    axis = attr(node, 'axis')
+    dim = axis + len(shapes[0]) if axis < 0 else axis
+    return Function(lambda t: F.log_softmax(t, dim=dim), f'log_softmax(dim={dim})')
+
+
 BUILDERS: Dict[str, Callable[[Dict[str, Any], List[List[int]], List[int]], nn.Module]] = {
     'Conv': lambda node, s, out: Conv(s[0][1], node, s[0]),
     'ConvTranspose': lambda node, s, out: ConvTranspose(s[0][1], node, s[0]),
@@ -218,6 +225,7 @@ BUILDERS: Dict[str, Callable[[Dict[str, Any], List[List[int]], List[int]], nn.Mo
     'Erf': lambda node, s, out: Function(torch.erf, 'erf'),
     'Sqrt': lambda node, s, out: Function(torch.sqrt, 'sqrt'),
     'Softmax': _softmax,
+    'LogSoftmax': _log_softmax,
     'Dropout': lambda node, s, out: nn.Dropout(number(node, 'ratio', 0.0)),
     **{op: _elementwise for op in ELEMENTWISE},
     'Gemm': lambda node, s, out: nn.Linear(s[0][1], node['attrs']['outFeatures'], bias=bool(node['attrs'].get('bias'))),

@@ -237,7 +237,7 @@ def same_shape(node, inputs):
     elif op == 'LayerNormalization':
         layer_norm_axis(node, len(x))
         number(node, 'epsilon')
-    elif op == 'Softmax':
+    elif op in ('Softmax', 'LogSoftmax'):
         axis_of(node, attr(node, 'axis'), len(x))
     elif op == 'PRelu':
         slope = ints(node, 'slope', None, 1, empty=True)

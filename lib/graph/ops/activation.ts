@@ -3,7 +3,7 @@
  * PRelu stores weights (its slope, even a single one: it is learned). Every one may run in its
  * input's buffer (`sram: 'inplace'`). Float attributes are checked here: finite (Clip bounds may
  * be ±inf, min <= max), a Dropout ratio in [0, 1).
- * Sources: ONNX operator docs (Clip, LeakyRelu, PRelu, Elu, HardSigmoid, Softmax, Dropout);
+ * Sources: ONNX operator docs (Clip, LeakyRelu, PRelu, Elu, HardSigmoid, Softmax, LogSoftmax, Dropout);
  * PyTorch nn.GELU for the two Gelu forms.
  */
 import { InputError } from '../../errors.js';
@@ -12,7 +12,7 @@ import type { NodeAttrs } from '../types.js';
 import { axisOf, NO_COST, product } from './common.js';
 import type { AttrSpec, KernelKind, OnnxAttrValue, OnnxSketch, OpCost, OpSpec, OpTable, Shape, ShapeNode } from './spec.js';
 
-type ActivationOp = 'Relu' | 'Clip' | 'LeakyRelu' | 'PRelu' | 'Elu' | 'Sigmoid' | 'Swish' | 'HardSigmoid' | 'HardSwish' | 'Tanh' | 'Gelu' | 'Erf' | 'Sqrt' | 'Softmax' | 'Dropout';
+type ActivationOp = 'Relu' | 'Clip' | 'LeakyRelu' | 'PRelu' | 'Elu' | 'Sigmoid' | 'Swish' | 'HardSigmoid' | 'HardSwish' | 'Tanh' | 'Gelu' | 'Erf' | 'Sqrt' | 'Softmax' | 'LogSoftmax' | 'Dropout';
 
 /** What differs between the activations; the rest of the descriptor is shared. */
 interface ActivationParts<K extends ActivationOp> {
@@ -177,6 +177,13 @@ export const ACTIVATION_OPS: Pick<OpTable, ActivationOp> = {
     onnx: (node) => plain('Softmax', { axis: node.attrs.axis }),
     dsl: [{ key: 'axis', prop: 'axis', kind: 'int', expected: 'an integer axis' }],
     torch: 'nn.Softmax',
+  }),
+  // log(softmax(x)) along the axis (PyTorch's F.log_softmax / nn.LogSoftmax; ONNX LogSoftmax)
+  LogSoftmax: activation('LogSoftmax', {
+    check: (node, x) => void axisOf(node.name, 'axis', node.attrs.axis, x.length),
+    onnx: (node) => plain('LogSoftmax', { axis: node.attrs.axis }),
+    dsl: [{ key: 'axis', prop: 'axis', kind: 'int', expected: 'an integer axis' }],
+    torch: 'F.log_softmax',
   }),
   Dropout: activation('Dropout', {
     check: (node) => checkFloat(`${node.name}.ratio`, node.attrs.ratio, { min: 0, below: 1 }),

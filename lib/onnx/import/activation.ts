@@ -1,6 +1,6 @@
 /**
  * One tensor in, the same shape out: activations (Relu, Clip, LeakyRelu, PRelu with its learned
- * slope, Elu, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, Erf, Sqrt, Softmax), Dropout,
+ * slope, Elu, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, Erf, Sqrt, Softmax, LogSoftmax), Dropout,
  * Identity / Cast (pass-through), and the norms (BatchNormalization with per-channel vectors,
  * LayerNormalization over the trailing axes from `axis`).
  */
@@ -32,16 +32,17 @@ const gelu: Handler = (ctx, node, a) => {
   ctx.add(node, 'Gelu', [ctx.x(node)], { approximate }, 'gelu');
 };
 
-const softmax: Handler = (ctx, node, a) => {
+/** Softmax and LogSoftmax: the same axis rules (before opset 13 they flattened from the axis on). */
+const softmaxOf = (op: 'Softmax' | 'LogSoftmax'): Handler => (ctx, node, a) => {
   const x = ctx.x(node);
   const shape = ctx.shape(x);
   const rank = shape.length;
   const axis = axisIn(ctx.field(node, 'axis'), a.int('axis', ctx.opset < 13 ? 1 : -1), rank);
   // before opset 13 Softmax normalised over all axes from `axis` on: the same only when those after it are 1
   if (ctx.opset < 13 && shape.slice(axis + 1).some((d) => d !== 1)) {
-    throw new InputError(ctx.field(node, 'axis'), axis, `the last axis (${rank - 1}) or one followed by size-1 axes (opset ${ctx.opset} Softmax flattens from the axis on)`);
+    throw new InputError(ctx.field(node, 'axis'), axis, `the last axis (${rank - 1}) or one followed by size-1 axes (opset ${ctx.opset} ${op} flattens from the axis on)`);
   }
-  ctx.add(node, 'Softmax', [x], { axis: a.int('axis', ctx.opset < 13 ? 1 : -1) === axis - rank ? axis - rank : axis }, 'softmax');
+  ctx.add(node, op, [x], { axis: a.int('axis', ctx.opset < 13 ? 1 : -1) === axis - rank ? axis - rank : axis }, op.toLowerCase());
 };
 
 const dropout: Handler = (ctx, node, a) => {
@@ -90,7 +91,8 @@ export const ACTIVATION_HANDLERS: Readonly<Record<string, Handler>> = {
   HardSigmoid: (ctx, node, a) => void ctx.add(node, 'HardSigmoid', [ctx.x(node)], { alpha: a.float('alpha', 0.2), beta: a.float('beta', 0.5) }, 'hardsigmoid'),
   PRelu: prelu,
   Gelu: gelu,
-  Softmax: softmax,
+  Softmax: softmaxOf('Softmax'),
+  LogSoftmax: softmaxOf('LogSoftmax'),
   Dropout: dropout,
   Identity: (ctx, node) => ctx.bind(node, ctx.x(node)),
   Cast: (ctx, node) => ctx.bind(node, ctx.x(node)),

@@ -52,8 +52,8 @@ export const IMPORTABLE_OPS: readonly string[] = Object.keys(HANDLERS).filter((o
  */
 export const IMPORTABLE_OPS_TEXT =
   'Conv,ConvTranspose,Max/Average/GlobalAveragePool,ReduceMean,Resize,Upsample,Pad,Batch/LayerNormalization,Relu,Leaky/PRelu,Elu,Clip,' +
-  'Sigmoid,HardSigmoid,HardSwish,Tanh,Gelu,Erf,Sqrt,Softmax,Dropout,Identity,Cast,Shape,Add,Sub,Mul,Div,Pow,Gemm,MatMul,Flatten,Reshape,' +
-  'Squeeze,Unsqueeze,Transpose,Concat,Slice,Split';
+  'Sigmoid,HardSigmoid,HardSwish,Tanh,Gelu,Erf,Sqrt,Log/Softmax,Dropout,Identity,Cast,Shape,Add,Sub,Mul,Div,Pow,Gemm,MatMul,Flatten,Reshape,' +
+  'Squeeze,Unsqueeze,Transpose,Concat,Slice,Split,Gather';
 
 /** ONNX op types evaluated at import when all their inputs are constants (shape arithmetic). */
 export const FOLDED_OPS: readonly string[] = FOLDABLE_OPS;

@@ -1,7 +1,7 @@
 /**
  * Data movement on computed tensors: Flatten, Reshape (to any shape; [N, -1] stays Flatten as
  * always), Squeeze / Unsqueeze (as a Reshape), Transpose, Concat, Slice (positive steps, resolved
- * and clamped) and Split (one Slice node per output). A file read at batch 1 instead of its fixed
+ * and clamped), Split (one Slice node per output) and Gather at constant indices (Slice, Reshape). A file read at batch 1 instead of its fixed
  * batch N has Reshape targets that start with N start with 1, and a target of N x the activation's
  * elements (batch merged into a dim) has that dim divided by N.
  */
@@ -128,6 +128,28 @@ const split: Handler = (ctx, node, a) => {
   });
 };
 
+/**
+ * Gather of a computed tensor at constant indices (a ViT's class token x[:, 0]): a scalar index is
+ * a one-element Slice and a Reshape that drops the axis; a 1-D run of indices with one positive
+ * step is a Slice. Negative indices count from the end. Any other index pattern is refused.
+ */
+const gather: Handler = (ctx, node, a) => {
+  const x = ctx.x(node);
+  const shape = ctx.shape(x);
+  const axis = axisIn(`${ctx.field(node)} axis`, a.int('axis', 0), shape.length);
+  const size = shape[axis] as number;
+  const { dims } = ctx.constantOf(node, 1, 'indices');
+  const given = ctx.valuesOf(node, 1, 'indices');
+  const idx = given.map((i) => (i < 0 ? i + size : i));
+  const step = idx.length > 1 ? (idx[1] as number) - (idx[0] as number) : 1;
+  const run = dims.length <= 1 && idx.length > 0 && step >= 1 && idx.every((v, k) => Number.isInteger(v) && v >= 0 && v < size && v === (idx[0] as number) + k * step);
+  if (!run) throw new InputError(`${ctx.field(node)} indices`, given.length > 8 ? dims : given, `a scalar index or a 1-D run with one positive step, each in [${-size}, ${size - 1}] (axis ${axis} of [${shape.join(', ')}])`);
+  const start = idx[0] as number;
+  const t = ctx.builder.add('Slice', [x], { axes: [axis], starts: [start], ends: [start + (idx.length - 1) * step + 1], steps: [step] }, 'slice');
+  if (dims.length === 1) ctx.bind(node, t);
+  else reshapeTo(ctx, node, t, shape.filter((_, i) => i !== axis));
+};
+
 export const SHAPE_HANDLERS: Readonly<Record<string, Handler>> = {
   Flatten: (ctx, node, a) => {
     const x = ctx.x(node);
@@ -142,4 +164,5 @@ export const SHAPE_HANDLERS: Readonly<Record<string, Handler>> = {
   Concat: concat,
   Slice: sliceHandler,
   Split: split,
+  Gather: gather,
 };
