@@ -53,6 +53,29 @@ const quote = (s: string): string => showName(s);
 /** Longest text parseGraph reads (16 MiB characters; ResNet-50's text is about 20 KB). */
 export const MAX_DSL_CHARS = 16 * 2 ** 20;
 
+/**
+ * What an unknown op should have been: the ops close to it (same first three letters, or at most two
+ * edits away) and where the list is; the whole list of 38 would not fit one error line.
+ */
+function expectedOp(found: string): string {
+  const lower = found.toLowerCase();
+  const near = OP_TYPES.filter((op) => (lower.length >= 3 && op.toLowerCase().startsWith(lower.slice(0, 3))) || editDistance(op.toLowerCase(), lower) <= 2);
+  const hint = near.length > 0 && near.length <= 6 ? `${near.join(', ')}, or ` : '';
+  return `an op (${hint}one of the ${OP_TYPES.length} ops in docs/dsl-grammar.md: Conv, Gemm, Relu, Add, ...)`;
+}
+
+/** Levenshtein distance of two short words. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
 /** A cursor over one line. Columns are 1-based. */
 class LineCursor {
   pos = 0;
@@ -293,7 +316,7 @@ function parseNode(state: State, c: LineCursor): void {
   c.spaces();
   const opAt = c.pos;
   const opName = c.match(WORD);
-  if (opName === undefined || !OP_SET.has(opName)) c.fail(`an op (one of ${OP_TYPES.join(', ')})`, opAt);
+  if (opName === undefined || !OP_SET.has(opName)) c.fail(expectedOp(opName ?? ''), opAt);
   const op = opName as OpType;
   if (!c.eat('(')) c.fail(`"(" and the input tensor ids after ${op}`);
   const inputs: number[] = [];

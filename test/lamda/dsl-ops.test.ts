@@ -278,3 +278,14 @@ describe('bad values of the kinds dims, pads, ints and word', () => {
     expect(errorOf([...base.slice(0, 3), 't4 = Add(t3,t3,t3)', 'output t4'].join('\n')).message).toBe('line 4, column 6: expected 1 or 2 inputs for Add, got 3 inputs');
   });
 });
+
+describe('an unknown op', () => {
+  const text = (op: string) => `graph g input t0:1x3x8x8\nt1 = ${op}(t0)\noutput t1\n`;
+  it('names the ops close to it and where the whole list is, in a line that stays short', () => {
+    expect(errorOf(text('Con')).message).toBe(
+      `line 2, column 6: expected an op (Conv, ConvTranspose, Pow, Concat, or one of the ${OP_TYPES.length} ops in docs/dsl-grammar.md: Conv, Gemm, Relu, Add, ...), got "Con"`,
+    );
+    expect(errorOf(text('Sigmiod')).message).toContain('(Sigmoid, or one of');
+    expect(errorOf(text('Frobnicate')).message).toBe(`line 2, column 6: expected an op (one of the ${OP_TYPES.length} ops in docs/dsl-grammar.md: Conv, Gemm, Relu, Add, ...), got "Frobnicate"`);
+  });
+});
