@@ -76,10 +76,14 @@ describe.each(EXAMPLES)('$id: $ex.name', ({ ex }) => {
     expect({ macs: cost.macs, params: cost.params }).toEqual({ macs: ex.macs, params: ex.params });
   });
 
-  it("onnxruntime runs the export; its output dims are the graph's", async () => {
-    const out = await runOrt(exportOnnx(ex.graph, { seed: 1 }), inputOf(ex.graph, 2));
+  it("onnxruntime runs the export; its output dims are the graph's, and a batch of 3 gives 3 of them", async () => {
+    const bytes = exportOnnx(ex.graph, { seed: 1 });
+    const out = await runOrt(bytes, inputOf(ex.graph, 2));
     expect(out.dims).toEqual(ex.output);
     expect((out.data as Float32Array).every(Number.isFinite)).toBe(true);
+    const one = inputOf(ex.graph, 2);
+    const three = { data: Float32Array.from({ length: 3 * one.data.length }, (_, i) => one.data[i % one.data.length] as number), shape: [3, ...one.shape.slice(1)] };
+    expect((await runOrt(bytes, three)).dims).toEqual([3, ...ex.output.slice(1)]);
   });
 
   it('export -> import: the same ops, attributes, shapes and costs', () => {

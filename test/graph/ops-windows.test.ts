@@ -199,7 +199,7 @@ describe('pools, reductions, Resize', () => {
     expect(errorOf(() => shape('ReduceMean', { axes: [3, 2], keepdims: true }, [1, 8, 4, 4]))).toBe('"p".axes: got [3,2]; allowed: a non-empty ascending list of distinct axes from 0 to 3');
     expect(errorOf(() => shape('ReduceMean', { axes: [0, 1], keepdims: false }, [1, 8]))).toBe('"p".axes: got [0,1]; allowed: axes that leave at least one of the 2 axes when keepdims is 0');
   });
-  it('Resize to `size` on the spatial axes; its ONNX sketch passes sizes [N, C, ...size] as int64', () => {
+  it('Resize to `size` on the spatial axes; its ONNX sketch passes sizes [N, C, ...size], N and C from the input (the batch stays symbolic)', () => {
     expect(shape('Resize', { size: [8, 10], mode: 'nearest', coordinateMode: 'asymmetric', nearestMode: 'floor' }, [1, 3, 4, 5])).toEqual([1, 3, 8, 10]);
     expect(shape('Resize', { size: [9], mode: 'linear', coordinateMode: 'align_corners' }, [1, 2, 5])).toEqual([1, 2, 9]);
     expect(shape('Resize', { size: [2, 3, 4], mode: 'nearest', coordinateMode: 'half_pixel' }, [1, 2, 1, 1, 1])).toEqual([1, 2, 2, 3, 4]);
@@ -213,12 +213,12 @@ describe('pools, reductions, Resize', () => {
     const g = new GraphBuilder('r');
     const y = g.add('Resize', [g.input('x', [1, 3, 4, 5])], { size: [8, 10], mode: 'linear', coordinateMode: 'pytorch_half_pixel' });
     const graph = g.finish([y]);
+    const int64 = (suffix: string, values: number[]) => ({ weight: { suffix, dims: [values.length], init: { int64: values } } });
     expect(opSpec('Resize').onnx(graph.nodes[0] as GraphNode & { op: 'Resize' }, graph)).toEqual([
-      {
-        opType: 'Resize',
-        inputs: [{ tensor: 0 }, '', '', { weight: { suffix: 'sizes', dims: [4], init: { int64: [1, 3, 8, 10] } } }],
-        attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' },
-      },
+      { opType: 'Shape', inputs: [{ tensor: 0 }], attributes: {} },
+      { opType: 'Slice', inputs: [{ from: 0 }, int64('starts', [0]), int64('ends', [2])], attributes: {} },
+      { opType: 'Concat', inputs: [{ from: 1 }, int64('size', [8, 10])], attributes: { axis: 0 } },
+      { opType: 'Resize', inputs: [{ tensor: 0 }, '', '', { from: 2 }], attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' } },
     ]);
     expect(costOf(graph, graph.nodes[0]!)).toEqual({ macs: 0, params: 0, flashBytes: 0 });
   });

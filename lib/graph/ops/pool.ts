@@ -12,7 +12,7 @@ import type { NodeAttrs, PoolAttrs } from '../types.js';
 import { RESIZE_COORDINATE_MODES, RESIZE_NEAREST_MODES } from '../types.js';
 import { expectMinRank, expectRank, inputShape, NO_COST } from './common.js';
 import { convOutSize, KERNEL_ATTR, PADS_ATTR, STRIDES_ATTR } from './conv.js';
-import type { AttrSpec, OnnxSketch, OpSpec, OpTable, Shape } from './spec.js';
+import type { AttrSpec, OnnxSketch, OnnxWeight, OpSpec, OpTable, Shape } from './spec.js';
 
 /**
  * PyTorch's pooling output size along one axis; in ceil mode the size rounds up, but the last
@@ -145,14 +145,20 @@ export const POOL_OPS: Pick<OpTable, 'MaxPool' | 'AveragePool' | 'GlobalAverageP
     shape: (node, [x]) => resizeShape(node.name, x, node.attrs),
     cost: () => NO_COST,
     sram: 'copy',
-    onnx(node, graph) {
+    onnx(node) {
       const a = node.attrs;
-      const x = inputShape(graph, node);
-      const sizes = [x[0] as number, x[1] as number, ...a.size];
       const attributes: Record<string, OnnxSketch['attributes'][string]> = { mode: a.mode, coordinate_transformation_mode: a.coordinateMode };
       if (a.nearestMode !== undefined) attributes.nearest_mode = a.nearestMode;
-      // opset >= 13: [x, roi, scales, sizes], roi and scales absent
-      return [{ opType: 'Resize', inputs: [{ tensor: 0 }, '', '', { weight: { suffix: 'sizes', dims: [sizes.length], init: { int64: sizes } } }], attributes }];
+      const int64 = (suffix: string, values: readonly number[]): { weight: OnnxWeight } => ({ weight: { suffix, dims: [values.length], init: { int64: values } } });
+      // sizes = [N, C] of the input (Shape, Slice: the batch stays symbolic) + the spatial sizes;
+      // opset >= 13: Resize [x, roi, scales, sizes], roi and scales absent
+      const sketches: OnnxSketch[] = [
+        { opType: 'Shape', inputs: [{ tensor: 0 }], attributes: {} },
+        { opType: 'Slice', inputs: [{ from: 0 }, int64('starts', [0]), int64('ends', [2])], attributes: {} },
+        { opType: 'Concat', inputs: [{ from: 1 }, int64('size', a.size)], attributes: { axis: 0 } },
+        { opType: 'Resize', inputs: [{ tensor: 0 }, '', '', { from: 2 }], attributes },
+      ];
+      return sketches;
     },
     onnxImport: ['Resize', 'Upsample'],
     dsl: [
