@@ -69,10 +69,11 @@ describe('import cases (test/fixtures/cases/import)', () => {
     expect(graph.tensors.every((t) => t.shape[0] === 1)).toBe(true);
     expect(notes).toEqual(['input "input" has a fixed batch of 4: read at batch 1 (costs are per image; pass --input to choose another shape)']);
     expect(estimateCosts(graph).peakSramBytes).toBe(3_072);
-    // --input chooses the shape: no note, the batch as given
+    // --input with a batch of 4 is read at batch 1 too (costs are per image), with its own note
     const again: string[] = [];
     const at4 = importOnnxFile(file('fixed_batch_4'), { inputShape: [4, 3, 16, 16], onNote: (t) => again.push(t) });
-    expect([again, outShape(at4)]).toEqual([[], [4, 10]]);
+    expect([again, outShape(at4)]).toEqual([['--input 4x3x16x16 has a batch of 4: read at batch 1 (costs are per image)'], [1, 10]]);
+    expect(estimateCosts(at4).peakSramBytes).toBe(3_072);
   });
 
   it('fixed_batch_4: latency times the file at its batch of 4 and records MACs per image (129,184)', async () => {

@@ -148,7 +148,9 @@ describe('invalid ONNX is refused in one line', () => {
     expect(thrownInputError(() => importModel(modelOf(relu, [], [1, 3, 0, 8]))).message).toBe(`input "x": dimension 2 is 0: a zero-size tensor; ${allowed}`);
     expect(thrownInputError(() => importModel(modelOf(relu, [], [1, 3, -5, 8]))).message).toBe(`input "x": dimension 2 is negative (-5); ${allowed}`);
     // --input chooses the shape instead
-    expect(outOf(importModel(modelOf(relu, [], [0, 3, 8, 8]), { inputShape: [1, 3, 4, 4] }))).toEqual([1, 3, 4, 4]);
+    expect(outOf(importModel(modelOf(relu, [], [0, 3, 8, 8]), { inputShape: [1, 3, 8, 8] }))).toEqual([1, 3, 8, 8]);
+    // ... but only the batch and dynamic dims: a fixed 8x8 is not 4x4
+    expect(thrownInputError(() => importModel(modelOf(relu, [], [0, 3, 8, 8]), { inputShape: [1, 3, 4, 4] })).message).toMatch(/^--input: got "1x3x4x4"; allowed: the file's fixed shape Nx3x8x8/);
   });
 });
 
