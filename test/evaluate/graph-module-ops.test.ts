@@ -165,6 +165,7 @@ const CASES: Case[] = [
   act('Erf'),
   act('Softmax', { axis: 1 }),
   { ...act('Softmax', { axis: -1 }), name: 'Softmax last axis' },
+  act('LogSoftmax', { axis: 1 }),
   act('Dropout', { ratio: 0.2 }),
   // Sqrt of x * x (non-negative, so the output is finite)
   { name: 'Sqrt', input: NCHW, steps: [{ op: 'Mul', out: NCHW, from: [0, 0] }, { op: 'Sqrt', out: NCHW }], params: 0, batch: 2 },

@@ -47,6 +47,7 @@ function everyOpGraph(): Graph {
   a = g.add('Erf', [a], {});
   a = g.add('Sqrt', [g.add('Sigmoid', [a], {})], {});
   a = g.add('Softmax', [a], { axis: 1 });
+  a = g.add('LogSoftmax', [a], { axis: -1 });
   a = g.add('Dropout', [a], { ratio: 0.2 });
   g.setBlock('arith');
   let e = g.add('Add', [a, ln], {});
