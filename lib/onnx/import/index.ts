@@ -47,12 +47,13 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 export const IMPORTABLE_OPS: readonly string[] = Object.keys(HANDLERS).filter((op) => HANDLERS[op] !== constantOnly && op !== 'Constant');
 /**
  * IMPORTABLE_OPS as the unknown-op error writes it: ops ending in the same word grouped with
- * slashes (Max/Average/GlobalAveragePool is MaxPool, AveragePool, GlobalAveragePool) so that
+ * slashes (Max/Average/GlobalAveragePool is MaxPool, AveragePool, GlobalAveragePool; Leaky/P/Relu is
+ * LeakyRelu, PRelu, Relu) so that
  * the line stays under 400 characters. A test checks it names exactly IMPORTABLE_OPS.
  */
 export const IMPORTABLE_OPS_TEXT =
-  'Conv,ConvTranspose,Max/Average/GlobalAveragePool,ReduceMean,Resize,Upsample,Pad,Batch/LayerNormalization,Relu,Leaky/PRelu,Elu,Clip,' +
-  'Sigmoid,HardSigmoid,HardSwish,Tanh,Gelu,Erf,Sqrt,Log/Softmax,Dropout,Identity,Cast,Shape,Add,Sub,Mul,Div,Pow,Gemm,MatMul,Flatten,Reshape,' +
+  'Conv,ConvTranspose,Max/Average/GlobalAveragePool,ReduceMean,Resize,Upsample,Pad,Batch/LayerNormalization,Leaky/P/Relu,Elu,Clip,' +
+  'Hard/Sigmoid,HardSwish,Tanh,Gelu,Erf,Sqrt,Log/Softmax,Dropout,Identity,Cast,Shape,Add,Sub,Mul,Div,Pow,Gemm,MatMul,Flatten,Reshape,' +
   'Squeeze,Unsqueeze,Transpose,Concat,Slice,Split,Gather';
 
 /** ONNX op types evaluated at import when all their inputs are constants (shape arithmetic). */
