@@ -106,6 +106,15 @@ describe('Gemm C (input 2)', () => {
 });
 
 describe('invalid ONNX is refused in one line', () => {
+  it('Unsqueeze of an activation with an axis twice, and Squeeze of an axis that is not 1', () => {
+    const unsq = modelOf([{ name: 'u', opType: 'Unsqueeze', input: ['x', 'ax'], output: ['y'] }], [{ name: 'ax', dims: [2], ints: [0, 0] }]);
+    expect(thrownInputError(() => importModel(unsq)).message).toBe('node "u" (Unsqueeze) axes: got [0,0]; allowed: distinct axes');
+    const sq = modelOf([{ name: 's', opType: 'Squeeze', input: ['x', 'ax'], output: ['y'] }], [{ name: 'ax', dims: [1], ints: [1] }]);
+    expect(thrownInputError(() => importModel(sq)).message).toBe('node "s" (Squeeze) axes: got [1]; allowed: axes of size 1 (input shape [1, 3, 8, 8])');
+    const ok = modelOf([{ name: 'u', opType: 'Unsqueeze', input: ['x', 'ax'], output: ['y'] }], [{ name: 'ax', dims: [2], ints: [0, -1] }]);
+    expect(outOf(importModel(ok))).toEqual([1, 1, 3, 8, 8, 1]);
+  });
+
   it('a value written by two nodes names the value and both nodes', () => {
     const model = modelOf([
       { name: 'a1', opType: 'Relu', input: ['x'], output: ['a'] },

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../../errors.js';
 import type { NodeProto } from '../proto.js';
-import { axisIn, sliceInputs } from './axes.js';
+import { axisIn, sliceInputs, squeezeDims, unsqueezeDims } from './axes.js';
 import type { Handler } from './constants.js';
 import { splitSizes } from './constants.js';
 import type { ImportContext } from './context.js';
@@ -60,22 +60,12 @@ const axesOf = (ctx: ImportContext, node: NodeProto, a: { ints(k: string): numbe
 
 const squeeze: Handler = (ctx, node, a) => {
   const x = ctx.x(node);
-  const shape = ctx.shape(x);
-  const axes = axesOf(ctx, node, a)?.map((ax) => axisIn(`${ctx.field(node)} axes`, ax, shape.length));
-  if (axes?.some((ax) => shape[ax] !== 1)) throw new InputError(`${ctx.field(node)} axes`, axes, `axes of size 1 (input shape [${shape.join(', ')}])`);
-  reshapeTo(ctx, node, x, shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)));
+  reshapeTo(ctx, node, x, squeezeDims(`${ctx.field(node)} axes`, ctx.shape(x), axesOf(ctx, node, a)));
 };
 
 const unsqueeze: Handler = (ctx, node, a) => {
   const x = ctx.x(node);
-  const shape = ctx.shape(x);
-  const given = axesOf(ctx, node, a) ?? [];
-  const rank = shape.length + given.length;
-  const axes = given.map((ax) => axisIn(`${ctx.field(node)} axes`, ax, rank));
-  const dims: number[] = [];
-  let k = 0;
-  for (let i = 0; i < rank; i++) dims.push(axes.includes(i) ? 1 : (shape[k++] as number));
-  reshapeTo(ctx, node, x, dims);
+  reshapeTo(ctx, node, x, unsqueezeDims(`${ctx.field(node)} axes`, ctx.shape(x), axesOf(ctx, node, a) ?? []));
 };
 
 const transpose: Handler = (ctx, node, a) => {
