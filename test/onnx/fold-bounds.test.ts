@@ -14,6 +14,7 @@ import { concat, transpose } from '../../lib/onnx/import/fold.js';
 import { MAX_FOLD_WORK } from '../../lib/onnx/import/constants.js';
 import { onnx, type ModelProto, type NodeProto } from '../../lib/onnx/proto.js';
 import { ROOT, runNode, thrownInputError } from '../helpers.js';
+import { tinyModel } from './tiny-model.js';
 
 const BIN = `${ROOT}dist/cli/main.js`;
 const tmp = mkdtempSync(`${tmpdir()}/fold-bounds-`);
@@ -34,19 +35,7 @@ const op = (opType: string, input: string[], output: string, attribute: object[]
 const relu = op('Relu', ['x'], 'y');
 
 /** A model of these nodes (and raw float initializers), input x [1, 3, 8, 8] unless given, output y. */
-function modelOf(nodes: NodeProto[], inits: { name: string; dims: number[] }[] = [], inputDims = [1, 3, 8, 8]): ModelProto {
-  return onnx.ModelProto.fromObject({
-    irVersion: 8,
-    opsetImport: [{ version: 14 }],
-    graph: {
-      name: 'fold',
-      node: nodes,
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: inputDims.map((d) => ({ dimValue: d })) } } } }],
-      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      initializer: inits.map((t) => ({ name: t.name, dims: t.dims, dataType: DT.FLOAT, rawData: new Uint8Array(4 * t.dims.reduce((p, d) => p * d, 1)) })),
-    },
-  });
-}
+const modelOf = (nodes: NodeProto[], inits: { name: string; dims: number[] }[] = [], inputDims = [1, 3, 8, 8]): ModelProto => tinyModel(nodes, inits, { inputDims, name: 'fold' });
 const messageOf = (model: ModelProto) => thrownInputError(() => importModel(model)).message;
 
 /** Runs `estimate` on the encoded model: exit status, stderr lines and seconds taken. */

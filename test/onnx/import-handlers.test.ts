@@ -8,12 +8,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
 import { estimateCommand } from '../../lib/cli/estimate.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { importModel } from '../../lib/onnx/import.js';
 import { onnx, type ModelProto, type NodeProto } from '../../lib/onnx/proto.js';
 import { thrownInputError } from '../helpers.js';
+import { ortDims, outputShapeOf, tinyModel, type TinyInit } from './tiny-model.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/import-handlers-`);
 const AT = onnx.AttributeProto.AttributeType;
@@ -21,37 +21,9 @@ const ints = (name: string, v: number[]) => ({ name, type: AT.INTS, ints: v });
 const int = (name: string, i: number) => ({ name, type: AT.INT, i });
 const float = (name: string, f: number) => ({ name, type: AT.FLOAT, f });
 
-interface Init {
-  name: string;
-  dims: number[];
-  ints?: number[];
-  floats?: number[];
-}
+const modelOf = (nodes: NodeProto[], inits: TinyInit[] = [], inputDims: number[] = [1, 3, 8, 8], opset = 14): ModelProto => tinyModel(nodes, inits, { inputDims, opset });
 
-/** A model of these nodes and initializers (float zeros unless values are given), input x of `inputDims`, output y. */
-function modelOf(nodes: NodeProto[], inits: Init[] = [], inputDims: number[] = [1, 3, 8, 8], opset = 14): ModelProto {
-  return onnx.ModelProto.fromObject({
-    irVersion: 8,
-    opsetImport: [{ version: opset }],
-    graph: {
-      name: 'tiny',
-      node: nodes,
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: inputDims.map((d) => ({ dimValue: d })) } } } }],
-      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      initializer: inits.map((t) =>
-        t.ints ? { name: t.name, dims: t.dims, dataType: 7, int64Data: t.ints } : { name: t.name, dims: t.dims, dataType: 1, floatData: t.floats ?? new Array<number>(t.dims.reduce((p, d) => p * d, 1)).fill(0) },
-      ),
-    },
-  });
-}
-
-/** onnxruntime's output dims for the model on a zero input of `dims`. */
-async function ortDims(model: ModelProto, dims: number[]): Promise<number[]> {
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
-  const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(dims.reduce((p, d) => p * d, 1)), dims) });
-  return [...out[session.outputNames[0]!]!.dims];
-}
-const outOf = (g: ReturnType<typeof importModel>) => [...g.tensors[g.outputs[0]!]!.shape];
+const outOf = outputShapeOf;
 const flatten: NodeProto = { name: 'f', opType: 'Flatten', input: ['x'], output: ['f'] };
 /** Gemm 192 -> 10 on the flattened [1, 3, 8, 8] input, with C = `c` (and attributes). */
 const gemmWith = (c: string, attribute: NodeProto['attribute'] = []): NodeProto[] => [flatten, { name: 'fc', opType: 'Gemm', input: ['f', 'w', c], output: ['y'], attribute }];

@@ -8,7 +8,6 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { estimateCommand } from '../../lib/cli/estimate.js';
 import { latencyCommand } from '../../lib/cli/latency.js';
@@ -16,6 +15,7 @@ import { estimateCosts } from '../../lib/cost/estimate.js';
 import { IMPORTABLE_OPS_REFERENCE, importModel } from '../../lib/onnx/import/index.js';
 import { onnx, type ModelProto, type NodeProto } from '../../lib/onnx/proto.js';
 import { thrownInputError } from '../helpers.js';
+import { ortDims, outputShapeOf, tinyModel, type TinyInit } from './tiny-model.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/import-newcomer-`);
 const AT = onnx.AttributeProto.AttributeType;
@@ -29,21 +29,7 @@ interface Init {
 }
 
 /** A model of these nodes and initializers (float 0.01s; int64 when `ints`), input x of `dims` (a string is a dynamic dim), output y. */
-function modelOf(nodes: NodeProto[], inits: Init[], dims: (number | string)[], opset = 14): ModelProto {
-  return onnx.ModelProto.fromObject({
-    irVersion: 8,
-    opsetImport: [{ version: opset }],
-    graph: {
-      name: 'newcomer',
-      node: nodes,
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } }],
-      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      initializer: inits.map((t) =>
-        t.ints ? { name: t.name, dims: t.dims, dataType: 7, int64Data: t.ints } : { name: t.name, dims: t.dims, dataType: 1, floatData: new Array<number>(t.dims.reduce((p, d) => p * d, 1)).fill(0.01) },
-      ),
-    },
-  });
-}
+const modelOf = (nodes: NodeProto[], inits: TinyInit[], dims: (number | string)[], opset = 14): ModelProto => tinyModel(nodes, inits, { inputDims: dims, opset, name: 'newcomer', fill: 0.01 });
 
 function save(model: ModelProto, name: string): string {
   const path = `${tmp}/${name}.onnx`;
@@ -52,13 +38,7 @@ function save(model: ModelProto, name: string): string {
 }
 
 /** onnxruntime's output dims on a zero input of `dims`. */
-async function ortDims(model: ModelProto, dims: number[]): Promise<number[]> {
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
-  const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(dims.reduce((p, d) => p * d, 1)), dims) });
-  return [...out[session.outputNames[0]!]!.dims];
-}
-
-const outOf = (g: ReturnType<typeof importModel>) => [...g.tensors[g.outputs[0]!]!.shape];
+const outOf = outputShapeOf;
 
 /** Runs estimate in-process: stdout text and what went to stderr. */
 function estimate(args: string[]): { text: string; stderr: string[] } {

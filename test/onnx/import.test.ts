@@ -6,9 +6,10 @@ import { buildZooModel } from '../../lib/graph/zoo/index.js';
 import { exportOnnx } from '../../lib/onnx/export.js';
 import { decodeModel, importModel, importOnnxFile, IMPORTABLE_OPS, IMPORTABLE_OPS_TEXT } from '../../lib/onnx/import.js';
 import { IMPORTABLE_OPS_REFERENCE } from '../../lib/onnx/import/index.js';
-import { onnx, type NodeProto } from '../../lib/onnx/proto.js';
+import { onnx, type ModelProto, type NodeProto } from '../../lib/onnx/proto.js';
 import * as ort from 'onnxruntime-node';
 import { HAVE_TORCH, torchExport } from '../helpers-python.js';
+import { ortDims, outputShapeOf, tinyModel, type TinyInit } from './tiny-model.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/import-`);
 
@@ -162,23 +163,11 @@ describe('import errors', () => {
 });
 
 /** A model of these nodes with initializers (float unless int64 values are given) and input dims. */
-function modelOf(nodes: NodeProto[], inits: { name: string; dims: number[]; ints?: number[]; floats?: number[] }[], inputDims: number[] = [1, 3, 8, 8]) {
-  const model = decodeModel(modelWith(nodes, inputDims));
-  model.graph!.initializer = inits.map((t) =>
-    t.ints ? { name: t.name, dims: t.dims, dataType: 7, int64Data: t.ints } : t.floats ? { name: t.name, dims: t.dims, dataType: 1, floatData: t.floats } : { name: t.name, dims: t.dims, dataType: 1, rawData: new Uint8Array(4 * t.dims.reduce((p, d) => p * d, 1)) },
-  );
-  return model;
-}
+const modelOf = (nodes: NodeProto[], inits: TinyInit[], inputDims: number[] = [1, 3, 8, 8]): ModelProto => tinyModel(nodes, inits, { inputDims });
 const A = (name: string, ints: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
 const S = (name: string, s: string) => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) });
 
-/** onnxruntime's output dims for the model on a zero input. */
-async function ortDims(model: ReturnType<typeof modelOf>, dims: number[]): Promise<number[]> {
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
-  const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(dims.reduce((p, d) => p * d, 1)), dims) });
-  return [...out[session.outputNames[0]!]!.dims];
-}
-const outOf = (g: ReturnType<typeof importModel>) => [...g.tensors[g.outputs[0]!]!.shape];
+const outOf = outputShapeOf;
 
 describe('import handlers (hand-built files, shapes checked against onnxruntime)', () => {
   it('a MatMul whose weight K is not the input\'s last axis names the input\'s rank and shape and the weight\'s K', () => {

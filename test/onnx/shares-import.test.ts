@@ -13,26 +13,15 @@ import { exportOnnx } from '../../lib/onnx/export.js';
 import { importModel } from '../../lib/onnx/import.js';
 import { onnx, type ModelProto, type NodeProto } from '../../lib/onnx/proto.js';
 import { thrownInputError } from '../helpers.js';
+import { tinyModel } from './tiny-model.js';
 
 const AT = onnx.AttributeProto.AttributeType;
 const ints = (name: string, v: number[]) => ({ name, type: AT.INTS, ints: v });
 const int = (name: string, i: number) => ({ name, type: AT.INT, i });
 const REFUSED = 'reuse across ops or in part is not supported (it would be counted twice)';
 
-/** A model of these nodes and float initializers (values 0.5), input x of `inputDims`, output y. */
-function modelOf(nodes: NodeProto[], inits: Record<string, number[]>, inputDims: number[] = [1, 3, 8, 8], opset = 14): ModelProto {
-  return onnx.ModelProto.fromObject({
-    irVersion: 8,
-    opsetImport: [{ version: opset }],
-    graph: {
-      name: 'tiny',
-      node: nodes,
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: inputDims.map((d) => ({ dimValue: d })) } } } }],
-      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      initializer: Object.entries(inits).map(([name, dims]) => ({ name, dims, dataType: 1, floatData: new Array<number>(dims.reduce((p, d) => p * d, 1)).fill(0.5) })),
-    },
-  });
-}
+const modelOf = (nodes: NodeProto[], inits: Record<string, number[]>, inputDims: number[] = [1, 3, 8, 8], opset = 14): ModelProto =>
+  tinyModel(nodes, Object.entries(inits).map(([name, dims]) => ({ name, dims })), { inputDims, opset, fill: 0.5 });
 
 const node = (name: string, opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto => ({ name, opType, input, output: [output], attribute });
 const refusal = (model: ModelProto) => thrownInputError(() => importModel(model)).message;
