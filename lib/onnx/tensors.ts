@@ -96,6 +96,21 @@ export function tensorValues(t: TensorProto, elements: number): number[] {
   return [];
 }
 
+/**
+ * Whether every element of a checked tensor holds the same value (a fresh init: LayerNorm's ones,
+ * a zero bias), read from its bytes or typed values without decoding them.
+ */
+export function isUniform(t: TensorProto): boolean {
+  const raw = t.rawData;
+  if (raw && raw.length > 0) {
+    const size = { [DT.DOUBLE]: 8, [DT.INT64]: 8, [DT.INT16]: 2, [DT.UINT16]: 2, [DT.INT8]: 1, [DT.UINT8]: 1, [DT.BOOL]: 1 }[t.dataType ?? DT.FLOAT] ?? 4;
+    for (let i = size; i < raw.length; i++) if (raw[i] !== raw[i % size]) return false;
+    return true;
+  }
+  const typed: readonly unknown[] = t.floatData?.length ? t.floatData : t.doubleData?.length ? t.doubleData : t.int32Data?.length ? t.int32Data : (t.int64Data ?? []).map(String);
+  return typed.every((v) => v === typed[0]);
+}
+
 function exact(v: bigint): number {
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : n > 0 ? Infinity : -Infinity;

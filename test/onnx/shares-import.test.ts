@@ -138,7 +138,7 @@ describe('one module applied again is counted once', () => {
 describe('stored tensors read through an Identity (PyTorch writes one for a tied weight, and for values it deduplicated)', () => {
   // A Linear on tokens applied twice, as torch 1.13 writes it: the second MatMul reads the [K, N]
   // weight through an Identity, both Adds read the one bias. PyTorch's parameters(): 16x32 + 32.
-  const tied = modelOf(
+  const tied = tinyModel(
     [
       node('id', 'Identity', ['w'], 'w2'),
       node('mm1', 'MatMul', ['x', 'w'], 'h1'),
@@ -147,8 +147,8 @@ describe('stored tensors read through an Identity (PyTorch writes one for a tied
       node('mm2', 'MatMul', ['r', 'w2'], 'h2'),
       node('add2', 'Add', ['b', 'h2'], 'y'),
     ],
-    { w: [32, 32], b: [32] },
-    [1, 16, 32],
+    [{ name: 'w', dims: [32, 32], floats: Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i)) }, { name: 'b', dims: [32] }],
+    { inputDims: [1, 16, 32] },
   );
   it('a Linear applied twice through an Identity shares: its weight and bias count once', () => {
     const graph = importModel(tied);
@@ -171,5 +171,23 @@ describe('stored tensors read through an Identity (PyTorch writes one for a tied
     const graph = importModel(deduplicated);
     expect(graph.nodes.map((n) => n.shares)).toEqual([undefined, undefined]);
     expect(estimateCosts(graph).params).toBe(2 * (9 + 3));
+  });
+
+  // Two LayerNorms (opset 17) as PyTorch writes fresh ones: the second's ones and zeros merged by
+  // value into the first's, read through Identities. Two modules in PyTorch: 2 x (2 x 16) params.
+  const twoNorms = tinyModel(
+    [
+      node('ids', 'Identity', ['s'], 's2'),
+      node('idb', 'Identity', ['b'], 'b2'),
+      node('ln1', 'LayerNormalization', ['x', 's', 'b'], 'h', [int('axis', -1)]),
+      node('ln2', 'LayerNormalization', ['h', 's2', 'b2'], 'y', [int('axis', -1)]),
+    ],
+    [{ name: 's', dims: [16], floats: new Array<number>(16).fill(1) }, { name: 'b', dims: [16] }],
+    { inputDims: [1, 4, 16], opset: 17 },
+  );
+  it('fresh parameters merged by value (all ones, all zeros) stay two parameters: two LayerNorms count twice', () => {
+    const graph = importModel(twoNorms);
+    expect(graph.nodes.map((n) => [n.op, n.shares])).toEqual([['LayerNormalization', undefined], ['LayerNormalization', undefined]]);
+    expect(estimateCosts(graph).params).toBe(2 * 2 * 16);
   });
 });

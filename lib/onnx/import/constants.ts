@@ -57,7 +57,7 @@ const axesOf = (ctx: ImportContext, node: NodeProto, a: Attrs, inputs: readonly 
 export const FOLDERS: Readonly<Record<string, Folder>> = {
   Identity: (ctx, node, _a, inputs) => {
     const stored = ctx.storedName(node.input?.[0] ?? '');
-    if (stored) ctx.aliases.set(node.output?.[0] as string, stored);
+    if (stored && !ctx.uniform.has(stored)) ctx.aliases.set(node.output?.[0] as string, stored);
     return need(ctx, node, inputs, 0, 'input');
   },
   Dropout: (ctx, node, _a, inputs) => need(ctx, node, inputs, 0, 'input'),

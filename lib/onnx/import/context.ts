@@ -131,6 +131,11 @@ export class ImportContext {
    * initializers by value): a reader through an alias shares only as a whole module.
    */
   readonly aliases = new Map<string, string>();
+  /**
+   * Initializers whose elements are all equal (ones, zeros): PyTorch merges such values of distinct
+   * fresh parameters (two LayerNorms), so an Identity of one is another parameter, not an alias.
+   */
+  readonly uniform = new Set<string>();
   readonly pendingPads = new Map<string, PendingPad>();
   /** Add nodes already fused into the MatMul before them as its bias. */
   readonly fused = new Set<NodeProto>();

@@ -20,6 +20,7 @@ import type { Graph, GraphNode } from '../../graph/types.js';
 import { checkRegularFile } from '../../read-bounded.js';
 import type { ModelProto, NodeProto } from '../proto.js';
 import { onnx, toNumber } from '../proto.js';
+import { isUniform } from '../tensors.js';
 import { ACTIVATION_HANDLERS } from './activation.js';
 import type { Handler } from './constants.js';
 import { CONSTANT_HANDLERS, constantOnly, FOLDABLE_OPS, FOLDERS, foldNode } from './constants.js';
@@ -162,6 +163,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Gra
     const user = ctx.consumers.get(t.name as string)?.[0];
     ctx.constants.set(t.name as string, readConstant(t, `initializer ${shown(t.name ?? '')}${user ? ` (read by node ${shown(user.name || String(user.opType))})` : ''}`));
     ctx.stored.add(t.name as string);
+    if (isUniform(t)) ctx.uniform.add(t.name as string);
   }
   ctx.tensors.set(inputInfo.name as string, ctx.builder.input(inputInfo.name as string, shape));
 
