@@ -134,9 +134,14 @@ describe.skipIf(!REDIS)('search --queue with paretonas worker processes (a real 
     const dispatches = rs.filter((r) => r.type === 'dispatch');
     expect(new Set(dispatches.map((r) => r.jobId)).size).toBe(dispatches.length);
     expect(dispatches.length).toBe(evaluated.length);
-    const runs = runsByKey(log);
-    expect([...runs.values()].some((n) => n === 2), `a job ran twice (killed on a, again on b): ${[...runs.values()].join(',')}`).toBe(true);
-    expect(b.stderr()).toContain('"event":"finished"');
+    // The jobs worker a started and never finished (it was killed) were run again, to the end, by b.
+    // (The trainer log cannot show it: a's trainer may be killed before it writes its line.)
+    const events = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; jobId?: string });
+    const ids = (text: string, event: string) => new Set(events(text).filter((e) => e.event === event).map((e) => e.jobId));
+    const lost = [...ids(a.stderr(), 'started')].filter((id) => !ids(a.stderr(), 'finished').has(id));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const id of lost) expect(ids(b.stderr(), 'finished').has(id), `job ${id} of the killed worker finished on b`).toBe(true);
+    expect(Math.max(...runsByKey(log).values())).toBeLessThanOrEqual(2);
   }, 120_000);
 
   it('the campaign SIGKILLed mid-run and resumed against live workers: nothing lost, nothing repeated, no job run twice', async () => {
