@@ -48,3 +48,14 @@ export function runNode(args: readonly string[], options: { env?: NodeJS.Process
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/** How far `got` is from the reference output `ref`, element by element: the largest absolute difference and the largest |ref| (its scale). */
+export function outputDifference(ref: ArrayLike<number>, got: ArrayLike<number>): { maxAbs: number; scale: number } {
+  let maxAbs = 0;
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs((ref[i] as number) - (got[i] as number)));
+    scale = Math.max(scale, Math.abs(ref[i] as number));
+  }
+  return { maxAbs, scale };
+}

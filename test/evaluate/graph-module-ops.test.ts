@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../lib/graph/types.js';
 import { HAVE_TORCH, PYTHON } from '../helpers-python.js';
-import { ROOT } from '../helpers.js';
+import { outputDifference, ROOT } from '../helpers.js';
 
 const PROBE = `${ROOT}test/scripts/graph_module_probe.py`;
 
@@ -576,12 +576,7 @@ describe.skipIf(!HAVE_TORCH)('the PyTorch interpreter computes what onnxruntime 
     expect([...y.dims]).toEqual(PARITY[i]?.steps.at(-1)?.out);
     const ref = y.data as Float32Array;
     expect(torchOut.length).toBe(ref.length);
-    let maxAbs = 0;
-    let scale = 0;
-    ref.forEach((v, k) => {
-      maxAbs = Math.max(maxAbs, Math.abs(v - (torchOut[k] as number)));
-      scale = Math.max(scale, Math.abs(v));
-    });
+    const { maxAbs, scale } = outputDifference(ref, torchOut);
     expect(scale).toBeGreaterThan(0);
     expect(maxAbs).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
   });

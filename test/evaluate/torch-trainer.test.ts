@@ -17,7 +17,7 @@ import type { Candidate } from '../../lib/space/candidate.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { tableIV } from '../../lib/report/paper-tables.js';
 import { HAVE_TORCH, PYTHON } from '../helpers-python.js';
-import { ROOT, runNode } from '../helpers.js';
+import { outputDifference, ROOT, runNode } from '../helpers.js';
 
 const HAVE_FASHION = spawnSync('test', ['-f', '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz']).status === 0;
 const CHECK = `${ROOT}trainers/torch/check_onnx.py`;
@@ -92,13 +92,7 @@ async function parity(graph: Graph, batch: number): Promise<{ maxAbs: number; sc
   const ortOut = (await session.run({ [session.inputNames[0] as string]: new ort.Tensor('float32', x, shape) }))[session.outputNames[0] as string]?.data as Float32Array;
   await session.release();
   expect(torchOut.length).toBe(ortOut.length);
-  let maxAbs = 0;
-  let scale = 0;
-  ortOut.forEach((v, i) => {
-    maxAbs = Math.max(maxAbs, Math.abs(v - (torchOut[i] as number)));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return { maxAbs, scale };
+  return outputDifference(ortOut, torchOut);
 }
 
 describe.skipIf(!HAVE_TORCH)('the Graph-to-torch interpreter', () => {

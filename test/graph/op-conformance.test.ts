@@ -24,7 +24,7 @@ import { canonicalGraph, graphDifference, serializeGraph } from '../../lib/lamda
 import { exportOnnx } from '../../lib/onnx/export.js';
 import { decodeModel, importModel } from '../../lib/onnx/import.js';
 import { createRng } from '../../lib/rng.js';
-import { ROOT } from '../helpers.js';
+import { outputDifference, ROOT } from '../helpers.js';
 import { HAVE_TORCH, PYTHON } from '../helpers-python.js';
 import { OP_EXAMPLES, type OpExample } from './op-examples.js';
 
@@ -145,12 +145,7 @@ describe.skipIf(!HAVE_TORCH)('the PyTorch interpreter agrees with onnxruntime on
         failures.push(`${id}: torch gives ${torchOut.length} values, onnxruntime ${ortOut.length}`);
         continue;
       }
-      let maxAbs = 0;
-      let scale = 0;
-      ortOut.forEach((v, i) => {
-        maxAbs = Math.max(maxAbs, Math.abs(v - (torchOut[i] as number)));
-        scale = Math.max(scale, Math.abs(v));
-      });
+      const { maxAbs, scale } = outputDifference(ortOut, torchOut);
       if (!(maxAbs <= 1e-4 * Math.max(1, scale))) failures.push(`${id} (${ex.name}): torch and onnxruntime differ by up to ${maxAbs} (scale ${scale})`);
     }
     expect(failures).toEqual([]);
