@@ -8,6 +8,7 @@ import { formatInt, formatKiB, formatMillions, textTable } from '../report/text-
 import { choiceFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
+import { stderrNotes } from './notes.js';
 
 export const ESTIMATE_COMMAND = defineCommand({
   name: 'estimate',
@@ -25,13 +26,7 @@ export const ESTIMATE_USAGE = usageLine(ESTIMATE_COMMAND);
 
 export function estimateCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, ESTIMATE_COMMAND.flags);
-  // An import note (e.g. a fixed batch of 4 read as batch 1: costs are per image) goes to stderr, each once.
-  const noted = new Set<string>();
-  const model = modelFromFlags(values, positionals, (text) => {
-    if (noted.has(text)) return;
-    noted.add(text);
-    process.stderr.write(`note: ${text}\n`);
-  });
+  const model = modelFromFlags(values, positionals, stderrNotes());
   const report = estimateCosts(model.graph, {
     model: choiceFlag('sram', values.sram, SRAM_MODELS, 'mcunet'),
     inplaceDepthwise: values['inplace-dw'] ?? false,

@@ -1,10 +1,11 @@
 import { InputError } from '../errors.js';
 import { prepareOutput, writeOutput } from './output-file.js';
-import { exportOnnx } from '../onnx/export.js';
+import type { Graph } from '../graph/types.js';
+import { encodeModel, graphToModelProto } from '../onnx/export.js';
 import { intFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
-import { opsetOf, stderrNotes } from './notes.js';
+import { stderrNotes } from './notes.js';
 
 export const EXPORT_COMMAND = defineCommand({
   name: 'export',
@@ -25,8 +26,14 @@ export function exportCommand(args: string[]): string {
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   prepareOutput('-o', values.output);
   const model = modelFromFlags(values, positionals, stderrNotes());
-  const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
+  const { bytes, opset } = exportWithFlags(model.graph, values);
   writeOutput('-o', values.output, bytes);
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape.join('x');
-  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes, input Nx${input?.split('x').slice(1).join('x')}, ${(bytes.length / 2 ** 20).toFixed(2)} MiB (opset ${opsetOf(bytes)}${values['fold-bn'] ? ', BN folded' : ''})`;
+  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes, input Nx${input?.split('x').slice(1).join('x')}, ${(bytes.length / 2 ** 20).toFixed(2)} MiB (opset ${opset}${values['fold-bn'] ? ', BN folded' : ''})`;
+}
+
+/** The ONNX bytes of `graph` under `--fold-bn` and `--seed`, and the opset the file declares (14, or 17 with a LayerNormalization). */
+export function exportWithFlags(graph: Graph, values: { 'fold-bn'?: boolean; seed?: string }): { bytes: Uint8Array; opset: number } {
+  const proto = graphToModelProto(graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
+  return { bytes: encodeModel(proto), opset: Number(proto.opsetImport?.[0]?.version) };
 }

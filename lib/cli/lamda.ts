@@ -3,13 +3,13 @@ import { prepareOutput, writeOutput } from './output-file.js';
 import { serializeGraph, serializeNodeLines } from '../lamda/dsl.js';
 import { operatorsOf, sliceBy, SLICING_STRATEGIES } from '../lamda/slice.js';
 import { tokenCounter, TOKENIZERS } from '../lamda/tokens.js';
-import { exportOnnx } from '../onnx/export.js';
 import { checkPositionals, choiceFlag, intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { ablateCommand, evaluateCommand, generateCommand } from './lamda-loop.js';
 import { lamdaPredictorCommand } from './lamda-predictor.js';
 import { MODEL_ARGS, MODEL_FLAGS, modelFromFlags } from './model-flags.js';
-import { opsetOf, stderrNotes } from './notes.js';
+import { stderrNotes } from './notes.js';
+import { exportWithFlags } from './export.js';
 
 export const SERIALIZE_COMMAND = defineCommand({
   name: 'serialize',
@@ -65,9 +65,9 @@ export function parseCommand(args: string[]): string {
   if (!values.output) throw new InputError('-o', undefined, 'an output path ending in .onnx', 'is missing');
   prepareOutput('-o', values.output);
   const model = modelFromFlags({ format: 'dsl' }, positionals);
-  const bytes = exportOnnx(model.graph, { foldBatchNorm: values['fold-bn'] ?? false, seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1) ?? 0 });
+  const { bytes, opset } = exportWithFlags(model.graph, values);
   writeOutput('-o', values.output, bytes);
-  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes (ONNX opset ${opsetOf(bytes)}, seeded weights)`;
+  return `wrote ${values.output}: ${model.graph.name}, ${model.graph.nodes.length} nodes (ONNX opset ${opset}, seeded weights)`;
 }
 
 export function sliceCommand(args: string[]): string {

@@ -163,7 +163,12 @@ export function graphToModelProto(graph: Graph, options: ExportOptions = {}): Mo
   };
 }
 
+/** The bytes of an ONNX model (the content of a .onnx file). */
+export function encodeModel(model: ModelProto): Uint8Array {
+  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model as Record<string, unknown>)).finish();
+}
+
 /** Serialises a Graph to ONNX bytes (the content of a .onnx file). */
 export function exportOnnx(graph: Graph, options: ExportOptions = {}): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(graphToModelProto(graph, options) as Record<string, unknown>)).finish();
+  return encodeModel(graphToModelProto(graph, options));
 }
