@@ -1,0 +1,202 @@
+import type { Packed } from './packed.js';
+import { sweep2, sweep3 } from './wfg-base.js';
+
+/**
+ * WFG exact hypervolume (While, Bradstreet and Barone, "A fast way of calculating exact hypervolumes",
+ * IEEE Trans. Evol. Comput. 16(1), 2012), for any m >= 2 (the dispatcher uses it for m >= 5).
+ *
+ * Sort the points by the last objective, worst first. Above a location x' of the first d-1 objectives
+ * the dominated region reaches down to the smallest last objective among the points whose projections
+ * cover x', i.e. the latest of them in that order, so
+ *   HV_d(S) = sum_i (ref_d - p_i,d) * (box_{d-1}(p_i) - HV_{d-1}(limit_i)),
+ * limit_i = { max(p_i, q) : q later than p_i } in the first d-1 objectives (the limit set), filtered to
+ * its non-dominated points; p_i contributes nothing when a later point weakly dominates it there. The
+ * recursion drops one objective per level; at 3 and 2 objectives a sweep finishes (wfg-base.ts).
+ *
+ * Shapes: `points` n x m row-major (see packed.ts; dominated points and copies allowed), `ref` length m,
+ * every coordinate strictly below it (not checked). Never mutates either. Working memory: one
+ * Float64Array limit-set buffer of n rows per level, allocated once per call (no arrays of arrays).
+ * Complexity: exponential in m in the worst case (O(n^(m-2) log n) for sets where nothing is bounded
+ * away), far less on typical sets because the limit sets shrink under filtering.
+ */
+export function hvWfg(points: Packed, ref: Float64Array): number {
+  const { n, m } = points;
+  if (n === 0) return 0;
+  const ws = new WfgWorkspace(n, m, ref);
+  const top = ws.lim[m] as Float64Array;
+  const k = filterLimit(points.data, m, 0, n, ws.negInf, 0, m, top, m, ws.cand);
+  ws.sortByLast(top, k, m);
+  return ws.hvSorted(top, k, m);
+}
+
+/**
+ * Per-call working memory of the WFG recursion: `lim[d]` holds the current limit set of a d-objective
+ * level (n rows of stride d), `keys`/`idx`/`tmp` serve the sort at each level.
+ */
+export class WfgWorkspace {
+  readonly lim: Float64Array[] = [];
+  readonly negInf: Float64Array;
+  readonly cand: Float64Array;
+  private readonly keys: Float64Array;
+  private readonly idx: Uint32Array;
+  private readonly tmp: Float64Array;
+  private readonly sx: Float64Array;
+  private readonly sy: Float64Array;
+
+  constructor(
+    readonly cap: number,
+    readonly m: number,
+    readonly ref: Float64Array,
+  ) {
+    for (let d = 0; d <= m; d++) this.lim.push(new Float64Array(d >= 2 ? cap * d : 0));
+    this.negInf = new Float64Array(m).fill(-Infinity);
+    this.cand = new Float64Array(m);
+    this.keys = new Float64Array(cap);
+    this.idx = new Uint32Array(cap);
+    this.tmp = new Float64Array(cap * m);
+    this.sx = new Float64Array(cap);
+    this.sy = new Float64Array(cap);
+  }
+
+  /** Reorders rows 0..k-1 of `buf` (stride d) ascending by objective d-1. O(k log k). */
+  sortByLast(buf: Float64Array, k: number, d: number): void {
+    if (k < 2) return;
+    const keys = this.keys;
+    const last = d - 1;
+    let sorted = true;
+    for (let i = 0; i < k; i++) {
+      keys[i] = buf[i * d + last] as number;
+      if (i > 0 && (keys[i] as number) < (keys[i - 1] as number)) sorted = false;
+    }
+    if (sorted) return;
+    const idx = this.idx.subarray(0, k);
+    for (let i = 0; i < k; i++) idx[i] = i;
+    if (k <= 16) {
+      for (let i = 1; i < k; i++) {
+        const v = idx[i] as number;
+        const key = keys[v] as number;
+        let j = i - 1;
+        while (j >= 0 && (keys[idx[j] as number] as number) > key) {
+          idx[j + 1] = idx[j] as number;
+          j--;
+        }
+        idx[j + 1] = v;
+      }
+    } else idx.sort((a, b) => (keys[a] as number) - (keys[b] as number));
+    const tmp = this.tmp;
+    tmp.set(buf.subarray(0, k * d));
+    for (let i = 0; i < k; i++) {
+      const src = (idx[i] as number) * d;
+      const dst = i * d;
+      for (let t = 0; t < d; t++) buf[dst + t] = tmp[src + t] as number;
+    }
+  }
+
+  /**
+   * Hypervolume of rows 0..k-1 of `buf` (stride d, first d objectives of `ref`), rows non-dominated and
+   * sorted ascending by objective d-1. Uses lim[d-1] and below as scratch; `buf` is left as it was.
+   */
+  hvSorted(buf: Float64Array, k: number, d: number): number {
+    const ref = this.ref;
+    if (k === 0) return 0;
+    if (k === 1) {
+      let v = 1;
+      for (let t = 0; t < d; t++) v *= (ref[t] as number) - (buf[t] as number);
+      return v;
+    }
+    if (d === 2) return sweep2(buf, k, ref);
+    if (d === 3) return sweep3(buf, k, ref, this.sx, this.sy);
+    const e = d - 1;
+    const lim = this.lim[e] as Float64Array;
+    const rLast = ref[e] as number;
+    let volume = 0;
+    for (let i = k - 1; i >= 0; i--) {
+      const off = i * d;
+      const c = filterLimit(buf, d, 0, i, buf, off, e, lim, e, this.cand);
+      if (c < 0) continue;
+      let box = 1;
+      for (let t = 0; t < e; t++) box *= (ref[t] as number) - (buf[off + t] as number);
+      let ex = box;
+      if (c > 0) {
+        this.sortByLast(lim, c, e);
+        ex -= this.hvSorted(lim, c, e);
+      }
+      if (ex > 0) volume += (rLast - (buf[off + e] as number)) * ex;
+    }
+    return volume;
+  }
+}
+
+/**
+ * Writes into `dst` (stride `stride` >= e) the non-dominated points of the limit set { max(p, q) } over
+ * rows from..to-1 of `src` (stride s) but row `skip`, first e objectives, p = row `pOff` of `pBuf` (all -Infinity for a
+ * plain non-dominated filter); `cand` is scratch of length >= e. Returns their count (rows in no
+ * particular order), or -1 when some q weakly dominates p in those objectives (p then has no exclusive
+ * volume). Each candidate is compared with the kept rows both ways: O((to - from) * kept * e).
+ */
+export function filterLimit(
+  src: Float64Array,
+  s: number,
+  from: number,
+  to: number,
+  pBuf: Float64Array,
+  pOff: number,
+  e: number,
+  dst: Float64Array,
+  stride: number,
+  cand: Float64Array,
+  skip = -1,
+): number {
+  let c = 0;
+  for (let j = from; j < to; j++) {
+    if (j === skip) continue;
+    const q = j * s;
+    let covers = true;
+    for (let t = 0; t < e; t++) {
+      const pv = pBuf[pOff + t] as number;
+      const qv = src[q + t] as number;
+      if (qv > pv) {
+        covers = false;
+        cand[t] = qv;
+      } else cand[t] = pv;
+    }
+    if (covers) return -1;
+    let dropped = false;
+    let r = 0;
+    while (r < c) {
+      const o = r * stride;
+      let keptLe = true; // kept row <= candidate everywhere: the candidate adds nothing
+      let candLe = true; // candidate <= kept row everywhere: the kept row goes
+      for (let t = 0; t < e; t++) {
+        const a = dst[o + t] as number;
+        const b = cand[t] as number;
+        if (a > b) {
+          keptLe = false;
+          if (!candLe) break;
+        } else if (a < b) {
+          candLe = false;
+          if (!keptLe) break;
+        }
+      }
+      if (keptLe) {
+        dropped = true;
+        break;
+      }
+      if (candLe) {
+        c--;
+        if (r !== c) {
+          const last = c * stride;
+          for (let t = 0; t < e; t++) dst[o + t] = dst[last + t] as number;
+        }
+        continue;
+      }
+      r++;
+    }
+    if (!dropped) {
+      const row = c * stride;
+      for (let t = 0; t < e; t++) dst[row + t] = cand[t] as number;
+      c++;
+    }
+  }
+  return c;
+}
