@@ -171,7 +171,7 @@ export function shuffle<T>(items: T[], rng: Rng): T[] {
  * One seeded set (see SetKind): `n` drawn points, then (unless turned off) up to n/3 + 1 copies and
  * dominated-or-equal variants of drawn points, some points put on the reference (equal) or beyond it in
  * one objective, and, on request, infinite coordinates. The reference sits near the top of the range
- * (grid: g or g - 1, so the top row of the grid lies on it; reals: 0.8..1.2 x the axis scale), so it also
+ * (grid: g, or g - 1 so that the top row of the grid lies on it; reals: 0.85..1.15 x the axis scale), so it also
  * clips some drawn points. Shuffled.
  */
 export function seededSet(rng: Rng, options: SetOptions): SeededSet {
@@ -179,27 +179,27 @@ export function seededSet(rng: Rng, options: SetOptions): SeededSet {
   const g = 2 + rng.int(5);
   const integer = kind === 'grid' || kind === 'steps';
   const scale = Array.from({ length: m }, () => (integer ? 1 : 10 ** (rng.int(7) - 3)));
-  const stepSum = m * (g - 1) > 0 ? rng.int((g - 1) * Math.max(1, m - 1) + 1) : 0;
+  const stepSum = rng.int((g - 1) * m + 1);
   const draw = (): P => {
     if (kind === 'grid') return Array.from({ length: m }, () => rng.int(g));
     if (kind === 'real') return scale.map((f) => rng.next() * f);
     if (kind === 'steps') {
-      // integers summing to stepSum (the last absorbs the rest; may exceed g, which the reference then clips)
+      // stepSum unit steps, each on a random objective still below g - 1: integers in [0, g) summing to stepSum
       const p = new Array<number>(m).fill(0);
-      let left = stepSum;
-      for (let j = 0; j < m - 1; j++) {
-        const v = rng.int(Math.min(left, g - 1) + 1);
-        p[j] = v;
-        left -= v;
+      for (let t = 0; t < stepSum; t++) {
+        let j = rng.int(m);
+        while (p[j]! >= g - 1) j = (j + 1) % m;
+        p[j]!++;
       }
-      p[m - 1] = left;
-      return shuffle(p, rng);
+      return p;
     }
     const w = Array.from({ length: m }, () => rng.next() + 1e-6);
     const sum = w.reduce((a, b) => a + b, 0);
     return w.map((v, j) => (v / sum) * scale[j]!);
   };
-  const ref = Array.from({ length: m }, (_, j) => (integer ? g - rng.int(2) : scale[j]! * (0.8 + 0.4 * rng.next())));
+  // integer sets: the top grid row lies on the reference in 1 of max(2, m) sets (more would clip most points at m = 6)
+  const top = rng.int(Math.max(2, m)) === 0 ? 1 : 0;
+  const ref = Array.from({ length: m }, (_, j) => (integer ? g - top : scale[j]! * (0.85 + 0.3 * rng.next())));
   const points: P[] = [];
   for (let i = 0; i < n; i++) points.push(draw());
   if (options.extras !== false && points.length > 0) {
