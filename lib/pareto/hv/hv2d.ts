@@ -1,0 +1,152 @@
+/**
+ * 2-D hypervolume and exclusive contributions (every objective minimised), on the kernel layout and
+ * contract of `packed.ts` (n >= 1, finite coordinates strictly below `ref`; dominated points and
+ * copies allowed; inputs never mutated).
+ *
+ * Both are the classic sort-and-sweep (e.g. Fonseca, Paquete and López-Ibáñez 2006, "An improved
+ * dimension-sweep algorithm for the hypervolume indicator", whose base case it is): sort by the first
+ * objective and walk the staircase of the non-dominated points. One argsort (radix for large n, see
+ * `order.ts`) and linear passes: O(n log n) comparisons, or O(n) with the radix path.
+ */
+import { argsort } from './order.js';
+import type { Packed } from './packed.js';
+
+/**
+ * Hypervolume of 2-D points: sweep in increasing x; each point that lowers the staircase adds the
+ * strip (ref_x - x) * (previous floor - y). Ties in x need no second key (the strips of tied points
+ * telescope). Returns a non-negative area in objective units squared.
+ */
+export function hv2d(points: Packed, ref: Float64Array): number {
+  const n = points.n;
+  const data = points.data;
+  const rx = ref[0] as number;
+  let floor = ref[1] as number;
+  if (n === 1) return (rx - (data[0] as number)) * (floor - (data[1] as number));
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = data[2 * i] as number;
+  const order = argsort(xs);
+  let area = 0;
+  for (let t = 0; t < n; t++) {
+    const i = order[t] as number;
+    const y = data[2 * i + 1] as number;
+    if (y < floor) {
+      area += (rx - (xs[i] as number)) * (floor - y);
+      floor = y;
+    }
+  }
+  return area;
+}
+
+/**
+ * Indices sorted by (x, then y) ascending: one argsort by x, then each run of equal x sorted by y
+ * (insertion sort; runs are short except on grids, where argsort of the run takes over).
+ */
+function lexOrder(xs: Float64Array, ys: Float64Array): Uint32Array {
+  const order = argsort(xs);
+  const n = order.length;
+  let start = 0;
+  while (start < n) {
+    const x = xs[order[start] as number] as number;
+    let end = start + 1;
+    while (end < n && xs[order[end] as number] === x) end++;
+    if (end - start > 32) {
+      const run = order.slice(start, end);
+      const keys = new Float64Array(run.length);
+      for (let t = 0; t < run.length; t++) keys[t] = ys[run[t] as number] as number;
+      const byY = argsort(keys);
+      for (let t = 0; t < run.length; t++) order[start + t] = run[byY[t] as number] as number;
+    } else if (end - start > 1) {
+      for (let t = start + 1; t < end; t++) {
+        const i = order[t] as number;
+        const y = ys[i] as number;
+        let u = t - 1;
+        while (u >= start && (ys[order[u] as number] as number) > y) {
+          order[u + 1] = order[u] as number;
+          u--;
+        }
+        order[u + 1] = i;
+      }
+    }
+    start = end;
+  }
+  return order;
+}
+
+/**
+ * Exclusive contributions HV(S) - HV(S \ {i}) of 2-D points, a Float64Array of length n in input
+ * order (0 for weakly dominated points and for every copy of a repeated point).
+ *
+ * On the front sorted by x (y decreasing), front point f is the only front point dominating its
+ * window [x_f, x_next) x [y_f, y_prev) (edges at the reference). Removing it uncovers the window
+ * except what the points only f dominates (the other points inside the window) still cover, so its
+ * contribution is the window's area minus their 2-D hypervolume against the window's far corner.
+ * In (x, y) order these points arrive sorted, so that area is a running strip sum: one sort and two
+ * linear passes.
+ */
+export function hvc2d(points: Packed, ref: Float64Array): Float64Array {
+  const n = points.n;
+  const data = points.data;
+  const out = new Float64Array(n);
+  const rx = ref[0] as number;
+  const ry = ref[1] as number;
+  if (n === 1) {
+    out[0] = (rx - (data[0] as number)) * (ry - (data[1] as number));
+    return out;
+  }
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = data[2 * i] as number;
+    ys[i] = data[2 * i + 1] as number;
+  }
+  const order = lexOrder(xs, ys);
+  // Pass 1: the front (distinct non-dominated points) in x order, and which of them are copied.
+  const front = new Int32Array(n + 1);
+  const copied = new Uint8Array(n + 1);
+  let size = 0;
+  let minY = Infinity;
+  for (let t = 0; t < n; t++) {
+    const i = order[t] as number;
+    if (size > 0) {
+      const last = front[size - 1] as number;
+      if (xs[last] === xs[i] && ys[last] === ys[i]) {
+        copied[size - 1] = 1; // copies sort next to each other
+        continue;
+      }
+    }
+    if ((ys[i] as number) < minY) {
+      front[size] = i;
+      size++;
+      minY = ys[i] as number;
+    }
+  }
+  // Pass 2 in the same order: window k holds the points with x_k <= x < x_{k+1} and y < y_{k-1}.
+  let k = -1;
+  let covered = 0;
+  let stripTop = 0; // lowest y so far among window k's points (the covered staircase's floor)
+  let nextFront = front[0] as number;
+  let cornerX = 0; // window k's far x edge
+  for (let t = 0; t <= n; t++) {
+    const i = t < n ? (order[t] as number) : -1;
+    if (t === n || (k + 1 < size && i === nextFront)) {
+      if (k >= 0 && !copied[k]) {
+        const f = front[k] as number;
+        const top = k === 0 ? ry : (ys[front[k - 1] as number] as number);
+        const v = (cornerX - (xs[f] as number)) * (top - (ys[f] as number)) - covered;
+        out[f] = v > 0 ? v : 0;
+      }
+      if (t === n) break;
+      k++;
+      covered = 0;
+      stripTop = k === 0 ? ry : (ys[front[k - 1] as number] as number);
+      cornerX = k + 1 < size ? (xs[front[k + 1] as number] as number) : rx;
+      nextFront = k + 1 < size ? (front[k + 1] as number) : -1;
+      continue;
+    }
+    const y = ys[i] as number;
+    if (k < 0 || !(y < stripTop)) continue; // dominated by a point of this window or an earlier front point
+    covered += (cornerX - (xs[i] as number)) * (stripTop - y);
+    stripTop = y;
+  }
+  return out;
+}
