@@ -66,8 +66,9 @@ describe('hv3d and hvc3d, worked by hand', () => {
     // (1,1,0): box 1x1x2 = 2 minus the overlap with the copies' box [1,2)^2 x [1,2) = 1
     expect(hvc([[0, 0, 1], [0, 0, 1], [1, 1, 0]], [2, 2, 2])).toEqual([0, 0, 1]);
     expect(hv([[0, 0, 1], [0, 0, 1], [1, 1, 0]], [2, 2, 2])).toBe(4 + 2 - 1);
-    // (0,0,1) weakly dominates (0,1,1) (ties in x and z): 0; (0,0,1) owns its box 4 less the 1 it shares with (1,1,0)
-    expect(hvc([[0, 0, 1], [0, 1, 1], [1, 1, 0]], [2, 2, 2])).toEqual([3, 0, 1]);
+    // (0,0,1) weakly dominates (0,1,1) (ties in x and z): 0; (0,0,1) owns its box 4 less what (0,1,1)
+    // covers in it (2) and (1,1,0) covers outside that (the cell [1,2) x [1,2) x [1,2) is in both): 2
+    expect(hvc([[0, 0, 1], [0, 1, 1], [1, 1, 0]], [2, 2, 2])).toEqual([2, 0, 1]);
   });
   it('one point: its box; a point on a tie in every axis with another is covered by it', () => {
     expect(hv([[0.5, 0.25, 0]], [1, 1, 1])).toBe(0.375);
