@@ -1,27 +1,11 @@
 import { InputError } from '../errors.js';
 import { dominates } from './dominance.js';
+import { rankSpace } from './nds/coords.js';
+import { front2, front3, frontJfb, frontScan, ranks2 } from './nds/fronts.js';
+import { jfbRanks } from './nds/jfb.js';
 import { checkPoints } from './objectives.js';
 
 type Points = readonly (readonly number[])[];
-
-/** Indices sorted lexicographically by the objective vectors (ties keep input order). */
-function lexicographicOrder(points: Points): number[] {
-  const m = points[0]?.length ?? 0;
-  const first = Float64Array.from(points, (p) => p[0] as number);
-  const order = points.map((_, i) => i);
-  order.sort((i, j) => {
-    const a0 = first[i] as number;
-    const b0 = first[j] as number;
-    if (a0 !== b0) return a0 < b0 ? -1 : 1;
-    const a = points[i] as readonly number[];
-    const b = points[j] as readonly number[];
-    for (let k = 1; k < m; k++) {
-      if (a[k] !== b[k]) return (a[k] as number) < (b[k] as number) ? -1 : 1;
-    }
-    return i - j;
-  });
-  return order;
-}
 
 /** The O(N^2) pairwise filter: the baseline the fast paths are measured against. */
 export function paretoFrontNaive(points: Points): number[] {
@@ -59,214 +43,79 @@ function prefilter(points: Points): number[] {
   return kept;
 }
 
-/** Indices of the non-dominated points (minimisation), ascending. Duplicates of a front point are all kept. */
+/** The coordinates of `points[indices[k]]` (all points when indices is null), row-major. */
+function packRows(points: Points, indices: readonly number[] | null, m: number): Float64Array {
+  const n = indices ? indices.length : points.length;
+  const data = new Float64Array(n * m);
+  for (let k = 0; k < n; k++) {
+    const p = points[indices ? (indices[k] as number) : k] as readonly number[];
+    for (let j = 0; j < m; j++) data[k * m + j] = p[j] as number;
+  }
+  return data;
+}
+
+/** Above this many front rows the lexicographic scan gives way to the divide-and-conquer (m >= 4). */
+const SCAN_LIMIT = 128;
+
+/**
+ * Indices of the non-dominated points (minimisation), ascending. Duplicates of a front point are all
+ * kept. After the prefilter the candidates go to rank space (lib/pareto/nds/coords.ts: dense integer
+ * ranks per objective, lexicographic rows, copies merged), then: m = 2 one sweep, O(N log N);
+ * m = 3 Kung et al.'s sweep with a Fenwick staircase, O(N log N); m >= 4 a lexicographic scan against
+ * the front found so far while that front is small (<= 128 points), else the divide-and-conquer
+ * non-dominated sort (Jensen 2003; Buzdalov & Shalyto 2014), O(N log^(m-1) N).
+ * Errors: a NaN or a point of another length (InputError naming points[i][j]).
+ */
 export function paretoFront(points: Points): number[] {
   const m = checkPoints(points);
-  if (points.length === 0) return [];
-  const candidates = points.length > 64 ? prefilter(points) : points.map((_, i) => i);
-  const subset = candidates.length === points.length ? points : candidates.map((i) => points[i] as readonly number[]);
-  const order = lexicographicOrder(subset);
-  let front: number[];
+  const n = points.length;
+  if (n === 0) return [];
+  if (m === 0) return points.map((_, i) => i);
   if (m === 1) {
-    const best = subset[order[0] as number]?.[0] as number;
-    front = order.filter((i) => subset[i]?.[0] === best);
-  } else if (m === 2) {
-    front = front2d(subset, order);
-  } else if (m === 3) {
-    front = front3d(subset, order);
-  } else {
-    front = [];
-    // In lexicographic order no later point dominates an earlier one: the front only grows.
-    for (const i of order) {
-      const p = subset[i] as readonly number[];
-      let dominated = false;
-      for (let k = front.length - 1; k >= 0 && !dominated; k--) dominated = dominates(subset[front[k] as number] as number[], p);
-      if (!dominated) front.push(i);
-    }
+    let best = Infinity;
+    for (const p of points) if ((p[0] as number) < best) best = p[0] as number;
+    return points.flatMap((p, i) => (p[0] === best ? [i] : []));
   }
-  const indices = subset === points ? front : front.map((k) => candidates[k] as number);
-  return indices.sort((a, b) => a - b);
-}
-
-function front2d(points: Points, order: number[]): number[] {
-  const front: number[] = [];
-  let bestY = Infinity;
-  let bestX = Infinity; // x of the first point reaching bestY (the smallest such x)
-  let seen = false;
-  for (const i of order) {
-    const [x, y] = points[i] as [number, number];
-    const dominated = seen && (bestY < y || (bestY === y && bestX < x));
-    if (!dominated) {
-      front.push(i);
-      if (!seen || y < bestY) {
-        bestY = y;
-        bestX = x;
-      }
-      seen = true;
-    }
-  }
-  return front;
+  const candidates = n > 64 ? prefilter(points) : null;
+  const space = rankSpace(packRows(points, candidates, m), candidates ? candidates.length : n, m);
+  const on = m === 2 ? front2(space) : m === 3 ? front3(space) : (frontScan(space, SCAN_LIMIT) ?? frontJfb(space));
+  const out: number[] = [];
+  const row = space.row;
+  for (let k = 0; k < row.length; k++) if (on[row[k] as number] === 1) out.push(candidates ? (candidates[k] as number) : k);
+  return out;
 }
 
 /**
- * The (f2, f3) staircase of a set of 3-objective points visited in lexicographic order: f2
- * ascending, f3 strictly descending, each step remembering the smallest f1 that reached it. It
- * answers "does a point of the set dominate p?" in O(log n) for any p visited after the set.
- */
-class Staircase {
-  private readonly ys: number[] = [];
-  private readonly zs: number[] = [];
-  private readonly xs: number[] = [];
-
-  /** Rightmost step with f2 <= y, or -1. */
-  private floor(y: number): number {
-    let lo = 0;
-    let hi = this.ys.length - 1;
-    let ans = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.ys[mid] as number) <= y) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
-  }
-
-  /** 'dominated', 'duplicate' (an equal point is in the set) or 'free'. */
-  test(x: number, y: number, z: number): 'dominated' | 'duplicate' | 'free' {
-    const k = this.floor(y);
-    if (k < 0 || (this.zs[k] as number) > z) return 'free';
-    return this.ys[k] === y && this.zs[k] === z && this.xs[k] === x ? 'duplicate' : 'dominated';
-  }
-
-  /** Adds a point that tested 'free': it replaces the steps it covers. */
-  add(x: number, y: number, z: number): void {
-    const k = this.floor(y);
-    let start = k + 1;
-    if (k >= 0 && this.ys[k] === y) start = k; // same f2, larger f3: replaced
-    let end = start;
-    while (end < this.ys.length && (this.zs[end] as number) >= z) end++;
-    this.ys.splice(start, end - start, y);
-    this.zs.splice(start, end - start, z);
-    this.xs.splice(start, end - start, x);
-  }
-}
-
-/** Kung's sweep for three objectives: one staircase of the accepted points. */
-function front3d(points: Points, order: number[]): number[] {
-  const stairs = new Staircase();
-  const front: number[] = [];
-  for (const i of order) {
-    const [x, y, z] = points[i] as [number, number, number];
-    const t = stairs.test(x, y, z);
-    if (t === 'dominated') continue;
-    front.push(i);
-    if (t === 'free') stairs.add(x, y, z);
-  }
-  return front;
-}
-
-/** Ranks for three objectives: ENS-BS with a staircase per front, so each test is O(log n). */
-function ranks3d(points: Points): number[] {
-  const order = lexicographicOrder(points);
-  const ranks = new Array<number>(points.length).fill(0);
-  const fronts: Staircase[] = [];
-  for (const i of order) {
-    const [x, y, z] = points[i] as [number, number, number];
-    let lo = 0;
-    let hi = fronts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((fronts[mid] as Staircase).test(x, y, z) === 'dominated') lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === fronts.length) fronts.push(new Staircase());
-    const stairs = fronts[lo] as Staircase;
-    if (stairs.test(x, y, z) === 'free') stairs.add(x, y, z);
-    ranks[i] = lo;
-  }
-  return ranks;
-}
-
-/**
- * Non-dominated sorting into ranks (0 = the Pareto front). Two objectives: O(N log N) with a
- * binary search over fronts; three: the same search with a staircase per front, O(N log^2 N);
- * more: efficient non-dominated sort with binary search (ENS-BS, Zhang et al. 2015). Optional violations rank every feasible point before any infeasible one and
- * infeasible points by their total violation (Deb's constrained domination).
+ * Non-dominated sorting into ranks (0 = the Pareto front); equal points share a rank. In rank space
+ * (see paretoFront): two objectives by a binary search over the fronts, O(N log N); more by the
+ * divide-and-conquer of Jensen (2003) as generalised by Fortin, Grenier & Parizeau (2013) and made
+ * O(N log^(m-1) N) by Buzdalov & Shalyto (2014) (lib/pareto/nds/jfb.ts). Optional violations rank
+ * every feasible point before any infeasible one and infeasible points by their total violation
+ * (Deb's constrained domination).
+ * Errors: NaN, ragged points, violations of the wrong length (InputError).
  */
 export function nondominatedRanks(points: Points, violations?: readonly number[]): number[] {
   const m = checkPoints(points);
   if (violations && violations.length !== points.length) throw new InputError('violations', violations.length, `one per point (${points.length})`);
-  const feasible = violations ? points.map((_, i) => i).filter((i) => (violations[i] as number) <= 0) : points.map((_, i) => i);
+  const feasible = violations ? points.map((_, i) => i).filter((i) => (violations[i] as number) <= 0) : null;
   const ranks = new Array<number>(points.length).fill(0);
-  const sub = feasible.map((i) => points[i] as readonly number[]);
-  const subRanks = m === 2 ? ranks2d(sub) : m === 3 ? ranks3d(sub) : ranksEns(sub);
+  const count = feasible ? feasible.length : points.length;
   let maxRank = -1;
-  feasible.forEach((i, k) => {
-    ranks[i] = subRanks[k] as number;
-    if ((subRanks[k] as number) > maxRank) maxRank = subRanks[k] as number;
-  });
+  if (count > 0 && m === 0) maxRank = 0;
+  else if (count > 0) {
+    const space = rankSpace(packRows(points, feasible, m), count, m);
+    const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : m === 2 ? ranks2(space) : jfbRanks(space);
+    for (let k = 0; k < count; k++) {
+      const r = rowRank[space.row[k] as number] as number;
+      ranks[feasible ? (feasible[k] as number) : k] = r;
+      if (r > maxRank) maxRank = r;
+    }
+  }
   if (violations) {
     const infeasible = points.map((_, i) => i).filter((i) => !((violations[i] as number) <= 0));
     const levels = [...new Set(infeasible.map((i) => violations[i] as number))].sort((a, b) => a - b);
     const level = new Map(levels.map((v, k) => [v, k]));
     for (const i of infeasible) ranks[i] = maxRank + 1 + (level.get(violations[i] as number) as number);
-  }
-  return ranks;
-}
-
-function ranks2d(points: Points): number[] {
-  const order = lexicographicOrder(points);
-  const ranks = new Array<number>(points.length).fill(0);
-  const minY: number[] = []; // per front: smallest f2 so far ...
-  const xAtMin: number[] = []; // ... and the smallest f1 that reached it
-  const dominatedBy = (k: number, x: number, y: number) => (minY[k] as number) < y || ((minY[k] as number) === y && (xAtMin[k] as number) < x);
-  for (const i of order) {
-    const [x, y] = points[i] as [number, number];
-    // First front that does not dominate the point (monotone in k).
-    let lo = 0;
-    let hi = minY.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dominatedBy(mid, x, y)) lo = mid + 1;
-      else hi = mid;
-    }
-    ranks[i] = lo;
-    if (lo === minY.length) {
-      minY.push(y);
-      xAtMin.push(x);
-    } else if (y < (minY[lo] as number)) {
-      minY[lo] = y;
-      xAtMin[lo] = x;
-    }
-  }
-  return ranks;
-}
-
-function ranksEns(points: Points): number[] {
-  const order = lexicographicOrder(points);
-  const ranks = new Array<number>(points.length).fill(0);
-  const fronts: number[][] = [];
-  const dominatedByFront = (k: number, p: readonly number[]): boolean => {
-    const f = fronts[k] as number[];
-    for (let j = f.length - 1; j >= 0; j--) if (dominates(points[f[j] as number] as number[], p)) return true;
-    return false;
-  };
-  for (const i of order) {
-    const p = points[i] as readonly number[];
-    // First front with no point dominating p: monotone in the front index, so binary search.
-    let lo = 0;
-    let hi = fronts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dominatedByFront(mid, p)) lo = mid + 1;
-      else hi = mid;
-    }
-    const rank = lo;
-    if (rank === fronts.length) fronts.push([]);
-    (fronts[rank] as number[]).push(i);
-    ranks[i] = rank;
   }
   return ranks;
 }
