@@ -124,6 +124,35 @@ describe('hypervolume and contributions against the brute force, m = 1..6', () =
   }
 });
 
+describe('many points on small integer grids against the brute force (at most g^m cells, whatever n)', () => {
+  // Kernels may switch algorithm with n (small-front fast paths); these sets reach past those sizes with
+  // heavy ties and copies while the grid-cell method stays exact and cheap.
+  const plan: [m: number, sets: number, maxN: number][] = [
+    [2, 150, 400],
+    [3, 150, 300],
+    [4, 120, 200],
+    [5, 60, 100],
+    [6, 30, 40],
+  ];
+  for (const [m, sets, maxN] of plan) {
+    it(`m = ${m}: ${sets} grid and grid-front sets of up to ${maxN} drawn points, 1e-12 relative`, () => {
+      const rng = createRng(18_300 + m);
+      const bad: string[] = [];
+      for (let s = 0; s < sets; s++) {
+        const set = seededSet(rng, { m, n: 20 + rng.int(maxN - 19), kind: s % 2 === 0 ? 'grid' : 'steps' });
+        const want = bruteHv(set.points, set.ref);
+        const got = hypervolume(set.points, set.ref);
+        if (!closeRel(got, want, TOL)) bad.push(show('hypervolume', set, want, got));
+        const wantC = bruteContributions(set.points, set.ref);
+        const gotC = hypervolumeContributions(set.points, set.ref);
+        const at = gotC.findIndex((g, i) => !closeRel(g, wantC[i]!, TOL, want));
+        if (gotC.length !== wantC.length || at >= 0) bad.push(show(`contribution of point ${at}`, set, wantC[at], gotC[at]));
+      }
+      expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+    });
+  }
+});
+
 /** Larger sets for DEAP: m -> [n, kinds]. Near-front m = 5 stays at <= 300 points (DEAP needs ~1 s per 10^3). */
 function deapSets(): { hv: SeededSet[]; hvc: SeededSet[] } {
   const rng = createRng(18_500);
