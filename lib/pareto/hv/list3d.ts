@@ -25,6 +25,13 @@ export interface List3d {
   /** Staircase links, scratch for one sweep. */
   readonly sNext: Int32Array;
   readonly sPrev: Int32Array;
+  /** Scratch for `overlap3d.ts`: per staircase point its clipped exclusive area (rate), since when, private-point lists. */
+  readonly area: Float64Array;
+  readonly since: Float64Array;
+  readonly pNext: Int32Array;
+  readonly pPrev: Int32Array;
+  readonly pHead: Int32Array;
+  readonly pTail: Int32Array;
   head: number;
   size: number;
   readonly rx: number;
@@ -43,6 +50,12 @@ export function createList3d(capacity: number, rx: number, ry: number, rz: numbe
     left: new Int32Array(capacity).fill(-1),
     sNext: new Int32Array(capacity).fill(-1),
     sPrev: new Int32Array(capacity).fill(-1),
+    area: new Float64Array(capacity),
+    since: new Float64Array(capacity),
+    pNext: new Int32Array(capacity).fill(-1),
+    pPrev: new Int32Array(capacity).fill(-1),
+    pHead: new Int32Array(capacity).fill(-1),
+    pTail: new Int32Array(capacity).fill(-1),
     head: -1,
     size: 0,
     rx,
@@ -140,9 +153,10 @@ export function oneContribution3d(s: List3d, px: number, py: number, pz: number)
 /**
  * Adds point id p to S: placed before the members with z >= p.z, its `left` computed, `left` of the
  * later members updated (p replaces their closest point when p.x < q.x and (p.y, p.x) <= theirs), and
- * the members p weakly dominates removed. Precondition: no member weakly dominates p. O(|S|).
+ * the members p weakly dominates removed (kept when `keepDominated`, HVC4D's shadows; `dominated` is then
+ * called on each). Without `keepDominated`, precondition: no member weakly dominates p. O(|S|).
  */
-export function insert3d(s: List3d, p: number): void {
+export function insert3d(s: List3d, p: number, keepDominated = false, dominated?: (e: number) => void): void {
   const { x, y, z, next, prev, left } = s;
   const px = x[p] as number;
   const py = y[p] as number;
@@ -174,16 +188,26 @@ export function insert3d(s: List3d, p: number): void {
     const after = next[e] as number;
     const ex = x[e] as number;
     const ey = y[e] as number;
-    if (ex >= px && ey >= py) {
+    if (ex >= px && ey >= py && !keepDominated) {
       // z[e] >= pz: p weakly dominates e.
       const b = prev[e] as number;
       next[b] = after;
       if (after !== -1) prev[after] = b;
       s.size--;
-    } else if (ex > px) {
-      const l = left[e] as number;
-      if (l === -1 || py < (y[l] as number) || (py === y[l] && px <= (x[l] as number))) left[e] = p;
+    } else {
+      if (ex >= px && ey >= py && dominated !== undefined) dominated(e);
+      if (ex > px) {
+        const l = left[e] as number;
+        if (l === -1) left[e] = p;
+        else {
+          const ly = y[l] as number;
+          const lx = x[l] as number;
+          // ties in (y, x): the one earlier in the list (p comes before every member with z >= pz)
+          if (py < ly || (py === ly && (px < lx || (px === lx && pz <= (z[l] as number))))) left[e] = p;
+        }
+      }
     }
     e = after;
   }
 }
+

@@ -1,0 +1,66 @@
+/**
+ * HVC4D (Guerreiro and Fonseca, "Computing and updating hypervolume contributions in up to four
+ * dimensions", IEEE Transactions on Evolutionary Computation 22(3), 2018): every point's exclusive 4-D
+ * hypervolume by sweeping the 4th objective w upward. The points seen so far project to a 3-D set T
+ * (`list3d.ts`; dominated points and copies stay, as they bound others' exclusive regions), and each
+ * point q carries c3[q], its exclusive 3-D volume against the rest of T. Over a slab [w_i, w_i+1) q's
+ * 4-D contribution grows by c3[q] * (w_i+1 - w_i). When p arrives, every point loses the part of its
+ * exclusive volume inside p's box (one z-sweep, `overlap3d.ts`), p's own c3 is its exclusive volume
+ * against T (`oneContribution3d`), the points p weakly dominates in 3-D drop to c3 = 0, and p joins T.
+ * O(n^2) time on typical sets (each arrival costs one pass over T), O(n) memory.
+ *
+ * Contract (`packed.ts`): points.m = 4, n >= 1, every coordinate finite and < ref; neither input is
+ * mutated. Returns a Float64Array of length n in input order: 0 for a point weakly dominated by another
+ * and for every copy of a repeated point (exactly 0: such points are detected, not computed).
+ */
+import type { Packed } from './packed.js';
+import { argsort } from './order.js';
+import { createList3d, insert3d, oneContribution3d } from './list3d.js';
+import { subtractOverlap3d } from './overlap3d.js';
+
+export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
+  const { n, data } = points;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = data[i * 4 + 3] as number;
+  const order = argsort(keys);
+  const s = createList3d(n, ref[0] as number, ref[1] as number, ref[2] as number);
+  const { x, y, z, next } = s;
+  const w = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = order[r] as number;
+    x[r] = data[i * 4] as number;
+    y[r] = data[i * 4 + 1] as number;
+    z[r] = data[i * 4 + 2] as number;
+    w[r] = data[i * 4 + 3] as number;
+  }
+  const c3 = new Float64Array(n);
+  const acc = new Float64Array(n);
+  const zero = new Uint8Array(n); // weakly dominated in 4-D by a later point of equal w
+  let wPrev = w[0] as number;
+  for (let r = 0; r < n; r++) {
+    const wr = w[r] as number;
+    const dw = wr - wPrev;
+    if (dw > 0) for (let e = s.head; e !== -1; e = next[e] as number) acc[e] = (acc[e] as number) + (c3[e] as number) * dw;
+    wPrev = wr;
+    const px = x[r] as number;
+    const py = y[r] as number;
+    const pz = z[r] as number;
+    if (s.head !== -1) subtractOverlap3d(s, px, py, pz, c3);
+    const c = oneContribution3d(s, px, py, pz);
+    c3[r] = c;
+    if (c === 0) zero[r] = 1;
+    insert3d(s, r, true, (e) => {
+      // p weakly dominates e in 3-D: e's exclusive 3-D volume is gone; with equal w, also in 4-D.
+      c3[e] = 0;
+      if (w[e] === wr) zero[e] = 1;
+    });
+  }
+  const rw = ref[3] as number;
+  for (let e = s.head; e !== -1; e = next[e] as number) acc[e] = (acc[e] as number) + (c3[e] as number) * (rw - wPrev);
+  const out = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = acc[r] as number;
+    out[order[r] as number] = zero[r] === 1 || v < 0 ? 0 : v;
+  }
+  return out;
+}
