@@ -11,7 +11,8 @@ import type { CostReport } from '../cost/estimate.js';
 import { InputError } from '../errors.js';
 import { OPS } from '../graph/ops/index.js';
 import { ParetoFront } from '../pareto/front.js';
-import { hypervolume, normalizePoints } from '../pareto/hypervolume.js';
+import { HypervolumeTracker } from '../pareto/hv/incremental.js';
+import { normalizePoints } from '../pareto/hypervolume.js';
 import type { Direction } from '../pareto/objectives.js';
 import { toMinimization } from '../pareto/objectives.js';
 import { paretoFront } from '../pareto/sort.js';
@@ -403,13 +404,18 @@ export function hypervolumeSeries(source: RunState | readonly CampaignRecord[]):
   const reference = new Array<number>(m).fill(1.1);
   const front = new ParetoFront<{ index: number }>(objectives, state.config.limits);
   const out: HypervolumeSeries = { proposal: [], frontSize: [], hypervolume: [], ideal, nadir, reference };
+  // The feasible front members' hypervolume equals that of every feasible point so far (a feasible point
+  // leaves the front only for a feasible point that dominates it), so it grows one point at a time.
+  const tracker = new HypervolumeTracker(reference);
   for (const e of state.evaluations) {
     front.insert({ id: e.key, values: e.metrics, data: { index: e.index } });
-    const members = front.front().filter((f) => front.violation(f.id) === 0);
-    const pts = normalizePoints(members.map((f) => minForm(f.values)).filter((p) => p.every((v) => !Number.isNaN(v))), ideal, nadir);
+    if (front.violation(e.key) === 0) {
+      const p = minForm(e.metrics);
+      if (p.every((v) => !Number.isNaN(v))) tracker.add(normalizePoints([p], ideal, nadir)[0] as number[]);
+    }
     out.proposal.push(e.index);
     out.frontSize.push(front.size);
-    out.hypervolume.push(hypervolume(pts, reference));
+    out.hypervolume.push(tracker.value);
   }
   return out;
 }
