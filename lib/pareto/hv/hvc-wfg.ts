@@ -1,6 +1,6 @@
 import { argsort } from './order.js';
 import type { Packed } from './packed.js';
-import { WfgWorkspace, filterLimit } from './wfg.js';
+import { WfgWorkspace } from './wfg.js';
 
 /**
  * Hypervolume contributions (exclusive hypervolumes) for any m >= 2, used for m >= 5: for each distinct
@@ -26,7 +26,7 @@ export function hvcWfg(points: Packed, ref: Float64Array): Float64Array {
     const off = i * m;
     let box = 1;
     for (let t = 0; t < m; t++) box *= (ref[t] as number) - (data[off + t] as number);
-    const c = filterLimit(data, m, 0, n, data, off, m, lim, m, ws.cand, i);
+    const c = ws.limitSet(data, m, n, data, off, m, lim, i);
     let ex = box;
     if (c > 0) {
       ws.sortByLast(lim, c, m);

