@@ -102,7 +102,12 @@ export function bruteContributionsByDifference(points: readonly (readonly number
 
 /** a is no worse everywhere and strictly better somewhere (minimisation). */
 export function bruteDominates(a: readonly number[], b: readonly number[]): boolean {
-  return a.every((v, j) => v <= b[j]!) && a.some((v, j) => v < b[j]!);
+  let better = false;
+  for (let j = 0; j < a.length; j++) {
+    if (a[j]! > b[j]!) return false;
+    if (a[j]! < b[j]!) better = true;
+  }
+  return better;
 }
 
 /** Indices (ascending) of the points no other point dominates; copies of a front point are all kept. O(N^2 m). */
