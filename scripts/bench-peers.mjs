@@ -1,57 +1,177 @@
 #!/usr/bin/env node
-// npm run bench:peers: Optuna's and DEAP's Pareto functions (Debian python3-optuna, python3-deap)
-// against paretonas on the same seeded point files, timed in the same run; prints the ratios.
+// npm run bench:peers [-- --quick | --full] [--markdown] [--budget SECONDS]
+// DEAP 1.3's and Optuna 3.1's Pareto fronts, non-dominated sort and hypervolume (Debian python3-deap,
+// python3-optuna; scripts/bench_peers.py) against paretonas (dist/, so build first) on the same seeded
+// point files in the same run. Each time is the median of 3 samples of computation only (objects built
+// before the clock; a sample loops the call until it lasts >= 20 ms; a call over 5 s is timed once).
+// Prints one row per set and operation: peer time, ours, peer / ours, and whether the results agree
+// (front sizes, the size of every front, hypervolumes to 1e-9 relative); a disagreement is marked MISMATCH.
+// Default sets: uniform and near-front, m = 2, 3, 4, n = 10^3 and 10^4, and a 131-point 4-D front
+// (the front of 4,500 uniform points): about 3-5 minutes. --full adds n = 10^5 and m = 5 (long);
+// --quick runs n = 10^3 and the small front only. Exits 0 with one line when the peers are missing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { pointSet, toCsv } from '../dist/bench/pointsets.js';
-import { nondominatedRanks, paretoFront } from '../dist/pareto/sort.js';
 
 const PYTHON = '/usr/bin/python3';
-const script = fileURLToPath(new URL('./bench_peers.py', import.meta.url));
-const have = spawnSync(PYTHON, ['-c', 'import optuna, deap'], { encoding: 'utf8' });
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const full = args.includes('--full');
+const markdown = args.includes('--markdown');
+const budgetAt = args.indexOf('--budget');
+const budget = budgetAt >= 0 ? Number(args[budgetAt + 1]) : full ? 60 : 5;
+if (!(budget > 0)) {
+  console.log(`bench:peers: --budget must be a number of seconds > 0, got ${args[budgetAt + 1]}`);
+  process.exit(2);
+}
+
+let lib;
+try {
+  lib = {
+    ...(await import('../dist/bench/pointsets.js')),
+    ...(await import('../dist/pareto/sort.js')),
+    ...(await import('../dist/pareto/hypervolume.js')),
+  };
+} catch (e) {
+  console.log(`bench:peers needs the build in dist/ (npm run build): ${String(e.message ?? e).split('\n')[0]}`);
+  process.exit(1);
+}
+const { pointSet, toCsv, paretoFront, nondominatedRanks, hypervolume } = lib;
+
+const have = spawnSync(PYTHON, ['-c', 'import optuna, deap, numpy; from deap.tools._hypervolume import hv'], { encoding: 'utf8' });
 if (have.status !== 0) {
-  console.log('bench:peers needs Debian python3-optuna and python3-deap: apt-get install -y python3-optuna python3-deap');
+  console.log(`bench:peers skipped: it needs Debian's ${PYTHON} with python3-deap, python3-optuna and numpy (npm run setup installs them)`);
   process.exit(0);
 }
-const quick = process.argv.includes('--quick');
-const sets = [
-  ['uniform', 3, 10_000],
-  ['uniform', 2, 10_000],
-  ['uniform', 4, 10_000],
-  ['concave', 3, 1_000],
-  ...(quick ? [] : [['concave', 2, 10_000]]),
-];
-const dir = mkdtempSync(`${tmpdir()}/paretonas-peers-`);
-const ms = (fn) => {
-  let runs = 0;
-  const start = performance.now();
-  do {
-    fn();
-    runs++;
-  } while (performance.now() - start < 300 && runs < 100);
-  return (performance.now() - start) / runs;
+
+/** Median of 3 samples (ms per call) of fn; a sample loops fn until it lasts >= 20 ms; a first call over 5 s is the only one. */
+function measure(fn) {
+  let t0 = performance.now();
+  const result = fn();
+  const first = performance.now() - t0;
+  if (first > 5000) return { ms: first, runs: 1, result };
+  const loops = first >= 20 ? 1 : Math.min(10_000, Math.ceil(20 / Math.max(first, 1e-4)));
+  const samples = first >= 1000 ? [first] : [];
+  while (samples.length < 3) {
+    t0 = performance.now();
+    for (let i = 0; i < loops; i++) fn();
+    samples.push((performance.now() - t0) / loops);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[1], runs: 3, result };
+}
+
+const sizesOfRanks = (ranks) => {
+  const sizes = [];
+  for (const r of ranks) sizes[r] = (sizes[r] ?? 0) + 1;
+  return Array.from(sizes, (s) => s ?? 0);
 };
-console.log('paretonas against its peers on the same point files (minimisation), one core');
-for (const [kind, m, n] of sets) {
-  const points = pointSet(kind, n, m, 7 * n + m);
-  const file = `${dir}/${kind}-${m}-${n}.csv`;
+const sameHv = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+const fmtRatio = (r) => (r >= 10 ? `${r.toFixed(0)}x` : r >= 1 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`);
+
+// [label, kind, m, n, frontOnly]: frontOnly = the file holds only the front of the set
+const sets = [];
+for (const n of quick ? [1_000] : full ? [1_000, 10_000, 100_000] : [1_000, 10_000]) {
+  for (const kind of ['uniform', 'near-front']) {
+    for (const m of full ? [2, 3, 4, 5] : [2, 3, 4]) {
+      if (m === 5 && n > 10_000) continue;
+      sets.push([`${kind} m=${m} n=${n.toLocaleString('en-US')}`, kind, m, n, false]);
+    }
+  }
+}
+sets.unshift(['front', 'uniform', 4, 4_500, true]); // the front of 4,500 uniform points: 131 points
+
+/** Peer operations stopped at the budget on a smaller set of the same kind and m: not run again on larger ones. */
+const timedOut = new Set();
+
+const dir = mkdtempSync(`${tmpdir()}/paretonas-peers-`);
+const rows = [];
+let mismatches = 0;
+let versions = {};
+const started = performance.now();
+const header = ['set', 'operation (input)', 'peer', 'peer time', 'ours', 'peer / ours', 'results'];
+const widths = [24, 23, 42, 10, 10, 11, 0];
+const printRow = (cells) => {
+  if (markdown) console.log(`| ${cells.join(' | ')} |`);
+  else console.log(cells.map((c, i) => (i >= 3 && i <= 5 ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join(' ').trimEnd());
+};
+
+for (const [label, kind, m, n, frontOnly] of sets) {
+  let points = pointSet(kind, n, m, 7 * n + m);
+  if (frontOnly) points = paretoFront(points).map((i) => points[i]);
+  const setLabel = frontOnly ? `${points.length}-point front, m=${m}` : label;
+  const file = `${dir}/${kind}-${m}-${n}${frontOnly ? '-front' : ''}.csv`;
   writeFileSync(file, toCsv(points));
-  const r = spawnSync(PYTHON, [script, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const skip = [...timedOut].filter((k) => k.startsWith(`${kind}/${m}/`)).map((k) => k.split('/')[2]);
+  const r = spawnSync(PYTHON, [fileURLToPath(new URL('./bench_peers.py', import.meta.url)), '--budget', String(budget), '--slow-sort-max', '1000', '--skip', skip.join(',') || '-', file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) {
-    console.log(`${kind} m=${m} n=${n}: peer script failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+    console.log(`${setLabel}: peer script failed: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+    mismatches++;
     continue;
   }
-  const peers = JSON.parse(r.stdout);
-  const ourFront = ms(() => paretoFront(points));
-  const ourSort = ms(() => nondominatedRanks(points));
-  const front = paretoFront(points).length;
-  const line = (label, peer, ours, peerFront) =>
-    `  ${label.padEnd(44)} ${(peer * 1000).toFixed(1).padStart(10)} ms  ours ${ours.toFixed(3).padStart(8)} ms  ${(peer * 1000 / ours).toFixed(0).padStart(6)}x faster${peerFront !== undefined && peerFront !== front ? `  (front size differs: ${peerFront} vs ${front})` : ''}`;
-  console.log(`${kind} m=${m} n=${n.toLocaleString('en-US')} (front ${front})`);
-  if (peers.optuna?.seconds !== undefined) console.log(line(`Optuna ${peers.optuna.version} Pareto front`, peers.optuna.seconds, ourFront, peers.optuna.front));
-  if (peers.deapFirstFront?.seconds !== undefined) console.log(line('DEAP sortNondominated(first_front_only)', peers.deapFirstFront.seconds, ourFront, peers.deapFirstFront.front));
-  if (peers.deapSort?.seconds !== undefined) console.log(line(`DEAP ${peers.deapSort.version} sortNondominated (all fronts)`, peers.deapSort.seconds, ourSort));
+  const peers = JSON.parse(r.stdout.trim().split('\n').pop());
+  versions = peers.versions;
+  if (rows.length === 0) {
+    const cpu = cpus();
+    console.log(`paretonas against DEAP ${versions.deap} and Optuna ${versions.optuna} (Python ${versions.python}, numpy ${versions.numpy}) on the same seeded files, minimisation, reference point 1.1 in every objective`);
+    console.log(`machine: ${cpu[0]?.model.trim()}, ${cpu.length} cores; Node ${process.version}; times are medians of 3, computation only; peer / ours > 1 means paretonas is faster`);
+    console.log("DEAP's hv.hypervolume is called on a Python list of lists: its time includes DEAP's conversion of the list to a C array (ours includes validating and packing the JS arrays)");
+    if (markdown) console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+    else printRow(header);
+  }
+  const ref = new Array(m).fill(1.1);
+  const front = measure(() => paretoFront(points));
+  const frontPoints = front.result.map((i) => points[i]);
+  const ops = [
+    ['front', 'deapLogFront', 'DEAP sortLogNondominated(first_front_only)', () => front, (p, o) => (p.front === o.length ? 'same front size' : `front ${p.front} vs ours ${o.length}`), (p, o) => p.front === o.length],
+    ['ranks (all fronts)', 'deapLogRanks', 'DEAP sortLogNondominated (all fronts)', () => measure(() => nondominatedRanks(points)), (p, o) => { const s = sizesOfRanks(o); return JSON.stringify(p.fronts) === JSON.stringify(s) ? `same ${s.length} front sizes` : `front sizes ${JSON.stringify(p.fronts).slice(0, 40)} vs ours ${JSON.stringify(s).slice(0, 40)}`; }, (p, o) => JSON.stringify(p.fronts) === JSON.stringify(sizesOfRanks(o))],
+    ['front', 'deapSlowFront', 'DEAP sortNondominated(first_front_only)', () => front, (p, o) => (p.front === o.length ? 'same front size' : `front ${p.front} vs ours ${o.length}`), (p, o) => p.front === o.length],
+    ['front', 'optunaFront', `Optuna ${versions.optuna} Pareto front (best_trials)`, () => front, (p, o) => (p.front === o.length ? 'same front size' : `front ${p.front} vs ours ${o.length}`), (p, o) => p.front === o.length],
+    ['hypervolume (whole set)', 'deapHvSet', 'DEAP C hv.hypervolume (list in)', () => measure(() => hypervolume(points, ref)), (p, o) => (sameHv(p.value, o) ? 'same hypervolume' : `hv ${p.value} vs ours ${o}`), (p, o) => sameHv(p.value, o)],
+    ['hypervolume (front)', 'deapHvFront', 'DEAP C hv.hypervolume (list in)', () => measure(() => hypervolume(frontPoints, ref)), (p, o) => (sameHv(p.value, o) ? 'same hypervolume' : `hv ${p.value} vs ours ${o}`), (p, o) => sameHv(p.value, o)],
+    ['hypervolume (front)', 'optunaHvFront', `Optuna ${versions.optuna} WFG().compute`, () => measure(() => hypervolume(frontPoints, ref)), (p, o) => (sameHv(p.value, o) ? 'same hypervolume' : `hv ${p.value} vs ours ${o}`), (p, o) => sameHv(p.value, o)],
+  ];
+  const ours = new Map();
+  for (const [op, key, peerName, oursFn, describe, agrees] of ops) {
+    const peer = peers[key];
+    if (peer === undefined) continue;
+    if (frontOnly && key === 'deapHvSet') continue; // the set is its front: the (front) rows say it
+    if (peer.missing) {
+      printRow([setLabel, op, peerName, 'missing', '', '', peer.missing]);
+      continue;
+    }
+    // the same measurement of ours serves every peer of an operation (input)
+    const o = ours.get(op) ?? oursFn();
+    ours.set(op, o);
+    const oursCell = `${fmtMs(o.ms)}${o.runs === 1 ? '¹' : ''}`;
+    if (peer.skipped) {
+      printRow([setLabel, op, peerName, 'not run', oursCell, '', 'not run: stopped at the budget on a smaller set']);
+      continue;
+    }
+    if (peer.timeout) {
+      if (!frontOnly) timedOut.add(`${kind}/${m}/${key}`);
+      printRow([setLabel, op, peerName, `> ${peer.timeout} s`, oursCell, `> ${fmtRatio((peer.timeout * 1000) / o.ms)}`, 'stopped at the budget (not checked)']);
+      rows.push({ setLabel, op, peerName, ratio: Infinity });
+      continue;
+    }
+    const ok = agrees(peer, o.result);
+    if (!ok) mismatches++;
+    printRow([setLabel, op, peerName, `${fmtMs(peer.ms)}${peer.runs === 1 ? '¹' : ''}`, oursCell, fmtRatio(peer.ms / o.ms), ok ? describe(peer, o.result) : `MISMATCH: ${describe(peer, o.result)}`]);
+    rows.push({ setLabel, op, peerName, ratio: peer.ms / o.ms });
+  }
 }
-console.log('targets: >= 20x Optuna and >= 5x DEAP sortNondominated on 10^4 points, 3 objectives (uniform row)');
+rmSync(dir, { recursive: true, force: true });
+if (rows.length > 0) {
+  console.log(`¹ timed once (a call over 5 s); "> t s": the peer was stopped after --budget ${budget} s`);
+  console.log(`whole run ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+if (mismatches > 0) {
+  console.log(`MISMATCH: ${mismatches} result(s) above disagree with the peer (or the peer script failed)`);
+  process.exit(1);
+}
+if (rows.length > 0) console.log('every checked result agrees with the peer');
