@@ -24,11 +24,18 @@
  * Float64Array, and dispatches by m (kernels never re-check):
  * - m = 1: ref - min (contribution: the gap to the second smallest value), inline.
  * - m = 2: `hv/hv2d.ts`, one sort and sweep, O(N log N).
- * - m = 3: HV3D sweep, O(N log N); m >= 4: WFG (While, Bradstreet and Barone 2012) — see the kernels.
+ * - m = 3: `hv/hv3d.ts` (HV3D+) and `hv/hvc3d.ts` (HVC3D), O(N log N).
+ * - m = 4: `hv/hv4d.ts` (HV4D+) and `hv/hvc4d.ts`, O(N^2).
+ * - m >= 5: `hv/wfg.ts` (WFG, While, Bradstreet and Barone 2012) and `hv/hvc-wfg.ts`.
  */
 import { InputError } from '../errors.js';
 import { hv2d, hvc2d } from './hv/hv2d.js';
-import { legacyHv, legacyHvc } from './hv/legacy.js';
+import { hv3d } from './hv/hv3d.js';
+import { hv4d } from './hv/hv4d.js';
+import { hvcWfg } from './hv/hvc-wfg.js';
+import { hvc3d } from './hv/hvc3d.js';
+import { hvc4d } from './hv/hvc4d.js';
+import { hvWfg } from './hv/wfg.js';
 import type { Packed } from './hv/packed.js';
 
 /** One point in objective space (every objective minimised). */
@@ -167,7 +174,9 @@ export function hvKernel(points: Packed, ref: Float64Array): number {
     return (ref[0] as number) - min;
   }
   if (m === 2) return hv2d(points, ref);
-  return legacyHv(points, ref);
+  if (m === 3) return hv3d(points, ref);
+  if (m === 4) return hv4d(points, ref);
+  return hvWfg(points, ref);
 }
 
 /** Contributions of packed points by dimension. Internal: the caller guarantees the kernel contract. */
@@ -175,7 +184,9 @@ export function hvcKernel(points: Packed, ref: Float64Array): Float64Array {
   const m = points.m;
   if (m === 1) return contributions1(points, ref);
   if (m === 2) return hvc2d(points, ref);
-  return legacyHvc(points, ref);
+  if (m === 3) return hvc3d(points, ref);
+  if (m === 4) return hvc4d(points, ref);
+  return hvcWfg(points, ref);
 }
 
 /** m = 1: only a unique minimum dominates something alone, [min, second smallest). */
@@ -222,8 +233,8 @@ export function hypervolume(points: PointSet, ref: Point): number {
  *
  * Clipped points, points weakly dominated by another point, and points that occur more than once
  * (removing one copy removes nothing) contribute 0. m = 1 and m = 2 read the contributions off the
- * sorted values in O(N log N); m = 3 integrates each point's 2-D exclusive area along the HV3D sweep;
- * m >= 4 uses the contribution kernels of `hv/`.
+ * sorted values in O(N log N); m >= 3 use the contribution kernels of `hv/`
+ * (HVC3D, HVC4D, WFG per point).
  *
  * With -Infinity coordinates HV(S) is infinite and the difference is read as the measure of the
  * region only p dominates: a point with a -Infinity coordinate contributes Infinity unless another
