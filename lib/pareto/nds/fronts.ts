@@ -98,9 +98,9 @@ export function frontScan(space: RankSpace, limit: number): Uint8Array | null {
   return on;
 }
 
-/** Any m >= 2: the front as the rows of rank 0 of the divide-and-conquer sort. */
+/** Any m >= 2: the front as the rows of rank 0 of the divide-and-conquer sort in front-only mode. */
 export function frontJfb(space: RankSpace): Uint8Array {
-  const rank = jfbRanks(space);
+  const rank = jfbRanks(space, true);
   const on = new Uint8Array(space.u);
   for (let r = 0; r < space.u; r++) on[r] = rank[r] === 0 ? 1 : 0;
   return on;

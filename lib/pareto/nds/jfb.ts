@@ -22,8 +22,13 @@ export const jfbCutoffs = { pairsA: 24, pairsB: 256, perPointB: 8 };
  * Rows are in lexicographic order, so "row a < row b" stands for objective 0 (a copy never reaches here:
  * rows are distinct points). `coords` holds dense integer ranks, so ties are exact. Returns an
  * Int32Array of u ranks. O(N log^(m-1) N) time for m >= 3 (O(N log N) for m = 2), O(N) extra memory.
+ *
+ * `frontOnly`: only rank 0 is exact (every other row gets some rank >= 1). The recursion then stops
+ * one objective earlier, at a 3-objective sweep (a dominance test, unlike a rank, is a prefix minimum),
+ * which makes it the maxima algorithm of Kung, Luccio & Preparata (1975, "On finding the maxima of a
+ * set of vectors"), O(N log^(m-2) N) for m >= 3.
  */
-export function jfbRanks(space: RankSpace): Int32Array {
+export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
   const { u, m, coords: c } = space;
   const { pairsA, pairsB, perPointB } = jfbCutoffs;
   const rank = new Int32Array(u);
@@ -33,6 +38,8 @@ export function jfbRanks(space: RankSpace): Int32Array {
   const tmp = new Int32Array(u);
   const sel = new Int32Array(u);
   const tree = new Int32Array(u).fill(-1);
+  const NONE = 0x7fffffff;
+  const minTree = frontOnly && m >= 3 ? new Int32Array(u).fill(NONE) : tree;
 
   const raise = (l: number, h: number): void => {
     const r = (rank[l] as number) + 1;
@@ -65,7 +72,7 @@ export function jfbRanks(space: RankSpace): Int32Array {
     while (a < mid && b < until) tmp[o++] = (idx[a] as number) < (idx[b] as number) ? (idx[a++] as number) : (idx[b++] as number);
     while (a < mid) tmp[o++] = idx[a++] as number;
     while (b < until) tmp[o++] = idx[b++] as number;
-    idx.set(tmp.subarray(from, until), from);
+    for (let i = from; i < until; i++) idx[i] = tmp[i] as number;
   };
   /** The value of rank `want` (0-based) among sel[0, n), by quickselect (sel is reordered). */
   const select = (n: number, want: number): number => {
@@ -90,8 +97,11 @@ export function jfbRanks(space: RankSpace): Int32Array {
     }
     return sel[want] as number;
   };
-  /** Stable three-way split of idx[from, until) on objective k around v; returns [end of < v, end of = v]. */
-  const split = (from: number, until: number, k: number, v: number): [number, number] => {
+  /** Ends of the parts below and equal to the pivot after the last `split`. */
+  let endBelow = 0;
+  let endEqual = 0;
+  /** Stable three-way split of idx[from, until) on objective k around v (sets endBelow, endEqual). */
+  const split = (from: number, until: number, k: number, v: number): void => {
     let nl = 0;
     let ne = 0;
     for (let i = from; i < until; i++) {
@@ -109,14 +119,80 @@ export function jfbRanks(space: RankSpace): Int32Array {
       else if (x === v) tmp[pe++] = p;
       else tmp[pg++] = p;
     }
-    idx.set(tmp.subarray(from, until), from);
-    return [from + nl, from + nl + ne];
+    for (let i = from; i < until; i++) idx[i] = tmp[i] as number;
+    endBelow = from + nl;
+    endEqual = from + nl + ne;
+  };
+
+  /** Helper B on objectives 0 and 1: a sweep in row order with a prefix-maximum tree over f2. */
+  const sweepB = (lFrom: number, lUntil: number, hFrom: number, hUntil: number): void => {
+    let li = lFrom;
+    for (let hi = hFrom; hi < hUntil; hi++) {
+      const h = idx[hi] as number;
+      while (li < lUntil && (idx[li] as number) < h) {
+        const l = idx[li++] as number;
+        treeSet(c[l * m + 1] as number, rank[l] as number);
+      }
+      const q = treeMax(c[h * m + 1] as number) + 1;
+      if (q > (rank[h] as number)) rank[h] = q;
+    }
+    for (let i = lFrom; i < li; i++) treeClear(c[(idx[i] as number) * m + 1] as number);
+  };
+  /** Smallest f3 inserted at f2 <= y (NONE if none). */
+  const minBelow = (y: number): number => {
+    let r = NONE;
+    for (let i = y; i >= 0; i = (i & (i + 1)) - 1) if ((minTree[i] as number) < r) r = minTree[i] as number;
+    return r;
+  };
+  const minInsert = (y: number, z: number): void => {
+    for (let i = y; i < u; i |= i + 1) if ((minTree[i] as number) > z) minTree[i] = z;
+  };
+  const minClear = (y: number): void => {
+    for (let i = y; i < u; i |= i + 1) minTree[i] = NONE;
+  };
+  /**
+   * Front only, helper A on objectives 0..2: a row is dominated iff an earlier row has f2 and f3 no
+   * larger, i.e. the smallest f3 over earlier rows with f2 <= its f2 is no larger than its f3
+   * (Kung, Luccio & Preparata 1975's 3-D sweep with a prefix-minimum tree as the staircase).
+   */
+  const sweepA3 = (from: number, until: number): void => {
+    for (let i = from; i < until; i++) {
+      const b = (idx[i] as number) * m;
+      if (minBelow(c[b + 1] as number) <= (c[b + 2] as number)) rank[idx[i] as number] = 1;
+      minInsert(c[b + 1] as number, c[b + 2] as number);
+    }
+    for (let i = from; i < until; i++) minClear(c[(idx[i] as number) * m + 1] as number);
+  };
+  /** Front only, helper B on objectives 0..2: the same sweep, L inserting and H querying. */
+  const sweepB3 = (lFrom: number, lUntil: number, hFrom: number, hUntil: number): void => {
+    let li = lFrom;
+    for (let hi = hFrom; hi < hUntil; hi++) {
+      const h = idx[hi] as number;
+      while (li < lUntil && (idx[li] as number) < h) {
+        const b = (idx[li++] as number) * m;
+        minInsert(c[b + 1] as number, c[b + 2] as number);
+      }
+      if (rank[h] === 0 && minBelow(c[h * m + 1] as number) <= (c[h * m + 2] as number)) rank[h] = 1;
+    }
+    for (let i = lFrom; i < li; i++) minClear(c[(idx[i] as number) * m + 1] as number);
+  };
+  /** Helper B by comparing every pair (small L or H). */
+  const bruteB = (lFrom: number, lUntil: number, hFrom: number, hUntil: number, k: number): void => {
+    for (let hi = hFrom; hi < hUntil; hi++) {
+      const h = idx[hi] as number;
+      for (let li = lFrom; li < lUntil; li++) {
+        const l = idx[li] as number;
+        if (l > h) break;
+        if ((rank[l] as number) >= (rank[h] as number) && covers(l, h, k)) raise(l, h);
+      }
+    }
   };
 
   /** Ranks of idx[from, until), all equal on objectives above k and final with respect to every other point. */
   const helperA = (from: number, until: number, k: number): void => {
     const n = until - from;
     if (n <= 1) return;
+    if (frontOnly && k === 2) return sweepA3(from, until);
     if (k === 1) {
       for (let i = from; i < until; i++) {
         const p = idx[i] as number;
@@ -147,7 +223,9 @@ export function jfbRanks(space: RankSpace): Int32Array {
       if (x > hi) hi = x;
     }
     if (lo === hi) return helperA(from, until, k - 1);
-    const [a, b] = split(from, until, k, select(n, n >> 1));
+    split(from, until, k, select(n, n >> 1));
+    const a = endBelow;
+    const b = endEqual;
     helperA(from, a, k);
     helperB(from, a, a, b, k - 1);
     helperA(a, b, k - 1);
@@ -166,31 +244,9 @@ export function jfbRanks(space: RankSpace): Int32Array {
     const nl = lUntil - lFrom;
     const nh = hUntil - hFrom;
     if (nl === 0 || nh === 0) return;
-    if (k === 1) {
-      let li = lFrom;
-      for (let hi = hFrom; hi < hUntil; hi++) {
-        const h = idx[hi] as number;
-        while (li < lUntil && (idx[li] as number) < h) {
-          const l = idx[li++] as number;
-          treeSet(c[l * m + 1] as number, rank[l] as number);
-        }
-        const q = treeMax(c[h * m + 1] as number) + 1;
-        if (q > (rank[h] as number)) rank[h] = q;
-      }
-      for (let i = lFrom; i < li; i++) treeClear(c[(idx[i] as number) * m + 1] as number);
-      return;
-    }
-    if (nl * nh <= pairsB || nl * nh <= perPointB * (nl + nh)) {
-      for (let hi = hFrom; hi < hUntil; hi++) {
-        const h = idx[hi] as number;
-        for (let li = lFrom; li < lUntil; li++) {
-          const l = idx[li] as number;
-          if (l > h) break;
-          if ((rank[l] as number) >= (rank[h] as number) && covers(l, h, k)) raise(l, h);
-        }
-      }
-      return;
-    }
+    if (frontOnly && k === 2) return sweepB3(lFrom, lUntil, hFrom, hUntil);
+    if (k === 1) return sweepB(lFrom, lUntil, hFrom, hUntil);
+    if (nl * nh <= pairsB || nl * nh <= perPointB * (nl + nh)) return bruteB(lFrom, lUntil, hFrom, hUntil, k);
     let lMin = Infinity;
     let lMax = -Infinity;
     let hMin = Infinity;
@@ -210,8 +266,12 @@ export function jfbRanks(space: RankSpace): Int32Array {
     if (lMin > hMax) return;
     if (lMax <= hMin) return helperB(lFrom, lUntil, hFrom, hUntil, k - 1);
     const v = select(nl + nh, (nl + nh) >> 1);
-    const [l1, l2] = split(lFrom, lUntil, k, v);
-    const [h1, h2] = split(hFrom, hUntil, k, v);
+    split(lFrom, lUntil, k, v);
+    const l1 = endBelow;
+    const l2 = endEqual;
+    split(hFrom, hUntil, k, v);
+    const h1 = endBelow;
+    const h2 = endEqual;
     helperB(lFrom, l1, hFrom, h1, k);
     helperB(l2, lUntil, h2, hUntil, k);
     merge(lFrom, l1, l2);
