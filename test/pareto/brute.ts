@@ -237,3 +237,37 @@ export function closeRel(got: number, want: number, tol: number, scale = 0): boo
   if (!Number.isFinite(want) || !Number.isFinite(got)) return got === want;
   return Math.abs(got - want) <= tol * Math.max(Math.abs(want), scale);
 }
+
+/**
+ * Numeric edge cases of a seeded set (reference moved with it): 'negative' shifts every axis by a
+ * negative integer (points and reference below 0), 'negzero' writes some zeros as -0, 'ulp' moves some
+ * coordinates up by one ulp (near-ties that are not ties), 'tiny' and 'huge' scale by 1e-40 and 1e40
+ * (no overflow up to m = 6).
+ */
+export type NumericEdge = 'negative' | 'negzero' | 'ulp' | 'tiny' | 'huge';
+export const NUMERIC_EDGES: readonly NumericEdge[] = ['negative', 'negzero', 'ulp', 'tiny', 'huge'];
+
+export function numericEdge(rng: Rng, set: SeededSet, edge: NumericEdge): SeededSet {
+  const { points, ref } = set;
+  const move = (f: (v: number, j: number) => number): SeededSet => ({
+    kind: set.kind,
+    points: points.map((p) => p.map(f)),
+    ref: ref.map(f),
+  });
+  if (edge === 'negative') {
+    const shift = ref.map(() => -(1 + rng.int(100)));
+    return move((v, j) => v + shift[j]!);
+  }
+  if (edge === 'tiny' || edge === 'huge') {
+    const f = edge === 'tiny' ? 1e-40 : 1e40;
+    return move((v) => v * f);
+  }
+  const bump = (v: number): number => (v === 0 ? Number.MIN_VALUE : v * (1 + Number.EPSILON));
+  return {
+    kind: set.kind,
+    ref: ref.slice(),
+    points: points.map((p) =>
+      p.map((v) => (edge === 'negzero' ? (v === 0 && rng.int(2) === 0 ? -0 : v) : rng.int(3) === 0 ? bump(v) : v)),
+    ),
+  };
+}

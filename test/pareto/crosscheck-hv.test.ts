@@ -18,6 +18,8 @@ import {
   bruteContributionsByDifference,
   bruteHv,
   closeRel,
+  NUMERIC_EDGES,
+  numericEdge,
   seededSet,
   SET_KINDS,
   type SeededSet,
@@ -122,6 +124,26 @@ describe('hypervolume and contributions against the brute force, m = 1..6', () =
       expect(bad.length === 0 ? [] : [`${bad.length} of ${sets} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
     });
   }
+});
+
+describe('numeric edges against the brute force: negative coordinates, -0, one-ulp near-ties, scales 1e-40 and 1e40', () => {
+  it('1,500 seeded sets, m = 1..6, hypervolume and contributions to 1e-12 relative', () => {
+    const rng = createRng(18_700);
+    const bad: string[] = [];
+    for (let s = 0; s < 1500; s++) {
+      const m = 1 + (s % 6);
+      const maxN = [12, 12, 9, 7, 6, 5][m - 1]!;
+      const edge = NUMERIC_EDGES[s % NUMERIC_EDGES.length]!;
+      const set = numericEdge(rng, seededSet(rng, { m, n: 1 + rng.int(maxN), kind: SET_KINDS[rng.int(4)]! }), edge);
+      const want = bruteHv(set.points, set.ref);
+      const got = hypervolume(set.points, set.ref);
+      if (!closeRel(got, want, TOL)) bad.push(show(`${edge} hypervolume`, set, want, got));
+      const wantC = bruteContributions(set.points, set.ref);
+      const gotC = hypervolumeContributions(set.points, set.ref);
+      if (gotC.some((g, i) => !closeRel(g, wantC[i]!, TOL, want))) bad.push(show(`${edge} contributions`, set, wantC, gotC));
+    }
+    expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+  });
 });
 
 describe('many points on small integer grids against the brute force (at most g^m cells, whatever n)', () => {

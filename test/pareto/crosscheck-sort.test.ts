@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nondominatedRanks, nondominatedSort, paretoFront } from '../../lib/pareto/sort.js';
 import { createRng } from '../../lib/rng.js';
-import { bruteDominates, bruteFront, bruteRanks, seededSet, SET_KINDS, type SeededSet } from './brute.js';
+import { bruteDominates, bruteFront, bruteRanks, NUMERIC_EDGES, numericEdge, seededSet, SET_KINDS, type SeededSet } from './brute.js';
 import { deapAnswers, HAVE_DEAP, NO_DEAP_REASON, type DeapAnswers } from './deap.js';
 
 const show = (what: string, points: number[][], want: unknown, got: unknown): string =>
@@ -92,6 +92,24 @@ describe('fronts and ranks against the brute force, m = 1..6', () => {
       expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
     });
   }
+
+  it('numeric edges: negative coordinates, -0 next to 0, one-ulp near-ties, scales 1e-40 and 1e40 (1,500 sets, m = 2..6)', () => {
+    const rng = createRng(18_800);
+    const bad: string[] = [];
+    for (let s = 0; s < 1500; s++) {
+      const m = 2 + (s % 5);
+      const edge = NUMERIC_EDGES[s % NUMERIC_EDGES.length]!;
+      const n = rng.int(2) === 0 ? rng.int(13) : 13 + rng.int(200);
+      const { points } = numericEdge(rng, seededSet(rng, { m, n, kind: SET_KINDS[rng.int(4)]!, beyond: false }), edge);
+      const want = bruteRanks(points);
+      const got = nondominatedRanks(points);
+      if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(show(`${edge} ranks`, points, want, got));
+      const front = bruteFront(points);
+      const gotFront = paretoFront(points);
+      if (JSON.stringify(gotFront) !== JSON.stringify(front)) bad.push(show(`${edge} front`, points, front, gotFront));
+    }
+    expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+  });
 
   it('constrained ranks (violations): 600 seeded sets, m = 2..6, against the definition', () => {
     const rng = createRng(18_200);
