@@ -8,7 +8,6 @@ import {
   nadirPoint,
   normalizePoints,
 } from '../../lib/pareto/hypervolume.js';
-import { NIL, Treap } from '../../lib/pareto/treap.js';
 import { createRng } from '../../lib/rng.js';
 import type { Rng } from '../../lib/rng.js';
 
@@ -398,38 +397,5 @@ describe('ideal, nadir, normalisation', () => {
     expect(() => normalizePoints(pts, [2, 0, 0], [1, 1, 1])).toThrow(InputError);
     expect(() => idealPoint([])).toThrow(InputError);
     expect(() => nadirPoint([[1], [NaN]])).toThrow(/point 1, objective 0 is NaN/);
-  });
-});
-
-describe('treap', () => {
-  it('matches a sorted array under random inserts, deletes and neighbour queries', () => {
-    const rng = createRng(3);
-    const t = new Treap(2);
-    const ref = new Map<number, number>();
-    for (let s = 0; s < 20000; s++) {
-      const k = rng.int(500);
-      const op = rng.int(3);
-      if (op === 0) {
-        t.set(k, k * 2, k);
-        ref.set(k, k * 2);
-      } else if (op === 1) {
-        expect(t.delete(k)).toBe(ref.delete(k));
-      } else {
-        const keys = [...ref.keys()].sort((a, b) => a - b);
-        const q = k + 0.5 * rng.int(2);
-        const key = (node: number): number | undefined => (node === NIL ? undefined : t.key(node));
-        expect(key(t.floor(q))).toBe(keys.filter((x) => x <= q).at(-1));
-        expect(key(t.lower(q))).toBe(keys.filter((x) => x < q).at(-1));
-        expect(key(t.ceiling(q))).toBe(keys.find((x) => x >= q));
-        expect(key(t.higher(q))).toBe(keys.find((x) => x > q));
-      }
-      expect(t.size).toBe(ref.size);
-    }
-    const keys = [...ref.keys()].sort((a, b) => a - b);
-    expect(t.entries()).toEqual(keys.map((k) => [k, k * 2]));
-    expect(t.key(t.first())).toBe(keys[0]);
-    expect(t.key(t.last())).toBe(keys.at(-1));
-    const node = t.find(keys[0]!);
-    expect(t.tag(node)).toBe(keys[0]);
   });
 });

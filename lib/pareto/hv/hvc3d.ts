@@ -88,7 +88,7 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
     const l = s;
     const Yl = l >= 0 ? (ys[l] as number) : ry;
     const qp = Q.pred(r);
-    S.insert(r, rx, ry);
+    S.insert(r, rx, ry, l);
     const k = S.removedCount;
     const removed = S.removed;
     const c = sNext[r] as number;

@@ -20,7 +20,6 @@
  * indicator", IEEE TEVC 13(5), 2009) without a balanced tree.
  */
 import type { Packed } from './packed.js';
-import { argsort } from './order.js';
 
 /** The 3-D points in rank space (see the module docstring). */
 export interface Prepared3d {
@@ -37,41 +36,81 @@ export interface Prepared3d {
   zs: Float64Array;
 }
 
-/** Sorts every run of equal primary keys in `order` by the coordinates (a, b) of `data`, then index. */
-function breakTies(order: Uint32Array, data: Float64Array, primary: number, a: number, b: number): void {
-  const n = order.length;
-  let start = 0;
-  while (start < n) {
-    const key = data[(order[start] as number) * 3 + primary] as number;
-    let end = start + 1;
-    while (end < n && data[(order[end] as number) * 3 + primary] === key) end++;
-    if (end - start > 1) {
-      const run = Array.from(order.subarray(start, end));
-      run.sort(
-        (i, j) =>
-          (data[i * 3 + a] as number) - (data[j * 3 + a] as number) ||
-          (data[i * 3 + b] as number) - (data[j * 3 + b] as number) ||
-          i - j,
-      );
-      order.set(run, start);
+/** Radix sorts below this many points are not worth their counters: a comparison sort instead. */
+const RADIX_FROM = 64;
+
+/**
+ * The rows of 3-D `data` in lexicographic order of the coordinates (c, a, b), ties by row index.
+ * An LSD radix sort (three stable counting passes of 11, 11 and 10 bits, keys carried with the
+ * indices so every pass reads sequentially; a pass whose digit is the same for every key is skipped)
+ * on the high 32 bits of each coordinate's IEEE-754 pattern made order-preserving (Herf 2001, "Radix
+ * tricks"; -0 joins +0), then each run of equal high words (few and short unless the coordinate has
+ * ties) sorted by the full comparison. O(n) plus O(k log k) per run of k.
+ */
+export function lexOrder(data: Float64Array, n: number, c: number, a: number, b: number): Uint32Array {
+  const cmp = (i: number, j: number): number =>
+    (data[i * 3 + c] as number) - (data[j * 3 + c] as number) ||
+    (data[i * 3 + a] as number) - (data[j * 3 + a] as number) ||
+    (data[i * 3 + b] as number) - (data[j * 3 + b] as number) ||
+    i - j;
+  if (n < RADIX_FROM) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    return Uint32Array.from(order.sort(cmp));
+  }
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length * 2); // little-endian: high word at 2k + 1
+  let keys = new Uint32Array(n);
+  let idx = new Uint32Array(n);
+  let keys2 = new Uint32Array(n);
+  let idx2 = new Uint32Array(n);
+  const counts = new Int32Array(3 * 2048);
+  for (let i = 0; i < n; i++) {
+    let h = words[(i * 3 + c) * 2 + 1] as number;
+    if (h === 0x80000000) h = 0;
+    const k = (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
+    keys[i] = k;
+    idx[i] = i;
+    counts[k & 0x7ff]++;
+    counts[2048 + ((k >>> 11) & 0x7ff)]++;
+    counts[4096 + (k >>> 22)]++;
+  }
+  for (let p = 0; p < 3; p++) {
+    const base = p * 2048;
+    const shift = p * 11;
+    if (counts[base + (((keys[0] as number) >>> shift) & 0x7ff)] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 2048; d++) {
+      const t = counts[base + d] as number;
+      counts[base + d] = sum;
+      sum += t;
     }
+    for (let t = 0; t < n; t++) {
+      const k = keys[t] as number;
+      const at = counts[base + ((k >>> shift) & 0x7ff)]++ as number;
+      keys2[at] = k;
+      idx2[at] = idx[t] as number;
+    }
+    [keys, keys2] = [keys2, keys];
+    [idx, idx2] = [idx2, idx];
+  }
+  for (let start = 0; start < n; ) {
+    const k = keys[start] as number;
+    let end = start + 1;
+    while (end < n && keys[end] === k) end++;
+    if (end - start > 1) idx.set(Array.from(idx.subarray(start, end)).sort(cmp), start);
     start = end;
   }
+  return idx;
 }
 
 /**
- * Ranks n >= 1 points of m = 3 by (x, y, z) and orders them by (z, y, x), ties by input index. Two
- * sorts (`argsort`) and a linear pass: O(n log n). Copies of a point are adjacent in the sweep.
+ * Ranks n >= 1 points of m = 3 by (x, y, z) and orders them by (z, y, x), ties by input index: two
+ * radix sorts, O(n) (plus O(k log k) per run of k equal leading high words). Copies of a point are
+ * adjacent in the sweep.
  */
 export function prepare3d(points: Packed): Prepared3d {
   const { n, data } = points;
-  const key = new Float64Array(n);
-  for (let i = 0; i < n; i++) key[i] = data[i * 3] as number;
-  const index = argsort(key);
-  breakTies(index, data, 0, 1, 2);
-  for (let i = 0; i < n; i++) key[i] = data[i * 3 + 2] as number;
-  const byZ = argsort(key);
-  breakTies(byZ, data, 2, 1, 0);
+  const index = lexOrder(data, n, 0, 1, 2);
+  const byZ = lexOrder(data, n, 2, 1, 0);
   const rank = new Uint32Array(n);
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
@@ -179,13 +218,13 @@ export class Staircase {
    * (-inf, X) x (-inf, Y) (the caller guarantees r lies in it and that members outside it to the
    * right lie below r's y, those to the left at or above Y) and returns the area r adds to the region
    * the members dominate inside the window, or -1 (nothing changes) when a member weakly dominates r.
-   * The members r dominates leave and are listed in `removed`. O(log_32 n + removed).
+   * The members r dominates leave and are listed in `removed`. `l` is `pred(r)` when the caller has
+   * it already. O(log_32 n + removed).
    */
-  insert(r: number, X: number, Y: number): number {
+  insert(r: number, X: number, Y: number, l = this.pred(r)): number {
     const { xs, ys, next } = this;
     this.removedCount = 0;
     const y = ys[r] as number;
-    const l = this.pred(r);
     let curH = Y;
     if (l >= 0) {
       const yl = ys[l] as number;
