@@ -18,35 +18,19 @@ export interface RankSpace {
   readonly row: Int32Array;
 }
 
-/** Stable counting sort of `order` by `key[order[i]]` (keys in [0, range)). O(n + range). */
-function countingSortBy(order: Int32Array, key: Int32Array, range: number, out: Int32Array, count: Int32Array): void {
-  count.fill(0, 0, range + 1);
-  for (let i = 0; i < order.length; i++) {
-    const k = (key[order[i] as number] as number) + 1;
-    count[k] = (count[k] as number) + 1;
-  }
-  for (let r = 1; r <= range; r++) count[r] = (count[r] as number) + (count[r - 1] as number);
-  for (let i = 0; i < order.length; i++) {
-    const p = order[i] as number;
-    const k = key[p] as number;
-    out[count[k] as number] = p;
-    count[k] = (count[k] as number) + 1;
-  }
-}
-
 /**
  * Builds the rank space of n points of m objectives (row-major `data`, no NaN).
- * O(m n log n) for the m column sorts (shared `argsort`), then O(m n) for the lexicographic order
- * (least-significant-objective-first counting sorts on the ranks) and the merging of copies.
+ * O(m n log n) for the m column sorts (shared `argsort`, a radix sort from 256 keys on), then O(m n)
+ * for the lexicographic order (least-significant-objective-first stable counting sorts on the ranks)
+ * and the merging of copies. Memory O(m n).
  */
 export function rankSpace(data: Float64Array, n: number, m: number): RankSpace {
-  const ranks: Int32Array[] = [];
-  const distinct: number[] = [];
+  const rk = new Int32Array(n * m); // rk[i * m + j]: dense rank of point i on objective j
+  const distinct = new Int32Array(m);
   const column = new Float64Array(n);
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < n; i++) column[i] = data[i * m + j] as number;
     const order = argsort(column);
-    const r = new Int32Array(n);
     let d = -1;
     let last = NaN;
     for (let k = 0; k < n; k++) {
@@ -56,34 +40,48 @@ export function rankSpace(data: Float64Array, n: number, m: number): RankSpace {
         d++;
         last = v;
       }
-      r[i] = d;
+      rk[i * m + j] = d;
     }
-    ranks.push(r);
-    distinct.push(d + 1);
+    distinct[j] = d + 1;
   }
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let scratch = new Int32Array(n);
+  let next = new Int32Array(n);
   const count = new Int32Array(n + 1);
   for (let j = m - 1; j >= 0; j--) {
-    countingSortBy(order, ranks[j] as Int32Array, distinct[j] as number, scratch, count);
-    [order, scratch] = [scratch, order];
+    const range = distinct[j] as number;
+    count.fill(0, 0, range + 1);
+    for (let i = 0; i < n; i++) {
+      const k = (rk[i * m + j] as number) + 1;
+      count[k] = (count[k] as number) + 1;
+    }
+    for (let r = 1; r <= range; r++) count[r] = (count[r] as number) + (count[r - 1] as number);
+    for (let t = 0; t < n; t++) {
+      const i = order[t] as number;
+      const k = rk[i * m + j] as number;
+      next[count[k] as number] = i;
+      count[k] = (count[k] as number) + 1;
+    }
+    const swap = order;
+    order = next;
+    next = swap;
   }
   const row = new Int32Array(n);
   const coords = new Int32Array(n * m);
   let u = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k] as number;
-    let same = k > 0;
-    if (same) {
-      const prev = order[k - 1] as number;
-      for (let j = 0; j < m && same; j++) same = (ranks[j] as Int32Array)[i] === (ranks[j] as Int32Array)[prev];
-    }
+  let prev = -1;
+  for (let t = 0; t < n; t++) {
+    const i = order[t] as number;
+    const b = i * m;
+    let same = prev >= 0;
+    for (let j = 0; j < m && same; j++) same = rk[b + j] === rk[prev + j];
     if (!same) {
-      for (let j = 0; j < m; j++) coords[u * m + j] = (ranks[j] as Int32Array)[i] as number;
+      const o = u * m;
+      for (let j = 0; j < m; j++) coords[o + j] = rk[b + j] as number;
       u++;
     }
     row[i] = u - 1;
+    prev = b;
   }
   return { u, m, coords: coords.subarray(0, u * m), row };
 }
