@@ -175,7 +175,7 @@ describe('many points on small integer grids against the brute force (at most g^
   }
 });
 
-/** Larger sets for DEAP: m -> [n, kinds]. Near-front m = 5 stays at <= 300 points (DEAP needs ~1 s per 10^3). */
+/** Larger sets for DEAP: m = 2..5, n = 10^2..10^3 (near-front m = 5 stays at <= 300 points: DEAP needs ~1 s per 10^3), plus a few of 3,000..10^4. */
 function deapSets(): { hv: SeededSet[]; hvc: SeededSet[] } {
   const rng = createRng(18_500);
   const hv: SeededSet[] = [];
@@ -190,10 +190,16 @@ function deapSets(): { hv: SeededSet[]; hvc: SeededSet[] } {
     }
     for (const n of [40, 120]) for (const kind of SET_KINDS) hvc.push(seededSet(rng, { m, n, kind }));
   }
+  // a few large sets (the kernels' asymptotic paths): 10^4 points in 2-D and 3-D, 3,000 in 4-D
+  for (const [m, n] of [[2, 10_000], [3, 10_000], [4, 3000]] as const) {
+    for (const kind of ['real', 'front'] as const) hv.push(seededSet(rng, { m, n, kind }));
+  }
+  // contributions of larger near-fronts (DEAP: one hypervolume per point)
+  for (const [m, n] of [[3, 600], [4, 300]] as const) hvc.push(seededSet(rng, { m, n, kind: 'front' }));
   return { hv, hvc };
 }
 
-describe.skipIf(!HAVE_DEAP)(`against DEAP's C hypervolume, 10^2..10^3 points, m = 2..5${HAVE_DEAP ? '' : ` (${NO_DEAP_REASON})`}`, () => {
+describe.skipIf(!HAVE_DEAP)(`against DEAP's C hypervolume, 10^2..10^4 points, m = 2..5${HAVE_DEAP ? '' : ` (${NO_DEAP_REASON})`}`, () => {
   const sets = deapSets();
   let deap: DeapAnswers;
   beforeAll(() => {
@@ -215,7 +221,7 @@ describe.skipIf(!HAVE_DEAP)(`against DEAP's C hypervolume, 10^2..10^3 points, m 
     expect(bad).toEqual([]);
   });
 
-  it(`contributions: ${sets.hvc.length} sets of 40 and 120 points against DEAP's leave-one-out differences`, () => {
+  it(`contributions: ${sets.hvc.length} sets of 40 to 600 points against DEAP's leave-one-out differences`, () => {
     const bad: string[] = [];
     sets.hvc.forEach((set, k) => {
       const got = hypervolumeContributions(set.points, set.ref);

@@ -126,7 +126,7 @@ describe('fronts and ranks against the brute force, m = 1..6', () => {
   });
 });
 
-/** Larger sets for DEAP: m = 2..6, n = 100, 300, 1000, every kind (near-front = 'front' and 'steps'). */
+/** Larger sets for DEAP: m = 2..6, n = 100, 300, 1000, every kind (near-front = 'front' and 'steps'), and three near-fronts of 3,000..5,000. */
 function deapSets(): SeededSet[] {
   const rng = createRng(18_600);
   const sets: SeededSet[] = [];
@@ -135,10 +135,12 @@ function deapSets(): SeededSet[] {
       for (const kind of SET_KINDS) for (let c = 0; c < (n === 1000 ? 1 : 2); c++) sets.push(seededSet(rng, { m, n, kind, beyond: false }));
     }
   }
+  // larger near-fronts, where the divide-and-conquer does the work
+  for (const [m, n] of [[3, 5000], [4, 5000], [5, 3000]] as const) sets.push(seededSet(rng, { m, n, kind: 'front', beyond: false }));
   return sets;
 }
 
-describe.skipIf(!HAVE_DEAP)(`against DEAP's sortLogNondominated, 10^2..10^3 points, m = 2..6${HAVE_DEAP ? '' : ` (${NO_DEAP_REASON})`}`, () => {
+describe.skipIf(!HAVE_DEAP)(`against DEAP's sortLogNondominated, 10^2..5x10^3 points, m = 2..6${HAVE_DEAP ? '' : ` (${NO_DEAP_REASON})`}`, () => {
   const sets = deapSets();
   let deap: DeapAnswers;
   beforeAll(() => {
