@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// npm run bench:peers [-- --quick | --full] [--markdown] [--budget SECONDS]
+// npm run bench:peers [-- --quick | --full] [--markdown] [--budget SECONDS (a peer's Python call; 5, --full 60)]
 // DEAP 1.3's and Optuna 3.1's Pareto fronts, non-dominated sort and hypervolume (Debian python3-deap,
 // python3-optuna; scripts/bench_peers.py) against paretonas (dist/, so build first) on the same seeded
 // point files in the same run. Each time is the median of 3 samples of computation only (objects built
-// before the clock; a sample loops the call until it lasts >= 20 ms; a call over 5 s is timed once).
+// before the clock; ours after >= 100 ms of warm-up calls; a sample loops the call until it lasts >= 20 ms;
+// a call over 5 s is timed once).
 // Prints one row per set and operation: peer time, ours, peer / ours, and whether the results agree
 // (front sizes, the size of every front, hypervolumes to 1e-9 relative); a disagreement is marked MISMATCH.
-// Default sets: uniform and near-front, m = 2, 3, 4, n = 10^3 and 10^4, and a 131-point 4-D front
-// (the front of 4,500 uniform points): about 3-5 minutes. --full adds n = 10^5 and m = 5 (long);
-// --quick runs n = 10^3 and the small front only. Exits 0 with one line when the peers are missing.
+// Default sets: uniform and near-front, m = 2, 3, 4 at n = 10^3 and 10^4, m = 5 at 10^3, and a 131-point
+// 4-D front (the front of 4,500 uniform points): a few minutes. --full adds n = 10^5 (m = 2..4) and
+// m = 5 at 10^4 (long); --quick runs m = 2..4 at n = 10^3 and the small front only. Exits 0 with one line when the peers are missing.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ const quick = args.includes('--quick');
 const full = args.includes('--full');
 const markdown = args.includes('--markdown');
 const budgetAt = args.indexOf('--budget');
-const budget = budgetAt >= 0 ? Number(args[budgetAt + 1]) : full ? 60 : 5;
+const budget = budgetAt >= 0 ? Number(args[budgetAt + 1]) : full ? 60 : 5; // a peer's Python call, seconds
+const cBudget = Math.max(budget, full ? 600 : 120); // DEAP's C hypervolume (run in a child that is killed)
 if (!(budget > 0)) {
   console.log(`bench:peers: --budget must be a number of seconds > 0, got ${args[budgetAt + 1]}`);
   process.exit(2);
@@ -45,13 +47,26 @@ if (have.status !== 0) {
   process.exit(0);
 }
 
-/** Median of 3 samples (ms per call) of fn; a sample loops fn until it lasts >= 20 ms; a first call over 5 s is the only one. */
+/**
+ * Median of 3 samples (ms per call) of fn, after >= 100 ms of warm-up calls (V8 optimises the code first;
+ * Python has no JIT); a sample loops fn until it lasts >= 20 ms; a first call over 5 s is the only one.
+ */
 function measure(fn) {
   let t0 = performance.now();
   const result = fn();
   const first = performance.now() - t0;
   if (first > 5000) return { ms: first, runs: 1, result };
-  const loops = first >= 20 ? 1 : Math.min(10_000, Math.ceil(20 / Math.max(first, 1e-4)));
+  let perCall = first;
+  if (first < 100) {
+    let calls = 0;
+    t0 = performance.now();
+    do {
+      fn();
+      calls++;
+    } while (performance.now() - t0 < 100);
+    perCall = (performance.now() - t0) / calls;
+  }
+  const loops = perCall >= 20 ? 1 : Math.min(100_000, Math.ceil(20 / Math.max(perCall, 1e-4)));
   const samples = first >= 1000 ? [first] : [];
   while (samples.length < 3) {
     t0 = performance.now();
@@ -60,6 +75,21 @@ function measure(fn) {
   }
   samples.sort((a, b) => a - b);
   return { ms: samples[1], runs: 3, result };
+}
+
+/** Runs every operation on small sets of every kind and m once, so no row pays for compiling shared code. */
+function warmUp() {
+  for (const kind of ['uniform', 'near-front']) {
+    for (const m of [2, 3, 4, 5]) {
+      const points = pointSet(kind, 300, m, m);
+      const ref = new Array(m).fill(1.1);
+      for (let i = 0; i < 20; i++) {
+        paretoFront(points);
+        nondominatedRanks(points);
+        hypervolume(points, ref);
+      }
+    }
+  }
 }
 
 const sizesOfRanks = (ranks) => {
@@ -75,8 +105,8 @@ const fmtRatio = (r) => (r >= 10 ? `${r.toFixed(0)}x` : r >= 1 ? `${r.toFixed(1)
 const sets = [];
 for (const n of quick ? [1_000] : full ? [1_000, 10_000, 100_000] : [1_000, 10_000]) {
   for (const kind of ['uniform', 'near-front']) {
-    for (const m of full ? [2, 3, 4, 5] : [2, 3, 4]) {
-      if (m === 5 && n > 10_000) continue;
+    for (const m of quick ? [2, 3, 4] : [2, 3, 4, 5]) {
+      if (m === 5 && n > (full ? 10_000 : 1_000)) continue;
       sets.push([`${kind} m=${m} n=${n.toLocaleString('en-US')}`, kind, m, n, false]);
     }
   }
@@ -91,6 +121,7 @@ const rows = [];
 let mismatches = 0;
 let versions = {};
 const started = performance.now();
+warmUp();
 const header = ['set', 'operation (input)', 'peer', 'peer time', 'ours', 'peer / ours', 'results'];
 const widths = [24, 23, 42, 10, 10, 11, 0];
 const printRow = (cells) => {
@@ -105,7 +136,7 @@ for (const [label, kind, m, n, frontOnly] of sets) {
   const file = `${dir}/${kind}-${m}-${n}${frontOnly ? '-front' : ''}.csv`;
   writeFileSync(file, toCsv(points));
   const skip = [...timedOut].filter((k) => k.startsWith(`${kind}/${m}/`)).map((k) => k.split('/')[2]);
-  const r = spawnSync(PYTHON, [fileURLToPath(new URL('./bench_peers.py', import.meta.url)), '--budget', String(budget), '--slow-sort-max', '1000', '--skip', skip.join(',') || '-', file], {
+  const r = spawnSync(PYTHON, [fileURLToPath(new URL('./bench_peers.py', import.meta.url)), '--budget', String(budget), '--c-budget', String(cBudget), '--slow-sort-max', '1000', '--skip', skip.join(',') || '-', file], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
@@ -167,7 +198,7 @@ for (const [label, kind, m, n, frontOnly] of sets) {
 }
 rmSync(dir, { recursive: true, force: true });
 if (rows.length > 0) {
-  console.log(`¹ timed once (a call over 5 s); "> t s": the peer was stopped after --budget ${budget} s`);
+  console.log(`¹ timed once (a call over 5 s); "> t s": the peer was stopped after t s (--budget ${budget} s for Python code, ${cBudget} s for DEAP's C hypervolume)`);
   console.log(`whole run ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 if (mismatches > 0) {
