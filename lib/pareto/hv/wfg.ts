@@ -208,7 +208,10 @@ export class WfgWorkspace {
         }
         if (candLe) {
           c--;
-          if (r !== c) dst.copyWithin(o, c * e, c * e + e);
+          if (r !== c) {
+            const last = c * e;
+            for (let t = 0; t < e; t++) dst[o + t] = dst[last + t] as number;
+          }
           continue;
         }
         r++;
