@@ -113,14 +113,14 @@ interface Retained {
 
 /**
  * One pass over a point set checked against a reference of dimension m (the same errors, in the same
- * order, as {@link checkPointSet}): packs the points that strictly dominate `ref`. O(N m), one
- * Float64Array of N m and one Int32Array of N, no per-point allocation.
+ * order, as {@link checkPointSet}): packs the points that strictly dominate `ref` (and, `withIndex`,
+ * their input indices). O(N m), one Float64Array of N m (and an Int32Array of N), no per-point allocation.
  */
-function validateAndClip(points: unknown, ref: Point, m: number): Retained {
+function validateAndClip(points: unknown, ref: Point, m: number, withIndex: boolean): Retained {
   if (!Array.isArray(points)) throw new InputError('points', points, 'an array of points (arrays of numbers)');
   const n = points.length;
   const data = new Float64Array(n * m);
-  const index = new Int32Array(n);
+  const index = new Int32Array(withIndex ? n : 0);
   let kept = 0;
   let negInf = false;
   for (let i = 0; i < n; i++) {
@@ -148,7 +148,7 @@ function validateAndClip(points: unknown, ref: Point, m: number): Retained {
       data[base + j] = v;
     }
     if (inside) {
-      index[kept] = i;
+      if (withIndex) index[kept] = i;
       kept++;
       if (hasNegInf) negInf = true;
     }
@@ -158,7 +158,9 @@ function validateAndClip(points: unknown, ref: Point, m: number): Retained {
 
 /** Packs a reference point (already checked) as the kernels read it. */
 function packRef(ref: Point): Float64Array {
-  return Float64Array.from(ref);
+  const r = new Float64Array(ref.length);
+  for (let j = 0; j < ref.length; j++) r[j] = ref[j] as number;
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -222,7 +224,7 @@ function contributions1(points: Packed, ref: Float64Array): Float64Array {
  */
 export function hypervolume(points: PointSet, ref: Point): number {
   const m = checkReference(ref);
-  const { packed, negInf } = validateAndClip(points, ref, m);
+  const { packed, negInf } = validateAndClip(points, ref, m, false);
   if (packed.n === 0) return 0;
   if (negInf) return Infinity;
   return hvKernel(packed, packRef(ref));
@@ -243,7 +245,7 @@ export function hypervolume(points: PointSet, ref: Point): number {
  */
 export function hypervolumeContributions(points: PointSet, ref: Point): number[] {
   const m = checkReference(ref);
-  const { packed, index, negInf } = validateAndClip(points, ref, m);
+  const { packed, index, negInf } = validateAndClip(points, ref, m, true);
   const out = new Array<number>(points.length).fill(0);
   if (packed.n === 0) return out;
   const r = packRef(ref);
