@@ -271,3 +271,26 @@ export function numericEdge(rng: Rng, set: SeededSet, edge: NumericEdge): Seeded
     ),
   };
 }
+
+/**
+ * Degenerate sets of a few hundred points, reference 10 on every axis: one point copied 1,000 times, points
+ * on a line (one objective varies), a chain (every point dominates the next), values in {0, 5} only, and
+ * a two-level antichain (one objective 1, one 5, the rest 3). Few distinct coordinates: the grid-cell
+ * brute force stays cheap.
+ */
+export function degenerateSets(rng: Rng, m: number): (SeededSet & { name: string })[] {
+  const ref = new Array<number>(m).fill(10);
+  const make = (name: string, n: number, draw: (i: number) => P) => ({ name, kind: 'grid' as const, ref: ref.slice(), points: Array.from({ length: n }, (_, i) => draw(i)) });
+  return [
+    make('copies', 1000, () => new Array<number>(m).fill(1)),
+    make('line', 300, (i) => [i % 9, ...new Array<number>(m - 1).fill(2)]),
+    make('chain', 300, (i) => new Array<number>(m).fill(i % 5)),
+    make('two-valued', 500, () => Array.from({ length: m }, () => rng.int(2) * 5)),
+    make('two-level antichain', 200, () => {
+      const p = new Array<number>(m).fill(3);
+      p[rng.int(m)] = 1;
+      p[rng.int(m)] = 5;
+      return p;
+    }),
+  ];
+}

@@ -18,6 +18,7 @@ import {
   bruteContributionsByDifference,
   bruteHv,
   closeRel,
+  degenerateSets,
   NUMERIC_EDGES,
   numericEdge,
   seededSet,
@@ -143,6 +144,25 @@ describe('numeric edges against the brute force: negative coordinates, -0, one-u
       if (gotC.some((g, i) => !closeRel(g, wantC[i]!, TOL, want))) bad.push(show(`${edge} contributions`, set, wantC, gotC));
     }
     expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+  });
+});
+
+describe('degenerate sets against the brute force (copies, a line, a chain, two values, a two-level antichain)', () => {
+  it('m = 1..6, five structures each: hypervolume and contributions to 1e-12 relative', () => {
+    const rng = createRng(18_900);
+    const bad: string[] = [];
+    for (let m = 1; m <= 6; m++) {
+      for (const set of degenerateSets(rng, m)) {
+        const want = bruteHv(set.points, set.ref);
+        const got = hypervolume(set.points, set.ref);
+        if (!closeRel(got, want, TOL)) bad.push(`${set.name}, m = ${m}: hypervolume want ${want} got ${got}`);
+        const wantC = bruteContributions(set.points, set.ref);
+        const gotC = hypervolumeContributions(set.points, set.ref);
+        const at = gotC.findIndex((g, i) => !closeRel(g, wantC[i]!, TOL, want));
+        if (at >= 0) bad.push(`${set.name}, m = ${m}: contribution of point ${at} want ${wantC[at]} got ${gotC[at]}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nondominatedRanks, nondominatedSort, paretoFront } from '../../lib/pareto/sort.js';
 import { createRng } from '../../lib/rng.js';
-import { bruteDominates, bruteFront, bruteRanks, NUMERIC_EDGES, numericEdge, seededSet, SET_KINDS, type SeededSet } from './brute.js';
+import { bruteDominates, bruteFront, bruteRanks, degenerateSets, NUMERIC_EDGES, numericEdge, seededSet, SET_KINDS, type SeededSet } from './brute.js';
 import { deapAnswers, HAVE_DEAP, NO_DEAP_REASON, type DeapAnswers } from './deap.js';
 
 const show = (what: string, points: number[][], want: unknown, got: unknown): string =>
@@ -109,6 +109,18 @@ describe('fronts and ranks against the brute force, m = 1..6', () => {
       if (JSON.stringify(gotFront) !== JSON.stringify(front)) bad.push(show(`${edge} front`, points, front, gotFront));
     }
     expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+  });
+
+  it('degenerate sets, m = 1..6: copies, a line, a chain, two values, a two-level antichain', () => {
+    const rng = createRng(18_901);
+    const bad: string[] = [];
+    for (let m = 1; m <= 6; m++) {
+      for (const set of degenerateSets(rng, m)) {
+        if (JSON.stringify(paretoFront(set.points)) !== JSON.stringify(bruteFront(set.points))) bad.push(`${set.name}, m = ${m}: front`);
+        if (JSON.stringify(nondominatedRanks(set.points)) !== JSON.stringify(bruteRanks(set.points))) bad.push(`${set.name}, m = ${m}: ranks`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 
   it('constrained ranks (violations): 600 seeded sets, m = 2..6, against the definition', () => {
