@@ -45,15 +45,14 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
   const sNext = S.next;
   const sPrev = S.prev;
   const qNext = Q.next;
-  // By x-rank: integrated contribution, z of the last settlement, current rate, covered window area.
-  const total = new Float64Array(n);
-  const since = new Float64Array(n);
-  const rate = new Float64Array(n);
-  const covered = new Float64Array(n);
+  // By x-rank r, in one cache line: at 4r the integrated contribution, 4r + 1 the z of the last
+  // settlement, 4r + 2 the current rate, 4r + 3 the covered area of r's window.
+  const st = new Float64Array(4 * n);
   const copy = new Uint8Array(n);
   const settle = (f: number, z: number): void => {
-    total[f] = (total[f] as number) + (rate[f] as number) * (z - (since[f] as number));
-    since[f] = z;
+    const b = 4 * f;
+    st[b] = (st[b] as number) + (st[b + 2] as number) * (z - (st[b + 1] as number));
+    st[b + 1] = z;
   };
 
   for (let t = 0; t < n; t++) {
@@ -79,8 +78,8 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
       const gained = Q.insert(r, X, Y);
       if (gained < 0) continue;
       settle(s, z);
-      covered[s] = (covered[s] as number) + gained;
-      rate[s] = (X - (xs[s] as number)) * (Y - (ys[s] as number)) - (covered[s] as number);
+      st[4 * s + 3] = (st[4 * s + 3] as number) + gained;
+      st[4 * s + 2] = (X - (xs[s] as number)) * (Y - (ys[s] as number)) - (st[4 * s + 3] as number);
       continue;
     }
 
@@ -114,9 +113,9 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
         Q.unmark(h);
         h = nx;
       }
-      if (qp > l) covered[l] = (covered[l] as number) - gone - (firstX - x) * (lTop - (ys[qp] as number));
-      else covered[l] = 0;
-      rate[l] = (x - (xs[l] as number)) * (lTop - (ys[l] as number)) - (covered[l] as number);
+      if (qp > l) st[4 * l + 3] = (st[4 * l + 3] as number) - gone - (firstX - x) * (lTop - (ys[qp] as number));
+      else st[4 * l + 3] = 0;
+      st[4 * l + 2] = (x - (xs[l] as number)) * (lTop - (ys[l] as number)) - (st[4 * l + 3] as number);
     }
     while (h >= 0 && (c < 0 || h < c)) {
       Q.unmark(h);
@@ -134,9 +133,9 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
         Q.unmark(h);
         h = nx;
       }
-      if (h >= 0 && (cn < 0 || h < cn)) covered[c] = (covered[c] as number) - gone - (cTop - y) * (Xcn - (xs[h] as number));
-      else covered[c] = 0;
-      rate[c] = (Xcn - (xs[c] as number)) * (y - (ys[c] as number)) - (covered[c] as number);
+      if (h >= 0 && (cn < 0 || h < cn)) st[4 * c + 3] = (st[4 * c + 3] as number) - gone - (cTop - y) * (Xcn - (xs[h] as number));
+      else st[4 * c + 3] = 0;
+      st[4 * c + 2] = (Xcn - (xs[c] as number)) * (y - (ys[c] as number)) - (st[4 * c + 3] as number);
     }
     // The removed points become p's private points, in x order, between qp and h.
     let a = 0;
@@ -150,13 +149,13 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
       before = d;
     }
     Q.link(before, h);
-    covered[r] = a;
-    since[r] = z;
-    rate[r] = (Xc - x) * (Yl - y) - a;
+    st[4 * r + 3] = a;
+    st[4 * r + 1] = z;
+    st[4 * r + 2] = (Xc - x) * (Yl - y) - a;
   }
   for (let f = S.head; f >= 0; f = sNext[f] as number) settle(f, rz);
   for (let r = 0; r < n; r++) {
-    const v = total[r] as number;
+    const v = st[4 * r] as number;
     out[index[r] as number] = copy[r] || !(v > 0) ? 0 : v;
   }
   return out;

@@ -41,7 +41,7 @@ const RADIX_FROM = 64;
 
 /**
  * The rows of 3-D `data` in lexicographic order of the coordinates (c, a, b), ties by row index.
- * An LSD radix sort (three stable counting passes of 11, 11 and 10 bits, keys carried with the
+ * An LSD radix sort (stable counting passes of 11 bits, 8 below 2,048 points; keys carried with the
  * indices so every pass reads sequentially; a pass whose digit is the same for every key is skipped)
  * on the high 32 bits of each coordinate's IEEE-754 pattern made order-preserving (Herf 2001, "Radix
  * tricks"; -0 joins +0), then each run of equal high words (few and short unless the coordinate has
@@ -62,30 +62,33 @@ export function lexOrder(data: Float64Array, n: number, c: number, a: number, b:
   let idx = new Uint32Array(n);
   let keys2 = new Uint32Array(n);
   let idx2 = new Uint32Array(n);
-  const counts = new Int32Array(3 * 2048);
+  // Digits of 8 bits (4 passes) for small n, where 2048 counters per pass would dominate, else 11.
+  const bits = n < 2048 ? 8 : 11;
+  const passes = Math.ceil(32 / bits);
+  const size = 1 << bits;
+  const mask = size - 1;
+  const counts = new Int32Array(passes * size);
   for (let i = 0; i < n; i++) {
     let h = words[(i * 3 + c) * 2 + 1] as number;
     if (h === 0x80000000) h = 0;
     const k = (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
     keys[i] = k;
     idx[i] = i;
-    counts[k & 0x7ff]++;
-    counts[2048 + ((k >>> 11) & 0x7ff)]++;
-    counts[4096 + (k >>> 22)]++;
+    for (let p = 0, shift = 0; p < passes; p++, shift += bits) counts[p * size + ((k >>> shift) & mask)]++;
   }
-  for (let p = 0; p < 3; p++) {
-    const base = p * 2048;
-    const shift = p * 11;
-    if (counts[base + (((keys[0] as number) >>> shift) & 0x7ff)] === n) continue;
+  for (let p = 0; p < passes; p++) {
+    const base = p * size;
+    const shift = p * bits;
+    if (counts[base + (((keys[0] as number) >>> shift) & mask)] === n) continue;
     let sum = 0;
-    for (let d = 0; d < 2048; d++) {
+    for (let d = 0; d < size; d++) {
       const t = counts[base + d] as number;
       counts[base + d] = sum;
       sum += t;
     }
     for (let t = 0; t < n; t++) {
       const k = keys[t] as number;
-      const at = counts[base + ((k >>> shift) & 0x7ff)]++ as number;
+      const at = counts[base + ((k >>> shift) & mask)]++ as number;
       keys2[at] = k;
       idx2[at] = idx[t] as number;
     }
