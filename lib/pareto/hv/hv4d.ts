@@ -27,7 +27,7 @@ export function hv4d(points: Packed, ref: Float64Array): number {
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = data[i * 4 + 3] as number;
   const order = argsort(w);
-  const s = createList3d(n, ref[0] as number, ref[1] as number, ref[2] as number);
+  const s = createList3d(n, ref[0] as number, ref[1] as number, ref[2] as number, false);
   const { x, y, z } = s;
   for (let r = 0; r < n; r++) {
     const i = order[r] as number;

@@ -7,6 +7,10 @@
  * 4-D contribution grows by c3[q] * (w_i+1 - w_i). When p arrives, every point loses the part of its
  * exclusive volume inside p's box (one z-sweep, `overlap3d.ts`), p's own c3 is its exclusive volume
  * against T (`oneContribution3d`), the points p weakly dominates in 3-D drop to c3 = 0, and p joins T.
+ * A point weakly dominated in 3-D by two others is dropped from T for good (it covers nothing that only
+ * one point covers), an arrival already under two points is skipped, and an arrival equal in 3-D to a
+ * point of T is skipped while that point's c3 is frozen at 0 (so T never holds two 3-D copies, which
+ * would each count the other as one of its two).
  * O(n^2) time on typical sets (each arrival costs one pass over T), O(n) memory.
  *
  * Contract (`packed.ts`): points.m = 4, n >= 1, every coordinate finite and < ref; neither input is
@@ -15,7 +19,7 @@
  */
 import type { Packed } from './packed.js';
 import { argsort } from './order.js';
-import { createList3d, insert3d, oneContribution3d } from './list3d.js';
+import { createList3d, insert3d, oneContribution3d, unlink3d } from './list3d.js';
 import { subtractOverlap3d } from './overlap3d.js';
 
 export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
@@ -35,28 +39,60 @@ export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
   }
   const c3 = new Float64Array(n);
   const acc = new Float64Array(n);
-  const zero = new Uint8Array(n); // weakly dominated in 4-D by a later point of equal w
+  const zero = new Uint8Array(n); // contribution 0 (weakly dominated in 4-D, or covered)
+  const shadowed = new Uint8Array(n); // a point of T weakly dominates it in 3-D
+  const frozen = new Uint8Array(n); // a 3-D copy arrived: c3 stays 0
   let wPrev = w[0] as number;
   for (let r = 0; r < n; r++) {
     const wr = w[r] as number;
     const dw = wr - wPrev;
-    if (dw > 0) for (let e = s.head; e !== -1; e = next[e] as number) acc[e] = (acc[e] as number) + (c3[e] as number) * dw;
+    if (dw > 0) {
+      for (let e = s.head; e !== -1; e = next[e] as number) if (frozen[e] === 0) acc[e] = (acc[e] as number) + (c3[e] as number) * dw;
+    }
     wPrev = wr;
     const px = x[r] as number;
     const py = y[r] as number;
     const pz = z[r] as number;
+    // Points of T weakly dominating p in 3-D (only those with z <= pz can), up to two.
+    let dominators = 0;
+    let copy = -1;
+    for (let e = s.head; e !== -1 && (z[e] as number) <= pz; e = next[e] as number) {
+      const ex = x[e] as number;
+      const ey = y[e] as number;
+      if (ex <= px && ey <= py) {
+        if (ex === px && ey === py && z[e] === pz) copy = e;
+        if (++dominators === 2) break;
+      }
+    }
+    if (dominators === 2) {
+      // under two points: p covers nothing that only one point covers
+      zero[r] = 1;
+      continue;
+    }
+    if (copy !== -1) {
+      // a 3-D copy of e: from here on nothing is e's alone, and p covers nothing e does not
+      zero[r] = 1;
+      frozen[copy] = 1;
+      c3[copy] = 0;
+      if (w[copy] === wr) zero[copy] = 1;
+      continue;
+    }
     if (s.head !== -1) subtractOverlap3d(s, px, py, pz, c3);
     const c = oneContribution3d(s, px, py, pz);
     c3[r] = c;
     if (c === 0) zero[r] = 1;
+    shadowed[r] = dominators;
     insert3d(s, r, true, (e) => {
       // p weakly dominates e in 3-D: e's exclusive 3-D volume is gone; with equal w, also in 4-D.
       c3[e] = 0;
       if (w[e] === wr) zero[e] = 1;
+      // a second point over e: e never bounds an exclusive region again (p already replaced it as closest point)
+      if (shadowed[e] === 1) unlink3d(s, e);
+      else shadowed[e] = 1;
     });
   }
   const rw = ref[3] as number;
-  for (let e = s.head; e !== -1; e = next[e] as number) acc[e] = (acc[e] as number) + (c3[e] as number) * (rw - wPrev);
+  for (let e = s.head; e !== -1; e = next[e] as number) if (frozen[e] === 0) acc[e] = (acc[e] as number) + (c3[e] as number) * (rw - wPrev);
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const v = acc[r] as number;

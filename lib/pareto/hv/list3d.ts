@@ -39,23 +39,32 @@ export interface List3d {
   readonly rz: number;
 }
 
-/** An empty S over `capacity` point ids whose coordinates the caller writes into x, y, z. */
-export function createList3d(capacity: number, rx: number, ry: number, rz: number): List3d {
+/**
+ * An empty S over `capacity` point ids whose coordinates the caller writes into x, y, z; without
+ * `scratch` the fields only `overlap3d.ts` uses are empty.
+ */
+export function createList3d(capacity: number, rx: number, ry: number, rz: number, scratch = true): List3d {
+  // two allocations: coordinates (and HVC4D's per-sweep rates) and links, all links starting at -1
+  const c = capacity;
+  const f = new Float64Array((scratch ? 5 : 3) * c);
+  const k = new Int32Array((scratch ? 9 : 5) * c).fill(-1);
+  const none = new Float64Array(0);
+  const noLinks = new Int32Array(0);
   return {
-    x: new Float64Array(capacity),
-    y: new Float64Array(capacity),
-    z: new Float64Array(capacity),
-    next: new Int32Array(capacity).fill(-1),
-    prev: new Int32Array(capacity).fill(-1),
-    left: new Int32Array(capacity).fill(-1),
-    sNext: new Int32Array(capacity).fill(-1),
-    sPrev: new Int32Array(capacity).fill(-1),
-    area: new Float64Array(capacity),
-    since: new Float64Array(capacity),
-    pNext: new Int32Array(capacity).fill(-1),
-    pPrev: new Int32Array(capacity).fill(-1),
-    pHead: new Int32Array(capacity).fill(-1),
-    pTail: new Int32Array(capacity).fill(-1),
+    x: f.subarray(0, c),
+    y: f.subarray(c, 2 * c),
+    z: f.subarray(2 * c, 3 * c),
+    next: k.subarray(0, c),
+    prev: k.subarray(c, 2 * c),
+    left: k.subarray(2 * c, 3 * c),
+    sNext: k.subarray(3 * c, 4 * c),
+    sPrev: k.subarray(4 * c, 5 * c),
+    area: scratch ? f.subarray(3 * c, 4 * c) : none,
+    since: scratch ? f.subarray(4 * c, 5 * c) : none,
+    pNext: scratch ? k.subarray(5 * c, 6 * c) : noLinks,
+    pPrev: scratch ? k.subarray(6 * c, 7 * c) : noLinks,
+    pHead: scratch ? k.subarray(7 * c, 8 * c) : noLinks,
+    pTail: scratch ? k.subarray(8 * c, 9 * c) : noLinks,
     head: -1,
     size: 0,
     rx,
@@ -211,3 +220,26 @@ export function insert3d(s: List3d, p: number, keepDominated = false, dominated?
   }
 }
 
+
+/**
+ * How many members of S weakly dominate (px, py, pz) in 3-D, counting up to `limit` (the scan stops
+ * there). Only members with z <= pz can, so the scan stops at the first member above pz. O(|S|).
+ */
+export function countDominators3d(s: List3d, px: number, py: number, pz: number, limit: number): number {
+  const { x, y, z, next } = s;
+  let count = 0;
+  for (let e = s.head; e !== -1 && (z[e] as number) <= pz; e = next[e] as number) {
+    if ((x[e] as number) <= px && (y[e] as number) <= py && ++count >= limit) break;
+  }
+  return count;
+}
+
+/** Takes member e out of S (no member may have it as closest point). O(1). */
+export function unlink3d(s: List3d, e: number): void {
+  const a = s.prev[e] as number;
+  const b = s.next[e] as number;
+  if (a === -1) s.head = b;
+  else s.next[a] = b;
+  if (b !== -1) s.prev[b] = a;
+  s.size--;
+}
