@@ -18,54 +18,44 @@
  * insertion scans that list and a rate recomputation walks it (O(|T|) per sweep on typical sets,
  * O(|T|^2) in the worst case).
  */
-import type { List3d } from './list3d.js';
+import { unlink3d, type List3d } from './list3d.js';
+
+/** f's exclusive area in the cross-section (its window less its private points' cover), clipped to [px, rx) x [py, ry). */
+function clippedRate(s: List3d, f: number, px: number, py: number): number {
+  const { x, y, sNext, sPrev, pHead, pNext } = s;
+  const nx = sNext[f] as number;
+  const pv = sPrev[f] as number;
+  const X = nx === -1 ? s.rx : (x[nx] as number);
+  const Y = pv === -1 ? s.ry : (y[pv] as number);
+  const fx = x[f] as number;
+  const fy = y[f] as number;
+  const x0 = fx > px ? fx : px;
+  const y0 = fy > py ? fy : py;
+  if (!(X > x0 && Y > y0)) return 0;
+  let a = (X - x0) * (Y - y0);
+  let h = Y;
+  for (let g = pHead[f] as number; g !== -1 && h > y0; g = pNext[g] as number) {
+    const gx = x[g] as number;
+    const gy = y[g] as number;
+    const cx = gx > x0 ? gx : x0;
+    const cy = gy > y0 ? gy : y0;
+    if (cy < h && cx < X) {
+      a -= (X - cx) * (h - cy);
+      h = cy;
+    }
+  }
+  return a > 0 ? a : 0;
+}
+
+/** Books f's loss since its last event at its current rate, up to `at`. */
+function settle(s: List3d, c3: Float64Array, f: number, at: number): void {
+  c3[f] = (c3[f] as number) - (s.area[f] as number) * (at - (s.since[f] as number));
+  s.since[f] = at;
+}
 
 export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number, c3: Float64Array): void {
-  const { x, y, z, next, prev, left, sNext, sPrev, area, since, pNext, pPrev, pHead, pTail, rx, ry, rz } = s;
-  const unlink = (d: number): void => {
-    const a = prev[d] as number;
-    const b = next[d] as number;
-    if (a === -1) s.head = b;
-    else next[a] = b;
-    if (b !== -1) prev[b] = a;
-    s.size--;
-  };
-  /** f's exclusive area clipped to [px, rx) x [py, ry). */
-  const rate = (f: number): number => {
-    const nx = sNext[f] as number;
-    const pv = sPrev[f] as number;
-    const X = nx === -1 ? rx : (x[nx] as number);
-    const Y = pv === -1 ? ry : (y[pv] as number);
-    const fx = x[f] as number;
-    const fy = y[f] as number;
-    const x0 = fx > px ? fx : px;
-    const y0 = fy > py ? fy : py;
-    if (!(X > x0 && Y > y0)) return 0;
-    let a = (X - x0) * (Y - y0);
-    let h = Y;
-    for (let g = pHead[f] as number; g !== -1 && h > y0; g = pNext[g] as number) {
-      const gx = x[g] as number;
-      const gy = y[g] as number;
-      const cx = gx > x0 ? gx : x0;
-      const cy = gy > y0 ? gy : y0;
-      if (cy < h && cx < X) {
-        a -= (X - cx) * (h - cy);
-        h = cy;
-      }
-    }
-    return a > 0 ? a : 0;
-  };
+  const { x, y, z, next, left, sNext, sPrev, area, since, pNext, pPrev, pHead, pTail, rx, ry, rz } = s;
   let active = false;
-  const settle = (f: number, at: number): void => {
-    c3[f] = (c3[f] as number) - (area[f] as number) * (at - (since[f] as number));
-    since[f] = at;
-  };
-  const refresh = (f: number, at: number): void => {
-    if (!active) return;
-    settle(f, at);
-    area[f] = rate(f);
-  };
-
   let sHead = -1;
   let e = s.head;
   while (e !== -1) {
@@ -74,7 +64,7 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
     if (!active && ez > pz) {
       active = true;
       for (let f = sHead; f !== -1; f = sNext[f] as number) {
-        area[f] = rate(f);
+        area[f] = clippedRate(s, f, px, py);
         since[f] = pz;
       }
     }
@@ -88,7 +78,7 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
       const on = sNext[owner] as number;
       const op = sPrev[owner] as number;
       if (!(qx < (on === -1 ? rx : (x[on] as number)) && qy < (op === -1 ? ry : (y[op] as number)))) {
-        unlink(e);
+        unlink3d(s, e);
         e = after;
         continue;
       }
@@ -99,7 +89,7 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
         g = pNext[g] as number;
       }
       if (before !== -1 && (y[before] as number) <= qy) {
-        unlink(e);
+        unlink3d(s, e);
         e = after;
         continue;
       }
@@ -110,7 +100,10 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
       else pNext[before] = e;
       if (g === -1) pTail[owner] = e;
       else pPrev[g] = e;
-      refresh(owner, ez);
+      if (active) {
+        settle(s, c3, owner, ez);
+        area[owner] = clippedRate(s, owner, px, py);
+      }
       e = after;
       continue;
     }
@@ -126,7 +119,7 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
     let first = -1;
     let last = -1;
     while (u !== -1 && (y[u] as number) >= qy) {
-      if (active) settle(u, ez);
+      if (active) settle(s, c3, u, ez);
       if (first === -1) first = u;
       else pNext[last] = u;
       pPrev[u] = last;
@@ -148,19 +141,25 @@ export function subtractOverlap3d(s: List3d, px: number, py: number, pz: number,
     sPrev[e] = l;
     sNext[e] = u;
     if (u !== -1) sPrev[u] = e;
-    if (l !== -1) refresh(l, ez);
-    if (u !== -1) refresh(u, ez);
     if (active) {
-      area[e] = rate(e);
+      if (l !== -1) {
+        settle(s, c3, l, ez);
+        area[l] = clippedRate(s, l, px, py);
+      }
+      if (u !== -1) {
+        settle(s, c3, u, ez);
+        area[u] = clippedRate(s, u, px, py);
+      }
+      area[e] = clippedRate(s, e, px, py);
       since[e] = ez;
     }
     e = after;
   }
   if (!active) {
     for (let f = sHead; f !== -1; f = sNext[f] as number) {
-      area[f] = rate(f);
+      area[f] = clippedRate(s, f, px, py);
       since[f] = pz;
     }
   }
-  for (let f = sHead; f !== -1; f = sNext[f] as number) settle(f, rz);
+  for (let f = sHead; f !== -1; f = sNext[f] as number) settle(s, c3, f, rz);
 }
