@@ -77,11 +77,18 @@ export function paretoFront(points: Points): number[] {
     return points.flatMap((p, i) => (p[0] === best ? [i] : []));
   }
   const candidates = n > 64 ? prefilter(points) : null;
-  const space = rankSpace(packRows(points, candidates, m), candidates ? candidates.length : n, m);
-  const on = m === 2 ? front2(space) : m === 3 ? front3(space) : (frontScan(space, SCAN_LIMIT) ?? frontJfb(space));
+  const count = candidates ? candidates.length : n;
+  const data = packRows(points, candidates, m);
   const out: number[] = [];
+  if (m === 2) {
+    const on = front2(data, count);
+    for (let k = 0; k < count; k++) if (on[k] === 1) out.push(candidates ? (candidates[k] as number) : k);
+    return out;
+  }
+  const space = rankSpace(data, count, m);
+  const on = m === 3 ? front3(space) : (frontScan(space, SCAN_LIMIT) ?? frontJfb(space));
   const row = space.row;
-  for (let k = 0; k < row.length; k++) if (on[row[k] as number] === 1) out.push(candidates ? (candidates[k] as number) : k);
+  for (let k = 0; k < count; k++) if (on[row[k] as number] === 1) out.push(candidates ? (candidates[k] as number) : k);
   return out;
 }
 
@@ -103,10 +110,16 @@ export function nondominatedRanks(points: Points, violations?: readonly number[]
   let maxRank = -1;
   if (count > 0 && m === 0) maxRank = 0;
   else if (count > 0) {
-    const space = rankSpace(packRows(points, feasible, m), count, m);
-    const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : m === 2 ? ranks2(space) : jfbRanks(space);
+    const data = packRows(points, feasible, m);
+    let perPoint: Int32Array;
+    if (m === 2) perPoint = ranks2(data, count);
+    else {
+      const space = rankSpace(data, count, m);
+      const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : jfbRanks(space);
+      perPoint = Int32Array.from(space.row, (r) => rowRank[r] as number);
+    }
     for (let k = 0; k < count; k++) {
-      const r = rowRank[space.row[k] as number] as number;
+      const r = perPoint[k] as number;
       ranks[feasible ? (feasible[k] as number) : k] = r;
       if (r > maxRank) maxRank = r;
     }

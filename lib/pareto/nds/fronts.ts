@@ -1,3 +1,4 @@
+import { argsort } from '../hv/order.js';
 import type { RankSpace } from './coords.js';
 import { jfbRanks } from './jfb.js';
 
@@ -9,33 +10,75 @@ import { jfbRanks } from './jfb.js';
  * `Int32Array` ranks (0 = the front).
  */
 
-/** Two objectives: a row is on the front iff its f2 is below every earlier row's. O(u). */
-export function front2(space: RankSpace): Uint8Array {
-  const { u, coords: c } = space;
-  const on = new Uint8Array(u);
-  let best = Infinity;
-  for (let r = 0; r < u; r++) {
-    const y = c[2 * r + 1] as number;
-    if (y < best) {
-      on[r] = 1;
-      best = y;
+/**
+ * Two objectives, straight on the packed coordinates (no rank space): indices in lexicographic order,
+ * one argsort on f1 (stable) and runs of equal f1 sorted on f2. O(n log n).
+ */
+export function lexOrder2(data: Float64Array, n: number): Uint32Array {
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = data[2 * i] as number;
+  const order = argsort(x);
+  for (let a = 0; a < n; ) {
+    const v = x[order[a] as number] as number;
+    let b = a + 1;
+    while (b < n && x[order[b] as number] === v) b++;
+    if (b - a > 1) {
+      const run = Array.from(order.subarray(a, b)).sort((i, j) => (data[2 * i + 1] as number) - (data[2 * j + 1] as number) || i - j);
+      order.set(run, a);
     }
+    a = b;
+  }
+  return order;
+}
+
+/**
+ * Two objectives: point flags (1 = on the Pareto front), input order. In lexicographic order a point
+ * is on the front iff its f2 is below every earlier point's, or it copies the point just before it
+ * (copies are adjacent) and shares its flag. O(n log n) for the order, O(n) for the sweep.
+ */
+export function front2(data: Float64Array, n: number): Uint8Array {
+  const on = new Uint8Array(n);
+  const order = lexOrder2(data, n);
+  let best = Infinity;
+  let seen = false;
+  let prev = -1;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const x = data[2 * i] as number;
+    const y = data[2 * i + 1] as number;
+    if (prev >= 0 && x === data[2 * prev] && y === data[2 * prev + 1]) on[i] = on[prev] as number;
+    else if (!seen || y < best) {
+      on[i] = 1;
+      best = y;
+      seen = true;
+    }
+    prev = i;
   }
   return on;
 }
 
 /**
- * Two objectives, all ranks: each front keeps the smallest f2 it has reached, decreasing in the front
- * index, so a row's rank is the first front whose smallest f2 is above the row's (binary search).
- * O(u log u) (Jensen 2003's sweep for m = 2).
+ * Two objectives, all ranks (input order; 0 = the front): each front keeps the smallest f2 it has
+ * reached, increasing with the front index, so a point's rank is the first front whose smallest f2 is
+ * above the point's (binary search); a copy takes the rank of the point just before it.
+ * O(n log n) (the sweep of Jensen 2003 for m = 2).
  */
-export function ranks2(space: RankSpace): Int32Array {
-  const { u, coords: c } = space;
-  const rank = new Int32Array(u);
-  const minY = new Int32Array(u);
+export function ranks2(data: Float64Array, n: number): Int32Array {
+  const rank = new Int32Array(n);
+  const order = lexOrder2(data, n);
+  const minY = new Float64Array(n);
   let fronts = 0;
-  for (let r = 0; r < u; r++) {
-    const y = c[2 * r + 1] as number;
+  let prev = -1;
+  for (let k = 0; k < n; k++) {
+    const i = order[k] as number;
+    const x = data[2 * i] as number;
+    const y = data[2 * i + 1] as number;
+    if (prev >= 0 && x === data[2 * prev] && y === data[2 * prev + 1]) {
+      rank[i] = rank[prev] as number;
+      prev = i;
+      continue;
+    }
+    prev = i;
     let lo = 0;
     let hi = fronts;
     while (lo < hi) {
@@ -43,7 +86,7 @@ export function ranks2(space: RankSpace): Int32Array {
       if ((minY[mid] as number) <= y) lo = mid + 1;
       else hi = mid;
     }
-    rank[r] = lo;
+    rank[i] = lo;
     minY[lo] = y; // below the front's previous minimum (or a new front)
     if (lo === fronts) fronts++;
   }
