@@ -1,10 +1,11 @@
 /**
  * The 3-D structure HV4D+ and HVC4D keep while they sweep the 4th objective (Guerreiro and Fonseca,
  * "Computing and updating hypervolume contributions in up to four dimensions", IEEE TEVC 22(3), 2018):
- * a set S of mutually non-dominated 3-D points (no point weakly dominates another) kept as a doubly
- * linked list sorted by z, over typed arrays indexed by point id, and for every q in S its "closest"
- * point `left[q]` in the sense of HV3D+: among the points before q in the list with x < q.x, the one
- * with the least (y, x) — the staircase point immediately left of q when q enters a z-sweep of S.
+ * a set S of 3-D points kept as a doubly linked list sorted by z, over typed arrays indexed by point
+ * id, and for every q in S its "closest" point `left[q]` in the sense of HV3D+: among the points
+ * before q in the list with x < q.x, the one with the least (y, x), ties to the earlier one — the
+ * staircase point immediately left of q when q enters a z-sweep of S. HV4D+ keeps S mutually
+ * non-dominated; HVC4D (`insert3d` with keepDominated) also keeps dominated points, never two 3-D copies.
  *
  * With `left` known, a z-sweep of S places each point on the 2-D staircase (a second linked list,
  * sorted by x, y decreasing) in O(1) plus the points it removes, so one point's exclusive 3-D volume
