@@ -11,11 +11,12 @@
  * area x z-gap. Each point enters and leaves the staircase at most once.
  *
  * Contract: `./packed.ts` (m = 3, n >= 1, finite coordinates strictly below `ref`; dominated points
- * and copies allowed; inputs not mutated). Complexity O(n log n) time (the two sorts of `prepare3d`;
- * the sweep is O(n log_32 n)), O(n) memory.
+ * and copies allowed; inputs not mutated). Complexity O(n log n) time (the two sorts of `prepare3d`,
+ * radix sorts, are O(n) on the high words; the sweep is O(n log_32 n)), O(n) memory.
  */
 import type { Packed } from './packed.js';
-import { Staircase, prepare3d } from './staircase.js';
+import { prepare3d } from './rank3d.js';
+import { Staircase } from './staircase.js';
 
 /** Hypervolume of n >= 1 points of m = 3 against `ref` (the measure of { x : p <= x < ref, some p }). */
 export function hv3d(points: Packed, ref: Float64Array): number {
@@ -27,8 +28,8 @@ export function hv3d(points: Packed, ref: Float64Array): number {
     const d = points.data;
     return (rx - (d[0] as number)) * (ry - (d[1] as number)) * (rz - (d[2] as number));
   }
-  const { xs, ys, sweep, zs } = prepare3d(points);
-  const stairs = new Staircase(xs, ys);
+  const { xs, ys, sweep, zs, arena } = prepare3d(points, Staircase.bytes(n));
+  const stairs = new Staircase(xs, ys, arena);
   let area = 0;
   let volume = 0;
   let prevZ = zs[0] as number;

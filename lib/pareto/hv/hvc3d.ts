@@ -25,7 +25,8 @@
  * dominated points and for every copy of a repeated point). O(n log n) time, O(n) memory.
  */
 import type { Packed } from './packed.js';
-import { Staircase, prepare3d } from './staircase.js';
+import { prepare3d } from './rank3d.js';
+import { Staircase } from './staircase.js';
 
 /** Each point's exclusive hypervolume HV(S) - HV(S \ {p}) for n >= 1 points of m = 3, input order. */
 export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
@@ -39,16 +40,16 @@ export function hvc3d(points: Packed, ref: Float64Array): Float64Array {
     out[0] = (rx - (d[0] as number)) * (ry - (d[1] as number)) * (rz - (d[2] as number));
     return out;
   }
-  const { index, xs, ys, sweep, zs } = prepare3d(points);
-  const S = new Staircase(xs, ys);
-  const Q = new Staircase(xs, ys);
+  const { index, xs, ys, sweep, zs, arena } = prepare3d(points, 2 * Staircase.bytes(n) + 33 * n + 16);
+  const S = new Staircase(xs, ys, arena);
+  const Q = new Staircase(xs, ys, arena);
   const sNext = S.next;
   const sPrev = S.prev;
   const qNext = Q.next;
   // By x-rank r, in one cache line: at 4r the integrated contribution, 4r + 1 the z of the last
   // settlement, 4r + 2 the current rate, 4r + 3 the covered area of r's window.
-  const st = new Float64Array(4 * n);
-  const copy = new Uint8Array(n);
+  const st = arena.f64(4 * n);
+  const copy = arena.u8(n);
   const settle = (f: number, z: number): void => {
     const b = 4 * f;
     st[b] = (st[b] as number) + (st[b + 2] as number) * (z - (st[b + 1] as number));

@@ -1,8 +1,7 @@
 /**
- * The 2-D staircase shared by the 3-D hypervolume kernels (`hv3d.ts`, `hvc3d.ts`), and the one
- * preprocessing both run: rank the points by x, order them by z.
+ * The 2-D staircase shared by the 3-D hypervolume kernels (`hv3d.ts`, `hvc3d.ts`).
  *
- * Rank space. {@link prepare3d} sorts the points once by (x, y, z) and once by (z, y, x) (ties by
+ * Rank space. `prepare3d` (`./rank3d.ts`) sorts the points once by (x, y, z) and once by (z, y, x) (ties by
  * input index). A point is then named by its x-rank r in 0..n-1; `xs[r]`, `ys[r]` are its coordinates.
  * Every comparison between two points breaks ties by these orders, which is an infinitesimal
  * perturbation of the set into general position (x by (x, y, z), y by (y, x-rank), z by (z, y, x))
@@ -19,119 +18,7 @@
  * Fonseca, López-Ibáñez, Paquete and Vahrenhold, "On the complexity of computing the hypervolume
  * indicator", IEEE TEVC 13(5), 2009) without a balanced tree.
  */
-import type { Packed } from './packed.js';
-
-/** The 3-D points in rank space (see the module docstring). */
-export interface Prepared3d {
-  n: number;
-  /** x-rank of input point i. */
-  rank: Uint32Array;
-  /** Input index of the point with x-rank r. */
-  index: Uint32Array;
-  /** x and y coordinates by x-rank. */
-  xs: Float64Array;
-  ys: Float64Array;
-  /** The sweep order: step t visits the point with x-rank `sweep[t]`, whose z is `zs[t]` (ascending). */
-  sweep: Uint32Array;
-  zs: Float64Array;
-}
-
-/** Radix sorts below this many points are not worth their counters: a comparison sort instead. */
-const RADIX_FROM = 64;
-
-/**
- * The rows of 3-D `data` in lexicographic order of the coordinates (c, a, b), ties by row index.
- * An LSD radix sort (stable counting passes of 11 bits, 8 below 2,048 points; keys carried with the
- * indices so every pass reads sequentially; a pass whose digit is the same for every key is skipped)
- * on the high 32 bits of each coordinate's IEEE-754 pattern made order-preserving (Herf 2001, "Radix
- * tricks"; -0 joins +0), then each run of equal high words (few and short unless the coordinate has
- * ties) sorted by the full comparison. O(n) plus O(k log k) per run of k.
- */
-export function lexOrder(data: Float64Array, n: number, c: number, a: number, b: number): Uint32Array {
-  const cmp = (i: number, j: number): number =>
-    (data[i * 3 + c] as number) - (data[j * 3 + c] as number) ||
-    (data[i * 3 + a] as number) - (data[j * 3 + a] as number) ||
-    (data[i * 3 + b] as number) - (data[j * 3 + b] as number) ||
-    i - j;
-  if (n < RADIX_FROM) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    return Uint32Array.from(order.sort(cmp));
-  }
-  const words = new Uint32Array(data.buffer, data.byteOffset, data.length * 2); // little-endian: high word at 2k + 1
-  let keys = new Uint32Array(n);
-  let idx = new Uint32Array(n);
-  let keys2 = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
-  // Digits of 8 bits (4 passes) for small n, where 2048 counters per pass would dominate, else 11.
-  const bits = n < 2048 ? 8 : 11;
-  const passes = Math.ceil(32 / bits);
-  const size = 1 << bits;
-  const mask = size - 1;
-  const counts = new Int32Array(passes * size);
-  for (let i = 0; i < n; i++) {
-    let h = words[(i * 3 + c) * 2 + 1] as number;
-    if (h === 0x80000000) h = 0;
-    const k = (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
-    keys[i] = k;
-    idx[i] = i;
-    for (let p = 0, shift = 0; p < passes; p++, shift += bits) counts[p * size + ((k >>> shift) & mask)]++;
-  }
-  for (let p = 0; p < passes; p++) {
-    const base = p * size;
-    const shift = p * bits;
-    if (counts[base + (((keys[0] as number) >>> shift) & mask)] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < size; d++) {
-      const t = counts[base + d] as number;
-      counts[base + d] = sum;
-      sum += t;
-    }
-    for (let t = 0; t < n; t++) {
-      const k = keys[t] as number;
-      const at = counts[base + ((k >>> shift) & mask)]++ as number;
-      keys2[at] = k;
-      idx2[at] = idx[t] as number;
-    }
-    [keys, keys2] = [keys2, keys];
-    [idx, idx2] = [idx2, idx];
-  }
-  for (let start = 0; start < n; ) {
-    const k = keys[start] as number;
-    let end = start + 1;
-    while (end < n && keys[end] === k) end++;
-    if (end - start > 1) idx.set(Array.from(idx.subarray(start, end)).sort(cmp), start);
-    start = end;
-  }
-  return idx;
-}
-
-/**
- * Ranks n >= 1 points of m = 3 by (x, y, z) and orders them by (z, y, x), ties by input index: two
- * radix sorts, O(n) (plus O(k log k) per run of k equal leading high words). Copies of a point are
- * adjacent in the sweep.
- */
-export function prepare3d(points: Packed): Prepared3d {
-  const { n, data } = points;
-  const index = lexOrder(data, n, 0, 1, 2);
-  const byZ = lexOrder(data, n, 2, 1, 0);
-  const rank = new Uint32Array(n);
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    const i = index[r] as number;
-    rank[i] = r;
-    xs[r] = data[i * 3] as number;
-    ys[r] = data[i * 3 + 1] as number;
-  }
-  const sweep = new Uint32Array(n);
-  const zs = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const i = byZ[t] as number;
-    sweep[t] = rank[i] as number;
-    zs[t] = data[i * 3 + 2] as number;
-  }
-  return { n, rank, index, xs, ys, sweep, zs };
-}
+import type { Arena } from './rank3d.js';
 
 /**
  * A 2-D staircase over ranks 0..n-1: mutually non-dominated points, x-rank ascending and y strictly
@@ -150,18 +37,25 @@ export class Staircase {
   /** levels[0] has bit r set iff r is a member; levels[k + 1] bit w iff levels[k] word w is non-zero. */
   private readonly levels: Int32Array[] = [];
 
+  /** Arena bytes a staircase over n ranks takes (an upper bound). */
+  static bytes(n: number): number {
+    return 13 * n + 64;
+  }
+
+  /** An empty staircase over the ranks of `xs`, `ys` (by rank), its arrays carved from `arena`. */
   constructor(
     readonly xs: Float64Array,
     readonly ys: Float64Array,
+    arena: Arena,
   ) {
     const n = xs.length;
-    this.next = new Int32Array(n).fill(-1);
-    this.prev = new Int32Array(n).fill(-1);
-    this.removed = new Int32Array(n);
+    this.next = arena.i32(n).fill(-1);
+    this.prev = arena.i32(n).fill(-1);
+    this.removed = arena.i32(n);
     let size = n;
     do {
       size = (size + 31) >>> 5;
-      this.levels.push(new Int32Array(size));
+      this.levels.push(arena.i32(size));
     } while (size > 1);
   }
 
