@@ -144,6 +144,27 @@ describe('hv3d and hvc3d against the pre-issue-18 sweep on larger sets', () => {
   });
 });
 
+describe('hv3d and hvc3d on signs, zeros and magnitudes (the radix ranking of every path)', () => {
+  it('40 sets of 30-6,000 points with negative coordinates, -0 next to 0, and magnitudes from 1e-300 to 1e3, against the pre-issue-18 sweep, 1e-12', () => {
+    const rng = createRng(322);
+    const bad: string[] = [];
+    const values = [-0, 0, -1e-300, 1e-300, -2.5, 2.5, -1e3, 9.5, 3];
+    for (let s = 0; s < 40; s++) {
+      const n = [30, 63, 64, 500, 2047, 2048, 6000][s % 7]!;
+      const points = Array.from({ length: n }, () =>
+        [0, 1, 2].map(() => (rng.int(3) === 0 ? rng.pick(values) : Math.min(9.9, (rng.next() - 0.5) * 10 ** (rng.int(6) - 3)))),
+      );
+      const ref = [10, 10, 10];
+      const want = oldHv3(points, ref);
+      const got = hv(points, ref);
+      if (!closeRel(got, want, TOL)) bad.push(`set ${s} (n = ${n}): hv ${got} want ${want}`);
+      const wrong = mismatches(hvc(points, ref), oldContributions3(points, ref), want);
+      if (wrong.length > 0) bad.push(`set ${s} (n = ${n}): ${wrong.length} contributions differ, first point ${wrong[0]}`);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+});
+
 const DEAP_SCRIPT = `
 import json, sys
 from deap.tools._hypervolume import hv
