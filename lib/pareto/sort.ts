@@ -1,8 +1,7 @@
 import { InputError } from '../errors.js';
 import { dominates } from './dominance.js';
 import { rankSpace } from './nds/coords.js';
-import { front2, front3, frontJfb, frontScan, ranks2 } from './nds/fronts.js';
-import { jfbRanks } from './nds/jfb.js';
+import { front2, front3, frontJfb, frontScan, ranks2, ranksPeeling } from './nds/fronts.js';
 import { checkPoints } from './objectives.js';
 
 type Points = readonly (readonly number[])[];
@@ -115,7 +114,7 @@ export function nondominatedRanks(points: Points, violations?: readonly number[]
     if (m === 2) perPoint = ranks2(data, count);
     else {
       const space = rankSpace(data, count, m);
-      const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : jfbRanks(space);
+      const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : ranksPeeling(space);
       perPoint = Int32Array.from(space.row, (r) => rowRank[r] as number);
     }
     for (let k = 0; k < count; k++) {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dominates } from '../../lib/pareto/dominance.js';
 import { rankSpace } from '../../lib/pareto/nds/coords.js';
-import { front2, front3, frontJfb, frontScan, ranks2 } from '../../lib/pareto/nds/fronts.js';
+import { front2, front3, frontJfb, frontScan, ranks2, ranksPeeling } from '../../lib/pareto/nds/fronts.js';
 import { jfbCutoffs, jfbRanks } from '../../lib/pareto/nds/jfb.js';
 import { nondominatedRanks, nondominatedSort, paretoFront, paretoFrontNaive } from '../../lib/pareto/sort.js';
 import { createRng, type Rng } from '../../lib/rng.js';
@@ -92,6 +92,7 @@ describe('rank-space fronts and the divide-and-conquer sort against brute force'
           const s = rankSpace(new Float64Array(pts.flat()), n, m);
           const perPoint = (rowValues: ArrayLike<number>) => Array.from(s.row, (r) => rowValues[r] as number);
           expect(perPoint(jfbRanks(s))).toEqual(want);
+          if (m >= 3) expect(perPoint(ranksPeeling(s))).toEqual(want);
           expect(perPoint(frontJfb(s))).toEqual(want.map((r) => (r === 0 ? 1 : 0)));
           const scanned = frontScan(s, 8);
           if (scanned) expect(perPoint(scanned)).toEqual(want.map((r) => (r === 0 ? 1 : 0)));

@@ -101,7 +101,9 @@ export function ranks2(data: Float64Array, n: number): Int32Array {
 export function front3(space: RankSpace): Uint8Array {
   const { u, coords: c } = space;
   const on = new Uint8Array(u);
-  const tree = new Int32Array(u).fill(0x7fffffff);
+  let size = 0; // f2 ranks need not be dense (ranksPeeling passes subsets)
+  for (let r = 0; r < u; r++) if ((c[3 * r + 1] as number) >= size) size = (c[3 * r + 1] as number) + 1;
+  const tree = new Int32Array(size).fill(0x7fffffff);
   for (let r = 0; r < u; r++) {
     const y = c[3 * r + 1] as number;
     const z = c[3 * r + 2] as number;
@@ -109,7 +111,7 @@ export function front3(space: RankSpace): Uint8Array {
     for (let i = y; i >= 0; i = (i & (i + 1)) - 1) if ((tree[i] as number) < best) best = tree[i] as number;
     if (best <= z) continue;
     on[r] = 1;
-    for (let i = y; i < u; i |= i + 1) if ((tree[i] as number) > z) tree[i] = z;
+    for (let i = y; i < size; i |= i + 1) if ((tree[i] as number) > z) tree[i] = z;
   }
   return on;
 }
@@ -147,4 +149,43 @@ export function frontJfb(space: RankSpace): Uint8Array {
   const on = new Uint8Array(space.u);
   for (let r = 0; r < space.u; r++) on[r] = rank[r] === 0 ? 1 : 0;
   return on;
+}
+
+/**
+ * All ranks for m >= 3 by peeling while the fronts are large: the front comes one log factor cheaper
+ * than the ranks (front3, frontJfb), and a point off the front has rank 1 + its rank among the rest.
+ * So while the front holds at least half of what is left it is peeled off; what remains (if anything)
+ * is ranked by the divide-and-conquer sort and offset by the fronts peeled. On near-front data (one
+ * big front) this is one front pass plus a small sort; on data with many small fronts it is the sort.
+ * Returns one rank per row.
+ */
+export function ranksPeeling(space: RankSpace): Int32Array {
+  const { m } = space;
+  const rank = new Int32Array(space.u);
+  let sub = space;
+  let rows: Int32Array | null = null; // rows of `sub` in `space` (null: the same)
+  for (let offset = 0; sub.u > 0; offset++) {
+    const on = m === 3 ? front3(sub) : frontJfb(sub);
+    let count = 0;
+    for (let r = 0; r < sub.u; r++) count += on[r] as number;
+    if (2 * count < sub.u) {
+      const rest = jfbRanks(sub);
+      for (let r = 0; r < sub.u; r++) rank[rows ? (rows[r] as number) : r] = offset + (rest[r] as number);
+      break;
+    }
+    const keep = new Int32Array(sub.u - count);
+    const coords = new Int32Array((sub.u - count) * m);
+    let k = 0;
+    for (let r = 0; r < sub.u; r++) {
+      const original = rows ? (rows[r] as number) : r;
+      if (on[r] === 1) rank[original] = offset;
+      else {
+        coords.set(sub.coords.subarray(r * m, (r + 1) * m), k * m);
+        keep[k++] = original;
+      }
+    }
+    sub = { u: k, m, coords, row: keep };
+    rows = keep;
+  }
+  return rank;
 }

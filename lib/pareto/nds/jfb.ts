@@ -37,9 +37,12 @@ export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
   for (let i = 0; i < u; i++) idx[i] = i;
   const tmp = new Int32Array(u);
   const sel = new Int32Array(u);
-  const tree = new Int32Array(u).fill(-1);
+  // Trees over f2 ranks: the coordinates need not be dense (a subset of a rank space keeps its values).
+  let size = 0;
+  for (let r = 0; r < u; r++) if ((c[r * m + 1] as number) >= size) size = (c[r * m + 1] as number) + 1;
+  const tree = new Int32Array(size).fill(-1);
   const NONE = 0x7fffffff;
-  const minTree = frontOnly && m >= 3 ? new Int32Array(u).fill(NONE) : tree;
+  const minTree = frontOnly && m >= 3 ? new Int32Array(size).fill(NONE) : tree;
 
   const raise = (l: number, h: number): void => {
     const r = (rank[l] as number) + 1;
@@ -53,10 +56,10 @@ export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
     return true;
   };
   const treeSet = (pos: number, value: number): void => {
-    for (let i = pos; i < u; i |= i + 1) if ((tree[i] as number) < value) tree[i] = value;
+    for (let i = pos; i < size; i |= i + 1) if ((tree[i] as number) < value) tree[i] = value;
   };
   const treeClear = (pos: number): void => {
-    for (let i = pos; i < u; i |= i + 1) tree[i] = -1;
+    for (let i = pos; i < size; i |= i + 1) tree[i] = -1;
   };
   const treeMax = (pos: number): number => {
     let r = -1;
@@ -145,10 +148,10 @@ export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
     return r;
   };
   const minInsert = (y: number, z: number): void => {
-    for (let i = y; i < u; i |= i + 1) if ((minTree[i] as number) > z) minTree[i] = z;
+    for (let i = y; i < size; i |= i + 1) if ((minTree[i] as number) > z) minTree[i] = z;
   };
   const minClear = (y: number): void => {
-    for (let i = y; i < u; i |= i + 1) minTree[i] = NONE;
+    for (let i = y; i < size; i |= i + 1) minTree[i] = NONE;
   };
   /**
    * Front only, helper A on objectives 0..2: a row is dominated iff an earlier row has f2 and f3 no
