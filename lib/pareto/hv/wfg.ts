@@ -2,6 +2,9 @@ import type { Packed } from './packed.js';
 import { hv4d } from './hv4d.js';
 import { sweep2, sweep3 } from './wfg-base.js';
 
+/** 4-objective sets up to this size recurse to the 3-D sweep; larger ones go to hv4d (measured). */
+const HV4D_FROM = 9;
+
 
 /**
  * WFG exact hypervolume (While, Bradstreet and Barone, "A fast way of calculating exact hypervolumes",
@@ -13,8 +16,8 @@ import { sweep2, sweep3 } from './wfg-base.js';
  *   HV_d(S) = sum_i (ref_d - p_i,d) * (box_{d-1}(p_i) - HV_{d-1}(limit_i)),
  * limit_i = { max(p_i, q) : q later than p_i } in the first d-1 objectives (the limit set), filtered to
  * its non-dominated points; p_i contributes nothing when a later point weakly dominates it there. The
- * recursion drops one objective per level; at 4 objectives HV4D+ (hv4d.ts, O(k^2)) finishes, at 3 and 2
- * (when m starts there) a sweep (wfg-base.ts).
+ * recursion drops one objective per level; at 4 objectives HV4D+ (hv4d.ts, O(k^2)) finishes sets of 9 or
+ * more points, at 3 and 2 a sweep (wfg-base.ts); two points are one inclusion-exclusion.
  *
  * Shapes: `points` n x m row-major (see packed.ts; dominated points and copies allowed), `ref` length m,
  * every coordinate strictly below it (not checked). Never mutates either. Working memory: one
@@ -115,9 +118,24 @@ export class WfgWorkspace {
       for (let t = 0; t < d; t++) v *= (ref[t] as number) - (buf[t] as number);
       return v;
     }
+    if (k === 2) {
+      // inclusion-exclusion: two boxes minus their intersection, the box of the componentwise max
+      let va = 1;
+      let vb = 1;
+      let vab = 1;
+      for (let t = 0; t < d; t++) {
+        const r = ref[t] as number;
+        const a = buf[t] as number;
+        const b = buf[d + t] as number;
+        va *= r - a;
+        vb *= r - b;
+        vab *= r - (a > b ? a : b);
+      }
+      return va + vb - vab;
+    }
     if (d === 2) return sweep2(buf, k, ref);
     if (d === 3) return sweep3(buf, k, ref, this.sx, this.sy);
-    if (d === 4) return hv4d({ n: k, m: 4, data: buf.subarray(0, 4 * k) }, this.ref4);
+    if (d === 4 && k >= HV4D_FROM) return hv4d({ n: k, m: 4, data: buf.subarray(0, 4 * k) }, this.ref4);
     const e = d - 1;
     const lim = this.lim[e] as Float64Array;
     const rLast = ref[e] as number;
@@ -130,7 +148,7 @@ export class WfgWorkspace {
       for (let t = 0; t < e; t++) box *= (ref[t] as number) - (buf[off + t] as number);
       let ex = box;
       if (c > 0) {
-        if (e !== 4) this.sortByLast(lim, c, e); // hv4d sorts for itself
+        if (e !== 4 || c < HV4D_FROM) this.sortByLast(lim, c, e); // hv4d sorts for itself
         ex -= this.hvSorted(lim, c, e);
       }
       if (ex > 0) volume += (rLast - (buf[off + e] as number)) * ex;
@@ -182,6 +200,7 @@ export class WfgWorkspace {
     }
     const ord = this.ord;
     for (let j = 0; j < z; j++) ord[count[rank[j] as number]++] = j;
+    if (e === 4) return filter4(cand, ord, z, dst);
     let c = 0;
     for (let u = 0; u < z; u++) {
       const row = (ord[u] as number) * e;
@@ -224,4 +243,48 @@ export class WfgWorkspace {
     }
     return c;
   }
+}
+
+/** limitSet's filter for 4 objectives, unrolled, the candidate held in locals (the hot case for m = 5). */
+function filter4(cand: Float64Array, ord: Uint32Array, z: number, dst: Float64Array): number {
+  let c = 0;
+  for (let u = 0; u < z; u++) {
+    const row = (ord[u] as number) * 4;
+    const b0 = cand[row] as number;
+    const b1 = cand[row + 1] as number;
+    const b2 = cand[row + 2] as number;
+    const b3 = cand[row + 3] as number;
+    let dropped = false;
+    let r = 0;
+    while (r < c) {
+      const o = r * 4;
+      const a0 = dst[o] as number;
+      const a1 = dst[o + 1] as number;
+      const a2 = dst[o + 2] as number;
+      const a3 = dst[o + 3] as number;
+      if (a0 <= b0 && a1 <= b1 && a2 <= b2 && a3 <= b3) {
+        dropped = true;
+        break;
+      }
+      if (b0 <= a0 && b1 <= a1 && b2 <= a2 && b3 <= a3) {
+        c--;
+        const last = c * 4;
+        dst[o] = dst[last] as number;
+        dst[o + 1] = dst[last + 1] as number;
+        dst[o + 2] = dst[last + 2] as number;
+        dst[o + 3] = dst[last + 3] as number;
+        continue;
+      }
+      r++;
+    }
+    if (!dropped) {
+      const o = c * 4;
+      dst[o] = b0;
+      dst[o + 1] = b1;
+      dst[o + 2] = b2;
+      dst[o + 3] = b3;
+      c++;
+    }
+  }
+  return c;
 }
