@@ -165,7 +165,8 @@ export function ranksPeeling(space: RankSpace): Int32Array {
   let sub = space;
   let rows: Int32Array | null = null; // rows of `sub` in `space` (null: the same)
   for (let offset = 0; sub.u > 0; offset++) {
-    const on = m === 3 ? front3(sub) : frontJfb(sub);
+    // m >= 4: a bounded scan first, so that a small front (many fronts: uniform data) costs little.
+    const on = m === 3 ? front3(sub) : (frontScan(sub, Math.min(128, sub.u >> 1)) ?? frontJfb(sub));
     let count = 0;
     for (let r = 0; r < sub.u; r++) count += on[r] as number;
     if (2 * count < sub.u) {
