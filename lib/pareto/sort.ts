@@ -58,11 +58,12 @@ const SCAN_LIMIT = 128;
 
 /**
  * Indices of the non-dominated points (minimisation), ascending. Duplicates of a front point are all
- * kept. After the prefilter the candidates go to rank space (lib/pareto/nds/coords.ts: dense integer
- * ranks per objective, lexicographic rows, copies merged), then: m = 2 one sweep, O(N log N);
- * m = 3 Kung et al.'s sweep with a Fenwick staircase, O(N log N); m >= 4 a lexicographic scan against
- * the front found so far while that front is small (<= 128 points), else the divide-and-conquer
- * non-dominated sort (Jensen 2003; Buzdalov & Shalyto 2014), O(N log^(m-1) N).
+ * kept. After the prefilter: m = 2 one sweep over the values in lexicographic order, O(N log N);
+ * m >= 3 in rank space (lib/pareto/nds/coords.ts: dense integer ranks per objective, lexicographic
+ * rows, copies merged): m = 3 Kung, Luccio & Preparata's sweep with a Fenwick staircase, O(N log N);
+ * m >= 4 a lexicographic scan against the front found so far while it is small (<= 128 points), else
+ * the divide-and-conquer sort of Jensen (2003) / Buzdalov & Shalyto (2014) in front-only mode, which
+ * is Kung et al.'s maxima algorithm, O(N log^(m-2) N) (lib/pareto/nds/jfb.ts).
  * Errors: a NaN or a point of another length (InputError naming points[i][j]).
  */
 export function paretoFront(points: Points): number[] {
@@ -92,12 +93,13 @@ export function paretoFront(points: Points): number[] {
 }
 
 /**
- * Non-dominated sorting into ranks (0 = the Pareto front); equal points share a rank. In rank space
- * (see paretoFront): two objectives by a binary search over the fronts, O(N log N); more by the
- * divide-and-conquer of Jensen (2003) as generalised by Fortin, Grenier & Parizeau (2013) and made
- * O(N log^(m-1) N) by Buzdalov & Shalyto (2014) (lib/pareto/nds/jfb.ts). Optional violations rank
- * every feasible point before any infeasible one and infeasible points by their total violation
- * (Deb's constrained domination).
+ * Non-dominated sorting into ranks (0 = the Pareto front); equal points share a rank. Two objectives:
+ * a binary search over the fronts in one sweep, O(N log N). More, in rank space (see paretoFront):
+ * fronts are peeled off while each holds at least half of what is left (near-front data), the rest
+ * ranked by the divide-and-conquer of Jensen (2003) as generalised to ties by Fortin, Grenier &
+ * Parizeau (2013) and made O(N log^(m-1) N) by Buzdalov & Shalyto (2014) (lib/pareto/nds/). Optional
+ * violations rank every feasible point before any infeasible one and infeasible points by their total
+ * violation (Deb's constrained domination).
  * Errors: NaN, ragged points, violations of the wrong length (InputError).
  */
 export function nondominatedRanks(points: Points, violations?: readonly number[]): number[] {

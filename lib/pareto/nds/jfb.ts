@@ -20,8 +20,9 @@ export const jfbCutoffs = { pairsA: 24, pairsB: 2048, perPointB: 32 };
  * on two objectives with a prefix-maximum Fenwick tree.
  *
  * Rows are in lexicographic order, so "row a < row b" stands for objective 0 (a copy never reaches here:
- * rows are distinct points). `coords` holds dense integer ranks, so ties are exact. Returns an
- * Int32Array of u ranks. O(N log^(m-1) N) time for m >= 3 (O(N log N) for m = 2), O(N) extra memory.
+ * rows are distinct points). `coords` holds integer ranks (dense, or a subset of a dense rank space:
+ * the trees span the largest f2 rank), so ties are exact. Needs m >= 2. Returns an Int32Array of u
+ * ranks, row order. O(N log^(m-1) N) time for m >= 3 (O(N log N) for m = 2), O(N) extra memory.
  *
  * `frontOnly`: only rank 0 is exact (every other row gets some rank >= 1). The recursion then stops
  * one objective earlier, at a 3-objective sweep (a dominance test, unlike a rank, is a prefix minimum),
