@@ -26,7 +26,7 @@ export function hvcWfg(points: Packed, ref: Float64Array): Float64Array {
     const off = i * m;
     let box = 1;
     for (let t = 0; t < m; t++) box *= (ref[t] as number) - (data[off + t] as number);
-    const c = ws.limitSet(data, m, n, data, off, m, lim, i);
+    const c = ws.limits.build(data, m, n, data, off, m, lim, i);
     let ex = box;
     if (c > 0) {
       ws.sortByLast(lim, c, m);

@@ -1,10 +1,10 @@
 import type { Packed } from './packed.js';
 import { hv4d } from './hv4d.js';
+import { LimitSets } from './limit-set.js';
 import { sweep2, sweep3 } from './wfg-base.js';
 
 /** 4-objective sets up to this size recurse to the 3-D sweep; larger ones go to hv4d (measured). */
 const HV4D_FROM = 9;
-
 
 /**
  * WFG exact hypervolume (While, Bradstreet and Barone, "A fast way of calculating exact hypervolumes",
@@ -30,7 +30,7 @@ export function hvWfg(points: Packed, ref: Float64Array): number {
   if (n === 0) return 0;
   const ws = new WfgWorkspace(n, m, ref);
   const top = ws.lim[m] as Float64Array;
-  const k = ws.limitSet(points.data, m, n, ws.negInf, 0, m, top);
+  const k = ws.limits.build(points.data, m, n, ws.negInf, 0, m, top);
   ws.sortByLast(top, k, m);
   return ws.hvSorted(top, k, m);
 }
@@ -42,10 +42,8 @@ export function hvWfg(points: Packed, ref: Float64Array): number {
 export class WfgWorkspace {
   readonly lim: Float64Array[] = [];
   readonly negInf: Float64Array;
-  private readonly cand: Float64Array;
-  private readonly rank: Uint16Array;
-  private readonly count: Uint32Array;
-  private readonly ord: Uint32Array;
+  /** Builds the limit sets (limit-set.ts); its scratch is shared by every level. */
+  readonly limits: LimitSets;
   private readonly ref4: Float64Array;
   private readonly keys: Float64Array;
   private readonly idx: Uint32Array;
@@ -60,10 +58,7 @@ export class WfgWorkspace {
   ) {
     for (let d = 0; d <= m; d++) this.lim.push(new Float64Array(d >= 2 ? cap * d : 0));
     this.negInf = new Float64Array(m).fill(-Infinity);
-    this.cand = new Float64Array(cap * m);
-    this.rank = new Uint16Array(cap);
-    this.count = new Uint32Array(m + 1);
-    this.ord = new Uint32Array(cap);
+    this.limits = new LimitSets(cap, m);
     this.ref4 = ref.subarray(0, 4);
     this.keys = new Float64Array(cap);
     this.idx = new Uint32Array(cap);
@@ -142,7 +137,7 @@ export class WfgWorkspace {
     let volume = 0;
     for (let i = k - 1; i >= 0; i--) {
       const off = i * d;
-      const c = this.limitSet(buf, d, i, buf, off, e, lim);
+      const c = this.limits.build(buf, d, i, buf, off, e, lim);
       if (c < 0) continue;
       let box = 1;
       for (let t = 0; t < e; t++) box *= (ref[t] as number) - (buf[off + t] as number);
@@ -155,136 +150,4 @@ export class WfgWorkspace {
     }
     return volume;
   }
-
-  /**
-   * Writes into `dst` (stride e) the non-dominated points of the limit set { max(p, q) } over rows
-   * 0..to-1 of `src` (stride s) except row `skip`, first e objectives, p = row `pOff` of `pBuf` (all
-   * -Infinity for a plain non-dominated filter). Returns their count (rows in no particular order), or
-   * -1 when some q weakly dominates p there (p then has no exclusive volume).
-   * Candidates are taken in decreasing number of objectives in which they collapse onto p (a counting
-   * sort, O(to)): those are the strong ones, so the kept set stays near its final size and dominated
-   * candidates meet a dominator early (12x fewer comparisons than input order on 1,000 near-front
-   * points in 5-D). Each candidate is compared with the kept rows both ways: O(to * kept * e).
-   */
-  limitSet(src: Float64Array, s: number, to: number, pBuf: Float64Array, pOff: number, e: number, dst: Float64Array, skip = -1): number {
-    const cand = this.cand;
-    const rank = this.rank;
-    const count = this.count;
-    count.fill(0, 0, e + 1);
-    let z = 0;
-    for (let j = 0; j < to; j++) {
-      if (j === skip) continue;
-      const q = j * s;
-      const row = z * e;
-      let same = 0;
-      for (let t = 0; t < e; t++) {
-        const pv = pBuf[pOff + t] as number;
-        const qv = src[q + t] as number;
-        if (qv > pv) cand[row + t] = qv;
-        else {
-          cand[row + t] = pv;
-          same++;
-        }
-      }
-      if (same === e) return -1;
-      const r = e - 1 - same; // most collapsed first
-      rank[z++] = r;
-      count[r]++;
-    }
-    // counting sort: ord lists candidate rows by rank
-    let acc = 0;
-    for (let r = 0; r < e; r++) {
-      const c = count[r] as number;
-      count[r] = acc;
-      acc += c;
-    }
-    const ord = this.ord;
-    for (let j = 0; j < z; j++) ord[count[rank[j] as number]++] = j;
-    if (e === 4) return filter4(cand, ord, z, dst);
-    let c = 0;
-    for (let u = 0; u < z; u++) {
-      const row = (ord[u] as number) * e;
-      let dropped = false;
-      let r = 0;
-      while (r < c) {
-        const o = r * e;
-        let keptLe = true; // kept row <= candidate everywhere: the candidate adds nothing
-        let candLe = true; // candidate <= kept row everywhere: the kept row goes
-        for (let t = 0; t < e; t++) {
-          const a = dst[o + t] as number;
-          const b = cand[row + t] as number;
-          if (a > b) {
-            keptLe = false;
-            if (!candLe) break;
-          } else if (a < b) {
-            candLe = false;
-            if (!keptLe) break;
-          }
-        }
-        if (keptLe) {
-          dropped = true;
-          break;
-        }
-        if (candLe) {
-          c--;
-          if (r !== c) {
-            const last = c * e;
-            for (let t = 0; t < e; t++) dst[o + t] = dst[last + t] as number;
-          }
-          continue;
-        }
-        r++;
-      }
-      if (!dropped) {
-        const o = c * e;
-        for (let t = 0; t < e; t++) dst[o + t] = cand[row + t] as number;
-        c++;
-      }
-    }
-    return c;
-  }
-}
-
-/** limitSet's filter for 4 objectives, unrolled, the candidate held in locals (the hot case for m = 5). */
-function filter4(cand: Float64Array, ord: Uint32Array, z: number, dst: Float64Array): number {
-  let c = 0;
-  for (let u = 0; u < z; u++) {
-    const row = (ord[u] as number) * 4;
-    const b0 = cand[row] as number;
-    const b1 = cand[row + 1] as number;
-    const b2 = cand[row + 2] as number;
-    const b3 = cand[row + 3] as number;
-    let dropped = false;
-    let r = 0;
-    while (r < c) {
-      const o = r * 4;
-      const a0 = dst[o] as number;
-      const a1 = dst[o + 1] as number;
-      const a2 = dst[o + 2] as number;
-      const a3 = dst[o + 3] as number;
-      if (a0 <= b0 && a1 <= b1 && a2 <= b2 && a3 <= b3) {
-        dropped = true;
-        break;
-      }
-      if (b0 <= a0 && b1 <= a1 && b2 <= a2 && b3 <= a3) {
-        c--;
-        const last = c * 4;
-        dst[o] = dst[last] as number;
-        dst[o + 1] = dst[last + 1] as number;
-        dst[o + 2] = dst[last + 2] as number;
-        dst[o + 3] = dst[last + 3] as number;
-        continue;
-      }
-      r++;
-    }
-    if (!dropped) {
-      const o = c * 4;
-      dst[o] = b0;
-      dst[o + 1] = b1;
-      dst[o + 2] = b2;
-      dst[o + 3] = b3;
-      c++;
-    }
-  }
-  return c;
 }
