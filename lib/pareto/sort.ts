@@ -117,7 +117,8 @@ export function nondominatedRanks(points: Points, violations?: readonly number[]
     else {
       const space = rankSpace(data, count, m);
       const rowRank = m === 1 ? Int32Array.from({ length: space.u }, (_, r) => r) : ranksPeeling(space);
-      perPoint = Int32Array.from(space.row, (r) => rowRank[r] as number);
+      perPoint = new Int32Array(count);
+      for (let k = 0; k < count; k++) perPoint[k] = rowRank[space.row[k] as number] as number;
     }
     for (let k = 0; k < count; k++) {
       const r = perPoint[k] as number;

@@ -74,11 +74,13 @@ describe('rank space', () => {
 });
 
 describe('rank-space fronts and the divide-and-conquer sort against brute force', () => {
-  afterEach(() => Object.assign(jfbCutoffs, { pairsA: 24, pairsB: 2048, perPointB: 32 }));
-  // Default cutoffs, and cutoffs of 1 so that every split of helper A and helper B is taken.
+  const defaults = { ...jfbCutoffs };
+  afterEach(() => Object.assign(jfbCutoffs, defaults));
+  // Default cutoffs; none (every split of helper A and helper B is taken); and pair comparisons everywhere.
   for (const [name, cut] of [
-    ['default cutoffs', { pairsA: 24, pairsB: 2048, perPointB: 32 }],
-    ['no pair-comparison shortcut', { pairsA: 1, pairsB: 1, perPointB: 0 }],
+    ['default cutoffs', { ...jfbCutoffs }],
+    ['no pair-comparison shortcut', { pairsA: 1, pairsB: 1, perPointB: 0, sweepB1: 0 }],
+    ['pair comparisons wherever allowed', { pairsA: 1000, pairsB: 10 ** 6, perPointB: 1000, sweepB1: 1000 }],
   ] as const) {
     for (const m of [2, 3, 4, 5, 6]) {
       it(`${m} objectives, ${name}: 600 seeded sets (grids, reals, copies, ±Infinity, near-front)`, () => {

@@ -2,11 +2,12 @@ import type { RankSpace } from './coords.js';
 
 /**
  * Where the recursion stops splitting and compares pairs directly: helper A on at most `pairsA`
- * points; helper B when |L| * |H| <= `pairsB` or <= `perPointB` * (|L| + |H|) (one side small).
+ * points; helper B when |L| * |H| <= `pairsB` or <= `perPointB` * (|L| + |H|) (one side small), and
+ * on two objectives (instead of the tree sweep) when |L| * |H| <= `sweepB1` * (|L| + |H|).
  * Measured on Node 20 (concave and uniform sets, m = 3..6); tests set them to 1 to exercise every
  * branch of the recursion.
  */
-export const jfbCutoffs = { pairsA: 24, pairsB: 2048, perPointB: 32 };
+export const jfbCutoffs = { pairsA: 24, pairsB: 2048, perPointB: 32, sweepB1: 8 };
 
 /**
  * Non-dominated ranks (0 = the Pareto front) of the distinct points of a rank space, by the
@@ -31,7 +32,7 @@ export const jfbCutoffs = { pairsA: 24, pairsB: 2048, perPointB: 32 };
  */
 export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
   const { u, m, coords: c } = space;
-  const { pairsA, pairsB, perPointB } = jfbCutoffs;
+  const { pairsA, pairsB, perPointB, sweepB1 } = jfbCutoffs;
   const rank = new Int32Array(u);
   if (u <= 1) return rank;
   const idx = new Int32Array(u);
@@ -254,9 +255,9 @@ export function jfbRanks(space: RankSpace, frontOnly = false): Int32Array {
     for (let i = lFrom; i < lUntil; i++) if ((rank[idx[i] as number] as number) > lTop) lTop = rank[idx[i] as number] as number;
     for (let i = hFrom; i < hUntil; i++) if ((rank[idx[i] as number] as number) < hLow) hLow = rank[idx[i] as number] as number;
     if (lTop < hLow) return;
+    if (k === 1 ? nl * nh <= sweepB1 * (nl + nh) : nl * nh <= pairsB || nl * nh <= perPointB * (nl + nh)) return bruteB(lFrom, lUntil, hFrom, hUntil, k);
     if (frontOnly && k === 2) return sweepB3(lFrom, lUntil, hFrom, hUntil);
     if (k === 1) return sweepB(lFrom, lUntil, hFrom, hUntil);
-    if (nl * nh <= pairsB || nl * nh <= perPointB * (nl + nh)) return bruteB(lFrom, lUntil, hFrom, hUntil, k);
     let lMin = Infinity;
     let lMax = -Infinity;
     let hMin = Infinity;
