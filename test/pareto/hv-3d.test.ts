@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hv3d } from '../../lib/pareto/hv/hv3d.js';
+import { HV3D_SMALL_BELOW, hv3d, hv3dRanked, hv3dSmall } from '../../lib/pareto/hv/hv3d.js';
 import { hvc3d } from '../../lib/pareto/hv/hvc3d.js';
 import { pack } from '../../lib/pareto/hv/packed.js';
 import { pointSet } from '../../lib/bench/pointsets.js';
@@ -141,6 +141,63 @@ describe('hv3d and hvc3d against the pre-issue-18 sweep on larger sets', () => {
       if (wrong.length > 0) bad.push(`set ${s}: ${wrong.length} contributions differ, first point ${wrong[0]}`);
     }
     expect(bad.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe("hv3d's two paths: the sorted-array sweep (below HV3D_SMALL_BELOW) and the rank space", () => {
+  const ref64 = (ref: P): Float64Array => Float64Array.from(ref);
+  it('each path alone: 4,000 seeded sets of 1-14 points against the grid-cell brute force, 1e-12', () => {
+    const rng = createRng(330);
+    const bad: string[] = [];
+    let checked = 0;
+    for (let s = 0; s < 4000; s++) {
+      const { points, ref } = smallCase(rng, s, 14);
+      if (points.length === 0) continue;
+      checked++;
+      const want = bruteHv(points, ref);
+      const small = hv3dSmall(pack(points, 3), ref64(ref));
+      if (!closeRel(small, want, TOL)) bad.push(JSON.stringify({ path: 'small', points, ref, want, small }));
+      if (points.length >= 2) {
+        const ranked = hv3dRanked(pack(points, 3), ref64(ref));
+        if (!closeRel(ranked, want, TOL)) bad.push(JSON.stringify({ path: 'ranked', points, ref, want, ranked }));
+      }
+    }
+    expect(checked).toBeGreaterThan(3500);
+    expect(bad.slice(0, 3)).toEqual([]);
+  });
+  it('each path alone: 90 sets of 20-1,500 points (grids, reals, near-front, signs and -0, copies; sizes at the cut-over) against the pre-issue-18 sweep, 1e-12', () => {
+    const rng = createRng(331);
+    const bad: string[] = [];
+    const values = [-0, 0, -2.5, 2.5, 3];
+    for (let s = 0; s < 90; s++) {
+      const n = [20, HV3D_SMALL_BELOW - 1, HV3D_SMALL_BELOW, 131, 1500][s % 5]!;
+      const g = 3 + rng.int(30);
+      let points: P[];
+      let ref: P = [1.1, 1.1, 1.1];
+      if (s % 6 === 0) {
+        points = Array.from({ length: n }, () => [rng.int(g), rng.int(g), rng.int(g)]);
+        ref = [g, g, g];
+      } else if (s % 6 === 1) points = Array.from({ length: n }, () => [rng.next(), rng.next(), rng.next()]);
+      else if (s % 6 === 2) {
+        points = Array.from({ length: n }, () => [0, 1, 2].map(() => (rng.int(3) === 0 ? rng.pick(values) : (rng.next() - 0.5) * 9)));
+        ref = [5, 5, 5];
+      } else points = pointSet('near-front', n, 3, s);
+      for (let c = rng.int(n >> 2); c > 0; c--) points.push(rng.pick(points).slice());
+      const want = oldHv3(points, ref);
+      const small = hv3dSmall(pack(points, 3), ref64(ref));
+      const ranked = hv3dRanked(pack(points, 3), ref64(ref));
+      const dispatched = hv(points, ref);
+      if (!closeRel(small, want, TOL)) bad.push(`set ${s} (n = ${points.length}): small ${small} want ${want}`);
+      if (!closeRel(ranked, want, TOL)) bad.push(`set ${s} (n = ${points.length}): ranked ${ranked} want ${want}`);
+      if (!closeRel(dispatched, want, TOL)) bad.push(`set ${s} (n = ${points.length}): hv3d ${dispatched} want ${want}`);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+  it('the small path reuses its scratch: a 3-point set after a 1,000-point set is worked by hand', () => {
+    expect(hv3dSmall(pack(pointSet('near-front', 1000, 3, 1), 3), ref64([2, 2, 2]))).toBeGreaterThan(0);
+    // the hand-worked staircase above: 14; one point: its box 2^3
+    expect(hv3dSmall(pack([[0, 2, 2], [1, 1, 1], [2, 0, 0]], 3), ref64([3, 3, 3]))).toBe(14);
+    expect(hv3dSmall(pack([[1, 1, 1]], 3), ref64([3, 3, 3]))).toBe(8);
   });
 });
 
