@@ -81,4 +81,22 @@ describe('argsort', () => {
       expect(Array.from(argsort(down))).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i));
     }
   });
+  it('bucket-sort paths: crowded buckets (merge sort inside), skewed keys (radix fallback), infinite range', () => {
+    const rng = createRng(18_002);
+    let sets = 0;
+    for (const n of [95, 96, 97, 200, 1023, 1024, 3000, 20_000]) {
+      for (let r = 0; r < 12; r++) {
+        const keys = new Float64Array(n);
+        const clusters = 1 + (r % 6) * 3; // 1..16 tight clusters: buckets of n / clusters keys
+        for (let i = 0; i < n; i++) {
+          if (r % 4 === 3) keys[i] = Math.exp(rng.next() * 40 - 20); // log-uniform: most keys in bucket 0
+          else if (r === 10 && i === 0) keys[i] = -Infinity;
+          else keys[i] = rng.int(clusters) + rng.next() * 1e-6 * (r % 2) + (rng.int(3) === 0 ? 0.5 : 0);
+        }
+        expect(firstDifference(argsort(keys), stableOrder(keys))).toBe(-1);
+        sets++;
+      }
+    }
+    expect(sets).toBe(96);
+  });
 });
