@@ -20,29 +20,100 @@ import { prepare3d } from './rank3d.js';
 import { Staircase } from './staircase.js';
 
 /** Sets below this many points take {@link hv3dSmall} (no ranking; measured on Node 20). */
-export const HV3D_SMALL_BELOW = 400;
+export const HV3D_SMALL_BELOW = 1024;
 
 /** Moves of more elements than this go through copyWithin (memmove) instead of a loop. */
-const MOVE_LOOP_BELOW = 24;
+const MOVE_LOOP_BELOW = 32;
 
 /** Scratch of {@link hv3dSmall}, grown on demand (no allocation per call once warm). */
 let zKey = new Float64Array(0);
 let zOrder = new Int32Array(0);
+let zKey2 = new Float64Array(0);
+let zOrder2 = new Int32Array(0);
 let sx = new Float64Array(0);
 let sy = new Float64Array(0);
+/** Where {@link sortByZ} left its result (one of the two key / order pairs above). */
+let zSorted = zKey;
+let zSortedOrder = zOrder;
 
 function growSmall(n: number): void {
   const size = Math.max(n + 2, 2 * zKey.length);
   zKey = new Float64Array(size);
   zOrder = new Int32Array(size);
+  zKey2 = new Float64Array(size);
+  zOrder2 = new Int32Array(size);
   sx = new Float64Array(size);
   sy = new Float64Array(size);
+}
+
+/** Runs of this many points are insertion-sorted before the merge passes. */
+const RUN = 8;
+
+/**
+ * Stable sort of the n points of `d` (3 coordinates each) by z into `zSorted` (z) and `zSortedOrder`
+ * (3 x input index): insertion-sorted runs of {@link RUN}, then bottom-up merge passes between the
+ * two scratch pairs. O(n log n), no allocation.
+ */
+function sortByZ(d: Float64Array, n: number): void {
+  if (zKey.length < n + 2) growSmall(n);
+  let key = zKey;
+  let order = zOrder;
+  for (let i = 0; i < n; i++) {
+    const z = d[3 * i + 2] as number;
+    let j = i;
+    const runStart = i - (i % RUN);
+    while (j > runStart && (key[j - 1] as number) > z) {
+      key[j] = key[j - 1] as number;
+      order[j] = order[j - 1] as number;
+      j--;
+    }
+    key[j] = z;
+    order[j] = 3 * i;
+  }
+  let toKey = zKey2;
+  let toOrder = zOrder2;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = lo + width < n ? lo + width : n;
+      const hi = mid + width < n ? mid + width : n;
+      let a = lo;
+      let b = mid;
+      let t = lo;
+      while (a < mid && b < hi) {
+        const ka = key[a] as number;
+        const kb = key[b] as number;
+        if (ka <= kb) {
+          toKey[t] = ka;
+          toOrder[t++] = order[a++] as number;
+        } else {
+          toKey[t] = kb;
+          toOrder[t++] = order[b++] as number;
+        }
+      }
+      while (a < mid) {
+        toKey[t] = key[a] as number;
+        toOrder[t++] = order[a++] as number;
+      }
+      while (b < hi) {
+        toKey[t] = key[b] as number;
+        toOrder[t++] = order[b++] as number;
+      }
+    }
+    const k = key;
+    key = toKey;
+    toKey = k;
+    const o = order;
+    order = toOrder;
+    toOrder = o;
+  }
+  zSorted = key;
+  zSortedOrder = order;
 }
 
 /**
  * hv3d for small sets: HV3D's sweep (Beume et al. 2009, above) with the 2-D staircase in a plain sorted
  * array (x ascending, y strictly descending, sentinels (-Infinity, ref y) and (ref x, -Infinity) at the
- * ends) and an insertion sort by z. Ties need no perturbation: a point weakly dominated in (x, y) by a
+ * ends) and a merge sort by z. Ties need no perturbation: a point weakly dominated in (x, y) by a
  * member adds nothing, and the members it weakly dominates leave. Same contract and result as
  * {@link hv3d}; O(n^2) time worst case with small constants, O(n) module-level scratch.
  */
@@ -52,31 +123,9 @@ export function hv3dSmall(points: Packed, ref: Float64Array): number {
   const rx = ref[0] as number;
   const ry = ref[1] as number;
   const rz = ref[2] as number;
-  if (zKey.length < n + 2) growSmall(n);
-  const key = zKey;
-  const order = zOrder;
-  for (let i = 0; i < n; i++) {
-    // Binary insertion: j = the first slot whose key exceeds z (stable).
-    const z = d[3 * i + 2] as number;
-    let j = 0;
-    let hi = i;
-    while (j < hi) {
-      const mid = (j + hi) >>> 1;
-      if ((key[mid] as number) <= z) j = mid + 1;
-      else hi = mid;
-    }
-    if (i - j > MOVE_LOOP_BELOW) {
-      key.copyWithin(j + 1, j, i);
-      order.copyWithin(j + 1, j, i);
-    } else {
-      for (let k = i; k > j; k--) {
-        key[k] = key[k - 1] as number;
-        order[k] = order[k - 1] as number;
-      }
-    }
-    key[j] = z;
-    order[j] = 3 * i;
-  }
+  sortByZ(d, n);
+  const key = zSorted;
+  const order = zSortedOrder;
   const xs = sx;
   const ys = sy;
   xs[0] = -Infinity;
