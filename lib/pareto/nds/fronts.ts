@@ -32,12 +32,54 @@ export function lexOrder2(data: Float64Array, n: number): Uint32Array {
 }
 
 /**
- * Two objectives: point flags (1 = on the Pareto front), input order. In lexicographic order a point
- * is on the front iff its f2 is below every earlier point's, or it copies the point just before it
- * (copies are adjacent) and shares its flag. O(n log n) for the order, O(n) for the sweep.
+ * Two objectives: point flags (1 = on the Pareto front), input order. One linear pass first drops the
+ * points dominated by the point of least f1 + f2 (on uniform sets most of them; a copy of it stays),
+ * then, in lexicographic order, a point is on the front iff its f2 is below every earlier point's, or
+ * it copies the point just before it (copies are adjacent) and shares its flag. O(n) + O(k log k) for
+ * the k points the pass keeps.
  */
 export function front2(data: Float64Array, n: number): Uint8Array {
   const on = new Uint8Array(n);
+  let pivot = -1;
+  let bestSum = Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = (data[2 * i] as number) + (data[2 * i + 1] as number);
+    if (s < bestSum) {
+      bestSum = s;
+      pivot = i;
+    }
+  }
+  let keep: Uint32Array | null = null;
+  let k = n;
+  let sub = data;
+  if (pivot >= 0 && Number.isFinite(bestSum)) {
+    const px = data[2 * pivot] as number;
+    const py = data[2 * pivot + 1] as number;
+    keep = new Uint32Array(n);
+    sub = new Float64Array(2 * n);
+    k = 0;
+    for (let i = 0; i < n; i++) {
+      const x = data[2 * i] as number;
+      const y = data[2 * i + 1] as number;
+      if (px <= x && py <= y && (px < x || py < y)) continue; // dominated by the pivot
+      keep[k] = i;
+      sub[2 * k] = x;
+      sub[2 * k + 1] = y;
+      k++;
+    }
+    if (k === n) {
+      keep = null;
+      sub = data;
+    }
+  }
+  const subOn = keep ? new Uint8Array(k) : on;
+  frontSweep2(sub, k, subOn);
+  if (keep) for (let t = 0; t < k; t++) on[keep[t] as number] = subOn[t] as number;
+  return on;
+}
+
+/** The lexicographic sweep of front2 over n points, flags written into `on` (zeroed). */
+function frontSweep2(data: Float64Array, n: number, on: Uint8Array): void {
   const order = lexOrder2(data, n);
   let best = Infinity;
   let seen = false;
@@ -54,7 +96,6 @@ export function front2(data: Float64Array, n: number): Uint8Array {
     }
     prev = i;
   }
-  return on;
 }
 
 /**
