@@ -24,12 +24,12 @@ for (const kind of POINT_SET_KINDS) {
       const points = pointSet(kind, n, m, 1000 * m + n);
       const front = time(() => paretoFront(points));
       const sample = n > NAIVE_FULL ? points.slice(0, NAIVE_FULL) : points;
-      const naive = time(() => paretoFrontNaive(sample), 0);
+      const naive = time(() => paretoFrontNaive(sample), 100);
       const naiveMs = naive.ms * (n / sample.length) ** 2;
-      const sort = time(() => nondominatedRanks(points), 0);
+      const sort = time(() => nondominatedRanks(points), 100);
       const frontPoints = front.result.map((i) => points[i] as number[]);
       const ref = new Array<number>(m).fill(1.1);
-      const hv = m < 5 || frontPoints.length <= HV_M5_MAX_FRONT ? time(() => hypervolume(frontPoints, ref), 0) : undefined;
+      const hv = m < 5 || frontPoints.length <= HV_M5_MAX_FRONT ? time(() => hypervolume(frontPoints, ref), 100) : undefined;
       console.log(
         `${`${kind} m=${m} n=${n.toLocaleString('en-US')}`.padEnd(25)} ${String(frontPoints.length).padStart(8)} ${fmt(front.ms).padStart(11)} ${`${fmt(naiveMs)}${n > NAIVE_FULL ? '*' : ''}`.padStart(12)} ${`${(naiveMs / front.ms).toFixed(0)}x`.padStart(9)} ${fmt(sort.ms).padStart(13)} ${(hv ? fmt(hv.ms) : 'not timed†').padStart(12)}`,
       );
