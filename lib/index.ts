@@ -43,6 +43,7 @@ export { parseObjectives, parseLimits, limitViolations, totalViolation, toMinimi
 export { paretoFront, paretoFrontNaive, nondominatedRanks, nondominatedSort, crowdingDistance } from './pareto/sort.js';
 export { ParetoFront, type FrontEntry, type InsertResult, type FrontSnapshot } from './pareto/front.js';
 export { hypervolume, hypervolumeContributions, normalizePoints, idealPoint, nadirPoint } from './pareto/hypervolume.js';
+export { HypervolumeTracker } from './pareto/hv/incremental.js';
 export { additiveEpsilon, igd, igdPlus, gd } from './pareto/indicators.js';
 export { kneePoint, bestUnderBudget } from './pareto/select.js';
 export { parseCsv, numericColumn, type CsvTable } from './csv.js';
