@@ -156,6 +156,69 @@ function validateAndClip(points: unknown, ref: Point, m: number, withIndex: bool
   return { packed: { n: kept, m, data: kept === n ? data : data.subarray(0, kept * m) }, index, negInf };
 }
 
+// Module scratch of hypervolume(): no allocation on a warm call. It is filled by clipIntoScratch and read
+// by one kernel call that returns before the next public call (kernels never call the public API, so
+// nothing re-enters while it is in use); contributions keep their own fresh buffers (validateAndClip).
+let scratchRows = new Float64Array(1024);
+let scratchNegInf = false;
+const scratchRefs: Float64Array[] = [];
+
+/** The reference (already checked) in a reused Float64Array of length m. */
+function scratchRef(ref: Point, m: number): Float64Array {
+  let r = scratchRefs[m];
+  if (r === undefined) {
+    r = new Float64Array(m);
+    scratchRefs[m] = r;
+  }
+  for (let j = 0; j < m; j++) r[j] = ref[j] as number;
+  return r;
+}
+
+/**
+ * {@link validateAndClip} without allocation: the same checks, errors and order, packing the retained
+ * rows into `scratchRows` (grown on demand) and setting `scratchNegInf`; returns the number retained.
+ * One fused loop, O(N m).
+ */
+function clipIntoScratch(points: unknown, ref: Float64Array, m: number): number {
+  if (!Array.isArray(points)) throw new InputError('points', points, 'an array of points (arrays of numbers)');
+  const n = points.length;
+  if (scratchRows.length < n * m) scratchRows = new Float64Array(Math.max(n * m, 2 * scratchRows.length));
+  const data = scratchRows;
+  let kept = 0;
+  let negInf = false;
+  for (let i = 0; i < n; i++) {
+    const p: unknown = points[i];
+    if (!Array.isArray(p)) throw new InputError(`points[${i}]`, p, 'an array of numbers');
+    if (p.length !== m) {
+      throw new InputError(`points[${i}]`, p, `${m} objectives`, `point ${i} has ${p.length} objectives, expected ${m}`);
+    }
+    const row = p as readonly unknown[];
+    let inside = true;
+    let hasNegInf = false;
+    const base = kept * m;
+    for (let j = 0; j < m; j++) {
+      const v = row[j];
+      if (typeof v !== 'number' || v !== v) {
+        throw new InputError(
+          `points[${i}][${j}]`,
+          v,
+          'a number (±Infinity allowed, NaN not)',
+          `point ${i}, objective ${j} is ${typeof v === 'number' ? 'NaN' : `not a number (${typeof v})`}`,
+        );
+      }
+      if (!(v < (ref[j] as number))) inside = false;
+      else if (v === -Infinity) hasNegInf = true;
+      data[base + j] = v;
+    }
+    if (inside) {
+      kept++;
+      if (hasNegInf) negInf = true;
+    }
+  }
+  scratchNegInf = negInf;
+  return kept;
+}
+
 /** Packs a reference point (already checked) as the kernels read it. */
 function packRef(ref: Point): Float64Array {
   const r = new Float64Array(ref.length);
@@ -224,10 +287,19 @@ function contributions1(points: Packed, ref: Float64Array): Float64Array {
  */
 export function hypervolume(points: PointSet, ref: Point): number {
   const m = checkReference(ref);
-  const { packed, negInf } = validateAndClip(points, ref, m, false);
-  if (packed.n === 0) return 0;
-  if (negInf) return Infinity;
-  return hvKernel(packed, packRef(ref));
+  const r = scratchRef(ref, m);
+  const kept = clipIntoScratch(points, r, m);
+  if (kept === 0) return 0;
+  if (scratchNegInf) return Infinity;
+  const data = scratchRows;
+  if (m === 1) {
+    let min = Infinity;
+    for (let i = 0; i < kept; i++) if ((data[i] as number) < min) min = data[i] as number;
+    return (r[0] as number) - min;
+  }
+  // hv2d reads only the first n rows; the other kernels get the exact length.
+  if (m === 2) return hv2d({ n: kept, m, data }, r);
+  return hvKernel({ n: kept, m, data: data.subarray(0, kept * m) }, r);
 }
 
 /**
