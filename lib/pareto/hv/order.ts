@@ -70,10 +70,13 @@ function insertionRange(k: Float64Array, o: Uint32Array, lo: number, hi: number)
 }
 
 /**
- * Stable sort of parallel (k, o) over [lo, hi) in place: insertion-sorted runs of RUN, then bottom-up
- * merges ping-ponging through the scratch buffers k2, o2 (same length as k, o). O(s log s) for s keys.
+ * Stable sort of parallel (k, o) over [lo, hi) in place, ascending by k (keys move with their
+ * indices): insertion-sorted runs of RUN, then bottom-up merges ping-ponging through the scratch
+ * buffers k2, o2 (at least hi long; their contents are overwritten). Monomorphic (no comparator
+ * calls), no allocation; the sort every kernel with (key, index) pairs on its own scratch uses.
+ * O(s log s) time for s = hi - lo keys.
  */
-function mergeRange(k: Float64Array, o: Uint32Array, lo: number, hi: number, k2: Float64Array, o2: Uint32Array): void {
+export function mergeRange(k: Float64Array, o: Uint32Array, lo: number, hi: number, k2: Float64Array, o2: Uint32Array): void {
   for (let a = lo; a < hi; a += RUN) insertionRange(k, o, a, a + RUN < hi ? a + RUN : hi);
   let sk = k;
   let so = o;

@@ -1,6 +1,7 @@
 import type { Packed } from './packed.js';
 import { hv4d } from './hv4d.js';
 import { LimitSets } from './limit-set.js';
+import { mergeRange } from './order.js';
 import { sweep2, sweep3 } from './wfg-base.js';
 
 /** 4-objective sets up to this size recurse to the 3-D sweep; larger ones go to hv4d (measured). */
@@ -39,7 +40,7 @@ export function hvWfg(points: Packed, ref: Float64Array): number {
 
 /**
  * Per-call working memory of the WFG recursion: `lim[d]` holds the current limit set of a d-objective
- * level (n rows of stride d), `keys`/`idx`/`tmp` serve the sort at each level.
+ * level (n rows of stride d), `keys`/`idx` (and `keys2`/`idx2`, order.ts's mergeRange scratch)/`tmp` serve the sort at each level.
  */
 export class WfgWorkspace {
   readonly lim: Float64Array[] = [];
@@ -49,6 +50,8 @@ export class WfgWorkspace {
   private readonly ref4: Float64Array;
   private readonly keys: Float64Array;
   private readonly idx: Uint32Array;
+  private readonly keys2: Float64Array;
+  private readonly idx2: Uint32Array;
   private readonly tmp: Float64Array;
   private readonly sx: Float64Array;
   private readonly sy: Float64Array;
@@ -64,6 +67,8 @@ export class WfgWorkspace {
     this.ref4 = ref.subarray(0, 4);
     this.keys = new Float64Array(cap);
     this.idx = new Uint32Array(cap);
+    this.keys2 = new Float64Array(cap);
+    this.idx2 = new Uint32Array(cap);
     this.tmp = new Float64Array(cap * m);
     this.sx = new Float64Array(cap);
     this.sy = new Float64Array(cap);
@@ -80,20 +85,9 @@ export class WfgWorkspace {
       if (i > 0 && (keys[i] as number) < (keys[i - 1] as number)) sorted = false;
     }
     if (sorted) return;
-    const idx = this.idx.subarray(0, k);
+    const idx = this.idx;
     for (let i = 0; i < k; i++) idx[i] = i;
-    if (k <= 16) {
-      for (let i = 1; i < k; i++) {
-        const v = idx[i] as number;
-        const key = keys[v] as number;
-        let j = i - 1;
-        while (j >= 0 && (keys[idx[j] as number] as number) > key) {
-          idx[j + 1] = idx[j] as number;
-          j--;
-        }
-        idx[j + 1] = v;
-      }
-    } else idx.sort((a, b) => (keys[a] as number) - (keys[b] as number));
+    mergeRange(keys, idx, 0, k, this.keys2, this.idx2);
     const tmp = this.tmp;
     tmp.set(buf.subarray(0, k * d));
     for (let i = 0; i < k; i++) {
