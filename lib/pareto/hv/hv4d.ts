@@ -20,7 +20,7 @@
  */
 import type { Packed } from './packed.js';
 import { argsort } from './order.js';
-import { createList3d, type List3d } from './list3d.js';
+import { createList3d, link3d, type List3d } from './list3d.js';
 
 export function hv4d(points: Packed, ref: Float64Array): number {
   const { n, data } = points;
@@ -133,13 +133,7 @@ function addPoint3d(s: List3d, p: number): number {
 
   // p joins S after the last member below pz; the members from there on are checked against it.
   const first = below === -1 ? s.head : (next[below] as number);
-  left[p] = best;
-  prev[p] = below;
-  next[p] = first;
-  if (below === -1) s.head = p;
-  else next[below] = p;
-  if (first !== -1) prev[first] = p;
-  s.size++;
+  link3d(s, p, below, first, best);
   let volume = 0;
   let zc = pz;
   for (let f = first; f !== -1; ) {

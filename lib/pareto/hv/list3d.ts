@@ -187,13 +187,7 @@ export function insert3d(s: List3d, p: number, keepDominated = false, dominated?
     before = e;
     e = next[e] as number;
   }
-  left[p] = best;
-  prev[p] = before;
-  next[p] = e;
-  if (before === -1) s.head = p;
-  else next[before] = p;
-  if (e !== -1) prev[e] = p;
-  s.size++;
+  link3d(s, p, before, e, best);
   while (e !== -1) {
     const after = next[e] as number;
     const ex = x[e] as number;
@@ -233,6 +227,20 @@ export function countDominators3d(s: List3d, px: number, py: number, pz: number,
     if ((x[e] as number) <= px && (y[e] as number) <= py && ++count >= limit) break;
   }
   return count;
+}
+
+/**
+ * Puts point id p into S's z-list between `before` and `after` (-1: the ends; `after` is the member
+ * following `before`, or the head) with closest point `best`. O(1); the inverse of {@link unlink3d}.
+ */
+export function link3d(s: List3d, p: number, before: number, after: number, best: number): void {
+  s.left[p] = best;
+  s.prev[p] = before;
+  s.next[p] = after;
+  if (before === -1) s.head = p;
+  else s.next[before] = p;
+  if (after !== -1) s.prev[after] = p;
+  s.size++;
 }
 
 /** Takes member e out of S (no member may have it as closest point). O(1). */
