@@ -113,3 +113,36 @@ describe('hv2d / hvc2d on large sets', () => {
     }
   });
 });
+
+describe('hv2d sort paths (insertion up to 25 points left, merge sort of pairs below 4,096, argsort above)', () => {
+  it('equals a lexicographic sweep on near-front sets of 1..160 and 4,000..4,200 points (every path and both merge buffers; ties and copies)', () => {
+    const rng = createRng(18_005);
+    const sizes = [...Array.from({ length: 160 }, (_, i) => i + 1), 4000, 4095, 4096, 4097, 4200];
+    for (const n of sizes) {
+      for (const grid of [false, true]) {
+        // near a line x + y = 1: the pivot pass keeps most points, so k (points left) ~ n
+        const points = Array.from({ length: n }, () => {
+          const x = grid ? rng.int(50) / 50 : rng.next();
+          const y = grid ? Math.max(0, 49 - Math.round(x * 50) - rng.int(3)) / 50 : 1 - x + 0.01 * rng.next();
+          return [x, y];
+        });
+        const got = hv2d(pack(points, 2), Float64Array.of(1.1, 1.1));
+        const want = sweep(points, [1.1, 1.1]);
+        expect(closeRel(got, want, TOL), `n ${n} grid ${grid}: ${got} vs ${want}`).toBe(true);
+      }
+    }
+  });
+  it('a worked front given in decreasing x (every insertion shifts) of 40 points: 1/40 steps', () => {
+    // points (i/40, 1 - (i+1)/40), i = 39..0, ref (1, 1): staircase area = sum_i (1 - i/40) * (1/40)
+    const points = Array.from({ length: 40 }, (_, t) => [(39 - t) / 40, 1 - (40 - t) / 40]);
+    let want = 0;
+    for (let i = 0; i < 40; i++) want += (1 - i / 40) * (1 / 40);
+    expect(closeRel(hv2d(pack(points, 2), Float64Array.of(1, 1)), want, TOL)).toBe(true);
+    expect(closeRel(want, 41 / 80, TOL)).toBe(true);
+  });
+  it('a large call then a small one (module scratch reused) gives the small set its own value', () => {
+    const big = Array.from({ length: 5000 }, (_, i) => [i / 5000, 1 - i / 5000]);
+    hv2d(pack(big, 2), Float64Array.of(2, 2));
+    expect(hv2d(pack([[1, 3], [2, 1]], 2), Float64Array.of(4, 4))).toBe(7); // 3*1 + 2*2
+  });
+});

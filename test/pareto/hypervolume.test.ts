@@ -399,3 +399,34 @@ describe('ideal, nadir, normalisation', () => {
     expect(() => nadirPoint([[1], [NaN]])).toThrow(/point 1, objective 0 is NaN/);
   });
 });
+
+describe('hypervolume() fast path (one fused check-and-clip pass into reused module buffers)', () => {
+  it('an error after a larger set was packed leaves the next call exact (m = 1..5, growing and shrinking sets)', () => {
+    const rng = createRng(18_006);
+    for (let round = 0; round < 60; round++) {
+      const m = 1 + (round % 5);
+      const n = round % 7 === 0 ? 900 + rng.int(300) : 1 + rng.int(9);
+      const ref = new Array<number>(m).fill(4);
+      const points = Array.from({ length: n }, () => Array.from({ length: m }, () => rng.int(5)));
+      // a failing call first: every point but the last packed, then NaN / not a number / a short point
+      const bad = points.map((p) => p.slice());
+      if (round % 3 === 0) bad[n - 1]![m - 1] = NaN;
+      else if (round % 3 === 1) (bad[n - 1] as unknown[])[0] = '1';
+      else bad[n - 1] = bad[n - 1]!.slice(0, m - 1);
+      const e = thrown(() => hypervolume(bad, ref));
+      expect(e.field).toBe(round % 3 === 2 ? `points[${n - 1}]` : `points[${n - 1}][${round % 3 === 0 ? m - 1 : 0}]`);
+      const small = points.slice(0, Math.min(n, 8));
+      expect(hypervolume(small, ref), `round ${round}`).toBe(bruteHv(small.filter((p) => p.every((v, j) => v < ref[j]!)), ref));
+    }
+  });
+  it('clipping, -Infinity and m = 1 through the fused pass', () => {
+    expect(hypervolume([[5], [2], [3]], [4])).toBe(2); // 5 clipped, 4 - 2
+    expect(hypervolume([[4, 0], [0, 4], [Infinity, 0]], [4, 4])).toBe(0); // every point touches or passes ref
+    expect(hypervolume([[-Infinity, 3], [1, 1]], [4, 4])).toBe(Infinity);
+    expect(hypervolume([[-Infinity, 5], [1, 1]], [4, 4])).toBe(9); // the -Infinity point is clipped
+    expect(() => hypervolume([[-Infinity, 3], [1, NaN]], [4, 4])).toThrow(InputError); // NaN after -Infinity still reported
+    // the same reference buffer per m is refilled each call
+    expect(hypervolume([[0, 0]], [1, 2])).toBe(2);
+    expect(hypervolume([[0, 0]], [3, 2])).toBe(6);
+  });
+});

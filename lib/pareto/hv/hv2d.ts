@@ -15,10 +15,83 @@ import type { Packed } from './packed.js';
  * Up to this many points left after the pivot pass are sorted by insertion as they are copied and
  * swept inline (no argsort, no allocation); measured: tiny fronts of 6-10 points ~3x faster.
  */
-const SMALL_SWEEP = 32;
+const SMALL_SWEEP = 24;
 /** Module scratch of hv2d (copies of the points left after the pivot pass), grown on demand; hv2d calls nothing re-entrant. */
 let sweepX = new Float64Array(256);
 let sweepY = new Float64Array(256);
+
+/** Below this many points left after the pivot pass, {@link mergeSortPairs} sorts them (above, argsort's radix paths). */
+const MERGE_BELOW = 4096;
+/** Insertion-sorted run length of {@link mergeSortPairs}. */
+const RUN = 16;
+let mergeX = new Float64Array(256);
+let mergeY = new Float64Array(256);
+
+/**
+ * Sorts the k pairs (sweepX[t], sweepY[t]) by x (ties in any order): insertion-sorted runs of RUN,
+ * then bottom-up merge passes ping-ponging with mergeX/mergeY. O(k log k), no allocation on a warm
+ * call. Returns true when the result is in sweepX/sweepY, false when in mergeX/mergeY.
+ */
+function mergeSortPairs(k: number): boolean {
+  if (mergeX.length < k) {
+    mergeX = new Float64Array(sweepX.length);
+    mergeY = new Float64Array(sweepX.length);
+  }
+  let ax = sweepX;
+  let ay = sweepY;
+  let bx = mergeX;
+  let by = mergeY;
+  for (let start = 0; start < k; start += RUN) {
+    const end = Math.min(start + RUN, k);
+    for (let t = start + 1; t < end; t++) {
+      const x = ax[t] as number;
+      const y = ay[t] as number;
+      let u = t - 1;
+      while (u >= start && (ax[u] as number) > x) {
+        ax[u + 1] = ax[u] as number;
+        ay[u + 1] = ay[u] as number;
+        u--;
+      }
+      ax[u + 1] = x;
+      ay[u + 1] = y;
+    }
+  }
+  let inA = true;
+  for (let width = RUN; width < k; width *= 2) {
+    for (let lo = 0; lo < k; lo += 2 * width) {
+      const mid = Math.min(lo + width, k);
+      const hi = Math.min(lo + 2 * width, k);
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) {
+        if ((ax[j] as number) < (ax[i] as number)) {
+          bx[o] = ax[j] as number;
+          by[o++] = ay[j++] as number;
+        } else {
+          bx[o] = ax[i] as number;
+          by[o++] = ay[i++] as number;
+        }
+      }
+      while (i < mid) {
+        bx[o] = ax[i] as number;
+        by[o++] = ay[i++] as number;
+      }
+      while (j < hi) {
+        bx[o] = ax[j] as number;
+        by[o++] = ay[j++] as number;
+      }
+    }
+    const tx = ax;
+    const ty = ay;
+    ax = bx;
+    ay = by;
+    bx = tx;
+    by = ty;
+    inA = !inA;
+  }
+  return inA;
+}
 
 /**
  * Hypervolume of 2-D points: sweep in increasing x; each point that lowers the staircase adds the
@@ -82,6 +155,19 @@ export function hv2d(points: Packed, ref: Float64Array): number {
       const y = ys[t] as number;
       if (y < floor) {
         area += (rx - (xs[t] as number)) * (floor - y);
+        floor = y;
+      }
+    }
+    return area;
+  }
+  if (k <= MERGE_BELOW) {
+    const sorted = mergeSortPairs(k);
+    const sx = sorted ? xs : mergeX;
+    const sy = sorted ? ys : mergeY;
+    for (let t = 0; t < k; t++) {
+      const y = sy[t] as number;
+      if (y < floor) {
+        area += (rx - (sx[t] as number)) * (floor - y);
         floor = y;
       }
     }
