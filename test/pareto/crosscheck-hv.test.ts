@@ -25,24 +25,13 @@ import {
   SET_KINDS,
   type SeededSet,
 } from './brute.js';
+import { expectNoFailures, hvAgainstBrute, infinitiesFor, TOL } from './check.js';
 import { deapAnswers, HAVE_DEAP, NO_DEAP_REASON, type DeapAnswers } from './deap.js';
 
-const TOL = 1e-12;
-
-/** The volume of the points without a -Infinity coordinate: the scale finite contributions are read against. */
-function finiteScale(points: readonly number[][], ref: readonly number[]): number {
-  return bruteHv(
-    points.filter((p) => !p.includes(-Infinity)),
-    ref,
-  );
-}
 
 /** A short description of a failing case (the first few are shown when a check fails). */
 const show = (what: string, s: { points: number[][]; ref: number[] }, want: unknown, got: unknown): string =>
   `${what}: points ${JSON.stringify(s.points)} ref ${JSON.stringify(s.ref)} want ${JSON.stringify(want)} got ${JSON.stringify(got)}`;
-
-// Non-finite values survive JSON.stringify as null; the messages print them with String() instead.
-const fmt = (v: number[]): string => `[${v.map(String).join(', ')}]`;
 
 describe('the brute force itself, against hand-worked values', () => {
   it('unit cubes and boxes: the origin with ref 1 has volume 1 for m = 1..6; a 2 x 3 x 4 x 5 box 120', () => {
@@ -110,19 +99,10 @@ describe('hypervolume and contributions against the brute force, m = 1..6', () =
       const rng = createRng(18_000 + m);
       const bad: string[] = [];
       for (let s = 0; s < sets; s++) {
-        const infinities = s % 5 === 3 ? 'both' : s % 5 === 4 ? 'pos' : 'none';
-        const set = seededSet(rng, { m, n: s % 40 === 0 ? 0 : 1 + rng.int(maxN), kind: SET_KINDS[s % SET_KINDS.length]!, infinities });
-        const want = bruteHv(set.points, set.ref);
-        const got = hypervolume(set.points, set.ref);
-        if (!closeRel(got, want, TOL)) bad.push(show('hypervolume', set, String(want), String(got)));
-        const wantC = bruteContributions(set.points, set.ref);
-        const gotC = hypervolumeContributions(set.points, set.ref);
-        const scale = Number.isFinite(want) ? want : finiteScale(set.points, set.ref);
-        if (gotC.length !== wantC.length || gotC.some((g, i) => !closeRel(g, wantC[i]!, TOL, scale))) {
-          bad.push(show('contributions', set, fmt(wantC), fmt(gotC)));
-        }
+        const set = seededSet(rng, { m, n: s % 40 === 0 ? 0 : 1 + rng.int(maxN), kind: SET_KINDS[s % SET_KINDS.length]!, infinities: infinitiesFor(s) });
+        bad.push(...hvAgainstBrute(set, `set ${s}`));
       }
-      expect(bad.length === 0 ? [] : [`${bad.length} of ${sets} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+      expectNoFailures(bad, `of ${sets} checks`);
     });
   }
 });
@@ -136,14 +116,9 @@ describe('numeric edges against the brute force: negative coordinates, -0, one-u
       const maxN = [12, 12, 9, 7, 6, 5][m - 1]!;
       const edge = NUMERIC_EDGES[s % NUMERIC_EDGES.length]!;
       const set = numericEdge(rng, seededSet(rng, { m, n: 1 + rng.int(maxN), kind: SET_KINDS[rng.int(4)]! }), edge);
-      const want = bruteHv(set.points, set.ref);
-      const got = hypervolume(set.points, set.ref);
-      if (!closeRel(got, want, TOL)) bad.push(show(`${edge} hypervolume`, set, want, got));
-      const wantC = bruteContributions(set.points, set.ref);
-      const gotC = hypervolumeContributions(set.points, set.ref);
-      if (gotC.some((g, i) => !closeRel(g, wantC[i]!, TOL, want))) bad.push(show(`${edge} contributions`, set, wantC, gotC));
+      bad.push(...hvAgainstBrute(set, `set ${s}, ${edge}`));
     }
-    expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+    expectNoFailures(bad);
   });
 });
 
@@ -153,16 +128,10 @@ describe('degenerate sets against the brute force (copies, a line, a chain, two 
     const bad: string[] = [];
     for (let m = 1; m <= 6; m++) {
       for (const set of degenerateSets(rng, m)) {
-        const want = bruteHv(set.points, set.ref);
-        const got = hypervolume(set.points, set.ref);
-        if (!closeRel(got, want, TOL)) bad.push(`${set.name}, m = ${m}: hypervolume want ${want} got ${got}`);
-        const wantC = bruteContributions(set.points, set.ref);
-        const gotC = hypervolumeContributions(set.points, set.ref);
-        const at = gotC.findIndex((g, i) => !closeRel(g, wantC[i]!, TOL, want));
-        if (at >= 0) bad.push(`${set.name}, m = ${m}: contribution of point ${at} want ${wantC[at]} got ${gotC[at]}`);
+        bad.push(...hvAgainstBrute(set, `${set.name}, m = ${m}`));
       }
     }
-    expect(bad).toEqual([]);
+    expectNoFailures(bad);
   });
 });
 
@@ -182,15 +151,9 @@ describe('many points on small integer grids against the brute force (at most g^
       const bad: string[] = [];
       for (let s = 0; s < sets; s++) {
         const set = seededSet(rng, { m, n: 20 + rng.int(maxN - 19), kind: s % 2 === 0 ? 'grid' : 'steps' });
-        const want = bruteHv(set.points, set.ref);
-        const got = hypervolume(set.points, set.ref);
-        if (!closeRel(got, want, TOL)) bad.push(show('hypervolume', set, want, got));
-        const wantC = bruteContributions(set.points, set.ref);
-        const gotC = hypervolumeContributions(set.points, set.ref);
-        const at = gotC.findIndex((g, i) => !closeRel(g, wantC[i]!, TOL, want));
-        if (gotC.length !== wantC.length || at >= 0) bad.push(show(`contribution of point ${at}`, set, wantC[at], gotC[at]));
+        bad.push(...hvAgainstBrute(set, `set ${s}`));
       }
-      expect(bad.length === 0 ? [] : [`${bad.length} checks failed`, ...bad.slice(0, 3)]).toEqual([]);
+      expectNoFailures(bad);
     });
   }
 });

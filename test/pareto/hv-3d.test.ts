@@ -45,6 +45,19 @@ function smallCase(rng: Rng, s: number, maxN: number): { points: P[]; ref: P } {
   return { points: kept, ref };
 }
 
+/** Calls `check` on `count` seeded {@link smallCase} sets (seed `seed`) that kept a point; returns how many. */
+function eachSmallCase(seed: number, count: number, maxN: number, check: (points: P[], ref: P) => void): number {
+  const rng = createRng(seed);
+  let checked = 0;
+  for (let s = 0; s < count; s++) {
+    const { points, ref } = smallCase(rng, s, maxN);
+    if (points.length === 0) continue;
+    checked++;
+    check(points, ref);
+  }
+  return checked;
+}
+
 function mismatches(got: readonly number[], want: readonly number[], scale: number): number[] {
   return got.flatMap((v, i) => (closeRel(v, want[i]!, TOL, scale) ? [] : [i]));
 }
@@ -88,33 +101,25 @@ describe('hv3d and hvc3d, worked by hand', () => {
 
 describe('hv3d and hvc3d against the grid-cell brute force', () => {
   it('hypervolume: 4,000 seeded sets of 1-14 points (grids, reals, fronts, steps; constant axes, copies), 1e-12', () => {
-    const rng = createRng(318);
     const bad: string[] = [];
-    let checked = 0;
-    for (let s = 0; s < 4000; s++) {
-      const { points, ref } = smallCase(rng, s, 14);
-      if (points.length === 0) continue;
-      checked++;
+    const checked = eachSmallCase(318, 4000, 14, (points, ref) => {
       const want = bruteHv(points, ref);
       const got = hv(points, ref);
       if (!closeRel(got, want, TOL)) bad.push(JSON.stringify({ points, ref, want, got }));
-    }
+    });
     expect(checked).toBeGreaterThan(3500);
     expect(bad.slice(0, 3)).toEqual([]);
   });
   it('contributions: 3,000 seeded sets of 1-12 points, each point against its cells no other point covers, 1e-12', () => {
-    const rng = createRng(319);
     const bad: string[] = [];
     let zeros = 0;
-    for (let s = 0; s < 3000; s++) {
-      const { points, ref } = smallCase(rng, s, 12);
-      if (points.length === 0) continue;
+    eachSmallCase(319, 3000, 12, (points, ref) => {
       const want = bruteContributions(points, ref);
       const got = hvc(points, ref);
       zeros += want.filter((v) => v === 0).length;
       if (mismatches(got, want, bruteHv(points, ref)).length > 0) bad.push(JSON.stringify({ points, ref, want, got }));
       else if (got.some((v, i) => want[i] === 0 && v !== 0)) bad.push(JSON.stringify({ zero: true, points, ref, want, got }));
-    }
+    });
     expect(zeros).toBeGreaterThan(1000); // copies and dominated points were exercised
     expect(bad.slice(0, 3)).toEqual([]);
   });
@@ -147,13 +152,8 @@ describe('hv3d and hvc3d against the pre-issue-18 sweep on larger sets', () => {
 describe("hv3d's two paths: the sorted-array sweep (below HV3D_SMALL_BELOW) and the rank space", () => {
   const ref64 = (ref: P): Float64Array => Float64Array.from(ref);
   it('each path alone: 4,000 seeded sets of 1-14 points against the grid-cell brute force, 1e-12', () => {
-    const rng = createRng(330);
     const bad: string[] = [];
-    let checked = 0;
-    for (let s = 0; s < 4000; s++) {
-      const { points, ref } = smallCase(rng, s, 14);
-      if (points.length === 0) continue;
-      checked++;
+    const checked = eachSmallCase(330, 4000, 14, (points, ref) => {
       const want = bruteHv(points, ref);
       const small = hv3dSmall(pack(points, 3), ref64(ref));
       if (!closeRel(small, want, TOL)) bad.push(JSON.stringify({ path: 'small', points, ref, want, small }));
@@ -161,7 +161,7 @@ describe("hv3d's two paths: the sorted-array sweep (below HV3D_SMALL_BELOW) and 
         const ranked = hv3dRanked(pack(points, 3), ref64(ref));
         if (!closeRel(ranked, want, TOL)) bad.push(JSON.stringify({ path: 'ranked', points, ref, want, ranked }));
       }
-    }
+    });
     expect(checked).toBeGreaterThan(3500);
     expect(bad.slice(0, 3)).toEqual([]);
   });
