@@ -78,6 +78,8 @@ interface SortScratch {
  * (Herf 2001, "Radix tricks"; -0 joins +0), then each run of equal high words (few and short unless
  * the coordinate has ties) sorted by the full comparison. O(n) plus O(k log k) per run of k; below
  * 64 rows an insertion sort.
+ * Not order.ts's argsort: this sorts 32-bit high words carried with the indices and breaks ties on three
+ * coordinates (argsort: one float64 key, index-only passes over 64 bits), so the two radix passes stay apart.
  */
 function lexOrder(data: Float64Array, n: number, c: number, a: number, b: number, out: Uint32Array, s: SortScratch): void {
   const cmp = (i: number, j: number): number =>
