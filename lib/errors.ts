@@ -5,12 +5,25 @@ export class InputError extends Error {
   readonly allowed: string;
 
   constructor(field: string, value: unknown, allowed: string, detail?: string) {
-    super(`${field}: ${detail ?? `got ${formatValue(value)}`}; allowed: ${allowed}`);
+    super(printableLine(`${field}: ${detail ?? `got ${formatValue(value)}`}; allowed: ${allowed}`));
     this.name = 'InputError';
     this.field = field;
     this.value = value;
     this.allowed = allowed;
   }
+}
+
+/** Characters an error line never shows raw: controls (newline, tab, NUL, ...), format, surrogate, private-use and unassigned code points, line/paragraph separators and U+FFFD (what invalid UTF-8 decodes to). */
+const UNSHOWABLE = /[\p{C}\p{Zl}\p{Zp}\uFFFD]/u;
+const UNSHOWABLE_ALL = new RegExp(UNSHOWABLE.source, 'gu');
+
+/**
+ * An error line with every unshowable character escaped as \uXXXX (as JSON and showName write it),
+ * so a name read from a binary file (a CSV header, say) cannot put control bytes into the terminal or
+ * break the line; a line without any is returned as it is.
+ */
+export function printableLine(text: string): string {
+  return UNSHOWABLE.test(text) ? text.replace(UNSHOWABLE_ALL, (ch) => escapeUnit(ch)) : text;
 }
 
 /** Several input problems found at once (e.g. every schema violation of a candidate). */
@@ -47,6 +60,7 @@ const NON_FINITE = /"\\u0000(-?Infinity|NaN)\\u0000"/g;
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, ±Infinity (JSON would say null)
+  if (typeof value === 'bigint') return `${value}n`; // JSON.stringify throws on a BigInt
   let text: string;
   try {
     text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value, shownNumber)?.replace(NON_FINITE, '$1') ?? String(value));

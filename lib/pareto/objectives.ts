@@ -1,5 +1,6 @@
 import { readDecimal } from '../decimal.js';
 import { formatValue, InputError } from '../errors.js';
+import { checkPointSet } from './check.js';
 
 export const DIRECTIONS = ['min', 'max'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -80,16 +81,13 @@ export function totalViolation(constraints: readonly number[] | undefined): numb
   return total;
 }
 
-/** Rejects NaN and ragged rows; returns the number of objectives. */
+/**
+ * Checks a point set and returns its number of objectives m (0 for no points): a plain array of plain
+ * arrays of numbers, all of one length m >= 1, ±Infinity allowed; NaN, holes, strings, bigints, null,
+ * typed arrays and [] points refused with ONE InputError naming `what[i][j]` (lib/pareto/check.ts).
+ */
 export function checkPoints(points: readonly (readonly number[])[], what = 'points'): number {
-  const m = points[0]?.length ?? 0;
-  points.forEach((p, i) => {
-    if (p.length !== m) throw new InputError(`${what}[${i}]`, p.length, `${m} objective values, like ${what}[0]`);
-    for (let j = 0; j < p.length; j++) {
-      if (Number.isNaN(p[j])) throw new InputError(`${what}[${i}][${j}]`, NaN, 'a number (±Infinity allowed)');
-    }
-  });
-  return m;
+  return checkPointSet(points, what);
 }
 
 /** Values in minimisation form: maximised objectives are negated. */

@@ -1,7 +1,7 @@
-import { InputError } from '../errors.js';
 import { dominates } from './dominance.js';
 import { rankSpace } from './nds/coords.js';
 import { front2, front3, frontJfb, frontScan, ranks2, ranksPeeling } from './nds/fronts.js';
+import { checkViolations } from './check.js';
 import { checkPoints } from './objectives.js';
 
 type Points = readonly (readonly number[])[];
@@ -64,7 +64,9 @@ const SCAN_LIMIT = 128;
  * m >= 4 a lexicographic scan against the front found so far while it is small (<= 128 points), else
  * the divide-and-conquer sort of Jensen (2003) / Buzdalov & Shalyto (2014) in front-only mode, which
  * is Kung et al.'s maxima algorithm, O(N log^(m-2) N) (lib/pareto/nds/jfb.ts).
- * Errors: a NaN or a point of another length (InputError naming points[i][j]).
+ * Errors: one InputError naming points, points[i] or points[i][j] (lib/pareto/check.ts): points must
+ * be a plain array of plain arrays of numbers, all of one length >= 1; ±Infinity allowed, NaN, holes,
+ * strings, bigints, null and typed-array points not.
  */
 export function paretoFront(points: Points): number[] {
   const m = checkPoints(points);
@@ -101,11 +103,14 @@ export function paretoFront(points: Points): number[] {
  * Parizeau (2013) and made O(N log^(m-1) N) by Buzdalov & Shalyto (2014) (lib/pareto/nds/). Optional
  * violations rank every feasible point before any infeasible one and infeasible points by their total
  * violation (Deb's constrained domination).
- * Errors: NaN, ragged points, violations of the wrong length (InputError).
+ * Violations: one number per point, ±Infinity allowed (-Infinity is feasible, +Infinity ranks after
+ * every finite violation), NaN, holes and non-numbers refused (lib/pareto/check.ts).
+ * Errors: one InputError naming points, points[i] or points[i][j] (see paretoFront), violations or
+ * violations[i].
  */
 export function nondominatedRanks(points: Points, violations?: readonly number[]): number[] {
   const m = checkPoints(points);
-  if (violations && violations.length !== points.length) throw new InputError('violations', violations.length, `one per point (${points.length})`);
+  if (violations !== undefined) checkViolations(violations, points.length);
   const feasible = violations ? points.map((_, i) => i).filter((i) => (violations[i] as number) <= 0) : null;
   const ranks = new Array<number>(points.length).fill(0);
   const count = feasible ? feasible.length : points.length;
@@ -144,25 +149,37 @@ export function nondominatedSort(points: Points, violations?: readonly number[])
   return fronts.map((f) => f ?? []);
 }
 
-/** NSGA-II crowding distance of the points of one front (boundary points: Infinity). */
+/**
+ * NSGA-II crowding distance of the points of one front (Deb, Pratap, Agarwal & Meyarivan 2002): per
+ * objective, sorted by it, each inner point adds (next - previous) / (max - min); the two boundary
+ * points of every objective get Infinity. An objective with no finite positive range (all equal, or an
+ * infinite end) adds nothing to inner points; a range that overflows (e.g. -1e308..1e308) is computed
+ * on halved values, so it still counts. Returns n numbers >= 0 in input order; n <= 2: all Infinity.
+ * O(m N log N). Errors: as paretoFront (InputError naming points[i][j]).
+ */
 export function crowdingDistance(points: Points): number[] {
   const m = checkPoints(points);
   const n = points.length;
   const distance = new Array<number>(n).fill(0);
   if (n <= 2) return distance.fill(Infinity);
+  const values = new Float64Array(n);
   for (let k = 0; k < m; k++) {
-    const order = points.map((_, i) => i).sort((i, j) => (points[i]?.[k] as number) - (points[j]?.[k] as number));
-    const lo = points[order[0] as number]?.[k] as number;
-    const hi = points[order[n - 1] as number]?.[k] as number;
+    for (let i = 0; i < n; i++) values[i] = (points[i] as readonly number[])[k] as number;
+    const order = points.map((_, i) => i).sort((i, j) => (values[i] as number) - (values[j] as number) || 0);
+    const lo = values[order[0] as number] as number;
+    const hi = values[order[n - 1] as number] as number;
     distance[order[0] as number] = Infinity;
     distance[order[n - 1] as number] = Infinity;
-    const range = hi - lo;
-    if (!(range > 0) || !Number.isFinite(range)) continue;
+    if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) continue;
+    // both ends finite: hi - lo overflows only past Number.MAX_VALUE; halving every value then is exact
+    // for such magnitudes and keeps each gap / range ratio
+    const half = Number.isFinite(hi - lo) ? 1 : 0.5;
+    const range = hi * half - lo * half;
     for (let r = 1; r < n - 1; r++) {
       const i = order[r] as number;
-      distance[i] = (distance[i] as number) + ((points[order[r + 1] as number]?.[k] as number) - (points[order[r - 1] as number]?.[k] as number)) / range;
+      const gap = (values[order[r + 1] as number] as number) * half - (values[order[r - 1] as number] as number) * half;
+      distance[i] = (distance[i] as number) + gap / range;
     }
   }
   return distance;
 }
-

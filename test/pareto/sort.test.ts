@@ -77,7 +77,7 @@ describe('Pareto front and non-dominated sort against brute force', () => {
   });
   it('NaN is rejected, naming the point and the objective', () => {
     expect(() => paretoFront([[1, 2], [3, NaN]])).toThrow(/points\[1\]\[1\]: got NaN; allowed: a number/);
-    expect(() => nondominatedRanks([[1, 2], [3]])).toThrow(/points\[1\]: got 1; allowed: 2 objective values/);
+    expect(() => nondominatedRanks([[1, 2], [3]])).toThrow("points[1]: point 1 has 1 objectives, expected 2; allowed: 2 objectives, like points[0]");
   });
 });
 
@@ -90,5 +90,25 @@ describe('crowding distance', () => {
     expect(d[1]).toBeCloseTo((3 - 0) / 4 + (4 - 1) / 4, 12);
     expect(d[2]).toBeCloseTo((4 - 1) / 4 + (3 - 0) / 4, 12);
     expect(crowdingDistance([[1, 1], [2, 2]])).toEqual([Infinity, Infinity]);
+  });
+  it('a range that overflows still counts: the gaps are computed on halved values (worked by hand)', () => {
+    // objective 0: gap 2e308 over range 2e308 = 1 (hi - lo overflows to Infinity); objective 1: gap 2 over 2 = 1
+    expect(crowdingDistance([[-1e308, 0], [0, 1], [1e308, 2]])).toEqual([Infinity, 2, Infinity]);
+    // Number.MAX_VALUE at both ends, inner points at -MAX/2 and MAX/2: gaps MAX*1.5 / (2 MAX) = 0.75 each on objective 0
+    const M = Number.MAX_VALUE;
+    const d = crowdingDistance([[-M, 0], [-M / 2, 1], [M / 2, 2], [M, 3]]);
+    expect(d[1]).toBeCloseTo(0.75 + 2 / 3, 14);
+    expect(d[2]).toBeCloseTo(0.75 + 2 / 3, 14);
+    // below the overflow nothing changes: the same points scaled by 1e-300 give the same distances
+    const small = crowdingDistance([[-M * 1e-300, 0], [(-M / 2) * 1e-300, 1], [(M / 2) * 1e-300, 2], [M * 1e-300, 3]]);
+    expect(small[1]).toBeCloseTo(d[1] as number, 14);
+  });
+  it('an infinite end or a zero range adds nothing to inner points; boundaries stay Infinity', () => {
+    // objective 0 ends at Infinity (no finite range): only objective 1 counts, gap 2 over range 2
+    expect(crowdingDistance([[-Infinity, 0], [0, 1], [Infinity, 2]])).toEqual([Infinity, 1, Infinity]);
+    expect(crowdingDistance([[5, 0], [5, 1], [5, 2]])).toEqual([Infinity, 1, Infinity]);
+    // copies of an infinite value sort as ties (no NaN comparisons): the two -Infinity points are the ends on objective 0
+    const d = crowdingDistance([[-Infinity, 0], [-Infinity, 3], [1, 1], [2, 2]]);
+    expect(d.filter((x) => x === Infinity)).toHaveLength(3);
   });
 });
