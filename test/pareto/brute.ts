@@ -164,6 +164,11 @@ export interface SeededSet {
   kind: SetKind;
 }
 
+/** The points strictly below ref in every objective (the kernels' precondition, what a tracker keeps). */
+export function insideRef(points: readonly P[], ref: readonly number[]): P[] {
+  return points.filter((p) => p.every((v, j) => v < ref[j]!));
+}
+
 export function shuffle<T>(items: T[], rng: Rng): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);

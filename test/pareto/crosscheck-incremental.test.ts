@@ -12,13 +12,13 @@ import { InputError } from '../../lib/errors.js';
 import { HypervolumeTracker } from '../../lib/pareto/hv/incremental.js';
 import { hypervolume } from '../../lib/pareto/hypervolume.js';
 import { createRng } from '../../lib/rng.js';
-import { bruteFront, bruteHv, closeRel, seededSet, SET_KINDS } from './brute.js';
+import { bruteFront, bruteHv, closeRel, insideRef, seededSet, SET_KINDS } from './brute.js';
 import { expectNoFailures, infinitiesFor, TOL } from './check.js';
 
 
 /** Distinct non-dominated points among those strictly below ref (what the tracker keeps). */
 function keptCount(points: readonly number[][], ref: readonly number[]): number {
-  const inside = points.filter((p) => p.every((v, j) => v < ref[j]!));
+  const inside = insideRef(points, ref);
   return new Set(bruteFront(inside).map((i) => inside[i]!.join(','))).size;
 }
 

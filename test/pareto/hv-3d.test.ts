@@ -13,7 +13,7 @@ import { pack } from '../../lib/pareto/hv/packed.js';
 import { pointSet } from '../../lib/bench/pointsets.js';
 import { createRng } from '../../lib/rng.js';
 import type { Rng } from '../../lib/rng.js';
-import { bruteContributions, bruteHv, closeRel, seededSet, SET_KINDS } from './brute.js';
+import { bruteContributions, bruteHv, closeRel, insideRef, seededSet, SET_KINDS } from './brute.js';
 import { oldContributions3, oldHv3 } from './hv-3d-old.js';
 
 type P = number[];
@@ -22,9 +22,6 @@ const TOL = 1e-12;
 const hv = (points: P[], ref: P): number => hv3d(pack(points, 3), Float64Array.from(ref));
 const hvc = (points: P[], ref: P): number[] => Array.from(hvc3d(pack(points, 3), Float64Array.from(ref)));
 
-/** The kernel precondition: only points strictly below ref in every objective. */
-const inside = (points: P[], ref: P): P[] => points.filter((p) => p.every((v, j) => v < ref[j]!));
-
 /**
  * A small set with ties on every axis: seededSet's kinds (grid, real, front, steps; copies and
  * dominated variants), or one axis made constant, or a few points repeated many times.
@@ -32,7 +29,7 @@ const inside = (points: P[], ref: P): P[] => points.filter((p) => p.every((v, j)
 function smallCase(rng: Rng, s: number, maxN: number): { points: P[]; ref: P } {
   const kind = SET_KINDS[s % SET_KINDS.length]!;
   const { points, ref } = seededSet(rng, { m: 3, n: 1 + rng.int(maxN), kind, beyond: false });
-  let kept = inside(points, ref);
+  let kept = insideRef(points, ref);
   const twist = rng.int(6);
   if (twist === 0 && kept.length > 0) {
     const j = rng.int(3);

@@ -13,15 +13,10 @@ import { hvcWfg } from '../../lib/pareto/hv/hvc-wfg.js';
 import { pack, type Packed } from '../../lib/pareto/hv/packed.js';
 import { pointSet } from '../../lib/bench/pointsets.js';
 import { createRng } from '../../lib/rng.js';
-import { SET_KINDS, bruteContributions, bruteHv, closeRel, seededSet, type P } from './brute.js';
+import { SET_KINDS, bruteContributions, bruteHv, closeRel, insideRef, seededSet, type P } from './brute.js';
 import { HAVE_DEAP, NO_DEAP_REASON, deapAnswers } from './deap.js';
 
 const TOL = 1e-12;
-
-/** The points strictly below ref (the kernels' precondition), packed. */
-function kept(points: readonly P[], ref: readonly number[]): P[] {
-  return points.filter((p) => p.every((v, j) => v < ref[j]!));
-}
 
 function run(points: readonly P[], ref: readonly number[]): { hv: number; hvc: number[]; packed: Packed } {
   const packed = pack(points, 4);
@@ -61,7 +56,7 @@ describe('hv4d / hvc4d against the grid-cell brute force', () => {
     for (let t = 0; t < 3_200; t++) {
       const kind = SET_KINDS[t % SET_KINDS.length]!;
       const set = seededSet(rng, { m: 4, n: 1 + rng.int(7), kind });
-      const points = kept(set.points, set.ref);
+      const points = insideRef(set.points, set.ref);
       if (points.length === 0) continue;
       sets++;
       const want = bruteHv(points, set.ref);
