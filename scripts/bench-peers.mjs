@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:peers [-- --quick | --full] [--markdown] [--budget SECONDS (a peer's Python call; 5, --full 60)]
+// (unknown flags, a repeated flag, --quick with --full and a budget that is not a positive finite decimal are refused: one line, exit 2)
 // DEAP 1.3's and Optuna 3.1's Pareto fronts, non-dominated sort and hypervolume (Debian python3-deap,
 // python3-optuna; scripts/bench_peers.py) against paretonas (dist/, so build first) on the same seeded
 // point files in the same run. Each time is the median of 3 samples of computation only (objects built
@@ -16,17 +17,38 @@ import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const PYTHON = '/usr/bin/python3';
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const full = args.includes('--full');
-const markdown = args.includes('--markdown');
-const budgetAt = args.indexOf('--budget');
-const budget = budgetAt >= 0 ? Number(args[budgetAt + 1]) : full ? 60 : 5; // a peer's Python call, seconds
-const cBudget = Math.max(budget, full ? 600 : 120); // DEAP's C hypervolume (run in a child that is killed)
-if (!(budget > 0)) {
-  console.log(`bench:peers: --budget must be a number of seconds > 0, got ${args[budgetAt + 1]}`);
+const USAGE = 'allowed: --quick | --full, --markdown, --budget SECONDS (or --budget=SECONDS)';
+/** A usage error: one line on stderr, exit 2 (nothing was run). */
+function refuse(line) {
+  console.error(`bench:peers ${line}`);
   process.exit(2);
 }
+/** A positive finite decimal number of seconds ("5", "0.5", "2e1"); hex, NaN, Infinity, 1e400 and 0 refused. */
+const SECONDS = /^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const args = process.argv.slice(2);
+const seen = new Set();
+let budgetText;
+for (let k = 0; k < args.length; k++) {
+  const arg = args[k];
+  const eq = arg.startsWith('--budget=') ? arg.indexOf('=') : -1;
+  const name = eq >= 0 ? '--budget' : arg;
+  if (!['--quick', '--full', '--markdown', '--budget'].includes(name)) refuse(`${JSON.stringify(arg).replace(/[\u007f-\u009f]/g, '?')}: an unknown flag or argument; ${USAGE}`);
+  if (seen.has(name)) refuse(`${name}: given twice; ${USAGE}`);
+  seen.add(name);
+  if (name === '--budget') budgetText = eq >= 0 ? arg.slice(eq + 1) : args[++k];
+}
+if (seen.has('--quick') && seen.has('--full')) refuse('--quick --full: contradictory (--quick runs fewer sets, --full more); give one of them');
+const quick = seen.has('--quick');
+const full = seen.has('--full');
+const markdown = seen.has('--markdown');
+let budget = full ? 60 : 5; // a peer's Python call, seconds
+if (seen.has('--budget')) {
+  budget = budgetText !== undefined && SECONDS.test(budgetText) ? Number(budgetText) : NaN;
+  if (!(budget > 0 && Number.isFinite(budget))) {
+    refuse(`--budget: got ${budgetText === undefined ? 'nothing' : JSON.stringify(budgetText)}; allowed: a positive finite decimal number of seconds (e.g. 5, 0.5 or 2e1; no hex, 0, Infinity or 1e400)`);
+  }
+}
+const cBudget = Math.max(budget, full ? 600 : 120); // DEAP's C hypervolume (run in a child that is killed)
 
 let lib;
 try {

@@ -92,3 +92,33 @@ describe.skipIf(!HAVE_PEERS)('bench_peers.py (DEAP 1.3, Optuna 3.1) against pare
     expect(rep?.deapLogFront?.front).toBe(paretoFront(big).length);
   });
 });
+
+describe('npm run bench:peers refuses bad flags before running anything (one line on stderr, exit 2)', () => {
+  const BUDGET = 'allowed: a positive finite decimal number of seconds (e.g. 5, 0.5 or 2e1; no hex, 0, Infinity or 1e400)';
+  const USAGE = 'allowed: --quick | --full, --markdown, --budget SECONDS (or --budget=SECONDS)';
+  const cases: [string[], string][] = [
+    [['--bogus'], `bench:peers "--bogus": an unknown flag or argument; ${USAGE}`],
+    [['--quick', 'extra'], `bench:peers "extra": an unknown flag or argument; ${USAGE}`],
+    [['x\u001b[2J'], `bench:peers "x\\u001b[2J": an unknown flag or argument; ${USAGE}`],
+    [['--budget=abc'], `bench:peers --budget: got "abc"; ${BUDGET}`],
+    [['--budget', '0x1'], `bench:peers --budget: got "0x1"; ${BUDGET}`],
+    [['--budget', '1e400'], `bench:peers --budget: got "1e400"; ${BUDGET}`],
+    [['--budget', '1e-400'], `bench:peers --budget: got "1e-400"; ${BUDGET}`],
+    [['--budget', '0'], `bench:peers --budget: got "0"; ${BUDGET}`],
+    [['--budget', '-5'], `bench:peers --budget: got "-5"; ${BUDGET}`],
+    [['--budget', 'Infinity'], `bench:peers --budget: got "Infinity"; ${BUDGET}`],
+    [['--budget', ' 5'], `bench:peers --budget: got " 5"; ${BUDGET}`],
+    [['--budget='], `bench:peers --budget: got ""; ${BUDGET}`],
+    [['--budget'], `bench:peers --budget: got nothing; ${BUDGET}`],
+    [['--budget', '--quick'], `bench:peers --budget: got "--quick"; ${BUDGET}`],
+    [['--budget', '5', '--budget=6'], `bench:peers --budget: given twice; ${USAGE}`],
+    [['--quick', '--full'], 'bench:peers --quick --full: contradictory (--quick runs fewer sets, --full more); give one of them'],
+    [['--full', '--markdown', '--quick'], 'bench:peers --quick --full: contradictory (--quick runs fewer sets, --full more); give one of them'],
+  ];
+  it(`${cases.length} refused command lines, each its exact line`, () => {
+    for (const [args, line] of cases) {
+      const r = spawnSync(process.execPath, [`${ROOT}scripts/bench-peers.mjs`, ...args], { encoding: 'utf8', timeout: 30_000 });
+      expect({ args, status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, status: 2, stdout: '', stderr: `${line}\n` });
+    }
+  });
+});
