@@ -1,12 +1,17 @@
 import { argsort } from './order.js';
 import type { Packed } from './packed.js';
+import { boundedLimitSet, ExclusiveWorkspace, SMALL_CONTRIBUTION, uncoveredVolume } from './exclusive.js';
 import { WfgWorkspace } from './wfg.js';
+
 
 /**
  * Hypervolume contributions (exclusive hypervolumes) for any m >= 2, used for m >= 5: for each distinct
- * non-dominated point p, box(p) minus the WFG hypervolume (wfg.ts; While, Bradstreet and Barone, IEEE
- * TEVC 16(1), 2012) of its limit set { max(p, q) : q any other point }, filtered to its
- * non-dominated members.
+ * non-dominated point p, WFG's bounding (exclusive.ts: the points above p in one objective only cap the
+ * box at b) and then box([p, b)) minus the WFG hypervolume (wfg.ts; While, Bradstreet and Barone, IEEE
+ * TEVC 16(1), 2012), with reference b, of its limit set { max(p, q) ∧ b : q any other point }, filtered
+ * to its non-dominated members. A result below SMALL_CONTRIBUTION of that box is recomputed as a sum of
+ * non-negative terms (exclusive.ts's uncoveredVolume), so every contribution is accurate relative to
+ * itself (1e-12), not to the box, on near-coincident points.
  *
  * Shapes: `points` n x m row-major, `ref` length m, every coordinate strictly below it (packed.ts).
  * Returns a Float64Array of length n in input order; 0 for a point weakly dominated by another point
@@ -19,20 +24,24 @@ export function hvcWfg(points: Packed, ref: Float64Array): Float64Array {
   const out = new Float64Array(n);
   const kept = nonDominatedIndices(points);
   const k = kept.length;
-  const ws = new WfgWorkspace(n, m, ref);
-  const lim = ws.lim[m] as Float64Array;
+  const ex = new ExclusiveWorkspace(m);
+  const b = ex.b; // WFG below measures against b, which changes per point
+  const ws = new WfgWorkspace(n, m, b);
   for (let a = 0; a < k; a++) {
     const i = kept[a] as number;
     const off = i * m;
+    const c = boundedLimitSet(data, n, m, i, ref, ex);
+    if (c < 0) continue;
     let box = 1;
-    for (let t = 0; t < m; t++) box *= (ref[t] as number) - (data[off + t] as number);
-    const c = ws.limits.build(data, m, n, data, off, m, lim, i);
-    let ex = box;
+    for (let t = 0; t < m; t++) box *= (b[t] as number) - (data[off + t] as number);
+    let v = box;
     if (c > 0) {
+      const lim = ex.level(m);
       ws.sortByLast(lim, c, m);
-      ex -= ws.hvSorted(lim, c, m);
+      v -= ws.hvSorted(lim, c, m);
+      if (v < SMALL_CONTRIBUTION * box) v = uncoveredVolume(ex, lim, c, m, data.subarray(off, off + m), b, ws);
     }
-    out[i] = ex > 0 ? ex : 0;
+    out[i] = v > 0 ? v : 0;
   }
   return out;
 }
