@@ -20,8 +20,9 @@
  *   dominates, finite for finite points (see {@link hypervolumeContributions}).
  * - Duplicates and ties are fine; an empty (or fully clipped) set has hypervolume 0.
  *
- * Each call validates and clips in one pass, packs the retained points once into a `Packed`
- * Float64Array, and dispatches by m (kernels never re-check):
+ * Each call validates and clips in one pass, packing the retained points into a module-level `Packed`
+ * Float64Array reused across calls (grown on demand: a warm call allocates nothing before the kernel;
+ * no kernel calls back into this API), and dispatches by m (kernels never re-check):
  * - m = 1: ref - min (contribution: the gap to the second smallest value), inline.
  * - m = 2: `hv/hv2d.ts`, one sort and sweep, O(N log N).
  * - m = 3: `hv/hv3d.ts` (HV3D+) and `hv/hvc3d.ts` (HVC3D), O(N log N).
@@ -104,23 +105,39 @@ function checkReference(ref: unknown, field = 'ref'): number {
   return ref.length;
 }
 
-/** The retained points (strictly dominating ref) packed, their input indices, and whether one has -Infinity. */
-interface Retained {
-  packed: Packed;
-  index: Int32Array;
-  negInf: boolean;
+// Module scratch of the public entry points: no allocation on a warm call. It is filled by
+// clipIntoScratch and read by one kernel call that returns before the next public call (kernels never
+// call the public API, so nothing re-enters while it is in use).
+let scratchRows = new Float64Array(1024);
+let scratchIndex = new Int32Array(256);
+let scratchNegInf = false;
+const scratchRefs: Float64Array[] = [];
+
+/** The reference (already checked) in a reused Float64Array of length m. */
+function scratchRef(ref: Point, m: number): Float64Array {
+  let r = scratchRefs[m];
+  if (r === undefined) {
+    r = new Float64Array(m);
+    scratchRefs[m] = r;
+  }
+  for (let j = 0; j < m; j++) r[j] = ref[j] as number;
+  return r;
 }
 
 /**
  * One pass over a point set checked against a reference of dimension m (the same errors, in the same
- * order, as {@link checkPointSet}): packs the points that strictly dominate `ref` (and, `withIndex`,
- * their input indices). O(N m), one Float64Array of N m (and an Int32Array of N), no per-point allocation.
+ * order, as {@link checkPointSet}): packs the points that strictly dominate `ref` into `scratchRows`
+ * (grown on demand) and, `withIndex`, their input indices into `scratchIndex`; sets `scratchNegInf`
+ * when a retained point has a -Infinity coordinate. Returns the number retained. O(N m), no allocation
+ * on a warm call.
  */
-function validateAndClip(points: unknown, ref: Point, m: number, withIndex: boolean): Retained {
+function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withIndex: boolean): number {
   if (!Array.isArray(points)) throw new InputError('points', points, 'an array of points (arrays of numbers)');
   const n = points.length;
-  const data = new Float64Array(n * m);
-  const index = new Int32Array(withIndex ? n : 0);
+  if (scratchRows.length < n * m) scratchRows = new Float64Array(Math.max(n * m, 2 * scratchRows.length));
+  if (withIndex && scratchIndex.length < n) scratchIndex = new Int32Array(Math.max(n, 2 * scratchIndex.length));
+  const data = scratchRows;
+  const index = scratchIndex;
   let kept = 0;
   let negInf = false;
   for (let i = 0; i < n; i++) {
@@ -153,77 +170,8 @@ function validateAndClip(points: unknown, ref: Point, m: number, withIndex: bool
       if (hasNegInf) negInf = true;
     }
   }
-  return { packed: { n: kept, m, data: kept === n ? data : data.subarray(0, kept * m) }, index, negInf };
-}
-
-// Module scratch of hypervolume(): no allocation on a warm call. It is filled by clipIntoScratch and read
-// by one kernel call that returns before the next public call (kernels never call the public API, so
-// nothing re-enters while it is in use); contributions keep their own fresh buffers (validateAndClip).
-let scratchRows = new Float64Array(1024);
-let scratchNegInf = false;
-const scratchRefs: Float64Array[] = [];
-
-/** The reference (already checked) in a reused Float64Array of length m. */
-function scratchRef(ref: Point, m: number): Float64Array {
-  let r = scratchRefs[m];
-  if (r === undefined) {
-    r = new Float64Array(m);
-    scratchRefs[m] = r;
-  }
-  for (let j = 0; j < m; j++) r[j] = ref[j] as number;
-  return r;
-}
-
-/**
- * {@link validateAndClip} without allocation: the same checks, errors and order, packing the retained
- * rows into `scratchRows` (grown on demand) and setting `scratchNegInf`; returns the number retained.
- * One fused loop, O(N m).
- */
-function clipIntoScratch(points: unknown, ref: Float64Array, m: number): number {
-  if (!Array.isArray(points)) throw new InputError('points', points, 'an array of points (arrays of numbers)');
-  const n = points.length;
-  if (scratchRows.length < n * m) scratchRows = new Float64Array(Math.max(n * m, 2 * scratchRows.length));
-  const data = scratchRows;
-  let kept = 0;
-  let negInf = false;
-  for (let i = 0; i < n; i++) {
-    const p: unknown = points[i];
-    if (!Array.isArray(p)) throw new InputError(`points[${i}]`, p, 'an array of numbers');
-    if (p.length !== m) {
-      throw new InputError(`points[${i}]`, p, `${m} objectives`, `point ${i} has ${p.length} objectives, expected ${m}`);
-    }
-    const row = p as readonly unknown[];
-    let inside = true;
-    let hasNegInf = false;
-    const base = kept * m;
-    for (let j = 0; j < m; j++) {
-      const v = row[j];
-      if (typeof v !== 'number' || v !== v) {
-        throw new InputError(
-          `points[${i}][${j}]`,
-          v,
-          'a number (±Infinity allowed, NaN not)',
-          `point ${i}, objective ${j} is ${typeof v === 'number' ? 'NaN' : `not a number (${typeof v})`}`,
-        );
-      }
-      if (!(v < (ref[j] as number))) inside = false;
-      else if (v === -Infinity) hasNegInf = true;
-      data[base + j] = v;
-    }
-    if (inside) {
-      kept++;
-      if (hasNegInf) negInf = true;
-    }
-  }
   scratchNegInf = negInf;
   return kept;
-}
-
-/** Packs a reference point (already checked) as the kernels read it. */
-function packRef(ref: Point): Float64Array {
-  const r = new Float64Array(ref.length);
-  for (let j = 0; j < ref.length; j++) r[j] = ref[j] as number;
-  return r;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -288,7 +236,7 @@ function contributions1(points: Packed, ref: Float64Array): Float64Array {
 export function hypervolume(points: PointSet, ref: Point): number {
   const m = checkReference(ref);
   const r = scratchRef(ref, m);
-  const kept = clipIntoScratch(points, r, m);
+  const kept = clipIntoScratch(points, r, m, false);
   if (kept === 0) return 0;
   if (scratchNegInf) return Infinity;
   const data = scratchRows;
@@ -317,12 +265,14 @@ export function hypervolume(points: PointSet, ref: Point): number {
  */
 export function hypervolumeContributions(points: PointSet, ref: Point): number[] {
   const m = checkReference(ref);
-  const { packed, index, negInf } = validateAndClip(points, ref, m, true);
+  const r = scratchRef(ref, m);
+  const kept = clipIntoScratch(points, r, m, true);
   const out = new Array<number>(points.length).fill(0);
-  if (packed.n === 0) return out;
-  const r = packRef(ref);
-  const c = negInf && m >= 2 ? contributionsNegInf(packed, r) : hvcKernel(packed, r);
-  for (let t = 0; t < packed.n; t++) out[index[t] as number] = c[t] as number;
+  if (kept === 0) return out;
+  const packed: Packed = { n: kept, m, data: scratchRows.subarray(0, kept * m) };
+  const c = scratchNegInf && m >= 2 ? contributionsNegInf(packed, r) : hvcKernel(packed, r);
+  const index = scratchIndex;
+  for (let t = 0; t < kept; t++) out[index[t] as number] = c[t] as number;
   return out;
 }
 
