@@ -38,7 +38,6 @@ describe('point sets the sorts refuse: one line naming the element, the value an
     ['undefined', undefined, 'points: got nothing (undefined); allowed: an array of points (arrays of numbers)'],
     ['a string', '[[1,2]]', 'points: got "[[1,2]]" (a string); allowed: an array of points (arrays of numbers)'],
     ['an array-like object', { length: 2, 0: [1, 2], 1: [2, 1] }, 'points: got {"0":[1,2],"1":[2,1],"length":2} (an object, not an array); allowed: an array of points (arrays of numbers)'],
-    // eslint-disable-next-line no-sparse-arrays
     ['a hole in the outer array', [[1, 2], , [0, 3]], 'points[1]: got nothing (a hole or undefined); allowed: an array of numbers'],
     ['a null point', [[1, 2], null], 'points[1]: got null; allowed: an array of numbers'],
     ['a typed-array point', [[1, 2], new Float64Array([2, 1])], 'points[1]: got {"0":2,"1":1} (a Float64Array, not a plain array); allowed: an array of numbers'],
@@ -49,7 +48,6 @@ describe('point sets the sorts refuse: one line naming the element, the value an
     ['a BigInt', [[1n, 2]], `points[0][0]: got 1n (a bigint); ${NUMBER}`],
     ['a numeric string', [[1, 2], ['1', 2]], `points[1][0]: got "1" (a string); ${NUMBER}`],
     ['null', [[1, 2], [1, null]], `points[1][1]: got null; ${NUMBER}`],
-    // eslint-disable-next-line no-sparse-arrays
     ['a hole in a point', [[0, , 0], [1, 1, 1], [0.5, 0.5, 0.5]], `points[0][1]: got nothing (a hole or undefined); ${NUMBER}`],
     ['undefined', [[1, undefined]], `points[0][1]: got nothing (a hole or undefined); ${NUMBER}`],
     ['NaN', [[1, 2], [3, NaN]], `points[1][1]: got NaN; ${NUMBER}`],
@@ -79,7 +77,6 @@ describe('point sets the sorts refuse: one line naming the element, the value an
   });
 
   it('the set whose hole gave [0] as its front is refused; filled in, its front is worked by hand', () => {
-    // eslint-disable-next-line no-sparse-arrays
     expect(() => paretoFront([[0, , 0], [1, 1, 1], [0.5, 0.5, 0.5]] as never)).toThrow(InputError);
     // with 0 in the hole, (0,0,0) dominates both others; with 2 it dominates neither and (0.5,0.5,0.5) dominates (1,1,1)
     expect(paretoFront([[0, 0, 0], [1, 1, 1], [0.5, 0.5, 0.5]])).toEqual([0]);
@@ -93,7 +90,6 @@ describe('constraint violations: one number per point', () => {
   const cases: [string, unknown, string][] = [
     ['NaN', [0, NaN, 1], `violations[1]: got NaN; ${V}`],
     ['strings', ['0', '1', 'x'], `violations[0]: got "0" (a string); ${V}`],
-    // eslint-disable-next-line no-sparse-arrays
     ['a hole', [0, , 1], `violations[1]: got nothing (a hole or undefined); ${V}`],
     ['null', [0, null, 1], `violations[1]: got null; ${V}`],
     ['a number', 5, 'violations: got 5 (a number, not an array); allowed: an array of 3 numbers, one per point (<= 0 feasible, > 0 infeasible; ±Infinity allowed, NaN not)'],
