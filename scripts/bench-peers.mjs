@@ -219,6 +219,7 @@ for (const [label, kind, m, n, frontOnly] of sets) {
   }
 }
 rmSync(dir, { recursive: true, force: true });
+if (rows.length > 0) printSummary();
 if (rows.length > 0) {
   console.log(`¹ timed once (a call over 5 s); "> t s": the peer was stopped after t s (--budget ${budget} s for Python code, ${cBudget} s for DEAP's C hypervolume)`);
   console.log(`whole run ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -228,3 +229,27 @@ if (mismatches > 0) {
   process.exit(1);
 }
 if (rows.length > 0) console.log('every checked result agrees with the peer');
+
+/** The issue-18 view: one line a set, peer time / ours against DEAP for the front, the ranks and the C hypervolume. */
+function printSummary() {
+  const columns = [
+    ['front', 'DEAP sortLogNondominated(first_front_only)', 'front vs DEAP sortLogNondominated'],
+    ['ranks (all fronts)', 'DEAP sortLogNondominated (all fronts)', 'ranks vs DEAP sortLogNondominated'],
+    ['hypervolume (whole set)', 'DEAP C hv.hypervolume (list in)', 'hypervolume (whole set) vs DEAP C hv'],
+    ['hypervolume (front)', 'DEAP C hv.hypervolume (list in)', 'hypervolume (front) vs DEAP C hv'],
+  ];
+  const cell = (label, op, peer) => {
+    const r = rows.find((x) => x.setLabel === label && x.op === op && x.peerName === peer);
+    return r === undefined ? '' : Number.isFinite(r.ratio) ? fmtRatio(r.ratio) : 'peer stopped';
+  };
+  const labels = [...new Set(rows.map((r) => r.setLabel))];
+  const head = ['set (peer time / ours)', ...columns.map((c) => c[2])];
+  console.log('\nsummary: peer time / ours (targets at n <= 10^4: front and ranks >= 10x, hypervolume >= 1x)');
+  if (markdown) console.log(`\n| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
+  else console.log(head.map((h, i) => (i === 0 ? h.padEnd(26) : h.padStart(h.length))).join('  '));
+  for (const label of labels) {
+    const cells = [label, ...columns.map(([op, peer]) => cell(label, op, peer))];
+    if (markdown) console.log(`| ${cells.join(' | ')} |`);
+    else console.log(cells.map((c, i) => (i === 0 ? c.padEnd(26) : c.padStart(head[i].length))).join('  '));
+  }
+}
