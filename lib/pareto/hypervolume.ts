@@ -30,6 +30,7 @@
  * - m >= 5: `hv/wfg.ts` (WFG, While, Bradstreet and Barone 2012) and `hv/hvc-wfg.ts`.
  */
 import { InputError } from '../errors.js';
+import { checkPointSet } from './check.js';
 import { hv2d, hvc2d } from './hv/hv2d.js';
 import { hv3d } from './hv/hv3d.js';
 import { hv4d } from './hv/hv4d.js';
@@ -38,6 +39,7 @@ import { hvc3d } from './hv/hvc3d.js';
 import { hvc4d } from './hv/hvc4d.js';
 import { hvWfg } from './hv/wfg.js';
 import type { Packed } from './hv/packed.js';
+import { rescaleIfNeeded, scaleBack } from './hv/rescale.js';
 
 /** One point in objective space (every objective minimised). */
 export type Point = readonly number[];
@@ -49,42 +51,10 @@ export type PointSet = readonly Point[];
 
 
 /**
- * Checks a point set and returns its dimension: `m` when given, else the first point's length (0 for
- * an empty set). Throws InputError for a non-array, a point that is not an array of m >= 1 numbers,
- * or a NaN (naming `field[i][j]`). ±Infinity passes.
+ * Checks a point set and returns its dimension (the shared checker of `./check.ts`, re-exported: the
+ * same rules and lines as the sorts and the crowding distance).
  */
-export function checkPointSet(points: unknown, field = 'points', m?: number): number {
-  if (!Array.isArray(points)) throw new InputError(field, points, 'an array of points (arrays of numbers)');
-  let dim = m;
-  for (let i = 0; i < points.length; i++) {
-    const p: unknown = points[i];
-    if (!Array.isArray(p)) throw new InputError(`${field}[${i}]`, p, 'an array of numbers');
-    if (dim === undefined) {
-      if (p.length === 0) throw new InputError(`${field}[${i}]`, p, 'a point with at least one objective');
-      dim = p.length;
-    }
-    if (p.length !== dim) {
-      throw new InputError(
-        `${field}[${i}]`,
-        p,
-        `${dim} objectives`,
-        `point ${i} has ${p.length} objectives, expected ${dim}`,
-      );
-    }
-    for (let j = 0; j < dim; j++) {
-      const v: unknown = p[j];
-      if (typeof v !== 'number' || Number.isNaN(v)) {
-        throw new InputError(
-          `${field}[${i}][${j}]`,
-          v,
-          'a number (±Infinity allowed, NaN not)',
-          `point ${i}, objective ${j} is ${typeof v === 'number' ? 'NaN' : `not a number (${typeof v})`}`,
-        );
-      }
-    }
-  }
-  return dim ?? 0;
-}
+export { checkPointSet };
 
 /** Checks a reference point (non-empty, finite numbers) and returns its dimension. */
 function checkReference(ref: unknown, field = 'ref'): number {
@@ -132,7 +102,7 @@ function scratchRef(ref: Point, m: number): Float64Array {
  * on a warm call.
  */
 function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withIndex: boolean): number {
-  if (!Array.isArray(points)) throw new InputError('points', points, 'an array of points (arrays of numbers)');
+  if (!Array.isArray(points)) return refuse(points, m);
   const n = points.length;
   if (scratchRows.length < n * m) scratchRows = new Float64Array(Math.max(n * m, 2 * scratchRows.length));
   if (withIndex && scratchIndex.length < n) scratchIndex = new Int32Array(Math.max(n, 2 * scratchIndex.length));
@@ -142,24 +112,14 @@ function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withInde
   let negInf = false;
   for (let i = 0; i < n; i++) {
     const p: unknown = points[i];
-    if (!Array.isArray(p)) throw new InputError(`points[${i}]`, p, 'an array of numbers');
-    if (p.length !== m) {
-      throw new InputError(`points[${i}]`, p, `${m} objectives`, `point ${i} has ${p.length} objectives, expected ${m}`);
-    }
+    if (!Array.isArray(p) || p.length !== m) return refuse(points, m);
     const row = p as readonly unknown[];
     let inside = true;
     let hasNegInf = false;
     const base = kept * m;
     for (let j = 0; j < m; j++) {
       const v = row[j];
-      if (typeof v !== 'number' || v !== v) {
-        throw new InputError(
-          `points[${i}][${j}]`,
-          v,
-          'a number (±Infinity allowed, NaN not)',
-          `point ${i}, objective ${j} is ${typeof v === 'number' ? 'NaN' : `not a number (${typeof v})`}`,
-        );
-      }
+      if (typeof v !== 'number' || v !== v) return refuse(points, m);
       if (!(v < (ref[j] as number))) inside = false;
       else if (v === -Infinity) hasNegInf = true;
       data[base + j] = v;
@@ -174,10 +134,20 @@ function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withInde
   return kept;
 }
 
+/** The fused loop found a refused point set: the shared checker words the error (and throws). */
+function refuse(points: unknown, m: number): never {
+  checkPointSet(points, 'points', m);
+  throw new Error('clipIntoScratch: refused a set checkPointSet accepts'); // unreachable
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Dispatch (kernel contract of hv/packed.ts: n >= 1, finite, every coordinate < ref)
 
-/** Hypervolume of packed points by dimension. Internal: the caller guarantees the kernel contract. */
+/**
+ * Hypervolume of packed points by dimension. Internal: the caller guarantees the kernel contract.
+ * Ranges that overflow or are far from 1 go through the exact power-of-two rescaling of
+ * `hv/rescale.ts` (never NaN: the value when representable, else Infinity).
+ */
 export function hvKernel(points: Packed, ref: Float64Array): number {
   const m = points.m;
   if (m === 1) {
@@ -186,16 +156,34 @@ export function hvKernel(points: Packed, ref: Float64Array): number {
     for (let i = 0; i < points.n; i++) if ((data[i] as number) < min) min = data[i] as number;
     return (ref[0] as number) - min;
   }
+  const s = rescaleIfNeeded(points, ref);
+  if (s === null) return hvDimension(points, ref);
+  return s.points.n === 0 ? 0 : scaleBack(hvDimension(s.points, s.ref), s.exponent);
+}
+
+/** The m >= 2 kernel for the dimension, on inputs the kernels can take as they are. */
+function hvDimension(points: Packed, ref: Float64Array): number {
+  const m = points.m;
   if (m === 2) return hv2d(points, ref);
   if (m === 3) return hv3d(points, ref);
   if (m === 4) return hv4d(points, ref);
   return hvWfg(points, ref);
 }
 
-/** Contributions of packed points by dimension. Internal: the caller guarantees the kernel contract. */
+/** Contributions of packed points by dimension (rescaled like {@link hvKernel}). Internal: the caller guarantees the kernel contract. */
 export function hvcKernel(points: Packed, ref: Float64Array): Float64Array {
+  if (points.m === 1) return contributions1(points, ref);
+  const s = rescaleIfNeeded(points, ref);
+  if (s === null) return hvcDimension(points, ref);
+  const out = new Float64Array(points.n);
+  if (s.points.n === 0) return out;
+  const c = hvcDimension(s.points, s.ref);
+  for (let t = 0; t < s.points.n; t++) out[s.kept[t] as number] = scaleBack(c[t] as number, s.exponent);
+  return out;
+}
+
+function hvcDimension(points: Packed, ref: Float64Array): Float64Array {
   const m = points.m;
-  if (m === 1) return contributions1(points, ref);
   if (m === 2) return hvc2d(points, ref);
   if (m === 3) return hvc3d(points, ref);
   if (m === 4) return hvc4d(points, ref);
@@ -239,15 +227,8 @@ export function hypervolume(points: PointSet, ref: Point): number {
   const kept = clipIntoScratch(points, r, m, false);
   if (kept === 0) return 0;
   if (scratchNegInf) return Infinity;
-  const data = scratchRows;
-  if (m === 1) {
-    let min = Infinity;
-    for (let i = 0; i < kept; i++) if ((data[i] as number) < min) min = data[i] as number;
-    return (r[0] as number) - min;
-  }
-  // hv2d reads only the first n rows; the other kernels get the exact length.
-  if (m === 2) return hv2d({ n: kept, m, data }, r);
-  return hvKernel({ n: kept, m, data: data.subarray(0, kept * m) }, r);
+  // hv2d reads only the first n rows (no subarray on its fast path); the other kernels get the exact length.
+  return hvKernel({ n: kept, m, data: m === 2 ? scratchRows : scratchRows.subarray(0, kept * m) }, r);
 }
 
 /**
@@ -383,8 +364,11 @@ export function normalizePoints(points: PointSet, ideal?: Point, nadir?: Point):
   return points.map((p) =>
     p.map((v, j) => {
       const a = lo[j] as number;
-      const range = (hi[j] as number) - a;
-      return range === 0 ? 0 : (v - a) / range;
+      const b = hi[j] as number;
+      const range = b - a;
+      if (range === 0) return 0;
+      // a range that overflows: halve first (exact for normal numbers), (v - a) / (b - a) unchanged
+      return Number.isFinite(range) ? (v - a) / range : (v / 2 - a / 2) / (b / 2 - a / 2);
     }),
   );
 }

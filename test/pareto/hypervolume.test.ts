@@ -349,7 +349,7 @@ describe('input errors', () => {
   it('NaN names the point and the objective', () => {
     const e = thrown(() => hypervolume([[0, 0], [1, NaN]], [2, 2]));
     expect(e.field).toBe('points[1][1]');
-    expect(e.message).toContain('point 1, objective 1 is NaN');
+    expect(e.message).toBe('points[1][1]: got NaN; allowed: a number (±Infinity allowed, NaN not)');
     expect(thrown(() => hypervolumeContributions([[NaN, 0, 0]], [1, 1, 1])).field).toBe('points[0][0]');
   });
   it('wrong dimensions', () => {
@@ -396,7 +396,7 @@ describe('ideal, nadir, normalisation', () => {
     expect(() => normalizePoints(pts, [0, 0, 0], [1, 1])).toThrow(InputError);
     expect(() => normalizePoints(pts, [2, 0, 0], [1, 1, 1])).toThrow(InputError);
     expect(() => idealPoint([])).toThrow(InputError);
-    expect(() => nadirPoint([[1], [NaN]])).toThrow(/point 1, objective 0 is NaN/);
+    expect(() => nadirPoint([[1], [NaN]])).toThrow('points[1][0]: got NaN; allowed: a number (±Infinity allowed, NaN not)');
   });
 });
 

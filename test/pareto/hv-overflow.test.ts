@@ -1,0 +1,151 @@
+/**
+ * Hypervolume, contributions, HypervolumeTracker and normalizePoints on finite inputs whose ranges
+ * overflow or sit far from 1 (lib/pareto/hv/rescale.ts): never NaN, the value when representable, else
+ * Infinity. Hand-worked values (ranges 1e200 x 1e200 x 1e-100: 1e300; ref 1e308 with a point at
+ * -1e308: an overflowing union), and seeded small sets scaled by 2^k_j per axis, whose hypervolume
+ * and contributions must be exactly 2^(sum k_j) times the unscaled ones (powers of two are exact).
+ */
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../lib/errors.js';
+import { HypervolumeTracker } from '../../lib/pareto/hv/incremental.js';
+import { binaryExponent } from '../../lib/pareto/hv/rescale.js';
+import { hypervolume, hypervolumeContributions, normalizePoints } from '../../lib/pareto/hypervolume.js';
+import { createRng } from '../../lib/rng.js';
+import { bruteContributions, bruteHv, closeRel } from './brute.js';
+
+const MAX = Number.MAX_VALUE;
+
+/** v * 2^k for an integer-valued v < 2^53, by exponents alone: Infinity past 2^1024, else exact. */
+function times2(v: number, k: number): number {
+  if (v === 0) return 0;
+  if (Math.log2(v) + k >= 1024) return Infinity;
+  return k > 1000 ? v * 2 ** 1000 * 2 ** (k - 1000) : k < -1000 ? v * 2 ** -1000 * 2 ** (k + 1000) : v * 2 ** k;
+}
+
+describe('worked by hand', () => {
+  it('ranges 1e200, 1e200, 1e-100: one box 1e300, not Infinity', () => {
+    expect(hypervolume([[0, 0, 0]], [1e200, 1e200, 1e-100])).toBe(1e300);
+    expect(hypervolumeContributions([[0, 0, 0]], [1e200, 1e200, 1e-100])).toEqual([1e300]);
+  });
+  it('(0,0,0) and (-1,1e199,0), ref (1e200,1e200,1e-100): 1e300 + 9e99, contributions 1e299 and 9e99', () => {
+    const pts = [[0, 0, 0], [-1, 1e199, 0]];
+    const ref = [1e200, 1e200, 1e-100];
+    expect(hypervolume(pts, ref)).toBe(1e300 + 9e99); // 9e99 is below 1e300's last bit: 1e300
+    // (0,0,0) alone: [0,1e200) x [0,1e199) x [0,1e-100) = 1e200 * 1e199 * 1e-100 (the rest (-1,1e199,0) covers)
+    const c = hypervolumeContributions(pts, ref);
+    expect(c[0]).toBe(1e299);
+    expect(c[1]).toBe(9e99); // [-1,0) x [1e199,1e200) x [0,1e-100)
+  });
+  it('ref (1e308,1,1), points (-1e308,0,0) and (0,-1e308,0): the union overflows (Infinity), contributions 1e308 and Infinity', () => {
+    const pts = [[-1e308, 0, 0], [0, -1e308, 0]];
+    expect(hypervolume(pts, [1e308, 1, 1])).toBe(Infinity);
+    // (-1e308,0,0) alone: [-1e308,0) x [0,1) x [0,1); (0,-1e308,0) alone: [0,1e308) x [-1e308,0) x [0,1) = 1e616
+    expect(hypervolumeContributions(pts, [1e308, 1, 1])).toEqual([1e308, Infinity]);
+    const t = new HypervolumeTracker([1e308, 1, 1]);
+    t.add(pts[0]!);
+    expect(t.value).toBe(Infinity); // 2e308: ref - p overflows, and so does the true volume
+    expect(t.add(pts[1]!)).toBe(Infinity);
+  });
+  it('ref Number.MAX_VALUE in every objective, m = 2..6: Infinity, never NaN', () => {
+    for (let m = 2; m <= 6; m++) {
+      const pts = [new Array<number>(m).fill(0), [-1, ...new Array<number>(m - 1).fill(1)]];
+      const ref = new Array<number>(m).fill(MAX);
+      expect(hypervolume(pts, ref), `m = ${m}`).toBe(Infinity);
+      // m = 2: (0,0) alone is [0,MAX) x [0,1) = MAX; (-1,1) alone is [-1,0) x [1,MAX) = MAX - 1 = MAX
+      expect(hypervolumeContributions(pts, ref), `m = ${m}`).toEqual(m === 2 ? [MAX, MAX] : [Infinity, Infinity]);
+      const t = new HypervolumeTracker(ref);
+      for (const p of pts) expect(t.add(p)).toBe(Infinity);
+    }
+  });
+  it('ranges 1e-200, 1e-200, 1e150: 1e-250 (each pair product underflows, the total does not)', () => {
+    expect((2e-200 - 1e-200) * 1e-200 * 1e150).toBe(0); // the naive product, left to right
+    expect(hypervolume([[1e-200, 0, 0]], [2e-200, 1e-200, 1e150])).toBe(9.999999999999999e-251); // exact product of the doubles, by fractions
+  });
+  it('normalizePoints with a range that overflows: [[-1e308,0],[1e308,1]] -> [[0,0],[1,1]]', () => {
+    expect(normalizePoints([[-1e308, 0], [1e308, 1]])).toEqual([[0, 0], [1, 1]]);
+    expect(normalizePoints([[-1e308, 0], [0, 1], [1e308, 1]])).toEqual([[0, 0], [0.5, 1], [1, 1]]);
+  });
+  it('binaryExponent: normal, subnormal, Infinity', () => {
+    expect([1, 1.5, 2, 0.75, MAX, 5e-324, 2 ** -1060 * 3, Infinity].map(binaryExponent)).toEqual([0, 0, 1, -1, 1023, -1074, -1059, 1024]);
+  });
+  it('a non-number coordinate: the shared checker words the line', () => {
+    const e = (() => {
+      try {
+        hypervolume([[0, 0], [1, '1' as unknown as number]], [2, 2]);
+      } catch (err) {
+        return err as InputError;
+      }
+      throw new Error('no error');
+    })();
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toBe('points[1][1]: got "1" (a string); allowed: a number (±Infinity allowed, NaN not)');
+  });
+});
+
+describe('seeded sets scaled by 2^k per axis: exactly 2^(sum k) times the unscaled values', () => {
+  for (let m = 2; m <= 6; m++) {
+    it(`m = ${m}: 150 sets (grid values 0..4, ref 5), exponents -1000..1000, products that overflow or not`, () => {
+      const rng = createRng(18_900 + m);
+      const bad: string[] = [];
+      for (let round = 0; round < 150; round++) {
+        const n = 1 + rng.int(m <= 4 ? 9 : 6);
+        const pts = Array.from({ length: n }, () => Array.from({ length: m }, () => rng.int(5)));
+        const ref = new Array<number>(m).fill(5);
+        const spread = [20, 300, 1000][round % 3]!;
+        const k = Array.from({ length: m }, () => rng.int(2 * spread + 1) - spread);
+        const K = k.reduce((a, b) => a + b, 0);
+        const scale = (p: number[]) => p.map((v, j) => times2(v, k[j]!));
+        const hv0 = bruteHv(pts.filter((p) => p.every((v) => v < 5)), ref);
+        const c0 = bruteContributions(pts, ref);
+        const hv = hypervolume(pts.map(scale), scale(ref));
+        const c = hypervolumeContributions(pts.map(scale), scale(ref));
+        const want = times2(hv0, K);
+        const wantC = c0.map((v) => times2(v, K));
+        if (hv !== want || JSON.stringify(c) !== JSON.stringify(wantC)) bad.push(JSON.stringify({ pts, k, hv, want, c, wantC }));
+        // the tracker: same value to 1e-12 (sums in another order), Infinity exactly when it overflows
+        const t = new HypervolumeTracker(scale(ref));
+        for (const p of pts) t.add(scale(p));
+        if (want === Infinity ? t.value !== Infinity : !closeRel(t.value, want, 1e-12)) bad.push(JSON.stringify({ tracker: t.value, want, pts, k }));
+      }
+      expect(bad.slice(0, 3)).toEqual([]);
+    });
+  }
+});
+
+describe('HypervolumeTracker in 3-D: one z-sweep per add', () => {
+  it('3,000 mutually non-dominated adds (n-i, i, n-i), then dominating and dominated points: equal to hypervolume() after each', () => {
+    const n = 3000;
+    const ref = [n + 1, n + 1, n + 1];
+    const t = new HypervolumeTracker(ref);
+    const pts: number[][] = [];
+    const bad: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = [n - i, i, n - i];
+      pts.push(p);
+      t.add(p);
+      if (i % 97 === 0 && t.value !== hypervolume(pts, ref)) bad.push(`${i}: ${t.value} vs ${hypervolume(pts, ref)}`);
+    }
+    expect(t.size).toBe(n);
+    expect(t.value).toBe(hypervolume(pts, ref));
+    for (const p of [[n, n, n], [5, 5, 5], [6, 6, 6], [0, 2000, 0], [1, 1, 1]]) {
+      pts.push(p);
+      t.add(p);
+      expect(t.value).toBe(hypervolume(pts, ref));
+    }
+    expect(bad).toEqual([]);
+  });
+  it('seeded random 3-D sequences with ties and copies (the list grows and compacts): hypervolume() of every prefix to 1e-12', () => {
+    const rng = createRng(18_901);
+    for (let round = 0; round < 40; round++) {
+      const ref = [10, 10, 10];
+      const t = new HypervolumeTracker(ref);
+      const pts: number[][] = [];
+      for (let i = 0; i < 200; i++) {
+        const p = round % 2 === 0 ? [rng.int(11), rng.int(11), rng.int(11)] : [rng.next() * 10, rng.next() * 10, rng.next() * 10];
+        pts.push(p);
+        t.add(p);
+        expect(closeRel(t.value, hypervolume(pts, ref), 1e-12), `round ${round}, add ${i}`).toBe(true);
+      }
+    }
+  });
+});
