@@ -87,7 +87,7 @@ describe('the adversarial cases', () => {
 
 /**
  * A seeded set of near-coincident points: `base` random points in [0, 1)^m, each with 1-2 near copies
- * that differ on 1..m-1 random axes by 1e-9..1e-15 relative (up or down), plus a few exact copies.
+ * that differ on 1..m-1 random axes by 1e-3..1e-16 relative (up or down), plus a few exact copies.
  */
 function nearCoincident(rng: Rng, m: number, base: number): P[] {
   const pts: P[] = [];
@@ -100,7 +100,7 @@ function nearCoincident(rng: Rng, m: number, base: number): P[] {
       const axes = 1 + rng.int(m - 1);
       for (let a = 0; a < axes; a++) {
         const t = rng.int(m);
-        const rel = 10 ** -(9 + rng.int(7));
+        const rel = 10 ** -(3 + rng.int(13) + rng.next());
         q[t] = q[t]! * (1 + (rng.next() < 0.5 ? -rel : rel));
       }
       pts.push(q);

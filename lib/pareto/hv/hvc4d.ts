@@ -12,9 +12,9 @@
  * point of T is skipped while that point's c3 is frozen at 0 (so T never holds two 3-D copies, which
  * would each count the other as one of its two).
  * The sweep's exclusive volumes are differences: a contribution under SMALL_CONTRIBUTION of its box whose
- * point has a neighbour closer than THIN_GAP (relative to ref) on some axis is a thin sliver that may have
- * cancelled, and is recomputed by WFG bounding and a sum of non-negative terms (`exclusive.ts`; was 4e-8
- * relative off on a pair 1e-9 apart). Typical sets have no such neighbours (bench sets: no recomputation).
+ * point has another within NEAR_POINT (relative to ref - p) in every objective may have cancelled (pairs
+ * 1e-3..1e-9 apart lost up to 3e-3 relative), and is recomputed by WFG bounding and a sum of non-negative
+ * terms (`exclusive.ts`; then <= 4e-14 on those pairs). Bench sets have few such points (same speed).
  * O(n^2) time on typical sets (each arrival costs one pass over T), O(n) memory.
  *
  * Contract (`packed.ts`): points.m = 4, n >= 1, every coordinate finite and < ref; neither input is
@@ -29,8 +29,8 @@ import { ExclusiveWorkspace, exclusiveVolume, SMALL_CONTRIBUTION } from './exclu
 
 /** A sweep result below this fraction of its point's box may have cancelled ... */
 const RECHECK_BELOW = SMALL_CONTRIBUTION;
-/** ... when another point lies above it, on some axis, by less than this fraction of the distance to ref. */
-const THIN_GAP = 1e-7;
+/** ... when another point lies this close to it in every objective (relative to ref - p). */
+const NEAR_POINT = 1e-2;
 
 export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
   const { n, data } = points;
@@ -105,7 +105,6 @@ export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
   for (let e = s.head; e !== -1; e = next[e] as number) if (frozen[e] === 0) acc[e] = (acc[e] as number) + (c3[e] as number) * (rw - wPrev);
   const out = new Float64Array(n);
   let ws: ExclusiveWorkspace | undefined;
-  let axes: Float64Array[] | undefined;
   const r0 = ref[0] as number;
   const r1 = ref[1] as number;
   const r2 = ref[2] as number;
@@ -114,9 +113,8 @@ export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
     if (zero[r] === 1) continue;
     const box = (r0 - (x[r] as number)) * (r1 - (y[r] as number)) * (r2 - (z[r] as number)) * (rw - (w[r] as number));
     if (v < RECHECK_BELOW * box) {
-      axes ??= sortedAxes(data, n);
       const i = order[r] as number;
-      if (thinGap(axes, data, i, ref)) {
+      if (nearNeighbour(x, y, z, w, n, r, ref)) {
         // a near-coincident neighbour: the sweep's differences may have cancelled; the bounded,
         // non-negative sum instead (exclusive.ts)
         ws ??= new ExclusiveWorkspace(4);
@@ -128,37 +126,24 @@ export function hvc4d(points: Packed, ref: Float64Array): Float64Array {
   return out;
 }
 
-/** Each objective's values over all points, ascending (4 arrays of n). */
-function sortedAxes(data: Float64Array, n: number): Float64Array[] {
-  const axes: Float64Array[] = [];
-  for (let t = 0; t < 4; t++) {
-    const a = new Float64Array(n);
-    for (let i = 0; i < n; i++) a[i] = data[i * 4 + t] as number;
-    const o = argsort(a);
-    const sorted = new Float64Array(n);
-    for (let i = 0; i < n; i++) sorted[i] = a[o[i] as number] as number;
-    axes.push(sorted);
-  }
-  return axes;
-}
-
 /**
- * Whether, on some axis t, the next larger value of any point above point i's is closer to it than
- * THIN_GAP * (ref_t - p_t): the exclusive region may then be a thin sliver whose volume the sweep gets
- * as a difference of nearly equal areas. O(log n) per axis.
+ * Whether some other point lies within NEAR_POINT of sweep row r in every objective (Chebyshev distance,
+ * each axis relative to ref - p): a near-coincident neighbour, around which the sweep's exclusive volumes
+ * are differences of nearly equal numbers. Rows are sorted by w, so only a window of w is scanned.
  */
-function thinGap(axes: Float64Array[], data: Float64Array, i: number, ref: Float64Array): boolean {
-  for (let t = 0; t < 4; t++) {
-    const a = axes[t] as Float64Array;
-    const pv = data[i * 4 + t] as number;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((a[mid] as number) <= pv) lo = mid + 1;
-      else hi = mid;
+function nearNeighbour(x: Float64Array, y: Float64Array, z: Float64Array, w: Float64Array, n: number, r: number, ref: Float64Array): boolean {
+  const px = x[r] as number;
+  const py = y[r] as number;
+  const pz = z[r] as number;
+  const pw = w[r] as number;
+  const dx = NEAR_POINT * ((ref[0] as number) - px);
+  const dy = NEAR_POINT * ((ref[1] as number) - py);
+  const dz = NEAR_POINT * ((ref[2] as number) - pz);
+  const dw = NEAR_POINT * ((ref[3] as number) - pw);
+  for (let step = -1; step <= 1; step += 2) {
+    for (let e = r + step; e >= 0 && e < n && Math.abs((w[e] as number) - pw) <= dw; e += step) {
+      if (Math.abs((x[e] as number) - px) <= dx && Math.abs((y[e] as number) - py) <= dy && Math.abs((z[e] as number) - pz) <= dz) return true;
     }
-    if (lo < a.length && (a[lo] as number) - pv < THIN_GAP * ((ref[t] as number) - pv)) return true;
   }
   return false;
 }
