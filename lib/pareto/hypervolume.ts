@@ -39,7 +39,7 @@ import { hvc3d } from './hv/hvc3d.js';
 import { hvc4d } from './hv/hvc4d.js';
 import { hvWfg } from './hv/wfg.js';
 import type { Packed } from './hv/packed.js';
-import { rescaleIfNeeded, scaleBack } from './hv/rescale.js';
+import { rangesSafe, rescaleIfNeeded, scaleBack } from './hv/rescale.js';
 
 /** One point in objective space (every objective minimised). */
 export type Point = readonly number[];
@@ -81,6 +81,8 @@ function checkReference(ref: unknown, field = 'ref'): number {
 let scratchRows = new Float64Array(1024);
 let scratchIndex = new Int32Array(256);
 let scratchNegInf = false;
+/** Per-axis minimum of every point, retained or clipped (filled by clipIntoScratch). */
+let scratchMin = new Float64Array(8);
 const scratchRefs: Float64Array[] = [];
 
 /** The reference (already checked) in a reused Float64Array of length m. */
@@ -106,8 +108,11 @@ function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withInde
   const n = points.length;
   if (scratchRows.length < n * m) scratchRows = new Float64Array(Math.max(n * m, 2 * scratchRows.length));
   if (withIndex && scratchIndex.length < n) scratchIndex = new Int32Array(Math.max(n, 2 * scratchIndex.length));
+  if (scratchMin.length < m) scratchMin = new Float64Array(2 * m);
   const data = scratchRows;
   const index = scratchIndex;
+  const mins = scratchMin;
+  for (let j = 0; j < m; j++) mins[j] = Infinity;
   let kept = 0;
   let negInf = false;
   for (let i = 0; i < n; i++) {
@@ -122,6 +127,7 @@ function clipIntoScratch(points: unknown, ref: Float64Array, m: number, withInde
       if (typeof v !== 'number' || v !== v) return refuse(points, m);
       if (!(v < (ref[j] as number))) inside = false;
       else if (v === -Infinity) hasNegInf = true;
+      if (v < (mins[j] as number)) mins[j] = v; // every point's (a clipped one only widens the range test)
       data[base + j] = v;
     }
     if (inside) {
@@ -227,8 +233,13 @@ export function hypervolume(points: PointSet, ref: Point): number {
   const kept = clipIntoScratch(points, r, m, false);
   if (kept === 0) return 0;
   if (scratchNegInf) return Infinity;
+  // m = 1: the minimum over every point is the retained minimum (a clipped point is >= ref).
+  if (m === 1) return (r[0] as number) - (scratchMin[0] as number);
+  // scratchMin covers clipped points too, so this test can only send a safe set the long way round
+  if (!rangesSafe(scratchMin, r, m)) return hvKernel({ n: kept, m, data: scratchRows.subarray(0, kept * m) }, r);
   // hv2d reads only the first n rows (no subarray on its fast path); the other kernels get the exact length.
-  return hvKernel({ n: kept, m, data: m === 2 ? scratchRows : scratchRows.subarray(0, kept * m) }, r);
+  if (m === 2) return hv2d({ n: kept, m, data: scratchRows }, r);
+  return hvDimension({ n: kept, m, data: scratchRows.subarray(0, kept * m) }, r);
 }
 
 /**

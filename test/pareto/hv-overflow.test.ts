@@ -61,6 +61,11 @@ describe('worked by hand', () => {
     expect((2e-200 - 1e-200) * 1e-200 * 1e150).toBe(0); // the naive product, left to right
     expect(hypervolume([[1e-200, 0, 0]], [2e-200, 1e-200, 1e150])).toBe(9.999999999999999e-251); // exact product of the doubles, by fractions
   });
+  it('a clipped point far below in another objective changes nothing: 9 and 4', () => {
+    expect(hypervolume([[-1e308, 5], [1, 1]], [4, 4])).toBe(9); // (-1e308, 5) touches nothing: 5 >= ref
+    expect(hypervolume([[-Infinity, 5, 0], [1, 1, 0], [2, -MAX, 9]], [4, 4, 1])).toBe(9);
+    expect(hypervolumeContributions([[-1e308, 5], [1, 1], [3, 0]], [4, 4])).toEqual([0, 8, 1]);
+  });
   it('normalizePoints with a range that overflows: [[-1e308,0],[1e308,1]] -> [[0,0],[1,1]]', () => {
     expect(normalizePoints([[-1e308, 0], [1e308, 1]])).toEqual([[0, 0], [1, 1]]);
     expect(normalizePoints([[-1e308, 0], [0, 1], [1e308, 1]])).toEqual([[0, 0], [0.5, 1], [1, 1]]);

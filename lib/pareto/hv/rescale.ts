@@ -45,6 +45,23 @@ export function binaryExponent(x: number): number {
 }
 
 let mins = new Float64Array(8);
+/** Per m: 2^floor(1000 / m), the largest range the kernels take as it is (its inverse the least). */
+const LIMITS: number[] = [];
+
+/** Whether every range ref_j - mins[j] lies in [2^-L, 2^L], L = floor(1000 / m). O(m). */
+export function rangesSafe(mins: Float64Array, ref: Float64Array, m: number): boolean {
+  let hi = LIMITS[m];
+  if (hi === undefined) {
+    hi = 2 ** Math.floor(1000 / m);
+    LIMITS[m] = hi;
+  }
+  const lo = 1 / hi;
+  for (let j = 0; j < m; j++) {
+    const range = (ref[j] as number) - (mins[j] as number);
+    if (!(range <= hi && range >= lo)) return false;
+  }
+  return true;
+}
 
 /**
  * Null when the kernels can run on `points` as they are; else the rescaled problem (allocated).
@@ -58,14 +75,12 @@ export function rescaleIfNeeded(points: Packed, ref: Float64Array): Rescaled | n
     const b = i * m;
     for (let j = 0; j < m; j++) if ((data[b + j] as number) < (mins[j] as number)) mins[j] = data[b + j] as number;
   }
-  const hi = 2 ** Math.floor(1000 / m);
-  const lo = 1 / hi;
-  let safe = true;
-  for (let j = 0; j < m; j++) {
-    const range = (ref[j] as number) - (mins[j] as number);
-    if (!(range <= hi && range >= lo)) safe = false;
-  }
-  if (safe) return null;
+  return rangesSafe(mins, ref, m) ? null : rescale(points, ref, mins);
+}
+
+/** The rescaled problem, given the per-axis minima of the points (see the module comment). O(N m), allocates. */
+export function rescale(points: Packed, ref: Float64Array, mins: Float64Array): Rescaled {
+  const { n, m, data } = points;
   // Each range to [2^c, 2^(c+1)), c = floor(960 / m): the whole product stays below 2^(960 + m) and a
   // box whose side in one axis is 2^-1000 of that axis's range still has a normal volume.
   const c = Math.floor(960 / m);
