@@ -64,7 +64,7 @@ describe('worked by hand', () => {
   it('a clipped point far below in another objective changes nothing: 9 and 4', () => {
     expect(hypervolume([[-1e308, 5], [1, 1]], [4, 4])).toBe(9); // (-1e308, 5) touches nothing: 5 >= ref
     expect(hypervolume([[-Infinity, 5, 0], [1, 1, 0], [2, -MAX, 9]], [4, 4, 1])).toBe(9);
-    expect(hypervolumeContributions([[-1e308, 5], [1, 1], [3, 0]], [4, 4])).toEqual([0, 8, 1]);
+    expect(hypervolumeContributions([[-1e308, 5], [1, 1], [3, 0]], [4, 4])).toEqual([0, 6, 1]); // (1,1): [1,3) x [1,4); (3,0): [3,4) x [0,1)
   });
   it('normalizePoints with a range that overflows: [[-1e308,0],[1e308,1]] -> [[0,0],[1,1]]', () => {
     expect(normalizePoints([[-1e308, 0], [1e308, 1]])).toEqual([[0, 0], [1, 1]]);
