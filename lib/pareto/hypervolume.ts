@@ -19,6 +19,10 @@
  *   region only that point dominates: Infinity for a point with -Infinity that nothing else weakly
  *   dominates, finite for finite points (see {@link hypervolumeContributions}).
  * - Duplicates and ties are fine; an empty (or fully clipped) set has hypervolume 0.
+ * - Finite inputs never give NaN: when an axis range ref_j - min_j overflows or the ranges are far
+ *   enough from 1 that a product of them could over- or underflow, the kernels run on an exact
+ *   power-of-two rescaling (`hv/rescale.ts`); the result is the value when representable, else
+ *   Infinity (contributions likewise).
  *
  * Each call validates and clips in one pass, packing the retained points into a module-level `Packed`
  * Float64Array reused across calls (grown on demand: a warm call allocates nothing before the kernel;
