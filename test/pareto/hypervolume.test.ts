@@ -10,50 +10,9 @@ import {
 } from '../../lib/pareto/hypervolume.js';
 import { createRng } from '../../lib/rng.js';
 import type { Rng } from '../../lib/rng.js';
+import { bruteContributionsByDifference as bruteContributions, bruteHv, shuffle } from './brute.js';
 
 type P = number[];
-
-/**
- * Independent exact hypervolume (minimisation) by the grid-cell method: split every axis at each point
- * coordinate below the reference and at the reference; a cell [lo, hi) is dominated iff its lower
- * corner is weakly dominated by some point; sum the dominated cells' volumes. O(N^m) cells.
- */
-function bruteHv(points: readonly P[], ref: readonly number[]): number {
-  const m = ref.length;
-  const axes = ref.map((r, j) => [...new Set(points.map((p) => p[j]!).filter((v) => v < r)), r].sort((a, b) => a - b));
-  if (axes.some((a) => a.length < 2)) return 0;
-  const idx = new Array<number>(m).fill(0);
-  let total = 0;
-  for (;;) {
-    const lo = idx.map((t, j) => axes[j]![t]!);
-    if (points.some((p) => p.every((v, j) => v <= lo[j]!))) {
-      let vol = 1;
-      for (let j = 0; j < m; j++) vol *= axes[j]![idx[j]! + 1]! - lo[j]!;
-      total += vol;
-    }
-    let j = 0;
-    while (j < m) {
-      idx[j]!++;
-      if (idx[j]! < axes[j]!.length - 1) break;
-      idx[j] = 0;
-      j++;
-    }
-    if (j === m) return total;
-  }
-}
-
-function bruteContributions(points: readonly P[], ref: readonly number[]): number[] {
-  const all = bruteHv(points, ref);
-  return points.map((_, i) => all - bruteHv(points.filter((_, j) => j !== i), ref));
-}
-
-function shuffle<T>(items: T[], rng: Rng): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
 
 type Mode = 'grid' | 'real' | 'front';
 const MODES: readonly Mode[] = ['grid', 'real', 'front'];
