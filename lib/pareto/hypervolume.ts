@@ -43,7 +43,8 @@ import { hvc3d } from './hv/hvc3d.js';
 import { hvc4d } from './hv/hvc4d.js';
 import { hvWfg } from './hv/wfg.js';
 import type { Packed } from './hv/packed.js';
-import { rangesSafe, rescaleIfNeeded, scaleBack } from './hv/rescale.js';
+import { ExclusiveWorkspace } from './hv/exclusive.js';
+import { exclusiveVolumeRescaled, rangesSafe, rescaleIfNeeded, scaleBack } from './hv/rescale.js';
 
 /** One point in objective space (every objective minimised). */
 export type Point = readonly number[];
@@ -188,7 +189,20 @@ export function hvcKernel(points: Packed, ref: Float64Array): Float64Array {
   const out = new Float64Array(points.n);
   if (s.points.n === 0) return out;
   const c = hvcDimension(s.points, s.ref);
-  for (let t = 0; t < s.points.n; t++) out[s.kept[t] as number] = scaleBack(c[t] as number, s.exponent);
+  // Rescaled ranges are ~2^c (c = floor(960 / m)); a kernel term whose partial product underflowed is
+  // below 2^(-1022 + (m-1)(c+1)) <= 2^-200, so only a rescaled contribution under 1 can be wrong (an
+  // exclusive box thin in two axes gives 0): those, and rows dropped by the rescaling, are measured again
+  // by bounding and an extended-exponent sweep (exclusiveVolumeRescaled), exact up to rounding.
+  const redo = new Uint8Array(points.n).fill(1);
+  for (let t = 0; t < s.points.n; t++) {
+    const v = c[t] as number;
+    if (v >= 1) {
+      out[s.kept[t] as number] = scaleBack(v, s.exponent);
+      redo[s.kept[t] as number] = 0;
+    }
+  }
+  const ws = new ExclusiveWorkspace(points.m);
+  for (let i = 0; i < points.n; i++) if (redo[i] === 1) out[i] = exclusiveVolumeRescaled(points.data, points.n, points.m, i, ref, ws);
   return out;
 }
 

@@ -3,14 +3,18 @@
  * overflow or sit far from 1 (lib/pareto/hv/rescale.ts): never NaN, the value when representable, else
  * Infinity. Hand-worked values (ranges 1e200 x 1e200 x 1e-100: 1e300; ref 1e308 with a point at
  * -1e308: an overflowing union), and seeded small sets scaled by 2^k_j per axis, whose hypervolume
- * and contributions must be exactly 2^(sum k_j) times the unscaled ones (powers of two are exact).
+ * and contributions must be exactly 2^(sum k_j) times the unscaled ones (powers of two are exact);
+ * contributions whose exclusive box is thin in two or more axes of an overflowing range, by hand and
+ * against exact rational grid-cell sums (python3 fractions).
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/errors.js';
 import { HypervolumeTracker } from '../../lib/pareto/hv/incremental.js';
 import { binaryExponent } from '../../lib/pareto/hv/rescale.js';
 import { hypervolume, hypervolumeContributions, normalizePoints } from '../../lib/pareto/hypervolume.js';
 import { createRng } from '../../lib/rng.js';
+import { PYTHON } from '../helpers-python.js';
 import { bruteContributions, bruteHv, closeRel } from './brute.js';
 
 const MAX = Number.MAX_VALUE;
@@ -152,5 +156,91 @@ describe('HypervolumeTracker in 3-D: one z-sweep per add', () => {
         expect(closeRel(t.value, hypervolume(pts, ref), 1e-12), `round ${round}, add ${i}`).toBe(true);
       }
     }
+  });
+});
+
+/**
+ * Exact contributions by grid cells in rational arithmetic (python3 fractions.Fraction, one process for
+ * every set): each cell of the grid of distinct coordinates (ref included) is owned by the points whose
+ * closed orthant holds its lower corner; a cell with exactly one owner adds its exact volume to it;
+ * float(Fraction) rounds correctly, OverflowError -> Infinity. Sets: n x m, JSON in, one line per set out.
+ */
+const EXACT_PY = String.raw`
+import sys, json, itertools
+from fractions import Fraction as F
+out = []
+for pts, ref in json.load(sys.stdin):
+    m = len(ref)
+    pts = [p for p in pts if all(p[j] < ref[j] for j in range(m))]
+    axes = [sorted(set([p[j] for p in pts] + [ref[j]])) for j in range(m)]
+    c = [F(0)] * len(pts)
+    for cell in itertools.product(*[range(len(a) - 1) for a in axes]):
+        lo = [axes[j][cell[j]] for j in range(m)]
+        own = [i for i, p in enumerate(pts) if all(p[j] <= lo[j] for j in range(m))]
+        if len(own) == 1:
+            v = F(1)
+            for j in range(m):
+                v *= F(axes[j][cell[j] + 1]) - F(lo[j])
+            c[own[0]] += v
+    def fl(v):
+        try:
+            return repr(float(v))
+        except OverflowError:
+            return 'inf'
+    out.append([fl(v) for v in c])
+print(json.dumps(out))
+`;
+
+function exactContributions(sets: [number[][], number[]][]): number[][] {
+  const r = spawnSync(PYTHON, ['-c', EXACT_PY], { input: JSON.stringify(sets), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`exact contributions: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as string[][]).map((row) => row.map((s) => (s === 'inf' ? Infinity : Number(s))));
+}
+
+describe('contributions whose exclusive box is thin in two or more axes of an overflowing range', () => {
+  for (let m = 3; m <= 6; m++) {
+    it(`m = ${m}: unit-vector points at -1e308, ref (1e308, 1, ...): 1e308, Infinity, Infinity (point 0 alone covers [-1e308,0) x [0,1)^${m - 1})`, () => {
+      const pts = [0, 1, 2].map((k) => Array.from({ length: m }, (_, j) => (j === k ? -1e308 : 0)));
+      expect(hypervolumeContributions(pts, [1e308, ...Array<number>(m - 1).fill(1)])).toEqual([1e308, Infinity, Infinity]);
+    });
+  }
+  for (let m = 2; m <= 5; m++) {
+    it(`m = ${m}: (-1,-1,0..) next to (-1e308,0,..) and (0,-1e308,..), ref (1e308,1,..): its contribution is [-1,0)^2 x [0,1)^${m - 2} = 1`, () => {
+      const pad = Array<number>(m - 2).fill(0);
+      const pts = [[-1e308, 0, ...pad], [0, -1e308, ...pad], [-1, -1, ...pad]];
+      expect(hypervolumeContributions(pts, [1e308, ...Array<number>(m - 1).fill(1)])).toEqual([1e308, Infinity, 1]);
+    });
+  }
+  it('seeded sets m = 2..6 with one or two coordinates at +-1e308, refs 5 / 1e308 / MAX_VALUE: the exact rational contributions to 1e-12', () => {
+    const rng = createRng(1808);
+    const sets: [number[][], number[]][] = [];
+    for (let m = 2; m <= 6; m++) {
+      for (let s = 0; s < (m <= 4 ? 80 : 25); s++) {
+        const n = 2 + rng.int(m <= 4 ? 5 : 3);
+        const ref = Array.from({ length: m }, () => rng.pick([5, 5, 1e308, MAX]));
+        const pts = Array.from({ length: n }, () => Array.from({ length: m }, () => rng.int(5)));
+        for (let pushes = 1 + rng.int(2); pushes > 0; pushes--) {
+          const i = rng.int(n);
+          const j = rng.int(m);
+          // -1e308 (an overflowing range against ref 1e308 / MAX); +1e308 only where it stays below ref
+          (pts[i] as number[])[j] = ref[j] === MAX && rng.int(2) === 0 ? 1e308 : -1e308;
+        }
+        sets.push([pts, ref]);
+      }
+    }
+    const want = exactContributions(sets);
+    let thin = 0;
+    sets.forEach(([pts, ref], s) => {
+      const got = hypervolumeContributions(pts, ref);
+      const w = want[s] as number[];
+      const kept = got.filter((_, i) => (pts[i] as number[]).every((v, j) => v < (ref[j] as number)));
+      expect(kept.length).toBe(w.length);
+      kept.forEach((g, t) => {
+        const x = w[t] as number;
+        if (x > 0 && Number.isFinite(x) && x < 1e100) thin++;
+        if (!closeRel(g, x, 1e-12)) throw new Error(`set ${s} ${JSON.stringify(pts)} ref ${JSON.stringify(ref)}: point ${t} got ${g}, want ${x}`);
+      });
+    });
+    expect(thin).toBeGreaterThan(50); // the sets do hold small finite contributions next to 1e308 ranges
   });
 });

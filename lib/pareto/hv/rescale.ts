@@ -15,6 +15,7 @@
  * finite, strictly below ref). Normal inputs (every range in [2^-L, 2^L], L = floor(1000 / m), so no
  * product of ranges leaves 2^±1000) cost one O(N m) pass for the per-axis minimum and no allocation.
  */
+import { boundedLimitSet, type ExclusiveWorkspace } from './exclusive.js';
 import type { Packed } from './packed.js';
 
 /** A rescaled problem: run the kernel on `points`/`ref`, then `scaleBack` its result(s) by `exponent`. */
@@ -126,4 +127,83 @@ export function scaleBack(v: number, exponent: number): number {
     e += 1000;
   }
   return v * 2 ** e;
+}
+
+/**
+ * Row i's exclusive hypervolume (against the other rows of `data`, n x m, reference `ref`, unscaled),
+ * with no over- or underflow before the end: WFG bounding (`boundedLimitSet` of ./exclusive.ts; While,
+ * Bradstreet and Barone 2012; comparisons only, exact) gives the box [p, b) and the clipped limit set,
+ * then a dimension sweep of the uncovered region (slabs along the last axis, each its width times the
+ * (d-1)-dimensional uncovered area) sums non-negative products of coordinate differences held as
+ * (mantissa in [1, 2), integer exponent) pairs, so a product of sides 2^-1000 and 2^1000 stays exact up to
+ * rounding; `scaleBack` returns the value when representable, else Infinity. 0 when another row weakly
+ * dominates row i (copies included). For the rescaled contributions path, where a box thin in two axes
+ * (sides 2^-1000 of ranges 2^c) underflows inside the whole-set rescaling.
+ * O(n m + k^2 m) for the bounding, O(k^d) for the sweep (k the limit-set size); allocates.
+ */
+export function exclusiveVolumeRescaled(data: Float64Array, n: number, m: number, i: number, ref: Float64Array, ws: ExclusiveWorkspace): number {
+  const k = boundedLimitSet(data, n, m, i, ref, ws);
+  if (k < 0) return 0;
+  const lim = ws.level(m);
+  const rows: number[][] = [];
+  for (let r = 0; r < k; r++) rows.push(Array.from(lim.subarray(r * m, r * m + m)));
+  const p = Array.from(data.subarray(i * m, i * m + m));
+  const v = sweep(rows, m, p, Array.from(ws.b));
+  return v[0] === 0 ? 0 : scaleBack(v[0], v[1]);
+}
+
+/** An extended-exponent non-negative number: value = x[0] * 2^x[1], x[0] in [1, 2) or 0. */
+type XNum = [number, number];
+
+function norm(v: number, e: number): XNum {
+  if (v === 0) return [0, 0];
+  const k = binaryExponent(v);
+  return [scaleBack(v, -k), e + k];
+}
+
+/** a - b (a >= b) without overflow: halves when the difference overflows (exact for such large values). */
+function diff(a: number, b: number): XNum {
+  const d = a - b;
+  return d === Infinity ? norm(a / 2 - b / 2, 1) : norm(d, 0);
+}
+
+function mul(x: XNum, y: XNum): XNum {
+  return x[0] === 0 || y[0] === 0 ? [0, 0] : norm(x[0] * y[0], x[1] + y[1]);
+}
+
+function add(x: XNum, y: XNum): XNum {
+  if (x[0] === 0) return y;
+  if (y[0] === 0) return x;
+  const e = Math.max(x[1], y[1]);
+  return norm(scaleBack(x[0], x[1] - e) + scaleBack(y[0], y[1] - e), e);
+}
+
+/** vol([p, b) \ ∪ [l, b)) over `rows` (mutually non-dominated, p <= l <= b) in the first d axes. */
+function sweep(rows: number[][], d: number, p: number[], b: number[]): XNum {
+  if (rows.length === 0) {
+    let v: XNum = [1, 0];
+    for (let t = 0; t < d; t++) v = mul(v, diff(b[t] as number, p[t] as number));
+    return v;
+  }
+  if (d === 1) {
+    let lo = Infinity;
+    for (const r of rows) if ((r[0] as number) < lo) lo = r[0] as number;
+    return diff(lo, p[0] as number);
+  }
+  const e = d - 1;
+  rows.sort((x, y) => (x[e] as number) - (y[e] as number));
+  let v = mul(sweep([], e, p, b), diff((rows[0] as number[])[e] as number, p[e] as number));
+  let active: number[][] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as number[];
+    const cut = row.slice(0, e);
+    if (!active.some((a) => a.every((x, t) => x <= (cut[t] as number)))) {
+      active = active.filter((a) => !cut.every((x, t) => x <= (a[t] as number)));
+      active.push(cut);
+    }
+    const lo = row[e] as number;
+    const hi = r + 1 < rows.length ? ((rows[r + 1] as number[])[e] as number) : (b[e] as number);
+    if (hi > lo) v = add(v, mul(diff(hi, lo), sweep(active.map((a) => a.slice()), e, p, b)));
+  }
+  return v;
 }
