@@ -189,14 +189,18 @@ export function hvcKernel(points: Packed, ref: Float64Array): Float64Array {
   const out = new Float64Array(points.n);
   if (s.points.n === 0) return out;
   const c = hvcDimension(s.points, s.ref);
-  // Rescaled ranges are ~2^c (c = floor(960 / m)); a kernel term whose partial product underflowed is
-  // below 2^(-1022 + (m-1)(c+1)) <= 2^-200, so only a rescaled contribution under 1 can be wrong (an
-  // exclusive box thin in two axes gives 0): those, and rows dropped by the rescaling, are measured again
-  // by bounding and an extended-exponent sweep (exclusiveVolumeRescaled), exact up to rounding.
+  // Rescaled ranges are < 2^(c+1), c = floor(960 / m): a kernel term whose partial product fell below
+  // 2^-1022 (or that used a coordinate the rescaling rounded to a subnormal) is off by at most
+  // 2^(-1075 + (m-1)(c+1)) (<= 2^-270), so a rescaled contribution of at least 2^110 times that (2^60
+  // terms, 2^-50 relative) is right; smaller ones (an exclusive box thin in two axes gives 0) and rows
+  // the rescaling dropped are measured again by bounding and an extended-exponent sweep
+  // (exclusiveVolumeRescaled), exact up to rounding.
+  const m = points.m;
+  const trust = 2 ** (-1075 + (m - 1) * (Math.floor(960 / m) + 1) + 110);
   const redo = new Uint8Array(points.n).fill(1);
   for (let t = 0; t < s.points.n; t++) {
     const v = c[t] as number;
-    if (v >= 1) {
+    if (v >= trust) {
       out[s.kept[t] as number] = scaleBack(v, s.exponent);
       redo[s.kept[t] as number] = 0;
     }
