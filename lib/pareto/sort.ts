@@ -72,7 +72,6 @@ export function paretoFront(points: Points): number[] {
   const m = checkPoints(points);
   const n = points.length;
   if (n === 0) return [];
-  if (m === 0) return points.map((_, i) => i);
   if (m === 1) {
     let best = Infinity;
     for (const p of points) if ((p[0] as number) < best) best = p[0] as number;
@@ -115,8 +114,7 @@ export function nondominatedRanks(points: Points, violations?: readonly number[]
   const ranks = new Array<number>(points.length).fill(0);
   const count = feasible ? feasible.length : points.length;
   let maxRank = -1;
-  if (count > 0 && m === 0) maxRank = 0;
-  else if (count > 0) {
+  if (count > 0) {
     const data = packRows(points, feasible, m);
     let perPoint: Int32Array;
     if (m === 2) perPoint = ranks2(data, count);
