@@ -61,8 +61,8 @@ export type PointSet = readonly Point[];
  */
 export { checkPointSet };
 
-/** Checks a reference point (non-empty, finite numbers) and returns its dimension. */
-function checkReference(ref: unknown, field = 'ref'): number {
+/** Checks a reference point (non-empty, finite numbers) and returns its dimension m. Errors: InputError naming `ref` or `ref[j]`. */
+export function checkReference(ref: unknown, field = 'ref'): number {
   if (!Array.isArray(ref) || ref.length === 0) {
     throw new InputError(field, ref, 'a non-empty array of finite numbers (one per objective)');
   }

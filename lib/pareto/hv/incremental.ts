@@ -5,9 +5,9 @@
  * Adding p changes the hypervolume by p's exclusive volume against the current set S:
  *   HV(S ∪ {p}) = HV(S) + box(p) - HV({ max(p, q) : q in F }),
  * F the non-dominated points of S (the "limit set" of WFG: While, Bradstreet and Barone 2012, "A fast
- * way of calculating exact hypervolumes", IEEE TEVC 16(1)), each worsened to p. The limit set's
- * hypervolume goes to the dispatcher's kernels (`hvKernel`), so one add costs one (m)-D hypervolume of
- * |F| points plus O(|F| m) for the dominance checks. In 3-D the front is kept as HV4D+'s z-sorted
+ * way of calculating exact hypervolumes", IEEE TEVC 16(1)), each worsened to p. For m >= 4 that exclusive
+ * volume is `exclusiveVolume` of `exclusive.ts` (WFG's bounding, then a sum of non-negative slabs: the
+ * routine behind exact small contributions), plus O(|F| m) for the dominance checks. In 3-D the front is kept as HV4D+'s z-sorted
  * list with closest points (`list3d.ts`; Guerreiro and Fonseca 2018) and p's exclusive volume is one
  * z-sweep of it (`oneContribution3d`), so an add is O(|F|): the dominance check, the sweep and the
  * insertion (20,000 mutually non-dominated adds: about 40 s when each recomputed HV(F), see the
@@ -25,7 +25,8 @@
  * on (as `hypervolume` does). Errors: InputError naming `ref`, `ref[j]`, `point`, or `point[j]`.
  */
 import { InputError } from '../../errors.js';
-import { hvKernel } from '../hypervolume.js';
+import { checkReference, hvKernel } from '../hypervolume.js';
+import { ExclusiveWorkspace, exclusiveVolume } from './exclusive.js';
 import { countDominators3d, createList3d, insert3d, type List3d, oneContribution3d } from './list3d.js';
 
 export class HypervolumeTracker {
@@ -45,17 +46,12 @@ export class HypervolumeTracker {
   /** Per-axis minimum of the points added inside the reference, and whether every range is safe. */
   private mins: Float64Array;
   private safe = true;
+  /** m >= 4: working memory of exclusiveVolume, made on the first add. */
+  private ws: ExclusiveWorkspace | null = null;
 
   /** `ref`: the reference point, a non-empty array of finite numbers (one per objective). */
   constructor(ref: readonly number[]) {
-    if (!Array.isArray(ref) || ref.length === 0) {
-      throw new InputError('ref', ref, 'a non-empty array of finite numbers (one per objective)');
-    }
-    for (let j = 0; j < ref.length; j++) {
-      const v: unknown = ref[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`ref[${j}]`, v, 'a finite number');
-    }
-    this.m = ref.length;
+    this.m = checkReference(ref);
     this.ref = Float64Array.from(ref);
     this.mins = Float64Array.from(ref);
   }
@@ -239,8 +235,9 @@ export class HypervolumeTracker {
   }
 
   /**
-   * m >= 4: p replaces the points it weakly dominates and adds its exclusive volume box(p) - HV(limit
-   * set). Returns whether the front changed.
+   * m >= 4: p replaces the points it weakly dominates and adds its exclusive volume against the front
+   * (`exclusiveVolume` of hv/exclusive.ts: WFG's bounding, then non-negative slab sums, the routine
+   * that makes small contributions exact). Returns whether the front changed.
    */
   private addAny(p: readonly number[]): boolean {
     const m = this.m;
@@ -256,24 +253,16 @@ export class HypervolumeTracker {
       }
       if (weak) return false; // weakly dominated: adds nothing
     }
+    // Room for p as row n: its exclusive volume is measured against rows 0..n-1 in place.
+    const next = f.length >= (n + 1) * m ? f : new Float64Array(Math.max(2 * (n + 1), 16) * m);
+    if (next !== f) next.set(f.subarray(0, n * m));
+    for (let k = 0; k < m; k++) next[n * m + k] = p[k] as number;
     if (this.safe && this.hv !== Infinity && !p.includes(-Infinity)) {
-      let box = 1;
-      for (let k = 0; k < m; k++) box *= (this.ref[k] as number) - (p[k] as number);
-      let gained = box;
-      if (n > 0) {
-        const limit = new Float64Array(n * m);
-        for (let i = 0; i < n * m; i++) {
-          const q = f[i] as number;
-          const pk = p[i % m] as number;
-          limit[i] = q > pk ? q : pk;
-        }
-        gained = box - hvKernel({ n, m, data: limit }, this.ref);
-      }
-      this.hv += gained > 0 ? gained : 0;
+      this.ws ??= new ExclusiveWorkspace(m);
+      this.hv += exclusiveVolume(next, n + 1, m, n, this.ref, this.ws);
     }
     // Keep the points p does not weakly dominate, then p.
     let kept = 0;
-    const next = f.length >= (n + 1) * m ? f : new Float64Array(Math.max(2 * (n + 1), 16) * m);
     for (let i = 0; i < n; i++) {
       let dominated = true;
       for (let k = 0; k < m; k++) {
@@ -283,7 +272,7 @@ export class HypervolumeTracker {
         }
       }
       if (dominated) continue;
-      if (next !== f || kept !== i) for (let k = 0; k < m; k++) next[kept * m + k] = f[i * m + k] as number;
+      if (kept !== i) for (let k = 0; k < m; k++) next[kept * m + k] = next[i * m + k] as number;
       kept++;
     }
     for (let k = 0; k < m; k++) next[kept * m + k] = p[k] as number;
