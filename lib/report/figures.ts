@@ -1,8 +1,7 @@
 /** Plotly figure specs as plain data: report builders return these, renderers only format them. */
-export interface Figure {
-  data: Record<string, unknown>[];
-  layout: Record<string, unknown>;
-}
+import type { Figure } from './figures/figure.js';
+
+export type { Figure } from './figures/figure.js';
 
 export function histogramFigure(values: readonly number[], options: { title: string; xTitle: string; bins?: number; limit?: { x: number; label: string } }): Figure {
   const layout: Record<string, unknown> = {
