@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Executes notebooks headless with the tslab (TypeScript) Jupyter kernel and
-// fails when any notebook fails.
+// fails when any notebook fails, or when its executed copy is too large to keep (over
+// MAX_NOTEBOOK_BYTES, or plotly.js inlined more than once: scripts/notebook-output.mjs).
 //
 //   node scripts/run-notebooks.mjs [NAME|notebook.ipynb ...]      (npm run notebooks -- 03 06)
 //
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jupyterEnv, kernelspecProblem } from './jupyter-env.mjs';
+import { checkExecutedNotebook } from './notebook-output.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOTEBOOK_DIR = join(ROOT, 'notebooks');
@@ -132,7 +134,16 @@ for (const nb of notebooks) {
   );
   const secs = (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1);
   if (!r.error && r.status === 0) {
-    console.log(`ok (${secs} s)`);
+    const executed = join(OUT_DIR, basename(nb));
+    const { stats, problem } = checkExecutedNotebook(executed, relative(ROOT, executed));
+    const size = `${(stats.bytes / 1e6).toFixed(2)} MB, plotly.js inlined ${stats.plotlyInlines}x`;
+    if (!problem) {
+      console.log(`ok (${secs} s, ${size})`);
+      continue;
+    }
+    console.log(`FAILED (${secs} s, ${size})`);
+    console.error(`[notebooks] ${problem}`);
+    failed.push(name);
     continue;
   }
   const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
