@@ -37,8 +37,9 @@ export function estimateCommand(args: string[]): string {
   }
   const input = model.graph.tensors[model.graph.inputs[0] as number]?.shape ?? [];
   const output = model.graph.tensors[model.graph.outputs[0] as number]?.shape ?? [];
-  const out = { file: model.source, format: model.format, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
-  return values.json ? jsonOut(out) : renderReport(out, spatialText(input));
+  const space = model.space === undefined ? {} : { space: model.space.given ?? model.space.name, spaceName: model.space.name };
+  const out = { file: model.source, format: model.format, ...space, resolution: input[2] ?? 0, classes: output[1] ?? 0, inputShape: input, ...report };
+  return values.json ? jsonOut(out) : renderReport(out, spatialText(input), spaceText(model.space));
 }
 
 /**
@@ -61,7 +62,18 @@ function spatialText(input: readonly number[]): string {
   return (input.length > 2 ? input.slice(2) : input.slice(1)).join('x');
 }
 
-function renderReport(r: CostReport & { file?: string; format: string; classes: number }, spatial: string): string {
+/**
+ * The header's words on the space a candidate or LMaNet file was read with (its input size, classes
+ * and head): "; space tinyml-cifar100, the default (--space NAME|FILE for another)",
+ * "; space runs/x/space.json (my-space)"; '' for other formats, which carry their own.
+ */
+export function spaceText(space: { name: string; given?: string } | undefined): string {
+  if (space === undefined) return '';
+  if (space.given === undefined) return `; space ${space.name}, the default (--space NAME|FILE for another)`;
+  return space.given === space.name ? `; space ${space.name}` : `; space ${space.given} (${space.name})`;
+}
+
+function renderReport(r: CostReport & { file?: string; format: string; classes: number }, spatial: string, space = ''): string {
   // Every layer with MACs or params (convs, linears, BN/LN, PRelu slopes, constant operands of
   // more than one element), so that the columns add up to the totals; a shared one is marked.
   const convs = r.layers.filter((l) => l.macs > 0 || l.params > 0 || OPS[l.op].sram === 'compute');
@@ -76,7 +88,7 @@ function renderReport(r: CostReport & { file?: string; format: string; classes: 
   ]);
   const shared = r.layers.filter((l) => l.sharedWith !== undefined).length;
   return [
-    `${r.file} (${r.format}, ${spatial}, ${r.classes} classes)`,
+    `${r.file} (${r.format}, ${spatial}, ${r.classes} classes${space})`,
     textTable(['block', 'layer', 'output', 'MACs', 'params', 'SRAM bytes'], rows),
     ...(shared > 0 ? [`${shared} layer${shared === 1 ? '' : 's'} read${shared === 1 ? 's' : ''} the weights of an earlier layer (shares): params in parentheses are stored once, counted there; their MACs count on every call`] : []),
     '',

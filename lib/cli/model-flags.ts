@@ -21,16 +21,29 @@ export const MODEL_USAGE = `${MODEL_ARGS} [--format ${SOURCE_FORMATS.join('|')}]
 
 type ModelFlagValues = { zoo?: string; format?: string; resolution?: string; classes?: string; input?: string; space?: string };
 
-export function modelFromFlags(values: ModelFlagValues, positionals: string[], onNote?: (text: string) => void): LoadedGraph {
+/** A loaded model and, for a candidate or LMaNet file, the search space it was read with. */
+export interface FlagModel extends LoadedGraph {
+  /**
+   * The space whose input size, classes and head a candidate {blocks} or LMaNet file was lowered
+   * with (and a candidate checked against): its name, and `--space` as given (absent: the default).
+   * Absent for ONNX, DSL text, MCUNet configs and zoo models, which carry their own.
+   */
+  space?: { name: string; given?: string };
+}
+
+export function modelFromFlags(values: ModelFlagValues, positionals: string[], onNote?: (text: string) => void): FlagModel {
   checkPositionals('FILE', positionals, 'one model file path (or --zoo NAME)', 0, 1);
-  return loadGraph({
+  const space = resolveSpace(values.space);
+  const loaded = loadGraph({
     file: positionals[0],
     zoo: values.zoo,
     format: choiceFlag('format', values.format, SOURCE_FORMATS, 'auto'),
     resolution: intFlag('resolution', values.resolution, 8, 4096),
     classes: intFlag('classes', values.classes, 1, 1_000_000),
     inputShape: values.input === undefined ? undefined : parseShape(values.input),
-    space: resolveSpace(values.space),
+    space,
     onNote,
   });
+  if (loaded.format !== 'candidate' && loaded.format !== 'lmanet') return loaded;
+  return { ...loaded, space: { name: space.name, ...(values.space !== undefined ? { given: values.space } : {}) } };
 }
