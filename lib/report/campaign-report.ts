@@ -8,6 +8,7 @@ import { inDisplayUnit, metricHeader } from '../metrics.js';
 import type { Figure } from './figures.js';
 import { scatterFigure } from './figures.js';
 import { runMetrics, runPlots } from './run-metrics.js';
+import type { Table } from './table.js';
 
 /** A finished (or interrupted) run, rebuilt from its records alone. */
 export function loadRun(runDir: string): RunState & { tornRecord?: { line: number } } {
@@ -29,6 +30,40 @@ export function rejectionRows(state: RunState): RejectionRow[] {
     const example = state.outcomes.find((o) => o?.kind === 'rejected' && o.reason === reason);
     return { reason, count, share: state.counters.proposed ? count / state.counters.proposed : 0, example: example?.kind === 'rejected' ? example.message : '' };
   });
+}
+
+/** Longest example message shown whole by the display renderers (cut at a word boundary beyond). */
+export const EXAMPLE_MESSAGE_CHARS = 160;
+
+/** Whether the run's proposer screens its proposals with the cost estimators (evolution, unless `screen: 0`). */
+function screensProposals(config: RunState['config']): boolean {
+  const screen = config.proposerSettings?.screen;
+  return config.proposer === 'evolution' && !(screen === 0 || screen === '0' || screen === false);
+}
+
+/**
+ * Why proposals were rejected: one row per check that rejected any, in the order the checks run
+ * (Reason, Count, Share of proposals in % to 1 decimal, Example message: the first such
+ * proposal's feedback, whole; display renderers cut it at a word boundary after
+ * {@link EXAMPLE_MESSAGE_CHARS} characters with an ellipsis). Without rejections the table has no
+ * rows and says so in `empty` (e.g. "none: every one of the 150 proposals passed every check; the
+ * evolution proposer screens its offspring ...").
+ */
+export function rejectionsTable(state: RunState): Table {
+  const proposed = state.counters.proposed;
+  const rows = rejectionRows(state).filter((r) => r.count > 0);
+  const total = rows.reduce((n, r) => n + r.count, 0);
+  const screened = screensProposals(state.config)
+    ? '; the evolution proposer screens its offspring with the cost estimators (MAC range, SRAM limit) and skips repeats before proposing'
+    : '';
+  return {
+    id: 'rejections',
+    caption: `Why proposals were rejected (the feedback a proposer receives): ${total} of ${proposed} proposals`,
+    columns: ['Reason', 'Count', 'Share of proposals (%)', 'Example message'],
+    rows: rows.map((r) => [r.reason, r.count, Math.round(r.share * 1000) / 10, r.example]),
+    shorten: { 'Example message': { kind: 'words', max: EXAMPLE_MESSAGE_CHARS } },
+    empty: proposed === 0 ? 'none: the run made no proposals' : `none: every one of the ${proposed} proposals passed every check${screened}.`,
+  };
 }
 
 export interface FrontRow {

@@ -9,13 +9,14 @@ import type { EvaluatedCandidate, RunState } from '../campaign/state.js';
 import { describeLimit } from '../limits.js';
 import { describeLatencyModel } from '../latency/select.js';
 import { InputError } from '../errors.js';
-import { fnv1a32 } from '../rng.js';
 import { metricHeader, metricInfo } from '../metrics.js';
 import type { Comparison, RunComparison, Stats } from './compare.js';
 import { formatRangeAvg, metricRangeAvg, objectivesText, primaryDigits, runLabel } from './compare.js';
 import { referenceModels, referenceRows } from './reference.js';
 import { displayValue, metricColumn, runMetrics } from './run-metrics.js';
 import type { Cell, Table } from './table.js';
+
+export { shortKey } from './render-table.js';
 
 /** Bytes in the paper's "MB": Table II's MCUNet rows (1.73 M int8 params, 1.65 MB) imply 2^20. */
 export const MB = 1024 * 1024;
@@ -33,16 +34,6 @@ export function round(x: number | null | undefined, digits: number): number | nu
   return r === 0 ? 0 : r;
 }
 
-/**
- * A canonical key short enough for a table cell: kept when at most `max` characters, else its
- * first 12 characters, an ellipsis and a 6-hex-digit hash of the whole key (so keys sharing a
- * prefix stay distinct).
- */
-export function shortKey(key: string, max = 24): string {
-  if (key.length <= max) return key;
-  return `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`;
-}
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 // ---------------------------------------------------------------------------------------------------
@@ -50,8 +41,9 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 
 /**
  * A run's Pareto front (the replayed state's front, the summary's `frontSize` rows), one row per
- * member, best primary objective first (ties by proposal): the proposal index, the shortened key,
- * then a column per objective and per limit of the run (`runMetrics`: objectives first, then the
+ * member, best primary objective first (ties by proposal): the proposal index, the whole canonical
+ * key (display renderers shorten it to prefix … hash; CSV keeps it whole, so the architecture can
+ * be recovered), then a column per objective and per limit of the run (`runMetrics`: objectives first, then the
  * metrics it only limits), each in the metric table's display unit and decimals (MACs in M, bytes
  * in KiB; an evaluator's own metric as recorded); null where a member has no value.
  */
@@ -72,11 +64,12 @@ export function paretoTable(state: RunState): Table {
     id: 'pareto-front',
     caption: `Pareto front of the run (${state.config.proposer} + ${state.config.evaluator}): ${state.front.size} of ${state.counters.evaluated} evaluated candidates${infeasible ? `; ${infeasible === members.length ? 'NONE meets every limit (the least-violating are shown)' : `${infeasible} of them over a limit`}` : ''}.`,
     columns: ['Proposal', 'Key', ...metrics.map(metricColumn)],
-    rows: members.map((e) => [e.data?.index ?? null, shortKey(e.id), ...metrics.map((m) => displayValue(m.name, e.values[m.name]))]),
+    rows: members.map((e) => [e.data?.index ?? null, e.id, ...metrics.map((m) => displayValue(m.name, e.values[m.name]))]),
+    shorten: { Key: { kind: 'key', max: 24 } },
     notes: [
       `Objectives: ${state.config.objectives.map((o) => `${o.name}:${o.direction}`).join(', ')}; rows sorted by ${primary.name}, best first.`,
       `Limits: ${limits.length ? limits.join(', ') : 'none'}.`,
-      `Peak SRAM under the ${state.config.sramModel} model; keys shortened (prefix … hash).`,
+      `Peak SRAM under the ${state.config.sramModel} model; keys shortened here (prefix … hash), whole in the CSV.`,
       ...(latency ? [`${latency[0]?.toUpperCase()}${latency.slice(1)}.`] : []),
     ],
   };

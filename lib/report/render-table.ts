@@ -1,12 +1,18 @@
 /**
  * Renderers of a {@link Table}: Markdown, HTML, CSV and LaTeX text, and danfojs data frames.
- * Builders compute (and round) the numbers; these only format them, deterministically.
+ * Builders compute (and round) the numbers; these only format them, deterministically. The display
+ * renderers (Markdown, HTML, LaTeX) round every number as printed tables do (4 decimals, or 4
+ * significant digits below 1) and apply the table's `shorten` rules; CSV keeps every cell whole.
  */
 import * as dfd from 'danfojs-node';
-import type { Cell, Table } from './table.js';
+import { fnv1a32 } from '../rng.js';
+import type { Cell, CellShortening, Table } from './table.js';
 
-/** How a number is written: `display` for people (Markdown, HTML), `plain` for machines and LaTeX. */
-export type CellStyle = 'display' | 'plain';
+/**
+ * How a number is written: `display` for people in Markdown and HTML (rounded, thousands
+ * grouped), `rounded` for LaTeX (rounded as `display`, no grouping), `plain` for machines (CSV).
+ */
+export type CellStyle = 'display' | 'rounded' | 'plain';
 
 /** Digits of an integer string grouped by thousands with commas ("1234567" → "1,234,567"). */
 function groupThousands(digits: string): string {
@@ -19,6 +25,7 @@ function groupThousands(digits: string): string {
  * `display`: integers with thousands separators; fractions with 4 decimals, or more when needed
  * to keep 4 significant digits of a number below 1 (0.000123456 → 0.0001235), trailing zeros
  * dropped; magnitudes below 1e-6 or from 1e21 up as 4 significant digits in exponent form.
+ * `rounded`: as `display` without thousands separators (215.27810348074536 → 215.2781).
  */
 export function formatCell(v: Cell, style: CellStyle = 'display'): string {
   if (v === null) return '';
@@ -29,11 +36,49 @@ export function formatCell(v: Cell, style: CellStyle = 'display'): string {
   const abs = Math.abs(v);
   const sign = v < 0 ? '-' : '';
   if (abs >= 1e21 || abs < 1e-6) return v.toPrecision(4).replace(/\.?0+e/, 'e');
-  if (Number.isInteger(v)) return sign + groupThousands(String(abs));
+  const group = style === 'display' ? groupThousands : (d: string) => d;
+  if (Number.isInteger(v)) return sign + group(String(abs));
   const decimals = Math.max(4, 3 - Math.floor(Math.log10(abs)));
   const fixed = abs.toFixed(decimals).replace(/\.?0+$/, '');
   const [whole = '0', fraction] = fixed.split('.');
-  return sign + groupThousands(whole) + (fraction === undefined ? '' : `.${fraction}`);
+  return sign + group(whole) + (fraction === undefined ? '' : `.${fraction}`);
+}
+
+/**
+ * A canonical key short enough for a table cell: kept when at most `max` characters, else its
+ * first 12 characters, an ellipsis and a 6-hex-digit hash of the whole key (so keys sharing a
+ * prefix stay distinct).
+ */
+export function shortKey(key: string, max = 24): string {
+  if (key.length <= max) return key;
+  return `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`;
+}
+
+/**
+ * `text` kept when at most `max` characters; else cut at the last whitespace within its first
+ * `max - 1` characters (inside the word when the first word alone is that long), trailing
+ * punctuation and spaces dropped, and an ellipsis (…) appended: at most `max` characters.
+ */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, Math.max(1, max - 1) + 1); // one more character: is the cut on a boundary?
+  const space = head.search(/\s\S*$/);
+  const cut = space > 0 ? text.slice(0, space) : text.slice(0, Math.max(1, max - 1));
+  return `${cut.replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** A text cell as a display renderer shows it under a column's shortening rule. */
+export function shortenText(text: string, rule: CellShortening | undefined): string {
+  if (!rule) return text;
+  return rule.kind === 'key' ? shortKey(text, rule.max) : cutAtWord(text, rule.max);
+}
+
+/** The display text of cell `j` of a row (numbers with `style`, strings under the column's rule); null stays null. */
+function displayCell(table: Table, row: readonly Cell[], j: number, style: CellStyle): string | null {
+  const c = cellAt(row, j);
+  if (c === null) return null;
+  if (typeof c === 'number') return formatCell(c, style);
+  return shortenText(c, table.shorten?.[table.columns[j] as string]);
 }
 
 /** Whether a column holds numbers: at least one, and nothing but numbers and nulls. */
@@ -65,23 +110,27 @@ function markdownText(s: string): string {
 /**
  * A GitHub pipe table: the caption as a bold line above, a header row, `---:` under number
  * columns (right-aligned), pipes in cells escaped, null as an em dash, then the notes below, one
- * paragraph each.
+ * paragraph each. A table without rows that says why (`empty`) prints that line instead of a header.
  */
 export function toMarkdown(table: Table): string {
   const numeric = numericColumns(table);
   const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  const lines = [
-    `**${markdownText(table.caption).replace(/\*/g, '\\*')}**`,
-    '',
-    row(table.columns.map(markdownText)),
-    row(numeric.map((n) => (n ? '---:' : '---'))),
-    ...table.rows.map((r) =>
-      row(table.columns.map((_, j) => {
-        const c = cellAt(r, j);
-        return c === null ? DASH : markdownText(formatCell(c));
-      })),
-    ),
-  ];
+  const caption = `**${markdownText(table.caption).replace(/\*/g, '\\*')}**`;
+  const lines =
+    table.rows.length === 0 && table.empty !== undefined
+      ? [caption, '', markdownText(table.empty)]
+      : [
+          caption,
+          '',
+          row(table.columns.map(markdownText)),
+          row(numeric.map((n) => (n ? '---:' : '---'))),
+          ...table.rows.map((r) =>
+            row(table.columns.map((_, j) => {
+              const c = displayCell(table, r, j, 'display');
+              return c === null ? DASH : markdownText(c);
+            })),
+          ),
+        ];
   for (const note of table.notes ?? []) lines.push('', markdownText(note));
   return `${lines.join('\n')}\n`;
 }
@@ -101,15 +150,22 @@ export function escapeHtml(s: string): string {
 
 /**
  * A `<table>` with the id, a `<caption>`, a `<thead>` and a `<tbody>`; number cells (and their
- * headers) carry class "num", null cells class "null" with an em dash; notes go in a `<tfoot>`.
- * All text is escaped and the markup is ASCII.
+ * headers) carry class "num", null cells class "null" with an em dash; a shortened text cell keeps
+ * its whole text in a `title` attribute; notes go in a `<tfoot>`. A table without rows that says
+ * why (`empty`) has no header, one body cell (class "empty") with that line. All text is escaped
+ * and the markup is ASCII.
  */
 export function toHtml(table: Table): string {
   const numeric = numericColumns(table);
   const cls = (j: number) => (numeric[j] ? ' class="num"' : '');
+  const span = Math.max(1, table.columns.length);
+  const head = [`<table id="${escapeHtml(table.id)}">`, `<caption>${escapeHtml(table.caption)}</caption>`];
+  const foot = (table.notes ?? []).length > 0 ? ['<tfoot>', ...(table.notes ?? []).map((n) => `<tr><td colspan="${span}">${escapeHtml(n)}</td></tr>`), '</tfoot>'] : [];
+  if (table.rows.length === 0 && table.empty !== undefined) {
+    return `${[...head, '<tbody>', `<tr><td class="empty" colspan="${span}">${escapeHtml(table.empty)}</td></tr>`, '</tbody>', ...foot, '</table>'].join('\n')}\n`;
+  }
   const out = [
-    `<table id="${escapeHtml(table.id)}">`,
-    `<caption>${escapeHtml(table.caption)}</caption>`,
+    ...head,
     '<thead>',
     `<tr>${table.columns.map((c, j) => `<th${cls(j)}>${escapeHtml(c)}</th>`).join('')}</tr>`,
     '</thead>',
@@ -120,16 +176,15 @@ export function toHtml(table: Table): string {
           .map((_, j) => {
             const c = cellAt(r, j);
             if (c === null) return `<td class="${numeric[j] ? 'num null' : 'null'}">${escapeHtml(DASH)}</td>`;
-            return `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(c))}</td>`;
+            const text = displayCell(table, r, j, 'display') as string;
+            const title = typeof c === 'string' && text !== c ? ` title="${escapeHtml(c)}"` : '';
+            return `<td${typeof c === 'number' ? ' class="num"' : ''}${title}>${escapeHtml(text)}</td>`;
           })
           .join('')}</tr>`,
     ),
     '</tbody>',
+    ...foot,
   ];
-  const notes = table.notes ?? [];
-  if (notes.length > 0) {
-    out.push('<tfoot>', ...notes.map((n) => `<tr><td colspan="${Math.max(1, table.columns.length)}">${escapeHtml(n)}</td></tr>`), '</tfoot>');
-  }
   out.push('</table>');
   return `${out.join('\n')}\n`;
 }
@@ -143,7 +198,8 @@ function csvField(s: string): string {
 /**
  * RFC 4180 CSV: a header row, then the rows, CRLF after each record; fields with a comma, a double
  * quote, a line break or edge whitespace are quoted (quotes doubled); numbers plain
- * (`String(v)`), null an empty field. Caption and notes are not part of CSV.
+ * (`String(v)`), text whole (never shortened), null an empty field. Caption, notes and the
+ * `empty` line are not part of CSV (a table without rows is its header alone).
  */
 export function toCsv(table: Table): string {
   const record = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
@@ -192,32 +248,36 @@ function latexLabel(id: string): string {
 
 /**
  * A booktabs table float: `\caption`, `\label{tab:ID}`, column spec `r` for number columns and
- * `l` otherwise, `\toprule`, header, `\midrule`, rows, `\bottomrule`; text escaped, numbers plain,
- * null as `--`; notes in footnote size under the tabular. Needs `\usepackage{booktabs}`.
+ * `l` otherwise, `\toprule`, header, `\midrule`, rows, `\bottomrule`; text escaped (and shortened
+ * by the table's rules), numbers rounded as Markdown shows them without thousands separators
+ * (`rounded`), null as `--`; notes in footnote size under the tabular. A table without rows that
+ * says why (`empty`) prints that line instead of the tabular. Needs `\usepackage{booktabs}`.
  */
 export function toLatex(table: Table): string {
   const numeric = numericColumns(table);
   const row = (cells: readonly string[]) => `${cells.join(' & ')} \\\\`;
+  const head = ['\\begin{table}', '\\centering', `\\caption{${escapeLatex(table.caption)}}`, `\\label{tab:${latexLabel(table.id)}}`];
+  const notes = table.notes ?? [];
+  const noteLines = notes.length > 0 ? ['\\par\\smallskip', `{\\footnotesize ${notes.map(escapeLatex).join('\\par ')}\\par}`] : [];
+  if (table.rows.length === 0 && table.empty !== undefined) {
+    return `${[...head, escapeLatex(table.empty), ...noteLines, '\\end{table}'].join('\n')}\n`;
+  }
   const lines = [
-    '\\begin{table}',
-    '\\centering',
-    `\\caption{${escapeLatex(table.caption)}}`,
-    `\\label{tab:${latexLabel(table.id)}}`,
+    ...head,
     `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join(' ')}}`,
     '\\toprule',
     row(table.columns.map(escapeLatex)),
     '\\midrule',
     ...table.rows.map((r) =>
       row(table.columns.map((_, j) => {
-        const c = cellAt(r, j);
-        return c === null ? '--' : escapeLatex(formatCell(c, 'plain'));
+        const c = displayCell(table, r, j, 'rounded');
+        return c === null ? '--' : escapeLatex(c);
       })),
     ),
     '\\bottomrule',
     '\\end{tabular}',
+    ...noteLines,
   ];
-  const notes = table.notes ?? [];
-  if (notes.length > 0) lines.push('\\par\\smallskip', `{\\footnotesize ${notes.map(escapeLatex).join('\\par ')}\\par}`);
   lines.push('\\end{table}');
   return `${lines.join('\n')}\n`;
 }

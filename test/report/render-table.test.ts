@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataFrameToTable, escapeLatex, formatCell, tableToDataFrame, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
+import { cutAtWord, dataFrameToTable, escapeLatex, formatCell, shortKey, tableToDataFrame, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
 import type { Table } from '../../lib/report/table.js';
 
 const table: Table = {
@@ -89,7 +89,7 @@ describe('table renderers', () => {
     expect(toCsv({ id: 't', caption: '', columns: ['a b', ' lead'], rows: [['two\nlines', 'x']] })).toBe('a b," lead"\r\n"two\nlines",x\r\n');
   });
 
-  it('LaTeX: booktabs float, specials escaped, r for number columns, -- for null', () => {
+  it('LaTeX: booktabs float, specials escaped, r for number columns, -- for null, numbers rounded as Markdown shows them', () => {
     expect(toLatex(table)).toBe(
       [
         '\\begin{table}',
@@ -100,7 +100,8 @@ describe('table renderers', () => {
         '\\toprule',
         'Model & MACs & Acc (\\%) & Note \\\\',
         '\\midrule',
-        'a\\textbar{}b & 1234567 & 0.91234 & x, "quoted" \\\\',
+        // 0.91234 prints as Markdown's 0.9123 (issue 19: LaTeX printed NASWOT 215.27810348074536 whole); no thousands commas
+        'a\\textbar{}b & 1234567 & 0.9123 & x, "quoted" \\\\',
         'peak\\_SRAM \\& 100\\% & -- & 12.5 & -- \\\\',
         'c & 42 & -- & line \\\\',
         '\\bottomrule',
@@ -114,6 +115,66 @@ describe('table renderers', () => {
     expect(escapeLatex('~^\\{}#$_&%')).toBe('\\textasciitilde{}\\textasciicircum{}\\textbackslash{}\\{\\}\\#\\$\\_\\&\\%');
     expect(escapeLatex('acc ↑, SRAM ≤ 320 KiB')).toBe('acc $\\uparrow$, SRAM $\\leq$ 320 KiB');
     expect(toLatex({ id: 'fig 1/a', caption: 'c', columns: ['k'], rows: [] })).toContain('\\label{tab:fig-1-a}');
+  });
+});
+
+describe('rounding in every printed table (issue 19)', () => {
+  it('an unrounded cell prints as 215.2781 in Markdown, HTML and LaTeX, and whole in CSV', () => {
+    const raw: Table = { id: 'raw', caption: 'raw', columns: ['NASWOT', 'MACs'], rows: [[215.27810348074536, 18062016]] };
+    expect(toMarkdown(raw)).toContain('| 215.2781 | 18,062,016 |');
+    expect(toHtml(raw)).toContain('<td class="num">215.2781</td><td class="num">18,062,016</td>');
+    expect(toLatex(raw)).toContain('\n215.2781 & 18062016 \\\\\n');
+    expect(toLatex(raw)).not.toContain('215.27810348074536');
+    expect(toCsv(raw)).toBe('NASWOT,MACs\r\n215.27810348074536,18062016\r\n');
+    expect(formatCell(-1234.56789, 'rounded')).toBe('-1234.5679');
+    expect(formatCell(0.000123456, 'rounded')).toBe('0.0001235');
+  });
+});
+
+describe('shortening for display, whole in CSV', () => {
+  const key = 'in3|dwk3s2se0relu6o24n|dwk3s1se0relu6o24i|e96k5s2se24leakyreluo96n';
+  const message = 'Estimated peak SRAM is 400.0 KiB, above the limit of 320.0 KiB. Use stride 2 earlier, or smaller expansion_factor and output_channels in early stages.';
+  const t: Table = {
+    id: 'short',
+    caption: 'c',
+    columns: ['Key', 'Example message'],
+    rows: [[key, message]],
+    shorten: { Key: { kind: 'key', max: 24 }, 'Example message': { kind: 'words', max: 60 } },
+  };
+
+  it('cutAtWord: whole words up to max - 1 characters and an ellipsis', () => {
+    // by hand: the first 59 characters are "Estimated peak SRAM is 400.0 KiB, above the limit of 320.0 "
+    expect(cutAtWord(message, 60)).toBe('Estimated peak SRAM is 400.0 KiB, above the limit of 320.0…');
+    expect(cutAtWord('short text', 60)).toBe('short text');
+    expect(cutAtWord('one two three', 8)).toBe('one two…'); // "one two " ends on a boundary
+    expect(cutAtWord('one two three', 7)).toBe('one…');
+    expect(cutAtWord('abcdefghijklmnop', 6)).toBe('abcde…'); // one long word: cut inside it
+    for (let max = 5; max < message.length; max += 7) {
+      const cut = cutAtWord(message, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(message.startsWith(cut.slice(0, -1))).toBe(true);
+      expect(/\s/.test(message[cut.length - 1] ?? ' ') || cut.length - 1 === max - 1).toBe(true); // ends at a word end
+    }
+  });
+
+  it('Markdown, HTML and LaTeX shorten; CSV keeps the key and the message whole', () => {
+    const short = shortKey(key);
+    expect(short).toMatch(/^in3\|dwk3s2se…[0-9a-f]{6}$/); // first 12 characters, …, 6 hex digits
+    expect(toMarkdown(t)).toContain(`| ${short.replace('|', '\\|')} | Estimated peak SRAM is 400.0 KiB, above the limit of 320.0… |`);
+    expect(toHtml(t)).toContain(`<td title="${key}">in3|dwk3s2se&#8230;`);
+    expect(toLatex(t)).toContain('320.0\\ldots{} \\\\');
+    expect(toCsv(t)).toBe(`Key,Example message\r\n${key},"${message}"\r\n`);
+  });
+
+  it('a table without rows that says why prints that line, never a header without rows', () => {
+    const empty: Table = { id: 'rejections', caption: 'Why proposals were rejected', columns: ['Reason', 'Count'], rows: [], empty: 'none: every proposal passed' };
+    expect(toMarkdown(empty)).toBe('**Why proposals were rejected**\n\nnone: every proposal passed\n');
+    expect(toHtml(empty)).toBe(
+      '<table id="rejections">\n<caption>Why proposals were rejected</caption>\n<tbody>\n<tr><td class="empty" colspan="2">none: every proposal passed</td></tr>\n</tbody>\n</table>\n',
+    );
+    expect(toLatex(empty)).not.toContain('tabular');
+    expect(toLatex(empty)).toContain('\\label{tab:rejections}\nnone: every proposal passed\n\\end{table}');
+    expect(toCsv(empty)).toBe('Reason,Count\r\n');
   });
 });
 
