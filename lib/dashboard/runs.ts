@@ -1,0 +1,62 @@
+/**
+ * The runs a dashboard shows: DIR itself when it holds a records.jsonl, else every directory one
+ * or two levels below DIR that holds one (a folder of runs, or a folder of folders of seeds).
+ * Run ids are the runs' paths relative to DIR with '/' separators ('.' for DIR itself).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { RECORDS_FILE } from '../campaign/campaign.js';
+import { InputError } from '../errors.js';
+
+/** One run found under the dashboard's directory. */
+export interface RunRef {
+  /** Path relative to the dashboard's directory, '/'-separated ('.' when the directory is the run). */
+  id: string;
+  /** Absolute or as-given path of the run directory. */
+  dir: string;
+  /** Path of its records.jsonl. */
+  records: string;
+}
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => join(dir, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The runs under `dir` now (it may hold none yet: runs appear later); sorted by id. */
+export function findRuns(dir: string): RunRef[] {
+  const ref = (d: string): RunRef => ({ id: relative(dir, d).split(sep).join('/') || '.', dir: d, records: join(d, RECORDS_FILE) });
+  if (isFile(join(dir, RECORDS_FILE))) return [ref(dir)];
+  const out: RunRef[] = [];
+  for (const a of subdirs(dir)) {
+    if (isFile(join(a, RECORDS_FILE))) out.push(ref(a));
+    else for (const b of subdirs(a)) if (isFile(join(b, RECORDS_FILE))) out.push(ref(b));
+  }
+  return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}
+
+/**
+ * Checks the dashboard's DIR: an existing directory. It need not hold a run yet (a folder that
+ * campaigns will write into), but a file, or a path that does not exist, is refused.
+ *
+ * @throws InputError('DIR', dir, ...) otherwise.
+ */
+export function checkDashboardDir(dir: string): void {
+  const allowed = 'a run directory (holding records.jsonl) or a folder of runs (one or two levels down)';
+  if (!existsSync(dir)) throw new InputError('DIR', dir, allowed, 'no such directory');
+  if (!statSync(dir).isDirectory()) throw new InputError('DIR', dir, allowed, 'not a directory');
+}

@@ -1,0 +1,162 @@
+/**
+ * The dashboard in real Chromium (Debian's chromium driven by puppeteer-core through
+ * launchOfflineBrowser: every request off the machine is refused and counted). Two seeds of one
+ * configuration are written by real campaigns (random proposer, cost evaluator) into a folder
+ * two levels down; the page must list them, draw every trial (one table row per proposal record),
+ * overlay their fronts with the front the campaign itself recorded (front-change records), open
+ * a trial's view on a click, pick up a third run started after the page opened, and fetch
+ * nothing from the network. A screenshot goes to reports/screenshots/dashboard.png (gitignored).
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCampaign } from '../../lib/campaign/campaign.js';
+import { configFromSpace } from '../../lib/campaign/config.js';
+import { readRecords, type CampaignRecord } from '../../lib/campaign/records.js';
+import { startDashboard, type Dashboard } from '../../lib/dashboard/server.js';
+import { createEvaluator } from '../../lib/evaluate/registry.js';
+import { createProposer } from '../../lib/propose/registry.js';
+import { launchOfflineBrowser, findChromium, type OfflineBrowser } from '../../lib/report/browser.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
+import { lowerBlockNet, spaceNetOptions } from '../../lib/space/lower-blocks.js';
+import type { Candidate } from '../../lib/space/candidate.js';
+import { ROOT } from '../helpers.js';
+
+const SPACE = 'tinyml-fashion-mnist';
+
+/** A real campaign: random proposals, costs as the evaluation; MACs up, peak SRAM and params down (a trade-off). About a third pass the space's limits, the rest are rejected (MACs, SRAM). */
+async function campaign(dir: string, seed: number, budget: number): Promise<void> {
+  const config = configFromSpace(resolveSpace(SPACE), {
+    space: SPACE,
+    proposer: 'random',
+    evaluator: 'cost',
+    budget,
+    seed,
+    objectives: [{ name: 'macs', direction: 'max' }, { name: 'peakSramBytes', direction: 'min' }, { name: 'params', direction: 'min' }],
+  });
+  await runCampaign(dir, config, { createProposer: (n, o) => createProposer(n, o), createEvaluator: (s, o) => createEvaluator(s, o) });
+}
+
+const records = (dir: string): CampaignRecord[] => readRecords(join(dir, 'records.jsonl')).records;
+
+/** The front as the campaign recorded it while running: keys added by front-change records, less the ones they removed. */
+function recordedFront(rs: readonly CampaignRecord[]): Set<number> {
+  const front = new Map<string, number>();
+  for (const r of rs) {
+    if (r.type !== 'front-change') continue;
+    for (const k of (r.removed as string[] | undefined) ?? []) front.delete(k);
+    if (r.added !== false) front.set(r.key as string, r.index as number);
+  }
+  return new Set(front.values());
+}
+
+const chromium = findChromium();
+
+describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
+  let root: string;
+  let dashboard: Dashboard;
+  let browser: OfflineBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dashboard-'));
+    await campaign(join(root, 'random-cost', 'seed-1'), 1, 60);
+    await campaign(join(root, 'random-cost', 'seed-2'), 2, 60);
+    dashboard = await startDashboard({ dir: root, port: 0, pollMs: 200 });
+    browser = await launchOfflineBrowser({ allowLoopbackPorts: [dashboard.port] });
+    page = await browser.browser.newPage();
+    await page.setViewport({ width: 1400, height: 2400 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(dashboard.url, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+  });
+
+  it('lists both runs (two levels down) and draws every trial of the one shown: a row per proposal record', async () => {
+    expect(await page.$$eval('#runs tbody tr', (rows) => rows.map((r) => r.getAttribute('data-run')))).toEqual(['random-cost/seed-1', 'random-cost/seed-2']);
+    for (const id of ['random-cost/seed-1', 'random-cost/seed-2']) {
+      await page.select('#table-run', id);
+      const rs = records(join(root, id));
+      const proposals = rs.filter((r) => r.type === 'proposal').map((r) => r.index as number);
+      const rejected = rs.filter((r) => r.type === 'rejection').map((r) => r.index as number);
+      expect(proposals.length).toBe(60);
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(rejected.length).toBeLessThan(60);
+      const rows = await page.$$eval('#trials tbody tr', (trs) => trs.map((tr) => ({ index: Number(tr.getAttribute('data-index')), rejected: tr.classList.contains('rejected') })));
+      expect(rows.map((r) => r.index)).toEqual(proposals);
+      expect(rows.filter((r) => r.rejected).map((r) => r.index)).toEqual(rejected);
+      expect(await page.$eval('#trial-count', (e) => e.textContent)).toBe(`60 of 60 trials`);
+    }
+  });
+
+  it('overlays the runs\' fronts: each front trace holds exactly the trials the campaign recorded on its front', async () => {
+    const traces = await page.$eval('#fronts', (div) => (div as unknown as { data: { name: string; customdata: [string, number][] }[] }).data.map((t) => ({ name: t.name, points: t.customdata.map((c) => c[1]) })));
+    for (const id of ['random-cost/seed-1', 'random-cost/seed-2']) {
+      const front = traces.find((t) => t.name.startsWith(`${id}: front`));
+      expect(front, `a front trace for ${id}`).toBeDefined();
+      expect(new Set(front?.points)).toEqual(recordedFront(records(join(root, id))));
+    }
+    // A 3-D view of any three metrics: same front points, one scatter3d trace per run and kind.
+    await page.select('#axis-z', 'params');
+    const kinds = await page.$eval('#fronts', (div) => (div as unknown as { data: { type: string }[] }).data.map((t) => t.type));
+    expect(new Set(kinds)).toEqual(new Set(['scatter3d']));
+    await page.select('#axis-z', '-');
+  });
+
+  it('sorts and filters the table', async () => {
+    await page.select('#table-run', 'random-cost/seed-1');
+    const rs = records(join(root, 'random-cost/seed-1'));
+    const evals = rs.filter((r) => r.type === 'evaluation') as (CampaignRecord & { index: number; metrics: Record<string, number> })[];
+    await page.click('#trials th[data-column="m:peakSramBytes"]');
+    const first = await page.$eval('#trials tbody tr', (tr) => Number(tr.getAttribute('data-index')));
+    const least = Math.min(...evals.map((e) => e.metrics.peakSramBytes as number));
+    expect(evals.find((e) => e.index === first)?.metrics.peakSramBytes).toBe(least);
+    await page.select('#status-filter', 'evaluated');
+    expect(await page.$$eval('#trials tbody tr', (trs) => trs.length)).toBe(evals.length);
+    await page.select('#status-filter', '');
+  });
+
+  it('a click on a trial opens its view: blocks, per-layer costs against the SRAM limit, the network graph, its records', async () => {
+    const rs = records(join(root, 'random-cost/seed-1'));
+    const evaluated = rs.find((r) => r.type === 'evaluation') as CampaignRecord & { index: number };
+    await page.click(`#trials tbody tr[data-index="${evaluated.index}"]`);
+    await page.waitForSelector(`#trial-view[data-index="${evaluated.index}"]:not([data-loading])`, { timeout: 20_000 });
+    const proposal = rs.find((r) => r.type === 'proposal' && r.index === evaluated.index) as CampaignRecord & { candidate: Candidate };
+    const title = await page.$eval('#trial-title', (e) => e.textContent);
+    expect(title).toBe(`random-cost/seed-1 · trial #${evaluated.index} · evaluated`);
+    expect(await page.$$eval('#trial-blocks table tr', (trs) => trs.length)).toBe(proposal.candidate.blocks.length + 1);
+    const graph = lowerBlockNet(proposal.candidate, spaceNetOptions(resolveSpace(SPACE)));
+    expect(await page.$eval('#trial-graph svg', (s) => Number(s.getAttribute('data-nodes')))).toBe(graph.nodes.length);
+    expect(await page.$eval('#trial-layers', (d) => (d as unknown as { data?: unknown[] }).data?.length ?? 0)).toBeGreaterThan(0);
+    const shown = await page.$eval('#trial-records', (e) => (e.textContent ?? '').split('\n').map((l) => JSON.parse(l).seq));
+    expect(shown).toEqual(rs.filter((r) => r.index === evaluated.index).map((r) => r.seq));
+  });
+
+  it('picks up a run started after the page opened, and its seed group shows three runs', async () => {
+    await campaign(join(root, 'random-cost', 'seed-3'), 3, 30);
+    await page.waitForSelector('#runs tbody tr[data-run="random-cost/seed-3"]', { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#groups h3')?.textContent?.includes('3 runs'), { timeout: 20_000 });
+    mkdirSync(join(ROOT, 'reports', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'reports', 'screenshots', 'dashboard.png'), fullPage: true });
+  }, 60_000);
+
+  it('fetched nothing from the network', () => {
+    expect(browser.networkRequests).toEqual([]);
+  });
+});
+
+describe('the served page', () => {
+  it('loads plotly from the dashboard itself and no other script or stylesheet', () => {
+    const html = readFileSync(join(ROOT, 'lib', 'dashboard', 'client', 'index.html'), 'utf8');
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.sort()).toEqual(['/app.js', '/plotly.min.js', '/style.css']);
+  });
+});
