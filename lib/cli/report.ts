@@ -31,13 +31,14 @@ export async function reportCommand(args: string[]): Promise<string> {
   const files = writeRunReport(report, out);
   const images: string[] = [];
   if (values.png || values.svg) {
-    const { figureToImage, findChromium, CHROMIUM_MISSING_MESSAGE } = await import('../report/chromium.js');
+    const { findChromium, CHROMIUM_MISSING_MESSAGE } = await import('../report/browser.js');
+    const { writeFigureImages } = await import('../report/figure-images.js');
     if (!findChromium()) throw new InputError('--png/--svg', true, CHROMIUM_MISSING_MESSAGE, 'needs headless Chromium');
-    for (const f of report.figures) {
-      for (const format of [...(values.png ? ['png'] : []), ...(values.svg ? ['svg'] : [])] as ('png' | 'svg')[]) {
-        images.push(await figureToImage(f.figure, join(out, 'figures', `${f.id}.${format}`), { format, width: 900, height: 520 }));
-      }
-    }
+    const formats = [...(values.png ? ['png'] : []), ...(values.svg ? ['svg'] : [])] as ('png' | 'svg')[];
+    const jobs = report.figures.flatMap((f) => formats.map((format) => ({ figure: f.figure, path: join(out, 'figures', `${f.id}.${format}`), format, width: 900, height: 520 })));
+    // one browser for all images; progress on stderr, so stdout stays the summary
+    const onProgress = (i: number, total: number, path: string) => process.stderr.write(`figure ${i}/${total}: ${basename(path)}\n`);
+    images.push(...(await writeFigureImages(jobs, { onProgress })));
   }
   const objectives = report.config.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
   return [`report of ${runDir}: ${join(out, 'index.html')} (${report.tables.length} tables, ${report.figures.length} figures, ${report.explanations.length} explanations; opens offline)`, `front of ${report.frontSize} over the run's objectives ${objectives}`, ...(report.finished ? [] : [`the run is unfinished: no campaign-end record (${report.counters.proposed} of ${report.config.budget} proposed; killed, or still running); \`search --resume --out ${runDir}\` continues it`]), ...(report.config.latencyModel !== undefined ? [describeLatencyModel(report.config.latencyModel, report.config.device) as string] : []), `tables as Markdown, CSV and LaTeX in ${join(out, 'tables')}`, ...(images.length ? [`${images.length} images in ${join(out, 'figures')}`] : [])].join('\n');
