@@ -62,7 +62,7 @@ export function rejectionsTable(state: RunState): Table {
     columns: ['Reason', 'Count', 'Share of proposals (%)', 'Example message'],
     rows: rows.map((r) => [r.reason, r.count, Math.round(r.share * 1000) / 10, r.example]),
     shorten: { 'Example message': { kind: 'words', max: EXAMPLE_MESSAGE_CHARS } },
-    empty: proposed === 0 ? 'none: the run made no proposals' : `none: every one of the ${proposed} proposals passed every check${screened}.`,
+    empty: proposed === 0 ? 'none: the run made no proposals' : `none: ${proposed === 1 ? 'the one proposal' : `every one of the ${proposed} proposals`} passed every check${screened}.`,
   };
 }
 

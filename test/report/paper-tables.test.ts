@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { CampaignConfig } from '../../lib/campaign/config.js';
 import { InputError } from '../../lib/errors.js';
-import { loadRun } from '../../lib/report/campaign-report.js';
+import { readRecords } from '../../lib/campaign/records.js';
+import { replayRecords } from '../../lib/campaign/state.js';
+import { loadRun, rejectionsTable } from '../../lib/report/campaign-report.js';
 import { compareRuns } from '../../lib/report/compare.js';
 import {
   MB,
@@ -19,6 +21,8 @@ import {
   tableIII,
   tableIV,
 } from '../../lib/report/paper-tables.js';
+import { toCsv, toMarkdown } from '../../lib/report/render-table.js';
+import { ROOT } from '../helpers.js';
 import { evaluation, proposal, writeRun } from './run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/paper-tables-`);
@@ -269,5 +273,59 @@ describe('tableIV', () => {
     expect(() => tableIV(state, { before: 'accuracy_before_kd', after: 'accuracy_kd' })).toThrow(/accuracy_kd/);
     expect(() => tableIV(state, { before: 'nope', after: 'accuracy_after_kd' })).toThrow(InputError);
     expect(() => tableIV(state, { before: 'nope', after: 'accuracy_after_kd' })).toThrow(/metric nope/);
+  });
+});
+
+describe('issue 19: whole keys and messages in the data, shortened only for display', () => {
+  const evo = `${ROOT}test/golden/tables/evolution-16.records.jsonl`;
+  const qwen = `${ROOT}notebooks/data/llm-runs/qwen2.5-3b/records.jsonl`;
+  const replay = (file: string) => replayRecords(readRecords(file).records);
+
+  it('the Pareto table holds each member\'s whole key (the evaluation record\'s); Markdown shows prefix … hash', () => {
+    const records = readRecords(evo).records;
+    const keyOf = new Map(records.filter((r) => r.type === 'evaluation').map((r) => [r.index as number, r.key as string]));
+    const t = paretoTable(replay(evo));
+    expect(t.rows.length).toBeGreaterThan(1);
+    for (const row of t.rows) {
+      expect(row[1]).toBe(keyOf.get(row[0] as number));
+      expect((row[1] as string).length).toBeGreaterThan(100); // 16+ layers: never fits a cell
+      expect(toMarkdown(t)).toContain(`| ${row[0]} | ${shortKey(row[1] as string).replace('|', '\\|')} |`);
+      expect(toCsv(t)).toContain(`${row[0]},${row[1]},`);
+    }
+  });
+
+  it('rejections of the LLM run: counts and share from the rejection records, the first message of each reason whole', () => {
+    const rejections = readRecords(qwen).records.filter((r) => r.type === 'rejection');
+    const proposals = readRecords(qwen).records.filter((r) => r.type === 'proposal').length;
+    const reasons = [...new Set(rejections.map((r) => r.reason as string))];
+    const t = rejectionsTable(replay(qwen));
+    expect(t.columns).toEqual(['Reason', 'Count', 'Share of proposals (%)', 'Example message']);
+    expect(t.rows.map((r) => r[0]).sort()).toEqual([...reasons].sort());
+    for (const row of t.rows) {
+      const of = rejections.filter((r) => r.reason === row[0]);
+      expect(row[1]).toBe(of.length);
+      expect(row[2]).toBeCloseTo((100 * of.length) / proposals, 1);
+      expect(row[3]).toBe(of[0]!.message);
+    }
+    expect(t.caption).toContain(`${rejections.length} of ${proposals} proposals`);
+    // display: a message over 160 characters ends at a word (the next character of the message is a space) with …
+    const long = t.rows.find((r) => (r[3] as string).length > 160)![3] as string;
+    const shown = toMarkdown(t).split('\n').find((l) => l.includes(long.slice(0, 40)))!.split(' | ')[3]!.replace(/ \|$/, '');
+    expect(shown.endsWith('…')).toBe(true);
+    expect(shown.length).toBeLessThanOrEqual(160);
+    expect(long.startsWith(shown.slice(0, -1))).toBe(true);
+    expect(long[shown.length - 1]).toMatch(/\s/);
+    expect(toCsv(t)).toContain(long.replaceAll('"', '""'));
+  });
+
+  it('an evolution run without rejections: no rows, one line saying why (never a header without rows)', () => {
+    const t = rejectionsTable(replay(evo));
+    expect(readRecords(evo).records.filter((r) => r.type === 'rejection')).toHaveLength(0);
+    expect(t.rows).toEqual([]);
+    expect(t.empty).toBe('none: every one of the 16 proposals passed every check; the evolution proposer screens its offspring with the cost estimators (MAC range, SRAM limit) and skips repeats before proposing.');
+    expect(toMarkdown(t)).not.toContain('| Reason');
+    // a random run says only that every proposal passed
+    const random = rejectionsTable(loadRun(writeRun(tmp, 'no-rejections', { proposer: 'random' }, [proposal(0), evaluation(0, m(60, 100, 0.2, 200))])));
+    expect(random.empty).toBe('none: the one proposal passed every check.');
   });
 });

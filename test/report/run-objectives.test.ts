@@ -13,6 +13,8 @@ import { compareRuns, comparisonRows } from '../../lib/report/compare.js';
 import { paretoTable, tableIII } from '../../lib/report/paper-tables.js';
 import { buildRunReport } from '../../lib/report/run-report.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
+import type { Candidate } from '../../lib/space/candidate.js';
+import { canonicalKey } from '../../lib/space/key.js';
 import { evaluation, proposal, writeRun } from './run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/run-objectives-`);
@@ -106,6 +108,22 @@ describe('the report of a run with other objectives (cost evaluator: flash, SRAM
     const csv = readFileSync(`${out}/tables/pareto-front.csv`, 'utf8').trim().split('\r\n'); // CSV rows end in CRLF (RFC 4180)
     expect(csv[0]).toBe('Proposal,Key,flash (KiB) ↓,peak SRAM (KiB) ↓,MACs (M) ↑,params (M)');
     expect(csv).toHaveLength(1 + summary.frontSize);
+    // issue 19: the CSV's keys are whole: each is the canonical key of that proposal's recorded candidate
+    const { records } = readRecords(`${dir}/records.jsonl`);
+    const candidates = new Map(records.filter((r) => r.type === 'proposal').map((r) => [r.index as number, r.candidate as Candidate]));
+    for (const line of csv.slice(1)) {
+      const [index, key] = line.split(',');
+      expect(key).toBe(canonicalKey(candidates.get(Number(index))!));
+    }
+    // the rejections table: one row per reason that occurs, counted from the rejection records; none: one line saying so
+    const rejected = records.filter((r) => r.type === 'rejection');
+    const md = readFileSync(`${out}/tables/rejections.md`, 'utf8');
+    if (rejected.length === 0) {
+      expect(md).not.toContain('| Reason |');
+      expect(md).toContain(`none: every one of the ${records.filter((r) => r.type === 'proposal').length} proposals passed every check; the evolution proposer screens its offspring`);
+    } else {
+      expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Reason') && !l.startsWith('| ---'))).toHaveLength(new Set(rejected.map((r) => r.reason)).size);
+    }
     const html = readFileSync(`${out}/index.html`, 'utf8');
     expect(html).toContain('Objectives: flash (min), peak SRAM (min), MACs (max); limits: 70.0 M &lt;= MACs &lt;= 350.0 M, peak SRAM &lt;= 320.0 KiB, params &lt;= 1.500 M.');
   }, 60_000);
