@@ -91,7 +91,10 @@ export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './
 export type { Table, Cell } from './report/table.js';
 export { toMarkdown, toHtml, toCsv, toLatex, tableToDataFrame, dataFrameToTable, formatCell } from './report/render-table.js';
 export { paretoTable, referenceTableII, tableII, tableIIFromRun, tableIII, tableIV, TABLE_II_PAPER_ROWS, TABLE_III_PAPER_ROWS, TABLE_IV_PAPER_ROWS } from './report/paper-tables.js';
-export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BARS, paretoScatter2d, paretoScatter3d, hypervolumeOverRun, rejectionsOverRun, layerBreakdown, explanationCards } from './report/paper-figures.js';
+export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BARS, paretoScatter2d, paretoScatter3d, hypervolumeOverRun, rejectionsOverRun, layerBreakdown } from './report/figures.js';
+export { paretoScatterInfo, paretoScatterFigure, paretoScatter3dInfo, paretoScatter3dFigure, hypervolumeOverRunInfo, hypervolumeOverRunFigure, hypervolumeSeries, rejectionsOverRunInfo, rejectionsOverRunFigure, layerCostsInfo, layerCostsFigure } from './report/figures.js';
+export type { ParetoScatterInfo, ParetoScatter3dInfo, HypervolumeSeries, RejectionSeries, LayerCostsInfo } from './report/figures.js';
+export { explanationCards } from './report/paper-figures.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
 export { runReportHtml, writeRunReport } from './report/html-report.js';
 export { display } from './report/display.js';
@@ -142,7 +145,7 @@ export { measureVariants, readLatencySamples, sampleGraph, type LatencySample } 
 export { cacheDir, deviceKey, sameDevice, calibrationPath, readCalibration, writeCalibration, validateCalibration, type DeviceIdentity } from './latency/cache.js';
 export { calibrate, scaleFit, predictorSha256, CALIBRATION_SET, CALIBRATION_FORMAT, type Calibration, type CalibrationSample, type CalibrateOptions, type MeasureFn } from './latency/calibrate.js';
 export { predictorEstimator, predictorPathOf, PREDICTOR_SPECS, type PredictorLatencyEstimator, type PredictorEstimatorOptions, type PredictorStatus } from './latency/predictor-estimator.js';
-export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/lamda-figures.js';
+export { targetVsMeasuredFigure, verificationFigure, cutEdgesFigure } from './report/figures.js';
 export { METRICS, metricInfo, formatMetric, metricHeader, inDisplayUnit, isPreEvaluation, type MetricInfo, type MetricSource } from './metrics.js';
 export { spaceLimits, mergeLimits, runLimits, hardLimits, evaluatedLimits, describeLimit, type LimitFields } from './limits.js';
 export { limitScreen } from './campaign/screen.js';

@@ -1,70 +1,20 @@
-/** Plotly figure specs as plain data: report builders return these, renderers only format them. */
-import type { Figure } from './figures/figure.js';
-
+/**
+ * Every figure of the reports, one per file under ./figures/ (each as data first, `xInfo(data,
+ * options)`, and figure second, `xFigure(info)`), re-exported here so that one import reaches them.
+ * A {@link Figure} is a plotly spec as plain data: report builders return these, renderers only
+ * format them.
+ */
 export type { Figure } from './figures/figure.js';
-
-export function histogramFigure(values: readonly number[], options: { title: string; xTitle: string; bins?: number; limit?: { x: number; label: string } }): Figure {
-  const layout: Record<string, unknown> = {
-    title: { text: options.title },
-    xaxis: { title: { text: options.xTitle } },
-    yaxis: { title: { text: 'candidates' } },
-    bargap: 0.05,
-    width: 640,
-    height: 360,
-  };
-  if (options.limit) {
-    layout.shapes = [{ type: 'line', x0: options.limit.x, x1: options.limit.x, yref: 'paper', y0: 0, y1: 1, line: { dash: 'dash', color: 'purple' } }];
-    layout.annotations = [{ x: options.limit.x, yref: 'paper', y: 1, text: options.limit.label, showarrow: false, xanchor: 'left' }];
-  }
-  return { data: [{ type: 'histogram', x: [...values], nbinsx: options.bins ?? 40 }], layout };
-}
-
-/** Bars with optional asymmetric error bars (e.g. p10 and p90 around a median). */
-export function barFigure(
-  labels: readonly string[],
-  values: readonly number[],
-  options: { title: string; yTitle: string; low?: readonly number[]; high?: readonly number[]; logY?: boolean },
-): Figure {
-  const bar: Record<string, unknown> = { type: 'bar', x: [...labels], y: [...values] };
-  if (options.low && options.high) {
-    bar.error_y = {
-      type: 'data',
-      symmetric: false,
-      array: options.high.map((h, i) => h - (values[i] as number)),
-      arrayminus: options.low.map((l, i) => (values[i] as number) - l),
-    };
-  }
-  return {
-    data: [bar],
-    layout: {
-      title: { text: options.title },
-      yaxis: { title: { text: options.yTitle }, type: options.logY ? 'log' : 'linear' },
-      width: 720,
-      height: 400,
-    },
-  };
-}
-
-/** Points as one or more named scatter series (e.g. all candidates, then the front on top). */
-export function scatterFigure(
-  series: readonly { name: string; x: readonly number[]; y: readonly number[]; text?: readonly string[]; line?: boolean }[],
-  options: { title: string; xTitle: string; yTitle: string; logX?: boolean },
-): Figure {
-  return {
-    data: series.map((s) => ({
-      type: 'scatter',
-      mode: s.line ? 'lines+markers' : 'markers',
-      name: s.name,
-      x: [...s.x],
-      y: [...s.y],
-      ...(s.text ? { text: [...s.text] } : {}),
-    })),
-    layout: {
-      title: { text: options.title },
-      xaxis: { title: { text: options.xTitle }, type: options.logX ? 'log' : 'linear' },
-      yaxis: { title: { text: options.yTitle } },
-      width: 720,
-      height: 420,
-    },
-  };
-}
+export { histogramFigure, barFigure, scatterFigure } from './figures/basic.js';
+export { metricAxis, metricDirection } from './figures/style.js';
+export { fig1, fig1PaperPoints, frontPoints, type Fig1Point } from './figures/fig1.js';
+export { fig5, referenceFig5, referenceFig5Bars, sramFactors, FIG5_PAPER_BARS, type Fig5Bar } from './figures/fig5.js';
+export type { ScatterOptions } from './figures/pareto-points.js';
+export { paretoScatterInfo, paretoScatterFigure, paretoScatter2d, type ParetoScatterInfo, type Scatter2dOptions, type ScatterAxis, type ScatterPoint, type RejectedPoint } from './figures/pareto-scatter.js';
+export { paretoScatter3dInfo, paretoScatter3dFigure, paretoScatter3d, type ParetoScatter3dInfo, type Scatter3dPoint } from './figures/pareto-scatter-3d.js';
+export { hypervolumeOverRunInfo, hypervolumeOverRunFigure, hypervolumeOverRun, hypervolumeSeries, type HypervolumeSeries } from './figures/hypervolume-over-run.js';
+export { rejectionsOverRunInfo, rejectionsOverRunFigure, rejectionsOverRun, rejectionSeries, type RejectionSeries } from './figures/rejections-over-run.js';
+export { layerCostsInfo, layerCostsFigure, layerBreakdown, LAYER_KINDS, type LayerCostsInfo, type LayerCostRow } from './figures/layer-costs.js';
+export { targetVsMeasuredFigure } from './figures/target-vs-measured.js';
+export { verificationFigure } from './figures/verification.js';
+export { cutEdgesFigure } from './figures/cut-edges.js';

@@ -1,7 +1,7 @@
 /**
  * HypervolumeTracker (lib/pareto/hv/incremental.ts): the 2-D staircase insertion case by case against
  * the grid-cell brute force, the front it keeps against the pairwise definition, and the
- * hypervolume-over-a-run series (lib/report/paper-figures.ts hypervolumeSeries, which now adds each
+ * hypervolume-over-a-run series (lib/report/figures/hypervolume-over-run.ts hypervolumeOverRunInfo, alias hypervolumeSeries, which now adds each
  * feasible evaluation to one tracker) against the from-scratch computation it replaced (the
  * hypervolume of the feasible front members after every evaluation) on seeded recorded runs; 1e-12
  * relative. (crosscheck-incremental.test.ts checks the tracker for m = 1..6 as well.)
@@ -16,7 +16,7 @@ import { HypervolumeTracker } from '../../lib/pareto/hv/incremental.js';
 import { hypervolume, normalizePoints } from '../../lib/pareto/hypervolume.js';
 import { toMinimization } from '../../lib/pareto/objectives.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
-import { hypervolumeSeries } from '../../lib/report/paper-figures.js';
+import { hypervolumeSeries } from '../../lib/report/figures/hypervolume-over-run.js';
 import { createRng } from '../../lib/rng.js';
 import { evaluation, proposal, writeRun } from '../report/run-records.js';
 import { bruteFront, bruteHv, closeRel } from './brute.js';

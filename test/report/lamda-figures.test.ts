@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlicingRow, VerificationRow } from '../../lib/lamda/ablate.js';
 import { summarize } from '../../lib/lamda/evaluate.js';
 import type { LoopResult } from '../../lib/lamda/loop.js';
-import { cutEdgesFigure, targetVsMeasuredFigure, verificationFigure } from '../../lib/report/lamda-figures.js';
+import { cutEdgesFigure, targetVsMeasuredFigure, verificationFigure } from '../../lib/report/figures.js';
 
 const run = (targetMs: number, measuredMs: number | undefined): LoopResult =>
   ({

@@ -7,9 +7,9 @@ import { readRecords } from '../../lib/campaign/records.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { InputError } from '../../lib/errors.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
+import { explanationCards } from '../../lib/report/paper-figures.js';
 import {
   FIG5_PAPER_BARS,
-  explanationCards,
   fig1,
   fig1PaperPoints,
   fig5,
@@ -25,7 +25,7 @@ import {
   rejectionSeries,
   rejectionsOverRun,
   sramFactors,
-} from '../../lib/report/paper-figures.js';
+} from '../../lib/report/figures.js';
 import { REFERENCE_DIR, referenceModels } from '../../lib/report/reference.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { loadModelFile } from '../../lib/space/formats.js';
