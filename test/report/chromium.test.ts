@@ -63,6 +63,20 @@ fetch("http://example.com/x").then(
     expect(dom).toContain('<div id="out">failed</div>');
   });
 
+  it.skipIf(!chromium)('runs timers on virtual time up to the budget: a 4 s timer fires within a 5 s budget, a 9 s one does not', async () => {
+    const path = join(dir, 'timers.html');
+    writeFileSync(
+      path,
+      page(`<div id="four">pending</div><div id="nine">pending</div><script>
+setTimeout(function () { document.getElementById("four").textContent = "fired"; }, 4000);
+setTimeout(function () { document.getElementById("nine").textContent = "fired"; }, 9000);
+</script>`),
+    );
+    const { dom } = await renderHtmlToDom(path, { budgetMs: 5000 });
+    expect(dom).toContain('<div id="four">fired</div>');
+    expect(dom).toContain('<div id="nine">pending</div>');
+  });
+
   it.skipIf(!chromium)('exports the figure as PNG (a screenshot of width × height)', async () => {
     const out = await figureToImage(figure, join(dir, 'img', 'scatter.png'), { format: 'png', width: 640, height: 400 });
     const png = readFileSync(out);
