@@ -27,7 +27,7 @@ export { createFastEvaluator, type FastOptions } from './space/fast-cost.js';
 export { referenceModels, referenceRows, REFERENCE_DIR, type ReferenceModel, type ReferenceRow } from './report/reference.js';
 export { textTable } from './report/text-table.js';
 export { histogramFigure, barFigure, type Figure } from './report/figures.js';
-export { figureHtml, plotlyLibraryHtml } from './report/html.js';
+export { figureHtml, plotlyLibraryHtml, plotlyScriptPath } from './report/html.js';
 export { sampleRows, type SampleRow } from './report/space-report.js';
 
 export { buildZooModel, isZooModel, ZOO_MODELS, TORCHVISION_PUBLISHED, type ZooModel } from './graph/zoo/index.js';
@@ -99,6 +99,8 @@ export { buildRunReport, type RunReport } from './report/run-report.js';
 export { runReportHtml, writeRunReport } from './report/html-report.js';
 export { display } from './report/display.js';
 export { findChromium, figureToImage, renderHtmlToDom } from './report/chromium.js';
+export { launchOfflineBrowser, type OfflineBrowser, type OfflineBrowserOptions } from './report/browser.js';
+export { writeFigureImages, type FigureImageJob } from './report/figure-images.js';
 
 export { serializeGraph, serializeNodeLines, parseGraph, graphsEqual, DslSyntaxError } from './lamda/dsl.js';
 export { cutCosts, sliceOptimal, sliceOptimalFast, sliceNaive, sliceNone, sliceBy, operatorsOf, type Slice, type Slicing } from './lamda/slice.js';
