@@ -36,6 +36,7 @@ const LAYERS: readonly { units: readonly string[]; holds: string }[] = [
   { units: ['latency', 'models'], holds: 'latency estimators (Cortex-M model, LAMDA predictor calibrated per device); loading a Graph from any source' },
   { units: ['campaign'], holds: 'the search loop, validation, feedback, novelty, dispatch' },
   { units: ['report'], holds: 'report data, tables, figures, HTML' },
+  { units: ['dashboard'], holds: 'the live dashboard: run discovery, incremental record reads, JSON API over the report functions, the page' },
   { units: ['index'], holds: 'the library entry point: re-exports lib (not cli)' },
   { units: ['cli', 'bench'], holds: 'the paretonas command; benchmarks (consumers of the library)' },
 ];

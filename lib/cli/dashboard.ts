@@ -41,8 +41,8 @@ export async function dashboardCommand(args: string[]): Promise<string> {
     dashboard = await startDashboard({ dir, port, host });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new InputError('--port', port, 'a free port (or 0 for any)', 'already in use');
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new InputError('--host', host, 'an address of this machine (127.0.0.1 by default)', code);
+    if (code === 'EADDRINUSE') throw new InputError('--port', port, 'a free port (or 0 for any)', `port ${port} is already in use on ${host}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') throw new InputError('--host', host, 'an address of this machine (127.0.0.1 by default)', `cannot listen on ${JSON.stringify(host)} (${code})`);
     throw err;
   }
   const runs = findRuns(dir).length;

@@ -57,7 +57,8 @@ export class RecordTail {
       if (end < 0) return false; // no whole line yet
       const text = buf.subarray(0, end + 1).toString('utf8');
       try {
-        const read = parseRecordText(text, `${this.path} (from line ${this.lineCount + 1})`, codec);
+        // Empty lines in front (skipped by the parser) make its errors name the file's own line numbers.
+        const read = parseRecordText('\n'.repeat(this.lineCount) + text, this.path, codec);
         this.records.push(...read.records);
         this.error = undefined;
       } catch (err) {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
-import { InputError } from '../errors.js';
+import { formatValue, InputError } from '../errors.js';
 
 /** One run found under the dashboard's directory. */
 export interface RunRef {
@@ -57,6 +57,6 @@ export function findRuns(dir: string): RunRef[] {
  */
 export function checkDashboardDir(dir: string): void {
   const allowed = 'a run directory (holding records.jsonl) or a folder of runs (one or two levels down)';
-  if (!existsSync(dir)) throw new InputError('DIR', dir, allowed, 'no such directory');
-  if (!statSync(dir).isDirectory()) throw new InputError('DIR', dir, allowed, 'not a directory');
+  if (!existsSync(dir)) throw new InputError('DIR', dir, allowed, `${formatValue(dir)}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new InputError('DIR', dir, allowed, `${formatValue(dir)} is not a directory`);
 }

@@ -353,7 +353,7 @@ async function openTrial(/** @type {string} */ run, /** @type {number} */ index,
   const view = $('trial-view');
   view.hidden = false;
   view.dataset.loading = 'true';
-  let t;
+  /** @type {any} */ let t;
   try {
     t = await getJson(`/api/trial?run=${encodeURIComponent(run)}&index=${index}`);
   } catch (err) {
@@ -398,7 +398,7 @@ async function openTrial(/** @type {string} */ run, /** @type {number} */ index,
   view.dataset.run = run;
   delete view.dataset.loading;
   drawTable();
-  if (scroll) view.scrollIntoView({ behavior: 'instant', block: 'start' });
+  if (scroll) view.scrollIntoView({ block: 'start' });
 }
 
 const BLOCK_FIELDS = ['output_channels', 'num_layers', 'kernel_size', 'stride', 'expansion_factor', 'conv_type', 'use_se', 'se_ratio', 'skip_op', 'activation'];

@@ -1,0 +1,100 @@
+/**
+ * The dashboard's data of a run and of a seed group, against hand-worked records: statuses,
+ * front membership under constrained domination, hypervolume after each evaluation and the
+ * groups' shared normalisation (values worked out below, by hand).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRecords } from '../../lib/campaign/records.js';
+import { configKey, runData } from '../../lib/dashboard/run-data.js';
+import { seedGroups } from '../../lib/dashboard/seed-groups.js';
+import { evaluation, proposal, writeRun } from '../report/run-records.js';
+
+const read = (dir: string) => readRecords(join(dir, 'records.jsonl')).records;
+const rejection = (index: number, reason: string, message: string) => ({ type: 'rejection', index, key: `k${index}`, reason, message });
+
+describe('runData', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dash-data-'));
+  // accuracy max, MACs min, MACs at most 100.
+  const dir = writeRun(tmp, 'run', { objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }], limits: [{ name: 'macs', max: 100 }] }, [
+    proposal(0), evaluation(0, { accuracy: 0.5, macs: 50, params: 1 }),
+    proposal(1), rejection(1, 'macs', 'Estimated MACs are 300, above 100'),
+    proposal(2), evaluation(2, { accuracy: 0.7, macs: 80, params: 1 }),
+    proposal(3), evaluation(3, { accuracy: 0.6, macs: 90, params: 1 }), // dominated by #2
+    proposal(4), evaluation(4, { accuracy: 0.9, macs: 150, params: 1 }), // best accuracy but over the MACs limit
+    proposal(5), // no outcome yet
+  ]);
+  const data = runData('run', read(dir));
+
+  it('one row per proposal with its status, reason and message, front membership and feasibility', () => {
+    expect(data.trials.map((t) => [t.index, t.status, t.onFront, t.feasible])).toEqual([
+      [0, 'evaluated', true, true],
+      [1, 'rejected', false, undefined],
+      [2, 'evaluated', true, true],
+      [3, 'evaluated', false, true],
+      [4, 'evaluated', false, false],
+      [5, 'proposed', false, undefined],
+    ]);
+    expect(data.trials[1]).toMatchObject({ reason: 'macs', message: 'Estimated MACs are 300, above 100' });
+    expect(data.trials[4]?.metrics).toEqual({ accuracy: 0.9, macs: 150, params: 1 });
+    expect(data.frontSize).toBe(2);
+    expect(data.finished).toBe(false);
+  });
+
+  it('metrics: objectives first with units and the limit, then the limited ones (the old-style sramMaxBytes), then the other recorded ones', () => {
+    expect(data.metrics.map((m) => [m.name, m.label, m.unit, m.direction, m.objective])).toEqual([
+      ['accuracy', 'accuracy', '', 'max', true],
+      ['macs', 'MACs', 'M', 'min', true],
+      ['peakSramBytes', 'peak SRAM', 'KiB', 'min', false],
+      ['params', 'params', 'M', 'min', false],
+    ]);
+    expect(data.metrics[1]?.limit).toEqual({ max: 100 });
+    expect(data.metrics[2]?.limit).toEqual({ max: 1e9 });
+  });
+
+  it('hypervolume after each evaluation, by hand', () => {
+    // Minimisation form (-accuracy, macs), normalised by every evaluated point: ideal (-0.9, 50),
+    // nadir (-0.5, 150). Feasible points: #0 (1, 0), #2 (0.5, 0.3), #3 (0.75, 0.4) (dominated).
+    // Reference (1.1, 1.1): #0 alone 0.1 x 1.1 = 0.11; with #2: 0.11 + 0.6 x 0.8 - 0.1 x 0.8 = 0.51.
+    expect(data.hypervolume.proposal).toEqual([0, 2, 3, 4]);
+    expect(data.hypervolume.frontSize).toEqual([1, 2, 2, 2]);
+    const expected = [0.11, 0.51, 0.51, 0.51];
+    data.hypervolume.hypervolume.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 12));
+    expect(data.rejections.cumulative).toEqual({ macs: [0, 1, 1, 1, 1, 1] });
+  });
+});
+
+describe('seedGroups', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dash-groups-'));
+  const one = [{ name: 'accuracy', direction: 'max' as const }];
+  const a = runData('a', read(writeRun(tmp, 'a', { seed: 1, objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.2, macs: 1, params: 1 }), proposal(1), evaluation(1, { accuracy: 0.6, macs: 1, params: 1 })])));
+  const b = runData('b', read(writeRun(tmp, 'b', { seed: 2, budget: 20, objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.4, macs: 1, params: 1 }), proposal(1), rejection(1, 'duplicate', 'seen'), proposal(2), evaluation(2, { accuracy: 1.0, macs: 1, params: 1 })])));
+  const other = runData('c', read(writeRun(tmp, 'c', { seed: 1, proposer: 'evolution', objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.3, macs: 1, params: 1 })])));
+
+  it('seeds of one configuration form a group (budget aside); another proposer is another group (groups sorted by title)', () => {
+    expect(configKey({ ...(read(join(tmp, 'a'))[0]?.config as never), seed: 9, budget: 3 })).toBe(a.configKey);
+    const groups = seedGroups([other, b, a]);
+    expect(groups.map((g) => [g.title, g.runs.map((r) => r.id)])).toEqual([
+      ['tinyml-cifar100 · evolution · command:train · accuracy max', ['c']],
+      ['tinyml-cifar100 · random · command:train · accuracy max', ['a', 'b']],
+    ]);
+  });
+
+  it('hypervolume on one shared normalisation: mean and sample standard deviation over the runs at each proposal', () => {
+    const [g] = seedGroups([a, b]);
+    // -accuracy over both runs: ideal -1.0, nadir -0.2; normalised (1 - acc) / 0.8: a 1.0, 0.5; b 0.75, 0.
+    // 1-D hypervolume is 1.1 - best: a 0.1, 0.6 (then none: 2 proposals); b 0.35, 0.35, 1.1.
+    expect(g?.ideal).toEqual([-1]);
+    expect(g?.nadir).toEqual([-0.2]);
+    expect(g?.count).toEqual([2, 2, 1]);
+    const close = (xs: readonly (number | null)[] | undefined, want: (number | null)[]) => want.forEach((w, i) => (w === null ? expect(xs?.[i]).toBeNull() : expect(xs?.[i]).toBeCloseTo(w, 12)));
+    close(g?.perRun[0], [0.1, 0.6, null]);
+    close(g?.perRun[1], [0.35, 0.35, 1.1]);
+    close(g?.mean, [0.225, 0.475, 1.1]);
+    close(g?.std, [0.25 / Math.SQRT2, 0.25 / Math.SQRT2, 0]);
+    close(g?.min, [0.1, 0.35, 1.1]);
+    close(g?.max, [0.35, 0.6, 1.1]);
+  });
+});
