@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeLimit, runLimits } from '../limits.js';
 import { describeLatencyModel } from '../latency/select.js';
-import { formatMetric, metricInfo } from '../metrics.js';
-import { figureHtml } from './html.js';
+import { metricInfo } from '../metrics.js';
+import type { ExplanationCard } from './explanations.js';
+import { figureHtml, plotlyLibraryHtml } from './html.js';
 import { escapeHtml, toCsv, toHtml, toLatex, toMarkdown } from './render-table.js';
 import type { RunReport } from './run-report.js';
 
@@ -11,9 +12,24 @@ const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}caption{font-weight:600;text-align:left;padding:.4rem 0}
 .card{border:1px solid #ccc;border-radius:6px;padding:.8rem 1rem;margin:.8rem 0}.card h4{margin:.2rem 0}.proxy{color:#a33}
+.card ol{margin:.3rem 0;padding-left:1.4rem;font-size:.85rem}.card .metrics{font-variant-numeric:tabular-nums}td.empty{font-style:italic}
 pre{background:#f6f6f6;padding:.8rem;overflow:auto;font-size:.8rem}`;
 
-/** The report page: tables, figures (plotly.js inlined once), explanations and the configuration; no network. */
+/**
+ * One explanation card: the proposal (and whether it is on the front), the model, the metrics
+ * with their units, the architecture one stage a line, then the LLM's text.
+ */
+export function explanationCardHtml(e: ExplanationCard): string {
+  const metrics = e.metricsText.length > 0 ? `<p class="metrics">${escapeHtml(e.metricsText.join(', '))}</p>` : '<p class="metrics">not evaluated</p>';
+  const architecture = e.architecture.length > 0 ? `<ol class="architecture">${e.architecture.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ol>` : '';
+  return `<div class="card"><h4>Proposal #${e.proposal}${e.onFront ? ' (on the front)' : ''} · ${escapeHtml(e.model ?? '')}</h4>${metrics}${architecture}<p>${escapeHtml(e.text).replaceAll('\n', '<br>')}</p></div>`;
+}
+
+/**
+ * The report page: tables, figures (plotly.js inlined once, before the first figure; not at all
+ * without figures), a sentence for each figure left out as empty, the explanation cards and the
+ * configuration; nothing is fetched from the network.
+ */
 export function runReportHtml(r: RunReport): string {
   const proxy = r.config.objectives.some((o) => o.name === 'naswot');
   const parts = [
@@ -27,13 +43,12 @@ export function runReportHtml(r: RunReport): string {
     r.tornRecord ? `<p>The records end in a torn line (line ${r.tornRecord}), left out.</p>` : '',
     ...r.tables.map((t) => toHtml(t)),
   ];
-  r.figures.forEach((f, i) => parts.push(`<h2>${escapeHtml(f.title)}</h2>`, figureHtml(f.figure, { includeLibrary: i === 0 })));
+  if (r.figures.length > 0) parts.push(plotlyLibraryHtml());
+  for (const f of r.figures) parts.push(`<h2>${escapeHtml(f.title)}</h2>`, figureHtml(f.figure));
+  for (const n of r.figureNotes) parts.push(`<h2>${escapeHtml(n.title)}</h2>`, `<p id="${escapeHtml(n.id)}-note">${escapeHtml(n.text)}</p>`);
   if (r.explanations.length > 0) {
     parts.push('<h2>Why the LLM chose these designs</h2>');
-    for (const e of r.explanations) {
-      const metrics = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${metricInfo(k).label} ${formatMetric(k, v)}`).join(', ') : '';
-      parts.push(`<div class="card"><h4>Proposal #${e.proposal}${e.onFront ? ' (on the front)' : ''} · ${escapeHtml(e.model ?? '')}</h4><p>${escapeHtml(metrics)}</p><p>${escapeHtml(e.text).replaceAll('\n', '<br>')}</p></div>`);
-    }
+    for (const e of r.explanations) parts.push(explanationCardHtml(e));
   }
   parts.push('<h2>Configuration</h2>', `<pre>${escapeHtml(JSON.stringify({ config: r.config, versions: r.versions }, null, 2))}</pre>`, '</body></html>');
   return parts.join('\n');
