@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CampaignConfig } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { configKey, runData } from '../../lib/dashboard/run-data.js';
 import { seedGroups } from '../../lib/dashboard/seed-groups.js';
@@ -74,7 +75,7 @@ describe('seedGroups', () => {
   const other = runData('c', read(writeRun(tmp, 'c', { seed: 1, proposer: 'evolution', objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.3, macs: 1, params: 1 })])));
 
   it('seeds of one configuration form a group (budget aside); another proposer is another group (groups sorted by title)', () => {
-    expect(configKey({ ...(read(join(tmp, 'a'))[0]?.config as never), seed: 9, budget: 3 })).toBe(a.configKey);
+    expect(configKey({ ...(read(join(tmp, 'a'))[0]?.config as CampaignConfig), seed: 9, budget: 3 })).toBe(a.configKey);
     const groups = seedGroups([other, b, a]);
     expect(groups.map((g) => [g.title, g.runs.map((r) => r.id)])).toEqual([
       ['tinyml-cifar100 · evolution · command:train · accuracy max', ['c']],
