@@ -60,7 +60,7 @@ describe('issue 19: a report a person can read', () => {
     expect(page).toContain(`<p class="metrics">${card.metricsText.join(', ')}</p>`);
     expect(page.split('<div class="card">')[1]!.match(/<li>/g)).toHaveLength(card.architecture.length);
     // the per-layer plot marks the run's SRAM limit (sramMaxBytes 327,680 B = 320 KiB), not the candidate's peak
-    const start = readRecords(`${run}/records.jsonl`).records[0] as { config: { sramMaxBytes: number } };
+    const start = readRecords(`${run}/records.jsonl`).records[0] as unknown as { config: { sramMaxBytes: number } };
     const layers = report.figures.find((f) => f.id === 'layers')!.figure;
     const dashed = (layers.layout.shapes as { y0: number; line: { dash?: string } }[]).filter((s) => s.line.dash === 'dash');
     expect(dashed.map((s) => s.y0)).toEqual([start.config.sramMaxBytes / 1024]);
