@@ -75,7 +75,7 @@ export { parseQueueUrl, describeTarget, type QueueTarget } from './campaign/queu
 export { JOB_PROTOCOL, jobIdOf, queueNameOf, checkJob, checkJobResult, type EvaluationJob, type JobResult, type JobEvaluatorOptions } from './campaign/queue/job.js';
 export { probeQueue, queueExecutor, QueueDown, QueueDetached, type QueueExecutorOptions } from './campaign/queue/queue-executor.js';
 export { runWorker, type WorkerOptions, type WorkerEvent, type WorkerSummary } from './campaign/queue/worker.js';
-export { loadRun, rejectionRows, frontRows, frontFigure } from './report/campaign-report.js';
+export { loadRun, rejectionRows, rejectionsTable, frontRows, frontFigure } from './report/campaign-report.js';
 export { scatterFigure } from './report/figures.js';
 
 export type { LlmClient, ChatMessage, ChatRequest, ChatResponse, ChatOptions, LlmCallRecord } from './llm/types.js';
