@@ -136,6 +136,14 @@ export interface RunOptions extends LatencyOptions {
  * (config undefined): the state is rebuilt by replaying the records, the proposer by re-driving it
  * with the recorded outcomes, and a proposal left in flight is evaluated, once.
  */
+/**
+ * The options a run's evaluator is made with: the recorded ones, over the run's SRAM model (the
+ * space's, which validation charges), so that a recorded peakSramBytes is the model's the limit was checked with.
+ */
+export function evaluatorOptionsOf(config: CampaignConfig): Record<string, unknown> {
+  return { sram: config.sramModel, ...(config.evaluatorOptions ?? {}) };
+}
+
 export async function runCampaign(runDir: string, config: CampaignConfig | undefined, deps: CampaignDeps, options: RunOptions = {}): Promise<CampaignSummary> {
   const path = join(runDir, RECORDS_FILE);
   const started = Date.now();
@@ -165,7 +173,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
     if (config) {
       space = resolveSpace(config.space);
       checkWorkers(config, options);
-      checkMetrics(config, deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {}), space);
+      checkMetrics(config, deps.createEvaluator(config.evaluator, evaluatorOptionsOf(config)), space);
       state = newState(config);
       latency = await latencyFor(config, options);
       feasibilityNote(space, config, latency, options);
@@ -175,7 +183,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       writer = new RecordWriter(path);
       if (config.queue || options.executor) state.runId = randomBytes(8).toString('hex');
       writer.append('campaign-start', { config, versions: versions(), ...(state.runId ? { runId: state.runId } : {}), ...(latency ? { latencyEstimator: latency.name, ...latencyFactor(latency) } : {}) });
-      evaluator = deps.createEvaluator(config.evaluator, config.evaluatorOptions ?? {});
+      evaluator = deps.createEvaluator(config.evaluator, evaluatorOptionsOf(config));
     } else {
       const read = readRecords(path);
       state = replayRecords(read.records, read.lines, path);
@@ -197,7 +205,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       if (options.executor && !state.runId) throw new InputError('--queue', 'given', 'only on a run started with --queue (this one evaluates in its own process: resume it without --queue)');
       redriven = await redrive(state, proposer, replayMismatches);
       writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
-      evaluator = deps.createEvaluator(state.config.evaluator, state.config.evaluatorOptions ?? {});
+      evaluator = deps.createEvaluator(state.config.evaluator, evaluatorOptionsOf(state.config));
       const pending = pendingList(state);
       writer.append('resume', { fromProposal: state.counters.proposed, pending: workersOf(state.config) === 1 ? (pending[0] ?? null) : pending, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
     }
