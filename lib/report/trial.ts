@@ -75,7 +75,7 @@ export type TrialRef = string | number;
  */
 export function trialView(runDir: string, records: readonly CampaignRecord[], ref: TrialRef): TrialView {
   const start = records.find((r) => r.type === 'campaign-start');
-  if (!start) throw new InputError('RUN', runDir, 'a campaign run directory (its records start with a campaign-start record)', 'has no campaign-start record');
+  if (!start) throw new InputError('RUN_DIR', runDir, 'a campaign run directory (its records start with a campaign-start record)', 'has no campaign-start record');
   const config = start.config as CampaignConfig;
   const proposals = records.filter((r) => r.type === 'proposal') as (CampaignRecord & { index: number; candidate: unknown; key?: string | null; note?: string | null })[];
   const index = resolveRef(runDir, records, proposals, ref);
@@ -116,7 +116,7 @@ export function trialView(runDir: string, records: readonly CampaignRecord[], re
  */
 export function loadTrial(runDir: string, ref: TrialRef): TrialView {
   const path = join(runDir, RECORDS_FILE);
-  if (!existsSync(path)) throw new InputError('RUN', runDir, `a run directory holding ${RECORDS_FILE}`, `${existsSync(runDir) ? 'has no' : 'no such directory, so no'} ${RECORDS_FILE}`);
+  if (!existsSync(path)) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, `${existsSync(runDir) ? 'has no' : 'no such directory, so no'} ${RECORDS_FILE}`);
   return trialView(runDir, readRecords(path).records, ref);
 }
 

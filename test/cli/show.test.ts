@@ -1,0 +1,192 @@
+/**
+ * `paretonas show` on real runs (two evolution campaigns with the cost evaluator, one random
+ * campaign whose proposals are mostly rejected): the candidate JSON it writes, through the
+ * `estimate` command line it prints, gives exactly the recorded costs (macs, params, flashBytes,
+ * peakSramBytes read from the records file, not from the trial view); the ONNX opens in
+ * onnxruntime-node and imports to the same costs; the LAMDA text parses back. Bad input is one
+ * InputError naming the field (the CLI prints it and exits 2). The commands are called directly
+ * (lib/cli), not through dist/.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { estimateCommand } from '../../lib/cli/estimate.js';
+import { searchCommand } from '../../lib/cli/search.js';
+import { showCommand } from '../../lib/cli/show.js';
+import { estimateCosts } from '../../lib/cost/estimate.js';
+import { InputError } from '../../lib/errors.js';
+import { graphsEqual, parseGraph } from '../../lib/lamda/dsl.js';
+import { loadGraph } from '../../lib/models.js';
+import { importOnnxFile } from '../../lib/onnx/import.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
+import { fnv1a32 } from '../../lib/rng.js';
+import { ROOT, thrownInputError } from '../helpers.js';
+
+const tmp = mkdtempSync(`${tmpdir()}/show-`);
+const COSTS = ['macs', 'params', 'flashBytes', 'peakSramBytes'] as const;
+type Row = { type: string; index?: number; metrics?: Record<string, number>; key?: string; reason?: string; details?: Record<string, number>; config?: { sramModel: string; space: string } };
+
+/** The records file's lines, parsed here (independently of lib/report/trial.ts). */
+const rows = (run: string): Row[] => readFileSync(join(run, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+
+/** The arguments of the `paretonas estimate ...` line `show -o FILE.json` prints. */
+function printedEstimate(output: string): string[] {
+  const line = output.split('\n').find((l) => l.startsWith('paretonas estimate '));
+  expect(line, output).toBeDefined();
+  return (line as string).replace(/ gives .*$/, '').split(' ').slice(2);
+}
+
+const runs: Record<'cifar' | 'vww' | 'random', string> = { cifar: join(tmp, 'cifar'), vww: join(tmp, 'vww'), random: join(tmp, 'random') };
+
+beforeAll(async () => {
+  // A space file of another resolution, class count and SRAM model: show must pass all three on.
+  const vww = JSON.parse(readFileSync(join(ROOT, 'search-spaces/tinyml-vww-96.json'), 'utf8'));
+  vww.name = 'vww-liveness';
+  vww.constraints.peakSramBytes = { max: 96 * 1024, model: 'liveness' };
+  writeFileSync(join(tmp, 'vww-liveness.json'), JSON.stringify(vww));
+  await searchCommand(['--proposer', 'evolution', '--evaluator', 'cost', '--budget', '24', '--seed', '3', '--out', runs.cifar]);
+  await searchCommand(['--space', join(tmp, 'vww-liveness.json'), '--proposer', 'evolution', '--evaluator', 'cost', '--budget', '24', '--seed', '3', '--out', runs.vww]);
+  await searchCommand(['--proposer', 'random', '--evaluator', 'cost', '--budget', '12', '--seed', '3', '--out', runs.random]);
+}, 120_000);
+
+describe('paretonas show: the candidate JSON round-trips the recorded costs', () => {
+  for (const name of ['cifar', 'vww'] as const) {
+    it(`${name}: every 3rd evaluated trial, through the printed estimate line, gives its recorded macs, params, flash and peak SRAM`, () => {
+      const run = runs[name];
+      const recorded = rows(run);
+      const start = recorded[0] as Row;
+      expect(start.config?.sramModel).toBe(name === 'vww' ? 'liveness' : 'mcunet');
+      const evaluations = recorded.filter((r) => r.type === 'evaluation');
+      expect(evaluations.length).toBeGreaterThanOrEqual(20);
+      const picked = evaluations.filter((_, i) => i % 3 === 0);
+      for (const e of picked) {
+        const file = join(tmp, `${name}-${e.index}.json`);
+        const out = showCommand([run, String(e.index), '-o', file]);
+        const args = printedEstimate(out);
+        expect(args.slice(1)).toEqual(['--space', name === 'vww' ? join(run, 'space.json') : 'tinyml-cifar100', '--sram', start.config?.sramModel]);
+        const estimate = JSON.parse(estimateCommand([...args, '--json'])) as Record<string, number | string>;
+        expect(Object.fromEntries(COSTS.map((k) => [k, estimate[k]]))).toEqual(Object.fromEntries(COSTS.map((k) => [k, e.metrics?.[k]])));
+        if (name === 'cifar') expect(estimateCommand([file]).split('\n')[0]).toBe(`${file} (candidate, 160x160, 100 classes; space tinyml-cifar100, the default (--space NAME|FILE for another))`);
+        expect([estimate.format, estimate.spaceName, estimate.classes]).toEqual(['candidate', name === 'vww' ? 'vww-liveness' : 'tinyml-cifar100', name === 'vww' ? 2 : 100]);
+      }
+    });
+  }
+
+  it('the vww trials need the run\'s space and SRAM model: the default space refuses them, --sram mcunet gives another peak SRAM, and estimate says which space it assumed', () => {
+    const space = join(runs.vww, 'space.json');
+    let sramDiffers = 0;
+    for (const e of rows(runs.vww).filter((r) => r.type === 'evaluation')) {
+      const file = join(tmp, `vww-default-${e.index}.json`);
+      showCommand([runs.vww, String(e.index), '-o', file]);
+      // without --space the default space is assumed, whose channel choices this candidate's are not
+      // (or, when its choices happen to be the cifar space's too, lowers it at 160x160 for 100 classes)
+      try {
+        expect((JSON.parse(estimateCommand([file, '--json'])) as Record<string, number>).macs).not.toBe(e.metrics?.macs);
+      } catch (err) {
+        expect((err as Error).message).toMatch(/\(candidate of tinyml-cifar100\): block \d+ \(blocks\[\d+\]\) field output_channels: value \d+ is not allowed/);
+      }
+      const mcunet = JSON.parse(estimateCommand([file, '--space', space, '--sram', 'mcunet', '--json'])) as Record<string, number>;
+      expect(mcunet.macs).toBe(e.metrics?.macs);
+      if (mcunet.peakSramBytes !== e.metrics?.peakSramBytes) sramDiffers++;
+      expect(estimateCommand([file, '--space', space]).split('\n')[0]).toBe(`${file} (candidate, 96x96, 2 classes; space ${space} (vww-liveness))`);
+    }
+    expect(sramDiffers).toBeGreaterThan(0);
+  });
+
+  it('rejected trials: the written candidate gives the MACs or peak SRAM the rejection recorded', () => {
+    const rejections = rows(runs.random).filter((r) => r.type === 'rejection' && (r.reason === 'macs' || r.reason === 'sram'));
+    expect(rejections.length).toBeGreaterThanOrEqual(3);
+    for (const r of rejections.slice(0, 4)) {
+      const file = join(tmp, `random-${r.index}.json`);
+      const estimate = JSON.parse(estimateCommand([...printedEstimate(showCommand([runs.random, String(r.index), '-o', file])), '--json'])) as Record<string, number>;
+      const metric = r.reason === 'macs' ? 'macs' : 'peakSramBytes';
+      expect(estimate[metric]).toBe(r.details?.[metric]);
+      expect(showCommand([runs.random, String(r.index)])).toContain(`proposal #${r.index} of ${runs.random}: rejected (${r.reason})`);
+    }
+  });
+});
+
+describe('paretonas show: ONNX and LAMDA text', () => {
+  it('the ONNX opens in onnxruntime-node, runs on the run\'s input shape, and imports to the recorded costs', async () => {
+    const recorded = rows(runs.vww);
+    for (const e of recorded.filter((r) => r.type === 'evaluation').slice(0, 3)) {
+      const file = join(tmp, `vww-${e.index}.onnx`);
+      expect(showCommand([runs.vww, String(e.index), '-o', file])).toMatch(new RegExp(`^wrote ${file}: proposal #${e.index}'s ONNX \\(evaluated, space vww-liveness\\)$`));
+      const session = await ort.InferenceSession.create(file);
+      const input = new ort.Tensor('float32', new Float32Array(3 * 96 * 96).fill(0.5), [1, 3, 96, 96]);
+      const result = await session.run({ [session.inputNames[0] as string]: input });
+      expect(result[session.outputNames[0] as string]?.dims).toEqual([1, 2]);
+      const imported = estimateCosts(importOnnxFile(file), { model: 'liveness' });
+      expect({ macs: imported.macs, params: imported.params, peakSramBytes: imported.peakSramBytes }).toEqual({ macs: e.metrics?.macs, params: e.metrics?.params, peakSramBytes: e.metrics?.peakSramBytes });
+    }
+  });
+
+  it('the LAMDA text parses back to the trial\'s network, and estimate of it gives the recorded costs', () => {
+    const e = rows(runs.cifar).filter((r) => r.type === 'evaluation')[5] as Row;
+    const file = join(tmp, `cifar-${e.index}.txt`);
+    showCommand([runs.cifar, String(e.index), '-o', file]);
+    const text = readFileSync(file, 'utf8');
+    const estimate = JSON.parse(estimateCommand([file, '--json'])) as Record<string, number | string>;
+    expect(estimate.format).toBe('dsl');
+    expect(Object.fromEntries(COSTS.map((k) => [k, estimate[k]]))).toEqual(Object.fromEntries(COSTS.map((k) => [k, e.metrics?.[k]])));
+    // the candidate JSON lowered by estimate is the same network as the text
+    const json = join(tmp, `cifar-${e.index}.json`);
+    showCommand([runs.cifar, String(e.index), '-o', json]);
+    // the network estimate lowers from the candidate JSON (named after its file) is the one the text describes
+    expect(graphsEqual(parseGraph(text), loadGraph({ file: json, space: resolveSpace('tinyml-cifar100') }).graph, { ignoreName: true })).toBe(true);
+    // layer by layer too (the text names nodes by op, so node names are left out)
+    const layers = (f: string) => (JSON.parse(estimateCommand([f, '--json'])) as { layers: Record<string, unknown>[] }).layers.map(({ node: _n, ...rest }) => rest);
+    expect(layers(file)).toEqual(layers(json));
+  });
+});
+
+describe('paretonas show: printing a trial', () => {
+  it('by index, whole key or shortened key: the same trial, with metrics in units and one line a stage', () => {
+    const e = rows(runs.cifar).filter((r) => r.type === 'evaluation')[4] as Row;
+    const key = e.key as string;
+    const byIndex = showCommand([runs.cifar, String(e.index)]);
+    expect(showCommand([runs.cifar, key])).toBe(byIndex);
+    expect(showCommand([runs.cifar, `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`])).toBe(byIndex);
+    const macs = e.metrics?.macs as number;
+    expect(byIndex).toContain(`  MACs       ${(macs / 1e6).toFixed(1)} M (${macs.toLocaleString('en-US')})`);
+    expect(byIndex).toContain(`  peak SRAM  ${((e.metrics?.peakSramBytes as number) / 1024).toFixed(1)} KiB (${(e.metrics?.peakSramBytes as number).toLocaleString('en-US')} bytes)`);
+    const candidate = (rows(runs.cifar).find((r) => r.type === 'proposal' && r.index === e.index) as unknown as { candidate: { blocks: { num_layers: number; output_channels: number }[] } }).candidate;
+    for (const [i, b] of candidate.blocks.entries()) expect(byIndex).toMatch(new RegExp(`\\n  stage ${i + 1}  ${b.num_layers} x .* -> ${b.output_channels} channels\\n`));
+    expect(byIndex).toContain('estimated costs: the recorded ones exactly');
+  });
+
+  it('--json carries the records of the proposal as written', () => {
+    const view = JSON.parse(showCommand([runs.cifar, '2', '--json'])) as { records: Row[]; status: string; costs: { macs: number } };
+    const mine = rows(runs.cifar).filter((r) => r.index === 2);
+    expect(view.records).toEqual(mine);
+    expect(view.status).toBe('evaluated');
+    expect(view.costs.macs).toBe(mine.find((r) => r.type === 'evaluation')?.metrics?.macs);
+  });
+});
+
+describe('paretonas show: bad input is one InputError naming the field (exit 2)', () => {
+  const cases: [string, () => string[], string, RegExp][] = [
+    ['no such run', () => [join(tmp, 'missing'), '0'], 'RUN_DIR', /^RUN_DIR: no such directory, so no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
+    ['a folder without records', () => [tmp, '0'], 'RUN_DIR', /^RUN_DIR: has no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
+    ['index past the last proposal', () => [runs.cifar, '24'], 'INDEX', /^INDEX: got 24: no such proposal; allowed: a proposal index of .*cifar, 0 to 23$/],
+    ['index as #N past the end', () => [runs.cifar, '#99'], 'INDEX', /^INDEX: got 99: no such proposal; allowed: a proposal index of .*, 0 to 23$/],
+    ['unknown key', () => [runs.cifar, 'in3|dwk3s2se0relu6o16n'], 'KEY', /^KEY: got "in3\|dwk3s2se0relu6o16n": no proposal has that key; allowed: the key of an evaluated or rejected proposal of .*cifar .*, or a proposal index of .*, 0 to 23$/],
+    ['bad extension', () => [runs.cifar, '0', '-o', join(tmp, 'x.pdf')], '-o', /^-o: got ".*x\.pdf": unknown extension; allowed: a path ending in \.json \(the candidate\), \.onnx \(the network\) or \.txt\/\.dsl \(LAMDA text\)$/],
+    ['no extension', () => [runs.cifar, '0', '-o', join(tmp, 'x')], '-o', /unknown extension/],
+    ['one positional', () => [runs.cifar], 'RUN_DIR INDEX|KEY', /^RUN_DIR INDEX\|KEY: got 1 \(".*cifar"\); allowed: a run directory and a proposal index or candidate key$/],
+  ];
+  for (const [what, args, field, message] of cases) {
+    it(what, () => {
+      const err = thrownInputError(() => showCommand(args()));
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.field).toBe(field);
+      expect(err.message).toMatch(message);
+    });
+  }
+  it('a bad extension writes nothing', () => {
+    thrownInputError(() => showCommand([runs.cifar, '0', '-o', join(tmp, 'never.pdf')]));
+    expect(existsSync(join(tmp, 'never.pdf'))).toBe(false);
+  });
+});
