@@ -131,12 +131,6 @@ export interface RunOptions extends LatencyOptions {
 }
 
 /**
- * The loop of the paper: propose, validate (schema, MACs, SRAM, duplicates, novelty), evaluate,
- * update the front; every step an fsynced record. Starts a new run (config given) or resumes one
- * (config undefined): the state is rebuilt by replaying the records, the proposer by re-driving it
- * with the recorded outcomes, and a proposal left in flight is evaluated, once.
- */
-/**
  * The options a run's evaluator is made with: the recorded ones, over the run's SRAM model (the
  * space's, which validation charges), so that a recorded peakSramBytes is the model's the limit was checked with.
  */
@@ -144,6 +138,12 @@ export function evaluatorOptionsOf(config: CampaignConfig): Record<string, unkno
   return { sram: config.sramModel, ...(config.evaluatorOptions ?? {}) };
 }
 
+/**
+ * The loop of the paper: propose, validate (schema, MACs, SRAM, duplicates, novelty), evaluate,
+ * update the front; every step an fsynced record. Starts a new run (config given) or resumes one
+ * (config undefined): the state is rebuilt by replaying the records, the proposer by re-driving it
+ * with the recorded outcomes, and a proposal left in flight is evaluated, once.
+ */
 export async function runCampaign(runDir: string, config: CampaignConfig | undefined, deps: CampaignDeps, options: RunOptions = {}): Promise<CampaignSummary> {
   const path = join(runDir, RECORDS_FILE);
   const started = Date.now();
