@@ -94,7 +94,7 @@ export { paretoTable, referenceTableII, tableII, tableIIFromRun, tableIII, table
 export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BARS, paretoScatter2d, paretoScatter3d, hypervolumeOverRun, rejectionsOverRun, layerBreakdown } from './report/figures.js';
 export { paretoScatterInfo, paretoScatterFigure, paretoScatter3dInfo, paretoScatter3dFigure, hypervolumeOverRunInfo, hypervolumeOverRunFigure, hypervolumeSeries, rejectionsOverRunInfo, rejectionsOverRunFigure, layerCostsInfo, layerCostsFigure } from './report/figures.js';
 export type { ParetoScatterInfo, ParetoScatter3dInfo, HypervolumeSeries, RejectionSeries, LayerCostsInfo } from './report/figures.js';
-export { explanationCards } from './report/paper-figures.js';
+export { explanationCards, type ExplanationCard } from './report/explanations.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
 export { runReportHtml, writeRunReport } from './report/html-report.js';
 export { display } from './report/display.js';

@@ -7,7 +7,6 @@ import { readRecords } from '../../lib/campaign/records.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { InputError } from '../../lib/errors.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
-import { explanationCards } from '../../lib/report/paper-figures.js';
 import {
   FIG5_PAPER_BARS,
   fig1,
@@ -262,14 +261,5 @@ describe('layerBreakdown', () => {
     ]);
     expect((f.layout.xaxis2 as { categoryarray: string[] }).categoryarray).toEqual(layers.map((l) => l.node));
     expect(f.layout.barmode).toBe('stack');
-  });
-});
-
-describe('explanationCards', () => {
-  it('each explanation joined with its candidate metrics', () => {
-    expect(explanationCards(records, state)).toEqual([
-      { proposal: 3, key: 'k3', model: 'llama3.2:3b', text: 'kernel 5 for a wider receptive field', metrics: m(70, 200, 0.1, 280), onFront: true },
-      { proposal: 1, key: 'k1', model: 'llama3.2:3b', text: 'a wide first stage', metrics: null, onFront: false },
-    ]);
   });
 });
