@@ -64,8 +64,9 @@ export function buildRunReport(runDir: string): RunReport {
       rows: kinds.map((k) => {
         const of = failures.filter((f) => String(f.kind) === k);
         const last = of[of.length - 1] as (typeof failures)[number];
-        return [k, of.length, last.index as number, String(last.message).slice(0, 240)];
+        return [k, of.length, last.index as number, String(last.message)];
       }),
+      shorten: { 'Last message': { kind: 'words', max: 240 } },
     });
   }
   const figures: RunReport['figures'] = [];

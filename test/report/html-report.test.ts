@@ -6,6 +6,8 @@ import { writeRunReport } from '../../lib/report/html-report.js';
 import { loadRun } from '../../lib/report/campaign-report.js';
 import { buildRunReport } from '../../lib/report/run-report.js';
 import { readRecords } from '../../lib/campaign/records.js';
+import { toCsv, toMarkdown } from '../../lib/report/render-table.js';
+import { proposal, writeRun } from './run-records.js';
 import { ROOT } from '../helpers.js';
 
 const run = `${ROOT}notebooks/data/llm-runs/qwen2.5-3b`;
@@ -81,5 +83,21 @@ describe('issue 19: a report a person can read', () => {
     expect(table).not.toContain('<thead>');
     expect(table).toContain(`<td class="empty" colspan="4">${sentence}</td>`);
     expect(plotlyCopies(page)).toBe(1);
+  });
+});
+
+describe('the failures table keeps the whole message', () => {
+  it('a 300-character trainer message: whole in the table and CSV, cut at a word with … in Markdown', () => {
+    const tmp = mkdtempSync(`${tmpdir()}/report-failures-`);
+    const message = `trainer exited with code 3 without a result line; stderr:\n${'Traceback line with words '.repeat(11)}end`;
+    const dir = writeRun(tmp, 'crash', {}, [proposal(0), { type: 'failure', index: 0, key: 'k0', kind: 'crash', message, details: null }]);
+    const report = buildRunReport(dir);
+    const t = report.tables.find((x) => x.id === 'failures')!;
+    expect(t.rows).toEqual([['crash', 1, 0, message]]);
+    expect(toCsv(t)).toContain(`"${message}"`);
+    const shown = toMarkdown(t).split('\n').find((l) => l.startsWith('| crash'))!.split(' | ')[3]!.replace(/ \|$/, '');
+    // by hand: 58 characters of prefix + 7 × 26 = 240: the first 240 end in "words " (a space at 239), so the cut keeps 239
+    expect(shown).toBe(`${message.slice(0, 239).replace('\n', '<br>')}…`);
+    expect(message.slice(0, 239).endsWith('with words')).toBe(true);
   });
 });
