@@ -3,14 +3,16 @@
  * (DESIGN.md "compute first, render second"): the run's settings and counters, the metrics with
  * their labels and units (lib/metrics.ts), one row per proposal (status, rejection reason and
  * message, every recorded metric, Pareto-front membership), hypervolume and front size over the
- * proposals, and cumulative rejections by reason. The page (client/app.js) only draws it.
+ * proposals, and cumulative rejections by reason (the report figures' Info functions,
+ * lib/report/figures/). The page (client/app.js) only draws it.
  */
 import { runLimits } from '../limits.js';
 import type { CampaignRecord } from '../campaign/records.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
 import { metricInfo } from '../metrics.js';
 import type { Direction, Limit } from '../pareto/objectives.js';
-import { hypervolumeSeries, rejectionSeries, type HypervolumeSeries, type RejectionSeries } from '../report/paper-figures.js';
+import { hypervolumeOverRunInfo, type HypervolumeSeries } from '../report/figures/hypervolume-over-run.js';
+import { rejectionsOverRunInfo, type RejectionSeries } from '../report/figures/rejections-over-run.js';
 
 /** A metric as the page labels it. */
 export interface MetricColumn {
@@ -155,7 +157,7 @@ export function runData(id: string, records: readonly CampaignRecord[]): RunData
     records: records.length,
     metrics: metricColumns(state),
     trials: [...rows.values()].sort((a, b) => a.index - b.index),
-    hypervolume: hypervolumeSeries(state),
-    rejections: rejectionSeries(records),
+    hypervolume: hypervolumeOverRunInfo(state),
+    rejections: rejectionsOverRunInfo(records),
   };
 }

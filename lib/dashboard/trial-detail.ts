@@ -7,8 +7,8 @@
 import type { CampaignConfig } from '../campaign/config.js';
 import type { CampaignRecord } from '../campaign/records.js';
 import { runLimits } from '../limits.js';
-import type { Figure } from '../report/figures.js';
-import { layerBreakdown } from '../report/paper-figures.js';
+import type { Figure } from '../report/figures/figure.js';
+import { layerCostsFigure, layerCostsInfo } from '../report/figures/layer-costs.js';
 import { trialView, type TrialView } from '../report/trial.js';
 import { graphView, type GraphView } from './graph-view.js';
 
@@ -40,6 +40,6 @@ export function trialDetail(run: string, runDir: string, records: readonly Campa
     ...(sram !== undefined ? { sramLimitBytes: sram } : {}),
     ...(flash !== undefined ? { flashLimitBytes: flash } : {}),
     ...(graph ? { graphView: graphView(graph) } : {}),
-    ...(view.costs ? { layerCosts: layerBreakdown(view.costs) } : {}),
+    ...(view.costs ? { layerCosts: layerCostsFigure(layerCostsInfo(view.costs, { ...(sram !== undefined ? { sramLimitBytes: sram } : {}), ...(flash !== undefined ? { flashLimitBytes: flash } : {}) })) } : {}),
   };
 }

@@ -67,7 +67,7 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     dashboard = await startDashboard({ dir: root, port: 0, pollMs: 200 });
     browser = await launchOfflineBrowser({ allowLoopbackPorts: [dashboard.port] });
     page = await browser.browser.newPage();
-    await page.setViewport({ width: 1400, height: 2400 });
+    await page.setViewport({ width: 1500, height: 1100, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(dashboard.url, { waitUntil: 'load' });
@@ -136,16 +136,38 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     const graph = lowerBlockNet(proposal.candidate, spaceNetOptions(resolveSpace(SPACE)));
     expect(await page.$eval('#trial-graph svg', (s) => Number(s.getAttribute('data-nodes')))).toBe(graph.nodes.length);
     expect(await page.$eval('#trial-layers', (d) => (d as unknown as { data?: unknown[] }).data?.length ?? 0)).toBeGreaterThan(0);
+    // The space's SRAM limit (tinyml-fashion-mnist: 65,536 bytes), drawn and labelled in the plot.
+    expect(await page.$$eval('#trial-layers .annotation-text', (ts) => ts.map((t) => t.textContent))).toContain('SRAM limit 64 KiB');
     const shown = await page.$eval('#trial-records', (e) => (e.textContent ?? '').split('\n').map((l) => JSON.parse(l).seq));
     expect(shown).toEqual(rs.filter((r) => r.index === evaluated.index).map((r) => r.seq));
+  });
+
+  it('a click on a point of a front opens that trial', async () => {
+    await page.evaluate(() => document.getElementById('fronts')?.scrollIntoView({ block: 'start' }));
+    // The pixel position of the first point of seed-2's front trace, from plotly's own axes.
+    const target = await page.$eval('#fronts', (div) => {
+      const d = div as unknown as { data: { name: string; x: number[]; y: number[]; customdata: [string, number][] }[]; _fullLayout: { xaxis: { l2p(v: number): number }; yaxis: { l2p(v: number): number }; _size: { l: number; t: number } } };
+      const trace = d.data.find((t) => t.name.startsWith('random-cost/seed-2: front')) as (typeof d.data)[number];
+      const box = div.getBoundingClientRect();
+      const L = d._fullLayout;
+      return { index: (trace.customdata[0] as [string, number])[1], x: box.left + L._size.l + L.xaxis.l2p(trace.x[0] as number), y: box.top + L._size.t + L.yaxis.l2p(trace.y[0] as number) };
+    });
+    await page.mouse.move(target.x, target.y);
+    await page.mouse.click(target.x, target.y);
+    await page.waitForSelector(`#trial-view[data-run="random-cost/seed-2"][data-index="${target.index}"]:not([data-loading])`, { timeout: 20_000 });
   });
 
   it('picks up a run started after the page opened, and its seed group shows three runs', async () => {
     await campaign(join(root, 'random-cost', 'seed-3'), 3, 30);
     await page.waitForSelector('#runs tbody tr[data-run="random-cost/seed-3"]', { timeout: 20_000 });
     await page.waitForFunction(() => document.querySelector('#groups h3')?.textContent?.includes('3 runs'), { timeout: 20_000 });
-    mkdirSync(join(ROOT, 'reports', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'reports', 'screenshots', 'dashboard.png'), fullPage: true });
+    // Two screenshots for the README: the overview (runs, fronts, progress) and the trials with one trial open.
+    const shots = join(ROOT, 'reports', 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, 'dashboard.png') });
+    await page.evaluate(() => document.getElementById('trials-row')?.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(shots, 'dashboard-trial.png') });
   }, 60_000);
 
   it('fetched nothing from the network', () => {

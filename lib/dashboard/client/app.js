@@ -199,7 +199,7 @@ function drawFronts() {
   }
   const layout = z
     ? { height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: { title: title(x) }, yaxis: { title: title(y) }, zaxis: { title: title(z) } }, legend: { orientation: 'h' } }
-    : { height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 1, y: 1.06, showarrow: false, text: 'dashed: the run\'s limit', font: { color: 'purple', size: 11 } }] : [] };
+    : { height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [] };
   Plotly.react($('fronts'), traces, layout, { displaylogo: false, responsive: true });
   const div = /** @type {any} */ ($('fronts'));
   if (!div.dataset.clicks) {
@@ -228,7 +228,7 @@ function drawProgress() {
   Plotly.react($('hypervolume'), hv, {
     height: 380, margin: { t: 20 },
     xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
-    yaxis: { title: { text: 'hypervolume (each run normalised by its own range; reference 1.1)' }, rangemode: 'tozero', automargin: true },
+    yaxis: { title: { text: 'hypervolume (own normalisation)' }, rangemode: 'tozero', automargin: true },
     yaxis2: { title: { text: 'front size (candidates)' }, overlaying: 'y', side: 'right', rangemode: 'tozero' },
     legend: { orientation: 'h', y: -0.25 },
   }, { displaylogo: false, responsive: true });
@@ -350,8 +350,13 @@ function drawTable() {
 
 async function openTrial(/** @type {string} */ run, /** @type {number} */ index, /** @type {boolean} */ scroll) {
   state.open = { run, index };
+  if (state.tableRun !== run && state.runs.has(run)) {
+    state.tableRun = run; // the table shows the run of the open trial
+    /** @type {HTMLSelectElement} */ ($('table-run')).value = run;
+  }
   const view = $('trial-view');
   view.hidden = false;
+  $('trials-row').classList.add('open');
   view.dataset.loading = 'true';
   /** @type {any} */ let t;
   try {
@@ -365,7 +370,7 @@ async function openTrial(/** @type {string} */ run, /** @type {number} */ index,
   $('trial-title').textContent = `${run} · trial #${t.index} · ${t.status}${t.reason ? ` (${t.reason})` : ''}`;
   const summary = $('trial-summary');
   summary.replaceChildren(
-    el('p', { className: 'text', text: `key ${t.key ?? '(not a well-formed candidate)'}` }),
+    el('p', { className: 'key', text: `key ${t.key ?? '(not a well-formed candidate)'}` }),
     el('p', { text: `space ${t.space.name}${t.space.file ? ` (${t.space.file})` : ''} · SRAM model ${t.sramModel}${t.sramLimitBytes ? ` · SRAM limit ${kib(t.sramLimitBytes)}` : ''}${t.flashLimitBytes ? ` · flash limit ${kib(t.flashLimitBytes)}` : ''}${t.note ? ` · ${t.note}` : ''}` }),
   );
   if (t.message) summary.append(el('p', { className: 'note', text: t.message }));
@@ -381,7 +386,10 @@ async function openTrial(/** @type {string} */ run, /** @type {number} */ index,
   drawBlocks(t);
   if (t.layerCosts) {
     $('trial-layers').hidden = false;
-    Plotly.react($('trial-layers'), t.layerCosts.data, t.layerCosts.layout, { displaylogo: false, responsive: true });
+    // The report's figure has a fixed width for images; here it fills the panel.
+    const layout = { ...t.layerCosts.layout, autosize: true };
+    delete layout.width;
+    Plotly.react($('trial-layers'), t.layerCosts.data, layout, { displaylogo: false, responsive: true });
   } else {
     Plotly.purge($('trial-layers'));
     $('trial-layers').hidden = true;
@@ -398,7 +406,7 @@ async function openTrial(/** @type {string} */ run, /** @type {number} */ index,
   view.dataset.run = run;
   delete view.dataset.loading;
   drawTable();
-  if (scroll) view.scrollIntoView({ block: 'start' });
+  if (scroll) $('trials-row').scrollIntoView({ block: 'start' });
 }
 
 const BLOCK_FIELDS = ['output_channels', 'num_layers', 'kernel_size', 'stride', 'expansion_factor', 'conv_type', 'use_se', 'se_ratio', 'skip_op', 'activation'];
@@ -413,10 +421,10 @@ function drawBlocks(/** @type {any} */ t) {
   const fields = BLOCK_FIELDS.filter((f) => c.blocks.some((/** @type {any} */ b) => f in b));
   box.replaceChildren(
     el('p', { className: 'hint', text: `input channels ${c.input_channels ?? 3}${c.pool_type ? ` · pooling ${c.pool_type}` : ''} · ${c.blocks.length} stages` }),
-    el('table', {}, [
+    el('div', { className: 'table-scroll' }, [el('table', {}, [
       el('tr', {}, [el('th', { text: 'stage' }), ...fields.map((f) => el('th', { text: f.replaceAll('_', ' ') }))]),
       ...c.blocks.map((/** @type {any} */ b, /** @type {number} */ i) => el('tr', {}, [el('td', { text: i + 1 }), ...fields.map((f) => el('td', { text: b[f] === undefined ? '' : String(b[f]) }))])),
-    ]),
+    ])]),
     ...(t.candidateProblems ? [el('p', { className: 'note', text: `not lowered: ${t.candidateProblems.join('; ')}` })] : []),
   );
 }
@@ -481,6 +489,7 @@ function wire() {
   $('trial-close').addEventListener('click', () => {
     state.open = null;
     $('trial-view').hidden = true;
+    $('trials-row').classList.remove('open');
     drawTable();
   });
   let queue = Promise.resolve();
