@@ -23,6 +23,7 @@ import { resolveSpace } from '../../lib/space/builtin.js';
 import { lowerBlockNet, spaceNetOptions } from '../../lib/space/lower-blocks.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { ROOT } from '../helpers.js';
+import { llmCall, writeRun } from '../report/run-records.js';
 
 const SPACE = 'tinyml-fashion-mnist';
 
@@ -169,6 +170,37 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     await page.evaluate(() => document.getElementById('trials-row')?.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(shots, 'dashboard-trial.png') });
   }, 60_000);
+
+  it('a trial of an LLM run shows its explanation and its LLM calls (prompt and reply as text, never as HTML)', async () => {
+    // One proposal of seed-1 re-recorded as an LLM run's: its LLM call, its evaluation and an explanation.
+    const p = records(join(root, 'random-cost/seed-1')).find((r) => r.type === 'proposal') as CampaignRecord & { candidate: Candidate; key: string };
+    const llmRoot = mkdtempSync(join(tmpdir(), 'dashboard-llm-'));
+    writeRun(llmRoot, 'llm', { space: SPACE, proposer: 'ollama:llama3.2:3b', evaluator: 'command:train', budget: 1 }, [
+      { ...llmCall('proposal', 812, 95, 4200), index: 0, messages: [{ role: 'user', content: 'Propose <b>one</b> architecture' }], reply: '{"blocks": []}' },
+      { type: 'proposal', index: 0, candidate: p.candidate, note: 'llm', key: p.key },
+      { type: 'evaluation', index: 0, key: p.key, metrics: { accuracy: 0.8125, macs: 3.5e6, params: 1e5 }, seconds: 60, details: null },
+      { type: 'explanation', index: 0, key: p.key, model: 'llama3.2:3b', text: 'Stride 2 early keeps <peak SRAM> low.' },
+    ]);
+    const d = await startDashboard({ dir: llmRoot, port: 0, pollMs: 200 });
+    const llmBrowser = await launchOfflineBrowser({ allowLoopbackPorts: [d.port] });
+    try {
+      const tab = await llmBrowser.browser.newPage();
+      await tab.goto(d.url, { waitUntil: 'load' });
+      await tab.waitForSelector('#trials tbody tr[data-index="0"]', { timeout: 30_000 });
+      await tab.click('#trials tbody tr[data-index="0"]');
+      await tab.waitForSelector('#trial-view[data-index="0"]:not([data-loading])', { timeout: 20_000 });
+      expect(await tab.$eval('#trial-explanation pre', (e) => e.textContent)).toBe('Stride 2 early keeps <peak SRAM> low.');
+      expect(await tab.$eval('#trial-llm summary', (e) => e.textContent)).toBe('call 1: llama3.2:3b, proposal, 4.2 s, 812 prompt + 95 reply tokens');
+      expect(await tab.$$eval('#trial-llm pre', (ps) => ps.map((e) => e.textContent))).toEqual(['Propose <b>one</b> architecture', '{"blocks": []}']);
+      expect(await tab.$$eval('#trial-llm b', (bs) => bs.length)).toBe(0); // shown as text
+      expect(await tab.$$eval('#trials thead th', (ths) => ths.map((t) => t.textContent))).toEqual(expect.arrayContaining(['accuracy ↑', 'MACs (M) ↓', 'params (M) ↓', 'LLM calls']));
+      expect(await tab.$eval('#trials tbody tr', (tr) => [...tr.querySelectorAll('td')].map((t) => t.textContent))).toEqual(expect.arrayContaining(['0.8125', '3.5 M', '0.100 M', '1']));
+      expect(llmBrowser.networkRequests).toEqual([]);
+    } finally {
+      await llmBrowser.close();
+      await d.close();
+    }
+  }, 90_000);
 
   it('fetched nothing from the network', () => {
     expect(browser.networkRequests).toEqual([]);
