@@ -62,6 +62,20 @@ describe('paretonas dashboard flags', () => {
   });
 });
 
+describe('paretonas dashboard --host', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('another address than loopback: a warning line first, then it serves there', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
+    const done = dashboardCommand(['--host', '0.0.0.0', '--port', '0', mkdtempSync(join(tmpdir(), 'dash-host-'))]);
+    await vi.waitFor(() => expect(lines.join('')).toMatch(/http:\/\/0\.0\.0\.0:\d+\//), { timeout: 10_000 });
+    expect(lines[0]).toMatch(/^paretonas dashboard: warning: listening on 0\.0\.0\.0, not loopback: .*no password\n$/);
+    process.emit('SIGINT');
+    expect(await done).toBe('dashboard stopped');
+  });
+});
+
 describe('the dashboard server', () => {
   it('serves plotly whole, refuses other Host headers (DNS rebinding), 404s unknown paths and runs', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'dash-srv-'));
