@@ -10,7 +10,7 @@
  * and reported apart, as `browserRequests`. puppeteer-core talks to Chromium over a pipe (no
  * debugging port) and downloads no browser.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -101,7 +101,11 @@ export interface OfflineBrowser {
   networkRequests: string[];
   /** Chromium's own start-up checks, redirected to the proxy's address (never left the machine). Live array. */
   browserRequests: string[];
-  /** Closes the browser (killing it if it does not close within 5 s), the proxy, and removes the profile. */
+  /**
+   * Closes the browser (killing it if it does not close within 5 s), the proxy, and removes the
+   * profile. Until then a SIGINT, SIGTERM or SIGHUP (or the process exiting) kills the browser and
+   * removes the profile first.
+   */
   close(): Promise<void>;
 }
 
@@ -156,6 +160,39 @@ export async function launchOfflineBrowser(options: OfflineBrowserOptions = {}):
     if (err.code === 'ENOENT') throw new ChromiumMissing(`${executablePath}: ${err.message}`);
     throw new Error(`chromium (${executablePath}) did not start: ${err.message.split('\n')[0]}`);
   }
+  // Chromium runs in its own process group, so a Ctrl-C at the terminal never reaches it: on a
+  // signal (or exit) it is killed and the profile removed here, then the signal takes its default
+  // course unless the program has its own handler for it.
+  const proc = browser.process();
+  const running = () => proc !== null && proc.exitCode === null && proc.signalCode === null;
+  const killGroup = () => {
+    try {
+      if (running() && proc?.pid !== undefined) process.kill(-proc.pid, 'SIGKILL'); // the browser and its helpers
+    } catch {
+      proc?.kill('SIGKILL');
+    }
+  };
+  const killNow = () => {
+    killGroup();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    detach();
+    killGroup();
+    const exited = running() && proc ? new Promise<void>((ok) => proc.once('exit', () => ok())) : Promise.resolve();
+    void Promise.race([exited, new Promise<void>((ok) => setTimeout(ok, 2_000))])
+      .then(cleanUp)
+      .finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const detach = () => {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('exit', killNow);
+  };
+  for (const s of signals) process.once(s, onSignal);
+  process.once('exit', killNow);
   let closed = false;
   return {
     browser,
@@ -164,11 +201,11 @@ export async function launchOfflineBrowser(options: OfflineBrowserOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
-      const proc = browser.process();
+      detach();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([browser.close().catch(() => {}), new Promise<void>((ok) => (timer = setTimeout(ok, 5_000)))]);
       clearTimeout(timer);
-      if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      killGroup();
       await cleanUp();
     },
   };

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findChromium, launchOfflineBrowser, offlineLaunchArgs } from '../../lib/report/browser.js';
 import { writeFigureImages } from '../../lib/report/figure-images.js';
 import { scatterFigure } from '../../lib/report/figures.js';
+import { ROOT } from '../helpers.js';
 
 const chromium = findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'paretonas-browser-test-'));
@@ -82,6 +84,58 @@ fetch('http://example.com/y').then((r) => show('net', 'status ' + r.status), () 
     } finally {
       await offline.close();
       await closeServer(local.server);
+    }
+  });
+});
+
+/** True while a process (or a zombie not yet reaped) with this pid exists. */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('launchOfflineBrowser on Ctrl-C', () => {
+  it.skipIf(!chromium)('a SIGINT to the program kills Chromium (its own process group, which the terminal does not signal), removes the profile and ends the program by SIGINT', async () => {
+    const script = join(dir, 'hold-browser.ts');
+    writeFileSync(
+      script,
+      `import { launchOfflineBrowser } from ${JSON.stringify(`${ROOT}lib/report/browser.ts`)};
+const b = await launchOfflineBrowser();
+const profile = (b.browser.process()?.spawnargs ?? []).find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+console.log('READY ' + b.browser.process()?.pid + ' ' + profile);
+setInterval(() => {}, 1000);
+`,
+    );
+    const child = spawn(process.execPath, [`${ROOT}node_modules/vite-node/vite-node.mjs`, script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = new Promise<{ code: number | null; signal: string | null }>((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+    const ready = await new Promise<string>((ok, fail) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = /READY (\d+) (\S+)/.exec(out);
+        if (line) ok(line[0]);
+      });
+      void ended.then(() => fail(new Error(`the script ended before launching: ${out}`)));
+    });
+    const [, pidText, profile] = ready.split(' ') as [string, string, string];
+    const pid = Number(pidText);
+    try {
+      expect(alive(pid)).toBe(true);
+      expect(existsSync(profile)).toBe(true);
+      child.kill('SIGINT');
+      expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((ok) => setTimeout(ok, 100));
+      expect(alive(pid)).toBe(false);
+      expect(existsSync(profile)).toBe(false);
+    } finally {
+      // never leave the script or its browser behind, whatever failed
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (alive(pid)) process.kill(-pid, 'SIGKILL');
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 });
