@@ -162,6 +162,7 @@ function drawAxisChoices() {
   fill('axis-z', '-', true);
 }
 
+/** Draws the fronts; `uirevision` keeps a zoom or a 3-D camera while live updates redraw. */
 function drawFronts() {
   const runs = /** @type {Run[]} */ (chosenRuns());
   const metrics = metricsOf(runs);
@@ -198,8 +199,8 @@ function drawFronts() {
     }
   }
   const layout = z
-    ? { height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: { title: title(x) }, yaxis: { title: title(y) }, zaxis: { title: title(z) } }, legend: { orientation: 'h' } }
-    : { height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [] };
+    ? { uirevision: `${x.name}|${y.name}|${z.name}`, height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: { title: title(x) }, yaxis: { title: title(y) }, zaxis: { title: title(z) } }, legend: { orientation: 'h' } }
+    : { uirevision: `${x.name}|${y.name}`, height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [] };
   Plotly.react($('fronts'), traces, layout, { displaylogo: false, responsive: true });
   const div = /** @type {any} */ ($('fronts'));
   if (!div.dataset.clicks) {
@@ -226,7 +227,7 @@ function drawProgress() {
   });
   const maxProposals = Math.max(1, ...runs.map((r) => r.counters.proposed));
   Plotly.react($('hypervolume'), hv, {
-    height: 380, margin: { t: 20 },
+    uirevision: 'keep', height: 380, margin: { t: 20 },
     xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
     yaxis: { title: { text: 'hypervolume (own normalisation)' }, rangemode: 'tozero', automargin: true },
     yaxis2: { title: { text: 'front size (candidates)' }, overlaying: 'y', side: 'right', rangemode: 'tozero' },
@@ -242,7 +243,7 @@ function drawProgress() {
     });
   });
   Plotly.react($('rejections'), rej, {
-    height: 380, margin: { t: 20 },
+    uirevision: 'keep', height: 380, margin: { t: 20 },
     xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
     yaxis: { title: { text: 'rejections (cumulative count)' }, rangemode: 'tozero', automargin: true },
     legend: { orientation: 'h', y: -0.25 },
