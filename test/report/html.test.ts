@@ -1,9 +1,23 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { histogramFigure } from '../../lib/report/figures.js';
-import { figureHtml, plotlyLibraryHtml } from '../../lib/report/html.js';
+import { figureHtml, plotlyLibraryHtml, plotlyScriptPath } from '../../lib/report/html.js';
 
 describe('figure HTML', () => {
+  it('inlines plotly.js 2.35.3 minified (plotly.js-dist-min), once, at about its file size', () => {
+    const path = plotlyScriptPath();
+    expect(path.endsWith(join('plotly.js-dist-min', 'plotly.min.js'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dirname(path), 'package.json'), 'utf8')).version).toBe('2.35.3');
+    const source = readFileSync(path, 'utf8');
+    expect(source.slice(0, 200)).toContain('plotly.js v2.35.3');
+    const bytes = statSync(path).size;
+    expect(bytes).toBeLessThan(5_000_000); // plotly.js-dist's unminified plotly.js of the same release is 10,810,504 bytes
+    const html = plotlyLibraryHtml();
+    expect(html.split('<script').length - 1).toBe(1);
+    expect(Math.abs(html.length - bytes) / bytes).toBeLessThan(0.01); // only the \u escapes and the tag differ
+  });
   it('inlines plotly.js as ASCII that still parses (a page read as Latin-1 once broke on π and BOMs)', () => {
     const html = plotlyLibraryHtml();
     expect(/[^\x00-\x7f]/.test(html)).toBe(false);
