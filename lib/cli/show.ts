@@ -101,6 +101,7 @@ function recordLine(r: TrialView['records'][number]): string {
     rest.reply = capText(reply, 120);
   }
   if (Array.isArray(rest.removed)) rest.removed = rest.removed.map((k) => capText(String(k), 40));
+  for (const [k, v] of Object.entries(rest)) if (v === null) delete rest[k];
   return `  seq ${String(seq).padEnd(5)} ${String(type).padEnd(13)} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trimEnd();
 }
 

@@ -21,8 +21,12 @@ import { graphsEqual, parseGraph } from '../../lib/lamda/dsl.js';
 import { loadGraph } from '../../lib/models.js';
 import { importOnnxFile } from '../../lib/onnx/import.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
-import { fnv1a32 } from '../../lib/rng.js';
+import { createRng, fnv1a32 } from '../../lib/rng.js';
+import { createFastEvaluator } from '../../lib/space/fast-cost.js';
+import { canonicalKey } from '../../lib/space/key.js';
+import { sampleCandidate } from '../../lib/space/sample.js';
 import { ROOT, thrownInputError } from '../helpers.js';
+import { writeRun } from '../report/run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/show-`);
 const COSTS = ['macs', 'params', 'flashBytes', 'peakSramBytes'] as const;
@@ -163,6 +167,39 @@ describe('paretonas show: printing a trial', () => {
     expect(view.records).toEqual(mine);
     expect(view.status).toBe('evaluated');
     expect(view.costs.macs).toBe(mine.find((r) => r.type === 'evaluation')?.metrics?.macs);
+  });
+});
+
+describe('paretonas show: an LLM run (hand-written records)', () => {
+  const space = resolveSpace('tinyml-cifar100');
+  const candidate = sampleCandidate(space, createRng(7));
+  const key = canonicalKey(candidate, 3);
+  const dir = () =>
+    writeRun(tmp, 'llm', { proposer: 'ollama:qwen2.5:3b', evaluator: 'proxy' }, [
+      { type: 'proposal', index: 0, candidate, note: null, key },
+      { type: 'llm-call', index: 0, model: 'qwen2.5:3b', messages: [{ role: 'user', content: 'propose' }], reply: JSON.stringify(candidate), purpose: 'proposal' },
+      { type: 'evaluation', index: 0, key, metrics: { naswot: 210.25, macs: 8.2e7, params: 3.4e5, flashBytes: 369_755, peakSramBytes: 204_800 }, seconds: 0.4 },
+      { type: 'explanation', index: 0, key, model: 'qwen2.5:3b', text: 'Stride 2 early keeps the peak SRAM low.' },
+      { type: 'proposal', index: 1, candidate: 'Sure! {"blocks": [', note: null, key: null },
+      { type: 'rejection', index: 1, key: null, reason: 'parse', message: 'Your reply was not a JSON object.' },
+    ]);
+  it('prints the explanation, the LLM calls, and recorded metrics that are not the estimate\'s in both tables', () => {
+    const out = showCommand([dir(), '0']);
+    expect(out).toContain('\nexplanation (qwen2.5:3b):\nStride 2 early keeps the peak SRAM low.\n');
+    expect(out).toContain('\nLLM calls: 1 (proposal)\n');
+    expect(out).toContain('  NASWOT score  210.25\n');
+    // the hand-written metrics are not the candidate's costs: both are shown, the estimate's from the cost path
+    const fast = createFastEvaluator(space, { model: 'mcunet' })(candidate);
+    expect(out).toContain(`  MACs       ${(fast.macs / 1e6).toFixed(1)} M (${fast.macs.toLocaleString('en-US')})`);
+  });
+  it('a reply that was no candidate: printed as given; -o .onnx/.txt refused naming the proposal, -o .json writes the reply', () => {
+    const run = dir();
+    const out = showCommand([run, '1']);
+    expect(out).toMatch(/^proposal #1 of .*: rejected \(parse\)\nkey    none \(not a well-formed candidate\)\n/);
+    expect(out).toContain('\n  "Sure! {\\"blocks\\": ["\n');
+    for (const ext of ['onnx', 'txt']) expect(thrownInputError(() => showCommand([run, '1', '-o', join(tmp, `reply.${ext}`)])).field).toBe('proposal #1');
+    expect(showCommand([run, '1', '-o', join(tmp, 'reply.json')])).toMatch(/\nnot a candidate of tinyml-cifar100: /);
+    expect(JSON.parse(readFileSync(join(tmp, 'reply.json'), 'utf8'))).toBe('Sure! {"blocks": [');
   });
 });
 
