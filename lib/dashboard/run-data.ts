@@ -9,7 +9,7 @@
 import { runLimits } from '../limits.js';
 import type { CampaignRecord } from '../campaign/records.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
-import { metricInfo } from '../metrics.js';
+import { METRICS, metricInfo } from '../metrics.js';
 import type { Direction, Limit } from '../pareto/objectives.js';
 import { hypervolumeOverRunInfo, type HypervolumeSeries } from '../report/figures/hypervolume-over-run.js';
 import { rejectionsOverRunInfo, type RejectionSeries } from '../report/figures/rejections-over-run.js';
@@ -41,6 +41,8 @@ export interface TrialRow {
   message?: string;
   /** Recorded metrics (recorded units: MACs, bytes, ms). */
   metrics?: Record<string, number>;
+  /** A rejected proposal's metrics as its rejection details give them (estimated before evaluation: the limit's metric, sometimes others). */
+  estimated?: Record<string, number>;
   /** On the run's Pareto front now (constrained domination, as the campaign keeps it). */
   onFront: boolean;
   /** Meets every limit (evaluated trials). */
@@ -135,7 +137,11 @@ export function runData(id: string, records: readonly CampaignRecord[]): RunData
     const r = row(index);
     if (typeof rec.key === 'string') r.key = rec.key;
     if (rec.type === 'proposal' && typeof rec.note === 'string') r.note = rec.note;
-    else if (rec.type === 'rejection') Object.assign(r, { status: 'rejected', reason: String(rec.reason), message: String(rec.message) });
+    else if (rec.type === 'rejection') {
+      Object.assign(r, { status: 'rejected', reason: String(rec.reason), message: String(rec.message) });
+      const estimated = detailMetrics(rec.details);
+      if (estimated) r.estimated = estimated;
+    }
     else if (rec.type === 'failure') Object.assign(r, { status: 'failed', reason: String(rec.kind ?? 'failure'), message: String(rec.message) });
     else if (rec.type === 'evaluation') Object.assign(r, { status: 'evaluated', metrics: rec.metrics as Record<string, number> });
     else if (rec.type === 'explanation') r.explained = true;
@@ -160,4 +166,13 @@ export function runData(id: string, records: readonly CampaignRecord[]): RunData
     hypervolume: hypervolumeOverRunInfo(state),
     rejections: rejectionsOverRunInfo(records),
   };
+}
+
+const KNOWN = new Set(METRICS.map((m) => m.name));
+
+/** The known metrics (lib/metrics.ts names) among a rejection's details, e.g. {macs: 145978096} of {macs, min, max}; undefined when none. */
+function detailMetrics(details: unknown): Record<string, number> | undefined {
+  if (details === null || typeof details !== 'object') return undefined;
+  const out = Object.entries(details as Record<string, unknown>).filter(([k, v]) => KNOWN.has(k) && typeof v === 'number' && Number.isFinite(v));
+  return out.length ? (Object.fromEntries(out) as Record<string, number>) : undefined;
 }

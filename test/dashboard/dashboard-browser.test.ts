@@ -95,6 +95,14 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
       expect(rows.map((r) => r.index)).toEqual(proposals);
       expect(rows.filter((r) => r.rejected).map((r) => r.index)).toEqual(rejected);
       expect(await page.$eval('#trial-count', (e) => e.textContent)).toBe(`60 of 60 trials`);
+      // A proposal rejected for its MACs shows the MACs its rejection estimated, marked as estimated.
+      const r = rs.find((x) => x.type === 'rejection' && x.reason === 'macs') as CampaignRecord & { index: number; details: { macs: number } };
+      const cell = await page.$eval(`#trials tbody tr[data-index="${r.index}"]`, (tr) => {
+        const col = [...document.querySelectorAll('#trials thead th')].findIndex((th) => th.getAttribute('data-column') === 'm:macs');
+        const td = tr.querySelectorAll('td')[col] as HTMLElement;
+        return { text: td.textContent, estimated: td.classList.contains('estimated') };
+      });
+      expect(cell).toEqual({ text: `${(r.details.macs / 1e6).toFixed(1)} M`, estimated: true });
     }
   });
 

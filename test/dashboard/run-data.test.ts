@@ -14,14 +14,14 @@ import { seedGroups } from '../../lib/dashboard/seed-groups.js';
 import { evaluation, proposal, writeRun } from '../report/run-records.js';
 
 const read = (dir: string) => readRecords(join(dir, 'records.jsonl')).records;
-const rejection = (index: number, reason: string, message: string) => ({ type: 'rejection', index, key: `k${index}`, reason, message });
+const rejection = (index: number, reason: string, message: string, details?: Record<string, number>) => ({ type: 'rejection', index, key: `k${index}`, reason, message, ...(details ? { details } : {}) });
 
 describe('runData', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'dash-data-'));
   // accuracy max, MACs min, MACs at most 100.
   const dir = writeRun(tmp, 'run', { objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }], limits: [{ name: 'macs', max: 100 }] }, [
     proposal(0), evaluation(0, { accuracy: 0.5, macs: 50, params: 1 }),
-    proposal(1), rejection(1, 'macs', 'Estimated MACs are 300, above 100'),
+    proposal(1), rejection(1, 'macs', 'Estimated MACs are 300, above 100', { macs: 300, min: 0, max: 100 }),
     proposal(2), evaluation(2, { accuracy: 0.7, macs: 80, params: 1 }),
     proposal(3), evaluation(3, { accuracy: 0.6, macs: 90, params: 1 }), // dominated by #2
     proposal(4), evaluation(4, { accuracy: 0.9, macs: 150, params: 1 }), // best accuracy but over the MACs limit
@@ -38,7 +38,8 @@ describe('runData', () => {
       [4, 'evaluated', false, false],
       [5, 'proposed', false, undefined],
     ]);
-    expect(data.trials[1]).toMatchObject({ reason: 'macs', message: 'Estimated MACs are 300, above 100' });
+    expect(data.trials[1]).toMatchObject({ reason: 'macs', message: 'Estimated MACs are 300, above 100', estimated: { macs: 300 } });
+    expect(data.trials[1]?.metrics).toBeUndefined();
     expect(data.trials[4]?.metrics).toEqual({ accuracy: 0.9, macs: 150, params: 1 });
     expect(data.frontSize).toBe(2);
     expect(data.finished).toBe(false);

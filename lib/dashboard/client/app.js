@@ -11,7 +11,7 @@
  */
 
 /** @typedef {{ name: string, label: string, unit: string, scale: number, digits: number, direction: 'min'|'max', objective: boolean, limit?: { min?: number, max?: number } }} Metric */
-/** @typedef {{ index: number, key: string|null, status: string, reason?: string, message?: string, metrics?: Record<string, number>, onFront: boolean, feasible?: boolean, note?: string, explained: boolean, llmCalls: number }} Trial */
+/** @typedef {{ index: number, key: string|null, status: string, reason?: string, message?: string, metrics?: Record<string, number>, estimated?: Record<string, number>, onFront: boolean, feasible?: boolean, note?: string, explained: boolean, llmCalls: number }} Trial */
 /** @typedef {{ id: string, settings: any, configKey: string, counters: any, frontSize: number, finished: boolean, records: number, metrics: Metric[], trials: Trial[], hypervolume: any, rejections: any, error?: string }} Run */
 
 /** @type {any} */
@@ -284,13 +284,14 @@ async function drawGroups() {
 // ------------------------------------------------------------------------------------------------
 // Trials table
 
-/** @returns {{ id: string, title: string, text?: boolean, value: (t: Trial) => string|number|undefined, show: (t: Trial) => string }[]} */
+/** @returns {{ id: string, title: string, text?: boolean, value: (t: Trial) => string|number|undefined, show: (t: Trial) => string, estimated?: (t: Trial) => boolean }[]} */
 function tableColumns(/** @type {Run} */ run) {
   return [
     { id: 'index', title: '#', value: (t) => t.index, show: (t) => String(t.index) },
     { id: 'status', title: 'status', text: true, value: (t) => t.status, show: (t) => t.status },
     { id: 'front', title: 'front', text: true, value: (t) => (t.onFront ? 1 : 0), show: (t) => (t.onFront ? '★' : '') },
-    ...run.metrics.map((m) => ({ id: `m:${m.name}`, title: header(m) + arrow(m), value: (/** @type {Trial} */ t) => t.metrics?.[m.name], show: (/** @type {Trial} */ t) => fmt(m, t.metrics?.[m.name]) })),
+    // A rejected proposal shows what its rejection estimated (in italics), e.g. the MACs over the limit.
+    ...run.metrics.map((m) => ({ id: `m:${m.name}`, title: header(m) + arrow(m), value: (/** @type {Trial} */ t) => t.metrics?.[m.name] ?? t.estimated?.[m.name], show: (/** @type {Trial} */ t) => fmt(m, t.metrics?.[m.name] ?? t.estimated?.[m.name]), estimated: (/** @type {Trial} */ t) => t.metrics?.[m.name] === undefined && t.estimated?.[m.name] !== undefined })),
     { id: 'reason', title: 'reason', text: true, value: (t) => t.reason, show: (t) => t.reason ?? '' },
     { id: 'message', title: 'message', text: true, value: (t) => t.message, show: (t) => t.message ?? '' },
     { id: 'note', title: 'note', text: true, value: (t) => t.note, show: (t) => t.note ?? '' },
@@ -342,7 +343,7 @@ function drawTable() {
     className: `${t.status}${state.open?.run === run.id && state.open.index === t.index ? ' selected' : ''}`,
     title: t.key ?? '',
     onclick: () => openTrial(run.id, t.index, true),
-  }, columns.map((c) => el('td', { className: `${c.text ? 'text' : ''}${c.id === 'message' ? ' message' : ''}`, text: c.show(t) })))));
+  }, columns.map((c) => el('td', { className: `${c.text ? 'text' : ''}${c.id === 'message' ? ' message' : ''}${c.estimated?.(t) ? ' estimated' : ''}`, text: c.show(t), title: c.estimated?.(t) ? 'estimated when validated (the rejection\'s details)' : undefined })))));
   $('trial-count').textContent = `${rows.length} of ${run.trials.length} trials`;
 }
 
