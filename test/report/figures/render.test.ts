@@ -1,8 +1,9 @@
 /**
- * The layer-costs figure drawn by plotly in headless Chromium (lib/report/browser.ts): every tick
+ * Figures drawn by plotly in headless Chromium (lib/report/browser.ts). Layer costs: every tick
  * label, axis title and annotation lies inside the image (the first layer name was cut before), and
- * the dashed line sits at the SRAM limit's pixel height, above the peak marker. The same check on
- * the figure without its margins finds the cut label, so the check can fail.
+ * the dashed line sits at the SRAM limit's pixel height, above the peak marker; the same check on
+ * the layout before the fix finds the cut label, so the check can fail. The run figures of the
+ * fixture runs: every text inside the image too, no network request.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,24 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateCosts } from '../../../lib/cost/estimate.js';
 import { CHROMIUM_MISSING_MESSAGE, findChromium, launchOfflineBrowser, type OfflineBrowser } from '../../../lib/report/browser.js';
-import { layerCostsFigure, layerCostsInfo, type Figure } from '../../../lib/report/figures.js';
+import {
+  hypervolumeOverRunFigure,
+  hypervolumeOverRunInfo,
+  layerCostsFigure,
+  layerCostsInfo,
+  paretoScatter3dFigure,
+  paretoScatter3dInfo,
+  paretoScatterFigure,
+  paretoScatterInfo,
+  rejectionsOverRunFigure,
+  rejectionsOverRunInfo,
+  type Figure,
+} from '../../../lib/report/figures.js';
 import { plotlyScriptPath } from '../../../lib/report/html.js';
 import { REFERENCE_DIR, referenceModels } from '../../../lib/report/reference.js';
 import { resolveSpace } from '../../../lib/space/builtin.js';
 import { loadModelFile } from '../../../lib/space/formats.js';
+import { fixtureRuns } from './hand-run.js';
 
 interface Box {
   what: string;
@@ -61,7 +75,7 @@ async function textBoxes(figure: Figure): Promise<{ width: number; height: numbe
 
 const outside = (r: { width: number; height: number; boxes: Box[] }) => r.boxes.filter((b) => b.text !== '' && (b.left < -0.5 || b.top < -0.5 || b.right > r.width + 0.5 || b.bottom > r.height + 0.5));
 
-describe.skipIf(!chromium)('layer costs drawn in Chromium', () => {
+describe.skipIf(!chromium)('figures drawn in Chromium', () => {
   beforeAll(async () => {
     offline = await launchOfflineBrowser();
   });
@@ -96,5 +110,23 @@ describe.skipIf(!chromium)('layer costs drawn in Chromium', () => {
     expect(cut.map((b) => b.text)).toContain(first);
     // (its rotated text ran past the image's bottom edge)
     expect(cut.find((b) => b.text === first)!.bottom).toBeGreaterThan(before.layout.height as number);
+  }, 120_000);
+
+  it('the run figures of the fixture runs: every text inside the image', async () => {
+    const { hand, clean } = fixtureRuns();
+    const figures: [string, Figure][] = [
+      ['pareto 2-D', paretoScatterFigure(paretoScatterInfo(hand.state, 'macs', 'peakSramBytes', { records: hand.records }))],
+      ['hypervolume', hypervolumeOverRunFigure(hypervolumeOverRunInfo(hand.state))],
+      ['rejections', rejectionsOverRunFigure(rejectionsOverRunInfo(hand.records))],
+      ['no rejections', rejectionsOverRunFigure(rejectionsOverRunInfo(clean.records))],
+    ];
+    for (const [name, f] of figures) {
+      const r = await textBoxes(f);
+      expect(r.boxes.length, name).toBeGreaterThan(3);
+      expect(outside(r), name).toEqual([]);
+    }
+    // the 3-D scene draws its axes in WebGL: its title and legend only
+    expect(outside(await textBoxes(paretoScatter3dFigure(paretoScatter3dInfo(hand.state, ['accuracy', 'macs', 'params']))))).toEqual([]);
+    expect(offline.networkRequests).toEqual([]);
   }, 120_000);
 });
