@@ -1,5 +1,6 @@
 import { capText, InputError } from '../errors.js';
 import { formatMetric } from '../metrics.js';
+import { architectureLines } from '../report/explanations.js';
 import { loadTrial, trialOnnx, trialText, type TrialView } from '../report/trial.js';
 import type { Candidate } from '../space/candidate.js';
 import { resolveSpace } from '../space/builtin.js';
@@ -72,16 +73,10 @@ function metricRows(metrics: Record<string, number>): string[] {
   return Object.entries(metrics).map(([k, v]) => `  ${(LABELS[k] ?? k).padEnd(width)}  ${shownMetric(k, v)}`);
 }
 
-/** The candidate's blocks, one line a stage: "stage 1  2 x depthwise 7x7, stride 2, SE 0.5, relu6, residual -> 16 channels". */
-export function architectureLines(candidate: Candidate, spaceName: string): string[] {
+/** The head after the stages: "head     average pool, dropout 0.2, linear -> 100 classes". */
+function headLine(candidate: Candidate, spaceName: string): string {
   const space = resolveSpaceSafe(spaceName);
-  const lines = candidate.blocks.map((b, i) => {
-    const conv = b.conv_type === 'mbconv' ? `mbconv ${b.kernel_size}x${b.kernel_size} (expansion ${b.expansion_factor})` : `depthwise ${b.kernel_size}x${b.kernel_size}`;
-    const se = b.use_se && b.se_ratio > 0 ? `SE ${b.se_ratio}` : 'no SE';
-    return `  stage ${i + 1}  ${b.num_layers} x ${conv}, stride ${b.stride}, ${se}, ${b.activation}, ${b.skip_op} -> ${b.output_channels} channels`;
-  });
-  const head = space ? `, dropout ${space.head.dropout}, linear -> ${space.classes} classes` : '';
-  return [...lines, `  head     ${candidate.pool_type ?? 'average'} pool${head}`];
+  return `  head: ${candidate.pool_type ?? 'average'} pool${space ? `, dropout ${space.head.dropout}, linear -> ${space.classes} classes` : ''}`;
 }
 
 function resolveSpaceSafe(name: string): ReturnType<typeof resolveSpace> | undefined {
@@ -117,7 +112,7 @@ export function describeTrial(view: TrialView): string {
     const c = view.costs;
     const cand = view.candidate as Candidate;
     const input = view.graph?.tensors[view.graph.inputs[0] as number]?.shape.slice(1).join('x');
-    lines.push('', `architecture: input ${input}, ${cand.blocks.length} stages`, ...architectureLines(cand, view.space.file ?? view.space.name));
+    lines.push('', `architecture: input ${input}, ${cand.blocks.length} stages`, ...architectureLines(cand).map((l) => `  ${l}`), headLine(cand, view.space.file ?? view.space.name));
     const costs = { macs: c.macs, params: c.params, flashBytes: c.flashBytes, peakSramBytes: c.peakSramBytes };
     const how = `the run's space, ${c.sramModel} SRAM model; peak at ${c.peakAt}`;
     if (view.metrics && Object.entries(costs).every(([k, v]) => view.metrics?.[k] === v)) lines.push('', `estimated costs: the recorded ones exactly (${how})`);

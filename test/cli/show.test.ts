@@ -157,7 +157,8 @@ describe('paretonas show: printing a trial', () => {
     expect(byIndex).toContain(`  MACs       ${(macs / 1e6).toFixed(1)} M (${macs.toLocaleString('en-US')})`);
     expect(byIndex).toContain(`  peak SRAM  ${((e.metrics?.peakSramBytes as number) / 1024).toFixed(1)} KiB (${(e.metrics?.peakSramBytes as number).toLocaleString('en-US')} bytes)`);
     const candidate = (rows(runs.cifar).find((r) => r.type === 'proposal' && r.index === e.index) as unknown as { candidate: { blocks: { num_layers: number; output_channels: number }[] } }).candidate;
-    for (const [i, b] of candidate.blocks.entries()) expect(byIndex).toMatch(new RegExp(`\\n  stage ${i + 1}  ${b.num_layers} x .* -> ${b.output_channels} channels\\n`));
+    for (const [i, b] of candidate.blocks.entries()) expect(byIndex).toMatch(new RegExp(`\\n  stage ${i + 1}: ${b.num_layers} × .*, ${b.output_channels} channels, .*\\n`));
+    expect(byIndex).toContain('\n  head: average pool, dropout 0.2, linear -> 100 classes\n');
     expect(byIndex).toContain('estimated costs: the recorded ones exactly');
   });
 
