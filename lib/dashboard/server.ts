@@ -90,8 +90,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case '/api/trial': {
         const id = url.searchParams.get('run') ?? '';
         const run = watcher.runs.get(id);
-        const index = Number(url.searchParams.get('index'));
+        const indexText = url.searchParams.get('index') ?? '';
         if (!run) return json(res, 404, { error: `no run ${JSON.stringify(id)}` });
+        if (!/^\d{1,9}$/.test(indexText)) return json(res, 400, { error: `index: got ${JSON.stringify(indexText)}; allowed: a proposal index (0, 1, 2, ...)` });
+        const index = Number(indexText);
         try {
           return json(res, 200, trialDetail(id, run.ref.dir, run.tail.records, index));
         } catch (err) {

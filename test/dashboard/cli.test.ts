@@ -91,6 +91,8 @@ describe('the dashboard server', () => {
       expect((await get(d.port, '/api/run?id=nope')).status).toBe(404);
       const runs = JSON.parse((await get(d.port, '/api/runs')).body);
       expect(runs.runs.map((r: { id: string; records: number }) => [r.id, r.records])).toEqual([['r', 3]]);
+      expect((await get(d.port, '/api/trial?run=r')).status).toBe(400);
+      expect((await get(d.port, '/api/trial?run=r&index=-1')).status).toBe(400);
       const trial = await get(d.port, '/api/trial?run=r&index=7');
       expect(trial.status).toBe(404);
       expect(JSON.parse(trial.body).error).toMatch(/INDEX/);

@@ -170,6 +170,10 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     await campaign(join(root, 'random-cost', 'seed-3'), 3, 30);
     await page.waitForSelector('#runs tbody tr[data-run="random-cost/seed-3"]', { timeout: 20_000 });
     await page.waitForFunction(() => document.querySelector('#groups h3')?.textContent?.includes('3 runs'), { timeout: 20_000 });
+    // Its table holds every proposal once the records are read to the end.
+    await page.select('#table-run', 'random-cost/seed-3');
+    await page.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length === 30, { timeout: 20_000 });
+    await page.select('#table-run', 'random-cost/seed-2'); // the run of the open trial, for the screenshot
     // Two screenshots for the README: the overview (runs, fronts, progress) and the trials with one trial open.
     const shots = join(ROOT, 'reports', 'screenshots');
     mkdirSync(shots, { recursive: true });

@@ -184,7 +184,9 @@ function drawFronts() {
     const rest = evaluated.filter((t) => !t.onFront);
     const common = (/** @type {Trial[]} */ ts) => ({ x: point(ts, x), y: point(ts, y), ...(z ? { z: point(ts, z) } : {}), customdata: ts.map((t) => [r.id, t.index]), text: text(ts), hoverinfo: 'text', type: z ? 'scatter3d' : 'scatter' });
     if (all && rest.length) traces.push({ ...common(rest), mode: 'markers', name: `${r.id}: others`, marker: { color, opacity: 0.3, size: z ? 3 : 6, symbol: rest.map((t) => (t.feasible ? 'circle' : 'x')) } });
-    traces.push({ ...common(front), mode: z ? 'markers' : 'lines+markers', name: `${r.id}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
+    // A line joins the front only when the plot's metrics are all the run's objectives (as the report's scatter does).
+    const joined = !z && r.settings.objectives.length === 2 && [x, y].every((m) => r.settings.objectives.some((/** @type {any} */ o) => o.name === m.name));
+    traces.push({ ...common(front), mode: joined ? 'lines+markers' : 'markers', name: `${r.id}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
   });
   const title = (/** @type {Metric} */ m) => ({ text: header(m) + arrow(m) });
   /** @type {any[]} */
@@ -229,8 +231,8 @@ function drawProgress() {
   Plotly.react($('hypervolume'), hv, {
     uirevision: 'keep', height: 380, margin: { t: 20 },
     xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
-    yaxis: { title: { text: 'hypervolume (own normalisation)' }, rangemode: 'tozero', automargin: true },
-    yaxis2: { title: { text: 'front size (candidates)' }, overlaying: 'y', side: 'right', rangemode: 'tozero' },
+    yaxis: { title: { text: 'hypervolume' }, rangemode: 'tozero', automargin: true },
+    yaxis2: { title: { text: 'front size' }, overlaying: 'y', side: 'right', rangemode: 'tozero', automargin: true },
     legend: { orientation: 'h', y: -0.25 },
   }, { displaylogo: false, responsive: true });
   /** @type {any[]} */
