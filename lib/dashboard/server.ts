@@ -4,7 +4,7 @@
  * the report's pure functions from the runs' records; `/api/events` is a server-sent-events
  * stream that says which runs changed (the page then fetches them again).
  *
- * Routes: GET / · /app.js · /style.css · /plotly.min.js · /api/runs · /api/run?id=RUN ·
+ * Routes: GET / · /app.js (and the modules it imports: common, plots, table, trial) · /style.css · /plotly.min.js · /api/runs · /api/run?id=RUN ·
  * /api/trial?run=RUN&index=N · /api/groups · /api/events. Anything else: 404; a method other
  * than GET/HEAD: 405. On loopback, a request whose Host header names another host is refused
  * (403), so a web page elsewhere cannot reach the dashboard through DNS rebinding.
@@ -23,7 +23,7 @@ const CLIENT = new URL('./client/', import.meta.url);
 /** The files the page is made of: URL path -> file name in client/ and content type. */
 const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  ...Object.fromEntries(['app', 'common', 'plots', 'table', 'trial'].map((m) => [`/${m}.js`, { file: `${m}.js`, type: 'text/javascript; charset=utf-8' }])),
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -1,0 +1,149 @@
+// @ts-check
+/**
+ * The page's plots: the chosen runs' fronts (2-D or 3-D on any metrics, a click opens a trial),
+ * hypervolume and front size, rejections by reason, and the seed groups (mean ± one standard
+ * deviation on one shared normalisation). Numbers come from the server; this only draws them.
+ */
+import { $, arrow, chosenRuns, COLORS, el, fmt, getJson, header, metricsOf, Plotly } from './common.js';
+import { openTrial } from './trial.js';
+
+/** @typedef {import('./common.js').Metric} Metric */
+/** @typedef {import('./common.js').Trial} Trial */
+/** @typedef {import('./common.js').Run} Run */
+
+export function drawAxisChoices() {
+  const metrics = metricsOf(chosenRuns());
+  const names = metrics.map((m) => m.name);
+  const objectives = metrics.filter((m) => m.objective).map((m) => m.name);
+  const fill = (/** @type {string} */ id, /** @type {string} */ fallback, /** @type {boolean} */ optional) => {
+    const s = /** @type {HTMLSelectElement} */ ($(id));
+    const current = s.value && (names.includes(s.value) || s.value === '-') ? s.value : fallback;
+    s.replaceChildren(...(optional ? [el('option', { value: '-', text: 'none (2-D)' })] : []), ...metrics.map((m) => el('option', { value: m.name, text: header(m) + arrow(m) })));
+    s.value = current;
+  };
+  fill('axis-x', objectives[1] ?? names[1] ?? names[0] ?? '', false);
+  fill('axis-y', objectives[0] ?? names[0] ?? '', false);
+  fill('axis-z', '-', true);
+}
+
+/** Draws the fronts; `uirevision` keeps a zoom or a 3-D camera while live updates redraw. */
+export function drawFronts() {
+  const runs = /** @type {Run[]} */ (chosenRuns());
+  const metrics = metricsOf(runs);
+  const by = new Map(metrics.map((m) => [m.name, m]));
+  const x = by.get(/** @type {HTMLSelectElement} */ ($('axis-x')).value);
+  const y = by.get(/** @type {HTMLSelectElement} */ ($('axis-y')).value);
+  const zName = /** @type {HTMLSelectElement} */ ($('axis-z')).value;
+  const z = zName === '-' ? undefined : by.get(zName);
+  const all = /** @type {HTMLInputElement} */ ($('show-all')).checked;
+  if (!x || !y) return Plotly.purge($('fronts'));
+  /** @type {any[]} */
+  const traces = [];
+  runs.forEach((r, k) => {
+    const color = COLORS[k % COLORS.length];
+    const evaluated = r.trials.filter((t) => t.status === 'evaluated' && t.metrics && [x, y, z].every((m) => !m || typeof t.metrics?.[m.name] === 'number'));
+    const point = (/** @type {Trial[]} */ ts, /** @type {Metric} */ m) => ts.map((t) => /** @type {Record<string, number>} */ (t.metrics)[m.name] / m.scale);
+    const text = (/** @type {Trial[]} */ ts) => ts.map((t) => `${r.id} #${t.index}<br>${metrics.map((m) => `${m.label}: ${fmt(m, t.metrics?.[m.name])}`).filter((s) => !s.endsWith(': ')).join('<br>')}`);
+    const front = evaluated.filter((t) => t.onFront).sort((a, b) => /** @type {any} */ (a.metrics)[x.name] - /** @type {any} */ (b.metrics)[x.name]);
+    const rest = evaluated.filter((t) => !t.onFront);
+    const common = (/** @type {Trial[]} */ ts) => ({ x: point(ts, x), y: point(ts, y), ...(z ? { z: point(ts, z) } : {}), customdata: ts.map((t) => [r.id, t.index]), text: text(ts), hoverinfo: 'text', type: z ? 'scatter3d' : 'scatter' });
+    if (all && rest.length) traces.push({ ...common(rest), mode: 'markers', name: `${r.id}: others`, marker: { color, opacity: 0.3, size: z ? 3 : 6, symbol: rest.map((t) => (t.feasible ? 'circle' : 'x')) } });
+    // A line joins the front only when the plot's metrics are all the run's objectives (as the report's scatter does).
+    const joined = !z && r.settings.objectives.length === 2 && [x, y].every((m) => r.settings.objectives.some((/** @type {any} */ o) => o.name === m.name));
+    traces.push({ ...common(front), mode: joined ? 'lines+markers' : 'markers', name: `${r.id}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
+  });
+  const title = (/** @type {Metric} */ m) => ({ text: header(m) + arrow(m) });
+  /** @type {any[]} */
+  const shapes = [];
+  if (!z) {
+    for (const [axis, m] of /** @type {[string, Metric][]} */ ([['x', x], ['y', y]])) {
+      for (const bound of [m.limit?.max, m.limit?.min]) {
+        if (bound === undefined) continue;
+        const v = bound / m.scale;
+        shapes.push(axis === 'x' ? { type: 'line', xref: 'x', yref: 'paper', x0: v, x1: v, y0: 0, y1: 1, line: { dash: 'dash', color: 'purple' } } : { type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: v, y1: v, line: { dash: 'dash', color: 'purple' } });
+      }
+    }
+  }
+  const layout = z
+    ? { uirevision: `${x.name}|${y.name}|${z.name}`, height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: { title: title(x) }, yaxis: { title: title(y) }, zaxis: { title: title(z) } }, legend: { orientation: 'h' } }
+    : { uirevision: `${x.name}|${y.name}`, height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [] };
+  Plotly.react($('fronts'), traces, layout, { displaylogo: false, responsive: true });
+  const div = /** @type {any} */ ($('fronts'));
+  if (!div.dataset.clicks) {
+    div.dataset.clicks = 'on';
+    div.on('plotly_click', (/** @type {any} */ e) => {
+      const p = e.points?.[0]?.customdata;
+      if (p) openTrial(p[0], p[1], true);
+    });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Hypervolume, front size, rejections
+
+export function drawProgress() {
+  const runs = /** @type {Run[]} */ (chosenRuns());
+  /** @type {any[]} */
+  const hv = [];
+  runs.forEach((r, k) => {
+    const s = r.hypervolume;
+    const color = COLORS[k % COLORS.length];
+    hv.push({ type: 'scatter', mode: 'lines', name: `${r.id}: hypervolume`, x: s.proposal, y: s.hypervolume, line: { shape: 'hv', color } });
+    hv.push({ type: 'scatter', mode: 'lines', name: `${r.id}: front size`, x: s.proposal, y: s.frontSize, yaxis: 'y2', line: { shape: 'hv', dash: 'dot', color } });
+  });
+  const maxProposals = Math.max(1, ...runs.map((r) => r.counters.proposed));
+  Plotly.react($('hypervolume'), hv, {
+    uirevision: 'keep', height: 380, margin: { t: 20 },
+    xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
+    yaxis: { title: { text: 'hypervolume' }, rangemode: 'tozero', automargin: true },
+    yaxis2: { title: { text: 'front size' }, overlaying: 'y', side: 'right', rangemode: 'tozero', automargin: true },
+    legend: { orientation: 'h', y: -0.25 },
+  }, { displaylogo: false, responsive: true });
+  /** @type {any[]} */
+  const rej = [];
+  let total = 0;
+  runs.forEach((r, k) => {
+    Object.entries(r.rejections.cumulative).forEach(([reason, ys], j) => {
+      total += /** @type {number[]} */ (ys).at(-1) ?? 0;
+      rej.push({ type: 'scatter', mode: 'lines', name: `${r.id}: ${reason}`, x: r.rejections.proposal, y: ys, line: { shape: 'hv', color: COLORS[(k + j) % COLORS.length], dash: ['solid', 'dot', 'dash', 'dashdot'][k % 4] } });
+    });
+  });
+  Plotly.react($('rejections'), rej, {
+    uirevision: 'keep', height: 380, margin: { t: 20 },
+    xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
+    yaxis: { title: { text: 'rejections (cumulative count)' }, rangemode: 'tozero', automargin: true },
+    legend: { orientation: 'h', y: -0.25 },
+  }, { displaylogo: false, responsive: true });
+  const proposals = runs.reduce((a, r) => a + r.counters.proposed, 0);
+  $('rejections-note').textContent = total === 0
+    ? `none: every one of the ${proposals} proposals of the ticked runs passed validation (the evolution proposer screens offspring with the cost estimators before proposing).`
+    : `${total} of ${proposals} proposals rejected.`;
+}
+
+export async function drawGroups() {
+  /** @type {any[]} */
+  const groups = await getJson('/api/groups');
+  const box = $('groups');
+  box.replaceChildren();
+  for (const [k, g] of groups.entries()) {
+    const div = el('div', { className: 'group', 'data-group': k });
+    const plot = el('div', { className: 'plot' });
+    div.append(el('h3', { text: `${g.title} — ${g.runs.length} run${g.runs.length === 1 ? '' : 's'} (seeds ${g.runs.map((/** @type {any} */ r) => r.seed).join(', ')})` }), plot);
+    box.append(div);
+    const upper = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => m + g.std[i]);
+    const lower = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => Math.max(0, m - g.std[i]));
+    const traces = [
+      { type: 'scatter', mode: 'lines', x: g.proposal, y: upper, line: { width: 0 }, showlegend: false, hoverinfo: 'skip' },
+      { type: 'scatter', mode: 'lines', x: g.proposal, y: lower, fill: 'tonexty', fillcolor: 'rgba(99,110,250,0.2)', line: { width: 0 }, name: '± 1 standard deviation' },
+      { type: 'scatter', mode: 'lines', x: g.proposal, y: g.mean, line: { color: COLORS[0], width: 2 }, name: `mean of ${g.runs.length}` },
+      ...g.perRun.map((/** @type {any[]} */ ys, /** @type {number} */ i) => ({ type: 'scatter', mode: 'lines', x: g.proposal, y: ys, line: { width: 1, color: '#999', dash: 'dot' }, name: `${g.runs[i].id} (seed ${g.runs[i].seed})`, connectgaps: false })),
+    ];
+    Plotly.react(plot, traces, {
+      height: 340, margin: { t: 10 },
+      xaxis: { title: { text: 'proposal' } },
+      yaxis: { title: { text: 'hypervolume (shared normalisation, reference 1.1)' }, rangemode: 'tozero', automargin: true },
+      legend: { orientation: 'h', y: -0.3 },
+    }, { displaylogo: false, responsive: true });
+  }
+}
+
