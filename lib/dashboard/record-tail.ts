@@ -28,6 +28,8 @@ export class RecordTail {
   private lineCount = 0;
   /** Bumped whenever records change (appended, or re-read after the file shrank). */
   version = 0;
+  /** Bumped when the file shrank and `records` was emptied to be read again from the start. */
+  generation = 0;
   /** The last read's problem (a bad line), shown by the dashboard instead of stopping it. */
   error: string | undefined;
 
@@ -48,6 +50,7 @@ export class RecordTail {
         this.offset = 0;
         this.lineCount = 0;
         this.version++;
+        this.generation++;
       }
       if (size === this.offset) return false;
       const length = Math.min(size - this.offset, CHUNK_BYTES);

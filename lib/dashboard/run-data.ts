@@ -119,12 +119,12 @@ function metricColumns(state: RunState): MetricColumn[] {
 }
 
 /**
- * A run's dashboard data from its records (the first a campaign-start; a live run's prefix is fine).
+ * A run's dashboard data from its records (the first a campaign-start; a live run's prefix is
+ * fine) and the state they replay to (the watcher keeps one current: live-replay.ts).
  *
- * @throws InputError from replayRecords for records out of order.
+ * @throws InputError from replayRecords for records out of order (when `state` is not given).
  */
-export function runData(id: string, records: readonly CampaignRecord[]): RunData {
-  const state = replayRecords(records);
+export function runData(id: string, records: readonly CampaignRecord[], state: RunState = replayRecords(records)): RunData {
   const rows = new Map<number, TrialRow>();
   const row = (index: number): TrialRow => {
     let r = rows.get(index);

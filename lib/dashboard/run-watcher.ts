@@ -5,12 +5,14 @@
  * A run's dashboard data (run-data.ts) is computed on request and kept until its records change.
  */
 import { findRuns, type RunRef } from './runs.js';
+import { LiveReplay } from './live-replay.js';
 import { RecordTail } from './record-tail.js';
 import { runData, type RunData } from './run-data.js';
 
 export interface WatchedRun {
   ref: RunRef;
   tail: RecordTail;
+  replay: LiveReplay;
   cached?: { version: number; data: RunData | { id: string; error: string } };
 }
 
@@ -39,7 +41,7 @@ export class RunWatcher {
     for (const ref of findRuns(this.dir)) {
       let run = this.runs.get(ref.id);
       if (!run) {
-        run = { ref, tail: new RecordTail(ref.records) };
+        run = { ref, tail: new RecordTail(ref.records), replay: new LiveReplay() };
         this.runs.set(ref.id, run);
       }
       const before = run.tail.version;
@@ -85,7 +87,7 @@ export class RunWatcher {
     if (run.cached?.version !== run.tail.version) {
       let data: RunData | { id: string; error: string };
       try {
-        data = runData(id, run.tail.records);
+        data = runData(id, run.tail.records, run.replay.update(run.tail.records, run.tail.generation, run.ref.records));
       } catch (err) {
         data = { id, error: (err as Error).message };
       }
