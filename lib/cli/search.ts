@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignSummary, Progress } from '../campaign/campaign.js';
-import { RECORDS_FILE, runCampaign, type RunOptions } from '../campaign/campaign.js';
+import { evaluatorOptionsOf, RECORDS_FILE, runCampaign, type RunOptions } from '../campaign/campaign.js';
 import { parseQueueUrl } from '../campaign/queue/queue-url.js';
 import { configFromSpace } from '../campaign/config.js';
 import { workersOf } from '../campaign/state.js';
@@ -211,7 +211,7 @@ function queueSetup(url: string | undefined, patience: string | undefined, onNot
   const patienceMs = (intFlag('queue-patience', patience, 1, 86_400) ?? 300) * 1000;
   // Loaded only with --queue: BullMQ takes half a second to import.
   const executor: NonNullable<RunOptions['executor']> = async ({ config, runId, writeDispatch }) =>
-    (await import('../campaign/queue/queue-executor.js')).queueExecutor({ target, runId, slots: workersOf(config), evaluator: config.evaluator, evaluatorOptions: config.evaluatorOptions, trainerArgs: config.evaluatorOptions?.trainerArgs as string | undefined, writeDispatch, patienceMs, onNote });
+    (await import('../campaign/queue/queue-executor.js')).queueExecutor({ target, runId, slots: workersOf(config), evaluator: config.evaluator, evaluatorOptions: evaluatorOptionsOf(config), trainerArgs: config.evaluatorOptions?.trainerArgs as string | undefined, writeDispatch, patienceMs, onNote });
   return { target, executor };
 }
 

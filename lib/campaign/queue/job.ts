@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import { capText, formatValue, InputError, ValidationError } from '../../errors.js';
+import { SRAM_MODELS, type SramModel } from '../../cost/sram.js';
 import { checkExportable } from '../../graph/bounds.js';
 import { lowerBlockNet, spaceNetOptions } from '../../space/lower-blocks.js';
 import type { Graph } from '../../graph/types.js';
@@ -19,7 +20,8 @@ import { candidateIssues } from '../../space/validate.js';
  * bounds it, checks its shape, and rebuilds the candidate's graph in the job's space.
  */
 
-export const JOB_PROTOCOL = 'paretonas-job/1';
+/** Version 2 added evaluatorOptions.sram (a worker of version 1 would record mcunet peak SRAM for a liveness run). */
+export const JOB_PROTOCOL = 'paretonas-job/2';
 
 /** The evaluator options a job carries. Not trainerArgs: a worker passes its own (`--trainer-args`), which select the queue. */
 export interface JobEvaluatorOptions {
@@ -29,6 +31,8 @@ export interface JobEvaluatorOptions {
   metrics?: string[];
   /** The proxy evaluator's batch (`--proxy-batch`). */
   batch?: number;
+  /** The run's SRAM model (its space's), so the recorded peakSramBytes is the one its limit was checked with. */
+  sram?: SramModel;
 }
 
 export interface EvaluationJob {
@@ -92,6 +96,7 @@ const validateEnvelope = ajv.compile({
         timeoutMs: { type: 'integer', minimum: 1, maximum: 1e10 },
         metrics: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 64 } },
         batch: { type: 'integer', minimum: 2, maximum: 4096 },
+        sram: { enum: [...SRAM_MODELS] },
       },
     },
     seed: { type: 'integer', minimum: -(2 ** 53), maximum: 2 ** 53 },

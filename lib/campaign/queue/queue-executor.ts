@@ -1,5 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { capText } from '../../errors.js';
+import { SRAM_MODELS, type SramModel } from '../../cost/sram.js';
 import { type Evaluation, EvaluationFailure } from '../../evaluate/types.js';
 import type { DispatchFields, EvaluationTask, Executor } from '../executor.js';
 import { blockingConnection, commandConnection, QUEUE_PREFIX } from './connection.js';
@@ -64,6 +65,7 @@ function jobEvaluatorOptions(options: Record<string, unknown> = {}): JobEvaluato
   if (typeof options.timeoutMs === 'number') out.timeoutMs = options.timeoutMs;
   if (Array.isArray(options.metrics)) out.metrics = options.metrics.map(String);
   if (typeof options.batch === 'number') out.batch = options.batch;
+  if ((SRAM_MODELS as readonly unknown[]).includes(options.sram)) out.sram = options.sram as SramModel;
   return out;
 }
 

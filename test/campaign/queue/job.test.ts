@@ -78,7 +78,9 @@ describe('checkJob', () => {
   it('refuses a key that is not the candidate\'s, another protocol, trainerArgs in the options, and deep nesting', () => {
     const job = throughJson(jobFor(resolveSpace('tinyml-cifar100'), 6));
     expect(thrownInputError(() => checkJob({ ...job, key: 'x' })).message).toMatch(/^job key: got "x"; allowed: the candidate's canonical key/);
-    expect(thrownInputError(() => checkJob({ ...job, protocol: 'paretonas-job/2' })).message).toMatch(/^job: \/protocol must be equal to constant \("paretonas-job\/1"\)/);
+    expect(thrownInputError(() => checkJob({ ...job, protocol: 'paretonas-job/1' })).message).toMatch(/^job: \/protocol must be equal to constant \("paretonas-job\/2"\)/);
+    expect(checkJob({ ...job, evaluatorOptions: { sram: 'liveness' } }).evaluatorOptions).toEqual({ sram: 'liveness' });
+    expect(thrownInputError(() => checkJob({ ...job, evaluatorOptions: { sram: 'peak' } })).message).toMatch(/^job: \/evaluatorOptions\/sram must be equal to one of the allowed values/);
     expect(thrownInputError(() => checkJob({ ...job, evaluatorOptions: { trainerArgs: '--epochs 1' } })).message).toMatch(/^job: \/evaluatorOptions must NOT have additional properties/);
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];

@@ -188,6 +188,22 @@ describe.skipIf(!REDIS)('queue mode against a real redis-server', () => {
     }
   });
 
+  it("the job carries the run's SRAM model: a liveness run's worker records the liveness peak SRAM, not mcunet's", async () => {
+    const worker = startWorker(['--queue', redis.url, '--evaluator-allow', 'cost']);
+    await worker.waitFor(/listening on/);
+    const task = taskFor(space, 0, 4);
+    const liveness = await createEvaluator('cost', { sram: 'liveness' }).evaluate(task.input);
+    const mcunet = await createEvaluator('cost', { sram: 'mcunet' }).evaluate(task.input);
+    expect(liveness.metrics.peakSramBytes).not.toBe(mcunet.metrics.peakSramBytes); // the two models differ on this candidate
+    const executor = queueExecutor({ target: target(), runId: freshRunId(), slots: 1, evaluator: 'cost', evaluatorOptions: { sram: 'liveness' }, writeDispatch: () => undefined, sweepMs: 500 });
+    try {
+      const result = await executor.run(task);
+      expect(result.metrics).toEqual(liveness.metrics);
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('reattach of a job gone from Redis writes dispatch attempt 2 and adds it again', async () => {
     const worker = startWorker(['--queue', redis.url, '--evaluator-allow', 'cost']);
     await worker.waitFor(/listening on/);
