@@ -214,6 +214,27 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     }
   }, 90_000);
 
+  it('over an empty folder: the page loads without errors, says so, and shows the first run once a campaign starts there', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dashboard-empty-'));
+    const d = await startDashboard({ dir: empty, port: 0, pollMs: 200 });
+    const b = await launchOfflineBrowser({ allowLoopbackPorts: [d.port] });
+    try {
+      const tab = await b.browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(String(e)));
+      await tab.goto(d.url, { waitUntil: 'load' });
+      await tab.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      expect(await tab.$eval('#trial-count', (e) => e.textContent)).toBe('no run yet');
+      await campaign(join(empty, 'first'), 5, 10);
+      await tab.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length === 10, { timeout: 20_000 });
+      expect(errors).toEqual([]);
+      expect(b.networkRequests).toEqual([]);
+    } finally {
+      await b.close();
+      await d.close();
+    }
+  }, 90_000);
+
   it('fetched nothing from the network', () => {
     expect(browser.networkRequests).toEqual([]);
   });
