@@ -14,13 +14,15 @@ import { ABLATE_COMMAND, EVALUATE_COMMAND, GENERATE_COMMAND } from './lamda-loop
 import { EVAL_COMMAND, TRAIN_COMMAND } from './lamda-predictor.js';
 import { REPORT_COMMAND, reportCommand } from './report.js';
 import { SEARCH_COMMAND, searchCommand } from './search.js';
+import { SHOW_COMMAND, showCommand } from './show.js';
+import { DASHBOARD_COMMAND, dashboardCommand } from './dashboard.js';
 import { SPACE_COMMAND, spaceCommand } from './space.js';
 import { WORKER_COMMAND, workerCommand } from './worker.js';
 
 /** Every command and subcommand, in the order `paretonas help` lists them. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   SEARCH_COMMAND, COMPARE_COMMAND, EXPLAIN_COMMAND, ESTIMATE_COMMAND, EXPORT_COMMAND, LATENCY_COMMAND, PARETO_COMMAND,
-  REPORT_COMMAND, SERIALIZE_COMMAND, DATASET_COMMAND, TRAIN_COMMAND, EVAL_COMMAND, GENERATE_COMMAND, EVALUATE_COMMAND,
+  REPORT_COMMAND, SHOW_COMMAND, DASHBOARD_COMMAND, SERIALIZE_COMMAND, DATASET_COMMAND, TRAIN_COMMAND, EVAL_COMMAND, GENERATE_COMMAND, EVALUATE_COMMAND,
   ABLATE_COMMAND, PARSE_COMMAND, SLICE_COMMAND, REFERENCE_COMMAND, SPACE_COMMAND, WORKER_COMMAND,
 ];
 
@@ -31,6 +33,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
 
 const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   compare: compareCommand,
+  dashboard: dashboardCommand,
   estimate: estimateCommand,
   explain: explainCommand,
   export: exportCommand,
@@ -43,6 +46,7 @@ const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   slice: sliceCommand,
   report: reportCommand,
   search: searchCommand,
+  show: showCommand,
   space: spaceCommand,
   worker: workerCommand,
 };
