@@ -95,6 +95,10 @@ export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BAR
 export { paretoScatterInfo, paretoScatterFigure, paretoScatter3dInfo, paretoScatter3dFigure, hypervolumeOverRunInfo, hypervolumeOverRunFigure, hypervolumeSeries, rejectionsOverRunInfo, rejectionsOverRunFigure, layerCostsInfo, layerCostsFigure } from './report/figures.js';
 export type { ParetoScatterInfo, ParetoScatter3dInfo, HypervolumeSeries, RejectionSeries, LayerCostsInfo } from './report/figures.js';
 export { explanationCards, type ExplanationCard } from './report/explanations.js';
+export { loadTrial, trialView, trialOnnx, trialText, type TrialView, type TrialStatus } from './report/trial.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from './dashboard/server.js';
+export { runData, type RunData, type TrialRow } from './dashboard/run-data.js';
+export { seedGroups, type SeedGroup } from './dashboard/seed-groups.js';
 export { buildRunReport, type RunReport } from './report/run-report.js';
 export { runReportHtml, writeRunReport } from './report/html-report.js';
 export { display } from './report/display.js';

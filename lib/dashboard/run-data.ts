@@ -28,7 +28,8 @@ export interface MetricColumn {
   limit?: { min?: number; max?: number };
 }
 
-export type TrialStatus = 'evaluated' | 'rejected' | 'failed' | 'proposed';
+export type { TrialStatus } from '../report/trial.js';
+import type { TrialStatus } from '../report/trial.js';
 
 /** One proposal of a run (a table row, a point of a front). */
 export interface TrialRow {
