@@ -319,7 +319,7 @@ describe.skipIf(!REDIS)('queue mode against a real redis-server', () => {
 
   it('a job stalled past the limit fails as worker-lost', async () => {
     const log = join(dir, 'lost.log');
-    const spec = markerSpec(3000, log);
+    const spec = markerSpec(30_000, log); // A must still be running it when killed, however slowly worker B starts (a loaded CI machine)
     const flags = ['--queue', redis.url, '--evaluator-allow', spec, '--stall-seconds', '1', '--max-stalls', '0'];
     const a = startWorker(flags);
     await a.waitFor(/listening on/);
