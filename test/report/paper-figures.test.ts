@@ -1,12 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CampaignConfig } from '../../lib/campaign/config.js';
-import { readRecords } from '../../lib/campaign/records.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { InputError } from '../../lib/errors.js';
-import { loadRun } from '../../lib/report/campaign-report.js';
 import {
   FIG5_PAPER_BARS,
   fig1,
@@ -28,50 +22,11 @@ import {
 import { REFERENCE_DIR, referenceModels } from '../../lib/report/reference.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { loadModelFile } from '../../lib/space/formats.js';
-import { evaluation, proposal, writeRun } from './run-records.js';
+import { fixtureRuns, KiB } from './figures/hand-run.js';
 
-const tmp = mkdtempSync(`${tmpdir()}/paper-figures-`);
-const KiB = 1024;
-
-// A hand-made run: objectives accuracy:max, macs:min; limit peak SRAM <= 300 KiB.
-//   #0 acc 60, 100 M, 0.2 M params, 200 KiB    front
-//   #1 rejected (sram; details carry peakSramBytes 400 KiB and macs 90 M)
-//   #2 acc 50, 150 M, 0.3 M, 250 KiB           dominated by #0
-//   #3 acc 70, 200 M, 0.1 M, 280 KiB           front
-//   #4 rejected (macs)
-//   #5 acc 80, 120 M, 0.4 M, 310 KiB           infeasible (SRAM limit): off the front
-//   #6 acc 40,  80 M, 0.5 M, 100 KiB           front
-//   #7 rejected (sram; details without macs)
-const config: Partial<CampaignConfig> = {
-  proposer: 'ollama:llama3.2:3b',
-  seed: 7,
-  budget: 8,
-  objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }],
-  limits: [{ name: 'peakSramBytes', max: 300 * KiB }],
-};
-const m = (accuracy: number, macsM: number, paramsM: number, sramKiB: number) => ({ accuracy, macs: macsM * 1e6, params: paramsM * 1e6, peakSramBytes: sramKiB * KiB });
-const dir = writeRun(tmp, 'hand', config, [
-  proposal(0),
-  evaluation(0, m(60, 100, 0.2, 200)),
-  proposal(1),
-  { type: 'rejection', index: 1, key: 'k1', reason: 'sram', message: 'too much SRAM', details: { peakSramBytes: 400 * KiB, macs: 90e6 }, violation: 0.25 },
-  proposal(2),
-  evaluation(2, m(50, 150, 0.3, 250)),
-  proposal(3),
-  evaluation(3, m(70, 200, 0.1, 280)),
-  { type: 'explanation', index: 3, key: 'k3', model: 'llama3.2:3b', text: 'kernel 5 for a wider receptive field' },
-  proposal(4),
-  { type: 'rejection', index: 4, key: 'k4', reason: 'macs', message: 'too many MACs', details: { macs: 400e6 }, violation: 0.1 },
-  proposal(5),
-  evaluation(5, m(80, 120, 0.4, 310)),
-  proposal(6),
-  evaluation(6, m(40, 80, 0.5, 100)),
-  proposal(7),
-  { type: 'rejection', index: 7, key: 'k7', reason: 'sram', message: 'too much SRAM', details: { peakSramBytes: 350 * KiB }, violation: 0.1 },
-  { type: 'explanation', index: 1, key: 'k1', model: 'llama3.2:3b', text: 'a wide first stage' },
-]);
-const state = loadRun(dir);
-const records = readRecords(join(dir, 'records.jsonl')).records;
+// The hand-made run of ./figures/hand-run.ts (its header lists every proposal and what the figures must show).
+const { hand } = fixtureRuns();
+const { dir, state, records } = hand;
 
 type Trace = Record<string, unknown> & { name?: string; x?: unknown[]; y?: unknown[]; marker?: Record<string, unknown> };
 const trace = (f: { data: Record<string, unknown>[] }, name: string) => f.data.find((t) => t.name === name) as Trace;
