@@ -103,8 +103,20 @@ function cellAt(row: readonly Cell[], j: number): Cell {
 /** Null in Markdown and HTML. */
 const DASH = '—';
 
+/**
+ * Text safe in a Markdown table cell, caption or note: `&`, `<` and `>` as the HTML entities
+ * `&amp;` `&lt;` `&gt;` (Markdown viewers render inline HTML, and a run directory name or a
+ * trainer's message is untrusted: `<img onerror=...>` must show as text; GitHub shows the entities
+ * as the characters), backslashes and pipes escaped, line breaks as `<br>` (the only markup added).
+ */
 function markdownText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, '<br>');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, '<br>');
 }
 
 /**
@@ -195,15 +207,35 @@ function csvField(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell defused for spreadsheets: one that starts with = + - @ TAB or CR gets a leading
+ * single quote (`=1+1` → `'=1+1`), so Excel, LibreOffice and Google Sheets show it as text instead
+ * of evaluating it (OWASP's CSV-injection guidance). Other text is unchanged.
+ */
+function csvText(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/** Cell `v` as a CSV field's text: numbers plain (never prefixed: -5 stays -5), text defused by {@link csvText}. */
+function csvCell(v: Cell): string {
+  return typeof v === 'string' ? csvText(v) : formatCell(v, 'plain');
+}
+
 /**
  * RFC 4180 CSV: a header row, then the rows, CRLF after each record; fields with a comma, a double
  * quote, a line break or edge whitespace are quoted (quotes doubled); numbers plain
  * (`String(v)`), text whole (never shortened), null an empty field. Caption, notes and the
  * `empty` line are not part of CSV (a table without rows is its header alone).
+ * The one change to text: a text cell or header starting with = + - @ TAB or CR (which a
+ * spreadsheet would evaluate as a formula, e.g. a trainer's message `=HYPERLINK(...)`) gets a
+ * leading single quote `'` before quoting (OWASP's CSV-injection guidance); number cells never do.
  */
 export function toCsv(table: Table): string {
   const record = (cells: readonly string[]) => `${cells.map(csvField).join(',')}\r\n`;
-  return record(table.columns) + table.rows.map((r) => record(table.columns.map((_, j) => formatCell(cellAt(r, j), 'plain')))).join('');
+  return record(table.columns.map(csvText)) + table.rows.map((r) => record(table.columns.map((_, j) => csvCell(cellAt(r, j))))).join('');
 }
 
 // LaTeX ------------------------------------------------------------------------------------------

