@@ -10,6 +10,9 @@ function fatal(err: unknown): void {
   process.exit(1);
 }
 process.on('uncaughtException', fatal);
+// A reader that stops early (`paretonas show RUN 3 --json | head`) closes the pipe: the rest of
+// the output is not wanted, which is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : fatal(err)));
 process.on('unhandledRejection', fatal);
 
 runCli(process.argv.slice(2)).then((result) => {
