@@ -8,7 +8,7 @@ import type { RunState } from '../../campaign/state.js';
 import type { Figure } from './figure.js';
 import { frontPositions, plottedCandidates, type ScatterOptions } from './pareto-points.js';
 import type { ScatterAxis } from './pareto-scatter.js';
-import { arrow, color, metricAxis, metricDirection } from './style.js';
+import { arrow, color, metricAxis, metricDirection, nonNegativeMetric } from './style.js';
 
 /** One evaluated candidate in the three metrics, display units. */
 export interface Scatter3dPoint {
@@ -31,8 +31,8 @@ export interface ParetoScatter3dInfo {
 
 /** The data of {@link paretoScatter3dFigure}: every evaluated candidate of `state` in `metrics` and which are on the front. */
 export function paretoScatter3dInfo(state: RunState, metrics: readonly [string, string, string], options: ScatterOptions = {}): ParetoScatter3dInfo {
-  const axes = metrics.map((m) => ({ metric: m, ...metricAxis(m, state.config), direction: metricDirection(state, m) })) as [ScatterAxis, ScatterAxis, ScatterAxis];
   const candidates = plottedCandidates(state, metrics);
+  const axes = metrics.map((m, j) => ({ metric: m, ...metricAxis(m, state.config), direction: metricDirection(state, m), nonNegative: nonNegativeMetric(m, candidates.map((c) => c.values[j] as number)) })) as [ScatterAxis, ScatterAxis, ScatterAxis];
   const frontMode = options.front ?? 'run';
   const onFront = frontPositions(state, candidates, metrics, frontMode, options.directions);
   const points = candidates.map((c, i): Scatter3dPoint => ({ index: c.index, key: c.key, values: c.values.map((v, j) => v / axes[j]!.scale) as [number, number, number], feasible: c.feasible, onFront: onFront.has(i) }));
@@ -63,7 +63,15 @@ export function paretoScatter3dFigure(info: ParetoScatter3dInfo): Figure {
     ],
     layout: {
       title: { text: info.title },
-      scene: Object.fromEntries(['xaxis', 'yaxis', 'zaxis'].map((k, j) => [k, { title: { text: `${info.axes[j]!.title} ${arrow(info.axes[j]!.direction)}` } }])),
+      // The scene's ticks and axis titles are drawn in WebGL and cut at the scene's box (the plot
+      // area): small margins, the legend in the top band, and the camera backed off so the cube's
+      // labels fit inside a wide, low image too (the report exports 900 × 520).
+      margin: { l: 10, r: 10, t: 70, b: 10 },
+      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1, yanchor: 'bottom' },
+      scene: {
+        ...Object.fromEntries(['xaxis', 'yaxis', 'zaxis'].map((k, j) => [k, { title: { text: `${info.axes[j]!.title} ${arrow(info.axes[j]!.direction)}` }, ...(info.axes[j]!.nonNegative ? { rangemode: 'nonnegative' } : {}) }])),
+        camera: { eye: { x: 1.6, y: 1.6, z: 1.1 }, center: { x: 0, y: 0, z: -0.12 } },
+      },
       width: 760,
       height: 600,
     },

@@ -9,7 +9,7 @@ import type { RunState } from '../../campaign/state.js';
 import type { Direction } from '../../pareto/objectives.js';
 import type { Figure } from './figure.js';
 import { frontPositions, plottedCandidates, type ScatterOptions } from './pareto-points.js';
-import { arrow, color, finite, LIMIT_REASONS, metricAxis, metricDirection } from './style.js';
+import { arrow, color, finite, LIMIT_REASONS, metricAxis, metricDirection, nonNegativeMetric } from './style.js';
 
 export type { ScatterOptions } from './pareto-points.js';
 
@@ -24,6 +24,8 @@ export interface ScatterAxis {
   title: string;
   scale: number;
   direction: Direction;
+  /** The metric cannot be negative (see nonNegativeMetric): the axis starts at 0 or above. */
+  nonNegative: boolean;
 }
 
 /** One evaluated candidate, in display units (natural value / axis scale). */
@@ -88,8 +90,8 @@ export function paretoScatterInfo(state: RunState, x: string, y: string, options
   const title = options.title ?? `${state.config.proposer}: ${ay.title} against ${ax.title} (${frontMode === 'run' ? "the run's front" : 'front in these two'}: ${front.length})`;
   return {
     proposer: state.config.proposer,
-    x: { metric: x, ...ax, direction: metricDirection(state, x) },
-    y: { metric: y, ...ay, direction: metricDirection(state, y) },
+    x: { metric: x, ...ax, direction: metricDirection(state, x), nonNegative: nonNegativeMetric(x, [...points.map((p) => p.x), ...rejected.map((r) => r.x)]) },
+    y: { metric: y, ...ay, direction: metricDirection(state, y), nonNegative: nonNegativeMetric(y, [...points.map((p) => p.y), ...rejected.map((r) => r.y)]) },
     frontMode,
     points,
     front,
@@ -124,8 +126,8 @@ export function paretoScatterFigure(info: ParetoScatterInfo): Figure {
     data,
     layout: {
       title: { text: info.title },
-      xaxis: { title: { text: `${info.x.title} ${arrow(info.x.direction)}` }, automargin: true },
-      yaxis: { title: { text: `${info.y.title} ${arrow(info.y.direction)}` }, automargin: true },
+      xaxis: { title: { text: `${info.x.title} ${arrow(info.x.direction)}` }, ...(info.x.nonNegative ? { rangemode: 'nonnegative' } : {}), automargin: true },
+      yaxis: { title: { text: `${info.y.title} ${arrow(info.y.direction)}` }, ...(info.y.nonNegative ? { rangemode: 'nonnegative' } : {}), automargin: true },
       width: 760,
       height: 480,
     },

@@ -39,5 +39,16 @@ export function metricDirection(state: RunState, name: string): Direction {
   return /accuracy|naswot|^acc/i.test(name) ? 'max' : 'min';
 }
 
+/**
+ * Whether a metric's axis should never reach below 0 (plotly `rangemode: 'nonnegative'`, so a single
+ * point is not drawn on an axis from -0.5): the metrics table's resource metrics (those with a hard
+ * limit: MACs, params, flash, peak SRAM, latency: counts, bytes and times), else when every value
+ * plotted is ≥ 0 (an evaluator's own metric by its values' sign; none plotted: true).
+ */
+export function nonNegativeMetric(name: string, values: readonly number[]): boolean {
+  if (METRICS.some((m) => m.name === name && m.reason !== undefined)) return true;
+  return values.every((v) => !(v < 0));
+}
+
 /** The arrow an axis title ends with: ↑ when larger is better, ↓ when smaller is. */
 export const arrow = (direction: Direction): string => (direction === 'max' ? '↑' : '↓');

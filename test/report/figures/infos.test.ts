@@ -22,6 +22,10 @@ import { REFERENCE_DIR, referenceModels } from '../../../lib/report/reference.js
 import { resolveSpace } from '../../../lib/space/builtin.js';
 import { loadModelFile } from '../../../lib/space/formats.js';
 import { fixtureRuns, KiB } from './hand-run.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadRun } from '../../../lib/report/campaign-report.js';
+import { evaluation, proposal, writeRun } from '../run-records.js';
 
 const { hand, clean } = fixtureRuns();
 type Trace = Record<string, unknown>;
@@ -38,7 +42,7 @@ describe('paretoScatterInfo', () => {
       [6, 80, 40, true, true],
     ]);
     expect(info.front.map((p) => p.index)).toEqual([6, 0, 3]);
-    expect(info.x).toEqual({ metric: 'macs', title: 'MACs (M)', scale: 1e6, direction: 'min' });
+    expect(info.x).toEqual({ metric: 'macs', title: 'MACs (M)', scale: 1e6, direction: 'min', nonNegative: true });
     expect(info.joined).toBe(true);
     expect(info.rejected).toEqual([]);
   });
@@ -146,5 +150,32 @@ describe('layerCostsInfo', () => {
     expect((f.layout.margin as { l: number }).l).toBeGreaterThanOrEqual(80);
     // Without a limit nothing dashed is drawn: the peak is never mistaken for a limit.
     expect(layerCostsFigure(layerCostsInfo(cost)).layout.shapes).toEqual([]);
+  });
+});
+
+describe('axes of metrics that cannot be negative', () => {
+  // One evaluated point: plotly's autorange would draw params from -0.5 around 0.2 M. `score` is an
+  // evaluator's own metric with a negative value, so its axis keeps plotly's range; `loss`, its own
+  // metric with only positive values, is clamped by its values' sign.
+  const dir = writeRun(mkdtempSync(`${tmpdir()}/figures-one-`), 'one', { objectives: [{ name: 'score', direction: 'max' }, { name: 'params', direction: 'min' }, { name: 'loss', direction: 'min' }] }, [
+    proposal(0),
+    evaluation(0, { score: -3, params: 0.2e6, loss: 0.5, macs: 10e6 }),
+  ]);
+  const state = loadRun(dir);
+
+  it('2-D: params (the metrics table: a resource with a limit) and a positive own metric start at 0 or above; a negative own metric does not', () => {
+    const info = paretoScatterInfo(state, 'params', 'score');
+    expect([info.x.nonNegative, info.y.nonNegative]).toEqual([true, false]);
+    const f = paretoScatterFigure(info);
+    expect((f.layout.xaxis as Trace).rangemode).toBe('nonnegative');
+    expect((f.layout.yaxis as Trace).rangemode).toBeUndefined();
+    expect(paretoScatterInfo(state, 'macs', 'loss').y.nonNegative).toBe(true);
+  });
+
+  it('3-D: the same per scene axis', () => {
+    const info = paretoScatter3dInfo(state, ['score', 'params', 'loss']);
+    expect(info.axes.map((a) => a.nonNegative)).toEqual([false, true, true]);
+    const scene = paretoScatter3dFigure(info).layout.scene as Record<string, Trace>;
+    expect(['xaxis', 'yaxis', 'zaxis'].map((k) => scene[k]!.rangemode)).toEqual([undefined, 'nonnegative', 'nonnegative']);
   });
 });

@@ -73,6 +73,83 @@ async function textBoxes(figure: Figure): Promise<{ width: number; height: numbe
   }
 }
 
+/** Pixel bounds (image coordinates, inclusive) of what one scene axis title draws, and the scene's box. */
+interface SceneTitle {
+  axis: string;
+  /** null: the title drew no pixel at all (wholly cut, or not drawn). */
+  box: { left: number; right: number; top: number; bottom: number } | null;
+}
+
+/**
+ * The 3-D scene draws its ticks and axis titles in WebGL (no DOM text), cut at the scene's box. Each
+ * axis title's pixels are found as the difference between a screenshot of the figure and one with
+ * only that title blanked; returns those pixel boxes and the scene's box (px, image coordinates).
+ */
+async function sceneTitleBoxes(figure: Figure, width: number, height: number): Promise<{ scene: { left: number; right: number; top: number; bottom: number }; titles: SceneTitle[] }> {
+  const p = await offline.browser.newPage();
+  try {
+    await p.setViewport({ width, height, deviceScaleFactor: 1 });
+    await p.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+    const shot = async (f: Figure) => {
+      await p.evaluate(async (spec: string, w: number, h: number) => {
+        const g = JSON.parse(spec) as { data: unknown[]; layout: Record<string, unknown> };
+        const Plotly = (globalThis as unknown as { Plotly: { newPlot(gd: HTMLElement, d: unknown, l: unknown, c: unknown): Promise<unknown>; purge(gd: HTMLElement): void } }).Plotly;
+        const gd = document.getElementById('f') as HTMLElement;
+        Plotly.purge(gd);
+        await Plotly.newPlot(gd, g.data, { ...g.layout, width: w, height: h }, { displayModeBar: false });
+      }, JSON.stringify(f), width, height);
+      return (await p.screenshot({ clip: { x: 0, y: 0, width, height }, encoding: 'base64' })) as string;
+    };
+    const full = await shot(figure);
+    const scene = await p.evaluate(() => {
+      const fl = (document.getElementById('f') as unknown as { _fullLayout: { _size: { l: number; t: number; w: number; h: number }; scene: { domain: { x: number[]; y: number[] } } } })._fullLayout;
+      const s = fl._size;
+      const d = fl.scene.domain;
+      return { left: s.l + d.x[0]! * s.w, right: s.l + d.x[1]! * s.w, top: s.t + (1 - d.y[1]!) * s.h, bottom: s.t + (1 - d.y[0]!) * s.h };
+    });
+    const titles: SceneTitle[] = [];
+    for (const axis of ['xaxis', 'yaxis', 'zaxis']) {
+      const sceneLayout = figure.layout.scene as Record<string, Record<string, unknown>>;
+      const blank: Figure = { data: figure.data, layout: { ...figure.layout, scene: { ...sceneLayout, [axis]: { ...sceneLayout[axis], title: { text: '' } } } } };
+      const without = await shot(blank);
+      const box = await p.evaluate(async (a: string, b: string) => {
+        const pixels = async (png: string) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${png}`;
+          await img.decode();
+          const c = document.createElement('canvas');
+          c.width = img.width;
+          c.height = img.height;
+          const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+          ctx.drawImage(img, 0, 0);
+          return ctx.getImageData(0, 0, c.width, c.height);
+        };
+        const [pa, pb] = [await pixels(a), await pixels(b)];
+        let box: { left: number; right: number; top: number; bottom: number } | null = null;
+        for (let y = 0; y < pa.height; y++) {
+          for (let x = 0; x < pa.width; x++) {
+            const i = (y * pa.width + x) * 4;
+            const diff = Math.abs(pa.data[i]! - pb.data[i]!) + Math.abs(pa.data[i + 1]! - pb.data[i + 1]!) + Math.abs(pa.data[i + 2]! - pb.data[i + 2]!);
+            if (diff < 60) continue;
+            box = box ? { left: Math.min(box.left, x), right: Math.max(box.right, x), top: Math.min(box.top, y), bottom: Math.max(box.bottom, y) } : { left: x, right: x, top: y, bottom: y };
+          }
+        }
+        return box;
+      }, full, without);
+      titles.push({ axis, box });
+    }
+    return { scene, titles };
+  } finally {
+    await p.close();
+  }
+}
+
+/** Titles that drew nothing, or whose pixels reach the scene's edge (within 2 px: cut there), or lie outside the image. */
+const cutSceneTitles = (r: Awaited<ReturnType<typeof sceneTitleBoxes>>, width: number, height: number): string[] =>
+  r.titles
+    .filter(({ box: b }) => !b || b.left <= Math.max(0, r.scene.left) + 2 || b.top <= Math.max(0, r.scene.top) + 2 || b.right >= Math.min(width, r.scene.right) - 3 || b.bottom >= Math.min(height, r.scene.bottom) - 3)
+    .map((t) => t.axis);
+
 const outside = (r: { width: number; height: number; boxes: Box[] }) => r.boxes.filter((b) => b.text !== '' && (b.left < -0.5 || b.top < -0.5 || b.right > r.width + 0.5 || b.bottom > r.height + 0.5));
 
 describe.skipIf(!chromium)('figures drawn in Chromium', () => {
@@ -128,5 +205,26 @@ describe.skipIf(!chromium)('figures drawn in Chromium', () => {
     // the 3-D scene draws its axes in WebGL: its title and legend only
     expect(outside(await textBoxes(paretoScatter3dFigure(paretoScatter3dInfo(hand.state, ['accuracy', 'macs', 'params']))))).toEqual([]);
     expect(offline.networkRequests).toEqual([]);
+  }, 120_000);
+
+  // The report exports every figure at 900 × 520 (lib/cli/report.ts); the 3-D scene's axis titles were cut at its bottom.
+  const scene3d = () => paretoScatter3dFigure(paretoScatter3dInfo(fixtureRuns().hand.state, ['accuracy', 'macs', 'params']));
+  for (const [w, h] of [[900, 520], [760, 600]] as const) {
+    it(`3-D Pareto figure at ${w} × ${h}: each scene axis title is drawn whole, inside the scene and the image`, async () => {
+      const r = await sceneTitleBoxes(scene3d(), w, h);
+      expect(r.titles.every((t) => t.box !== null)).toBe(true);
+      expect(cutSceneTitles(r, w, h)).toEqual([]);
+      expect(r.scene.left).toBeGreaterThanOrEqual(0);
+      expect(r.scene.bottom).toBeLessThanOrEqual(h);
+    }, 120_000);
+  }
+
+  it('the same check finds the cut axis titles in the 3-D layout before the fix (default margins, legend and camera) at 900 × 520', async () => {
+    const { margin: _m, legend: _l, ...rest } = scene3d().layout;
+    const { camera: _c, ...scene } = rest.scene as Record<string, unknown>;
+    const before: Figure = { data: scene3d().data, layout: { ...rest, scene } };
+    const cut = cutSceneTitles(await sceneTitleBoxes(before, 900, 520), 900, 520);
+    // the MACs title (y axis) ran past the scene's bottom edge
+    expect(cut).toContain('yaxis');
   }, 120_000);
 });
