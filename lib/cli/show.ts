@@ -1,11 +1,11 @@
-import { capText, InputError } from '../errors.js';
+import { capText, InputError, printableLine } from '../errors.js';
 import { formatMetric } from '../metrics.js';
 import { architectureLines } from '../report/explanations.js';
 import { loadTrial, trialOnnx, trialText, type TrialView } from '../report/trial.js';
 import type { Candidate } from '../space/candidate.js';
 import { resolveSpace } from '../space/builtin.js';
 import { formatInt } from '../report/text-table.js';
-import { checkPositionals, jsonOut, parseFlags } from './args.js';
+import { checkPositionals, joinNegativeNumbers, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 import { prepareOutput, writeOutput } from './output-file.js';
 
@@ -32,32 +32,49 @@ type OutputExtension = keyof typeof OUTPUT_KINDS;
 
 /** `paretonas show RUN_DIR INDEX|KEY [-o FILE] [--json]`. @throws InputError (exit 2) for a missing run, an unknown index or key, a bad extension. */
 export function showCommand(args: string[]): string {
-  const { values, positionals } = parseFlags(args, SHOW_COMMAND.flags);
+  // "-1" as INDEX is a positional (a negative number after a flag is that flag's value: parseFlags joins those)
+  const negatives: string[] = [];
+  const hidden = joinNegativeNumbers(args, SHOW_COMMAND.flags).map((a) => (/^-\d/.test(a) ? `\u0000${negatives.push(a) - 1}` : a));
+  const { values, positionals: parsed } = parseFlags(hidden, SHOW_COMMAND.flags);
+  const positionals = parsed.map((p) => (/^\u0000\d+$/.test(p) ? (negatives[Number(p.slice(1))] as string) : p));
   const [runDir, ref] = checkPositionals('RUN_DIR INDEX|KEY', positionals, 'a run directory and a proposal index or candidate key', 2, 2) as [string, string];
   const out = values.output;
   let extension: OutputExtension | undefined;
   if (out !== undefined) {
+    if (values.json) throw new InputError('--json', true, 'either --json (print the trial as JSON) or -o FILE (write its candidate, ONNX or LAMDA text)', 'cannot be combined with -o');
     extension = Object.keys(OUTPUT_KINDS).find((e) => out.toLowerCase().endsWith(e)) as OutputExtension | undefined;
     if (!extension) throw new InputError('-o', out, 'a path ending in .json (the candidate), .onnx (the network) or .txt/.dsl (LAMDA text)', `got ${JSON.stringify(out)}: unknown extension`);
-    prepareOutput('-o', out);
   }
-  const view = loadTrial(runDir, ref);
-  if (out !== undefined && extension !== undefined) return writeTrial(view, out, extension);
+  const view = loadTrial(runDir, ref); // the trial first: a bad INDEX|KEY creates no folder
+  if (out !== undefined && extension !== undefined) {
+    prepareOutput('-o', out, { runDir, refuse: 'inside' });
+    return writeTrial(view, out, extension);
+  }
   return values.json ? jsonOut({ ...view, graph: undefined }) : describeTrial(view);
 }
 
 function writeTrial(view: TrialView, out: string, extension: OutputExtension): string {
   const bytes = extension === '.json' ? `${JSON.stringify(view.candidate, null, 2)}\n` : extension === '.onnx' ? trialOnnx(view) : trialText(view);
-  writeOutput('-o', out, bytes);
+  writeOutput('-o', out, bytes, { runDir: view.runDir, refuse: 'inside' });
   const line = `wrote ${out}: proposal #${view.index}'s ${OUTPUT_KINDS[extension]} (${view.status}, space ${view.space.name})`;
-  if (extension !== '.json') return line;
-  if (view.candidateProblems) return `${line}\nnot a candidate of ${view.space.name}: ${view.candidateProblems[0]}`;
-  return `${line}\n${estimateLine(view, out)}`;
+  if (extension !== '.json') return printableLine(line);
+  if (view.candidateProblems) return printableLines(`${line}\nnot a candidate of ${view.space.name}: ${view.candidateProblems[0]}`);
+  return printableLines(`${line}\n${estimateLine(view, out)}`);
+}
+
+/** Text with every line kept and each line's control bytes (escapes, BEL, ...) escaped as \\uXXXX: records hold LLM and trainer text. */
+function printableLines(text: string): string {
+  return text.split(/\r?\n/).map(printableLine).join('\n');
+}
+
+/** A word as a POSIX shell reads it: bare when plain, else in single quotes (a ' inside as '\\''). */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The command that gives the trial's costs again from a written candidate file. */
 function estimateLine(view: TrialView, file: string): string {
-  return `paretonas estimate ${file} --space ${view.space.file ?? view.space.name} --sram ${view.sramModel} gives its costs (MACs, params, flash, peak SRAM)`;
+  return `paretonas estimate ${shellWord(file)} --space ${shellWord(view.space.file ?? view.space.name)} --sram ${shellWord(view.sramModel)} gives its costs (MACs, params, flash, peak SRAM)`;
 }
 
 /** A cost metric with its exact count: "81.4 M (81,391,872)", "361.1 KiB (369,755 bytes)"; other metrics in their display unit. */
@@ -121,6 +138,6 @@ export function describeTrial(view: TrialView): string {
   if (view.explanation) lines.push('', `explanation (${view.explanation.model}${view.explanation.onDemand ? ', asked after the run' : ''}):`, view.explanation.text);
   if (view.llmCalls.length) lines.push('', `LLM calls: ${view.llmCalls.length} (${view.llmCalls.map((c) => c.purpose ?? 'proposal').join(', ')})`);
   lines.push('', `records (${view.records.length})`, ...view.records.map(recordLine));
-  if (view.costs) lines.push('', `write it: paretonas show ${view.runDir} ${view.index} -o FILE.json | FILE.onnx | FILE.txt; ${estimateLine(view, 'FILE.json')}`);
-  return lines.join('\n');
+  if (view.costs) lines.push('', `write it: paretonas show ${shellWord(view.runDir)} ${view.index} -o FILE.json | FILE.onnx | FILE.txt; ${estimateLine(view, 'FILE.json')}`);
+  return printableLines(lines.join('\n'));
 }

@@ -76,7 +76,7 @@ export type TrialRef = string | number;
  */
 export function trialView(runDir: string, records: readonly CampaignRecord[], ref: TrialRef): TrialView {
   const start = records.find((r) => r.type === 'campaign-start');
-  if (!start) throw new InputError('RUN_DIR', runDir, 'a campaign run directory (its records start with a campaign-start record)', 'has no campaign-start record');
+  if (!start) throw new InputError('RUN_DIR', runDir, 'a campaign run directory (its records start with a campaign-start record)', `got ${formatValue(runDir)}: its ${RECORDS_FILE} has no campaign-start record`);
   const config = start.config as CampaignConfig;
   const proposals = records.filter((r) => r.type === 'proposal') as (CampaignRecord & { index: number; candidate: unknown; key?: string | null; note?: string | null })[];
   const index = resolveRef(runDir, records, proposals, ref);
@@ -117,7 +117,7 @@ export function trialView(runDir: string, records: readonly CampaignRecord[], re
  */
 export function loadTrial(runDir: string, ref: TrialRef): TrialView {
   const path = join(runDir, RECORDS_FILE);
-  if (!existsSync(path)) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, `${existsSync(runDir) ? 'has no' : 'no such directory, so no'} ${RECORDS_FILE}`);
+  if (!existsSync(path)) throw new InputError('RUN_DIR', runDir, `a run directory holding ${RECORDS_FILE}`, `got ${formatValue(runDir)}: ${existsSync(runDir) ? 'has no' : 'no such directory, so no'} ${RECORDS_FILE}`);
   return trialView(runDir, readRecords(path).records, ref);
 }
 
@@ -172,8 +172,9 @@ function resolveRef(runDir: string, records: readonly CampaignRecord[], proposal
   const range = count === 0 ? `none yet: ${runDir} has no proposals` : `a proposal index of ${runDir}, 0 to ${count - 1}`;
   const text = typeof ref === 'number' ? String(ref) : ref.trim();
   if (/^#?-?\d+$/.test(text)) {
-    const index = Number(text.replace('#', ''));
-    if (!proposals.some((p) => p.index === index)) throw new InputError('INDEX', index, range, `got ${index}: no such proposal`);
+    const typed = text.replace('#', '');
+    const index = Number(typed);
+    if (!proposals.some((p) => p.index === index)) throw new InputError('INDEX', typed, range, `got ${typed}: no such proposal`); // as typed, never "1e+23"
     return index;
   }
   if (typeof ref === 'number') throw new InputError('INDEX', ref, range);

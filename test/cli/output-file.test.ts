@@ -19,9 +19,9 @@ describe('output files (-o)', () => {
     writeFileSync(`${tmp}/file`, 'x');
     mkdirSync(`${tmp}/folder`);
     const cases: [string[], RegExp][] = [
-      [['lamda', 'dataset', '--count', '50', '-o', `${tmp}/file/p.jsonl`], /^paretonas lamda dataset: -o: cannot be written \(.*\/file \(or a folder above it\) is a file\)/],
-      [['export', '--zoo', 'vgg16', '-o', `${tmp}/folder`], /^paretonas export: -o: is a folder; allowed: a file path/],
-      [['parse', `${tmp}/a/b/s.txt`, '-o', `${tmp}/file/x.onnx`], /^paretonas parse: -o: cannot be written/],
+      [['lamda', 'dataset', '--count', '50', '-o', `${tmp}/file/p.jsonl`], /^paretonas lamda dataset: -o: got \".*\/file\/p\.jsonl\": cannot be written \(.*\/file is a file, not a folder\)/],
+      [['export', '--zoo', 'vgg16', '-o', `${tmp}/folder`], /^paretonas export: -o: got \".*\/folder\": is a folder; allowed: a file path/],
+      [['parse', `${tmp}/a/b/s.txt`, '-o', `${tmp}/file/x.onnx`], /^paretonas parse: -o: got \".*\/file\/x\.onnx\": cannot be written \(.*\/file is a file, not a folder\)/],
     ];
     for (const [args, message] of cases) {
       const started = Date.now();

@@ -7,7 +7,7 @@
  * InputError naming the field (the CLI prints it and exits 2). The commands are called directly
  * (lib/cli), not through dist/.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -206,8 +206,8 @@ describe('paretonas show: an LLM run (hand-written records)', () => {
 
 describe('paretonas show: bad input is one InputError naming the field (exit 2)', () => {
   const cases: [string, () => string[], string, RegExp][] = [
-    ['no such run', () => [join(tmp, 'missing'), '0'], 'RUN_DIR', /^RUN_DIR: no such directory, so no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
-    ['a folder without records', () => [tmp, '0'], 'RUN_DIR', /^RUN_DIR: has no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
+    ['no such run', () => [join(tmp, 'missing'), '0'], 'RUN_DIR', /^RUN_DIR: got \".*\/missing\": no such directory, so no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
+    ['a folder without records', () => [tmp, '0'], 'RUN_DIR', /^RUN_DIR: got \".*\/show-[^/]*\": has no records\.jsonl; allowed: a run directory holding records\.jsonl$/],
     ['index past the last proposal', () => [runs.cifar, '24'], 'INDEX', /^INDEX: got 24: no such proposal; allowed: a proposal index of .*cifar, 0 to 23$/],
     ['index as #N past the end', () => [runs.cifar, '#99'], 'INDEX', /^INDEX: got 99: no such proposal; allowed: a proposal index of .*, 0 to 23$/],
     ['unknown key', () => [runs.cifar, 'in3|dwk3s2se0relu6o16n'], 'KEY', /^KEY: got "in3\|dwk3s2se0relu6o16n": no proposal has that key; allowed: the key of an evaluated or rejected proposal of .*cifar .*, or a proposal index of .*, 0 to 23$/],
@@ -226,5 +226,95 @@ describe('paretonas show: bad input is one InputError naming the field (exit 2)'
   it('a bad extension writes nothing', () => {
     thrownInputError(() => showCommand([runs.cifar, '0', '-o', join(tmp, 'never.pdf')]));
     expect(existsSync(join(tmp, 'never.pdf'))).toBe(false);
+  });
+});
+
+describe('paretonas show: the run\'s own files are never written, bad -o refused before anything is made', () => {
+  const guarded = /; its files are never overwritten; allowed: a path outside the run directory /;
+  it('-o one of the run\'s files, a new file inside the run, or a symlink into it: refused, the run unchanged', () => {
+    const run = runs.vww; // has space.json
+    const space = readFileSync(join(run, 'space.json'), 'utf8');
+    const records = readFileSync(join(run, 'records.jsonl'), 'utf8');
+    symlinkSync(join(run, 'space.json'), join(tmp, 'link-to-space.json'));
+    symlinkSync(run, join(tmp, 'link-to-run'));
+    const cases: [string, RegExp][] = [
+      [join(run, 'space.json'), /^-o: got ".*\/vww\/space\.json": is inside the run directory \(space\.json\)/],
+      [join(run, 'new.onnx'), /^-o: got ".*\/vww\/new\.onnx": is inside the run directory \(new\.onnx\)/],
+      [join(run, 'sub', 'x.txt'), /is inside the run directory \(sub\/x\.txt\)/],
+      [join(tmp, 'link-to-space.json'), /^-o: got ".*\/link-to-space\.json": is inside the run directory \(space\.json\)/],
+      [join(tmp, 'link-to-run', 'space.json'), /is inside the run directory \(space\.json\)/],
+    ];
+    for (const [out, message] of cases) {
+      const err = thrownInputError(() => showCommand([run, '0', '-o', out]));
+      expect(err.field).toBe('-o');
+      expect(err.message).toMatch(message);
+      expect(err.message).toMatch(guarded);
+    }
+    expect(readFileSync(join(run, 'space.json'), 'utf8')).toBe(space);
+    expect(readFileSync(join(run, 'records.jsonl'), 'utf8')).toBe(records);
+    expect(existsSync(join(run, 'new.onnx')) || existsSync(join(run, 'sub'))).toBe(false);
+  });
+
+  it('an unknown INDEX refuses before -o\'s folder is made; --json with -o is refused', () => {
+    const out = join(tmp, 'never-made', 'x.json');
+    expect(thrownInputError(() => showCommand([runs.cifar, '99', '-o', out])).field).toBe('INDEX');
+    expect(existsSync(join(tmp, 'never-made'))).toBe(false);
+    const err = thrownInputError(() => showCommand([runs.cifar, '0', '--json', '-o', join(tmp, 'j.json')]));
+    expect(err.message).toBe('--json: cannot be combined with -o; allowed: either --json (print the trial as JSON) or -o FILE (write its candidate, ONNX or LAMDA text)');
+    expect(existsSync(join(tmp, 'j.json'))).toBe(false);
+  });
+
+  it('-o a folder, or under a file: the path is in the line', () => {
+    mkdirSync(join(tmp, 'folder.json'));
+    writeFileSync(join(tmp, 'plain-file'), 'x');
+    expect(thrownInputError(() => showCommand([runs.cifar, '0', '-o', join(tmp, 'folder.json')])).message).toMatch(/^-o: got ".*\/folder\.json": is a folder; allowed: a file path$/);
+    expect(thrownInputError(() => showCommand([runs.cifar, '0', '-o', join(tmp, 'plain-file', 'x.json')])).message).toMatch(/^-o: got ".*\/plain-file\/x\.json": cannot be written \(.*\/plain-file is a file, not a folder\)/);
+  });
+
+  it('INDEX as typed: "-1" is an index (not a flag), a huge number is echoed as typed', () => {
+    expect(thrownInputError(() => showCommand([runs.cifar, '-1'])).message).toMatch(/^INDEX: got -1: no such proposal; allowed: a proposal index of .*cifar, 0 to 23$/);
+    expect(thrownInputError(() => showCommand([runs.cifar, '-1', '-o', join(tmp, 'neg.json')])).field).toBe('INDEX');
+    expect(thrownInputError(() => showCommand([runs.cifar, '99999999999999999999999'])).message).toMatch(/^INDEX: got 99999999999999999999999: no such proposal/);
+  });
+
+  it('a records file with no campaign-start names the run', () => {
+    mkdirSync(join(tmp, 'no-start'));
+    writeFileSync(join(tmp, 'no-start', 'records.jsonl'), '{"type":"proposal","index":0,"candidate":{},"key":null,"seq":0,"time":"2026-01-01T00:00:00Z"}\n');
+    expect(thrownInputError(() => showCommand([join(tmp, 'no-start'), '0'])).message).toMatch(/^RUN_DIR: got ".*\/no-start": its records\.jsonl has no campaign-start record; allowed: /);
+  });
+});
+
+describe('paretonas show: printed text is safe for a terminal and a shell', () => {
+  it('control bytes in the explanation, note, message and model are escaped; the explanation keeps its lines', () => {
+    const space = resolveSpace('tinyml-cifar100');
+    const candidate = sampleCandidate(space, createRng(11));
+    const key = canonicalKey(candidate, 3);
+    const run = writeRun(tmp, 'escapes', { proposer: 'ollama:qwen2.5:3b', evaluator: 'proxy' }, [
+      { type: 'proposal', index: 0, candidate, note: 'parent \x1b[31mred\x1b[0m', key },
+      { type: 'evaluation', index: 0, key, metrics: { naswot: 1, macs: 1, params: 1, flashBytes: 1, peakSramBytes: 1 }, seconds: 0.1 },
+      { type: 'explanation', index: 0, key, model: 'qw\x07en', text: 'first \x1b[31mline\nsecond \x1b]0;TITLE\x07 line\u009b2J' },
+      { type: 'proposal', index: 1, candidate: 'x', note: null, key: null },
+      { type: 'rejection', index: 1, key: null, reason: 'parse', message: 'bad \x1b[2J reply' },
+    ]);
+    const out = showCommand([run, '0']) + showCommand([run, '1']);
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(out).toContain('note   parent \\u001b[31mred\\u001b[0m\n');
+    expect(out).toContain('\nexplanation (qw\\u0007en):\nfirst \\u001b[31mline\nsecond \\u001b]0;TITLE\\u0007 line\\u009b2J\n');
+    expect(out).toContain('rejection: bad \\u001b[2J reply');
+  });
+
+  it('paths in the printed command lines are shell-quoted when they need it, bare when plain', () => {
+    const e = rows(runs.cifar).find((r) => r.type === 'evaluation') as Row;
+    const odd = join(tmp, "a b;$(id)'q.json");
+    const out = showCommand([runs.cifar, String(e.index), '-o', odd]);
+    const quoted = `'${odd.replace(/'/g, "'\\''")}'`;
+    expect(out).toContain(`\nparetonas estimate ${quoted} --space tinyml-cifar100 --sram mcunet gives its costs`);
+    // the shell reads the quoted word back as the path: split the way sh does for this quoting
+    expect(quoted.slice(1, -1).split("'\\''").join("'")).toBe(odd);
+    expect(existsSync(odd)).toBe(true);
+    const spaced = join(tmp, 'run with space');
+    cpSync(runs.cifar, spaced, { recursive: true });
+    expect(showCommand([spaced, String(e.index)])).toContain(`\nwrite it: paretonas show '${spaced}' ${e.index} -o FILE.json`);
+    expect(showCommand([runs.cifar, String(e.index)])).toContain(`\nwrite it: paretonas show ${runs.cifar} ${e.index} -o FILE.json`);
   });
 });

@@ -120,7 +120,7 @@ describe('trialView', () => {
   });
 
   it('errors name RUN_DIR, INDEX or KEY and what is allowed', () => {
-    expect(thrownInputError(() => loadTrial(join(tmp, 'nope'), 0)).message).toBe(`RUN_DIR: no such directory, so no records.jsonl; allowed: a run directory holding records.jsonl`);
+    expect(thrownInputError(() => loadTrial(join(tmp, 'nope'), 0)).message).toBe(`RUN_DIR: got "${join(tmp, 'nope')}": no such directory, so no records.jsonl; allowed: a run directory holding records.jsonl`);
     expect(thrownInputError(() => loadTrial(run, 6)).message).toBe(`INDEX: got 6: no such proposal; allowed: a proposal index of ${run}, 0 to 5`);
     expect(thrownInputError(() => loadTrial(run, -1)).message).toBe(`INDEX: got -1: no such proposal; allowed: a proposal index of ${run}, 0 to 5`);
     expect(thrownInputError(() => loadTrial(run, 'in3|x')).field).toBe('KEY');
