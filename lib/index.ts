@@ -89,7 +89,8 @@ export { campaignProposer } from './campaign/llm-proposer.js';
 export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';
 
 export type { Table, Cell } from './report/table.js';
-export { toMarkdown, toHtml, toCsv, toLatex, tableToDataFrame, dataFrameToTable, formatCell } from './report/render-table.js';
+export { toMarkdown, toHtml, toCsv, toLatex, formatCell } from './report/render-table.js';
+export { tableToDataFrame, dataFrameToTable } from './report/data-frame.js';
 export { paretoTable, referenceTableII, tableII, tableIIFromRun, tableIII, tableIV, TABLE_II_PAPER_ROWS, TABLE_III_PAPER_ROWS, TABLE_IV_PAPER_ROWS } from './report/paper-tables.js';
 export { fig1, fig1PaperPoints, frontPoints, fig5, referenceFig5, FIG5_PAPER_BARS, paretoScatter2d, paretoScatter3d, hypervolumeOverRun, rejectionsOverRun, layerBreakdown } from './report/figures.js';
 export { paretoScatterInfo, paretoScatterFigure, paretoScatter3dInfo, paretoScatter3dFigure, hypervolumeOverRunInfo, hypervolumeOverRunFigure, hypervolumeSeries, rejectionsOverRunInfo, rejectionsOverRunFigure, layerCostsInfo, layerCostsFigure } from './report/figures.js';

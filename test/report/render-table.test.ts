@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutAtWord, dataFrameToTable, escapeLatex, formatCell, shortKey, tableToDataFrame, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
+import { dataFrameToTable, tableToDataFrame } from '../../lib/report/data-frame.js';
+import { cutAtWord, escapeLatex, formatCell, shortKey, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
 import type { Table } from '../../lib/report/table.js';
 
 const table: Table = {
