@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { checkDashboardDir, findRuns } from '../dashboard/runs.js';
-import { startDashboard } from '../dashboard/server.js';
+import { isLoopback, startDashboard } from '../dashboard/server.js';
 import { checkPositionals, intFlag, parseFlags } from './args.js';
 import { defineCommand } from './command-spec.js';
 
@@ -26,7 +26,6 @@ export const DASHBOARD_COMMAND = defineCommand({
   },
 });
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function dashboardCommand(args: string[]): Promise<string> {
   const { values, positionals } = parseFlags(args, DASHBOARD_COMMAND.flags);
@@ -35,7 +34,7 @@ export async function dashboardCommand(args: string[]): Promise<string> {
   const port = intFlag('port', values.port, 0, 65535) ?? 8050;
   const host = values.host ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new InputError('--host', host, 'an IP address or host name (127.0.0.1, ::1, 0.0.0.0, a name)');
-  if (!LOOPBACK.has(host)) process.stderr.write(`paretonas dashboard: warning: listening on ${host}, not loopback: anyone who can reach it reads these runs' records (prompts and replies included); there is no password\n`);
+  if (!isLoopback(host)) process.stderr.write(`paretonas dashboard: warning: listening on ${host}, not loopback: anyone who can reach it reads these runs' records (prompts and replies included); there is no password\n`);
   let dashboard;
   try {
     dashboard = await startDashboard({ dir, port, host });

@@ -1,9 +1,11 @@
 /**
  * The runs a dashboard shows: DIR itself when it holds a records.jsonl, else every directory one
  * or two levels below DIR that holds one (a folder of runs, or a folder of folders of seeds).
- * Run ids are the runs' paths relative to DIR with '/' separators ('.' for DIR itself).
+ * Run ids are the runs' paths relative to DIR with '/' separators ('.' for DIR itself). Symbolic
+ * links to directories are followed (a run reached through a link is listed under the link's name);
+ * a link back to the directory being listed or one above it (a loop) is skipped.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { formatValue, InputError } from '../errors.js';
@@ -26,25 +28,47 @@ const isFile = (path: string): boolean => {
   }
 };
 
-function subdirs(dir: string): string[] {
+const realpath = (path: string): string | undefined => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined; // a dangling link
+  }
+};
+
+/** The directories in `dir` (links to directories included), skipping hidden ones, node_modules and links to `dir` or above it (real paths in `above`). */
+function subdirs(dir: string, above: readonly string[]): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .filter((e) => (e.isDirectory() || (e.isSymbolicLink() && isDir(join(dir, e.name)))) && !e.name.startsWith('.') && e.name !== 'node_modules')
       .map((e) => join(dir, e.name))
+      .filter((d) => {
+        const real = realpath(d);
+        return real !== undefined && !above.some((a) => a === real || a.startsWith(`${real}${sep}`));
+      })
       .sort();
   } catch {
     return [];
   }
 }
 
+const isDir = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** The runs under `dir` now (it may hold none yet: runs appear later); sorted by id. */
 export function findRuns(dir: string): RunRef[] {
   const ref = (d: string): RunRef => ({ id: relative(dir, d).split(sep).join('/') || '.', dir: d, records: join(d, RECORDS_FILE) });
   if (isFile(join(dir, RECORDS_FILE))) return [ref(dir)];
   const out: RunRef[] = [];
-  for (const a of subdirs(dir)) {
+  const top = realpath(dir) ?? dir;
+  for (const a of subdirs(dir, [top])) {
     if (isFile(join(a, RECORDS_FILE))) out.push(ref(a));
-    else for (const b of subdirs(a)) if (isFile(join(b, RECORDS_FILE))) out.push(ref(b));
+    else for (const b of subdirs(a, [top, realpath(a) ?? a])) if (isFile(join(b, RECORDS_FILE))) out.push(ref(b));
   }
   return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }

@@ -5,9 +5,11 @@
  * stream that says which runs changed (the page then fetches them again).
  *
  * Routes: GET / · /app.js (and the modules it imports: common, plots, table, trial) · /style.css · /plotly.min.js · /api/runs · /api/run?id=RUN ·
- * /api/trial?run=RUN&index=N · /api/groups · /api/events. Anything else: 404; a method other
- * than GET/HEAD: 405. On loopback, a request whose Host header names another host is refused
- * (403), so a web page elsewhere cannot reach the dashboard through DNS rebinding.
+ * /api/trial?run=RUN&index=N · /api/groups[?ids&id=RUN&id=RUN] (only the groups holding those runs) · /api/events
+ * (first event: every run, `full: true`; then only the changed runs' listings). Anything else: 404;
+ * a method other than GET/HEAD: 405. On a loopback address (127.0.0.0/8, ::1, localhost), a request
+ * whose Host header names another host is refused (403), so a web page elsewhere cannot reach the
+ * dashboard through DNS rebinding.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,7 +17,6 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { plotlyScriptPath } from '../report/html.js';
 import { RunWatcher } from './run-watcher.js';
-import { seedGroups } from './seed-groups.js';
 import { trialDetail } from './trial-detail.js';
 
 const CLIENT = new URL('./client/', import.meta.url);
@@ -46,7 +47,14 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Whether `host` (an address or name, IPv6 with or without brackets) is a loopback address: 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) return v4[1] === '127' && v4.slice(2).every((o) => Number(o) <= 255);
+  return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(h) || h === '::1';
+}
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -67,14 +75,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     return b;
   };
   watcher.onChange((changed) => {
-    const payload = `event: runs\ndata: ${JSON.stringify({ changed, runs: watcher.listing() })}\n\n`;
+    const payload = `event: runs\ndata: ${JSON.stringify({ changed, runs: watcher.listing(changed) })}\n\n`;
     for (const s of streams) s.write(payload);
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse, port: number): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only\n');
     const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (LOOPBACK.has(host) && !LOOPBACK.has(hostHeader)) return send(res, 403, 'text/plain', `the dashboard answers on ${host}:${port} only\n`);
+    if (isLoopback(host) && !isLoopback(hostHeader)) return send(res, 403, 'text/plain', `the dashboard answers on ${host}:${port} only\n`);
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const page = STATIC[url.pathname];
     if (page) return send(res, 200, page.type, file(fileURLToPath(new URL(page.file, CLIENT))));
@@ -100,11 +108,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           return json(res, 404, { error: (err as Error).message });
         }
       }
-      case '/api/groups':
-        return json(res, 200, seedGroups(watcher.allData()));
+      case '/api/groups': {
+        return json(res, 200, watcher.groups(url.searchParams.has('ids') ? url.searchParams.getAll('id') : undefined));
+      }
       case '/api/events': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-        res.write(`event: runs\ndata: ${JSON.stringify({ changed: [], runs: watcher.listing() })}\n\n`);
+        res.write(`event: runs\ndata: ${JSON.stringify({ changed: [], full: true, runs: watcher.listing() })}\n\n`);
         streams.add(res);
         req.on('close', () => streams.delete(res));
         return;

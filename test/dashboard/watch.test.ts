@@ -50,7 +50,7 @@ describe('RecordTail', () => {
     const tail = new RecordTail(path);
     tail.poll();
     appendFileSync(path, '{"type":"proposal","time":"x","seq":1,"index":-5}\n');
-    expect(tail.poll()).toBe(false);
+    expect(tail.poll()).toBe(true); // a change: the error is announced (the page shows it)
     expect(tail.error).toContain(`${path} line 2:`);
     expect(tail.records).toHaveLength(1);
   });

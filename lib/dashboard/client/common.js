@@ -7,7 +7,11 @@
 
 /** @typedef {{ name: string, label: string, unit: string, scale: number, digits: number, direction: 'min'|'max', objective: boolean, limit?: { min?: number, max?: number } }} Metric */
 /** @typedef {{ index: number, key: string|null, status: string, reason?: string, message?: string, metrics?: Record<string, number>, estimated?: Record<string, number>, onFront: boolean, feasible?: boolean, note?: string, explained: boolean, llmCalls: number }} Trial */
-/** @typedef {{ id: string, settings: any, configKey: string, counters: any, frontSize: number, finished: boolean, records: number, metrics: Metric[], trials: Trial[], hypervolume: any, rejections: any, error?: string }} Run */
+/** @typedef {{ id: string, settings: any, configKey: string, counters: any, frontSize: number, finished: boolean, records: number, metrics: Metric[], trials: Trial[], hypervolume: any, rejections: any, error?: string, readError?: string }} Run */
+/** @typedef {{ id: string, records: number, version: number, mtimeMs: number, error?: string }} Listing */
+
+/** How many runs are ticked by default (the most recently changed): each ticked run is fetched and overlaid. */
+export const DEFAULT_TICKED = 8;
 
 /** @type {any} */
 export const Plotly = /** @type {any} */ (window).Plotly;
@@ -18,13 +22,19 @@ export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id)
 
 export const state = {
   /** @type {Map<string, Run>} */ runs: new Map(),
-  /** @type {{ id: string, records: number, version: number, error?: string }[]} */ listing: [],
+  /** @type {Listing[]} */ listing: [],
+  /** Whether the default runs were ticked (on the first listing). */
+  defaulted: false,
+  /** @type {Set<string>} */ seen: new Set(),
   /** @type {Set<string>} */ chosen: new Set(),
   /** @type {Set<string>} */ unticked: new Set(),
   tableRun: '',
   sort: { column: 'index', desc: false },
   /** @type {{ run: string, index: number } | null} */ open: null,
 };
+
+/** Text handed to plotly (names, titles, hover text), which reads `<`, `>` and `&` as markup: escaped, so a run id is shown as written. */
+export const esc = (/** @type {unknown} */ text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** @param {string} path */
 export async function getJson(path) {

@@ -4,7 +4,7 @@
  * hypervolume and front size, rejections by reason, and the seed groups (mean ± one standard
  * deviation on one shared normalisation). Numbers come from the server; this only draws them.
  */
-import { $, arrow, chosenRuns, COLORS, el, fmt, getJson, header, metricsOf, Plotly } from './common.js';
+import { $, arrow, chosenRuns, COLORS, el, esc, fmt, getJson, header, metricsOf, Plotly, state } from './common.js';
 import { openTrial } from './trial.js';
 
 /** @typedef {import('./common.js').Metric} Metric */
@@ -43,16 +43,16 @@ export function drawFronts() {
     const color = COLORS[k % COLORS.length];
     const evaluated = r.trials.filter((t) => t.status === 'evaluated' && t.metrics && [x, y, z].every((m) => !m || typeof t.metrics?.[m.name] === 'number'));
     const point = (/** @type {Trial[]} */ ts, /** @type {Metric} */ m) => ts.map((t) => /** @type {Record<string, number>} */ (t.metrics)[m.name] / m.scale);
-    const text = (/** @type {Trial[]} */ ts) => ts.map((t) => `${r.id} #${t.index}<br>${metrics.map((m) => `${m.label}: ${fmt(m, t.metrics?.[m.name])}`).filter((s) => !s.endsWith(': ')).join('<br>')}`);
+    const text = (/** @type {Trial[]} */ ts) => ts.map((t) => `${esc(r.id)} #${t.index}<br>${metrics.map((m) => `${esc(m.label)}: ${esc(fmt(m, t.metrics?.[m.name]))}`).filter((s) => !s.endsWith(': ')).join('<br>')}`);
     const front = evaluated.filter((t) => t.onFront).sort((a, b) => /** @type {any} */ (a.metrics)[x.name] - /** @type {any} */ (b.metrics)[x.name]);
     const rest = evaluated.filter((t) => !t.onFront);
     const common = (/** @type {Trial[]} */ ts) => ({ x: point(ts, x), y: point(ts, y), ...(z ? { z: point(ts, z) } : {}), customdata: ts.map((t) => [r.id, t.index]), text: text(ts), hoverinfo: 'text', type: z ? 'scatter3d' : 'scatter' });
-    if (all && rest.length) traces.push({ ...common(rest), mode: 'markers', name: `${r.id}: others`, marker: { color, opacity: 0.3, size: z ? 3 : 6, symbol: rest.map((t) => (t.feasible ? 'circle' : 'x')) } });
+    if (all && rest.length) traces.push({ ...common(rest), mode: 'markers', name: `${esc(r.id)}: others`, marker: { color, opacity: 0.3, size: z ? 3 : 6, symbol: rest.map((t) => (t.feasible ? 'circle' : 'x')) } });
     // A line joins the front only when the plot's metrics are all the run's objectives (as the report's scatter does).
     const joined = !z && r.settings.objectives.length === 2 && [x, y].every((m) => r.settings.objectives.some((/** @type {any} */ o) => o.name === m.name));
-    traces.push({ ...common(front), mode: joined ? 'lines+markers' : 'markers', name: `${r.id}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
+    traces.push({ ...common(front), mode: joined ? 'lines+markers' : 'markers', name: `${esc(r.id)}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
   });
-  const title = (/** @type {Metric} */ m) => ({ text: header(m) + arrow(m) });
+  const title = (/** @type {Metric} */ m) => ({ text: esc(header(m) + arrow(m)) });
   /** @type {any[]} */
   const shapes = [];
   if (!z) {
@@ -88,8 +88,8 @@ export function drawProgress() {
   runs.forEach((r, k) => {
     const s = r.hypervolume;
     const color = COLORS[k % COLORS.length];
-    hv.push({ type: 'scatter', mode: 'lines', name: `${r.id}: hypervolume`, x: s.proposal, y: s.hypervolume, line: { shape: 'hv', color } });
-    hv.push({ type: 'scatter', mode: 'lines', name: `${r.id}: front size`, x: s.proposal, y: s.frontSize, yaxis: 'y2', line: { shape: 'hv', dash: 'dot', color } });
+    hv.push({ type: 'scatter', mode: 'lines', name: `${esc(r.id)}: hypervolume`, x: s.proposal, y: s.hypervolume, line: { shape: 'hv', color } });
+    hv.push({ type: 'scatter', mode: 'lines', name: `${esc(r.id)}: front size`, x: s.proposal, y: s.frontSize, yaxis: 'y2', line: { shape: 'hv', dash: 'dot', color } });
   });
   const maxProposals = Math.max(1, ...runs.map((r) => r.counters.proposed));
   Plotly.react($('hypervolume'), hv, {
@@ -105,7 +105,7 @@ export function drawProgress() {
   runs.forEach((r, k) => {
     Object.entries(r.rejections.cumulative).forEach(([reason, ys], j) => {
       total += /** @type {number[]} */ (ys).at(-1) ?? 0;
-      rej.push({ type: 'scatter', mode: 'lines', name: `${r.id}: ${reason}`, x: r.rejections.proposal, y: ys, line: { shape: 'hv', color: COLORS[(k + j) % COLORS.length], dash: ['solid', 'dot', 'dash', 'dashdot'][k % 4] } });
+      rej.push({ type: 'scatter', mode: 'lines', name: `${esc(r.id)}: ${esc(reason)}`, x: r.rejections.proposal, y: ys, line: { shape: 'hv', color: COLORS[(k + j) % COLORS.length], dash: ['solid', 'dot', 'dash', 'dashdot'][k % 4] } });
     });
   });
   Plotly.react($('rejections'), rej, {
@@ -122,7 +122,7 @@ export function drawProgress() {
 
 export async function drawGroups() {
   /** @type {any[]} */
-  const groups = await getJson('/api/groups');
+  const groups = await getJson(`/api/groups?ids${[...state.chosen].map((id) => `&id=${encodeURIComponent(id)}`).join('')}`);
   const box = $('groups');
   box.replaceChildren();
   for (const [k, g] of groups.entries()) {
@@ -136,7 +136,7 @@ export async function drawGroups() {
       { type: 'scatter', mode: 'lines', x: g.proposal, y: upper, line: { width: 0 }, showlegend: false, hoverinfo: 'skip' },
       { type: 'scatter', mode: 'lines', x: g.proposal, y: lower, fill: 'tonexty', fillcolor: 'rgba(99,110,250,0.2)', line: { width: 0 }, name: '± 1 standard deviation' },
       { type: 'scatter', mode: 'lines', x: g.proposal, y: g.mean, line: { color: COLORS[0], width: 2 }, name: `mean of ${g.runs.length}` },
-      ...g.perRun.map((/** @type {any[]} */ ys, /** @type {number} */ i) => ({ type: 'scatter', mode: 'lines', x: g.proposal, y: ys, line: { width: 1, color: '#999', dash: 'dot' }, name: `${g.runs[i].id} (seed ${g.runs[i].seed})`, connectgaps: false })),
+      ...g.perRun.map((/** @type {any[]} */ ys, /** @type {number} */ i) => ({ type: 'scatter', mode: 'lines', x: g.proposal, y: ys, line: { width: 1, color: '#999', dash: 'dot' }, name: `${esc(g.runs[i].id)} (seed ${g.runs[i].seed})`, connectgaps: false })),
     ];
     Plotly.react(plot, traces, {
       height: 340, margin: { t: 10 },

@@ -4,7 +4,6 @@
  * any column (missing values last) and filtered by text, status and front membership.
  */
 import { $, arrow, el, fmt, header, state } from './common.js';
-import { drawAxisChoices, drawFronts, drawProgress } from './plots.js';
 import { openTrial } from './trial.js';
 
 /** @typedef {import('./common.js').Metric} Metric */
@@ -14,21 +13,22 @@ import { openTrial } from './trial.js';
 export function drawRunList() {
   const body = /** @type {HTMLTableSectionElement} */ ($('runs').querySelector('tbody'));
   body.replaceChildren(
-    ...state.listing.map((l) => {
+    ...state.listing.flatMap((l) => {
       const r = state.runs.get(l.id);
       const tick = el('input', { type: 'checkbox', checked: state.chosen.has(l.id) });
       tick.addEventListener('change', () => {
         if (/** @type {HTMLInputElement} */ (tick).checked) (state.chosen.add(l.id), state.unticked.delete(l.id));
         else (state.chosen.delete(l.id), state.unticked.add(l.id));
-        drawAxisChoices();
-        drawFronts();
-        drawProgress();
+        $('runs').dispatchEvent(new Event('tick')); // app.js fetches the run and redraws
       });
-      if (!r || r.error) return el('tr', { 'data-run': l.id }, [el('td', {}, [tick]), el('td', { className: 'text', text: l.id }), el('td', { className: 'text', colspan: 10, text: r?.error ?? l.error ?? 'reading…' })]);
+      // Why reading its records stopped (a bad line, a line too long, the file gone): a red line under the run, naming the file and line.
+      const readError = (r && !r.error ? r.readError : undefined) ?? l.error;
+      const errorRow = readError ? [el('tr', { className: 'read-error', 'data-error-of': l.id }, [el('td'), el('td', { colspan: 11, className: 'text', text: readError })])] : [];
+      if (!r || r.error) return [el('tr', { 'data-run': l.id }, [el('td', {}, [tick]), el('td', { className: 'text', text: l.id }), el('td', { className: 'text', colspan: 10, text: r?.error ?? (state.chosen.has(l.id) ? 'reading…' : `${l.records} records (tick to show)`) })]), ...(r?.error && r.error === readError ? [] : errorRow)];
       const s = r.settings;
       const rejected = Object.values(r.counters.rejected).reduce((a, b) => a + b, 0);
       const hv = r.hypervolume.hypervolume.at(-1);
-      return el('tr', { 'data-run': l.id }, [
+      return [el('tr', { 'data-run': l.id }, [
         el('td', {}, [tick]),
         el('td', { className: 'text', text: l.id }),
         el('td', { className: 'text', text: s.space }),
@@ -40,8 +40,8 @@ export function drawRunList() {
         el('td', { text: rejected }),
         el('td', { text: r.frontSize }),
         el('td', { text: typeof hv === 'number' ? hv.toFixed(4) : '' }),
-        el('td', { className: 'text', text: r.finished ? 'finished' : 'running or stopped' }),
-      ]);
+        el('td', { className: 'text', text: readError ? 'records unreadable past the line below' : r.finished ? 'finished' : 'running or stopped' }),
+      ]), ...errorRow];
     }),
   );
   const select = /** @type {HTMLSelectElement} */ ($('table-run'));
@@ -70,9 +70,13 @@ export function drawTable() {
   if (!run || run.error) {
     head.replaceChildren();
     body.replaceChildren();
-    $('trial-count').textContent = run?.error ?? 'no run yet';
+    $('trial-count').textContent = run?.error ?? (state.tableRun ? 'reading…' : 'no run yet');
+    $('table-error').textContent = run?.error ?? '';
+    $('table-error').hidden = !run?.error;
     return;
   }
+  $('table-error').textContent = run.readError ?? '';
+  $('table-error').hidden = !run.readError;
   const columns = tableColumns(run);
   head.replaceChildren(el('tr', {}, columns.map((c) => el('th', {
     className: `${c.text ? 'text ' : ''}${state.sort.column === c.id ? (state.sort.desc ? 'sorted-desc' : 'sorted-asc') : ''}`,
