@@ -288,6 +288,24 @@ export const TABLE_III_PAPER_ROWS: readonly TableIIIPaperRow[] = [
   { model: 'Qwen2.5-3B', tc: 213, pc: 43, accuracy: { min: 48.41, max: 70.31, mean: 61.9 }, macsM: { min: 70.19, max: 327.28, mean: 140.05 }, paramsM: { min: 0.05, max: 0.77, mean: 0.25 } },
 ];
 
+
+/**
+ * Table III's columns (after Model, TC, PC) with no value ('—') in any run row: left out, unless
+ * the paper's rows fill them (the first `paperFilled` columns when the paper rows are shown), then
+ * kept and the caption says why the runs' cells are empty. `why` is '' or caption sentences
+ * starting with a space. No run rows: every column kept.
+ */
+function emptyRunColumns(columns: readonly string[], runRows: readonly Cell[][], paperFilled: number, primary: string | null): { keep: boolean[]; why: string } {
+  const reason = (c: number) => (c === 3 ? (primary === null ? 'no run maximises an objective, as the paper’s accuracy is' : `no run has ${primary} on a Pareto candidate`) : 'no run’s Pareto candidates carry it');
+  const keep = columns.map((_, c) => c < 3 || runRows.length === 0 || runRows.some((r) => r[c] !== '—') || c < paperFilled);
+  const dropped = columns.flatMap((name, c) => (keep[c] ? [] : [`${name} (${reason(c)})`]));
+  const blank = columns.flatMap((name, c) => (c >= 3 && runRows.length > 0 && runRows.every((r) => r[c] === '—') && keep[c] ? [`${name} (${reason(c)})`] : []));
+  const why = [
+    ...(dropped.length > 0 ? [` Left out, no run row has a value: ${dropped.join('; ')}.`] : []),
+    ...(blank.length > 0 ? [` Empty (—) in every run row, filled by the paper’s rows only: ${blank.join('; ')}.`] : []),
+  ].join('');
+  return { keep, why };
+}
 /**
  * Table III from a comparison of runs: Model, TC, PC and `[min, max] avg` over each run's Pareto
  * candidates of the paper's columns — the primary objective (the first run's first maximised
@@ -335,11 +353,13 @@ export function tableIII(comparison: Comparison, options: { paper?: boolean } = 
   }
   const primaryColumn = primary === null ? 'Primary' : primary === 'accuracy' ? 'Accuracy (%) ↑' : `${metricHeader(primary)} ↑`;
   if (options.paper && !showMacs) throw new InputError('paper', true, 'runs whose primary (first maximised) objective is accuracy or a score', `the runs' primary objective is ${primary}, and the paper rows print accuracy there and ${primary} in its own column`);
+  const columns = ['Model', 'TC', 'PC', primaryColumn, ...(showMacs ? ['MACs (M) ↓'] : []), ...(showParams ? ['#Parameters (M) ↓'] : []), ...extra.map((x) => x.header)];
+  const { keep, why } = emptyRunColumns(columns, rows.slice(0, comparison.runs.length), options.paper ? 3 + 1 + (showMacs ? 1 : 0) + (showParams ? 1 : 0) : 0, primary);
   return {
     id: 'table-iii',
-    caption: 'Performance metrics for model generation across runs, presented as [min, max] avg over each run’s Pareto candidates. TC: total (evaluated) candidates, PC: Pareto candidates.',
-    columns: ['Model', 'TC', 'PC', primaryColumn, ...(showMacs ? ['MACs (M) ↓'] : []), ...(showParams ? ['#Parameters (M) ↓'] : []), ...extra.map((x) => x.header)],
-    rows,
+    caption: `Performance metrics for model generation across runs, presented as [min, max] avg over each run’s Pareto candidates. TC: total (evaluated) candidates, PC: Pareto candidates.${why}`,
+    columns: columns.filter((_, c) => keep[c]),
+    rows: rows.map((row) => row.filter((_, c) => keep[c])),
     notes: [
       ...comparison.runs.map((r, i) => `${rows[i]?.[0] as string}: ${r.run} (${r.proposer}, ${r.evaluator}, seed ${r.seed}; ${r.proposals} proposals; objectives ${objectivesText(r.objectives)}).`),
       ...(comparison.objectivesDiffer ? [`Note: ${comparison.objectivesDiffer}.`] : []),

@@ -247,6 +247,41 @@ describe('tableIII', () => {
   });
 });
 
+describe('tableIII: a column no run row fills', () => {
+  // The `cost` evaluator's kind of run: objectives macs:min, params:min, no maximised (primary) objective.
+  //   #0 100 M, 0.2 M   front;  #1 150 M, 0.3 M   dominated by #0;  #2 80 M, 0.5 M   front
+  const costRun = writeRun(tmp, 'cost', { proposer: 'random', evaluator: 'cost', seed: 1, budget: 3, objectives: [{ name: 'macs', direction: 'min' }, { name: 'params', direction: 'min' }], limits: [] }, [
+    proposal(0),
+    evaluation(0, { macs: 100e6, params: 0.2e6 }),
+    proposal(1),
+    evaluation(1, { macs: 150e6, params: 0.3e6 }),
+    proposal(2),
+    evaluation(2, { macs: 80e6, params: 0.5e6 }),
+  ]);
+
+  it('the all-— Primary column is left out, and the caption says why', () => {
+    const t = tableIII(compareRuns([costRun]));
+    expect(t.columns).toEqual(['Model', 'TC', 'PC', 'MACs (M) ↓', '#Parameters (M) ↓']);
+    expect(t.rows).toEqual([['random (seed 1)', 3, 2, '[80.00, 100.00] 90.00', '[0.20, 0.50] 0.35']]);
+    expect(t.caption).toContain('Left out, no run row has a value: Primary (no run maximises an objective');
+    expect(toMarkdown(t)).not.toContain('| — |');
+  });
+
+  it('with the paper rows the column stays (they fill it) and the caption says the runs leave it empty', () => {
+    const t = tableIII(compareRuns([costRun]), { paper: true });
+    expect(t.columns).toEqual(['Model', 'TC', 'PC', 'Primary', 'MACs (M) ↓', '#Parameters (M) ↓']);
+    expect(t.rows[0]).toEqual(['random (seed 1)', 3, 2, '—', '[80.00, 100.00] 90.00', '[0.20, 0.50] 0.35']);
+    expect(t.rows[1]).toEqual(['Llama3.2-3B (paper)', 127, 27, '[38.68, 68.58] 60.50', '[71.17, 255.86] 112.01', '[0.04, 0.73] 0.15']);
+    expect(t.caption).toContain('Empty (—) in every run row, filled by the paper’s rows only: Primary (no run maximises an objective');
+  });
+
+  it('a run with a primary objective keeps every column and the caption as it was', () => {
+    const t = tableIII(compareRuns([dir]));
+    expect(t.columns).toHaveLength(7);
+    expect(t.caption.endsWith('PC: Pareto candidates.')).toBe(true);
+  });
+});
+
 describe('tableIV', () => {
   it('before, after and gain per candidate carrying both metrics (worked by hand)', () => {
     const t = tableIV(state, { before: 'accuracy_before_kd', after: 'accuracy_after_kd', beforeLabel: 'w/o ViT-KD (%)', afterLabel: 'w/ ViT-KD (%)' });

@@ -92,7 +92,7 @@ describe('the report of a run with other objectives (cost evaluator: flash, SRAM
     const f3 = report.figures[2]!.figure;
     const l3 = f3.layout as unknown as Layout;
     expect(l3.title.text).toContain(`${summary.frontSize} members of the run's front, ${summary.evaluated} evaluated`);
-    expect(Object.values(l3.scene ?? {}).map((a) => a.title.text)).toEqual(['MACs (M) ↑', 'flash (KiB) ↓', 'peak SRAM (KiB) ↓']);
+    expect(['xaxis', 'yaxis', 'zaxis'].map((k) => (l3.scene ?? {})[k]!.title.text)).toEqual(['MACs (M) ↑', 'flash (KiB) ↓', 'peak SRAM (KiB) ↓']);
     expect((f3.data as unknown as Trace[]).find((t) => t.name === 'Pareto front')?.x).toHaveLength(summary.frontSize);
     // Table III: the paper's columns the run has (MACs is the primary, params), then flash and SRAM
     expect(report.tables[1]?.columns).toEqual(['Model', 'TC', 'PC', 'MACs (M) ↑', '#Parameters (M) ↓', 'flash (KiB) ↓', 'peak SRAM (KiB) ↓']);
