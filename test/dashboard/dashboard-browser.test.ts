@@ -7,7 +7,7 @@
  * a trial's view on a click, pick up a third run started after the page opened, and fetch
  * nothing from the network. A screenshot goes to reports/screenshots/dashboard.png (gitignored).
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -23,7 +23,7 @@ import { resolveSpace } from '../../lib/space/builtin.js';
 import { lowerBlockNet, spaceNetOptions } from '../../lib/space/lower-blocks.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { ROOT } from '../helpers.js';
-import { llmCall, writeRun } from '../report/run-records.js';
+import { evaluation, llmCall, proposal, writeRun } from '../report/run-records.js';
 
 const SPACE = 'tinyml-fashion-mnist';
 
@@ -227,6 +227,48 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
       expect(await tab.$eval('#trial-count', (e) => e.textContent)).toBe('no run yet');
       await campaign(join(empty, 'first'), 5, 10);
       await tab.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length === 10, { timeout: 20_000 });
+      expect(errors).toEqual([]);
+      expect(b.networkRequests).toEqual([]);
+    } finally {
+      await b.close();
+      await d.close();
+    }
+  }, 90_000);
+
+  it('many runs: the 8 most recently changed are ticked and overlaid; a run id is shown as text in legends; a bad line appended to a live run shows as a red line naming file and line, with what was read before', async () => {
+    const many = mkdtempSync(join(tmpdir(), 'dashboard-many-'));
+    const names = [...Array.from({ length: 10 }, (_, i) => `r${String(i).padStart(2, '0')}`), '<b>x&y'];
+    names.forEach((name, i) => {
+      const dir = writeRun(many, name, { space: SPACE }, [proposal(0), evaluation(0, { accuracy: 0.5 + i / 100, macs: 1e6 * (i + 1), params: 1e4 })]);
+      const t = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+      utimesSync(join(dir, 'records.jsonl'), t, t);
+    });
+    const newest = names.slice(-8).sort();
+    const d = await startDashboard({ dir: many, port: 0, pollMs: 200 });
+    const b = await launchOfflineBrowser({ allowLoopbackPorts: [d.port] });
+    try {
+      const tab = await b.browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(String(e)));
+      await tab.goto(d.url, { waitUntil: 'load' });
+      await tab.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      expect(await tab.$$eval('#runs tbody tr[data-run]', (trs) => trs.length)).toBe(11);
+      const ticked = await tab.$$eval('#runs tbody tr[data-run]', (trs) => trs.filter((tr) => (tr.querySelector('input') as HTMLInputElement).checked).map((tr) => tr.getAttribute('data-run')));
+      expect(ticked.sort()).toEqual(newest);
+      const fronts = await tab.$eval('#fronts', (div) => (div as unknown as { data: { customdata: [string, number][] }[] }).data.map((t) => t.customdata[0]?.[0]));
+      expect(new Set(fronts)).toEqual(new Set(newest));
+      // plotly reads <b> as markup: the legend must show the id as written, with no <b> element made of it.
+      const legend = await tab.$$eval('#fronts .legendtext', (ts) => ts.map((t) => t.textContent));
+      expect(legend).toContain('<b>x&y: front (1)');
+      expect(await tab.$$eval('#fronts .legend b, #fronts .legendtext tspan[style*="bold"]', (bs) => bs.length)).toBe(0);
+      // A whole bad line appended to a live run, then a valid line: the run shows the error, names the line, keeps its first records.
+      appendFileSync(join(many, 'r09', 'records.jsonl'), '{"type":"proposal","time":"x"}\n' + JSON.stringify({ type: 'proposal', time: new Date(0).toISOString(), seq: 4, index: 1, candidate: { blocks: [] }, note: null, key: 'k1' }) + '\n');
+      await tab.waitForSelector('#runs tr.read-error[data-error-of="r09"]', { timeout: 20_000 });
+      expect(await tab.$eval('#runs tr.read-error[data-error-of="r09"]', (tr) => tr.textContent)).toMatch(/r09\/records\.jsonl line 4: .*seq/);
+      await tab.select('#table-run', 'r09');
+      await tab.waitForFunction(() => !(document.getElementById('table-error') as HTMLElement).hidden, { timeout: 20_000 });
+      expect(await tab.$eval('#table-error', (e) => e.textContent)).toMatch(/r09\/records\.jsonl line 4/);
+      expect(await tab.$$eval('#trials tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-index')))).toEqual(['0']);
       expect(errors).toEqual([]);
       expect(b.networkRequests).toEqual([]);
     } finally {
