@@ -3,7 +3,9 @@
  * label, axis title and annotation lies inside the image (the first layer name was cut before), and
  * the dashed line sits at the SRAM limit's pixel height, above the peak marker; the same check on
  * the layout before the fix finds the cut label, so the check can fail. The run figures of the
- * fixture runs: every text inside the image too, no network request.
+ * fixture runs: every text inside the image too, no network request. The 3-D scene (WebGL, no DOM
+ * text): each axis title's pixels, found by blanking it, lie whole inside the scene at the report's
+ * 900 × 520; one evaluated point: plotly's params and MACs axes start at 0 or above.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,8 @@ import { REFERENCE_DIR, referenceModels } from '../../../lib/report/reference.js
 import { resolveSpace } from '../../../lib/space/builtin.js';
 import { loadModelFile } from '../../../lib/space/formats.js';
 import { fixtureRuns } from './hand-run.js';
+import { loadRun } from '../../../lib/report/campaign-report.js';
+import { evaluation, proposal, writeRun } from '../run-records.js';
 
 interface Box {
   what: string;
@@ -226,5 +230,34 @@ describe.skipIf(!chromium)('figures drawn in Chromium', () => {
     const cut = cutSceneTitles(await sceneTitleBoxes(before, 900, 520), 900, 520);
     // the MACs title (y axis) ran past the scene's bottom edge
     expect(cut).toContain('yaxis');
+  }, 120_000);
+
+  it('one evaluated point: the params and MACs axes plotly draws start at 0 or above (they went from -0.5 before)', async () => {
+    const one = loadRun(writeRun(dir, 'one-point', {}, [proposal(0), evaluation(0, { accuracy: 0.6, macs: 10e6, params: 0.2e6 })]));
+    const ranges = async (f: Figure) => {
+      const p = await offline.browser.newPage();
+      try {
+        await p.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+        return await p.evaluate(async (spec: string) => {
+          const g = JSON.parse(spec) as { data: unknown[]; layout: unknown };
+          const Plotly = (globalThis as unknown as { Plotly: { newPlot(gd: HTMLElement, d: unknown, l: unknown): Promise<unknown> } }).Plotly;
+          const gd = document.getElementById('f') as HTMLElement;
+          await Plotly.newPlot(gd, g.data, g.layout);
+          const fl = (gd as unknown as { _fullLayout: Record<string, { range: number[] }> })._fullLayout;
+          return { x: fl.xaxis!.range, y: fl.yaxis!.range };
+        }, JSON.stringify(f));
+      } finally {
+        await p.close();
+      }
+    };
+    const f = paretoScatterFigure(paretoScatterInfo(one, 'params', 'macs'));
+    const r = await ranges(f);
+    expect(r.x[0]).toBeGreaterThanOrEqual(0);
+    expect(r.y[0]).toBeGreaterThanOrEqual(0);
+    expect(r.x[1]).toBeGreaterThan(0.2);
+    // the same figure without rangemode: plotly's autorange around a single 0.2 M reaches below 0
+    const strip = (a: unknown) => Object.fromEntries(Object.entries(a as object).filter(([k]) => k !== 'rangemode'));
+    const before = await ranges({ data: f.data, layout: { ...f.layout, xaxis: strip(f.layout.xaxis), yaxis: strip(f.layout.yaxis) } });
+    expect(before.x[0]).toBeLessThan(0);
   }, 120_000);
 });
