@@ -21,6 +21,9 @@ export interface WatchedRun {
 }
 
 /** A run's data for the page, with `readError` when reading its records stopped (the data is what was read before). */
+/** A seed group as sent to the page: `perRun[i]` is null for a run not asked about. */
+export type GroupView = Omit<SeedGroup, 'perRun'> & { perRun: (SeedGroup['perRun'][number] | null)[] };
+
 export type RunView = (RunData & { readError?: string }) | { id: string; error: string };
 
 /** What the page's run list shows of a run without its trials. */
@@ -40,7 +43,7 @@ export class RunWatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(changed: string[]) => void>();
   private lastScan = -Infinity;
-  private groupCache: { key: string; groups: SeedGroup[] } | undefined;
+  private groupCache: { key: string; groups: GroupView[] } | undefined;
 
   constructor(
     readonly dir: string,
@@ -125,7 +128,7 @@ export class RunWatcher {
    * campaign-start configuration matches one of theirs are replayed; the answer is kept until one
    * of those runs changes.
    */
-  groups(ids?: readonly string[]): SeedGroup[] {
+  groups(ids?: readonly string[]): GroupView[] {
     const startKey = (r: WatchedRun): string | undefined => {
       const first = r.tail.records[0];
       return first?.type === 'campaign-start' ? configKey(first.config as Parameters<typeof configKey>[0]) : undefined;
@@ -139,7 +142,9 @@ export class RunWatcher {
     if (this.groupCache?.key !== cacheKey) {
       const data = members.map((r) => this.data(r.ref.id)).filter((d): d is RunData => d !== undefined && !('error' in d));
       const groups = seedGroups(data);
-      this.groupCache = { key: cacheKey, groups: ids ? groups.filter((g) => g.runs.some((r) => ids.includes(r.id))) : groups };
+      // Asked about some runs: their groups, with the per-run curves of those runs only (a group of 10,000 seeds sends its mean and spread, not 10,000 curves).
+      const asked = new Set(ids);
+      this.groupCache = { key: cacheKey, groups: ids ? groups.filter((g) => g.runs.some((r) => asked.has(r.id))).map((g) => ({ ...g, perRun: g.perRun.map((ys, i) => (asked.has(g.runs[i]?.id ?? '') ? ys : null)) })) : groups };
     }
     return this.groupCache.groups;
   }

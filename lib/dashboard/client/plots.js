@@ -128,7 +128,7 @@ export async function drawGroups() {
   for (const [k, g] of groups.entries()) {
     const div = el('div', { className: 'group', 'data-group': k });
     const plot = el('div', { className: 'plot' });
-    div.append(el('h3', { text: `${g.title} — ${g.runs.length} run${g.runs.length === 1 ? '' : 's'} (seeds ${g.runs.map((/** @type {any} */ r) => r.seed).join(', ')})` }), plot);
+    div.append(el('h3', { text: `${g.title} — ${g.runs.length} run${g.runs.length === 1 ? '' : 's'} (seeds ${g.runs.slice(0, 20).map((/** @type {any} */ r) => r.seed).join(', ')}${g.runs.length > 20 ? ', …' : ''})` }), plot);
     box.append(div);
     const upper = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => m + g.std[i]);
     const lower = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => Math.max(0, m - g.std[i]));
@@ -136,7 +136,8 @@ export async function drawGroups() {
       { type: 'scatter', mode: 'lines', x: g.proposal, y: upper, line: { width: 0 }, showlegend: false, hoverinfo: 'skip' },
       { type: 'scatter', mode: 'lines', x: g.proposal, y: lower, fill: 'tonexty', fillcolor: 'rgba(99,110,250,0.2)', line: { width: 0 }, name: '± 1 standard deviation' },
       { type: 'scatter', mode: 'lines', x: g.proposal, y: g.mean, line: { color: COLORS[0], width: 2 }, name: `mean of ${g.runs.length}` },
-      ...g.perRun.map((/** @type {any[]} */ ys, /** @type {number} */ i) => ({ type: 'scatter', mode: 'lines', x: g.proposal, y: ys, line: { width: 1, color: '#999', dash: 'dot' }, name: `${esc(g.runs[i].id)} (seed ${g.runs[i].seed})`, connectgaps: false })),
+      // The ticked runs' own curves (the server leaves the others' out).
+      ...g.perRun.flatMap((/** @type {any[]|null} */ ys, /** @type {number} */ i) => (ys ? [{ type: 'scatter', mode: 'lines', x: g.proposal, y: ys, line: { width: 1, color: '#999', dash: 'dot' }, name: `${esc(g.runs[i].id)} (seed ${g.runs[i].seed})`, connectgaps: false }] : [])),
     ];
     Plotly.react(plot, traces, {
       height: 340, margin: { t: 10 },
