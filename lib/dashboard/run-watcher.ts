@@ -144,7 +144,7 @@ export class RunWatcher {
       const groups = seedGroups(data);
       // Asked about some runs: their groups, with the per-run curves of those runs only (a group of 10,000 seeds sends its mean and spread, not 10,000 curves).
       const asked = new Set(ids);
-      this.groupCache = { key: cacheKey, groups: ids ? groups.filter((g) => g.runs.some((r) => asked.has(r.id))).map((g) => ({ ...g, perRun: g.perRun.map((ys, i) => (asked.has(g.runs[i]?.id ?? '') ? ys : null)) })) : groups };
+      this.groupCache = { key: cacheKey, groups: ids ? groups.filter((g) => g.runs.some((r) => asked.has(r.id)) || g.leftOut.some((r) => asked.has(r.id))).map((g) => ({ ...g, perRun: g.perRun.map((ys, i) => (asked.has(g.runs[i]?.id ?? '') ? ys : null)) })) : groups };
     }
     return this.groupCache.groups;
   }

@@ -7,6 +7,9 @@
  * proposal index p (0 .. the longest run's proposals - 1) a run's value is the hypervolume of
  * its feasible evaluations among proposals 0..p (a step function); the group gives the mean,
  * the sample standard deviation (n - 1; 0 for one run), min and max over the runs that reached p.
+ * A group holds runs of DIFFERENT seeds: of runs repeating a seed (the same search with another
+ * budget, or run twice) only the longest (most proposals; ties: the first id) is kept, the
+ * others are listed in `leftOut` (a mean ± spread over one seed twice says nothing).
  */
 import { HypervolumeTracker } from '../pareto/hv/incremental.js';
 import { normalizePoints } from '../pareto/hypervolume.js';
@@ -18,6 +21,8 @@ export interface SeedGroup {
   /** A short title: space, proposer, evaluator, objectives. */
   title: string;
   runs: { id: string; seed: number }[];
+  /** Runs repeating the seed of a longer run in `runs` (`kept` is that run's id), left out of the statistics. */
+  leftOut: { id: string; seed: number; kept: string }[];
   /** Normalisation bounds (minimisation form), shared by the group's runs. */
   ideal: number[];
   nadir: number[];
@@ -35,14 +40,28 @@ export interface SeedGroup {
 
 const REFERENCE = 1.1;
 
-/** Groups runs by configuration (ignoring the seed); every group, runs sorted by seed, groups by title. */
+/**
+ * Groups runs by configuration (ignoring the seed); every group, one run per seed (the longest),
+ * runs sorted by seed, groups by title.
+ */
 export function seedGroups(runs: readonly RunData[]): SeedGroup[] {
   const byKey = new Map<string, RunData[]>();
   for (const r of runs) byKey.set(r.configKey, [...(byKey.get(r.configKey) ?? []), r]);
-  return [...byKey.entries()].map(([key, members]) => seedGroup(key, members.sort((a, b) => a.settings.seed - b.settings.seed || (a.id < b.id ? -1 : 1)))).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  return [...byKey.entries()].map(([key, members]) => {
+    const bySeed = new Map<number, RunData[]>();
+    for (const r of members) bySeed.set(r.settings.seed, [...(bySeed.get(r.settings.seed) ?? []), r]);
+    const kept: RunData[] = [];
+    const leftOut: SeedGroup['leftOut'] = [];
+    for (const same of bySeed.values()) {
+      const [first, ...rest] = same.sort((a, b) => b.trials.length - a.trials.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) as [RunData, ...RunData[]];
+      kept.push(first);
+      for (const r of rest) leftOut.push({ id: r.id, seed: r.settings.seed, kept: first.id });
+    }
+    return seedGroup(key, kept.sort((a, b) => a.settings.seed - b.settings.seed), leftOut.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1)));
+  }).sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 }
 
-function seedGroup(configKey: string, runs: readonly RunData[]): SeedGroup {
+function seedGroup(configKey: string, runs: readonly RunData[], leftOut: SeedGroup['leftOut']): SeedGroup {
   const s = (runs[0] as RunData).settings;
   const objectives = s.objectives;
   const m = objectives.length;
@@ -76,6 +95,7 @@ function seedGroup(configKey: string, runs: readonly RunData[]): SeedGroup {
     configKey,
     title: `${s.space} · ${s.proposer} · ${s.evaluator} · ${objectives.map((o) => `${o.name} ${o.direction}`).join(', ')}`,
     runs: runs.map((r) => ({ id: r.id, seed: r.settings.seed })),
+    leftOut,
     ideal,
     nadir,
     reference,

@@ -84,6 +84,22 @@ describe('seedGroups', () => {
     ]);
   });
 
+  it('runs repeating a seed: only the longest of each seed is kept (a group of seeds 2, 2 is no group), the others listed as left out', () => {
+    // a2 repeats a's seed 1 with a larger budget and 3 proposals (a has 2): a2 is kept, a left out; b (seed 2) stays.
+    const a2 = runData('a2', read(writeRun(tmp, 'a2', { seed: 1, budget: 30, objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.2, macs: 1, params: 1 }), proposal(1), evaluation(1, { accuracy: 0.6, macs: 1, params: 1 }), proposal(2), evaluation(2, { accuracy: 0.8, macs: 1, params: 1 })])));
+    const [g] = seedGroups([a, b, a2]);
+    expect(g?.runs).toEqual([{ id: 'a2', seed: 1 }, { id: 'b', seed: 2 }]);
+    expect(g?.leftOut).toEqual([{ id: 'a', seed: 1, kept: 'a2' }]);
+    expect(g?.count).toEqual([2, 2, 2]);
+    // Two runs of one seed: one run, and the other left out (no spread over one seed).
+    const [h] = seedGroups([a2, a]);
+    expect(h?.runs.map((r) => r.id)).toEqual(['a2']);
+    expect(h?.std.every((s) => s === 0)).toBe(true);
+    // Same length: the first id is kept.
+    const a3 = runData('a3', read(writeRun(tmp, 'a3', { seed: 1, objectives: one }, [proposal(0), evaluation(0, { accuracy: 0.5, macs: 1, params: 1 }), proposal(1), evaluation(1, { accuracy: 0.5, macs: 1, params: 1 })])));
+    expect(seedGroups([a3, a])[0]?.runs.map((r) => r.id)).toEqual(['a']);
+  });
+
   it('hypervolume on one shared normalisation: mean and sample standard deviation over the runs at each proposal', () => {
     const [g] = seedGroups([a, b]);
     // -accuracy over both runs: ideal -1.0, nadir -0.2; normalised (1 - acc) / 0.8: a 1.0, 0.5; b 0.75, 0.

@@ -129,6 +129,8 @@ export async function drawGroups() {
     const div = el('div', { className: 'group', 'data-group': k });
     const plot = el('div', { className: 'plot' });
     div.append(el('h3', { text: `${g.title} — ${g.runs.length} run${g.runs.length === 1 ? '' : 's'} (seeds ${g.runs.slice(0, 20).map((/** @type {any} */ r) => r.seed).join(', ')}${g.runs.length > 20 ? ', …' : ''})` }), plot);
+    // Runs repeating a seed are left out (one run per seed, the longest): say which.
+    if (g.leftOut?.length) div.append(el('p', { className: 'note', text: `left out, repeating a seed (the longest run of each seed is kept): ${g.leftOut.slice(0, 20).map((/** @type {any} */ r) => `${r.id} (seed ${r.seed}, kept ${r.kept})`).join(', ')}${g.leftOut.length > 20 ? ', …' : ''}` }));
     box.append(div);
     const upper = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => m + g.std[i]);
     const lower = g.mean.map((/** @type {number} */ m, /** @type {number} */ i) => Math.max(0, m - g.std[i]));
