@@ -13,6 +13,7 @@ import { METRICS, metricInfo } from '../metrics.js';
 import type { Direction, Limit } from '../pareto/objectives.js';
 import { hypervolumeOverRunInfo, type HypervolumeSeries } from '../report/figures/hypervolume-over-run.js';
 import { rejectionsOverRunInfo, type RejectionSeries } from '../report/figures/rejections-over-run.js';
+import { nonNegativeMetric } from '../report/figures/style.js';
 
 /** A metric as the page labels it. */
 export interface MetricColumn {
@@ -26,6 +27,8 @@ export interface MetricColumn {
   objective: boolean;
   /** The run's limit on it (recorded units), when it has one. */
   limit?: { min?: number; max?: number };
+  /** Its axes never reach below 0 (plotly rangemode 'nonnegative'): a cost metric (MACs, params, flash, peak SRAM, latency), or every recorded value ≥ 0 (report/figures/style.ts nonNegativeMetric). */
+  nonNegative: boolean;
 }
 
 export type { TrialStatus } from '../report/trial.js';
@@ -114,6 +117,7 @@ function metricColumns(state: RunState): MetricColumn[] {
       digits: m.digits,
       direction: objective?.direction ?? m.direction,
       objective: objective !== undefined,
+      nonNegative: nonNegativeMetric(name, state.evaluations.map((e) => e.metrics[name]).filter((v): v is number => typeof v === 'number')),
       ...(limit ? { limit: { ...(limit.min !== undefined ? { min: limit.min } : {}), ...(limit.max !== undefined ? { max: limit.max } : {}) } } : {}),
     };
   });

@@ -56,6 +56,12 @@ describe('runData', () => {
     expect(data.metrics[2]?.limit).toEqual({ max: 1e9 });
   });
 
+  it('cost metrics never go below 0 on an axis; an evaluator metric only when none of its values is negative', () => {
+    expect(data.metrics.map((m) => [m.name, m.nonNegative])).toEqual([['accuracy', true], ['macs', true], ['peakSramBytes', true], ['params', true]]);
+    const signed = runData('s', read(writeRun(tmp, 's', { objectives: [{ name: 'score', direction: 'max' }] }, [proposal(0), evaluation(0, { score: -0.5, macs: 3, params: 1 })])));
+    expect(Object.fromEntries(signed.metrics.map((m) => [m.name, m.nonNegative]))).toEqual({ score: false, peakSramBytes: true, macs: true, params: true });
+  });
+
   it('hypervolume after each evaluation, by hand', () => {
     // Minimisation form (-accuracy, macs), normalised by every evaluated point: ideal (-0.9, 50),
     // nadir (-0.5, 150). Feasible points: #0 (1, 0), #2 (0.5, 0.3), #3 (0.75, 0.4) (dominated).

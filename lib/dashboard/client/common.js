@@ -5,7 +5,7 @@
  * unit (lib/metrics.ts: MACs in M, bytes in KiB), with the unit.
  */
 
-/** @typedef {{ name: string, label: string, unit: string, scale: number, digits: number, direction: 'min'|'max', objective: boolean, limit?: { min?: number, max?: number } }} Metric */
+/** @typedef {{ name: string, label: string, unit: string, scale: number, digits: number, direction: 'min'|'max', objective: boolean, limit?: { min?: number, max?: number }, nonNegative: boolean }} Metric */
 /** @typedef {{ index: number, key: string|null, status: string, reason?: string, message?: string, metrics?: Record<string, number>, estimated?: Record<string, number>, onFront: boolean, feasible?: boolean, note?: string, explained: boolean, llmCalls: number }} Trial */
 /** @typedef {{ id: string, settings: any, configKey: string, counters: any, frontSize: number, finished: boolean, records: number, metrics: Metric[], trials: Trial[], hypervolume: any, rejections: any, error?: string, readError?: string }} Run */
 /** @typedef {{ id: string, records: number, version: number, mtimeMs: number, error?: string }} Listing */

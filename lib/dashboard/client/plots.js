@@ -53,6 +53,10 @@ export function drawFronts() {
     traces.push({ ...common(front), mode: joined ? 'lines+markers' : 'markers', name: `${esc(r.id)}: front (${front.length})`, marker: { color, size: z ? 5 : 9 }, line: { color, shape: 'hv' } });
   });
   const title = (/** @type {Metric} */ m) => ({ text: esc(header(m) + arrow(m)) });
+  // No point yet (an empty run): a message instead of a blank plot with axes from -1.
+  const empty = traces.every((t) => !t.x.length);
+  const axis = (/** @type {Metric} */ m) => ({ title: title(m), ...(m.nonNegative ? { rangemode: 'nonnegative' } : {}), ...(empty ? { range: [0, 1] } : {}) });
+  const message = empty ? [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'no evaluated trial yet', font: { size: 16, color: '#666' } }] : [];
   /** @type {any[]} */
   const shapes = [];
   if (!z) {
@@ -65,8 +69,8 @@ export function drawFronts() {
     }
   }
   const layout = z
-    ? { uirevision: `${x.name}|${y.name}|${z.name}`, height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: { title: title(x) }, yaxis: { title: title(y) }, zaxis: { title: title(z) } }, legend: { orientation: 'h' } }
-    : { uirevision: `${x.name}|${y.name}`, height: 480, margin: { t: 30 }, xaxis: { title: title(x), automargin: true }, yaxis: { title: title(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [] };
+    ? { uirevision: `${x.name}|${y.name}|${z.name}`, height: 560, margin: { l: 0, r: 0, t: 30, b: 0 }, scene: { xaxis: axis(x), yaxis: axis(y), zaxis: axis(z) }, legend: { orientation: 'h' }, annotations: message }
+    : { uirevision: `${x.name}|${y.name}`, height: 480, margin: { t: 30 }, xaxis: { ...axis(x), automargin: true }, yaxis: { ...axis(y), automargin: true }, shapes, legend: { orientation: 'h', y: -0.2 }, annotations: [...message, ...(shapes.length ? [{ xref: 'paper', yref: 'paper', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', showarrow: false, text: 'dashed: the run\'s limits', font: { color: 'purple', size: 11 } }] : [])] };
   Plotly.react($('fronts'), traces, layout, { displaylogo: false, responsive: true });
   const div = /** @type {any} */ ($('fronts'));
   if (!div.dataset.clicks) {
@@ -92,11 +96,13 @@ export function drawProgress() {
     hv.push({ type: 'scatter', mode: 'lines', name: `${esc(r.id)}: front size`, x: s.proposal, y: s.frontSize, yaxis: 'y2', line: { shape: 'hv', dash: 'dot', color } });
   });
   const maxProposals = Math.max(1, ...runs.map((r) => r.counters.proposed));
+  const noHypervolume = runs.every((r) => !r.hypervolume.proposal.length);
   Plotly.react($('hypervolume'), hv, {
     uirevision: 'keep', height: 380, margin: { t: 20 },
+    annotations: noHypervolume ? [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'no evaluated trial yet', font: { size: 16, color: '#666' } }] : [],
     xaxis: { title: { text: 'proposal' }, range: [0, maxProposals] },
-    yaxis: { title: { text: 'hypervolume' }, rangemode: 'tozero', automargin: true },
-    yaxis2: { title: { text: 'front size' }, overlaying: 'y', side: 'right', rangemode: 'tozero', automargin: true },
+    yaxis: { title: { text: 'hypervolume' }, rangemode: 'tozero', automargin: true, ...(noHypervolume ? { range: [0, 1] } : {}) },
+    yaxis2: { title: { text: 'front size' }, overlaying: 'y', side: 'right', rangemode: 'tozero', automargin: true, ...(noHypervolume ? { range: [0, 1] } : {}) },
     legend: { orientation: 'h', y: -0.25 },
   }, { displaylogo: false, responsive: true });
   /** @type {any[]} */
@@ -143,7 +149,7 @@ export async function drawGroups() {
     ];
     Plotly.react(plot, traces, {
       height: 340, margin: { t: 10 },
-      xaxis: { title: { text: 'proposal' } },
+      xaxis: { title: { text: 'proposal' }, range: [0, Math.max(1, g.proposal.length - 1)] },
       yaxis: { title: { text: 'hypervolume (shared normalisation, reference 1.1)' }, rangemode: 'tozero', automargin: true },
       legend: { orientation: 'h', y: -0.3 },
     }, { displaylogo: false, responsive: true });
