@@ -1,18 +1,18 @@
 /**
  * The runs a dashboard shows: DIR itself when it holds a records.jsonl, else every directory one
  * or two levels below DIR that holds one (a folder of runs, or a folder of folders of seeds).
- * Run ids are the runs' paths relative to DIR with '/' separators ('.' for DIR itself). Symbolic
+ * Run ids are the runs' paths relative to DIR with '/' separators (DIR itself, a single run: its folder's base name). Symbolic
  * links to directories are followed (a run reached through a link is listed under the link's name);
  * a link back to the directory being listed or one above it (a loop) is skipped.
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { formatValue, InputError } from '../errors.js';
 
 /** One run found under the dashboard's directory. */
 export interface RunRef {
-  /** Path relative to the dashboard's directory, '/'-separated ('.' when the directory is the run). */
+  /** Path relative to the dashboard's directory, '/'-separated (the directory's base name when it is the run). */
   id: string;
   /** Absolute or as-given path of the run directory. */
   dir: string;
@@ -63,7 +63,8 @@ const isDir = (path: string): boolean => {
 /** The runs under `dir` now (it may hold none yet: runs appear later); sorted by id. */
 export function findRuns(dir: string): RunRef[] {
   const ref = (d: string): RunRef => ({ id: relative(dir, d).split(sep).join('/') || '.', dir: d, records: join(d, RECORDS_FILE) });
-  if (isFile(join(dir, RECORDS_FILE))) return [ref(dir)];
+  // A single run given as DIR is named by its folder ('evo' for runs/evo or '.', not '.').
+  if (isFile(join(dir, RECORDS_FILE))) return [{ ...ref(dir), id: basename(resolve(dir)) || '.' }];
   const out: RunRef[] = [];
   const top = realpath(dir) ?? dir;
   for (const a of subdirs(dir, [top])) {

@@ -13,12 +13,21 @@ const START = JSON.stringify({ type: 'campaign-start', time: '2026-01-01T00:00:0
 const PROPOSAL = JSON.stringify({ type: 'proposal', time: '2026-01-01T00:00:01.000Z', seq: 1, index: 0, candidate: { blocks: [] }, note: null, key: 'k0' });
 
 describe('findRuns', () => {
-  it('the directory itself when it holds records.jsonl; else runs one or two levels down (not three), sorted', () => {
+  it('the directory itself (named by its base name) when it holds records.jsonl; else runs one or two levels down (not three), sorted', () => {
     const root = mkdtempSync(join(tmpdir(), 'dash-runs-'));
     for (const d of ['b', 'a/seed-2', 'a/seed-1', 'deep/x/y', 'empty']) mkdirSync(join(root, d), { recursive: true });
     for (const d of ['b', 'a/seed-2', 'a/seed-1', 'deep/x/y']) writeFileSync(join(root, d, 'records.jsonl'), '');
     expect(findRuns(root).map((r) => r.id)).toEqual(['a/seed-1', 'a/seed-2', 'b']);
-    expect(findRuns(join(root, 'b')).map((r) => [r.id, r.dir])).toEqual([['.', join(root, 'b')]]);
+    // A single run given as DIR is named by its folder's base name (not '.'), also when DIR is given as '.' or with a trailing '/'.
+    expect(findRuns(join(root, 'b')).map((r) => [r.id, r.dir])).toEqual([['b', join(root, 'b')]]);
+    expect(findRuns(join(root, 'b') + '/').map((r) => r.id)).toEqual(['b']);
+    const cwd = process.cwd();
+    process.chdir(join(root, 'a', 'seed-1'));
+    try {
+      expect(findRuns('.').map((r) => r.id)).toEqual(['seed-1']);
+    } finally {
+      process.chdir(cwd);
+    }
     expect(findRuns(join(root, 'empty'))).toEqual([]);
   });
 });
