@@ -61,13 +61,16 @@ export function el(tag, attrs = {}, children = []) {
   return e;
 }
 
-/** A recorded value in its metric's display unit, with the unit: "168.3 M", "200.0 KiB", "209.29". */
-export function fmt(/** @type {Metric} */ m, /** @type {number|undefined} */ v) {
+/**
+ * A recorded value in its metric's display unit, with the unit: "168.3 M", "200.0 KiB", "209.29";
+ * `withUnit` false for a cell under a header that already names the unit ("MACs (M)": "168.3").
+ */
+export function fmt(/** @type {Metric} */ m, /** @type {number|undefined} */ v, withUnit = true) {
   if (typeof v !== 'number') return '';
   if (!Number.isFinite(v)) return v > 0 ? 'none' : v < 0 ? '-none' : 'n/a';
   const digits = m.unit === '' && Number.isInteger(v) ? 0 : m.digits;
   const text = (v / m.scale).toFixed(digits);
-  return m.unit ? `${text} ${m.unit}` : text;
+  return m.unit && withUnit ? `${text} ${m.unit}` : text;
 }
 export const header = (/** @type {Metric} */ m) => (m.unit ? `${m.label} (${m.unit})` : m.label);
 export const arrow = (/** @type {Metric} */ m) => (m.objective ? (m.direction === 'max' ? ' ↑' : ' ↓') : '');

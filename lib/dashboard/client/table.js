@@ -55,7 +55,7 @@ export function tableColumns(/** @type {Run} */ run) {
     { id: 'status', title: 'status', text: true, value: (t) => t.status, show: (t) => t.status },
     { id: 'front', title: 'front', text: true, value: (t) => (t.onFront ? 1 : 0), show: (t) => (t.onFront ? '★' : '') },
     // A rejected proposal shows what its rejection estimated (in italics), e.g. the MACs over the limit.
-    ...run.metrics.map((m) => ({ id: `m:${m.name}`, title: header(m) + arrow(m), value: (/** @type {Trial} */ t) => t.metrics?.[m.name] ?? t.estimated?.[m.name], show: (/** @type {Trial} */ t) => fmt(m, t.metrics?.[m.name] ?? t.estimated?.[m.name]), estimated: (/** @type {Trial} */ t) => t.metrics?.[m.name] === undefined && t.estimated?.[m.name] !== undefined })),
+    ...run.metrics.map((m) => ({ id: `m:${m.name}`, title: header(m) + arrow(m), value: (/** @type {Trial} */ t) => t.metrics?.[m.name] ?? t.estimated?.[m.name], show: (/** @type {Trial} */ t) => fmt(m, t.metrics?.[m.name] ?? t.estimated?.[m.name], false), estimated: (/** @type {Trial} */ t) => t.metrics?.[m.name] === undefined && t.estimated?.[m.name] !== undefined })),
     { id: 'reason', title: 'reason', text: true, value: (t) => t.reason, show: (t) => t.reason ?? '' },
     { id: 'message', title: 'message', text: true, value: (t) => t.message, show: (t) => t.message ?? '' },
     { id: 'note', title: 'note', text: true, value: (t) => t.note, show: (t) => t.note ?? '' },

@@ -37,7 +37,7 @@ export async function openTrial(/** @type {string} */ run, /** @type {number} */
     const known = metrics.filter((m) => typeof t.metrics[m.name] === 'number');
     summary.append(el('table', {}, [
       el('tr', {}, known.map((m) => el('th', { text: header(m) + arrow(m) }))),
-      el('tr', {}, known.map((m) => el('td', { text: fmt(m, t.metrics[m.name]) }))),
+      el('tr', {}, known.map((m) => el('td', { text: fmt(m, t.metrics[m.name], false) }))),
     ]));
   } else if (t.costs) {
     summary.append(el('p', { text: `costs (from the estimators): MACs ${(t.costs.macs / 1e6).toFixed(1)} M · params ${(t.costs.params / 1e6).toFixed(3)} M · flash ${kib(t.costs.flashBytes)} · peak SRAM ${kib(t.costs.peakSramBytes)}` }));
