@@ -95,7 +95,12 @@ export const OP_COLORS = /** @type {Record<string, string>} */ ({ Conv: '#bbdefb
 export function drawGraph(/** @type {any} */ g) {
   const box = $('trial-graph');
   if (!g) return box.replaceChildren(el('p', { className: 'hint', text: 'no graph (the candidate could not be lowered)' }));
-  const W = 150, H = 34, GX = 20, GY = 18;
+  // Boxes as wide as the longest label (10px text, .graph text in style.css), at least 150 px.
+  const label = (/** @type {any} */ n) => `${n.op} · ${n.block}`;
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (ctx) ctx.font = `10px ${getComputedStyle(document.body).fontFamily}`;
+  const textWidth = (/** @type {string} */ s) => (ctx ? ctx.measureText(s).width : s.length * 6.5);
+  const W = Math.ceil(Math.max(150, ...g.nodes.map((/** @type {any} */ n) => textWidth(label(n)) + 12))), H = 34, GX = 20, GY = 18;
   const width = Math.max(1, g.width) * (W + GX) + GX;
   const height = g.levels * (H + GY) + GY;
   const svg = document.createElementNS(SVG, 'svg');
@@ -120,11 +125,11 @@ export function drawGraph(/** @type {any} */ g) {
     const rect = document.createElementNS(SVG, 'rect');
     Object.entries({ x: pos[i].x, y: pos[i].y, width: W, height: H, rx: 4, fill: OP_COLORS[n.op] ?? '#eeeeee', stroke: '#607d8b' }).forEach(([k, v]) => rect.setAttribute(k, String(v)));
     const title = document.createElementNS(SVG, 'title');
-    title.textContent = `${n.name} (${n.block}) → ${n.shape.join('×')}`;
+    title.textContent = `${n.op} ${n.name} (${n.block}) → ${n.shape.join('×')}`;
     const t1 = document.createElementNS(SVG, 'text');
     t1.setAttribute('x', String(pos[i].x + 4));
     t1.setAttribute('y', String(pos[i].y + 13));
-    t1.textContent = `${n.op} · ${n.block}`;
+    t1.textContent = label(n);
     const t2 = document.createElementNS(SVG, 'text');
     t2.setAttribute('x', String(pos[i].x + 4));
     t2.setAttribute('y', String(pos[i].y + 27));
