@@ -150,6 +150,21 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
     expect(await page.$$eval('#trial-layers .annotation-text', (ts) => ts.map((t) => t.textContent))).toContain('SRAM limit 64 KiB');
     const shown = await page.$eval('#trial-records', (e) => (e.textContent ?? '').split('\n').map((l) => JSON.parse(l).seq));
     expect(shown).toEqual(rs.filter((r) => r.index === evaluated.index).map((r) => r.seq));
+    // Layout: the close button covers neither the title nor the key; the architecture table fits the panel (no sideways scroll); every graph label fits its box.
+    const boxes = await page.evaluate(() => {
+      const r = (id: string) => { const b = (document.getElementById(id) as HTMLElement).getBoundingClientRect(); return { l: b.left, r: b.right, t: b.top, b: b.bottom }; };
+      const key = (document.querySelector('#trial-summary .key') as HTMLElement).getBoundingClientRect();
+      const blocks = document.getElementById('trial-blocks') as HTMLElement;
+      const scroll = blocks.querySelector('.table-scroll') as HTMLElement;
+      const labels = [...document.querySelectorAll('#trial-graph svg g')].map((g) => [(g.querySelector('text') as SVGTextElement).getBBox().width, Number((g.querySelector('rect') as SVGRectElement).getAttribute('width'))]);
+      return { close: r('trial-close'), title: r('trial-title'), key: { l: key.left, r: key.right, t: key.top, b: key.bottom }, overflow: scroll.scrollWidth - scroll.clientWidth, labels };
+    });
+    const overlap = (a: typeof boxes.close, b: typeof boxes.close) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+    expect(overlap(boxes.close, boxes.key)).toBe(false);
+    expect(overlap(boxes.close, boxes.title)).toBe(false);
+    expect(boxes.overflow).toBeLessThanOrEqual(0);
+    expect(boxes.labels.length).toBe(graph.nodes.length);
+    for (const [text, box] of boxes.labels) expect(text as number).toBeLessThan((box as number) - 4);
   });
 
   it('a click on a point of a front opens that trial', async () => {
@@ -229,6 +244,30 @@ describe.skipIf(chromium === null)('paretonas dashboard in Chromium', () => {
       await campaign(join(empty, 'first'), 5, 10);
       await tab.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length === 10, { timeout: 20_000 });
       expect(errors).toEqual([]);
+      expect(b.networkRequests).toEqual([]);
+    } finally {
+      await b.close();
+      await d.close();
+    }
+  }, 90_000);
+
+  it('a single run given as DIR is named by its folder; with no evaluated trial yet the fronts and hypervolume say so on axes from 0', async () => {
+    const lone = writeRun(mkdtempSync(join(tmpdir(), 'dashboard-lone-')), 'lonely-run', { space: SPACE }, [proposal(0)]);
+    const d = await startDashboard({ dir: lone, port: 0, pollMs: 200 });
+    const b = await launchOfflineBrowser({ allowLoopbackPorts: [d.port] });
+    try {
+      const tab = await b.browser.newPage();
+      await tab.goto(d.url, { waitUntil: 'load' });
+      await tab.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await tab.waitForFunction(() => document.querySelectorAll('#trials tbody tr').length === 1, { timeout: 20_000 });
+      expect(await tab.$eval('#table-run', (s) => [...(s as HTMLSelectElement).options].map((o) => o.textContent))).toEqual(['lonely-run']);
+      for (const id of ['fronts', 'hypervolume']) {
+        expect(await tab.$$eval(`#${id} .annotation-text`, (ts) => ts.map((t) => t.textContent))).toContain('no evaluated trial yet');
+        const range = await tab.$eval(`#${id}`, (div) => { const l = (div as unknown as { _fullLayout: { xaxis: { range: number[] }; yaxis: { range: number[] } } })._fullLayout; return { xaxis: { range: [...l.xaxis.range] }, yaxis: { range: [...l.yaxis.range] } }; });
+        expect(range.xaxis.range[0]).toBe(0);
+        expect(range.xaxis.range[1]).toBeGreaterThanOrEqual(1);
+        expect(range.yaxis.range[0]).toBe(0);
+      }
       expect(b.networkRequests).toEqual([]);
     } finally {
       await b.close();
