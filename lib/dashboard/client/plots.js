@@ -55,7 +55,9 @@ export function drawFronts() {
   const title = (/** @type {Metric} */ m) => ({ text: esc(header(m) + arrow(m)) });
   // No point yet (an empty run): a message instead of a blank plot with axes from -1.
   const empty = traces.every((t) => !t.x.length);
-  const axis = (/** @type {Metric} */ m) => ({ title: title(m), ...(m.nonNegative ? { rangemode: 'nonnegative' } : {}), ...(empty ? { range: [0, 1] } : {}) });
+  // Empty: from 0 to 1, or past the run's limit so its dashed line shows.
+  const emptyRange = (/** @type {Metric} */ m) => [0, Math.max(1, ...[m.limit?.max, m.limit?.min].filter((v) => v !== undefined).map((v) => (1.1 * /** @type {number} */ (v)) / m.scale))];
+  const axis = (/** @type {Metric} */ m) => ({ title: title(m), ...(m.nonNegative ? { rangemode: 'nonnegative' } : {}), ...(empty ? { range: emptyRange(m) } : {}) });
   const message = empty ? [{ xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, text: 'no evaluated trial yet', font: { size: 16, color: '#666' } }] : [];
   /** @type {any[]} */
   const shapes = [];
