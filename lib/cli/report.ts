@@ -74,11 +74,14 @@ async function startChromium(): Promise<import('../report/browser.js').OfflineBr
   }
 }
 
-/** A records file that is empty or does not start with campaign-start, as one line naming the file. */
+/**
+ * An empty records file as one line naming it (the reader says only `records: got "nothing"`). Every
+ * other records error (a FIFO, another run kind's first record) keeps the reader's own line, which
+ * `compare`, `explain` and `search --resume` print too.
+ */
 function namedRecordsError(err: unknown, runDir: string): unknown {
-  if (!(err instanceof InputError) || err.field !== 'records') return err;
-  const first = err.value === 'nothing' ? 'it holds no records' : `its first record is ${formatValue(err.value)}`;
-  return new InputError('RUN_DIR', runDir, `a campaign run directory (${RECORDS_FILE} starting with a campaign-start record)`, `got ${formatValue(runDir)}: ${join(runDir, RECORDS_FILE)} does not start with a campaign-start record (${first})`);
+  if (!(err instanceof InputError) || err.field !== 'records' || err.value !== 'nothing') return err;
+  return new InputError('RUN_DIR', runDir, `a campaign run directory (${RECORDS_FILE} starting with a campaign-start record)`, `got ${formatValue(runDir)}: ${join(runDir, RECORDS_FILE)} does not start with a campaign-start record (it holds no records)`);
 }
 
 function summary(report: ReturnType<typeof buildRunReport>, runDir: string, out: string, images: string[]): string {
