@@ -26,7 +26,7 @@ const TSLAB_BIN = join(ROOT, 'node_modules', '.bin', 'tslab');
 /** This checkout's Jupyter data folder (gitignored): kernels/tslab/kernel.json lives under it. */
 const KERNELS_ROOT = join(ROOT, '.jupyter');
 const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
-const PYTHON_PACKAGES = ['python3-torch', 'python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap', 'dataset-fashion-mnist'];
+const PYTHON_PACKAGES = ['python3-torch', 'python3-scipy', 'python3-torchvision', 'python3-onnx', 'python3-optuna', 'python3-deap', 'dataset-fashion-mnist'];
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const CHROMIUM_PACKAGES = ['chromium'];
 const QUEUE_PACKAGES = ['redis-server'];
@@ -154,7 +154,7 @@ if (skipJupyter) {
 if (skipPython) {
   log('skipping PyTorch, Fashion-MNIST and the Python cross-check packages (--skip-python): `--evaluator torch:...` and the trainer tests will not run; rerun setup without --skip-python to get them');
 } else {
-  ensureDebianPackages('python trainer and cross-checks', 'PyTorch, torchvision, onnx, Optuna, DEAP and Fashion-MNIST', PYTHON_PACKAGES, () =>
+  ensureDebianPackages('python trainer and cross-checks', 'PyTorch, SciPy, torchvision, onnx, Optuna, DEAP and Fashion-MNIST', PYTHON_PACKAGES, () =>
     existsSync(PYTHON) && existsSync(FASHION_MNIST) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
   );
 }
