@@ -155,7 +155,7 @@ if (skipPython) {
   log('skipping PyTorch, Fashion-MNIST and the Python cross-check packages (--skip-python): `--evaluator torch:...` and the trainer tests will not run; rerun setup without --skip-python to get them');
 } else {
   ensureDebianPackages('python trainer and cross-checks', 'PyTorch, SciPy, torchvision, onnx, Optuna, DEAP and Fashion-MNIST', PYTHON_PACKAGES, () =>
-    existsSync(PYTHON) && existsSync(FASHION_MNIST) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap']).ok,
+    existsSync(PYTHON) && existsSync(FASHION_MNIST) && probe(PYTHON, ['-c', 'import torch, torchvision, onnx, optuna, deap, scipy']).ok,
   );
 }
 
