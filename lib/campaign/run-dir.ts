@@ -92,21 +92,34 @@ function inside(base: string, path: string): boolean {
 }
 
 /**
- * The space a recorded run uses: a shipped name from search-spaces/; for a path, the run's own
- * copy (space.json), else the path taken inside the run directory or inside search-spaces/ —
- * never anywhere else (`../../etc/passwd` is refused before anything is read, and no file
- * content is ever shown).
+ * The file the space of a run started with `--space FILE` is read from, resolved: the run's own
+ * copy (space.json), else the recorded path taken inside the run directory or inside
+ * search-spaces/ (an absolute path then) — never anywhere else (`../../etc/passwd` is refused
+ * before anything is read, and no file content is ever shown). Undefined for a shipped name.
+ *
+ * @throws InputError('space (in the records)', ...) for a name that is not a shipped-name word,
+ *   or a path that resolves to no file there.
  */
-export function resolveRecordedSpace(runDir: string, recorded: string): SearchSpace {
+export function recordedSpaceFile(runDir: string, recorded: string): string | undefined {
   if (!isSpacePath(recorded)) {
     if (!/^[A-Za-z0-9._-]+$/.test(recorded) || recorded.startsWith('.')) throw new InputError('space (in the records)', recorded, 'a shipped space name (letters, digits, . _ -)');
-    return resolveSpace(recorded);
+    return undefined;
   }
   const copy = join(runDir, SPACE_COPY);
-  if (existsSync(copy)) return resolveSpace(copy);
+  if (existsSync(copy)) return copy;
   for (const base of [resolve(runDir), resolve(SEARCH_SPACES_DIR)]) {
     const path = resolve(base, recorded);
-    if (inside(base, path) && existsSync(path)) return resolveSpace(path);
+    if (inside(base, path) && existsSync(path)) return path;
   }
   throw new InputError('space (in the records)', recorded, `a shipped space name, or a file inside the run directory (${join(runDir, SPACE_COPY)}) or search-spaces/`, `${formatValue(recorded)} is not a file inside the run or search-spaces/ (copy that space file to the run directory as space.json to resume)`);
+}
+
+/**
+ * The space a recorded run uses: a shipped name from search-spaces/, or the file
+ * `recordedSpaceFile` resolves (the run's copy first).
+ *
+ * @throws InputError as recordedSpaceFile; as resolveSpace for a file that is not a valid space.
+ */
+export function resolveRecordedSpace(runDir: string, recorded: string): SearchSpace {
+  return resolveSpace(recordedSpaceFile(runDir, recorded) ?? recorded);
 }

@@ -13,7 +13,7 @@ import { RECORDS_FILE } from '../campaign/campaign.js';
 import type { CampaignConfig } from '../campaign/config.js';
 import { readRecords, type CampaignRecord } from '../campaign/records.js';
 import type { LlmCallRecordOf } from '../campaign/record-types.js';
-import { isSpacePath, resolveRecordedSpace, SPACE_COPY } from '../campaign/run-dir.js';
+import { recordedSpaceFile, resolveRecordedSpace } from '../campaign/run-dir.js';
 import type { CostReport } from '../cost/estimate.js';
 import { estimateCosts } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
@@ -153,11 +153,10 @@ function runSpace(runDir: string, recorded: string): SearchSpace {
   return space;
 }
 
-/** The space file a run started with `--space FILE` uses, as resolveRecordedSpace finds it (the run's copy first). */
+/** The space file a run started with `--space FILE` uses, resolved as resolveRecordedSpace reads it (the run's copy first): a path that opens from here. */
 function spaceFile(runDir: string, recorded: string): { file?: string } {
-  if (!isSpacePath(recorded)) return {};
-  const copy = join(runDir, SPACE_COPY);
-  return { file: existsSync(copy) ? copy : recorded };
+  const file = recordedSpaceFile(runDir, recorded);
+  return file === undefined ? {} : { file };
 }
 
 /** The shortened key report tables print: 12 characters, "…", the first 6 hex digits of its FNV-1a hash. */

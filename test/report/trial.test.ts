@@ -4,9 +4,9 @@
  * the costs against the closed-form cost path (space/fast-cost.ts, a second implementation),
  * a malformed LLM reply (no network: ONNX and text refused with one line), and the errors.
  */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecords } from '../../lib/campaign/records.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
@@ -117,6 +117,23 @@ describe('trialView', () => {
     const dir = writeRun(tmp, 'file-space', { space: 'my-spaces/cifar.json' }, records.slice(0, 4));
     copyFileSync(join(SEARCH_SPACES_DIR, 'tinyml-cifar100.json'), join(dir, 'space.json'));
     expect(loadTrial(dir, 0).space).toEqual({ name: 'tinyml-cifar100', file: join(dir, 'space.json') });
+  });
+
+  it('a --space FILE run without a copy: the file is the path the space was read from (it opens from here), not the recorded one', () => {
+    // Found in search-spaces/ (recorded as typed): the recorded 'tinyml-cifar100.json' would not open from the working directory.
+    const shipped = writeRun(tmp, 'shipped-file', { space: 'tinyml-cifar100.json' }, records.slice(0, 4));
+    const viewShipped = loadTrial(shipped, 0);
+    expect(viewShipped.space.file).toBe(resolve(SEARCH_SPACES_DIR, 'tinyml-cifar100.json'));
+    expect(existsSync(viewShipped.space.file as string)).toBe(true);
+    // Found inside the run directory.
+    const inRun = writeRun(tmp, 'in-run-file', { space: 'spaces/mine.json' }, records.slice(0, 4));
+    mkdirSync(join(inRun, 'spaces'));
+    copyFileSync(join(SEARCH_SPACES_DIR, 'tinyml-cifar100.json'), join(inRun, 'spaces', 'mine.json'));
+    expect(loadTrial(inRun, 0).space).toEqual({ name: 'tinyml-cifar100', file: resolve(inRun, 'spaces', 'mine.json') });
+    // A shipped name has no file; a path that resolves nowhere allowed is refused with one line (as resume is).
+    expect(loadTrial(run, 0).space).toEqual({ name: 'tinyml-cifar100' });
+    const gone = writeRun(tmp, 'gone-file', { space: '../../elsewhere/space.json' }, records.slice(0, 4));
+    expect(thrownInputError(() => loadTrial(gone, 0)).field).toBe('space (in the records)');
   });
 
   it('errors name RUN_DIR, INDEX or KEY and what is allowed', () => {
