@@ -44,14 +44,19 @@ export function formatCell(v: Cell, style: CellStyle = 'display'): string {
   return sign + group(whole) + (fraction === undefined ? '' : `.${fraction}`);
 }
 
+/** The hash a shortened key ends with: FNV-1a 32 (lib/rng.ts fnv1a32, seed 0) of the whole key, 8 lowercase hex digits (shortKey prints the first 6). */
+export function keyHash(key: string): string {
+  return fnv1a32(key).toString(16).padStart(8, '0');
+}
+
 /**
  * A canonical key short enough for a table cell: kept when at most `max` characters, else its
- * first 12 characters, an ellipsis and a 6-hex-digit hash of the whole key (so keys sharing a
- * prefix stay distinct).
+ * first 12 characters, an ellipsis and a 6-hex-digit hash of the whole key (`keyHash`, so keys
+ * sharing a prefix stay distinct).
  */
 export function shortKey(key: string, max = 24): string {
   if (key.length <= max) return key;
-  return `${key.slice(0, 12)}…${fnv1a32(key).toString(16).padStart(8, '0').slice(0, 6)}`;
+  return `${key.slice(0, 12)}…${keyHash(key).slice(0, 6)}`;
 }
 
 /**

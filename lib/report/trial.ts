@@ -22,11 +22,11 @@ import type { Graph } from '../graph/types.js';
 import { serializeGraph } from '../lamda/dsl.js';
 import { exportOnnx } from '../onnx/export.js';
 import type { RejectionReason } from '../propose/types.js';
-import { fnv1a32 } from '../rng.js';
 import type { Candidate } from '../space/candidate.js';
 import { lowerBlockNet, spaceNetOptions } from '../space/lower-blocks.js';
 import type { SearchSpace } from '../space/space.js';
 import { candidateIssues } from '../space/validate.js';
+import { keyHash } from './render-table.js';
 
 /** What became of a proposal: evaluated, rejected by validation, failed in evaluation, or no outcome yet (in flight, or the run stopped). */
 export type TrialStatus = 'evaluated' | 'rejected' | 'failed' | 'proposed';
@@ -159,11 +159,11 @@ function spaceFile(runDir: string, recorded: string): { file?: string } {
   return file === undefined ? {} : { file };
 }
 
-/** The shortened key report tables print: 12 characters, "…", the first 6 hex digits of its FNV-1a hash. */
+/** Whether `ref` is `key` shortened as report tables print it (render-table.ts shortKey: a prefix, "…" or "...", the start of its keyHash, 1 to 8 hex digits). */
 function shortKeyMatches(key: string, ref: string): boolean {
   const m = /^(.*?)(?:…|\.\.\.)([0-9a-f]{1,8})$/.exec(ref);
   if (!m) return false;
-  return key.startsWith(m[1] as string) && fnv1a32(key).toString(16).padStart(8, '0').startsWith(m[2] as string);
+  return key.startsWith(m[1] as string) && keyHash(key).startsWith(m[2] as string);
 }
 
 function resolveRef(runDir: string, records: readonly CampaignRecord[], proposals: readonly { index: number; key?: string | null }[], ref: TrialRef): number {

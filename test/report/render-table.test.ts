@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataFrameToTable, tableToDataFrame } from '../../lib/report/data-frame.js';
-import { cutAtWord, escapeLatex, formatCell, shortKey, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
+import { cutAtWord, escapeLatex, formatCell, keyHash, shortKey, toCsv, toHtml, toLatex, toMarkdown } from '../../lib/report/render-table.js';
 import type { Table } from '../../lib/report/table.js';
 
 const table: Table = {
@@ -156,6 +156,14 @@ describe('shortening for display, whole in CSV', () => {
       expect(message.startsWith(cut.slice(0, -1))).toBe(true);
       expect(/\s/.test(message[cut.length - 1] ?? ' ') || cut.length - 1 === max - 1).toBe(true); // ends at a word end
     }
+  });
+
+  it('keyHash is FNV-1a 32 as published (the FNV test vectors), 8 hex digits; shortKey ends with its first 6', () => {
+    // Fowler/Noll/Vo's FNV-1a 32-bit test vectors (isthe.com/chongo/src/fnv/test_fnv.c).
+    expect(keyHash('')).toBe('811c9dc5');
+    expect(keyHash('a')).toBe('e40c292c');
+    expect(keyHash('foobar')).toBe('bf9cf968');
+    expect(shortKey(key)).toBe(`${key.slice(0, 12)}…${keyHash(key).slice(0, 6)}`);
   });
 
   it('Markdown, HTML and LaTeX shorten; CSV keeps the key and the message whole', () => {

@@ -12,6 +12,7 @@ import { readRecords } from '../../lib/campaign/records.js';
 import { estimateCosts } from '../../lib/cost/estimate.js';
 import { graphsEqual, parseGraph } from '../../lib/lamda/dsl.js';
 import { importOnnxFile } from '../../lib/onnx/import.js';
+import { shortKey } from '../../lib/report/render-table.js';
 import { loadTrial, trialOnnx, trialText, trialView } from '../../lib/report/trial.js';
 import { createRng, fnv1a32 } from '../../lib/rng.js';
 import { resolveSpace, SEARCH_SPACES_DIR } from '../../lib/space/builtin.js';
@@ -111,6 +112,13 @@ describe('trialView', () => {
     const short = `${kc.slice(0, 12)}…${fnv1a32(kc).toString(16).padStart(8, '0').slice(0, 6)}`;
     expect(trialView(run, read, short).index).toBe(3);
     expect(trialView(run, read, short.replace('…', '...')).index).toBe(3);
+    // What a report table prints (render-table.ts shortKey) names the trial, with any 1 to 8 digits of the hash; a wrong hash does not.
+    expect(shortKey(kc)).toBe(short);
+    const hash = fnv1a32(kc).toString(16).padStart(8, '0');
+    expect(trialView(run, read, `${kc.slice(0, 12)}…${hash}`).index).toBe(3);
+    expect(trialView(run, read, `${kc.slice(0, 12)}…${hash.slice(0, 1)}`).index).toBe(3);
+    const wrong = `${kc.slice(0, 12)}…${((Number.parseInt(hash.slice(0, 6), 16) + 1) % 0x1000000).toString(16).padStart(6, '0')}`;
+    expect(thrownInputError(() => trialView(run, read, wrong)).field).toBe('KEY');
   });
 
   it('a run started with --space FILE: the space is the run\'s copy', () => {
