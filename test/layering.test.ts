@@ -20,7 +20,7 @@ const PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url));
  * Each row says what the layer holds; a unit may import its own layer and every row above it.
  */
 const LAYERS: readonly { units: readonly string[]; holds: string }[] = [
-  { units: ['errors', 'rng', 'decimal', 'package.json'], holds: 'leaves: error types, seeded random numbers, decimal parsing, the package version (import nothing of lib)' },
+  { units: ['errors', 'rng', 'decimal', 'package.json', 'stats'], holds: 'leaves: error types, seeded random numbers, decimal parsing, the package version (import nothing of lib); statistics (summary, rank correlation, normal tail, Mann-Whitney U, Holm, bootstrap, variance components: import errors and rng only)' },
   { units: ['json-bounded', 'read-bounded', 'csv'], holds: 'input helpers: bounded JSON and file reads, CSV (errors and decimal only)' },
   { units: ['graph'], holds: 'Graph types, builder, shapes, op descriptors, zoo' },
   { units: ['pareto'], holds: 'dominance, fronts, sorts, hypervolume, indicators' },
