@@ -1,5 +1,8 @@
+import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import { compareRuns, formatPoint, metricRangeAvg, objectivesText, runLabel, type Comparison, type RunComparison } from '../report/compare.js';
+import { compareGroups, GROUP_BY_FIELDS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
+import { InputError } from '../errors.js';
+import { compareRuns, formatPoint, metricRangeAvg, objectivesText, runLabel, type Comparison, type ModeValidity, type RunComparison } from '../report/compare.js';
 import { metricColumn, runMetrics, type RunMetric } from '../report/run-metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { checkPositionals, jsonOut, numberListFlag, parseFlags } from './args.js';
@@ -12,7 +15,8 @@ export const COMPARE_COMMAND = defineCommand({
   example: 'paretonas compare runs/qwen runs/llama --ref "0,400e6,2e6"',
   flags: {
     ref: { type: 'string', value: 'LIST', default: 'the worst evaluated value of any run plus 10 % of the range', help: 'hypervolume reference point: one number per objective, in the objectives\' own units' },
-    json: { type: 'boolean', help: 'print the comparison as JSON' },
+    'group-by': { type: 'string', value: GROUP_BY_FIELDS.join('|'), help: 'runs differing only in the seed form a group, named by this setting: per group the hypervolume (mean, sd, values), valid rate and wall time; between every two groups a two-sided Mann-Whitney U test on the hypervolumes (exact p for small samples), Cliff\'s delta, A12 and the Holm-adjusted p' },
+    json: { type: 'boolean', help: 'print the comparison as JSON (with --group-by: {"groups", "tests", ...})' },
   },
 });
 export const COMPARE_USAGE = usageLine(COMPARE_COMMAND);
@@ -68,6 +72,15 @@ export function renderComparison(c: Comparison): string {
     ),
     '',
   ];
+  const llmRuns = c.runs.filter((r) => r.validByMode !== null);
+  if (llmRuns.length) {
+    const cell = (m: ModeValidity | undefined) => (!m || m.rate === null ? '—' : `${percent(m.rate)} (${m.valid} / ${m.proposals})`);
+    lines.push(
+      'Valid-generation rate per LLM mode (per proposal: one with a parent is a delta proposal, a JSON Patch; any other a full one)',
+      textTable(['Run', 'LLM mode', 'full: valid rate (valid / proposals)', 'delta: valid rate (valid / proposals)'], llmRuns.map((r) => [r.run, r.llmMode ?? '—', cell(r.validByMode?.full), cell(r.validByMode?.delta)])),
+      '',
+    );
+  }
   const objectives = c.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
   if (c.reference) {
     const how = c.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range';
@@ -86,10 +99,58 @@ export function renderComparison(c: Comparison): string {
   return lines.join('\n');
 }
 
+/** A p value for people: 4 significant digits, never 0 (below 1e-4 in exponent form). */
+const pValue = (p: number): string => (p < 1e-4 ? p.toExponential(2) : String(Number(p.toPrecision(4))));
+const signed = (x: number): string => `${x > 0 ? '+' : ''}${Number(x.toFixed(3))}`;
+const meanSd = (s: SampleSummary, f: (x: number) => string): string => (s.mean === null ? '—' : `${f(s.mean)}${s.sd === null ? ' (one run: no sd)' : ` ± ${f(s.sd)}`}`);
+
+/**
+ * The grouped comparison as text: a table of the groups (hypervolume mean ± sample sd and values
+ * against the stated common reference point, valid rate, wall time), the Mann-Whitney U table, notes.
+ */
+export function renderGroupComparison(g: GroupComparison, objectives: Comparison['objectives']): string {
+  const units = objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ');
+  const lines = [
+    `Groups by ${g.groupBy}: runs whose configurations differ only in the seed (budget, workers and time limit aside)`,
+    textTable(
+      ['Group', 'runs', 'seeds', 'hypervolume mean ± sd', 'hypervolume per run', 'valid rate mean', 'valid rate per run', 'wall time mean'],
+      g.groups.map((x) => [
+        x.name,
+        String(x.runs.length),
+        x.seeds.join(', '),
+        meanSd(x.hypervolume, hv),
+        x.hypervolume.values.map(hv).join(', ') || '—',
+        percent(x.validRate.mean),
+        x.validRate.values.map(percent).join(', ') || '—',
+        seconds(x.seconds.mean),
+      ]),
+    ),
+    g.reference
+      ? `hypervolume: each run's front against one reference point for every run (${g.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range'}): ${formatPoint(objectives, g.reference.point)}; in the product of the objectives' recorded units (${units}: counts, bytes and ms as recorded, not the tables' M or KiB); sd: sample standard deviation (n - 1)`
+      : 'no hypervolume',
+  ];
+  if (g.tests.length) {
+    lines.push(
+      '',
+      'Two-sided Mann-Whitney U test on the runs\' hypervolumes, every pair of groups (U of the first group; Holm: Holm-Bonferroni adjusted over the pairs; Cliff\'s delta = P(first > second) - P(first < second); A12 = P(first > second) + P(tie) / 2)',
+      textTable(
+        ['Group A', 'Group B', 'n A', 'n B', 'U', 'p', 'p method', 'Holm p', 'smallest possible p', 'Cliff\'s delta', 'A12'],
+        g.tests.map((t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pValue(t.p), t.method, pValue(t.pHolm), pValue(t.smallestP), signed(t.cliffsDelta), t.a12.toFixed(3)]),
+      ),
+    );
+  }
+  for (const n of g.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
 export function compareCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, COMPARE_COMMAND.flags);
   checkPositionals('RUN_DIR', positionals, 'one or more run directory paths, each holding records.jsonl', 1, Infinity);
+  const groupBy = values['group-by'];
+  if (groupBy !== undefined && !(GROUP_BY_FIELDS as readonly string[]).includes(groupBy)) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.join(', '));
   const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: numberListFlag('ref', values.ref, undefined, '"0,400e6,2e6"') } : {});
-  if (values.json) return jsonOut(comparison);
-  return renderComparison(comparison);
+  if (groupBy === undefined) return values.json ? jsonOut(comparison) : renderComparison(comparison);
+  const grouped = compareGroups(comparison, groupBy);
+  if (values.json) return jsonOut({ ...grouped, comparison });
+  return `${renderComparison(comparison)}\n\n${renderGroupComparison(grouped, comparison.objectives)}`;
 }

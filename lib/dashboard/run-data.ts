@@ -6,6 +6,7 @@
  * proposals, and cumulative rejections by reason (the report figures' Info functions,
  * lib/report/figures/). The page (client/app.js) only draws it.
  */
+import { configKey } from '../campaign/config-key.js';
 import { runLimits } from '../limits.js';
 import type { CampaignRecord } from '../campaign/records.js';
 import { replayRecords, type RunState } from '../campaign/state.js';
@@ -87,17 +88,8 @@ export interface RunData {
   rejections: RejectionSeries;
 }
 
-/**
- * The configuration of a run without its seed and without what only says when it stops or how it
- * is dispatched (budget, maxValid, time limit, workers, queue), as a stable JSON string: seeds of
- * one configuration share it (a shorter run of the same search joins its group).
- */
-export function configKey(config: RunState['config']): string {
-  const { seed: _seed, budget: _b, maxValid: _v, workers: _w, queue: _q, timeLimitSeconds: _t, ...rest } = config;
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
-  return JSON.stringify(sorted(rest));
-}
+/** Runs that differ only in their seed share a configuration key (lib/campaign/config-key.ts). */
+export { configKey };
 
 /** The metrics of a run: its objectives, then its limited metrics, then every other recorded one (in first-seen order). */
 function metricColumns(state: RunState): MetricColumn[] {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import type { CampaignConfig } from '../campaign/config.js';
+import { configKey } from '../campaign/config-key.js';
 import { type CampaignRecord, readRecords } from '../campaign/records.js';
 import { replayRecords } from '../campaign/state.js';
 import { InputError } from '../errors.js';
@@ -32,6 +33,14 @@ export interface LlmUsage {
   explanations: number;
 }
 
+/** Proposals of one LLM mode with an outcome, and how many of them were valid (evaluated or failed). */
+export interface ModeValidity {
+  proposals: number;
+  valid: number;
+  /** valid / proposals; null without proposals. */
+  rate: number | null;
+}
+
 export interface RunComparison {
   /** The run directory, as given. */
   run: string;
@@ -40,6 +49,18 @@ export interface RunComparison {
   /** MODEL of an `ollama:MODEL` proposer, else null. */
   model: string | null;
   seed: number;
+  /** The run's search space, as recorded (a built-in name or a file). */
+  space: string;
+  /** The run's configuration without seed, budget and dispatch (lib/campaign/config-key.ts): equal for seeds of one search. */
+  configKey: string;
+  /** An LLM run's mode (`config.proposerSettings.llmMode`; absent: 'full'); null for other proposers. */
+  llmMode: 'full' | 'delta' | null;
+  /**
+   * An LLM run's valid-generation rate per proposal kind: a proposal record carrying `parent` is a
+   * delta one (a JSON Patch against that parent), any other a full one; valid = evaluated or
+   * failed, not rejected (proposals still without an outcome are left out). Null for other proposers.
+   */
+  validByMode: Record<'full' | 'delta', ModeValidity> | null;
   /**
    * TC of the paper's Table III: candidates that were evaluated, i.e. passed validation (schema,
    * MACs, SRAM, duplicate, novelty) and produced metrics. The paper ran 500 iterations per LLM yet
@@ -164,6 +185,30 @@ export function llmUsage(records: readonly CampaignRecord[]): LlmUsage {
   return usage;
 }
 
+/**
+ * Valid proposals per LLM mode, counted per proposal record: with `parent` a delta proposal, else a
+ * full one; an `evaluation` or `failure` of its index makes it valid, a `rejection` invalid.
+ */
+export function validityByMode(records: readonly CampaignRecord[]): Record<'full' | 'delta', ModeValidity> {
+  const mode = new Map<number, 'full' | 'delta'>();
+  const outcome = new Map<number, boolean>();
+  for (const r of records as readonly { type: string; index?: unknown; parent?: unknown }[]) {
+    if (typeof r.index !== 'number') continue;
+    if (r.type === 'proposal') mode.set(r.index, typeof r.parent === 'string' ? 'delta' : 'full');
+    else if (r.type === 'evaluation' || r.type === 'failure') outcome.set(r.index, true);
+    else if (r.type === 'rejection') outcome.set(r.index, false);
+  }
+  const out = { full: { proposals: 0, valid: 0, rate: null as number | null }, delta: { proposals: 0, valid: 0, rate: null as number | null } };
+  for (const [index, m] of mode) {
+    const valid = outcome.get(index);
+    if (valid === undefined) continue;
+    out[m].proposals++;
+    if (valid) out[m].valid++;
+  }
+  for (const m of [out.full, out.delta]) m.rate = m.proposals > 0 ? m.valid / m.proposals : null;
+  return out;
+}
+
 /** Wall time over every session of a run: the sum of its campaign-end summaries' seconds (null if none). */
 function wallSeconds(records: readonly CampaignRecord[]): number | null {
   let total: number | null = null;
@@ -244,6 +289,7 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
     const own = runMetrics(config).map((x) => x.name);
     const names = [...own, ...['macs', 'params'].filter((n) => !own.includes(n))];
     const primaryObjective = config.objectives.find((o) => o.direction === 'max');
+    const isLlm = config.proposer.startsWith('ollama:');
     const hv = refMin ? hypervolume(front.map((e) => minForm(e.values)), refMin) : null;
     return {
       run: r.dir,
@@ -251,6 +297,10 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
       evaluator: config.evaluator,
       model: config.proposer.startsWith('ollama:') ? config.proposer.slice('ollama:'.length) : null,
       seed: config.seed,
+      space: config.space,
+      configKey: configKey(config),
+      llmMode: isLlm ? (config.proposerSettings?.llmMode === 'delta' ? 'delta' : 'full') : null,
+      validByMode: isLlm ? validityByMode(r.records) : null,
       objectives: config.objectives.map((o) => ({ name: o.name, direction: o.direction })),
       limits: runLimits(config),
       ...(config.latencyModel !== undefined ? { latency: describeLatencyModel(config.latencyModel, config.device) } : {}),

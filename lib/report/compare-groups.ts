@@ -1,0 +1,197 @@
+/**
+ * Seeds and significance (`paretonas compare RUN... --group-by FIELD`): runs whose configurations
+ * differ only in the seed (lib/campaign/config-key.ts: everything but seed, budget, maxValid,
+ * workers, queue and time limit) form a group, named by the FIELD's value. Per group: its runs and
+ * seeds, the hypervolume of each run's front against the comparison's ONE common reference point
+ * (lib/report/compare.ts) as mean, sample sd (n - 1) and values, the valid rate (mean and values)
+ * and wall time (mean over the runs that ended). Between every pair of groups of two runs or more:
+ * the two-sided Mann-Whitney U test on the hypervolume values (lib/stats/mann-whitney.ts, scipy
+ * 1.10.1's conventions: exact p for small samples without ties), Cliff's delta and Vargha-Delaney
+ * A12, and the Holm-Bonferroni adjusted p over the pairs (Holm 1979). Pure: from a Comparison to
+ * plain data (DESIGN.md "compute first, render second").
+ */
+import type { CampaignConfig } from '../campaign/config.js';
+import { InputError } from '../errors.js';
+import { mannWhitneyU } from '../stats/mann-whitney.js';
+import { holm } from '../stats/multiple-testing.js';
+import { mean, sampleSd } from '../stats/summary.js';
+import type { Comparison, RunComparison } from './compare.js';
+
+export const GROUP_BY_FIELDS = ['proposer', 'model', 'space', 'evaluator'] as const;
+export type GroupByField = (typeof GROUP_BY_FIELDS)[number];
+
+/**
+ * The configuration settings that belong to each FIELD (top-level CampaignConfig names): a
+ * difference between groups outside these is noted (then a difference is not the FIELD's alone).
+ * A space brings its own limits, MAC range and SRAM limit; a proposer its settings.
+ */
+const FIELD_SETTINGS: Record<GroupByField, readonly string[]> = {
+  proposer: ['proposer', 'proposerSettings'],
+  model: ['proposer', 'proposerSettings'],
+  space: ['space', 'limits', 'macs', 'sramMaxBytes'],
+  evaluator: ['evaluator', 'evaluatorOptions'],
+};
+
+/** A sample's summary: mean and sample sd (n - 1; null for one value, as there is no spread to estimate), and the values in run order. */
+export interface SampleSummary {
+  mean: number | null;
+  sd: number | null;
+  values: number[];
+}
+
+export interface RunGroup {
+  /** The FIELD's value (e.g. `evolution`, `qwen2.5:3b`); with the differing setting added when two groups share it. */
+  name: string;
+  /** The run directories, as given, in the order given. */
+  runs: string[];
+  seeds: number[];
+  /** Hypervolume of each run's front against the common reference point (objectives' own units). */
+  hypervolume: SampleSummary;
+  /** Valid (evaluated or failed) / proposed per run. */
+  validRate: SampleSummary;
+  /** Wall time per run in seconds (runs without a campaign-end left out: `runs` may be longer). */
+  seconds: SampleSummary;
+}
+
+export interface GroupTest {
+  a: string;
+  b: string;
+  test: 'mann-whitney-u';
+  /** U of group a (scipy's U1): pairs (x in a, y in b) with x > y, plus half the ties. */
+  u: number;
+  /** Two-sided p. */
+  p: number;
+  /** Holm-Bonferroni adjusted p over every pair tested. */
+  pHolm: number;
+  method: 'exact' | 'asymptotic';
+  n1: number;
+  n2: number;
+  /** P(a > b) - P(a < b) over the pairs, in [-1, 1]. */
+  cliffsDelta: number;
+  /** Vargha-Delaney A: P(a > b) + P(a = b) / 2. */
+  a12: number;
+  /**
+   * The smallest two-sided p any outcome of n1 vs n2 runs can give (exact distribution, no ties):
+   * 2 / C(n1 + n2, n1), capped at 1. Above 0.05, the test cannot reach significance at 5 %.
+   */
+  smallestP: number;
+}
+
+export interface GroupComparison {
+  groupBy: GroupByField;
+  /** The common reference point of every hypervolume, natural units, and where it came from; null when there is no hypervolume. */
+  reference: Comparison['reference'];
+  groups: RunGroup[];
+  tests: GroupTest[];
+  /** What a reader must know: groups too small to test, groups differing in more than FIELD, repeated seeds, missing hypervolumes. */
+  notes: string[];
+}
+
+/** The FIELD's value for a run: `model` is an LLM run's model (another proposer's name otherwise). */
+function fieldValue(r: RunComparison, field: GroupByField): string {
+  if (field === 'model') return r.model ?? r.proposer;
+  return r[field];
+}
+
+/** Leaves of a JSON value as dotted paths (`proposerSettings.llmMode`) to their JSON text. */
+function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
+  } else {
+    out.set(path, JSON.stringify(v));
+  }
+  return out;
+}
+
+/** Paths whose values are not equal in every one of `configs` (a path missing in one counts as differing). */
+function differingPaths(configs: readonly Map<string, string>[]): string[] {
+  const paths = new Set(configs.flatMap((c) => [...c.keys()]));
+  return [...paths].filter((p) => new Set(configs.map((c) => c.get(p) ?? 'absent')).size > 1).sort();
+}
+
+const shown = (json: string | undefined): string => (json === undefined ? 'absent' : json.startsWith('"') ? (JSON.parse(json) as string) : json);
+
+/** 2 / C(n1 + n2, n1), capped at 1: the smallest exact two-sided Mann-Whitney p for these sizes. */
+export function smallestExactP(n1: number, n2: number): number {
+  let c = 1;
+  for (let i = 1; i <= n1; i++) c = (c * (n2 + i)) / i;
+  return Math.min(1, 2 / c);
+}
+
+function summary(values: number[]): SampleSummary {
+  return { mean: values.length ? mean(values) : null, sd: values.length > 1 ? sampleSd(values) : null, values };
+}
+
+/**
+ * Groups the runs of a comparison by configuration (ignoring the seed), names each group by
+ * `groupBy`'s value, and tests every pair of groups of two runs or more.
+ *
+ * @throws InputError when `groupBy` is not one of GROUP_BY_FIELDS.
+ */
+export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
+  if (!(GROUP_BY_FIELDS as readonly string[]).includes(groupBy)) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.join(', '));
+  const field = groupBy as GroupByField;
+  const notes: string[] = [];
+  const byKey = new Map<string, RunComparison[]>();
+  for (const r of c.runs) byKey.set(r.configKey, [...(byKey.get(r.configKey) ?? []), r]);
+  const keys = [...byKey.keys()];
+  const configs = keys.map((k) => leaves(JSON.parse(k) as Partial<CampaignConfig>));
+
+  // Names: the FIELD's value; groups sharing one get the settings in which they differ.
+  const names = keys.map((k) => fieldValue((byKey.get(k) as RunComparison[])[0] as RunComparison, field));
+  const finalNames = names.map((name, i) => {
+    const same = names.map((n, j) => (n === name ? j : -1)).filter((j) => j >= 0);
+    if (same.length < 2) return name;
+    const paths = differingPaths(same.map((j) => configs[j] as Map<string, string>));
+    const mine = configs[i] as Map<string, string>;
+    return `${name} (${paths.map((p) => `${p.split('.').at(-1)} ${shown(mine.get(p))}`).join(', ') || `group ${i + 1}`})`;
+  });
+
+  const own = FIELD_SETTINGS[field];
+  const outside = differingPaths(configs).filter((p) => !own.includes(p.split('.')[0] as string));
+  if (keys.length > 1 && outside.length) {
+    notes.push(`the groups differ in more than the ${field}: ${outside.join(', ')}; a difference between them is not the ${field}'s alone`);
+  }
+  if (c.reference === null) notes.push(c.objectivesDiffer ? 'no hypervolume: the runs optimise different objectives, so nothing is tested' : 'no hypervolume: no run evaluated a candidate, so nothing is tested');
+
+  const groups: RunGroup[] = keys.map((k, i) => {
+    const runs = byKey.get(k) as RunComparison[];
+    const name = finalNames[i] as string;
+    const seen = new Map<number, string>();
+    for (const r of runs) {
+      const first = seen.get(r.seed);
+      if (first !== undefined) notes.push(`${name}: ${r.run} repeats seed ${r.seed} of ${first} (same configuration and seed: not an independent sample)`);
+      else seen.set(r.seed, r.run);
+    }
+    const ended = runs.filter((r) => r.seconds !== null);
+    if (ended.length < runs.length) notes.push(`${name}: ${runs.length - ended.length} run(s) without a campaign-end (interrupted): no wall time for them`);
+    return {
+      name,
+      runs: runs.map((r) => r.run),
+      seeds: runs.map((r) => r.seed),
+      hypervolume: summary(runs.map((r) => r.hypervolume).filter((v): v is number => v !== null)),
+      validRate: summary(runs.map((r) => r.validRate).filter((v): v is number => v !== null)),
+      seconds: summary(ended.map((r) => r.seconds as number)),
+    };
+  });
+
+  const pairs: Omit<GroupTest, 'pHolm'>[] = [];
+  if (c.reference !== null) {
+    for (const g of groups) if (g.hypervolume.values.length < 2) notes.push(`${g.name}: ${g.hypervolume.values.length} run(s): no test against it (a Mann-Whitney U test needs two runs or more per group; run more seeds)`);
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const a = groups[i] as RunGroup;
+        const b = groups[j] as RunGroup;
+        if (a.hypervolume.values.length < 2 || b.hypervolume.values.length < 2) continue;
+        const t = mannWhitneyU(a.hypervolume.values, b.hypervolume.values);
+        pairs.push({ a: a.name, b: b.name, test: 'mann-whitney-u', u: t.u, p: t.p, method: t.method, n1: t.n1, n2: t.n2, cliffsDelta: t.effect.cliffsDelta, a12: t.effect.a12, smallestP: smallestExactP(t.n1, t.n2) });
+      }
+    }
+    for (const t of pairs) {
+      if (t.smallestP > 0.05) notes.push(`${t.a} vs ${t.b}: with ${t.n1} vs ${t.n2} runs the smallest two-sided p any outcome can give is ${Number(t.smallestP.toPrecision(3))}: this test cannot reach significance at 5 % (run more seeds)`);
+    }
+  }
+  const adjusted = holm(pairs.map((t) => t.p));
+  const tests = pairs.map((t, i) => ({ ...t, pHolm: adjusted[i] as number }));
+  return { groupBy: field, reference: c.reference, groups, tests, notes };
+}
