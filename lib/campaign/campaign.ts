@@ -177,6 +177,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       state = newState(config);
       latency = await latencyFor(config, options);
       feasibilityNote(space, config, latency, options);
+      // Before the first proposal: a dataset the space cannot fit (classes, channels) refuses the run (not with a queue: workers hold the data).
+      if (!options.executor) await deps.createEvaluator(config.evaluator, evaluatorOptionsOf(config)).preflight?.(space, options.onNote);
       // Made before anything is written: a proposer refusing its settings leaves no campaign-start behind.
       proposer = deps.createProposer(config.proposer, { space, seed: config.seed, objectiveCount: config.objectives.length, settings: config.proposerSettings, config, history: [], feasible: screenOf(space, config, latency) });
       keepSpaceCopy(runDir, config.space);
@@ -276,7 +278,7 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
         loop.feed(index - k);
         const p = await proposer.propose({ index, record: (type, fields) => writer.append(type, fields) });
         const key = isValidCandidate(space, p.candidate) ? canonicalKey(p.candidate, space.input.channels) : null;
-        record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key });
+        record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key, ...(p.parent !== undefined ? { parent: p.parent, patch: p.patch ?? null } : {}), ...(p.patchError ? { patchError: p.patchError } : {}) });
         loop.admit(index);
       }
       if (!detached && !(await loop.drain(options.signal))) [stopped, detached] = ['signal', true];

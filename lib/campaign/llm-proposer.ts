@@ -11,6 +11,7 @@ import { ollamaClient } from '../llm/ollama.js';
 import { chainClients, recordedClient } from '../llm/recorded.js';
 import type { LlmCallRecord, LlmClient } from '../llm/types.js';
 import { LLM_DEFAULTS, llmProposer } from '../propose/llm/proposer.js';
+import type { LlmMode } from '../propose/llm/delta.js';
 import { createProposer } from '../propose/registry.js';
 import type { Proposer } from '../propose/types.js';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface LlmSettings {
   num_ctx?: number;
   window: number;
   explain: boolean;
+  /** `delta`: JSON Patch replies against a front member (propose/llm/delta.ts); absent: full candidates. */
+  llmMode?: LlmMode;
   /** Replay the LLM calls of this earlier run instead of asking Ollama. */
   replay?: string;
   /** Per attempt (default 120 s), attempts after the first (default 3), first backoff (default 500 ms). */
@@ -57,5 +60,7 @@ export function campaignProposer(name: string, options: ProposerRequest): Propos
     chatOptions: { temperature: s.temperature, min_p: s.min_p, seed: options.seed, ...(s.num_ctx ? { num_ctx: s.num_ctx } : {}) },
     window: s.window,
     explain: s.explain,
+    mode: s.llmMode ?? 'full',
+    seed: options.seed,
   });
 }

@@ -94,7 +94,7 @@ function checkConfig(where: Where, config: unknown): void {
 }
 
 /** A setting the CLI records: its type and range (the bounds `search` puts on the flag it comes from). */
-type Setting = { kind: 'int' | 'number'; min: number; max: number } | { kind: 'string'; maxChars: number } | { kind: 'boolean' } | { kind: 'metric-list' };
+type Setting = { kind: 'int' | 'number'; min: number; max: number } | { kind: 'string'; maxChars: number } | { kind: 'boolean' } | { kind: 'metric-list' } | { kind: 'choice'; values: readonly string[] };
 
 /** evaluatorOptions as `search` writes them (--timeout S in ms, --proxy-batch, --trainer-args, --metrics): nothing else (no env, no cwd). */
 export const EVALUATOR_OPTIONS: Readonly<Record<string, Setting>> = {
@@ -115,6 +115,8 @@ export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
   min_p: { kind: 'number', min: 0, max: 1 },
   window: { kind: 'int', min: 0, max: 1000 },
   explain: { kind: 'boolean' },
+  // --llm-mode delta (full, the default, is not recorded): JSON Patch replies against a front member.
+  llmMode: { kind: 'choice', values: ['full', 'delta'] },
   num_ctx: { kind: 'int', min: 256, max: 1_048_576 },
   host: { kind: 'string', maxChars: 2048 },
   replay: { kind: 'string', maxChars: 4096 },
@@ -126,6 +128,7 @@ export const LLM_SETTINGS: Readonly<Record<string, Setting>> = {
 
 function settingText(s: Setting): string {
   if (s.kind === 'metric-list') return `a list of declared metric names (as --metrics takes them)`;
+  if (s.kind === 'choice') return s.values.join(' or ');
   return s.kind === 'boolean' ? 'true or false' : s.kind === 'string' ? `a string of at most ${s.maxChars} characters` : `${s.kind === 'int' ? 'an integer' : 'a number'} from ${s.min} to ${s.max}`;
 }
 
@@ -146,7 +149,7 @@ function checkSettings(where: Where, field: string, value: unknown, allowed: Rea
       }
       continue;
     }
-    const ok = s.kind === 'boolean' ? typeof v === 'boolean' : s.kind === 'string' ? typeof v === 'string' && v.length <= s.maxChars : typeof v === 'number' && (s.kind === 'int' ? Number.isSafeInteger(v) : Number.isFinite(v)) && v >= s.min && v <= s.max;
+    const ok = s.kind === 'choice' ? s.values.includes(v as string) : s.kind === 'boolean' ? typeof v === 'boolean' : s.kind === 'string' ? typeof v === 'string' && v.length <= s.maxChars : typeof v === 'number' && (s.kind === 'int' ? Number.isSafeInteger(v) : Number.isFinite(v)) && v >= s.min && v <= s.max;
     if (!ok) fail(where, `config.${field}.${key} is ${formatValue(v)}`, `config.${field}.${key}: ${settingText(s)}`);
   }
 }

@@ -46,7 +46,11 @@ export const RECORD_SHAPES: Readonly<Record<string, object>> = {
     },
     ['fromProposal', 'budget'],
   ),
-  proposal: object({ note: TEXT_OR_NULL }),
+  proposal: object({
+    note: TEXT_OR_NULL,
+    parent: { type: 'string', description: 'the canonical key of the front member a delta proposal patches' },
+    patchError: object({ reason: { enum: ['parse', 'schema'] }, message: { type: 'string' } }, ['reason', 'message']),
+  }),
   rejection: object({ key: TEXT_OR_NULL }),
   evaluation: object({}),
   failure: object({ kind: { enum: [...FAILURE_KINDS] } }),

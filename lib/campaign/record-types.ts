@@ -51,6 +51,11 @@ export interface ProposalRecord extends Stamp<'proposal'> {
   note?: string | null;
   /** Canonical key of a well-formed candidate, null otherwise. */
   key?: string | null;
+  /** Delta proposals (--llm-mode delta): the patched front member's key, and the JSON Patch as replied (null: none). */
+  parent?: string;
+  patch?: unknown;
+  /** A delta reply that was no JSON Patch (parse) or did not apply (schema); its rejection carries this message. */
+  patchError?: { reason: 'parse' | 'schema'; message: string };
 }
 export interface RejectionRecord extends Stamp<'rejection'> {
   index: number;

@@ -28,7 +28,7 @@ export async function redrive(state: RunState, proposer: Proposer, mismatches: n
 export function resumePending(state: RunState, settings: ValidationSettings, loop: EvaluationLoop, record: (type: CampaignRecord['type'], fields: Record<string, unknown>) => unknown): void {
   const rejections: { index: number; v: Extract<ReturnType<typeof validateProposal>, { ok: false }> }[] = [];
   rebuildValidation(state, (index) => {
-    const v = validateProposal(state.proposals[index]?.candidate, settings, state.validation);
+    const v = validateProposal(state.proposals[index]?.candidate, settings, state.validation, state.proposals[index]?.patchError);
     if (v.ok) return v.key;
     rejections.push({ index, v });
     return undefined;

@@ -81,7 +81,7 @@ export class EvaluationLoop {
   /** Validates a recorded proposal against every accepted one before it: records its rejection, or accepts it and starts its evaluation. */
   admit(index: number): void {
     const { state, settings } = this.p;
-    const v = validateProposal((state.proposals[index] as Proposal).candidate, settings, state.validation);
+    const v = validateProposal((state.proposals[index] as Proposal).candidate, settings, state.validation, state.proposals[index]?.patchError);
     if (!v.ok) {
       this.p.record('rejection', rejectionFields(index, v));
       this.p.onProgress?.();

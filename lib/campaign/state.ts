@@ -128,7 +128,7 @@ export function applyRecord(state: RunState, r: CampaignRecord): InsertResult | 
   const index = r.index as number;
   switch (r.type) {
     case 'proposal':
-      state.proposals[index] = { candidate: r.candidate, note: r.note as string | undefined };
+      state.proposals[index] = { candidate: r.candidate, note: r.note as string | undefined, ...(r.patchError ? { patchError: r.patchError as Proposal['patchError'] } : {}) };
       state.keys[index] = r.key as string | undefined;
       state.counters.proposed = Math.max(state.counters.proposed, index + 1);
       state.pending.add(index);

@@ -49,8 +49,11 @@ const KiB = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
  * optionally, novelty). Each rejection carries the feedback an LLM receives: the current value,
  * what is allowed, and what to change. An accepted candidate carries its predicted metrics
  * (latencyMs when the run has a latency model) for the evaluation record.
+ * `patchError`: a delta proposal whose reply was no JSON Patch or did not apply (Proposal.patchError),
+ * rejected first with its own reason and message (they name the failing operation).
  */
-export function validateProposal(proposal: unknown, s: ValidationSettings, state: ValidationState): Validation {
+export function validateProposal(proposal: unknown, s: ValidationSettings, state: ValidationState, patchError?: { reason: 'parse' | 'schema'; message: string }): Validation {
+  if (patchError) return { ok: false, reason: patchError.reason, message: patchError.message, details: { patch: true } };
   if (proposal === null || proposal === undefined) {
     return { ok: false, reason: 'no-reply', message: 'There was no reply to the last request. Propose an architecture as one JSON object.', details: {} };
   }

@@ -109,6 +109,9 @@ function compare(flag: string, raw: string | boolean, c: CampaignConfig, runDir:
       return { given: num(str), recorded: llm('window') };
     case 'num-ctx':
       return { given: num(str), recorded: settings.num_ctx };
+    case 'llm-mode':
+      // Absent in the record: full (or not an LLM run, which records no mode).
+      return { given: str, recorded: settings.llmMode ?? (c.proposer.startsWith(LLM_PREFIX) ? 'full' : undefined) };
     case 'no-explain':
       return { given: raw === true ? false : true, recorded: settings.explain ?? true };
     case 'replay-llm':

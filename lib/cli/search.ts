@@ -13,6 +13,7 @@ import { listDevices, loadDevice } from '../device/profile.js';
 import { checkLatencyModel } from '../latency/select.js';
 import { parseLimits, parseObjectives } from '../pareto/objectives.js';
 import { LLM_DEFAULTS } from '../propose/llm/proposer.js';
+import { LLM_MODES } from '../propose/llm/delta.js';
 import { EVOLUTION_DEFAULTS } from '../propose/evolution.js';
 import { PROPOSER_NAMES } from '../propose/registry.js';
 import { resumeCheck } from './resume-flags.js';
@@ -66,6 +67,7 @@ export const SEARCH_COMMAND = defineCommand({
     'num-ctx': { type: 'string', value: 'N', default: 'the model\'s own', help: 'LLM: context window in tokens, 256 to 1,048,576' },
     window: { type: 'string', value: 'N', default: String(LLM_DEFAULTS.window), help: 'LLM: earlier attempts kept in the prompt, 0 to 1000' },
     'no-explain': { type: 'boolean', help: 'LLM: ask for no explanations' },
+    'llm-mode': { type: 'string', value: 'full|delta', default: 'full', help: 'LLM: full writes a whole architecture per reply; delta (NNGPT) a JSON Patch (RFC 6902) against a Pareto-front member the prompt names (full until the front has one)' },
     'replay-llm': { type: 'string', value: 'runs/OLD', help: 'LLM: replay the recorded calls of an earlier run instead of asking Ollama' },
     'llm-timeout': { type: 'string', value: 'S', default: '120', help: 'LLM: seconds a call may take, 1 to 86,400' },
     out: { type: 'string', value: 'runs/ID', default: 'runs/TIME-PROPOSER-SEED', help: 'the run directory' },
@@ -119,7 +121,7 @@ export async function searchCommand(args: string[]): Promise<string> {
       if (values.sample !== undefined) settings.sample = intFlag('sample', values.sample, 1, 100_000);
       if (values.screen !== undefined) settings.screen = intFlag('screen', values.screen, 0, 1);
       if (Object.keys(settings).length > 0 && proposer !== 'evolution') throw new InputError('--population/--sample/--screen', JSON.stringify(settings), 'with --proposer evolution');
-      const llmFlags = ['temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'ollama-host', 'llm-timeout'] as const;
+      const llmFlags = ['temperature', 'min-p', 'num-ctx', 'window', 'no-explain', 'replay-llm', 'ollama-host', 'llm-timeout', 'llm-mode'] as const;
       if (proposer.startsWith(LLM_PREFIX)) {
         const num = (flag: (typeof llmFlags)[number], fallback: number, min: number, max: number) => numberFlag(flag, values[flag] as string | undefined, min, max) ?? fallback;
         Object.assign(settings, {
@@ -127,6 +129,8 @@ export async function searchCommand(args: string[]): Promise<string> {
           min_p: num('min-p', LLM_DEFAULTS.min_p, 0, 1),
           window: intFlag('window', values.window, 0, 1000) ?? LLM_DEFAULTS.window,
           explain: !values['no-explain'],
+          // Recorded only for delta: a full run's configuration stays as it was before the flag.
+          ...(choiceFlag('llm-mode', values['llm-mode'], LLM_MODES, 'full') === 'delta' ? { llmMode: 'delta' } : {}),
           ...(values['num-ctx'] ? { num_ctx: intFlag('num-ctx', values['num-ctx'], 256, 1_048_576) } : {}),
           ...(values['ollama-host'] ? { host: values['ollama-host'] } : {}),
           ...(values['replay-llm'] ? { replay: values['replay-llm'] } : {}),

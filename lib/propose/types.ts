@@ -14,6 +14,15 @@ export interface Proposal {
   candidate: unknown;
   /** Free text kept with the record (e.g. which parent was mutated). */
   note?: string;
+  /** A delta proposal (NNGPT, `--llm-mode delta`): the canonical key of the front member it patches. */
+  parent?: string;
+  /** A delta proposal's JSON Patch (RFC 6902) as replied (parsed), or null when the reply held none. */
+  patch?: unknown;
+  /**
+   * A delta reply that is not a JSON Patch (`parse`) or does not apply to its parent (`schema`):
+   * validation rejects the proposal with this reason and message (the LLM's feedback).
+   */
+  patchError?: { reason: 'parse' | 'schema'; message: string };
 }
 
 /** Why a proposal never reached evaluation. */

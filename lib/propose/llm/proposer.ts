@@ -1,6 +1,7 @@
 import { type LimitFields, runLimits } from '../../limits.js';
 import { jsonDepth } from '../../json-bounded.js';
 import { explanationPrompt, initialPrompt, PROMPT_VERSION } from './prompts.js';
+import { applyCandidatePatch, chooseParent, DELTA_PROMPT_VERSION, deltaInstruction, parsePatchReply, PATCH_FORMAT, type DeltaParent, type LlmMode } from './delta.js';
 import { describeChange, describeOutcome, paretoFeedback, type Attempt, type FrontSummary } from './feedback.js';
 import type { ChatMessage, ChatOptions, LlmCallRecord, LlmClient } from '../../llm/types.js';
 import { LlmCallFailure, recordedAnswer, recordedFailure } from '../../llm/types.js';
@@ -28,6 +29,10 @@ export interface LlmProposerOptions {
   window: number;
   /** Ask for an explanation of each candidate that joins the front. */
   explain: boolean;
+  /** `full` (default): a whole candidate per reply; `delta`: a JSON Patch against a front member (delta.ts). */
+  mode?: LlmMode;
+  /** Draws delta parents (chooseParent); default chatOptions.seed, else 0. */
+  seed?: number;
 }
 
 export const LLM_DEFAULTS = { temperature: 1.5, min_p: 0.1, window: 5 } as const;
@@ -74,13 +79,17 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
   const pendingExplanations: { index: number; key: string; candidate: unknown; metrics: Record<string, number> }[] = [];
   let last: { index: number; reply: string; candidate: unknown; feedback: string } | undefined;
   let previousSummary: FrontSummary | undefined;
+  // Delta mode: front members' candidates by key, and what each proposal was asked and replied (rebuilt on re-drive).
+  const candidates = new Map<string, unknown>();
+  const issued = new Map<number, { parent: DeltaParent; reply: string | null }>();
+  const seed = o.seed ?? o.chatOptions.seed ?? 0;
   const format = candidateSchema(o.space);
   // Every limit of the run (old recorded configs kept the space's two apart: runLimits joins them).
   const limits = runLimits(o.config);
   const base = initialPrompt({ space: o.space, objectives: o.config.objectives, limits, latencyModel: o.config.latencyModel });
 
-  const call = async (context: ProposalContext, purpose: LlmCallRecord['purpose'], messages: ChatMessage[], structured: boolean): Promise<string | null> => {
-    const request = { model: o.model, messages, options: o.chatOptions, ...(structured ? { format } : {}) };
+  const call = async (context: ProposalContext, purpose: LlmCallRecord['purpose'], messages: ChatMessage[], structured: boolean, delta = false): Promise<string | null> => {
+    const request = { model: o.model, messages, options: o.chatOptions, ...(structured ? { format: delta ? PATCH_FORMAT : format } : {}) };
     const record: LlmCallRecord = { model: o.model, options: o.chatOptions, messages, format: structured, reply: null, promptTokens: 0, replyTokens: 0, durationMs: 0, attempts: 0, purpose };
     const started = performance.now();
     try {
@@ -93,7 +102,7 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
       Object.assign(record, recordedFailure(err, started));
       return null;
     } finally {
-      context.record?.('llm-call', { index: context.index, promptVersion: PROMPT_VERSION, ...record });
+      context.record?.('llm-call', { index: context.index, promptVersion: delta ? DELTA_PROMPT_VERSION : PROMPT_VERSION, ...record });
     }
   };
 
@@ -105,7 +114,14 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
     }
   };
 
-  const conversation = (): ChatMessage[] => {
+  /** Delta mode's parent for proposal `index` (undefined in full mode or while the front is empty: then a full candidate is asked for). */
+  const parentFor = (index: number): DeltaParent | undefined => {
+    if (o.mode !== 'delta') return undefined;
+    const members = front.front().map((e) => ({ index: e.data?.index ?? -1, key: e.id, candidate: candidates.get(e.id), metrics: e.values }));
+    return chooseParent(members, seed, index);
+  };
+
+  const conversation = (parent?: DeltaParent): ChatMessage[] => {
     if (!last) return base;
     const lines = [last.feedback];
     const window = attempts.slice(-o.window);
@@ -114,15 +130,33 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
       const f = paretoFeedback(front.front(), front.best(o.config.objectives.find((x) => x.direction === 'max')?.name ?? (o.config.objectives[0]?.name as string)), o.config.objectives, limits, previousSummary);
       lines.push('', f.text);
     }
-    lines.push('', 'Propose the next architecture as one JSON object {"blocks": [...]}, using only values from the search space.');
+    lines.push('', parent ? deltaInstruction(parent, front.size) : 'Propose the next architecture as one JSON object {"blocks": [...]}, using only values from the search space.');
     return [...base, { role: 'assistant', content: last.reply }, { role: 'user', content: lines.join('\n') }];
+  };
+
+  /**
+   * A delta reply as a proposal: the patched parent, or the reply text with the patch error
+   * validation rejects it with (`parse`: not a JSON Patch; `schema`: does not apply). Always
+   * carries the parent's key and the patch as parsed (null when there was none).
+   */
+  const deltaProposal = (index: number, parent: DeltaParent, reply: string | null): Proposal => {
+    issued.set(index, { parent, reply });
+    const base = { parent: parent.key };
+    if (reply === null) return { candidate: null, note: 'the LLM call failed after its retries', ...base, patch: null };
+    const parsed = parsePatchReply(reply);
+    if (!parsed.ok) return { candidate: reply, note: `not a JSON Patch (parent #${parent.index})`, ...base, patch: parsed.value ?? null, patchError: { reason: 'parse', message: parsed.message } };
+    const applied = applyCandidatePatch(parent.candidate, parsed.patch, parent.index);
+    if (!applied.ok) return { candidate: reply, note: `a JSON Patch that does not apply to parent #${parent.index}`, ...base, patch: parsed.patch, patchError: { reason: 'schema', message: applied.message } };
+    return { candidate: applied.candidate, note: `a JSON Patch of ${parsed.patch.length} operation${parsed.patch.length === 1 ? '' : 's'} on parent #${parent.index}`, ...base, patch: parsed.patch };
   };
 
   return {
     name: `ollama:${o.model}`,
     async propose(context): Promise<Proposal> {
       if (o.explain) await explainPending(context);
-      const reply = await call(context, 'proposal', conversation(), true);
+      const parent = parentFor(context.index);
+      const reply = await call(context, 'proposal', conversation(parent), true, parent !== undefined);
+      if (parent) return deltaProposal(context.index, parent, reply);
       if (reply === null) return { candidate: null, note: 'the LLM call failed after its retries' };
       const parsed = parseReply(reply);
       return parsed.ok ? { candidate: parsed.value, note: `reply of ${reply.length} characters` } : { candidate: reply, note: `not JSON: ${parsed.error}` };
@@ -133,13 +167,18 @@ export function llmProposer(o: LlmProposerOptions): Proposer & { flush(context: 
       if (outcome.kind === 'evaluated' && observation.key) {
         const summaryBefore = front.size > 0 ? paretoFeedback(front.front(), undefined, o.config.objectives, limits).summary : undefined;
         joined = front.insert({ id: observation.key, values: outcome.metrics, data: { index: observation.index } }).added;
+        if (joined) candidates.set(observation.key, proposal.candidate);
         previousSummary = summaryBefore;
         if (joined) pendingExplanations.push({ index: observation.index, key: observation.key, candidate: proposal.candidate, metrics: { ...outcome.metrics } });
       }
-      const problem = last ? (attempts.at(-1)?.outcome.startsWith('rejected') ? 'fix the rejection above' : 'improve the Pareto front') : 'first design';
+      const delta = issued.get(observation.index);
+      issued.delete(observation.index);
+      const problem = last ? (attempts.at(-1)?.outcome.startsWith('rejected') ? 'fix the rejection above' : delta ? `improve parent #${delta.parent.index}` : 'improve the Pareto front') : 'first design';
       const outcomeText = describeOutcome(outcome, o.config.objectives, joined, limits);
-      attempts.push({ index: observation.index, problem, change: describeChange(last?.candidate, proposal.candidate), outcome: outcomeText.length > 240 ? `${outcomeText.slice(0, 237)}...` : outcomeText });
-      const reply = typeof proposal.candidate === 'string' ? proposal.candidate : JSON.stringify(proposal.candidate);
+      const change = delta ? `patch of #${delta.parent.index}: ${describeChange(delta.parent.candidate, proposal.candidate)}` : describeChange(last?.candidate, proposal.candidate);
+      attempts.push({ index: observation.index, problem, change, outcome: outcomeText.length > 240 ? `${outcomeText.slice(0, 237)}...` : outcomeText });
+      // Delta mode: the assistant turn is the patch as replied, not the patched candidate.
+      const reply = delta ? (delta.reply ?? 'null') : typeof proposal.candidate === 'string' ? proposal.candidate : JSON.stringify(proposal.candidate);
       last = { index: observation.index, reply: reply.length > 4000 ? reply.slice(0, 4000) : reply, candidate: proposal.candidate, feedback: outcome.kind === 'rejected' ? `Your proposal was rejected. ${outcome.message}` : outcomeText };
     },
     async flush(context) {
