@@ -161,3 +161,6 @@ export type { DeviceProfile, CortexMCoefficients } from './device/types.js';
 export { cortexMLatency, cortexMEstimator, type CortexMLatency } from './latency/cortex-m.js';
 export { createLatencyEstimator, checkLatencyModel, describeLatencyModel, LATENCY_MODELS } from './latency/select.js';
 export type { LatencyEstimator as CandidateLatencyEstimator } from './latency/types.js';
+export { correlateObservations, varianceSummary, SNR_THRESHOLD, type CorrelationResult, type CorrelationStatistic, type CorrelationOptions, type VarianceSummary } from './report/correlation.js';
+export { loadCorrelationSources, type Observation as CorrelationObservation, type LoadedSources, type SourceSummary } from './report/correlation-sources.js';
+export { correlationScatterInfo, correlationScatterFigure, type CorrelationScatterInfo } from './report/figures.js';

@@ -18,3 +18,4 @@ export { layerCostsInfo, layerCostsFigure, layerBreakdown, LAYER_KINDS, type Lay
 export { targetVsMeasuredFigure } from './figures/target-vs-measured.js';
 export { verificationFigure } from './figures/verification.js';
 export { cutEdgesFigure } from './figures/cut-edges.js';
+export { correlationScatterInfo, correlationScatterFigure, type CorrelationScatterInfo } from './figures/correlation-scatter.js';
