@@ -35,7 +35,7 @@ export { exportOnnx, graphToModelProto, DEFAULT_OPSET, type ExportOptions } from
 export { importModel, importOnnxFile, decodeModel, IMPORTABLE_OPS, type ImportOptions } from './onnx/import.js';
 export { loadGraph, parseShape, SOURCE_FORMATS, type SourceFormat, type LoadedGraph, type ModelSourceOptions } from './models.js';
 export { measureOnnx, measureGraph, measuredLatencyModel, appendLatencyRecord, type LatencyModel, type LatencyMeasurement, type LatencyRecord, type MeasureOptions } from './runtime/latency.js';
-export { latencyStats, quantile, type LatencyStats } from './runtime/stats.js';
+export { latencyStats, type LatencyStats } from './runtime/stats.js';
 export { describeDevice, type DeviceDescriptor } from './runtime/device.js';
 
 export { dominates, compare, constrainedCompare, constrainedDominates } from './pareto/dominance.js';
@@ -164,3 +164,10 @@ export type { LatencyEstimator as CandidateLatencyEstimator } from './latency/ty
 export { correlateObservations, varianceSummary, SNR_THRESHOLD, type CorrelationResult, type CorrelationStatistic, type CorrelationOptions, type VarianceSummary } from './report/correlation.js';
 export { loadCorrelationSources, type Observation as CorrelationObservation, type LoadedSources, type SourceSummary } from './report/correlation-sources.js';
 export { correlationScatterInfo, correlationScatterFigure, type CorrelationScatterInfo } from './report/figures.js';
+export { QUANTILE_RULE, quantile, median, mean, sampleSd } from './stats/summary.js';
+export { pearson, spearman, kendallTauB, rank, checkPairs, type PairNames } from './stats/rank-correlation.js';
+export { erfc, normalCdf, normalSf } from './stats/normal.js';
+export { mannWhitneyU, exactUpperTail, MAX_EXACT_CELLS, type MannWhitneyMethod, type MannWhitneyResult } from './stats/mann-whitney.js';
+export { holm } from './stats/multiple-testing.js';
+export { bootstrapInterval, type BootstrapInterval } from './stats/bootstrap.js';
+export { varianceComponents, spearmanFromPearson, reliability, attenuatedPearson, type VarianceComponents } from './stats/variance-components.js';

@@ -7,6 +7,7 @@ import { formatInt, textTable } from '../report/text-table.js';
 import { resolveSpace } from '../space/builtin.js';
 import { spaceSize } from '../space/size.js';
 import { sampleWithCosts } from '../space/stats.js';
+import { median } from '../stats/summary.js';
 import { intFlag, jsonOut, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
 
@@ -29,10 +30,6 @@ export const SPACE_COMMAND = defineCommand({
 });
 export const SPACE_USAGE = usageLine(SPACE_COMMAND);
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
 export function spaceCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, SPACE_COMMAND.flags);
   const space = resolveSpace(positionals[0]);
@@ -53,7 +50,7 @@ export function spaceCommand(args: string[]): string {
   }
   const row = (key: 'macs' | 'params' | 'flashBytes' | 'peakSramBytes') => {
     const sorted = metric(key);
-    return [metricInfo(key).label, formatMetric(key, quantile(sorted, 0)), formatMetric(key, quantile(sorted, 0.5)), formatMetric(key, sorted[sorted.length - 1] as number)];
+    return [metricInfo(key).label, formatMetric(key, sorted[0] as number), formatMetric(key, median(sorted)), formatMetric(key, sorted[sorted.length - 1] as number)];
   };
   const others = limits.filter((l) => metricInfo(l.name).source !== 'cost');
   return [
