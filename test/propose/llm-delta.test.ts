@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { applyCandidatePatch, chooseParent, deltaInstruction, parsePatchReply } from '../../lib/propose/llm/delta.js';
+import { validateProposal } from '../../lib/campaign/validate.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
+import { NoveltyIndex } from '../../lib/campaign/novelty.js';
+import type { Candidate } from '../../lib/space/candidate.js';
+import { REFERENCE, readJson } from '../helpers.js';
+
+const elite = (readJson(`${REFERENCE}LMaNet-Elite.json`) as { candidate_config: Candidate }).candidate_config;
+
+describe('parsePatchReply: a JSON Patch out of a reply', () => {
+  it('reads plain, fenced and prose-wrapped arrays, and {"patch": [...]}', () => {
+    const ops = [{ op: 'replace', path: '/blocks/0/stride', value: 1 }];
+    expect(parsePatchReply(JSON.stringify(ops))).toEqual({ ok: true, patch: ops });
+    expect(parsePatchReply(`Sure:\n\`\`\`json\n${JSON.stringify(ops)}\n\`\`\`\nDone.`)).toEqual({ ok: true, patch: ops });
+    expect(parsePatchReply(`I change the stride: ${JSON.stringify(ops)} to keep SRAM low.`)).toEqual({ ok: true, patch: ops });
+    expect(parsePatchReply(JSON.stringify({ patch: ops }))).toEqual({ ok: true, patch: ops });
+  });
+  it('refuses text that is not JSON, and JSON that is not an array (a whole candidate is not read as its blocks array)', () => {
+    const notJson = parsePatchReply('I would use stride 2.');
+    expect(notJson.ok).toBe(false);
+    expect(!notJson.ok && notJson.message).toMatch(/^Your reply was not JSON \(.*; 21 characters, starting "I would use stride 2\."\)\. Reply with only a JSON Patch/);
+    const whole = parsePatchReply(JSON.stringify(elite));
+    expect(whole).toMatchObject({ ok: false, value: elite });
+    expect(!whole.ok && whole.message).toMatch(/^Your reply was a whole candidate \{"blocks": \[\.\.\.\]\}, not a JSON Patch/);
+    expect(parsePatchReply('42')).toMatchObject({ ok: false, value: 42, message: expect.stringMatching(/^Your reply was a JSON number, not a JSON Patch/) });
+    expect(parsePatchReply('null')).toMatchObject({ ok: false, value: null, message: expect.stringMatching(/^Your reply was null, not a JSON Patch/) });
+  });
+  it('refuses a reply nested deeper than the bound before parsing it', () => {
+    const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
+    expect(parsePatchReply(deep)).toMatchObject({ ok: false, message: expect.stringMatching(/nests JSON more than 32 levels deep/) });
+  });
+});
+
+describe('applyCandidatePatch: fast-json-patch on a copy of the parent', () => {
+  it('applies replace, add, remove, move, copy and a passing test in order, never mutating the parent or the patch', () => {
+    const parent = structuredClone(elite);
+    const patch = [
+      { op: 'test', path: '/blocks/0/stride', value: 2 },
+      { op: 'replace', path: '/blocks/3/kernel_size', value: 5 },
+      { op: 'copy', from: '/blocks/4/activation', path: '/blocks/2/activation' },
+      { op: 'remove', path: '/input_channels' },
+      { op: 'add', path: '/input_channels', value: 3 },
+      { op: 'move', from: '/blocks/1/skip_op', path: '/blocks/1/skip_op' },
+    ];
+    const before = JSON.stringify(patch);
+    const r = applyCandidatePatch(parent, patch, 0);
+    // By hand: stage 4's kernel 3 -> 5, stage 3's activation leakyrelu -> stage 5's relu6; the rest equal.
+    const expected = structuredClone(elite);
+    expected.blocks[3]!.kernel_size = 5;
+    expected.blocks[2]!.activation = 'relu6';
+    expect(r).toEqual({ ok: true, candidate: expected });
+    expect(parent).toEqual(elite);
+    expect(JSON.stringify(patch)).toBe(before);
+  });
+  it('names the failing operation (0-based) and why: bad path, past the end, failed test, unknown op, missing value or from, not an object', () => {
+    const msg = (patch: unknown[]) => {
+      const r = applyCandidatePatch(elite, patch, 7);
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : r.message;
+    };
+    expect(msg([{ op: 'replace', path: '/blocks/0/stride', value: 1 }, { op: 'replace', path: '/blocks/9/stride', value: 1 }])).toBe(
+      'Your JSON Patch does not apply to parent #7: operation 1 ({"op":"replace","path":"/blocks/9/stride","value":1}): path "/blocks/9/stride" does not exist in the parent (it has 5 blocks, /blocks/0 to /blocks/4). Patch only paths that exist in the parent, with values from the search space.',
+    );
+    expect(msg([{ op: 'add', path: '/blocks/6', value: {} }])).toContain('operation 0 ({"op":"add","path":"/blocks/6","value":{}}): path "/blocks/6" is past the end of its array (it has 5 blocks');
+    expect(msg([{ op: 'test', path: '/blocks/4/kernel_size', value: 3 }])).toContain('operation 0 ({"op":"test","path":"/blocks/4/kernel_size","value":3}): its test failed: the parent has 7 at "/blocks/4/kernel_size", not 3.');
+    expect(msg([{ op: 'replace', path: '/blocks/0/stride', value: 1 }, { op: 'test', path: '/blocks/0/stride', value: 2 }])).toContain('operation 1 ({"op":"test","path":"/blocks/0/stride","value":2}): its test failed: the parent has 1 at');
+    expect(msg([{ op: '_get', path: '/blocks' }])).toContain('operation 0 ({"op":"_get","path":"/blocks"}): its op "_get" is not one of add, remove, replace, move, copy, test.');
+    expect(msg([{ op: 'replace', path: 'blocks/0/stride', value: 1 }])).toContain('its path "blocks/0/stride" is not a JSON Pointer');
+    expect(msg([{ op: 'replace', path: '/blocks/0/stride' }])).toContain('a replace needs a "value"');
+    expect(msg([{ op: 'copy', path: '/blocks/0/stride' }])).toContain('a copy needs "from"');
+    expect(msg([{ op: 'move', from: '/blocks/8', path: '/blocks/0' }])).toContain('from "/blocks/8" does not exist in the parent');
+    expect(msg(['replace'])).toContain('operation 0 ("replace"): it is not an object');
+    expect(msg([{ op: 'add', path: '/__proto__/polluted', value: 1 }])).toContain('it changes __proto__ or constructor/prototype');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('a patch that applies but leaves the space is rejected by validation as any proposal (schema)', () => {
+    const space = resolveSpace();
+    const r = applyCandidatePatch(elite, [{ op: 'replace', path: '/blocks/1/kernel_size', value: 4 }], 0);
+    expect(r.ok).toBe(true);
+    const v = validateProposal(r.ok ? r.candidate : null, { space, sramModel: 'max-live' } as never, { seen: new Map(), novelty: new NoveltyIndex() });
+    expect(v).toMatchObject({ ok: false, reason: 'schema' });
+    expect(!v.ok && v.message).toContain('block 2 (blocks[1]) field kernel_size: value 4 is not allowed; allowed: 3, 5, 7');
+  });
+  it('validation rejects a recorded patch error first, with its reason and message', () => {
+    const v = validateProposal('text', { space: resolveSpace() } as never, { seen: new Map(), novelty: new NoveltyIndex() }, { reason: 'schema', message: 'Your JSON Patch does not apply' });
+    expect(v).toEqual({ ok: false, reason: 'schema', message: 'Your JSON Patch does not apply', details: { patch: true } });
+  });
+});
+
+describe('chooseParent', () => {
+  const members = [{ index: 9 }, { index: 2 }, { index: 5 }];
+  it('draws from the members ordered by proposal index, the same for the same seed and index (whatever their order)', () => {
+    for (let i = 0; i < 20; i++) expect(chooseParent(members, 3, i)).toEqual(chooseParent([...members].reverse(), 3, i));
+    expect(chooseParent([], 3, 1)).toBeUndefined();
+  });
+  it('reaches every member over proposals, and another seed draws another sequence', () => {
+    const drawn = (seed: number) => Array.from({ length: 60 }, (_, i) => chooseParent(members, seed, i)!.index);
+    expect(new Set(drawn(1))).toEqual(new Set([2, 5, 9]));
+    expect(drawn(1)).not.toEqual(drawn(2));
+  });
+});
+
+describe('deltaInstruction', () => {
+  it('names the parent (#, key), its candidate JSON and its metrics with units', () => {
+    const text = deltaInstruction({ index: 4, key: 'k1', candidate: elite, metrics: { macs: 82_000_000, params: 498_000, peakSramBytes: 204_800 } }, 3);
+    expect(text).toContain('The parent is proposal #4 (key k1), one of the 3 front members:');
+    expect(text).toContain(JSON.stringify(elite));
+    expect(text).toContain('Its metrics: MACs 82M, params 0.498M, peak SRAM 200 KB.');
+    expect(text).toContain('JSON Patch (RFC 6902)');
+  });
+});
