@@ -1,0 +1,181 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import type { CampaignConfig } from '../../lib/campaign/config.js';
+import { configKey } from '../../lib/campaign/config-key.js';
+import { compareCommand } from '../../lib/cli/compare.js';
+import { InputError } from '../../lib/errors.js';
+import { compareGroups, smallestExactP } from '../../lib/report/compare-groups.js';
+import { compareRuns, validityByMode } from '../../lib/report/compare.js';
+import { PYTHON, pythonHas } from '../helpers-python.js';
+import { evaluation, proposal, writeRun as writeRunIn } from './run-records.js';
+
+const HAVE_SCIPY = pythonHas('scipy.stats');
+if (!HAVE_SCIPY) console.warn('python3-scipy is not installed: the Mann-Whitney p values are not cross-checked against scipy (npm run setup installs it)');
+
+const tmp = mkdtempSync(`${tmpdir()}/compare-groups-`);
+const two = { objectives: [{ name: 'accuracy', direction: 'max' as const }, { name: 'macs', direction: 'min' as const }] };
+/** A run of `points` (accuracy, macs), every one evaluated, ended after 10 s. */
+const run = (name: string, config: Partial<CampaignConfig>, points: [number, number][]) =>
+  writeRunIn(tmp, name, { ...two, ...config }, [...points.flatMap(([a, m], i) => [proposal(i), evaluation(i, { accuracy: a, macs: m })]), { type: 'campaign-end', stopped: 'budget', summary: { seconds: 10 } }]);
+
+// Reference (accuracy 0, macs 100): a single point (a, m) covers a * (100 - m).
+// evolution: {(10, 20), (20, 60)}: 10 * 80 + 20 * 40 - 10 * 40 = 1200; (20, 50): 1000; (30, 50): 1500.
+const evo = [run('evo-1', { proposer: 'evolution', seed: 1 }, [[10, 20], [20, 60]]), run('evo-2', { proposer: 'evolution', seed: 2 }, [[20, 50]]), run('evo-3', { proposer: 'evolution', seed: 3 }, [[30, 50]])];
+// random: (5, 50) 250, (40, 90) 400, (12, 50) 600 (one dominated extra point that adds nothing: (10, 60)).
+const rnd = [run('rnd-1', { proposer: 'random', seed: 1 }, [[5, 50]]), run('rnd-2', { proposer: 'random', seed: 2 }, [[40, 90]]), run('rnd-3', { proposer: 'random', seed: 3 }, [[12, 50], [10, 60]])];
+// stratified: 500, 1000 (ties evolution's 1000), 300, 2000.
+const strat = [10, 20, 6, 40].map((a, i) => run(`strat-${i + 1}`, { proposer: 'stratified', seed: i + 1 }, [[a, 50]]));
+const ref = { ref: [0, 100] };
+
+/** scipy.stats.mannwhitneyu(a, b, alternative='two-sided') (method 'auto', use_continuity=True). */
+function scipyMannWhitney(a: number[], b: number[]): { u: number; p: number } {
+  const r = spawnSync(PYTHON, ['-c', 'import json,sys; from scipy.stats import mannwhitneyu; a,b=json.loads(sys.argv[1]); r=mannwhitneyu(a,b,alternative="two-sided"); print(json.dumps({"u":float(r.statistic),"p":float(r.pvalue)}))', JSON.stringify([a, b])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as { u: number; p: number };
+}
+
+describe('compareGroups: seeds of one configuration and the tests between them', () => {
+  const c = compareRuns([...evo, ...rnd, ...strat], ref);
+  const g = compareGroups(c, 'proposer');
+
+  it('groups by configuration, named by the proposer, with hand-worked hypervolumes', () => {
+    expect(g.groups.map((x) => x.name)).toEqual(['evolution', 'random', 'stratified']);
+    expect(g.groups.map((x) => x.seeds)).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3, 4]]);
+    expect(g.groups[0]?.runs).toEqual(evo);
+    const [e, r, s] = g.groups;
+    expect(e?.hypervolume.values.map((v) => Number(v.toFixed(9)))).toEqual([1200, 1000, 1500]);
+    expect(r?.hypervolume.values.map((v) => Number(v.toFixed(9)))).toEqual([250, 400, 600]);
+    expect(s?.hypervolume.values.map((v) => Number(v.toFixed(9)))).toEqual([500, 1000, 300, 2000]);
+    // mean 3700 / 3; squared deviations sum to 380000 / 3, over n - 1 = 2
+    expect(e?.hypervolume.mean).toBeCloseTo(3700 / 3, 9);
+    expect(e?.hypervolume.sd).toBeCloseTo(Math.sqrt(190000 / 3), 9);
+    expect(e?.validRate).toEqual({ mean: 1, sd: 0, values: [1, 1, 1] });
+    expect(e?.seconds.mean).toBe(10);
+    expect(g.reference).toEqual({ point: [0, 100], source: 'given' });
+  });
+
+  it('U, Cliff\'s delta and A12 counted by hand; Holm over the three pairs', () => {
+    const [es, er, rs] = [g.tests.find((t) => t.a === 'evolution' && t.b === 'stratified'), g.tests.find((t) => t.a === 'evolution' && t.b === 'random'), g.tests.find((t) => t.a === 'random' && t.b === 'stratified')];
+    expect(g.tests).toHaveLength(3);
+    // every evolution run above every random run: U = 9 of 9, exact p = 2 / C(6, 3) = 0.1
+    expect(er).toMatchObject({ test: 'mann-whitney-u', u: 9, method: 'exact', n1: 3, n2: 3, cliffsDelta: 1, a12: 1 });
+    expect(er?.p).toBeCloseTo(0.1, 12);
+    // evolution vs stratified: 8 pairs above, 1 tie (1000), 3 below: U = 8.5; a tie: the asymptotic p
+    expect(es).toMatchObject({ u: 8.5, method: 'asymptotic', n1: 3, n2: 4 });
+    expect(es?.cliffsDelta).toBeCloseTo(5 / 12, 12);
+    expect(es?.a12).toBeCloseTo(8.5 / 12, 12);
+    // random vs stratified: 400 > 300, 600 > 500 and 300: U = 3
+    expect(rs).toMatchObject({ u: 3, method: 'exact' });
+    // Holm: sorted p1 <= p2 <= p3 get 3 p1, max(that, 2 p2), max(that, p3), capped at 1
+    const ps = [er, es, rs].map((t) => t?.p as number);
+    const order = ps.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+    const holm: number[] = [];
+    let run = 0;
+    order.forEach(([p, i], k) => (holm[i] = run = Math.min(1, Math.max(run, (3 - k) * p))));
+    expect([er, es, rs].map((t) => t?.pHolm)).toEqual(holm);
+  });
+
+  it.skipIf(!HAVE_SCIPY)('p values equal scipy 1.10.1\'s mannwhitneyu (two-sided, auto) to 1e-9', () => {
+    for (const t of g.tests) {
+      const a = g.groups.find((x) => x.name === t.a)?.hypervolume.values as number[];
+      const b = g.groups.find((x) => x.name === t.b)?.hypervolume.values as number[];
+      const s = scipyMannWhitney(a, b);
+      expect(t.u).toBeCloseTo(s.u, 9);
+      expect(Math.abs(t.p - s.p)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('says a 3 vs 3 test cannot reach significance: the smallest exact two-sided p is 0.1', () => {
+    expect(smallestExactP(3, 3)).toBeCloseTo(0.1, 15);
+    expect(smallestExactP(3, 4)).toBeCloseTo(2 / 35, 15);
+    expect(smallestExactP(5, 5)).toBeCloseTo(2 / 252, 15);
+    expect(smallestExactP(1, 1)).toBe(1);
+    expect(g.notes).toContain('evolution vs random: with 3 vs 3 runs the smallest two-sided p any outcome can give is 0.1: this test cannot reach significance at 5 % (run more seeds)');
+    expect(g.notes.some((n) => n.startsWith('evolution vs stratified'))).toBe(true); // 2 / 35 = 0.057 > 0.05
+    expect(g.notes.some((n) => n.includes('differ in more than'))).toBe(false);
+  });
+
+  it('a group of one run gets no test, and says so', () => {
+    const one = compareGroups(compareRuns([evo[0] as string, evo[1] as string, rnd[0] as string], ref), 'proposer');
+    expect(one.tests).toEqual([]);
+    expect(one.groups[1]?.hypervolume).toEqual({ mean: 250, sd: null, values: [250] });
+    expect(one.notes).toContain('random: 1 run(s): no test against it (a Mann-Whitney U test needs two runs or more per group; run more seeds)');
+  });
+
+  it('groups sharing a name get the differing setting; a difference beyond the field is noted', () => {
+    const full = [1, 2].map((s) => run(`full-${s}`, { proposer: 'ollama:qwen', proposerSettings: { llmMode: 'full', temperature: 1.5 }, seed: s }, [[10 * s, 50]]));
+    const delta = [1, 2].map((s) => run(`delta-${s}`, { proposer: 'ollama:qwen', proposerSettings: { llmMode: 'delta', temperature: 1.5 }, seed: s }, [[15 * s, 50]]));
+    const byModel = compareGroups(compareRuns([...full, ...delta], ref), 'model');
+    expect(byModel.groups.map((x) => x.name)).toEqual(['qwen (llmMode full)', 'qwen (llmMode delta)']);
+    expect(byModel.notes.some((n) => n.includes('differ in more than'))).toBe(false);
+    const other = run('evo-proxy', { proposer: 'evolution', evaluator: 'proxy', seed: 1 }, [[10, 50]]);
+    const mixed = compareGroups(compareRuns([...evo, other], ref), 'proposer');
+    expect(mixed.groups.map((x) => x.name)).toEqual(['evolution (evaluator command:train)', 'evolution (evaluator proxy)']);
+    const byEvaluator = compareGroups(compareRuns([...evo, other, ...rnd], ref), 'evaluator');
+    expect(byEvaluator.notes).toContain("the groups differ in more than the evaluator: proposer; a difference between them is not the evaluator's alone");
+  });
+
+  it('a repeated seed is noted; the budget does not split a group', () => {
+    const again = run('evo-1-longer', { proposer: 'evolution', seed: 1, budget: 500 }, [[10, 20]]);
+    const base = { space: 's', proposer: 'evolution', evaluator: 'proxy', seed: 1, budget: 60 } as unknown as CampaignConfig;
+    expect(configKey({ ...base, seed: 2, budget: 500, workers: 4, timeLimitSeconds: 9 })).toBe(configKey(base));
+    expect(configKey({ ...base, evaluator: 'cost' })).not.toBe(configKey(base));
+    const x = compareGroups(compareRuns([...evo, again], ref), 'proposer');
+    expect(x.groups).toHaveLength(1);
+    expect(x.notes).toContain(`evolution: ${again} repeats seed 1 of ${evo[0]} (same configuration and seed: not an independent sample)`);
+  });
+});
+
+describe('valid rate per LLM mode', () => {
+  it('counts a proposal with a parent as delta, valid when evaluated or failed', () => {
+    const records = [
+      { type: 'proposal', index: 0, key: 'a' },
+      { type: 'evaluation', index: 0 },
+      { type: 'proposal', index: 1, key: 'b', parent: 'a', patch: [] },
+      { type: 'rejection', index: 1, reason: 'parse' },
+      { type: 'proposal', index: 2, key: 'c', parent: 'a', patch: [] },
+      { type: 'failure', index: 2 },
+      { type: 'proposal', index: 3, key: 'd', parent: 'a', patch: [] },
+      { type: 'evaluation', index: 3 },
+      { type: 'proposal', index: 4, key: 'e' },
+      { type: 'rejection', index: 4, reason: 'macs' },
+      { type: 'proposal', index: 5, key: 'f', parent: 'a' }, // no outcome yet: left out
+    ];
+    expect(validityByMode(records as never)).toEqual({ full: { proposals: 2, valid: 1, rate: 0.5 }, delta: { proposals: 3, valid: 2, rate: 2 / 3 } });
+  });
+
+  it('compare shows it for LLM runs, with the recorded mode', () => {
+    const llm = writeRunIn(tmp, 'llm-delta', { ...two, proposer: 'ollama:qwen', proposerSettings: { llmMode: 'delta' } }, [
+      proposal(0),
+      evaluation(0, { accuracy: 10, macs: 50 }),
+      { ...proposal(1), parent: 'k0', patch: [{ op: 'replace', path: '/x', value: 1 }] },
+      { type: 'rejection', index: 1, key: null, reason: 'schema', message: 'bad path', details: null, violation: null },
+    ]);
+    const c = compareRuns([llm, evo[0] as string]);
+    expect(c.runs.map((r) => r.llmMode)).toEqual(['delta', null]);
+    const out = compareCommand([llm, evo[0] as string]);
+    expect(out).toMatch(new RegExp(`${llm}\\s+delta\\s+100\\.0 % \\(1 / 1\\)\\s+0\\.0 % \\(0 / 1\\)`));
+  });
+});
+
+describe('compare --group-by (through compareCommand)', () => {
+  it('prints the groups and the Mann-Whitney table, and JSON in the issue\'s shape', () => {
+    const out = compareCommand([...evo, ...rnd, '--group-by', 'proposer', '--ref', '0,100']);
+    expect(out).toMatch(/Groups by proposer/);
+    expect(out).toMatch(/^evolution\s+3\s+1, 2, 3\s+1233\.3 ± 251\.66\s+1200, 1000, 1500\s+100\.0 %/m);
+    expect(out).toMatch(/^evolution\s+random\s+3\s+3\s+9\s+0\.1\s+exact\s+0\.1\s+0\.1\s+\+1\s+1\.000$/m);
+    expect(out).toContain('hypervolume: each run\'s front against one reference point for every run (given with --ref): accuracy 0, macs 100');
+    const json = JSON.parse(compareCommand([...evo, ...rnd, '--group-by', 'proposer', '--ref', '0,100', '--json'])) as Record<string, unknown>;
+    expect(Object.keys(json).slice(0, 5)).toEqual(['groupBy', 'reference', 'groups', 'tests', 'notes']);
+    const groups = json.groups as { name: string; runs: string[]; hypervolume: { mean: number; sd: number; values: number[] } }[];
+    expect(groups[1]).toMatchObject({ name: 'random', runs: rnd, hypervolume: { mean: 1250 / 3 } });
+    expect((json.tests as Record<string, unknown>[])[0]).toMatchObject({ a: 'evolution', b: 'random', test: 'mann-whitney-u', u: 9 });
+  });
+
+  it('refuses a --group-by it does not know, in one line naming the allowed fields', () => {
+    expect(() => compareCommand([...evo, '--group-by', 'seed'])).toThrow(InputError);
+    expect(() => compareCommand([...evo, '--group-by', 'seed'])).toThrow(/--group-by.*seed.*proposer, model, space, evaluator/);
+  });
+});
