@@ -21,7 +21,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { readRecords } from '../campaign/records.js';
-import { CSV_NUMBER, csvNumber, parseCsv } from '../csv.js';
+import { csvNumber, parseCsv } from '../csv.js';
 import { capText, formatValue, InputError } from '../errors.js';
 
 /** One candidate's values: every x and every y measured for it (several: repeated evaluations). */
@@ -64,6 +64,9 @@ interface SourceValues {
   /** Whether candidates are keyed (false: a CSV paired by row number). */
   keyed: boolean;
 }
+
+/** What a CSV cell of x or y may hold. */
+const FINITE_CELL = 'a finite number written in decimal like 12, -0.5 or 1.5e6 (no hex, NaN or inf), or an empty cell for a missing value';
 
 const isRunDir = (path: string): boolean => {
   try {
@@ -124,7 +127,7 @@ function readCsvSource(path: string, metrics: readonly string[], by: string | un
       const cell = row[k] as string;
       if (cell === '') return; // missing: counted when matching
       const value = csvNumber(cell);
-      if (value === undefined || !Number.isFinite(value)) throw new InputError(`${path} line ${line} column ${metrics[j]}`, cell, `a finite ${CSV_NUMBER.replace(', or inf/-inf', '')}, or an empty cell for a missing value`);
+      if (value === undefined || !Number.isFinite(value)) throw new InputError(`${path} line ${line} column ${metrics[j]}`, cell, FINITE_CELL);
       (j === 0 ? entry.x : entry.y).push(value);
     });
     values.set(key, entry);
