@@ -3,6 +3,7 @@ import { capText, InputError, StoppedEarly, ValidationError } from '../errors.js
 import { LlmSetupError } from '../llm/types.js';
 import { type CommandGroup, type CommandSpec, renderGroupHelp, renderHelp, usageLine } from './command-spec.js';
 import { COMPARE_COMMAND, compareCommand } from './compare.js';
+import { CORRELATE_COMMAND, correlateCommand } from './correlate.js';
 import { ESTIMATE_COMMAND, estimateCommand } from './estimate.js';
 import { EXPLAIN_COMMAND, explainCommand } from './explain.js';
 import { EXPORT_COMMAND, exportCommand } from './export.js';
@@ -21,7 +22,7 @@ import { WORKER_COMMAND, workerCommand } from './worker.js';
 
 /** Every command and subcommand, in the order `paretonas help` lists them. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
-  SEARCH_COMMAND, COMPARE_COMMAND, EXPLAIN_COMMAND, ESTIMATE_COMMAND, EXPORT_COMMAND, LATENCY_COMMAND, PARETO_COMMAND,
+  SEARCH_COMMAND, COMPARE_COMMAND, CORRELATE_COMMAND, EXPLAIN_COMMAND, ESTIMATE_COMMAND, EXPORT_COMMAND, LATENCY_COMMAND, PARETO_COMMAND,
   REPORT_COMMAND, SHOW_COMMAND, DASHBOARD_COMMAND, SERIALIZE_COMMAND, DATASET_COMMAND, TRAIN_COMMAND, EVAL_COMMAND, GENERATE_COMMAND, EVALUATE_COMMAND,
   ABLATE_COMMAND, PARSE_COMMAND, SLICE_COMMAND, REFERENCE_COMMAND, SPACE_COMMAND, WORKER_COMMAND,
 ];
@@ -33,6 +34,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
 
 const COMMANDS: Record<string, (args: string[]) => string | Promise<string>> = {
   compare: compareCommand,
+  correlate: correlateCommand,
   dashboard: dashboardCommand,
   estimate: estimateCommand,
   explain: explainCommand,

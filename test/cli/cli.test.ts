@@ -63,7 +63,7 @@ describe('paretonas estimate', () => {
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--resolution', 'big'], /--resolution: got "big"; allowed: an integer from 8 to 4096/],
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--format', 'candidate'], /block 1 \(blocks\[0\]\) field expansion_factor: value 2 is not allowed; allowed: 3, 4, 6/],
       [['estimate', 'search-spaces/reference-models/LMaNet-Core.json', '--bogus'], /--bogus: is not a flag of paretonas estimate; allowed: --zoo, --format, --resolution/],
-      [['frobnicate'], /command: got "frobnicate"; allowed: compare, dashboard, estimate, explain, export, lamda, latency, pareto, parse, reference, report, search, serialize, show, slice, space, worker/],
+      [['frobnicate'], /command: got "frobnicate"; allowed: compare, correlate, dashboard, estimate, explain, export, lamda, latency, pareto, parse, reference, report, search, serialize, show, slice, space, worker/],
     ];
     writeFileSync(`${tmp}/broken.json`, '{"candidate_config": {"blocks": [{"output_channels": 16}]}}');
     cases.push([['estimate', `${tmp}/broken.json`], /candidate_config\.blocks\[0\]\.num_layers: is missing; allowed: an integer from 1 to 32/]);

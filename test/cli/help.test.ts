@@ -64,7 +64,7 @@ describe('paretonas --version and help', () => {
   });
 
   it('every command and subcommand: `CMD --help` (built CLI) exits 0 with usage, every flag, its default, and an example', async () => {
-    expect(COMMAND_SPECS.length).toBe(22);
+    expect(COMMAND_SPECS.length).toBe(23);
     for (const spec of COMMAND_SPECS) {
       const r = await paretonasAsync([...spec.name.split(' '), '--help']);
       expect(r.code, spec.name).toBe(0);
