@@ -7,18 +7,50 @@ import { formatValue, InputError, showName } from '../errors.js';
 import { METRICS, metricInfo } from '../metrics.js';
 
 /** What an --evaluator value may be. */
-export const EVALUATOR_SPECS = 'cost, proxy, command:CMD, torch:DATASET[:PRESET] (fashion-mnist, cifar10, cifar100; proxy-1epoch, paper-mini)';
+export const EVALUATOR_SPECS = 'cost, proxy, command:CMD, torch:DATASET[:PRESET] (DATASET fashion-mnist, cifar10, cifar100, or the path of an image folder or .npz file written with a / or ending in .npz; PRESET proxy-1epoch, paper-mini)';
 
 export const TORCH_DATASETS = ['fashion-mnist', 'cifar10', 'cifar100'] as const;
 export const TORCH_PRESETS = ['proxy-1epoch', 'paper-mini'] as const;
 export type TorchDataset = (typeof TORCH_DATASETS)[number];
 export type TorchPreset = (typeof TORCH_PRESETS)[number];
 
-export function parseTorchSpec(spec: string): { dataset: TorchDataset; preset: TorchPreset } {
-  const [, dataset = '', preset = 'proxy-1epoch', ...rest] = spec.split(':');
-  if (!(TORCH_DATASETS as readonly string[]).includes(dataset)) throw new InputError('evaluator', spec, `torch:DATASET[:PRESET] with DATASET one of ${TORCH_DATASETS.join(', ')}`);
-  if (!(TORCH_PRESETS as readonly string[]).includes(preset) || rest.length > 0) throw new InputError('evaluator', spec, `torch:${dataset}:PRESET with PRESET one of ${TORCH_PRESETS.join(', ')}`);
-  return { dataset: dataset as TorchDataset, preset: preset as TorchPreset };
+/** A torch evaluator spec taken apart. */
+export interface TorchSpec {
+  /** A shipped dataset's name, or the dataset path as written (relative to the working directory). */
+  dataset: string;
+  preset: TorchPreset;
+  /** The path of the user's own dataset (an image folder or .npz file), or null for a shipped dataset. */
+  path: string | null;
+}
+
+const TORCH_ALLOWED = `torch:DATASET[:PRESET] with DATASET one of ${TORCH_DATASETS.join(', ')} or the path of your own dataset (an image folder or .npz file; written with a / as in ./flowers, or ending in .npz)`;
+
+/**
+ * `torch:DATASET[:PRESET]`: DATASET is a shipped dataset (TORCH_DATASETS) or the path of the
+ * user's own one, an image folder or an .npz file (trainers/torch/own_data.py). A path is told
+ * from a name by a `/` in it or a `.npz` ending (`torch:./flowers`, `torch:data/set.npz:paper-mini`);
+ * a trailing `:PRESET` is taken off first, so a path cannot contain `:`.
+ *
+ * @throws InputError('evaluator', spec, ...) for an unknown name, a path with `:`, an unknown preset.
+ */
+export function parseTorchSpec(spec: string): TorchSpec {
+  const body = spec.slice(spec.indexOf(':') + 1);
+  const parts = body.split(':');
+  const last = parts.length > 1 ? (parts.at(-1) as string) : undefined;
+  const hasPreset = last !== undefined && (TORCH_PRESETS as readonly string[]).includes(last);
+  const dataset = hasPreset ? parts.slice(0, -1).join(':') : body;
+  const preset = (hasPreset ? last : 'proxy-1epoch') as TorchPreset;
+  const first = parts[0] ?? '';
+  if ((TORCH_DATASETS as readonly string[]).includes(first) && dataset !== first) {
+    throw new InputError('evaluator', spec, `torch:${first}:PRESET with PRESET one of ${TORCH_PRESETS.join(', ')}`);
+  }
+  if ((TORCH_DATASETS as readonly string[]).includes(dataset)) return { dataset, preset, path: null };
+  const isPath = dataset.includes('/') || dataset.toLowerCase().endsWith('.npz');
+  if (!isPath) throw new InputError('evaluator', spec, TORCH_ALLOWED, dataset === '' ? 'no dataset after torch:' : `${formatValue(dataset)} is neither a shipped dataset nor a path (a path has a / or ends in .npz)`);
+  if (dataset.includes(':')) {
+    throw new InputError('evaluator', spec, `${TORCH_ALLOWED}; PRESET one of ${TORCH_PRESETS.join(', ')}`, `the dataset path ${formatValue(dataset)} contains ':', which separates the preset (rename or link the folder)`);
+  }
+  return { dataset, preset, path: dataset };
 }
 
 /** An evaluator spec taken apart: its kind and, for command:/torch:, what follows the first colon. */

@@ -5,14 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { splitArgs } from './argv.js';
 import { commandEvaluator, type CommandEvaluatorOptions } from './command.js';
+import { datasetPreflight } from './dataset-preflight.js';
 import { parseTorchSpec } from './spec.js';
 import type { Evaluator } from './types.js';
 
-export { TORCH_DATASETS, TORCH_PRESETS, parseTorchSpec, type TorchDataset, type TorchPreset } from './spec.js';
+export { TORCH_DATASETS, TORCH_PRESETS, parseTorchSpec, type TorchDataset, type TorchPreset, type TorchSpec } from './spec.js';
 
 /** trainers/torch/train.py of the package (two levels above lib/evaluate or dist/evaluate). */
 export const TORCH_TRAINER = fileURLToPath(new URL('../../trainers/torch/train.py', import.meta.url));
@@ -55,11 +57,14 @@ export const TORCH_REPORTS: readonly string[] = [
 /**
  * The command evaluator running the PyTorch trainer; declared metrics `accuracy` (top-1 on the
  * test split) unless `metrics` says otherwise, and TORCH_REPORTS accepted besides: any other name
- * in a result is 'malformed'.
+ * in a result is 'malformed'. A dataset path (your own image folder or .npz file) is resolved
+ * against the working directory when the evaluator is made. Its `preflight` runs the trainer's
+ * `--describe` and checks the dataset's classes and channels against the space
+ * (dataset-preflight.ts).
  */
 export function torchEvaluator(spec: string, options: TorchEvaluatorOptions = {}): Evaluator {
-  const { dataset, preset } = parseTorchSpec(spec);
-  const argv = [torchPython(), TORCH_TRAINER, '--dataset', dataset, '--preset', preset, ...splitArgs(options.trainerArgs ?? '', '--trainer-args')];
+  const { dataset, preset, path } = parseTorchSpec(spec);
+  const argv = [torchPython(), TORCH_TRAINER, '--dataset', path === null ? dataset : resolve(path), '--preset', preset, ...splitArgs(options.trainerArgs ?? '', '--trainer-args')];
   const evaluator = commandEvaluator(argv, { ...options, reports: [...TORCH_REPORTS, ...(options.reports ?? [])] });
-  return { ...evaluator, name: spec };
+  return { ...evaluator, name: spec, preflight: (space, onNote) => datasetPreflight(argv, spec, dataset, space, onNote) };
 }

@@ -42,5 +42,11 @@ export interface Evaluator {
   readonly metrics: readonly string[];
   /** Throws EvaluationFailure for a failure the campaign should record and survive. */
   evaluate(input: EvaluationInput): Promise<Evaluation>;
+  /**
+   * Checks, once before the first proposal, that the evaluator can score candidates of this space
+   * at all (the torch evaluator: the dataset's classes and input channels against the space's).
+   * Throws InputError to refuse the run; reports adaptations (e.g. resized images) to onNote.
+   */
+  preflight?(space: SearchSpace, onNote?: (line: string) => void): Promise<void>;
   close?(): Promise<void>;
 }

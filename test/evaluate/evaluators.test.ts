@@ -43,7 +43,7 @@ describe('createEvaluator', () => {
     expect(e.metrics.peakSramBytes).toBe(estimateCosts(input.graph, { model: 'liveness' }).peakSramBytes);
   });
   it('rejects an unknown spec or an empty command with an InputError', () => {
-    for (const spec of ['accuracy', '', 'Cost', 'proxy:fast', 'command', 'command:', 'command:   ', 'torch', 'torch:', 'torch:mnist', 'torch:cifar10:long', 'torch:cifar10:proxy-1epoch:x']) {
+    for (const spec of ['accuracy', '', 'Cost', 'proxy:fast', 'command', 'command:', 'command:   ', 'torch', 'torch:', 'torch:mnist', 'torch:cifar10:long', 'torch:cifar10:proxy-1epoch:x', 'torch:./a:b', 'torch:my-data']) {
       expect(() => createEvaluator(spec), spec).toThrow(InputError);
     }
     try {
@@ -52,8 +52,8 @@ describe('createEvaluator', () => {
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).field).toBe('evaluator');
       expect((error as InputError).value).toBe('train');
-      expect((error as InputError).allowed).toBe('cost, proxy, command:CMD, torch:DATASET[:PRESET] (fashion-mnist, cifar10, cifar100; proxy-1epoch, paper-mini)');
+      expect((error as InputError).allowed).toBe('cost, proxy, command:CMD, torch:DATASET[:PRESET] (DATASET fashion-mnist, cifar10, cifar100, or the path of an image folder or .npz file written with a / or ending in .npz; PRESET proxy-1epoch, paper-mini)');
     }
-    expect(EVALUATOR_SPECS).toBe('cost, proxy, command:CMD, torch:DATASET[:PRESET] (fashion-mnist, cifar10, cifar100; proxy-1epoch, paper-mini)');
+    expect(EVALUATOR_SPECS).toBe('cost, proxy, command:CMD, torch:DATASET[:PRESET] (DATASET fashion-mnist, cifar10, cifar100, or the path of an image folder or .npz file written with a / or ending in .npz; PRESET proxy-1epoch, paper-mini)');
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -209,15 +209,13 @@ describe.skipIf(!HAVE_TORCH || !HAVE_FASHION)('the PyTorch trainer behind the ev
     expect(tableIII).toContain(`, ${(best * 100).toFixed(2)}]`);
   }, 600_000);
 
-  it('a campaign whose networks cannot train on the dataset records each failure and goes on', async () => {
+  it('a campaign whose space cannot fit the dataset (100 classes against 10) is refused before the first proposal: exit 2, one line', async () => {
     const out = join(tmp, 'failing-run');
     const r = await runNode([`${ROOT}dist/cli/main.js`, 'search', '--evaluator', 'torch:fashion-mnist', '--space', 'tinyml-cifar100', '--budget', '2', '--out', out], { cwd: ROOT });
-    expect(r.status).toBe(0);
-    const { records } = readRecords(join(out, 'records.jsonl'));
-    const failures = records.filter((x) => x.type === 'failure');
-    expect(failures.length).toBe(records.filter((x) => x.type === 'proposal').length - records.filter((x) => x.type === 'rejection').length);
-    expect(failures.length).toBeGreaterThan(0);
-    for (const f of failures) expect(String(f.message)).toMatch(/paretonas-torch: error: .*classes/);
-    expect(records.at(-1)?.type).toBe('campaign-end');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('note: '))).toEqual([
+      "paretonas search: --space: space tinyml-cifar100 has 100 classes but dataset fashion-mnist has 10: every candidate's head would be the wrong size; allowed: a space with 10 classes for this dataset (or a dataset of 100 classes)",
+    ]);
+    expect(existsSync(join(out, 'records.jsonl'))).toBe(false);
   }, 300_000);
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Datasets for the trainer: Fashion-MNIST (idx .gz files, read directly) and CIFAR-10/100 (torchvision's
-on-disk layout, never downloaded), adapted to the network's input shape.
+"""Datasets for the trainer: Fashion-MNIST (idx .gz files, read directly), CIFAR-10/100 (torchvision's
+on-disk layout, never downloaded) and the user's own image folder or .npz file (own_data.py), adapted to the
+network's input shape.
 
 Images stay uint8 in memory. A `Split` resizes them (bilinear) to the network's H x W and maps the channels
 (1 -> C replicated, 3 -> 1 averaged) once, caching the result as uint8 when it fits `cache_mb`; otherwise (or
@@ -19,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from own_data import BUILTIN
+
 
 class DataError(ValueError):
     """A dataset that is missing or unreadable (the message says where to put it)."""
@@ -26,11 +29,13 @@ class DataError(ValueError):
 
 FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist'
 
-DATASETS = {
-    'fashion-mnist': {'classes': 10, 'channels': 1, 'mean': (0.2860,), 'std': (0.3530,)},
-    'cifar10': {'classes': 10, 'channels': 3, 'mean': (0.4914, 0.4822, 0.4465), 'std': (0.2470, 0.2435, 0.2616)},
-    'cifar100': {'classes': 100, 'channels': 3, 'mean': (0.5071, 0.4865, 0.4409), 'std': (0.2673, 0.2564, 0.2762)},
+NORMALISATION = {
+    'fashion-mnist': {'mean': (0.2860,), 'std': (0.3530,)},
+    'cifar10': {'mean': (0.4914, 0.4822, 0.4465), 'std': (0.2470, 0.2435, 0.2616)},
+    'cifar100': {'mean': (0.5071, 0.4865, 0.4409), 'std': (0.2673, 0.2564, 0.2762)},
 }
+# classes and channels from own_data.BUILTIN (the one table --describe reads without importing torch)
+DATASETS = {name: {'classes': BUILTIN[name]['classes'], 'channels': BUILTIN[name]['channels'], **norm} for name, norm in NORMALISATION.items()}
 
 
 @dataclass
@@ -97,6 +102,22 @@ def _cifar(name: str, data_dir: Optional[str]) -> Tuple[RawSplit, RawSplit]:
     return splits[0], splits[1]
 
 
+def is_builtin(name: str) -> bool:
+    """fashion-mnist, cifar10 or cifar100 (anything else is a path to the user's own dataset, see own_data.py)."""
+    return name in DATASETS
+
+
+def load_own_dataset(path: str, test_fraction: Optional[float], seed: int) -> Tuple[RawSplit, RawSplit, dict]:
+    """(train, test, info) of an image folder or .npz file (own_data.py); info as DATASETS' entries, with the
+    per-channel mean and std of the training images, plus 'own' (the OwnData, for its notes and split)."""
+    from own_data import load_own, mean_std
+    own = load_own(path, test_fraction, seed)
+    mean, std = mean_std(own.x_train)
+    info = {'classes': own.classes, 'channels': int(own.x_train.shape[1]), 'mean': mean, 'std': std, 'own': own}
+    split = lambda x, y: RawSplit(torch.from_numpy(x), torch.from_numpy(y))  # noqa: E731
+    return split(own.x_train, own.y_train), split(own.x_test, own.y_test), info
+
+
 def load_dataset(name: str, data_dir: Optional[str] = None) -> Tuple[RawSplit, RawSplit]:
     """(train, test) as uint8 NCHW images and int64 labels."""
     if name not in DATASETS:
@@ -146,8 +167,8 @@ class Split:
     """One split adapted to an input shape [C, H, W]: uint8 cache or on-the-fly resizing."""
 
     def __init__(self, raw: RawSplit, indices: torch.Tensor, dataset: str, shape: Sequence[int],
-                 cache_mb: float = 2048, cache: bool = True):
-        info = DATASETS[dataset]
+                 cache_mb: float = 2048, cache: bool = True, info: Optional[dict] = None):
+        info = info or DATASETS[dataset]
         self.c, self.h, self.w = int(shape[0]), int(shape[1]), int(shape[2])
         c0 = raw.images.shape[1]
         if self.c not in (1, c0) and not (c0 == 1):

@@ -43,9 +43,17 @@ def log(msg: str) -> None:
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='PyTorch trainer behind the paretonas `command` evaluator (reads a request on stdin).')
-    p.add_argument('--dataset', choices=['fashion-mnist', 'cifar10', 'cifar100'])
+    p.add_argument('--dataset', metavar='NAME|PATH',
+                   help='fashion-mnist, cifar10, cifar100, or your own: a folder of class folders (ROOT/train + ROOT/test, '
+                        'or one folder split here) or an .npz file (x_train, y_train[, x_test, y_test]); see own_data.py')
     p.add_argument('--data-dir', help='dataset folder (CIFAR: holds cifar-10-batches-py/ or cifar-100-python/; Fashion-MNIST: '
                                       'default /usr/share/datasets/fashion-mnist)')
+    p.add_argument('--test-fraction', type=float,
+                   help='own dataset without a test split: the share of each class held out for testing (default 0.2, '
+                        'seeded by --data-seed)')
+    p.add_argument('--describe', action='store_true',
+                   help='no request, no training: print the dataset as one JSON line {classes, channels, height, width, '
+                        'train, test, kind, split, notes} (train/test after --subset-train/--subset-test)')
     p.add_argument('--preset', default='proxy-1epoch', choices=['proxy-1epoch', 'paper-mini'])
     p.add_argument('--epochs', type=int)
     p.add_argument('--lr', type=float)
@@ -79,7 +87,7 @@ def parse_args(argv=None):
                    help="no training: load the request's ONNX weights, run INPUT.bin (raw float32), write OUTPUT.bin")
     args = p.parse_args(argv)
     if not args.check_onnx and not args.dataset:
-        p.error('--dataset is required (fashion-mnist, cifar10 or cifar100)')
+        p.error('--dataset is required (fashion-mnist, cifar10, cifar100, or the path of an image folder or .npz file)')
     return args
 
 
@@ -145,6 +153,10 @@ def load_teacher(path: str, classes: int, dataset: str, KD, GraphError):
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.time()
+    if args.describe:
+        from own_data import describe  # numpy and PIL only: no torch import
+        emit(describe(args.dataset, args.test_fraction, args.data_seed, args.subset_train, args.subset_test))
+        return 0
     request = read_request()
 
     import numpy as np
@@ -194,7 +206,11 @@ def main(argv=None) -> int:
         raise RequestError(f'graph.inputShape {req_shape} differs from the network input shape {in_shape}')
     if len(in_shape) != 4:
         raise GraphError(f'the network input must be an image batch [N, C, H, W], got {in_shape}')
-    info = D.DATASETS[args.dataset]
+    train_raw = test_raw = None
+    if D.is_builtin(args.dataset):
+        info = D.DATASETS[args.dataset]
+    else:  # read now: its class count is only known from the data
+        train_raw, test_raw, info = D.load_own_dataset(args.dataset, args.test_fraction, args.data_seed)
     if classes != info['classes']:
         raise RequestError(f"the network has {classes} outputs but {args.dataset} has {info['classes']} classes")
 
@@ -222,16 +238,17 @@ def main(argv=None) -> int:
     module.to(device)
 
     # --- data
-    train_raw, test_raw = D.load_dataset(args.dataset, args.data_dir)
+    if train_raw is None:
+        train_raw, test_raw = D.load_dataset(args.dataset, args.data_dir)
     train_ix = D.subset_indices(train_raw.labels, args.subset_train, args.data_seed, classes)
     test_ix = D.subset_indices(test_raw.labels, args.subset_test, args.data_seed + 1, classes)
-    augment_kind = args.augment or (p.augment_cifar if args.dataset.startswith('cifar') else 'none')
+    augment_kind = args.augment or (p.augment_cifar if args.dataset in ('cifar10', 'cifar100') else 'none')
     augment = D.make_augment(augment_kind, seed)
-    train = D.Split(train_raw, train_ix, args.dataset, in_shape[1:], args.cache_mb, cache=augment is None)
-    test = D.Split(test_raw, test_ix, args.dataset, in_shape[1:], args.cache_mb)
+    train = D.Split(train_raw, train_ix, args.dataset, in_shape[1:], args.cache_mb, cache=augment is None, info=info)
+    test = D.Split(test_raw, test_ix, args.dataset, in_shape[1:], args.cache_mb, info=info)
     if teacher is not None:
         try:
-            D.Split(train_raw, train_ix[:0], args.dataset, teacher.input_shape[1:], args.cache_mb, cache=False)
+            D.Split(train_raw, train_ix[:0], args.dataset, teacher.input_shape[1:], args.cache_mb, cache=False, info=info)
         except D.DataError as e:
             raise D.DataError(f'--teacher {args.teacher}: {e}') from e
     del train_raw
@@ -239,7 +256,7 @@ def main(argv=None) -> int:
     recal_order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed + 5))[:max(0, args.bn_recalibrate)]
     emit({'type': 'progress', 'phase': 'setup', 'params': torch_params, 'graphParams': counted, 'inputShape': in_shape,
           'classes': classes, 'device': str(device), 'dataset': args.dataset, 'trainSamples': len(train), 'testSamples': len(test),
-          'preset': p.name, 'epochs': p.epochs, 'batchSize': p.batch_size, 'lr': p.lr, 'augment': augment_kind,
+          **({'split': info['own'].split, 'notes': info['own'].notes} if 'own' in info else {}), 'preset': p.name, 'epochs': p.epochs, 'batchSize': p.batch_size, 'lr': p.lr, 'augment': augment_kind,
           'bnRecalibrate': len(recal_order) if bns else 0,
           'seconds': round(time.time() - started, 3)})
     log(f"key {request.get('key')!r}: {torch_params} params, input {in_shape}, {len(train)} train / {len(test)} test on {device}")
@@ -344,7 +361,7 @@ def main(argv=None) -> int:
         teacher.to(device)  # loaded and checked on the CPU before training
         teacher.eval()
         t_split = D.Split(D.RawSplit(train.images, train.labels), torch.arange(len(train)), args.dataset,
-                          teacher.input_shape[1:], args.cache_mb, cache=False)
+                          teacher.input_shape[1:], args.cache_mb, cache=False, info=info)
         logits = torch.empty(len(train), classes, device=device)
         with torch.no_grad():
             for x, _, ix in t_split.batches(args.eval_batch_size, device):
