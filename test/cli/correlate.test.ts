@@ -1,0 +1,92 @@
+/**
+ * `paretonas correlate` end to end through correlateCommand (the lead wires it into the CLI): text
+ * and JSON output of the fixture runs and the tied CSV, the --plot page, the scatter's data, and
+ * the one-line errors for bad flags.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { correlateCommand, CORRELATE_COMMAND } from '../../lib/cli/correlate.js';
+import { correlateObservations } from '../../lib/report/correlation.js';
+import { loadCorrelationSources } from '../../lib/report/correlation-sources.js';
+import { correlationScatterFigure, correlationScatterInfo } from '../../lib/report/figures.js';
+import { FIXTURES, rejection } from '../helpers.js';
+
+const RUNS = `${FIXTURES}correlation/campaigns/`;
+const CSV = `${FIXTURES}correlation/proxy-vs-full.csv`;
+
+describe('paretonas correlate', () => {
+  it('prints n, the three statistics with intervals, and the left-out candidates for three runs', async () => {
+    const out = await correlateCommand([`${RUNS}proxy`, `${RUNS}trained`, `${RUNS}trained-seed9`, '--x', 'naswot', '--y', 'accuracy', '--resamples', '500']);
+    const direct = correlateObservations(loadCorrelationSources([`${RUNS}proxy`, `${RUNS}trained`, `${RUNS}trained-seed9`], { x: 'naswot', y: 'accuracy' }).observations, { x: 'naswot', y: 'accuracy' }, { resamples: 500 });
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(`x: naswot (NASWOT score) from ${RUNS}proxy (run, seed 5, 8 evaluation records)`);
+    expect(lines[2]).toBe('n = 6 candidates, matched by candidate key');
+    expect(out).toContain(`Spearman rho   ${direct.spearman.value.toFixed(3)}  [${direct.spearman.ci.map((v) => v.toFixed(3)).join(', ')}]`);
+    expect(out).toContain(`Kendall tau-b  ${direct.kendall.value.toFixed(3)}`);
+    expect(out).toContain('intervals: percentile bootstrap over candidates, 500 resamples, seed 0');
+    expect(out).toContain('note: left out: 2 candidates with naswot but no accuracy; 3 candidates with accuracy but no naswot (6 candidates matched)');
+    expect(out).not.toMatch(/NaN/);
+  });
+
+  it('--json has the issue\'s shape first ({"n", "spearman": {"value", "ci"}, ...}) and the variance components of a CSV with repeats', async () => {
+    const json = JSON.parse(await correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--json', '--seed', '7', '--resamples', '300']));
+    expect(Object.keys(json).slice(0, 4)).toEqual(['n', 'spearman', 'kendall', 'pearson']);
+    expect(json.n).toBe(10);
+    const direct = correlateObservations(loadCorrelationSources([CSV], { x: 'proxy', y: 'full' }).observations, { x: 'proxy', y: 'full' }, { seed: 7, resamples: 300 });
+    expect(json.spearman).toEqual({ value: direct.spearman.value, ci: direct.spearman.ci, used: 300 });
+    expect(json.reliability.x.arch).toBe(direct.reliability.x?.arch);
+    expect(json.reliability.predictedSpearman).toBe(direct.reliability.predictedSpearman);
+    expect(json.seed).toBe(7);
+  });
+
+  it('the text names sigma^2_arch, sigma^2_noise, SNR and the predicted rho beside the measured one', async () => {
+    const out = await correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--resamples', '200']);
+    const direct = correlateObservations(loadCorrelationSources([CSV], { x: 'proxy', y: 'full' }).observations, { x: 'proxy', y: 'full' }, { resamples: 200 });
+    expect(out).toContain('sigma^2_arch  sigma^2_noise');
+    expect(out).toContain(`predicted Spearman rho ${direct.reliability.predictedSpearman?.toFixed(3)} (NNGPT`);
+    expect(out).toContain(`measured ${direct.spearman.value.toFixed(3)}`);
+    expect(out).toContain('n = 10 candidates, matched by column key; correlated over per-candidate means');
+  });
+
+  it('--plot FILE.html writes an offline page with the scatter; the figure has units, means and repeats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+    const out = await correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--resamples', '100', '--plot', join(dir, 'sub', 'corr.html')]);
+    expect(out.split('\n').pop()).toBe(`scatter: ${join(dir, 'sub', 'corr.html')}`);
+    const page = readFileSync(join(dir, 'sub', 'corr.html'), 'utf8');
+    expect(page).toContain('Plotly.newPlot');
+    expect(page).toContain('candidate means');
+    const loaded = loadCorrelationSources([`${RUNS}proxy`], { x: 'naswot', y: 'macs' });
+    const result = correlateObservations(loaded.observations, { x: 'naswot', y: 'macs' }, { resamples: 100 });
+    const info = correlationScatterInfo(result, loaded.observations);
+    expect(info.xTitle).toBe('NASWOT score');
+    expect(info.yTitle).toBe('MACs (M)');
+    expect(info.means.map((m) => m.y)).toEqual(result.means.map((m) => m.y / 1e6));
+    expect(info.repeats).toEqual([]);
+    expect(info.title).toContain(`Spearman rho ${result.spearman.value.toFixed(3)}`);
+    expect(info.title).toContain('n = 8');
+    expect(correlationScatterFigure(info).data).toHaveLength(1);
+  });
+
+  it('bad flags are one line naming the flag, the value and what is allowed', async () => {
+    expect((await rejection(correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--resamples', '99']))).message).toBe('--resamples: got "99"; allowed: an integer from 100 to 100000');
+    expect((await rejection(correlateCommand([CSV, '--y', 'full']))).message).toBe('--x: is required; allowed: a metric name or CSV column');
+    expect((await rejection(correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--plot', '/tmp/corr.pdf']))).message).toBe('--plot: got "/tmp/corr.pdf": ends in ".pdf"; allowed: a file ending in .html, .png or .svg');
+    const inside = join(RUNS, 'proxy', 'corr.html');
+    expect((await rejection(correlateCommand([`${RUNS}proxy`, '--x', 'naswot', '--y', 'macs', '--plot', inside]))).message).toMatch(/^--plot: got ".*corr.html": is inside the run directory/);
+    expect(existsSync(inside)).toBe(false);
+    expect((await rejection(correlateCommand([tmpCsv(), '--x', 'a', '--y', 'b']))).message).toBe('candidates: got 2 after matching; allowed: at least 3 candidates with both a and b');
+  });
+
+  it('the help says where x and y come from', () => {
+    expect(CORRELATE_COMMAND.notes?.[0]).toContain('x from the first, y from the others');
+  });
+});
+
+function tmpCsv(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+  const path = join(dir, 'two.csv');
+  writeFileSync(path, 'a,b\n1,2\n2,1\n');
+  return path;
+}
