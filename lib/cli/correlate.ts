@@ -92,7 +92,7 @@ export function renderCorrelation(result: CorrelationResult, loaded: LoadedSourc
     );
     if (predictedSpearman !== null) {
       const measured = Number.isNaN(result.spearman.value) ? 'undefined' : result.spearman.value.toFixed(3);
-      lines.push(`predicted Spearman rho ${predictedSpearman.toFixed(3)} (NNGPT: (6/pi) arcsin(rho_P / 2), rho_P = sqrt(R_x R_y), the most two noisy measurements of one ranking can agree), measured ${measured}`);
+      lines.push(`predicted Spearman rho ${predictedSpearman.toFixed(3)} (NNGPT: (6/pi) arcsin(rho_P / 2) with rho_P = sqrt(R_x R_y), the highest rho the noise in x and y allows), measured ${measured}`);
     }
   }
   const notes = [...loaded.notes, ...result.notes];
