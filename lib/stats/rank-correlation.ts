@@ -24,6 +24,13 @@ export function checkPairs(x: readonly number[], y: readonly number[], options: 
 
 const clip = (r: number): number => (Number.isNaN(r) ? r : Math.min(1, Math.max(-1, r)));
 
+/** Pearson's r of checked samples: NaN for n < 2; exactly +-1 (or NaN for a tie) for n = 2, as scipy.stats.pearsonr. */
+function pearsonOf(x: readonly number[], y: readonly number[]): number {
+  if (x.length < 2) return Number.NaN;
+  if (x.length === 2) return Math.sign((x[1] as number) - (x[0] as number)) * Math.sign((y[1] as number) - (y[0] as number)) || Number.NaN;
+  return clip(sampleCorrelation(x as number[], y as number[]));
+}
+
 /**
  * Ranks 1..n of `values`, ties given the average of the ranks they span (scipy.stats.rankdata's
  * default 'average'); e.g. [10, 20, 20, 5] -> [2, 3.5, 3.5, 1]. O(n log n). Values must be comparable numbers.
@@ -43,12 +50,11 @@ export function rank(values: readonly number[]): number[] {
 
 /**
  * Pearson's product-moment correlation r = cov(x, y) / (s_x s_y) (simple-statistics
- * sampleCorrelation), in [-1, 1]. NaN for n < 2 or a constant sample. InputError for unequal lengths or non-finite values.
+ * sampleCorrelation), in [-1, 1]; for n = 2 exactly +-1 (scipy's special case). NaN for n < 2 or a constant sample. InputError for unequal lengths or non-finite values.
  */
 export function pearson(x: readonly number[], y: readonly number[], options: PairNames = {}): number {
   checkPairs(x, y, options);
-  if (x.length < 2) return Number.NaN;
-  return clip(sampleCorrelation(x as number[], y as number[]));
+  return pearsonOf(x, y);
 }
 
 /**
@@ -58,8 +64,7 @@ export function pearson(x: readonly number[], y: readonly number[], options: Pai
  */
 export function spearman(x: readonly number[], y: readonly number[], options: PairNames = {}): number {
   checkPairs(x, y, options);
-  if (x.length < 2) return Number.NaN;
-  return clip(sampleCorrelation(rank(x), rank(y)));
+  return pearsonOf(rank(x), rank(y));
 }
 
 /** Sum of t(t-1)/2 over the runs of equal neighbours in `sorted` (tied pairs). */
