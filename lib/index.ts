@@ -54,7 +54,8 @@ export { createProposer, PROPOSER_NAMES, PROPOSERS } from './propose/registry.js
 export type { Evaluator, Evaluation, EvaluationInput } from './evaluate/types.js';
 export { EvaluationFailure } from './evaluate/types.js';
 export { createEvaluator, EVALUATOR_SPECS } from './evaluate/registry.js';
-export { torchEvaluator, checkTorchTrainer, parseTorchSpec, torchPython, TORCH_DATASETS, TORCH_PRESETS, TORCH_TRAINER, type TorchEvaluatorOptions } from './evaluate/torch.js';
+export { torchEvaluator, checkTorchTrainer, parseTorchSpec, torchPython, TORCH_DATASETS, TORCH_PRESETS, TORCH_TRAINER, type TorchEvaluatorOptions, type TorchSpec } from './evaluate/torch.js';
+export { checkDatasetFits, datasetPreflight, describeDataset, type DatasetDescription } from './evaluate/dataset-preflight.js';
 export { naswotScore } from './evaluate/naswot.js';
 export { runCampaign, progressOf, RECORDS_FILE, type CampaignSummary, type Progress, type CampaignDeps, type RunOptions } from './campaign/campaign.js';
 export { configFromSpace, defaultObjectives, primaryObjective, type CampaignConfig } from './campaign/config.js';
