@@ -167,6 +167,25 @@ describe('correlateObservations by hand', () => {
     expect(thrownInputError(() => correlateObservations([{ key: 'a', x: [NaN], y: [1] }], { x: 'p', y: 'q' })).message).toMatch(/^x \(p\) of a: got NaN/);
   });
 
+  it('on simulated bivariate normal data with known noise, the predicted rho matches the measured one and the true components are recovered', () => {
+    // true score t ~ N(0, 1) (sigma^2_arch = 1); x = t + N(0, 0.3^2), y = t + N(0, 0.5^2), 2 repeats each:
+    // R_x = 1 / (1 + 0.09 / 2), R_y = 1 / (1 + 0.25 / 2); the population rho_S = (6/pi) asin(sqrt(R_x R_y) / 2) = 0.91536
+    const rng = createRng(42);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    const obs: Observation[] = Array.from({ length: 3000 }, (_, i) => {
+      const t = normal();
+      return { key: `k${i}`, x: [t + 0.3 * normal(), t + 0.3 * normal()], y: [t + 0.5 * normal(), t + 0.5 * normal()] };
+    });
+    const r = correlateObservations(obs, { x: 'proxy', y: 'full' }, { resamples: 100 });
+    const truth = (6 / Math.PI) * Math.asin(Math.sqrt((1 / (1 + 0.09 / 2)) * (1 / (1 + 0.25 / 2))) / 2);
+    expect(truth).toBeCloseTo(0.91536, 5);
+    expect(Math.abs((r.reliability.predictedSpearman as number) - truth)).toBeLessThan(0.01);
+    expect(Math.abs(r.spearman.value - truth)).toBeLessThan(0.01);
+    expect(r.reliability.x?.noise).toBeCloseTo(0.09, 1);
+    expect(r.reliability.y?.noise).toBeCloseTo(0.25, 1);
+    expect(Math.abs((r.reliability.x?.arch as number) - 1)).toBeLessThan(0.1);
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const obs = Array.from({ length: 15 }, (_, i) => ({ key: `k${i}`, x: [Math.sin(i)], y: [Math.sin(i) + 0.5 * Math.cos(3 * i)] }));
     const a = correlateObservations(obs, { x: 'p', y: 'q' }, { seed: 1, resamples: 500 });
