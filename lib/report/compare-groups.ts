@@ -192,6 +192,6 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
     }
   }
   const adjusted = holm(pairs.map((t) => t.p));
-  const tests = pairs.map((t, i) => ({ ...t, pHolm: adjusted[i] as number }));
+  const tests = pairs.map(({ a, b, test, u, p, ...rest }, i): GroupTest => ({ a, b, test, u, p, pHolm: adjusted[i] as number, ...rest }));
   return { groupBy: field, reference: c.reference, groups, tests, notes };
 }
