@@ -164,7 +164,7 @@ export function correlateObservations(obs: readonly Observation[], names: { x: s
   else if (unused.length) {
     const same = unused.length === 3 && unused.every(([, k]) => k === unused[0]?.[1]);
     const what = same ? `${unused[0]?.[1]} of ${resamples} resamples` : unused.map(([label, k]) => `${label} ${k} of ${resamples}`).join(', ');
-    notes.push(`bootstrap: ${what} drew a constant ${names.x} or ${names.y} (no correlation defined) and are left out of the interval${same ? 's' : ''}`);
+    notes.push(`bootstrap: ${what} drew a constant ${names.x} or ${names.y} (no correlation defined), left out of the interval${same ? 's' : ''}`);
   }
   const { x, y } = result.reliability;
   if (x || y) {
