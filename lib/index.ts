@@ -87,7 +87,6 @@ export { initialPrompt, explanationPrompt, PROMPT_VERSION } from './propose/llm/
 export { paretoFeedback } from './propose/llm/feedback.js';
 export { llmProposer, parseReply, LLM_DEFAULTS } from './propose/llm/proposer.js';
 export { applyCandidatePatch, chooseParent, deltaInstruction, parsePatchReply, DELTA_PROMPT_VERSION, LLM_MODES, PATCH_FORMAT, type LlmMode, type DeltaParent } from './propose/llm/delta.js';
-export { applyCandidatePatch, chooseParent, deltaInstruction, parsePatchReply, DELTA_PROMPT_VERSION, LLM_MODES, PATCH_FORMAT, type LlmMode, type DeltaParent } from './propose/llm/delta.js';
 export { campaignProposer } from './campaign/llm-proposer.js';
 export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';
 export { compareGroups, GROUP_BY_FIELDS, smallestExactP, type GroupByField, type GroupComparison, type GroupTest, type RunGroup } from './report/compare-groups.js';
