@@ -74,6 +74,16 @@ describe('applyCandidatePatch: fast-json-patch on a copy of the parent', () => {
     expect(msg([{ op: 'add', path: '/__proto__/polluted', value: 1 }])).toContain('it changes __proto__ or constructor/prototype');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+  it('bounds a patch: at most 100 operations, and a copy bomb stops once the document passes 100,000 characters', () => {
+    const many = Array.from({ length: 101 }, () => ({ op: 'test', path: '/input_channels', value: 3 }));
+    expect(applyCandidatePatch(elite, many, 0)).toEqual({ ok: false, message: 'Your JSON Patch has 101 operations, more than the 100 allowed; change only the fields that need it.' });
+    expect(applyCandidatePatch(elite, many.slice(1), 0)).toEqual({ ok: true, candidate: elite });
+    // Each copy appends /blocks to itself, doubling its JSON (901 characters): 901 x 2^7 = 115,328 > 100,000 at the 7th copy (index 6).
+    const bomb = Array.from({ length: 40 }, () => ({ op: 'copy', from: '/blocks', path: '/blocks/-' }));
+    const r = applyCandidatePatch(elite, bomb, 0);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/operation 6 .*: it grows the patched parent to \d+ characters of JSON, over the 100000 allowed/);
+  });
   it('a patch that applies but leaves the space is rejected by validation as any proposal (schema)', () => {
     const space = resolveSpace();
     const r = applyCandidatePatch(elite, [{ op: 'replace', path: '/blocks/1/kernel_size', value: 4 }], 0);

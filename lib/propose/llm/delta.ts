@@ -30,6 +30,13 @@ export const PATCH_OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as
 /** Replies are bounded as full ones (proposer.ts LLM_REPLY_BOUNDS): characters and nesting depth. */
 const BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
 
+/**
+ * Bounds of a patch: operations (a candidate has ~10 fields per stage: 100 rewrites every field of
+ * a 10-stage net) and the patched document's JSON length after each operation (a `copy` doubles
+ * what it copies: without it 40 copies of /blocks would need 2^40 blocks).
+ */
+export const PATCH_BOUNDS = { maxOperations: 100, maxChars: 100_000 } as const;
+
 /** Ollama's structured format for a delta reply: an array of RFC 6902 operations. */
 export const PATCH_FORMAT: Record<string, unknown> = {
   type: 'array',
@@ -163,6 +170,7 @@ function safeGet(doc: unknown, pointer: string): unknown {
 export function applyCandidatePatch(parent: unknown, patch: readonly unknown[], parentIndex: number): PatchApplication {
   let doc: unknown = jsonpatch.deepClone(parent);
   const fail = (i: number, why: string) => ({ ok: false as const, message: `Your JSON Patch does not apply to parent #${parentIndex}: operation ${i} (${short(patch[i])}): ${why}. Patch only paths that exist in the parent, with values from the search space.` });
+  if (patch.length > PATCH_BOUNDS.maxOperations) return { ok: false, message: `Your JSON Patch has ${patch.length} operations, more than the ${PATCH_BOUNDS.maxOperations} allowed; change only the fields that need it.` };
   for (let i = 0; i < patch.length; i++) {
     const op = patch[i];
     if (op === null || typeof op !== 'object' || Array.isArray(op)) return fail(i, failureText('OPERATION_NOT_AN_OBJECT', {}, doc));
@@ -170,6 +178,8 @@ export function applyCandidatePatch(parent: unknown, patch: readonly unknown[], 
     if (!(PATCH_OPS as readonly unknown[]).includes(o.op)) return fail(i, failureText('OPERATION_OP_INVALID', o, doc));
     try {
       doc = jsonpatch.applyOperation(doc, jsonpatch.deepClone(o) as Operation, true, true, true, i).newDocument;
+      const size = JSON.stringify(doc)?.length ?? 0;
+      if (size > PATCH_BOUNDS.maxChars) return fail(i, `it grows the patched parent to ${size} characters of JSON, over the ${PATCH_BOUNDS.maxChars} allowed (a candidate needs about 1,000)`);
     } catch (err) {
       if (err instanceof jsonpatch.JsonPatchError) return fail(i, failureText(err.name, o, doc));
       // fast-json-patch's ban on __proto__ / constructor/prototype (a TypeError, not a JsonPatchError)
