@@ -14,6 +14,8 @@
 import { HypervolumeTracker } from '../pareto/hv/incremental.js';
 import { normalizePoints } from '../pareto/hypervolume.js';
 import { toMinimization } from '../pareto/objectives.js';
+import { compareGroups, type GroupComparison } from '../report/compare-groups.js';
+import { compareRuns } from '../report/compare.js';
 import type { RunData } from './run-data.js';
 
 export interface SeedGroup {
@@ -117,4 +119,17 @@ function seedGroup(configKey: string, runs: readonly RunData[], leftOut: SeedGro
     g.count.push(v.length);
   }
   return g;
+}
+
+/**
+ * The Mann-Whitney table between seed groups, as `compare --group-by proposer` computes it
+ * (lib/report/compare-groups.ts, one function for both): each kept run's final front against one
+ * reference point common to every run shown (lib/report/compare.ts: the worst evaluated value
+ * plus 10 % of the range), read from the runs' records.jsonl. Null for fewer than two groups.
+ * `dirOf` maps a run id to its directory (undefined: the run is gone, left out).
+ */
+export function groupSignificance(groups: readonly Pick<SeedGroup, 'runs'>[], dirOf: (id: string) => string | undefined): GroupComparison | null {
+  if (groups.length < 2) return null;
+  const dirs = groups.flatMap((g) => g.runs.map((r) => dirOf(r.id))).filter((d): d is string => d !== undefined);
+  return compareGroups(compareRuns(dirs), 'proposer');
 }

@@ -5,7 +5,7 @@
  * stream that says which runs changed (the page then fetches them again).
  *
  * Routes: GET / · /app.js (and the modules it imports: common, plots, table, trial) · /style.css · /plotly.min.js · /api/runs · /api/run?id=RUN ·
- * /api/trial?run=RUN&index=N · /api/groups[?ids&id=RUN&id=RUN] (only the groups holding those runs) · /api/events
+ * /api/trial?run=RUN&index=N · /api/groups[?ids&id=RUN&id=RUN] (only the groups holding those runs; with the Mann-Whitney table between them) · /api/events
  * (first event: every run, `full: true`; then only the changed runs' listings). Anything else: 404;
  * a method other than GET/HEAD: 405. On a loopback address (127.0.0.0/8, ::1, localhost), a request
  * whose Host header names another host is refused (403), so a web page elsewhere cannot reach the
@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { plotlyScriptPath } from '../report/html.js';
 import { RunWatcher } from './run-watcher.js';
+import { groupSignificance } from './seed-groups.js';
 import { trialDetail } from './trial-detail.js';
 
 const CLIENT = new URL('./client/', import.meta.url);
@@ -67,6 +68,8 @@ const json = (res: ServerResponse, status: number, value: unknown): void => send
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const host = options.host ?? '127.0.0.1';
   const watcher = new RunWatcher(options.dir, options.pollMs ?? 1000);
+  /** The significance table per groups answer (the watcher returns the same array until a run of those groups changes). */
+  const significanceCache = new WeakMap<object, { significance: ReturnType<typeof groupSignificance>; significanceError?: string }>();
   const streams = new Set<ServerResponse>();
   const files = new Map<string, Buffer>();
   const file = (path: string): Buffer => {
@@ -109,7 +112,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         }
       }
       case '/api/groups': {
-        return json(res, 200, watcher.groups(url.searchParams.has('ids') ? url.searchParams.getAll('id') : undefined));
+        // { groups: the seed groups, significance: compare --group-by proposer's Mann-Whitney table between them (null for one group), or significanceError }
+        const groups = watcher.groups(url.searchParams.has('ids') ? url.searchParams.getAll('id') : undefined);
+        let cached = significanceCache.get(groups);
+        if (!cached) {
+          try {
+            cached = { significance: groupSignificance(groups, (id) => watcher.runs.get(id)?.ref.dir) };
+          } catch (err) {
+            cached = { significance: null, significanceError: (err as Error).message };
+          }
+          significanceCache.set(groups, cached);
+        }
+        return json(res, 200, { groups, ...cached });
       }
       case '/api/events': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignConfig } from '../../lib/campaign/config.js';
 import { readRecords } from '../../lib/campaign/records.js';
 import { configKey, runData } from '../../lib/dashboard/run-data.js';
-import { seedGroups } from '../../lib/dashboard/seed-groups.js';
+import { groupSignificance, seedGroups } from '../../lib/dashboard/seed-groups.js';
 import { evaluation, proposal, writeRun } from '../report/run-records.js';
 
 const read = (dir: string) => readRecords(join(dir, 'records.jsonl')).records;
@@ -120,5 +120,33 @@ describe('seedGroups', () => {
     close(g?.std, [0.25 / Math.SQRT2, 0.25 / Math.SQRT2, 0]);
     close(g?.min, [0.1, 0.35, 1.1]);
     close(g?.max, [0.35, 0.6, 1.1]);
+  });
+});
+
+describe('groupSignificance: the seed-groups panel\'s Mann-Whitney table (compare --group-by proposer\'s function)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'dash-significance-'));
+  const objectives = [{ name: 'accuracy', direction: 'max' as const }, { name: 'macs', direction: 'min' as const }];
+  // One point each: accuracy a at 50 MACs. Every evolution run is above every random run.
+  const dirs: Record<string, string> = {};
+  const group = (proposer: string, accuracies: number[]) => ({
+    runs: accuracies.map((a, i) => {
+      const id = `${proposer}-${i + 1}`;
+      dirs[id] = writeRun(tmp, id, { proposer, seed: i + 1, objectives }, [proposal(0), evaluation(0, { accuracy: a, macs: 50 })]);
+      return { id, seed: i + 1 };
+    }),
+  });
+  const evo = group('evolution', [30, 40, 50]);
+  const rnd = group('random', [10, 20, 25]);
+
+  it('tests the groups on their hypervolumes against one common reference; null for one group', () => {
+    const sig = groupSignificance([evo, rnd], (id) => dirs[id]);
+    expect(sig?.groups.map((g) => [g.name, g.seeds])).toEqual([['evolution', [1, 2, 3]], ['random', [1, 2, 3]]]);
+    // reference: accuracy 10 - 0.1 * 40 = 6, macs 50 + 0.1 * 50 = 55 (a zero range: 10 % of the magnitude); hypervolume (a - 6) * 5
+    expect(sig?.reference?.point).toEqual([6, 55]);
+    expect(sig?.groups[0]?.hypervolume.values.map((v) => Number(v.toFixed(9)))).toEqual([120, 170, 220]);
+    expect(sig?.tests).toHaveLength(1);
+    expect(sig?.tests[0]).toMatchObject({ a: 'evolution', b: 'random', u: 9, method: 'exact', cliffsDelta: 1, a12: 1 });
+    expect(sig?.tests[0]?.p).toBeCloseTo(0.1, 12);
+    expect(groupSignificance([evo], (id) => dirs[id])).toBeNull();
   });
 });

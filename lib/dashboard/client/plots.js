@@ -128,11 +128,45 @@ export function drawProgress() {
     : `${total} of ${proposals} proposals rejected.`;
 }
 
+/** A p value for people: 4 significant digits, below 1e-4 in exponent form. */
+const pText = (/** @type {number} */ p) => (p < 1e-4 ? p.toExponential(2) : String(Number(p.toPrecision(4))));
+const hvText = (/** @type {number|null} */ x) => (x === null ? '—' : x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3) ? x.toExponential(4) : String(Number(x.toPrecision(5))));
+
+/**
+ * The seed groups' Mann-Whitney table (the server computes it as `compare --group-by proposer`
+ * does): per group the final hypervolumes against one common reference point, then every pair's
+ * two-sided U test, Holm-adjusted p, Cliff's delta and A12, and the notes (e.g. 3 vs 3 runs cannot
+ * reach p < 0.05).
+ * @param {any} sig
+ * @param {string | undefined} error
+ */
+function drawSignificance(sig, error) {
+  const box = $('groups-significance');
+  box.replaceChildren();
+  if (error) return box.append(el('p', { className: 'note', text: `no test between the groups: ${error}` }));
+  if (!sig) return box.append(el('p', { className: 'hint', text: 'Tick runs of two configurations or more (several seeds each) to test the difference between them.' }));
+  const table = (/** @type {string[]} */ head, /** @type {string[][]} */ rows) => el('table', { className: 'significance' }, [el('thead', {}, [el('tr', {}, head.map((h) => el('th', { text: h })))]), el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', { text: c })))))]);
+  const ref = sig.reference ? sig.reference.point.map((/** @type {number} */ v) => String(Number(v.toPrecision(6)))).join(', ') : null;
+  box.append(
+    el('p', { className: 'hint', text: ref ? `Final hypervolume of each run's front against one reference point common to every run shown (the worst evaluated value plus 10 % of the range: ${ref}, in the objectives' recorded units); sd: n - 1.` : 'No hypervolume (see the notes).' }),
+    table(['group', 'runs', 'seeds', 'hypervolume mean ± sd', 'per run', 'valid rate mean'], sig.groups.map((/** @type {any} */ g) => [g.name, String(g.runs.length), g.seeds.join(', '), g.hypervolume.mean === null ? '—' : `${hvText(g.hypervolume.mean)}${g.hypervolume.sd === null ? ' (one run)' : ` ± ${hvText(g.hypervolume.sd)}`}`, g.hypervolume.values.map(hvText).join(', '), g.validRate.mean === null ? '—' : `${(100 * g.validRate.mean).toFixed(1)} %`])),
+  );
+  if (sig.tests.length) {
+    box.append(
+      el('p', { className: 'hint', text: "Two-sided Mann-Whitney U on the hypervolumes (U of group A); Holm: adjusted over the pairs; Cliff's delta = P(A > B) - P(A < B); A12 = P(A > B) + P(tie) / 2." }),
+      table(['group A', 'group B', 'n A', 'n B', 'U', 'p', 'method', 'Holm p', 'smallest possible p', "Cliff's delta", 'A12'], sig.tests.map((/** @type {any} */ t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pText(t.p), t.method, pText(t.pHolm), pText(t.smallestP), String(Number(t.cliffsDelta.toFixed(3))), t.a12.toFixed(3)])),
+    );
+  }
+  for (const n of sig.notes) box.append(el('p', { className: 'note', text: n }));
+}
+
 export async function drawGroups() {
-  /** @type {any[]} */
-  const groups = await getJson(`/api/groups?ids${[...state.chosen].map((id) => `&id=${encodeURIComponent(id)}`).join('')}`);
+  /** @type {{ groups: any[], significance: any, significanceError?: string }} */
+  const answer = await getJson(`/api/groups?ids${[...state.chosen].map((id) => `&id=${encodeURIComponent(id)}`).join('')}`);
+  const groups = answer.groups;
   const box = $('groups');
   box.replaceChildren();
+  drawSignificance(answer.significance, answer.significanceError);
   for (const [k, g] of groups.entries()) {
     const div = el('div', { className: 'group', 'data-group': k });
     const plot = el('div', { className: 'plot' });
