@@ -35,6 +35,7 @@ import { createRng, fnv1a32 } from '../rng.js';
 import { resolveSpace } from '../space/builtin.js';
 import { canonicalKey } from '../space/key.js';
 import { sampleCandidate } from '../space/sample.js';
+import { quantile } from '../stats/summary.js';
 import { fmt } from './timing.js';
 
 const SPACE = 'tinyml-fashion-mnist';
@@ -182,7 +183,6 @@ function jobCheckMs(list: readonly EvaluationTask[]): number[] {
   });
 }
 
-const quantile = (ms: readonly number[], q: number): number => [...ms].sort((a, b) => a - b)[Math.ceil(q * ms.length) - 1] as number;
 
 async function queueTable(): Promise<void> {
   console.log(`\nQueue dispatch overhead: ${N_QUEUE} evaluations of the cost evaluator through BullMQ + Redis (a worker in this process) against the local executor, same run`);

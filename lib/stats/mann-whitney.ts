@@ -33,7 +33,7 @@ export interface MannWhitneyResult {
   };
 }
 
-/** Largest n1 * n2 the exact distribution is computed for (time O((n1 n2)^2 / 4) additions: 10^8 at this bound, about 0.3 s). */
+/** Largest n1 * n2 the exact distribution is computed for (about n1 n2 min(n1, n2) max(n1, n2) / 2 additions: at this bound 8 x 2500 took 0.3 s and 140 x 140 1.2 s here). */
 export const MAX_EXACT_CELLS = 20_000;
 
 function checkSample(values: readonly number[], field: string): void {

@@ -66,10 +66,11 @@ export function spearmanFromPearson(rhoP: number): number {
 
 /**
  * Reliability of the mean of k evaluations: arch / (arch + noise / k), the share of its variance that is
- * between candidates (Spearman-Brown). NaN when arch = noise = 0. InputError for k not an integer >= 1.
+ * between candidates (Spearman-Brown). k need not be whole (e.g. n0 of unbalanced repeats). NaN when
+ * arch = noise = 0. InputError for k not a finite number > 0.
  */
 export function reliability(c: Pick<VarianceComponents, 'arch' | 'noise'>, k: number): number {
-  if (!Number.isInteger(k) || k < 1) throw new InputError('k', k, 'an integer >= 1');
+  if (typeof k !== 'number' || !Number.isFinite(k) || !(k > 0)) throw new InputError('k', k, 'a number > 0 (evaluations per mean)');
   const total = c.arch + c.noise / k;
   return total > 0 ? c.arch / total : Number.NaN;
 }

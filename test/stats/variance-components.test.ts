@@ -54,7 +54,8 @@ describe('reliability relations (NNGPT, papers/004)', () => {
     expect(spearmanFromPearson(0)).toBe(0);
     expect(spearmanFromPearson(0.5)).toBeCloseTo((6 / Math.PI) * Math.asin(0.25), 15);
     expect(() => spearmanFromPearson(1.2)).toThrow(/^rhoP: got 1.2; allowed: a correlation in \[-1, 1\]$/);
-    expect(() => reliability({ arch: 1, noise: 1 }, 0)).toThrow(/^k: got 0; allowed: an integer >= 1$/);
+    expect(reliability({ arch: 1, noise: 1 }, 11 / 6)).toBeCloseTo(1 / (1 + 6 / 11), 15); // n0 of unbalanced repeats
+    expect(() => reliability({ arch: 1, noise: 1 }, 0)).toThrow(/^k: got 0; allowed: a number > 0 \(evaluations per mean\)$/);
   });
   it('simulated: two noisy measurements of one quantity reach sqrt(Rx Ry), and Spearman follows (6/pi) asin(r/2)', () => {
     const rng = createRng(77);
