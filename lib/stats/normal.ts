@@ -1,6 +1,7 @@
 /**
- * The standard normal distribution's CDF and survival function, accurate to about 1e-15 relative
- * far into the tails (p-values of 1e-300 keep their digits), from an own erfc:
+ * The standard normal distribution's CDF and survival function from an own erfc, accurate to 5.2e-15
+ * relative far into the tails (measured against mpmath at 40 digits for x = -6..27, step 0.01; scipy
+ * 1.10.1's erfc is off by up to 5.7e-14 there), so p-values of 1e-300 keep their digits:
  * - |x| < 0.5: erf by the all-positive series erf(x) = (2/sqrt(pi)) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))
  *   (Abramowitz & Stegun 7.1.6), erfc = 1 - erf;
  * - |x| >= 0.5: erfc by its continued fraction (A&S 7.1.14, Laplace) evaluated with the modified Lentz
