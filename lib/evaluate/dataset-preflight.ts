@@ -88,7 +88,7 @@ export function describeDataset(argv: readonly string[], spec: string, timeoutMs
  * @param dataset the dataset as the user wrote it (named in the lines).
  * @returns notes for the person (adaptations, the loader's notes), each one line.
  * @throws InputError('--space', space.name, ...) naming both numbers on a class-count or
- *   channel-count mismatch.
+ *   channel-count mismatch; InputError('--trainer-args', ...) when a split is left empty.
  */
 export function checkDatasetFits(d: DatasetDescription, space: Pick<SearchSpace, 'name' | 'input' | 'classes'>, dataset: string): string[] {
   if (d.classes !== space.classes) {
@@ -97,6 +97,9 @@ export function checkDatasetFits(d: DatasetDescription, space: Pick<SearchSpace,
   const c = space.input.channels;
   if (c !== d.channels && c !== 1 && d.channels !== 1) {
     throw new InputError('--space', space.name, `a space with ${d.channels} input channels (or 1: the images are averaged to grey)`, `space ${space.name} takes ${c}-channel input but dataset ${dataset} has ${d.channels}-channel images (only 1 -> C and C -> 1 are adapted)`);
+  }
+  if (d.train < 1 || d.test < 1) {
+    throw new InputError('--trainer-args', `${d.train} training and ${d.test} test samples`, 'at least one sample in each split (--subset-train, --subset-test)', `dataset ${dataset} leaves ${d.train} training and ${d.test} test samples`);
   }
   const notes: string[] = [];
   const where = `dataset ${dataset}`;

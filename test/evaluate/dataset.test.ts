@@ -77,6 +77,10 @@ describe('checkDatasetFits: the space against the described dataset', () => {
     expect(checkDatasetFits(described({ channels: 3, height: 28 }), space(10, 1, 28), 'd/')).toEqual(["dataset d/: 3-channel images averaged to the space's 1 channel"]);
   });
 
+  it('refuses a split left empty (--subset-train 0)', () => {
+    expect(thrownInputError(() => checkDatasetFits(described({ train: 0 }), space(10, 1, 28), 'fashion-mnist')).message).toBe('--trainer-args: dataset fashion-mnist leaves 0 training and 10000 test samples; allowed: at least one sample in each split (--subset-train, --subset-test)');
+  });
+
   it('says a differing size is resized (the aspect ratio when not square), and passes the loader notes on', () => {
     expect(checkDatasetFits(described(), space(10, 1, 32), 'fashion-mnist')).toEqual(["dataset fashion-mnist: 28x28 images (H x W, pixels) resized to the space's 32x32 input (bilinear)"]);
     const own = described({ height: 8, width: 12, kind: 'folder', train: 16, test: 4, split: 'the train/ and test/ folders', notes: ['ignored files that are not images: 1 .txt'] });
@@ -149,6 +153,13 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
     expect([0, 1, 2, 3, 4, 5, 6].map((k) => k / 6)).toContain(e.metrics.accuracy);
     expect(Number.isFinite(e.metrics.test_loss)).toBe(true);
   }, 120_000);
+
+  it('an .npz file of N x C x H x W int64 pixels without test arrays: channels 3, a held-out split of 0.2 per class', async () => {
+    const file = join(tmp, 'nchw.npz');
+    python('np.savez(out, x_train=rng.integers(0, 256, (15, 3, 8, 12)), y_train=np.array([0] * 10 + [1] * 5))', file);
+    // held out: round(10 * 0.2) = 2 of class 0, round(5 * 0.2) = 1 of class 1
+    expect(await describeDataset(DESCRIBE(file), 'x')).toMatchObject({ classes: 2, channels: 3, height: 8, width: 12, train: 12, test: 3, notes: [] });
+  }, 60_000);
 
   it('bad datasets fail the preflight with one line naming the folder or file and why', async () => {
     const bad = async (root: string) => {
