@@ -175,7 +175,7 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
     const broken = imageFolder('unreadable', [3, 3]);
     writeFileSync(join(broken, 'class1', 'zz.png'), 'this is not a PNG');
     expect(await bad(broken)).toMatch(new RegExp(`${join(broken, 'class1', 'zz.png')}: not a readable image \\(UnidentifiedImageError`));
-    expect(await bad(imageFolder('single', [1, 3]))).toContain('class 0 has 1 image(s); a held-out split needs at least 2 per class');
+    expect(await bad(imageFolder('single', [1, 3]))).toContain("class folder 'class0' has 1 image(s); a held-out split needs at least 2 per class");
     const npz = join(tmp, 'bad.npz');
     python('np.savez(out, x_train=np.zeros((4, 3, 8, 3), np.uint8), y_train=np.array([0, 1, 0, 1]))', npz);
     expect(await bad(npz)).toContain('x_train has shape [4, 3, 8, 3]');

@@ -57,7 +57,8 @@ class OwnData:
         return len(self.class_names)
 
 
-def held_out_split(labels: np.ndarray, classes: int, fraction: float, seed: int, where: str) -> Tuple[np.ndarray, np.ndarray]:
+def held_out_split(labels: np.ndarray, classes: int, fraction: float, seed: int, where: str,
+                   names: Optional[List[str]] = None) -> Tuple[np.ndarray, np.ndarray]:
     """(train indices, test indices), class-stratified: round(n_c * fraction) of class c to test, clamped to
     [1, n_c - 1], chosen by a numpy Generator seeded with `seed`. Both sorted ascending."""
     if not 0 < fraction < 1:
@@ -67,7 +68,8 @@ def held_out_split(labels: np.ndarray, classes: int, fraction: float, seed: int,
     for c in range(classes):
         ix = np.flatnonzero(labels == c)
         if len(ix) < 2:
-            raise OwnDataError(f'{where}: class {c} has {len(ix)} image(s); a held-out split needs at least 2 per class '
+            name = f'folder {names[c]!r}' if names else str(c)
+            raise OwnDataError(f'{where}: class {name} has {len(ix)} image(s); a held-out split needs at least 2 per class '
                                f'(or give separate train and test data)')
         ix = rng.permutation(ix)
         n_test = min(len(ix) - 1, max(1, int(round(len(ix) * fraction))))
@@ -164,7 +166,7 @@ def load_folder(root: str, fraction: float, seed: int) -> OwnData:
             raise OwnDataError(f'{root}: one class folder ({names[0]}); a classifier needs at least 2')
         images, labels = _read_classes(root, names, ignored)
         x, y = _to_array(images, notes), np.array(labels, dtype=np.int64)
-        tr, te = held_out_split(y, len(names), fraction, seed, root)
+        tr, te = held_out_split(y, len(names), fraction, seed, root, names)
         x_train, y_train, x_test, y_test = x[tr], y[tr], x[te], y[te]
         split = f'held out here: {fraction:g} of each class (seeded by --data-seed {seed})'
     if ignored:
