@@ -1,8 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
-import type { CampaignConfig } from '../../lib/campaign/config.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCampaign } from '../../lib/campaign/campaign.js';
+import { configFromSpace, type CampaignConfig } from '../../lib/campaign/config.js';
+import { campaignProposer } from '../../lib/campaign/llm-proposer.js';
+import { createEvaluator } from '../../lib/evaluate/registry.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
+import type { Candidate } from '../../lib/space/candidate.js';
+import { startFakeOllama, type FakeChatRequest, type FakeStep } from '../fixtures/fake-ollama.js';
+import { REFERENCE, readJson } from '../helpers.js';
 import { configKey } from '../../lib/campaign/config-key.js';
 import { compareCommand } from '../../lib/cli/compare.js';
 import { InputError } from '../../lib/errors.js';
@@ -157,6 +164,31 @@ describe('valid rate per LLM mode', () => {
     expect(c.runs.map((r) => r.llmMode)).toEqual(['delta', null]);
     const out = compareCommand([llm, evo[0] as string]);
     expect(out).toMatch(new RegExp(`${llm}\\s+delta\\s+100\\.0 % \\(1 / 1\\)\\s+0\\.0 % \\(0 / 1\\)`));
+  });
+});
+
+describe('valid rate per LLM mode on a real delta run (the fake Ollama, H4\'s delta proposer)', async () => {
+  const elite = (readJson(`${REFERENCE}LMaNet-Elite.json`) as { candidate_config: Candidate }).candidate_config;
+  // #0: the front is empty, a full candidate; #1..#4 delta: a valid patch, not JSON (parse), a bad path (schema), a valid patch.
+  const replies = [
+    JSON.stringify(elite),
+    '[{"op": "replace", "path": "/blocks/3/kernel_size", "value": 5}]',
+    'I would lower the stride of stage 2.',
+    '[{"op": "replace", "path": "/blocks/9/stride", "value": 1}]',
+    '[{"op": "replace", "path": "/blocks/4/kernel_size", "value": 3}]',
+  ];
+  let step = 0;
+  const fake = await startFakeOllama({ models: ['qwen2.5:3b'], script: (r: FakeChatRequest): FakeStep => (!r.format ? { reply: 'explained' } : { reply: replies[step++] ?? 'out of script' }) });
+  afterAll(() => fake.close());
+  const dir = `${tmp}/delta-live`;
+  const settings = { host: fake.host, timeoutMs: 5000, retries: 0, backoffMs: 10, temperature: 1.5, min_p: 0.1, window: 3, explain: false, llmMode: 'delta' };
+  await runCampaign(dir, configFromSpace(resolveSpace(), { space: 'tinyml-cifar100', proposer: 'ollama:qwen2.5:3b', proposerSettings: settings, evaluator: 'cost', budget: replies.length, seed: 3 }), { createProposer: campaignProposer, createEvaluator });
+
+  it('counts the first (full) proposal and the four patches apart', () => {
+    const [r] = compareRuns([dir]).runs;
+    expect(r?.llmMode).toBe('delta');
+    expect(r?.validByMode).toEqual({ full: { proposals: 1, valid: 1, rate: 1 }, delta: { proposals: 4, valid: 2, rate: 0.5 } });
+    expect(r?.validRate).toBe(3 / 5);
   });
 });
 
