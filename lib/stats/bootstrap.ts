@@ -35,8 +35,8 @@ export function bootstrapInterval(
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) throw new InputError('confidence', confidence, 'a number between 0 and 1 (exclusive)');
   const rng = createRng(options.seed);
   const values: number[] = [];
-  const indices = new Array<number>(n);
   for (let r = 0; r < resamples; r++) {
+    const indices = new Array<number>(n); // a fresh array each time: the statistic may keep it
     for (let i = 0; i < n; i++) indices[i] = rng.int(n);
     const v = statistic(indices);
     if (Number.isFinite(v)) values.push(v);

@@ -21,11 +21,12 @@ describe('percentile bootstrap', () => {
   });
   it('draws n indices in 0..n-1 with replacement, reproducibly for a seed', () => {
     const draws: number[][] = [];
-    const stat = (idx: readonly number[]) => { draws.push([...idx]); return idx.reduce((s, i) => s + i, 0); };
+    const stat = (idx: readonly number[]) => { draws.push(idx as number[]); return idx.reduce((s, i) => s + i, 0); }; // kept, not copied
     const a = bootstrapInterval(5, stat, { seed: 1, resamples: 200 });
     expect(draws.every((d) => d.length === 5 && d.every((i) => Number.isInteger(i) && i >= 0 && i < 5))).toBe(true);
     expect(draws.some((d) => new Set(d).size < 5)).toBe(true); // with replacement
     expect(new Set(draws.flat()).size).toBe(5);
+    expect(new Set(draws).size).toBe(draws.length); // each resample its own array
     expect(bootstrapInterval(5, stat, { seed: 1, resamples: 200 })).toEqual(a);
     expect(bootstrapInterval(5, stat, { seed: 2, resamples: 200 })).not.toEqual(a);
   });
