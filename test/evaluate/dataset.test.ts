@@ -188,7 +188,7 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
 });
 
 describe.skipIf(!HAVE_TORCH)('paretonas search: the dataset preflight before the first proposal', () => {
-  it('a 2-class space against a 3-class image folder exits 2 with one line naming both numbers, and writes no record', async () => {
+  it('a 2-class space against a 3-class image folder exits 2 with one line naming both numbers, and writes no record; an empty class folder is one line too', async () => {
     const root = imageFolder('cli', [3, 3, 3]);
     const out = join(tmp, 'cli-run');
     const r = await runNode([`${ROOT}dist/cli/main.js`, 'search', '--evaluator', `torch:${root}`, '--space', 'tinyml-vww-96', '--budget', '2', '--out', out], { cwd: ROOT });
@@ -196,5 +196,9 @@ describe.skipIf(!HAVE_TORCH)('paretonas search: the dataset preflight before the
     const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('note: '));
     expect(lines).toEqual([`paretonas search: --space: space tinyml-vww-96 has 2 classes but dataset ${root} has 3: every candidate's head would be the wrong size; allowed: a space with 3 classes for this dataset (or a dataset of 2 classes)`]);
     expect(spawnSync('test', ['-s', join(out, 'records.jsonl')]).status).not.toBe(0);
+    mkdirSync(join(root, 'class3'));
+    const empty = await runNode([`${ROOT}dist/cli/main.js`, 'search', '--evaluator', `torch:${root}`, '--space', 'tinyml-vww-96', '--budget', '2', '--out', join(tmp, 'cli-run-2')], { cwd: ROOT });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toBe(`paretonas search: --evaluator: dataset check: ${join(root, 'class3')}: class folder 'class3' holds no image (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff, .webp, .ppm, .pgm, .pbm); allowed: a readable dataset (see trainers/torch/README.md, "Your own dataset")\n`);
   }, 120_000);
 });
