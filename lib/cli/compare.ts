@@ -11,7 +11,7 @@ import { defineCommand, usageLine } from './command-spec.js';
 export const COMPARE_COMMAND = defineCommand({
   name: 'compare',
   args: 'RUN_DIR [RUN_DIR...]',
-  summary: 'runs side by side: Table III of the LMaNet paper, then valid rate, rejections, hypervolume, LLM calls and tokens',
+  summary: 'runs side by side: Table III of the LMaNet paper, then valid rate, rejections, hypervolume, LLM calls and tokens; with --group-by, seeds of one configuration as groups and a Mann-Whitney U test between them',
   example: 'paretonas compare runs/qwen runs/llama --ref "0,400e6,2e6"',
   flags: {
     ref: { type: 'string', value: 'LIST', default: 'the worst evaluated value of any run plus 10 % of the range', help: 'hypervolume reference point: one number per objective, in the objectives\' own units' },

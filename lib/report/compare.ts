@@ -366,7 +366,8 @@ export function runLabel(r: RunComparison): string {
 
 /**
  * One flat row per run (plain numbers, null where there is none), for danfojs data frames or CSV:
- * the Table III fields (`macsM*`, `paramsM*` in millions), the search statistics, the run's
+ * the Table III fields (`macsM*`, `paramsM*` in millions), the search statistics (with an LLM run's
+ * `llmMode` and its valid rate per mode, `validRateFull` and `validRateDelta`; null otherwise), the run's
  * `objectives` as text, and `NAMEMin`, `NAMEMax`, `NAMEMean` in the metric's own units for each of
  * the run's objectives and limited metrics (then MACs and params).
  */
@@ -392,6 +393,9 @@ export function comparisonRows(c: Comparison): ComparisonRow[] {
       ...s('macsM', r.macs),
       ...s('paramsM', r.params),
       validRate: r.validRate,
+      llmMode: r.llmMode,
+      validRateFull: r.validByMode?.full.rate ?? null,
+      validRateDelta: r.validByMode?.delta.rate ?? null,
       ...Object.fromEntries(REJECTION_REASONS.map((reason) => [`rejected_${reason}`, r.rejected[reason]])),
       duplicates: r.duplicates,
       failed: r.failed,
