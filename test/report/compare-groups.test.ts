@@ -14,7 +14,7 @@ import { configKey } from '../../lib/campaign/config-key.js';
 import { compareCommand } from '../../lib/cli/compare.js';
 import { InputError } from '../../lib/errors.js';
 import { compareGroups, smallestExactP } from '../../lib/report/compare-groups.js';
-import { compareRuns, validityByMode } from '../../lib/report/compare.js';
+import { compareRuns, comparisonRows, validityByMode } from '../../lib/report/compare.js';
 import { PYTHON, pythonHas } from '../helpers-python.js';
 import { evaluation, proposal, writeRun as writeRunIn } from './run-records.js';
 
@@ -162,6 +162,7 @@ describe('valid rate per LLM mode', () => {
     ]);
     const c = compareRuns([llm, evo[0] as string]);
     expect(c.runs.map((r) => r.llmMode)).toEqual(['delta', null]);
+    expect(comparisonRows(c).map((r) => [r.llmMode, r.validRateFull, r.validRateDelta])).toEqual([['delta', 1, 0], [null, null, null]]);
     const out = compareCommand([llm, evo[0] as string]);
     expect(out).toMatch(new RegExp(`${llm}\\s+delta\\s+100\\.0 % \\(1 / 1\\)\\s+0\\.0 % \\(0 / 1\\)`));
   });
