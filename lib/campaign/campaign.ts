@@ -205,9 +205,11 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       checkWorkers(state.config, options);
       if (state.config.queue && !state.runId) throw new InputError('records', 'a queue run without runId', 'a campaign-start record with runId (written by search --queue)');
       if (options.executor && !state.runId) throw new InputError('--queue', 'given', 'only on a run started with --queue (this one evaluates in its own process: resume it without --queue)');
+      evaluator = deps.createEvaluator(state.config.evaluator, evaluatorOptionsOf(state.config));
+      // As at the start: a dataset that moved or changed (a relative path resumed from elsewhere) refuses the resume before a record is added.
+      if (!options.executor) await evaluator.preflight?.(space, options.onNote);
       redriven = await redrive(state, proposer, replayMismatches);
       writer = new RecordWriter(path, (read.records.at(-1)?.seq as number | undefined ?? -1) + 1);
-      evaluator = deps.createEvaluator(state.config.evaluator, evaluatorOptionsOf(state.config));
       const pending = pendingList(state);
       writer.append('resume', { fromProposal: state.counters.proposed, pending: workersOf(state.config) === 1 ? (pending[0] ?? null) : pending, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
     }
