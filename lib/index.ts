@@ -90,6 +90,7 @@ export { applyCandidatePatch, chooseParent, deltaInstruction, parsePatchReply, D
 export { campaignProposer } from './campaign/llm-proposer.js';
 export { compareRuns, comparisonRows, formatRangeAvg, type Comparison } from './report/compare.js';
 export { compareGroups, GROUP_BY_FIELDS, smallestExactP, type GroupByField, type GroupComparison, type GroupTest, type RunGroup } from './report/compare-groups.js';
+export { compareHtml, compareTables, type ComparePageData } from './report/compare-html.js';
 export { configKey } from './campaign/config-key.js';
 
 export type { Table, Cell } from './report/table.js';
@@ -168,6 +169,7 @@ export type { LatencyEstimator as CandidateLatencyEstimator } from './latency/ty
 export { correlateObservations, varianceSummary, SNR_THRESHOLD, type CorrelationResult, type CorrelationStatistic, type CorrelationOptions, type VarianceSummary } from './report/correlation.js';
 export { loadCorrelationSources, type Observation as CorrelationObservation, type LoadedSources, type SourceSummary } from './report/correlation-sources.js';
 export { correlationScatterInfo, correlationScatterFigure, type CorrelationScatterInfo } from './report/figures.js';
+export { groupHypervolumeInfo, groupHypervolumeFigure, type GroupHypervolumeInfo, type GroupHypervolumePoint } from './report/figures.js';
 export { QUANTILE_RULE, quantile, median, mean, sampleSd } from './stats/summary.js';
 export { pearson, spearman, kendallTauB, rank, checkPairs, type PairNames } from './stats/rank-correlation.js';
 export { erfc, normalCdf, normalSf } from './stats/normal.js';

@@ -1,12 +1,15 @@
 import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
 import { compareGroups, GROUP_BY_FIELDS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
-import { InputError } from '../errors.js';
+import { extname } from 'node:path';
+import { formatValue, InputError } from '../errors.js';
+import { compareHtml } from '../report/compare-html.js';
 import { compareRuns, formatPoint, metricRangeAvg, objectivesText, runLabel, type Comparison, type ModeValidity, type RunComparison } from '../report/compare.js';
 import { metricColumn, runMetrics, type RunMetric } from '../report/run-metrics.js';
 import { formatInt, textTable } from '../report/text-table.js';
 import { checkPositionals, jsonOut, numberListFlag, parseFlags } from './args.js';
 import { defineCommand, usageLine } from './command-spec.js';
+import { prepareOutput, writeOutput } from './output-file.js';
 
 export const COMPARE_COMMAND = defineCommand({
   name: 'compare',
@@ -17,6 +20,7 @@ export const COMPARE_COMMAND = defineCommand({
     ref: { type: 'string', value: 'LIST', default: 'the worst evaluated value of any run plus 10 % of the range', help: 'hypervolume reference point: one number per objective, in the objectives\' own units' },
     'group-by': { type: 'string', value: GROUP_BY_FIELDS.join('|'), help: 'runs differing only in the seed form a group, named by this setting: per group the hypervolume (mean, sd, values), valid rate and wall time; between every two groups a two-sided Mann-Whitney U test on the hypervolumes (exact p for small samples), Cliff\'s delta, A12 and the Holm-adjusted p' },
     json: { type: 'boolean', help: 'print the comparison as JSON (with --group-by: {"groups", "tests", ...})' },
+    html: { type: 'string', value: 'FILE', help: 'also write FILE.html, an offline page: the Table III-style and search tables; with --group-by the groups, the Mann-Whitney U tests, the notes and a figure of each group\'s hypervolumes (mean ± sd)' },
   },
 });
 export const COMPARE_USAGE = usageLine(COMPARE_COMMAND);
@@ -143,14 +147,25 @@ export function renderGroupComparison(g: GroupComparison, objectives: Comparison
   return lines.join('\n');
 }
 
+/** --html FILE: a .html path outside every run directory, writable (checked before any work). */
+function checkHtmlPath(path: string, runDirs: readonly string[]): void {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.html') throw new InputError('--html', path, 'a file ending in .html', `got ${formatValue(path)}: ends in ${formatValue(ext || 'no extension')}`);
+  for (const runDir of runDirs) prepareOutput('--html', path, { runDir, refuse: 'inside' });
+  prepareOutput('--html', path);
+}
+
 export function compareCommand(args: string[]): string {
   const { values, positionals } = parseFlags(args, COMPARE_COMMAND.flags);
   checkPositionals('RUN_DIR', positionals, 'one or more run directory paths, each holding records.jsonl', 1, Infinity);
   const groupBy = values['group-by'];
   if (groupBy !== undefined && !(GROUP_BY_FIELDS as readonly string[]).includes(groupBy)) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.join(', '));
+  if (values.html !== undefined) checkHtmlPath(values.html, positionals);
   const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: numberListFlag('ref', values.ref, undefined, '"0,400e6,2e6"') } : {});
-  if (groupBy === undefined) return values.json ? jsonOut(comparison) : renderComparison(comparison);
-  const grouped = compareGroups(comparison, groupBy);
+  const grouped = groupBy === undefined ? null : compareGroups(comparison, groupBy);
+  if (values.html !== undefined) writeOutput('--html', values.html, compareHtml(comparison, grouped));
+  const wrote = values.html !== undefined && !values.json ? `\npage: ${values.html}` : '';
+  if (grouped === null) return values.json ? jsonOut(comparison) : `${renderComparison(comparison)}${wrote}`;
   if (values.json) return jsonOut({ ...grouped, comparison });
-  return `${renderComparison(comparison)}\n\n${renderGroupComparison(grouped, comparison.objectives)}`;
+  return `${renderComparison(comparison)}\n\n${renderGroupComparison(grouped, comparison.objectives)}${wrote}`;
 }

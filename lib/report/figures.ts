@@ -19,3 +19,4 @@ export { targetVsMeasuredFigure } from './figures/target-vs-measured.js';
 export { verificationFigure } from './figures/verification.js';
 export { cutEdgesFigure } from './figures/cut-edges.js';
 export { correlationScatterInfo, correlationScatterFigure, type CorrelationScatterInfo } from './figures/correlation-scatter.js';
+export { groupHypervolumeInfo, groupHypervolumeFigure, type GroupHypervolumeInfo, type GroupHypervolumePoint } from './figures/group-hypervolume.js';

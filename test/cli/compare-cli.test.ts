@@ -104,7 +104,7 @@ describe('paretonas compare (through compareCommand)', () => {
       [[llmRun, '--ref', '0,x,1'], /^--ref: got "x" in "0,x,1": not a decimal number; allowed: one or more decimal numbers separated by commas, none empty/],
       [[llmRun, '--ref', '0,,1'], /^--ref: got "0,,1": an empty item; allowed: one or more decimal numbers/],
       [[llmRun, '--ref', '0,1'], /^--ref: got "0,1"; allowed: 3 finite numbers, one per objective in the order accuracy:max,macs:min,params:min$/],
-      [[llmRun, '--bogus'], /^--bogus: is not a flag of paretonas compare; allowed: --ref, --group-by, --json$/],
+      [[llmRun, '--bogus'], /^--bogus: is not a flag of paretonas compare; allowed: --ref, --group-by, --json, --html$/],
       [[llmRun, '--group-by', 'seed'], /^--group-by: got "seed"; allowed: proposer, model, space, evaluator$/],
       [[llmRun, '--group-by'], /^--group-by/],
     ];
