@@ -185,6 +185,25 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
     expect(await bad(npz)).toContain('class 1 has no training image');
     expect(await bad(join(tmp, 'missing'))).toContain('no such file or folder');
   }, 120_000);
+
+  const refused = async (path: string) => {
+    const err = await rejection(describeDataset(DESCRIBE(path), `torch:${path}`));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).not.toContain('\n');
+    return err.message;
+  };
+  const npz = (name: string, script: string) => {
+    const file = join(tmp, name);
+    python(script, file);
+    return file;
+  };
+
+  it('an .npz with zero images says so (not a dtype complaint), in x_train or x_test', async () => {
+    const zero = npz('zero.npz', 'np.savez(out, x_train=np.zeros((0, 1, 8, 8), np.float32), y_train=np.zeros(0, np.int64))');
+    expect(await refused(zero)).toContain(`${zero}: x_train holds zero images (shape [0, 1, 8, 8]): allowed at least one image`);
+    const zeroTest = npz('zero-test.npz', 'np.savez(out, x_train=np.zeros((4, 8, 8), np.uint8), y_train=np.array([0, 1, 0, 1]), x_test=np.zeros((0, 8, 8), np.uint8), y_test=np.zeros(0, np.int64))');
+    expect(await refused(zeroTest)).toContain('x_test holds zero images (shape [0, 1, 8, 8])');
+  }, 60_000);
 });
 
 describe.skipIf(!HAVE_TORCH)('paretonas search: the dataset preflight before the first proposal', () => {

@@ -13,8 +13,8 @@ Image folder (one subfolder per class; class index = position of the folder name
 .npz file (numpy.savez): x_train, y_train and x_test, y_test (both test arrays, or neither: then the held-out split as
   above). Images N x H x W (one channel), N x H x W x C or N x C x H x W (C = 1 or 3: the axis of size 1 or 3 is the
   channel axis; both or neither of axes 1 and 3 of that size is ambiguous and refused); uint8, integers in 0..255,
-  or floats: in [0, 1] (scaled by 255) or in [0, 255]; stored as uint8 (rounded). Labels: integers 0..K-1, one per
-  image; K = the largest label + 1 and every class needs a training image.
+  or floats: in [0, 1] (scaled by 255) or in [0, 255]; stored as uint8 (rounded); at least one image. Labels: integers
+  0..K-1, one per image; K = the largest label + 1 and every class needs a training image.
 
 Only numpy and PIL are needed (no torch): `train.py --describe` uses this module to describe a dataset cheaply.
 """
@@ -186,9 +186,14 @@ def _images(a: np.ndarray, key: str, path: str, notes: List[str]) -> np.ndarray:
             a = a.transpose(0, 3, 1, 2)
     else:
         raise OwnDataError(f'{path}: {key} has shape {list(a.shape)}: allowed N x H x W, N x H x W x C or N x C x H x W')
+    if a.shape[0] == 0:
+        raise OwnDataError(f'{path}: {key} holds zero images (shape {list(a.shape)}): allowed at least one image')
+    if a.size == 0:
+        raise OwnDataError(f'{path}: {key} images have no pixels (shape {list(a.shape)}, C x H x W {list(a.shape[1:])}): '
+                           f'allowed images of at least 1 x 1 pixel')
     if a.dtype == np.uint8:
         return np.ascontiguousarray(a)
-    if a.dtype.kind not in 'iuf' or a.size == 0:
+    if a.dtype.kind not in 'iuf':
         raise OwnDataError(f'{path}: {key} has dtype {a.dtype}: allowed uint8, integers in 0..255 or floats')
     lo, hi = float(a.min()), float(a.max())
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo < 0 or hi > 255:
