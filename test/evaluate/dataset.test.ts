@@ -204,6 +204,14 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
     const zeroTest = npz('zero-test.npz', 'np.savez(out, x_train=np.zeros((4, 8, 8), np.uint8), y_train=np.array([0, 1, 0, 1]), x_test=np.zeros((0, 8, 8), np.uint8), y_test=np.zeros(0, np.int64))');
     expect(await refused(zeroTest)).toContain('x_test holds zero images (shape [0, 1, 8, 8])');
   }, 60_000);
+
+  it('a label not below the number of classes is named with its array (y_train, or y_test only)', async () => {
+    // labels 0, 1, 99: three distinct labels, so K = 3 and 99 is out of range (class 2 has no training image)
+    const big = npz('label99.npz', 'np.savez(out, x_train=rng.random((6, 8, 8)).astype(np.float32), y_train=np.array([0, 1, 99, 0, 1, 0]))');
+    expect(await refused(big)).toContain(`${big}: label 99 in y_train is not below the number of classes 3 (the distinct labels of y_train): allowed labels 0..K-1 with every class in y_train (class 2 has no training image)`);
+    const onlyTest = npz('label7-test.npz', 'np.savez(out, x_train=np.zeros((4, 8, 8), np.uint8), y_train=np.array([0, 1, 0, 1]), x_test=np.zeros((3, 8, 8), np.uint8), y_test=np.array([1, 7, 0]))');
+    expect(await refused(onlyTest)).toContain(`${onlyTest}: label 7 in y_test is not below the number of classes 2 (the distinct labels of y_train): allowed y_test labels among y_train's 0..1`);
+  }, 60_000);
 });
 
 describe.skipIf(!HAVE_TORCH)('paretonas search: the dataset preflight before the first proposal', () => {

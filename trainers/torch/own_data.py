@@ -14,7 +14,8 @@ Image folder (one subfolder per class; class index = position of the folder name
   above). Images N x H x W (one channel), N x H x W x C or N x C x H x W (C = 1 or 3: the axis of size 1 or 3 is the
   channel axis; both or neither of axes 1 and 3 of that size is ambiguous and refused); uint8, integers in 0..255,
   or floats: in [0, 1] (scaled by 255) or in [0, 255]; stored as uint8 (rounded); at least one image. Labels: integers
-  0..K-1, one per image; K = the largest label + 1 and every class needs a training image.
+  0..K-1, one per image; K = the number of distinct labels in y_train (so every class has a training image), and
+  y_test's labels are below K.
 
 Only numpy and PIL are needed (no torch): `train.py --describe` uses this module to describe a dataset cheaply.
 """
@@ -214,6 +215,24 @@ def _labels(a: np.ndarray, key: str, n: int, path: str) -> np.ndarray:
     return a.astype(np.int64)
 
 
+def check_label_range(y_train: np.ndarray, y_test: Optional[np.ndarray], path: str) -> int:
+    """The number of classes K = the distinct labels of y_train, after checking every label is below K: y_train's
+    labels are exactly 0..K-1 (no gap: every class has a training image) and y_test's are among them. Raises
+    OwnDataError naming the first label out of range, the array holding it and K."""
+    present = np.unique(y_train)
+    classes = len(present)
+    named = f'the number of classes {classes} (the distinct labels of y_train)'
+    if classes and present[-1] >= classes:
+        gap = int(np.flatnonzero(present != np.arange(classes))[0])  # the first class without a training image
+        raise OwnDataError(f'{path}: label {int(present[-1])} in y_train is not below {named}: allowed labels 0..K-1 with '
+                           f'every class in y_train (class {gap} has no training image)')
+    if y_test is not None and len(y_test) and y_test.max() >= classes:
+        extra = sorted(set(np.unique(y_test).tolist()) - set(present.tolist()))
+        raise OwnDataError(f'{path}: label {int(extra[0])} in y_test is not below {named}: allowed y_test labels among '
+                           f"y_train's 0..{classes - 1} (a class with no training image cannot be learned)")
+    return classes
+
+
 def load_npz(path: str, fraction: float, seed: int) -> OwnData:
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -238,10 +257,7 @@ def load_npz(path: str, fraction: float, seed: int) -> OwnData:
     else:
         x_test = y_test = None
         split = ''
-    classes = int(max(y_train.max(initial=-1), -1 if y_test is None else y_test.max(initial=-1))) + 1
-    missing = sorted(set(range(classes)) - set(y_train.tolist()))
-    if missing:
-        raise OwnDataError(f'{path}: class {missing[0]} has no training image (labels must be 0..K-1, every class in y_train)')
+    classes = check_label_range(y_train, y_test, path)
     if classes < 2:
         raise OwnDataError(f'{path}: {classes} class(es) in y_train; a classifier needs at least 2')
     if x_test is None:
