@@ -212,6 +212,12 @@ np.savez(out, x_train=x[:18], y_train=y[:18], x_test=x[18:], y_test=y[18:])
     const onlyTest = npz('label7-test.npz', 'np.savez(out, x_train=np.zeros((4, 8, 8), np.uint8), y_train=np.array([0, 1, 0, 1]), x_test=np.zeros((3, 8, 8), np.uint8), y_test=np.array([1, 7, 0]))');
     expect(await refused(onlyTest)).toContain(`${onlyTest}: label 7 in y_test is not below the number of classes 2 (the distinct labels of y_train): allowed y_test labels among y_train's 0..1`);
   }, 60_000);
+
+  it('a FIFO (or another special file) is said to be one, never opened (it would block)', async () => {
+    const fifo = join(tmp, 'fifo.npz');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(await refused(fifo)).toContain(`${fifo}: a FIFO (named pipe), not a regular file or folder`);
+  }, 60_000);
 });
 
 describe.skipIf(!HAVE_TORCH)('paretonas search: the dataset preflight before the first proposal', () => {

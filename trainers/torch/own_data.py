@@ -267,6 +267,19 @@ def load_npz(path: str, fraction: float, seed: int) -> OwnData:
     return OwnData(x_train, y_train, x_test, y_test, [str(c) for c in range(classes)], 'npz', split, notes)
 
 
+def _not_regular(path: str) -> str:
+    """What a path that exists but is neither a regular file nor a folder is, in words (never opened: a FIFO blocks)."""
+    import stat
+    if not os.path.exists(path):
+        return 'a symbolic link to a missing target'
+    mode = os.stat(path).st_mode
+    for test, words in ((stat.S_ISFIFO, 'a FIFO (named pipe)'), (stat.S_ISSOCK, 'a socket'),
+                        (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device')):
+        if test(mode):
+            return words
+    return 'a special file'
+
+
 def load_own(path: str, fraction: Optional[float] = None, seed: int = 0) -> OwnData:
     """The dataset at `path`: a folder of class folders, or an .npz file. Raises OwnDataError."""
     fraction = DEFAULT_TEST_FRACTION if fraction is None else float(fraction)
@@ -276,6 +289,9 @@ def load_own(path: str, fraction: Optional[float] = None, seed: int = 0) -> OwnD
         if not path.lower().endswith('.npz'):
             raise OwnDataError(f'{path}: a file that is not .npz; allowed a folder of class folders or an .npz file')
         return load_npz(path, fraction, seed)
+    if os.path.lexists(path):
+        raise OwnDataError(f'{path}: {_not_regular(path)}, not a regular file or folder: allowed a folder of class folders '
+                           f'or an .npz file')
     raise OwnDataError(f'{path}: no such file or folder (a dataset is fashion-mnist, cifar10, cifar100, a folder of class folders or an .npz file)')
 
 
