@@ -6,6 +6,7 @@
  */
 import { sampleCorrelation } from 'simple-statistics';
 import { InputError } from '../errors.js';
+import { divideBy, powerOfTwoScale } from './scale.js';
 
 /** Names of the two samples in error lines (default 'x' and 'y'). */
 export interface PairNames { names?: { x: string; y: string } }
@@ -28,7 +29,9 @@ const clip = (r: number): number => (Number.isNaN(r) ? r : Math.min(1, Math.max(
 function pearsonOf(x: readonly number[], y: readonly number[]): number {
   if (x.length < 2) return Number.NaN;
   if (x.length === 2) return Math.sign((x[1] as number) - (x[0] as number)) * Math.sign((y[1] as number) - (y[0] as number)) || Number.NaN;
-  return clip(sampleCorrelation(x as number[], y as number[]));
+  // r is scale-free: divide each sample by a power of 2 near its largest magnitude (exact), so the sums of
+  // squares neither underflow to 0 (values near 1e-300) nor overflow (near 1e308)
+  return clip(sampleCorrelation(divideBy(x, powerOfTwoScale(x)), divideBy(y, powerOfTwoScale(y))));
 }
 
 /**
@@ -51,6 +54,8 @@ export function rank(values: readonly number[]): number[] {
 /**
  * Pearson's product-moment correlation r = cov(x, y) / (s_x s_y) (simple-statistics
  * sampleCorrelation), in [-1, 1]; for n = 2 exactly +-1 (scipy's special case). NaN for n < 2 or a constant sample. InputError for unequal lengths or non-finite values.
+ * Any finite magnitude: each sample is first divided by a power of 2 near its largest |value| (exact;
+ * lib/stats/scale.ts), so values near 1e-300 or 1e308 give the r scipy gives for the same values rescaled.
  */
 export function pearson(x: readonly number[], y: readonly number[], options: PairNames = {}): number {
   checkPairs(x, y, options);

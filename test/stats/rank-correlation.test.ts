@@ -88,3 +88,25 @@ describe.skipIf(!HAVE_SCIPY)('rank correlation against scipy 1.10.1 (spearmanr, 
     expect(cases.map((c, i) => [i, Number.isNaN((expected[i] as number[])[0])])).toEqual(cases.map((c, i) => [i, constant(c.x) || constant(c.y)]));
   });
 });
+
+describe.skipIf(!HAVE_SCIPY)('Pearson r of values near 1e-300 and 1e308 (scale-free: scipy.stats.pearsonr of the same values times a power of 2)', () => {
+  it('the sums of squares neither underflow to 0 nor overflow: r is scipy\'s r of the rescaled values', () => {
+    const rng = createRng(20);
+    const cases: { x: number[]; y: number[]; kx: number; ky: number }[] = [];
+    for (const [kx, ky] of [[-1000, 0], [1015, 0], [-990, 1000], [1019, -1010], [0, 0]] as const) {
+      const x = sample(rng, 9, { real: true }).map((v) => v * 2 ** kx);
+      const y = sample(rng, 9, { real: true }).map((v) => v * 2 ** ky);
+      cases.push({ x, y, kx, ky });
+    }
+    cases.push({ x: [0, 5e-300, 0, 1e-300], y: [7, 7, 1, 3], kx: -990, ky: 0 }); // scipy itself: 0.5134; simple-statistics alone: 1
+    cases.push({ x: [1e308, -1e308, 1.7e308, 4], y: [2, 3, 4, 1], kx: 1000, ky: 0 }); // scipy itself: 0 (its mean overflows); alone: NaN
+    const want = scipy<number[]>('out([stats.pearsonr(np.ldexp(np.array(c["x"]), -c["kx"]), np.ldexp(np.array(c["y"]), -c["ky"]))[0] for c in data])', cases);
+    cases.forEach((c, i) => {
+      const r = pearson(c.x, c.y);
+      expect(close(r, want[i] as number, 1e-12), `case ${i}: ${r} vs scipy ${want[i]}`).toBe(true);
+    });
+    expect(close(want[5] as number, 0.5134360308102702, 1e-12)).toBe(true);
+    // Spearman is Pearson of ranks: unaffected by the scale
+    expect(spearman(cases[1]!.x, cases[1]!.y)).toBe(spearman(cases[1]!.x.map((v) => v * 2 ** -1015), cases[1]!.y));
+  });
+});
