@@ -1,6 +1,6 @@
 import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import { compareGroups, GROUP_BY_FIELDS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
+import { compareGroups, GROUP_BY_FIELDS, IGNORED_SETTINGS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
 import { extname } from 'node:path';
 import { formatValue, InputError } from '../errors.js';
 import { compareHtml } from '../report/compare-html.js';
@@ -115,7 +115,7 @@ const meanSd = (s: SampleSummary, f: (x: number) => string): string => (s.mean =
 export function renderGroupComparison(g: GroupComparison, objectives: Comparison['objectives']): string {
   const units = objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ');
   const lines = [
-    `Groups by ${g.groupBy}: runs whose configurations differ only in the seed (budget, workers and time limit aside)`,
+    `Groups by ${g.groupBy}: runs whose configurations differ only in the seed (and in ${IGNORED_SETTINGS}, which say when a run stops or how it is dispatched)`,
     textTable(
       ['Group', 'runs', 'seeds', 'hypervolume mean ± sd', 'hypervolume per run', 'valid rate mean', 'valid rate per run', 'wall time mean'],
       g.groups.map((x) => [

@@ -11,11 +11,18 @@
  * plain data (DESIGN.md "compute first, render second").
  */
 import type { CampaignConfig } from '../campaign/config.js';
+import { NOT_IN_CONFIG_KEY } from '../campaign/config-key.js';
 import { InputError } from '../errors.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
 import { holm } from '../stats/multiple-testing.js';
 import { mean, sampleSd } from '../stats/summary.js';
 import type { Comparison, RunComparison } from './compare.js';
+
+/** The `paretonas search` flag of each setting a group ignores besides the seed (lib/campaign/config-key.ts NOT_IN_CONFIG_KEY). */
+const IGNORED_FLAGS: Record<Exclude<(typeof NOT_IN_CONFIG_KEY)[number], 'seed'>, string> = { budget: '--budget', maxValid: '--valid', timeLimitSeconds: '--time-limit', workers: '--workers', queue: '--queue' };
+
+/** What a group may differ in besides the seed, for people: `--budget, --valid, ... and --queue`. */
+export const IGNORED_SETTINGS = ((flags: string[]) => `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}`)(NOT_IN_CONFIG_KEY.filter((k) => k !== 'seed').map((k) => IGNORED_FLAGS[k as keyof typeof IGNORED_FLAGS]));
 
 export const GROUP_BY_FIELDS = ['proposer', 'model', 'space', 'evaluator'] as const;
 export type GroupByField = (typeof GROUP_BY_FIELDS)[number];

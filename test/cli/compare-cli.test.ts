@@ -8,6 +8,7 @@ import { compareCommand } from '../../lib/cli/compare.js';
 import { InputError } from '../../lib/errors.js';
 import { createEvaluator } from '../../lib/evaluate/registry.js';
 import { createProposer } from '../../lib/propose/registry.js';
+import { compareGroups } from '../../lib/report/compare-groups.js';
 import { compareRuns } from '../../lib/report/compare.js';
 import { resolveSpace } from '../../lib/space/builtin.js';
 import { ROOT } from '../helpers.js';
@@ -137,5 +138,21 @@ describe.skipIf(!wired)('paretonas compare (the built command)', () => {
     const bad = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'compare', `${tmp}/nowhere`], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^paretonas compare: .*has no records\.jsonl.*\n$/);
+  });
+});
+
+describe('compare --group-by: what the groups header says', () => {
+  // Two seeds each of two proposers, one evaluated point each: (accuracy a, macs 50 M).
+  const seeds = (proposer: string, accuracies: number[], extra: Partial<CampaignConfig> = {}) =>
+    accuracies.map((a, i) => writeRun(`g-${proposer}-${i + 1}${extra.budget ?? ''}`, { proposer, seed: i + 1, objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }], ...extra }, [proposal(0), evaluation(0, { accuracy: a, macs: 50e6 }), { type: 'campaign-end', stopped: 'budget', summary: { seconds: 2 } }]));
+
+  it('names every setting a group ignores besides the seed (budget, --valid, time limit, workers, queue)', () => {
+    const a = seeds('random', [10, 20]);
+    const b = seeds('evolution', [30, 40], { budget: 99, maxValid: 5, workers: 3, queue: true, timeLimitSeconds: 60 });
+    const out = compareCommand([...a, ...b, '--group-by', 'proposer']);
+    expect(out).toContain('Groups by proposer: runs whose configurations differ only in the seed (and in --budget, --valid, --workers, --queue and --time-limit, which say when a run stops or how it is dispatched)');
+    // and they really are ignored: two groups, not more, and no note that they differ in more than the proposer
+    expect(compareGroups(compareRuns([...a, ...b]), 'proposer').groups.map((g) => g.name)).toEqual(['random', 'evolution']);
+    expect(out).not.toMatch(/differ in more than/);
   });
 });
