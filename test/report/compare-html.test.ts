@@ -11,6 +11,11 @@ import { compareRuns } from '../../lib/report/compare.js';
 import { groupHypervolumeFigure, groupHypervolumeInfo } from '../../lib/report/figures.js';
 import { plotlyScriptPath } from '../../lib/report/html.js';
 import { formatCell } from '../../lib/report/render-table.js';
+import { runCampaign } from '../../lib/campaign/campaign.js';
+import { configFromSpace } from '../../lib/campaign/config.js';
+import { campaignProposer } from '../../lib/campaign/llm-proposer.js';
+import { createEvaluator } from '../../lib/evaluate/registry.js';
+import { resolveSpace } from '../../lib/space/builtin.js';
 import { evaluation, proposal, writeRun } from './run-records.js';
 
 const tmp = mkdtempSync(`${tmpdir()}/compare-html-`);
@@ -129,6 +134,40 @@ describe('compare --html: the groups page', () => {
     const bars = figureSpec(p).data[1]!.error_y!.array;
     expect(bars[0]).toBeCloseTo(100 * Math.SQRT2, 9); // 1200, 1000: sd sqrt(20000)
     expect(bars[1]).toBe(0);
+  });
+});
+
+describe('compare --html on real campaigns (runCampaign, Fashion-MNIST space, cost evaluator, two proposers x two seeds)', async () => {
+  const dirs: string[] = [];
+  for (const proposer of ['evolution', 'random']) {
+    for (const seed of [1, 2]) {
+      const dir = `${tmp}/real-${proposer}-${seed}`;
+      await runCampaign(dir, configFromSpace(resolveSpace('tinyml-fashion-mnist'), { space: 'tinyml-fashion-mnist', proposer, evaluator: 'cost', budget: 60, seed }), { createProposer: campaignProposer, createEvaluator });
+      dirs.push(dir);
+    }
+  }
+  const ref = [1.5e7, 5e6]; // macs:min, params:min; the space's MAC range is 2.8 M to 14 M
+  /** Every evaluated (macs, params) of a run's records: the hypervolume of all of them is its front's (dominated points add nothing). */
+  const evaluated = (dir: string) =>
+    readFileSync(`${dir}/records.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; metrics?: { macs: number; params: number } }).filter((r) => r.type === 'evaluation' && r.metrics).map((r) => [r.metrics!.macs, r.metrics!.params]);
+
+  it('the page\'s groups table and figure hold the hypervolumes recomputed from the records', () => {
+    const c = compareRuns(dirs, { ref });
+    const page = compareHtml(c, compareGroups(c, 'proposer'));
+    const hv = dirs.map((d) => hypervolume(evaluated(d), ref));
+    expect(hv.every((v) => v > 0)).toBe(true);
+    expect(hv.every((v) => v > 0)).toBe(true);
+    expect(figureSpec(page).data[0]!.y.map((y) => y / hv[0]!)).toEqual(hv.map((v) => expect.closeTo(v / hv[0]!, 12)));
+    const rows = tableRows(page, 'groups');
+    expect(rows.map((r) => r[0])).toEqual(['evolution', 'random']);
+    for (const [g, row] of rows.entries()) {
+      const values = hv.slice(2 * g, 2 * g + 2);
+      expect(row.slice(3, 6)).toEqual([formatCell(meanOf(values)), formatCell(sdOf(values)), values.map((v) => String(Number(v.toPrecision(6)))).join(', ')]);
+    }
+    // 2 vs 2 runs: U counted by hand from the recomputed values
+    const [e1, e2, s1, s2] = hv as [number, number, number, number];
+    const u = [e1, e2].reduce((n, x) => n + [s1, s2].reduce((m, y) => m + (x > y ? 1 : x === y ? 0.5 : 0), 0), 0);
+    expect(tableRows(page, 'mann-whitney')[0]!.slice(0, 5)).toEqual(['evolution', 'random', '2', '2', formatCell(u)]);
   });
 });
 
