@@ -31,7 +31,8 @@ const TORCH_ALLOWED = `torch:DATASET[:PRESET] with DATASET one of ${TORCH_DATASE
  * from a name by a `/` in it or a `.npz` ending (`torch:./flowers`, `torch:data/set.npz:paper-mini`);
  * a trailing `:PRESET` is taken off first, so a path cannot contain `:`.
  *
- * @throws InputError('evaluator', spec, ...) for an unknown name, a path with `:`, an unknown preset.
+ * @throws InputError('evaluator', spec, ...) for an unknown name, a path with `:`, an unknown preset
+ *   (`PATH:WORD` where WORD has no `/` and no .npz ending is read as a preset: `torch:d/set.npz:fast`).
  */
 export function parseTorchSpec(spec: string): TorchSpec {
   const body = spec.slice(spec.indexOf(':') + 1);
@@ -48,6 +49,10 @@ export function parseTorchSpec(spec: string): TorchSpec {
   const isPath = dataset.includes('/') || dataset.toLowerCase().endsWith('.npz');
   if (!isPath) throw new InputError('evaluator', spec, TORCH_ALLOWED, dataset === '' ? 'no dataset after torch:' : `${formatValue(dataset)} is neither a shipped dataset nor a path (a path has a / or ends in .npz)`);
   if (dataset.includes(':')) {
+    // `PATH:WORD` with WORD no path (no /, no .npz ending): a preset misspelt, not a path with a colon.
+    if (!hasPreset && last !== undefined && !last.includes('/') && !last.toLowerCase().endsWith('.npz')) {
+      throw new InputError('evaluator', spec, `torch:DATASET:PRESET with PRESET one of ${TORCH_PRESETS.join(', ')}`, `unknown preset ${formatValue(last)} after the dataset path ${formatValue(parts.slice(0, -1).join(':'))} (a dataset path cannot contain ':')`);
+    }
     throw new InputError('evaluator', spec, `${TORCH_ALLOWED}; PRESET one of ${TORCH_PRESETS.join(', ')}`, `the dataset path ${formatValue(dataset)} contains ':', which separates the preset (rename or link the folder)`);
   }
   return { dataset, preset, path: dataset };

@@ -63,6 +63,14 @@ describe('torch:DATASET[:PRESET] with a dataset path', () => {
     expect(thrownInputError(() => parseTorchSpec('torch:fashion-mnist:fast')).message).toMatch(/PRESET one of proxy-1epoch, paper-mini/);
     for (const e of [colon]) expect(e.message).not.toContain('\n');
   });
+
+  it('reads PATH:WORD (WORD no path) as a misspelt preset, not a path with a colon', () => {
+    expect(thrownInputError(() => parseTorchSpec('torch:ds/good.npz:bogus')).message).toBe(`evaluator: unknown preset "bogus" after the dataset path "ds/good.npz" (a dataset path cannot contain ':'); allowed: torch:DATASET:PRESET with PRESET one of proxy-1epoch, paper-mini`);
+    expect(thrownInputError(() => parseTorchSpec('torch:./flowers:paper_mini')).message).toMatch(/^evaluator: unknown preset "paper_mini" after the dataset path "\.\/flowers"/);
+    // still a path with a colon: the last part has a / or ends in .npz
+    expect(thrownInputError(() => parseTorchSpec('torch:./a:b.npz')).message).toMatch(/"\.\/a:b\.npz" contains ':'/);
+    expect(thrownInputError(() => parseTorchSpec('torch:./a:b/c:paper-mini')).message).toMatch(/"\.\/a:b\/c" contains ':'/);
+  });
 });
 
 describe('checkDatasetFits: the space against the described dataset', () => {
