@@ -17,7 +17,7 @@
  * @throws InputError: a missing path, an unknown metric or column (listing those there are), a
  *   non-numeric cell (file, line, column), the same metric for x and y from one source.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORDS_FILE } from '../campaign/campaign.js';
 import { readRecords } from '../campaign/records.js';
@@ -68,22 +68,41 @@ interface SourceValues {
 /** What a CSV cell of x or y may hold. */
 const FINITE_CELL = 'a finite number written in decimal like 12, -0.5 or 1.5e6 (no hex, NaN or inf), or an empty cell for a missing value';
 
-const isRunDir = (path: string): boolean => {
+/** What a file of this kind is, for an error line (a FIFO would block the read forever). */
+function fileKind(stats: import('node:fs').Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Checks a source before anything reads it: it exists and is a directory or a regular file (a FIFO,
+ * socket or device is refused: reading one blocks or never ends). Returns its kind and real path
+ * (symlinks and `./` resolved), by which the same source given twice is recognised.
+ */
+function checkSource(path: string): { kind: 'run' | 'csv'; real: string } {
+  let stats: import('node:fs').Stats;
   try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    stats = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError('SOURCE', path, 'a CSV file or a run directory holding records.jsonl', `got ${formatValue(path)}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or folder' : (code ?? (err as Error).message)}`);
   }
-};
+  if (!stats.isDirectory() && !stats.isFile()) throw new InputError('SOURCE', path, 'a CSV file or a run directory holding records.jsonl', `got ${formatValue(path)}: ${fileKind(stats)}`);
+  return { kind: stats.isDirectory() ? 'run' : 'csv', real: realpathSync(path) };
+}
 
 /** A run directory's evaluation records as values of `metrics` (each may be absent). */
 function readRun(path: string, metrics: readonly string[]): SourceValues {
   const file = join(path, RECORDS_FILE);
   if (!existsSync(file)) throw new InputError('SOURCE', path, `a CSV file or a run directory holding ${RECORDS_FILE}`, `got ${formatValue(path)}: a folder without ${RECORDS_FILE}`);
-  const { records } = readRecords(file);
-  const start = records.find((r) => r.type === 'campaign-start') as { config?: { seed?: unknown } } | undefined;
+  const records = statSync(file);
+  if (!records.isFile()) throw new InputError('SOURCE', path, `a run directory whose ${RECORDS_FILE} is a regular file`, `got ${formatValue(path)}: its ${RECORDS_FILE} is ${records.isDirectory() ? 'a folder' : fileKind(records)}`);
+  const { records: read } = readRecords(file);
+  const start = read.find((r) => r.type === 'campaign-start') as { config?: { seed?: unknown } } | undefined;
   const seed = typeof start?.config?.seed === 'number' ? start.config.seed : undefined;
-  const evaluations = records.filter((r) => r.type === 'evaluation') as unknown as { key: string; metrics: Record<string, number> }[];
+  const evaluations = read.filter((r) => r.type === 'evaluation') as unknown as { key: string; metrics: Record<string, number> }[];
   const known = new Set(evaluations.flatMap((e) => Object.keys(e.metrics)));
   for (const name of metrics) {
     if (!known.has(name)) {
@@ -135,9 +154,8 @@ function readCsvSource(path: string, metrics: readonly string[], by: string | un
   return { summary: { path, kind: 'csv', entries: table.rows.length, keyedBy: keyColumn === undefined ? 'row number' : `column ${keyColumn}` }, values, keyed: keyIndex >= 0 };
 }
 
-function readSource(path: string, metrics: readonly string[], by: string | undefined): SourceValues {
-  if (!existsSync(path)) throw new InputError('SOURCE', path, 'a CSV file or a run directory holding records.jsonl', `got ${formatValue(path)}: no such file or folder`);
-  return isRunDir(path) ? readRun(path, metrics) : readCsvSource(path, metrics, by);
+function readSource(path: string, kind: 'run' | 'csv', metrics: readonly string[], by: string | undefined): SourceValues {
+  return kind === 'run' ? readRun(path, metrics) : readCsvSource(path, metrics, by);
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -152,7 +170,8 @@ export function loadCorrelationSources(paths: readonly string[], options: Source
   const notes: string[] = [];
   const single = paths.length === 1;
   if (single && options.x === options.y) throw new InputError('--y', options.y, `a metric other than --x (${options.x}) when x and y come from one source; give a second source to compare one metric across sources`);
-  const read = single ? [readSource(paths[0] as string, [options.x, options.y], options.by)] : paths.map((p, i) => readSource(p, [i === 0 ? options.x : options.y], options.by));
+  const checked = paths.map((p) => checkSource(p));
+  const read = single ? [readSource(paths[0] as string, checked[0]?.kind ?? 'csv', [options.x, options.y], options.by)] : paths.map((p, i) => readSource(p, checked[i]?.kind ?? 'csv', [i === 0 ? options.x : options.y], options.by));
   if (!single) {
     // y sources were read with one metric: it sits in `x`; move it to `y`
     for (const s of read.slice(1)) for (const entry of s.values.values()) [entry.x, entry.y] = [[], entry.x];

@@ -3,7 +3,8 @@
  * others), CSV key columns and row pairing, missing values left out and counted, and one-line
  * InputErrors for unknown metrics, bad cells and unmatched sources.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,15 @@ describe('loadCorrelationSources', () => {
     const loaded = loadCorrelationSources([`${RUNS}trained`, `${RUNS}trained`], { x: 'accuracy', y: 'accuracy' });
     expect(loaded.observations.length).toBe(6);
     for (const o of loaded.observations) expect(o.x).toEqual(o.y);
+  });
+
+  it('a named pipe (FIFO) is refused before it is read (reading one would block forever), as a source or as a run\'s records.jsonl', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+    execFileSync('mkfifo', [join(dir, 'fifo.csv')]);
+    expect(thrownInputError(() => loadCorrelationSources([join(dir, 'fifo.csv')], { x: 'a', y: 'b' })).message).toBe(`SOURCE: got ${JSON.stringify(join(dir, 'fifo.csv'))}: a named pipe (FIFO); allowed: a CSV file or a run directory holding records.jsonl`);
+    mkdirSync(join(dir, 'run'));
+    execFileSync('mkfifo', [join(dir, 'run', 'records.jsonl')]);
+    expect(thrownInputError(() => loadCorrelationSources([join(dir, 'run')], { x: 'a', y: 'b' })).message).toBe(`SOURCE: got ${JSON.stringify(join(dir, 'run'))}: its records.jsonl is a named pipe (FIFO); allowed: a run directory whose records.jsonl is a regular file`);
   });
 
   it('a CSV by its key column: repeats per key, empty cells missing, a key without x left out', () => {
