@@ -15,7 +15,7 @@ import { type CampaignRecord, dropTornTail, readRecords, RecordWriter } from './
 import { claimNewRun, keepSpaceCopy, openRunToResume, resolveRecordedSpace } from './run-dir.js';
 import type { RunLock } from './run-lock.js';
 import { applyRecord, newState, pendingList, replayRecords, workersOf, type Counters, type RunState } from './state.js';
-import type { ValidationSettings } from './validate.js';
+import { recordableProposal, type ValidationSettings } from './validate.js';
 import type { DispatchFields, Executor } from './executor.js';
 import { EvaluationLoop, localExecutor } from './scheduler.js';
 import { randomBytes } from 'node:crypto';
@@ -278,7 +278,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
           break;
         }
         loop.feed(index - k);
-        const p = await proposer.propose({ index, record: (type, fields) => writer.append(type, fields) });
+        // Bounded before it is recorded: a candidate past what records.jsonl's reader accepts is a schema rejection.
+        const p = recordableProposal(await proposer.propose({ index, record: (type, fields) => writer.append(type, fields) }));
         const key = isValidCandidate(space, p.candidate) ? canonicalKey(p.candidate, space.input.channels) : null;
         record('proposal', { index, candidate: p.candidate, note: p.note ?? null, key, ...(p.parent !== undefined ? { parent: p.parent, patch: p.patch ?? null } : {}), ...(p.patchError ? { patchError: p.patchError } : {}) });
         loop.admit(index);

@@ -2,7 +2,7 @@ import type { Proposer } from '../propose/types.js';
 import type { CampaignRecord } from './records.js';
 import { feedOutcomes, rejectionFields, type EvaluationLoop } from './scheduler.js';
 import { pendingList, rebuildValidation, workersOf, type RunState } from './state.js';
-import { validateProposal, type ValidationSettings } from './validate.js';
+import { recordableProposal, validateProposal, type ValidationSettings } from './validate.js';
 
 /**
  * Re-drives a resumed run's proposer through the recorded history with the run's lag (proposal i
@@ -14,7 +14,7 @@ export async function redrive(state: RunState, proposer: Proposer, mismatches: n
   for (let i = 0; i < state.proposals.length; i++) {
     // Outcomes 0..i-K were recorded before proposal i (replayRecords checks it).
     observed = feedOutcomes(state, proposer, observed, i - k);
-    const again = await proposer.propose({ index: i });
+    const again = recordableProposal(await proposer.propose({ index: i })); // as the live run recorded it
     if (JSON.stringify(again.candidate) !== JSON.stringify(state.proposals[i]?.candidate)) mismatches.push(i);
   }
   return observed;

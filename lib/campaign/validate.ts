@@ -6,7 +6,9 @@ import { estimateCosts } from '../cost/estimate.js';
 import type { SramModel } from '../cost/sram.js';
 import { lowerBlockNet, spaceNetOptions } from '../space/lower-blocks.js';
 import type { Graph } from '../graph/types.js';
-import type { RejectionReason } from '../propose/types.js';
+import type { Proposal, RejectionReason } from '../propose/types.js';
+import { jsonDepth } from '../json-bounded.js';
+import { RECORD_LINE_BOUNDS } from '../store/types.js';
 import type { Candidate } from '../space/candidate.js';
 import { canonicalKey } from '../space/key.js';
 import type { SearchSpace } from '../space/space.js';
@@ -107,6 +109,50 @@ export function validateProposal(proposal: unknown, s: ValidationSettings, state
     }
   }
   return { ok: true, candidate, key, graph, costs, predicted };
+}
+
+/**
+ * Bounds of what a proposal record keeps of a proposer's candidate and of its patch, each as JSON:
+ * an LLM reply's nesting depth (a candidate nests 3 levels; the record adds 1, far under the 64
+ * levels RECORD_LINE_BOUNDS lets records.jsonl's reader accept) and a quarter of a record line's
+ * characters; a note is cut at maxNoteChars.
+ */
+export const PROPOSAL_RECORD_BOUNDS = { maxDepth: 32, maxChars: RECORD_LINE_BOUNDS.maxChars / 4, maxNoteChars: 10_000 } as const;
+
+/**
+ * A proposal as the campaign records it (and re-drives it on resume): unchanged when its candidate
+ * and patch fit PROPOSAL_RECORD_BOUNDS as JSON. Otherwise (nested too deep, too long, cyclic or not
+ * JSON at all) it becomes a `schema` rejection (patchError, whose message is the proposer's
+ * feedback) that keeps the first 200 characters of the candidate's JSON as a string and the patch
+ * only when it fits: no proposer can make the campaign write a record its own reader refuses.
+ */
+export function recordableProposal(p: Proposal): Proposal {
+  const note = typeof p.note === 'string' && p.note.length > PROPOSAL_RECORD_BOUNDS.maxNoteChars ? `${p.note.slice(0, PROPOSAL_RECORD_BOUNDS.maxNoteChars)}... (${p.note.length} characters)` : p.note;
+  const candidate = overBounds(p.candidate);
+  const patch = p.patch === undefined ? undefined : overBounds(p.patch);
+  if (!candidate.problem && !patch?.problem) return note === p.note ? p : { ...p, note };
+  const what = candidate.problem ? `its candidate ${candidate.problem}` : `its patch ${patch?.problem}`;
+  return {
+    ...p,
+    note,
+    candidate: candidate.problem ? `${candidate.text.slice(0, 200)}${candidate.text.length > 200 ? `... (${candidate.text.length} characters)` : ''}` : p.candidate,
+    ...(p.patch !== undefined ? { patch: patch?.problem ? null : p.patch } : {}),
+    patchError: { reason: 'schema', message: `Your proposal could not be recorded: ${what}. Propose one JSON object {"blocks": [...]} (it nests 3 levels) using only values from the search space.` },
+  };
+}
+
+/** Why `value` does not fit PROPOSAL_RECORD_BOUNDS as JSON (undefined when it does), and its JSON text (or what stands for it). */
+function overBounds(value: unknown): { problem?: string; text: string } {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? 'undefined';
+  } catch (err) {
+    // Cyclic, a BigInt, or nested past the engine's stack.
+    return { problem: `is not JSON (${(err as Error).message.split('\n')[0]})`, text: '(not JSON)' };
+  }
+  if (text.length > PROPOSAL_RECORD_BOUNDS.maxChars) return { problem: `is ${text.length} characters of JSON, over the ${PROPOSAL_RECORD_BOUNDS.maxChars} allowed`, text };
+  if (jsonDepth(text, PROPOSAL_RECORD_BOUNDS.maxDepth) > PROPOSAL_RECORD_BOUNDS.maxDepth) return { problem: `nests JSON more than ${PROPOSAL_RECORD_BOUNDS.maxDepth} levels deep`, text };
+  return { text };
 }
 
 /** Remembers an accepted candidate for the duplicate and novelty checks. */

@@ -5,6 +5,7 @@ import { resolveSpace } from '../../lib/space/builtin.js';
 import { NoveltyIndex } from '../../lib/campaign/novelty.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { REFERENCE, readJson } from '../helpers.js';
+import { jsonDepth } from '../../lib/json-bounded.js';
 
 const elite = (readJson(`${REFERENCE}LMaNet-Elite.json`) as { candidate_config: Candidate }).candidate_config;
 
@@ -83,6 +84,19 @@ describe('applyCandidatePatch: fast-json-patch on a copy of the parent', () => {
     const r = applyCandidatePatch(elite, bomb, 0);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.message).toMatch(/operation 6 .*: it grows the patched parent to \d+ characters of JSON, over the 100000 allowed/);
+  });
+  it('bounds the patched parent\'s depth as a reply\'s (32): copying /blocks into /blocks/0 nests it 2 levels deeper per copy, refused at the copy that passes 32', () => {
+    // By hand: the parent nests 3 ({"blocks": [{...}]}); copy k (1-based) puts the blocks array, 2k levels deep, under
+    // /blocks/0/kids: the document nests 3 + 2k, 33 > 32 at k = 15 (operation 14). Its JSON grows only linearly (the
+    // old kids are replaced), so the 100,000-character bound alone would let all 40 through (depth 83, which the
+    // records' reader refuses: RECORD_LINE_BOUNDS 64 levels).
+    const nest = Array.from({ length: 40 }, () => ({ op: 'copy', from: '/blocks', path: '/blocks/0/kids' }));
+    const r = applyCandidatePatch(elite, nest, 2);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toBe('Your JSON Patch does not apply to parent #2: operation 14 ({"op":"copy","from":"/blocks","path":"/blocks/0/kids"}): it nests the patched parent more than 32 levels deep (a candidate nests 3: {"blocks": [{...}]}). Patch only paths that exist in the parent, with values from the search space.');
+    const ok = applyCandidatePatch(elite, nest.slice(0, 14), 2);
+    expect(ok.ok).toBe(true);
+    expect(jsonDepth(JSON.stringify(ok.ok && ok.candidate), 100)).toBe(31);
   });
   it('a patch that applies but leaves the space is rejected by validation as any proposal (schema)', () => {
     const space = resolveSpace();

@@ -32,10 +32,13 @@ const BOUNDS = { maxChars: 200_000, maxDepth: 32 } as const;
 
 /**
  * Bounds of a patch: operations (a candidate has ~10 fields per stage: 100 rewrites every field of
- * a 10-stage net) and the patched document's JSON length after each operation (a `copy` doubles
- * what it copies: without it 40 copies of /blocks would need 2^40 blocks).
+ * a 10-stage net), and the patched document's JSON length and nesting depth after each operation
+ * (a `copy` doubles what it copies: without the length bound 40 copies of /blocks would need 2^40
+ * blocks; copying /blocks into /blocks/0 nests it two levels deeper each time: without the depth
+ * bound, that of a whole reply, the proposal record would nest past what records.jsonl's reader
+ * accepts, RECORD_LINE_BOUNDS' 64 levels).
  */
-export const PATCH_BOUNDS = { maxOperations: 100, maxChars: 100_000 } as const;
+export const PATCH_BOUNDS = { maxOperations: 100, maxChars: 100_000, maxDepth: BOUNDS.maxDepth } as const;
 
 /** Ollama's structured format for a delta reply: an array of RFC 6902 operations. */
 export const PATCH_FORMAT: Record<string, unknown> = {
@@ -178,8 +181,10 @@ export function applyCandidatePatch(parent: unknown, patch: readonly unknown[], 
     if (!(PATCH_OPS as readonly unknown[]).includes(o.op)) return fail(i, failureText('OPERATION_OP_INVALID', o, doc));
     try {
       doc = jsonpatch.applyOperation(doc, jsonpatch.deepClone(o) as Operation, true, true, true, i).newDocument;
-      const size = JSON.stringify(doc)?.length ?? 0;
-      if (size > PATCH_BOUNDS.maxChars) return fail(i, `it grows the patched parent to ${size} characters of JSON, over the ${PATCH_BOUNDS.maxChars} allowed (a candidate needs about 1,000)`);
+      const text = JSON.stringify(doc) ?? '';
+      if (text.length > PATCH_BOUNDS.maxChars) return fail(i, `it grows the patched parent to ${text.length} characters of JSON, over the ${PATCH_BOUNDS.maxChars} allowed (a candidate needs about 1,000)`);
+      const depth = jsonDepth(text, PATCH_BOUNDS.maxDepth);
+      if (depth > PATCH_BOUNDS.maxDepth) return fail(i, `it nests the patched parent more than ${PATCH_BOUNDS.maxDepth} levels deep (a candidate nests 3: {"blocks": [{...}]})`);
     } catch (err) {
       if (err instanceof jsonpatch.JsonPatchError) return fail(i, failureText(err.name, o, doc));
       // fast-json-patch's ban on __proto__ / constructor/prototype (a TypeError, not a JsonPatchError)
