@@ -171,6 +171,13 @@ export function loadCorrelationSources(paths: readonly string[], options: Source
   const single = paths.length === 1;
   if (single && options.x === options.y) throw new InputError('--y', options.y, `a metric other than --x (${options.x}) when x and y come from one source; give a second source to compare one metric across sources`);
   const checked = paths.map((p) => checkSource(p));
+  checked.forEach((c, i) => {
+    const first = checked.findIndex((d) => d.real === c.real);
+    if (first < i) {
+      const same = paths[first] === paths[i] ? 'given twice' : `the same ${c.kind === 'run' ? 'run directory' : 'file'} as ${formatValue(paths[first])} (both are ${formatValue(c.real)})`;
+      throw new InputError('SOURCE', paths[i], 'each source once (the same source twice would count its values as repeated evaluations)', `got ${formatValue(paths[i])}: ${same}`);
+    }
+  });
   const read = single ? [readSource(paths[0] as string, checked[0]?.kind ?? 'csv', [options.x, options.y], options.by)] : paths.map((p, i) => readSource(p, checked[i]?.kind ?? 'csv', [i === 0 ? options.x : options.y], options.by));
   if (!single) {
     // y sources were read with one metric: it sits in `x`; move it to `y`

@@ -4,7 +4,7 @@
  * InputErrors for unknown metrics, bad cells and unmatched sources.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,9 +41,32 @@ describe('loadCorrelationSources', () => {
   });
 
   it('one metric across two sources: the same name is x in the first and y in the second', () => {
-    const loaded = loadCorrelationSources([`${RUNS}trained`, `${RUNS}trained`], { x: 'accuracy', y: 'accuracy' });
-    expect(loaded.observations.length).toBe(6);
-    for (const o of loaded.observations) expect(o.x).toEqual(o.y);
+    const one = tmpCsv('key,accuracy\nk1,0.5\nk2,0.6\nk3,0.7\n');
+    const five = tmpCsv('key,accuracy\nk2,0.8\nk1,0.75\nk3,0.9\nk4,0.1\n');
+    const loaded = loadCorrelationSources([one, five], { x: 'accuracy', y: 'accuracy' });
+    expect(loaded.observations).toEqual([{ key: 'k1', x: [0.5], y: [0.75] }, { key: 'k2', x: [0.6], y: [0.8] }, { key: 'k3', x: [0.7], y: [0.9] }]);
+  });
+
+  it('the same source twice (as written, with ./ and a trailing slash, or through a symlink) is refused: its values would count as repeated evaluations', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+    cpSync(`${RUNS}trained`, join(dir, 'trained'), { recursive: true });
+    cpSync(`${RUNS}proxy`, join(dir, 'proxy'), { recursive: true });
+    symlinkSync(join(dir, 'trained'), join(dir, 'link'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const allowed = 'allowed: each source once (the same source twice would count its values as repeated evaluations)';
+      expect(thrownInputError(() => loadCorrelationSources(['proxy', 'trained', 'trained'], { x: 'naswot', y: 'accuracy' })).message).toBe(`SOURCE: got "trained": given twice; ${allowed}`);
+      expect(thrownInputError(() => loadCorrelationSources(['proxy', 'trained', './trained/'], { x: 'naswot', y: 'accuracy' })).message).toBe(`SOURCE: got "./trained/": the same run directory as "trained" (both are ${JSON.stringify(realpathSync(join(dir, 'trained')))}); ${allowed}`);
+      expect(thrownInputError(() => loadCorrelationSources(['proxy', 'link', 'trained'], { x: 'naswot', y: 'accuracy' })).message).toMatch(/^SOURCE: got "trained": the same run directory as "link"/);
+      expect(thrownInputError(() => loadCorrelationSources(['trained', 'trained'], { x: 'accuracy', y: 'accuracy' })).message).toBe(`SOURCE: got "trained": given twice; ${allowed}`);
+      const csv = tmpCsv('key,a,b\nk1,1,2\nk2,2,1\nk3,3,3\n');
+      expect(thrownInputError(() => loadCorrelationSources([csv, csv], { x: 'a', y: 'b' })).message).toMatch(/^SOURCE: got ".*data.csv": given twice/);
+      // a copy is another run (another place): read as such
+      expect(loadCorrelationSources(['proxy', 'trained'], { x: 'naswot', y: 'accuracy' }).observations.length).toBe(6);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('a named pipe (FIFO) is refused before it is read (reading one would block forever), as a source or as a run\'s records.jsonl', () => {
