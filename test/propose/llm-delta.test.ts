@@ -98,6 +98,13 @@ describe('applyCandidatePatch: fast-json-patch on a copy of the parent', () => {
     expect(ok.ok).toBe(true);
     expect(jsonDepth(JSON.stringify(ok.ok && ok.candidate), 100)).toBe(31);
   });
+  it('a patch that removes or nulls the whole parent (path "") is a schema rejection naming the operation, not "no reply"', () => {
+    for (const patch of [[{ op: 'remove', path: '' }], [{ op: 'replace', path: '/blocks/0/stride', value: 1 }, { op: 'replace', path: '', value: null }]]) {
+      const r = applyCandidatePatch(elite, patch, 0);
+      const i = patch.length - 1;
+      expect(r).toEqual({ ok: false, message: `Your JSON Patch does not apply to parent #0: operation ${i} (${JSON.stringify(patch[i])}): it leaves no candidate: ${i === 0 ? 'it removes the whole parent' : 'it makes the whole parent null'} (path "" is the whole document); patch fields inside it, e.g. "/blocks/0/stride". Patch only paths that exist in the parent, with values from the search space.` });
+    }
+  });
   it('a patch that applies but leaves the space is rejected by validation as any proposal (schema)', () => {
     const space = resolveSpace();
     const r = applyCandidatePatch(elite, [{ op: 'replace', path: '/blocks/1/kernel_size', value: 4 }], 0);

@@ -181,6 +181,7 @@ export function applyCandidatePatch(parent: unknown, patch: readonly unknown[], 
     if (!(PATCH_OPS as readonly unknown[]).includes(o.op)) return fail(i, failureText('OPERATION_OP_INVALID', o, doc));
     try {
       doc = jsonpatch.applyOperation(doc, jsonpatch.deepClone(o) as Operation, true, true, true, i).newDocument;
+      if (doc === null || doc === undefined) return fail(i, `it leaves no candidate: ${o.op === 'remove' ? 'it removes the whole parent' : 'it makes the whole parent null'} (path "" is the whole document); patch fields inside it, e.g. "/blocks/0/stride"`);
       const text = JSON.stringify(doc) ?? '';
       if (text.length > PATCH_BOUNDS.maxChars) return fail(i, `it grows the patched parent to ${text.length} characters of JSON, over the ${PATCH_BOUNDS.maxChars} allowed (a candidate needs about 1,000)`);
       const depth = jsonDepth(text, PATCH_BOUNDS.maxDepth);
