@@ -105,6 +105,17 @@ describe('applyCandidatePatch: fast-json-patch on a copy of the parent', () => {
       expect(r).toEqual({ ok: false, message: `Your JSON Patch does not apply to parent #0: operation ${i} (${JSON.stringify(patch[i])}): it leaves no candidate: ${i === 0 ? 'it removes the whole parent' : 'it makes the whole parent null'} (path "" is the whole document); patch fields inside it, e.g. "/blocks/0/stride". Patch only paths that exist in the parent, with values from the search space.` });
     }
   });
+  it('a move into its own child is refused in RFC 6902\'s words (from a proper prefix of path), also from the root', () => {
+    const why = (from: string, path: string) => `it moves ${JSON.stringify(from)} into its own child ${JSON.stringify(path)}, which RFC 6902 forbids (from must not be a proper prefix of path)`;
+    for (const [from, path] of [['/blocks', '/blocks/0/x'], ['', '/x'], ['/blocks/0', '/blocks/0/a/b']] as const) {
+      const r = applyCandidatePatch(elite, [{ op: 'move', from, path }], 1);
+      expect(r).toEqual({ ok: false, message: `Your JSON Patch does not apply to parent #1: operation 0 (${JSON.stringify({ op: 'move', from, path })}): ${why(from, path)}. Patch only paths that exist in the parent, with values from the search space.` });
+    }
+    // Not a proper prefix: a sibling whose name starts alike, and a move onto itself (a no-op), both apply.
+    const sibling = applyCandidatePatch({ ab: 1, a: { x: 2 } }, [{ op: 'move', from: '/a', path: '/ab' }], 1);
+    expect(sibling).toEqual({ ok: true, candidate: { ab: { x: 2 } } });
+    expect(applyCandidatePatch(elite, [{ op: 'move', from: '/blocks', path: '/blocks' }], 1)).toEqual({ ok: true, candidate: elite });
+  });
   it('a patch that applies but leaves the space is rejected by validation as any proposal (schema)', () => {
     const space = resolveSpace();
     const r = applyCandidatePatch(elite, [{ op: 'replace', path: '/blocks/1/kernel_size', value: 4 }], 0);

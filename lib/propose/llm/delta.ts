@@ -179,6 +179,10 @@ export function applyCandidatePatch(parent: unknown, patch: readonly unknown[], 
     if (op === null || typeof op !== 'object' || Array.isArray(op)) return fail(i, failureText('OPERATION_NOT_AN_OBJECT', {}, doc));
     const o = op as Record<string, unknown>;
     if (!(PATCH_OPS as readonly unknown[]).includes(o.op)) return fail(i, failureText('OPERATION_OP_INVALID', o, doc));
+    // RFC 6902 4.4: a move's "from" must not be a proper prefix of its "path" (a location cannot move into its own child).
+    if (o.op === 'move' && typeof o.from === 'string' && typeof o.path === 'string' && o.path !== o.from && (o.from === '' || o.path.startsWith(`${o.from}/`))) {
+      return fail(i, `it moves ${JSON.stringify(o.from)} into its own child ${JSON.stringify(o.path)}, which RFC 6902 forbids (from must not be a proper prefix of path)`);
+    }
     try {
       doc = jsonpatch.applyOperation(doc, jsonpatch.deepClone(o) as Operation, true, true, true, i).newDocument;
       if (doc === null || doc === undefined) return fail(i, `it leaves no candidate: ${o.op === 'remove' ? 'it removes the whole parent' : 'it makes the whole parent null'} (path "" is the whole document); patch fields inside it, e.g. "/blocks/0/stride"`);
