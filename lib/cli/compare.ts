@@ -1,6 +1,6 @@
 import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import { compareGroups, GROUP_BY_FIELDS, IGNORED_SETTINGS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
+import { compareGroups, formatReference, GROUP_BY_FIELDS, IGNORED_SETTINGS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
 import { extname } from 'node:path';
 import { formatValue, InputError } from '../errors.js';
 import { compareHtml } from '../report/compare-html.js';
@@ -88,7 +88,7 @@ export function renderComparison(c: Comparison): string {
   const objectives = c.objectives.map((o) => `${o.name}:${o.direction}`).join(',');
   if (c.reference) {
     const how = c.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range';
-    lines.push(`objectives ${objectives}; hypervolume against one reference point for every run (${how}): ${formatPoint(c.objectives, c.reference.point)}`);
+    lines.push(`objectives ${objectives}; hypervolume against one reference point for every run (${how}): ${formatReference(c.objectives, c.reference.point)}`);
     if (c.ideal) lines.push(`HV share: the hypervolume over the box between the best evaluated values (${formatPoint(c.objectives, c.ideal)}) and the reference`);
   } else if (!c.objectivesDiffer) {
     lines.push(`objectives ${objectives}; no hypervolume: no run evaluated a candidate`);
@@ -130,7 +130,7 @@ export function renderGroupComparison(g: GroupComparison, objectives: Comparison
       ]),
     ),
     g.reference
-      ? `hypervolume: each run's front against one reference point for every run (${g.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range'}): ${formatPoint(objectives, g.reference.point)}; in the product of the objectives' recorded units (${units}: counts, bytes and ms as recorded, not the tables' M or KiB); sd: sample standard deviation (n - 1)`
+      ? `hypervolume: each run's front against one reference point for every run (${g.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range'}): ${formatReference(objectives, g.reference.point)}; in the product of the objectives' recorded units (${units}: counts, bytes and ms as recorded, not the tables' M or KiB); sd: sample standard deviation (n - 1)`
       : 'no hypervolume',
   ];
   if (g.tests.length) {

@@ -118,6 +118,15 @@ function differingPaths(configs: readonly Map<string, string>[]): string[] {
 
 const shown = (json: string | undefined): string => (json === undefined ? 'absent' : json.startsWith('"') ? (JSON.parse(json) as string) : json);
 
+/**
+ * A reference point for people that pastes back: `name value` per objective with every value
+ * written in full (JavaScript's shortest round-trip form, e.g. `macs 15040168.333333334`, not
+ * rounded), then the `--ref` that gives the same hypervolumes again.
+ */
+export function formatReference(objectives: readonly { name: string }[], point: readonly number[]): string {
+  return `${objectives.map((o, j) => `${o.name} ${String(point[j])}`).join(', ')} (--ref "${point.map(String).join(',')}" gives these hypervolumes again)`;
+}
+
 /** 2 / C(n1 + n2, n1), capped at 1: the smallest exact two-sided Mann-Whitney p for these sizes. */
 export function smallestExactP(n1: number, n2: number): number {
   let c = 1;

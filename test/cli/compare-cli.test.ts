@@ -156,3 +156,22 @@ describe('compare --group-by: what the groups header says', () => {
     expect(out).not.toMatch(/differ in more than/);
   });
 });
+
+describe('compare: the printed reference point pastes back into --ref', () => {
+  it('prints every value in full, and its --ref gives the same hypervolumes', () => {
+    // Reference (the union rule): accuracy 10 - 0.1 * 10.123456789 = 8.9876543211, macs 70.7654321e6 + 0.1 * 20.7654321e6
+    const runs = [[10, 50e6], [20.123456789, 70.7654321e6]].map(([a, m], i) => writeRun(`paste-${i}`, { proposer: 'random', seed: i + 1, objectives: [{ name: 'accuracy', direction: 'max' }, { name: 'macs', direction: 'min' }] }, [proposal(0), evaluation(0, { accuracy: a as number, macs: m as number })]));
+    const first = JSON.parse(compareCommand([...runs, '--json'])) as { reference: { point: number[] }; runs: { hypervolume: number }[] };
+    const out = compareCommand([...runs, '--group-by', 'proposer']);
+    const pasted = [...out.matchAll(/--ref "([^"]+)" gives these hypervolumes again/g)].map((m) => m[1] as string);
+    expect(pasted).toHaveLength(2); // the comparison's line and the groups' line
+    expect(pasted[0]).toBe(pasted[1]);
+    expect(out).toContain(`accuracy ${first.reference.point[0]}, macs ${first.reference.point[1]} (--ref`);
+    const again = JSON.parse(compareCommand([...runs, '--ref', pasted[0] as string, '--json'])) as typeof first;
+    expect(again.reference.point).toEqual(first.reference.point);
+    expect(again.runs.map((r) => r.hypervolume)).toEqual(first.runs.map((r) => r.hypervolume));
+    // what six significant digits would give: another reference, other hypervolumes
+    const rounded = first.reference.point.map((v) => Number(v.toPrecision(6))).join(',');
+    expect(JSON.parse(compareCommand([...runs, '--ref', rounded, '--json'])).runs[0].hypervolume).not.toBe(first.runs[0]?.hypervolume);
+  });
+});
