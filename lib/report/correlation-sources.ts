@@ -94,7 +94,7 @@ function checkSource(path: string): { kind: 'run' | 'csv'; real: string } {
 }
 
 /** A run directory's evaluation records as values of `metrics` (each may be absent). */
-function readRun(path: string, metrics: readonly string[]): SourceValues {
+function readRun(path: string, metrics: readonly string[], flags: readonly string[]): SourceValues {
   const file = join(path, RECORDS_FILE);
   if (!existsSync(file)) throw new InputError('SOURCE', path, `a CSV file or a run directory holding ${RECORDS_FILE}`, `got ${formatValue(path)}: a folder without ${RECORDS_FILE}`);
   const records = statSync(file);
@@ -104,12 +104,12 @@ function readRun(path: string, metrics: readonly string[]): SourceValues {
   const seed = typeof start?.config?.seed === 'number' ? start.config.seed : undefined;
   const evaluations = read.filter((r) => r.type === 'evaluation') as unknown as { key: string; metrics: Record<string, number> }[];
   const known = new Set(evaluations.flatMap((e) => Object.keys(e.metrics)));
-  for (const name of metrics) {
+  metrics.forEach((name, i) => {
     if (!known.has(name)) {
       const there = known.size ? [...known].join(', ') : `none: the run has no evaluation record`;
-      throw new InputError(`metric in ${path}`, name, `a metric the run's evaluation records hold (${capText(there, 200)})`);
+      throw new InputError(flags[i] as string, name, `a metric the evaluation records of ${path} hold (${capText(there, 200)})`);
     }
-  }
+  });
   const values = new Map<string, { x: number[]; y: number[] }>();
   for (const e of evaluations) {
     const entry = values.get(e.key) ?? { x: [], y: [] };
@@ -122,7 +122,7 @@ function readRun(path: string, metrics: readonly string[]): SourceValues {
 }
 
 /** A CSV file's columns `metrics` per candidate (key column, or the row number). */
-function readCsvSource(path: string, metrics: readonly string[], by: string | undefined): SourceValues {
+function readCsvSource(path: string, metrics: readonly string[], flags: readonly string[], by: string | undefined): SourceValues {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -131,7 +131,9 @@ function readCsvSource(path: string, metrics: readonly string[], by: string | un
   }
   const table = parseCsv(text, path);
   const columnList = capText(table.columns.join(', '), 200);
-  for (const name of metrics) if (!table.columns.includes(name)) throw new InputError(`column in ${path}`, name, `a column of the CSV (${columnList})`);
+  metrics.forEach((name, i) => {
+    if (!table.columns.includes(name)) throw new InputError(flags[i] as string, name, `a column of ${path} (${columnList})`);
+  });
   if (by !== undefined && !table.columns.includes(by)) throw new InputError('--by', by, `a column of ${path} (${columnList})`);
   const keyColumn = by ?? (table.columns.includes('key') ? 'key' : undefined);
   const keyIndex = keyColumn === undefined ? -1 : table.columns.indexOf(keyColumn);
@@ -154,8 +156,9 @@ function readCsvSource(path: string, metrics: readonly string[], by: string | un
   return { summary: { path, kind: 'csv', entries: table.rows.length, keyedBy: keyColumn === undefined ? 'row number' : `column ${keyColumn}` }, values, keyed: keyIndex >= 0 };
 }
 
-function readSource(path: string, kind: 'run' | 'csv', metrics: readonly string[], by: string | undefined): SourceValues {
-  return kind === 'run' ? readRun(path, metrics) : readCsvSource(path, metrics, by);
+/** `metrics[i]` is read for the flag `flags[i]` (--x or --y), which an unknown name's error line names. */
+function readSource(path: string, kind: 'run' | 'csv', metrics: readonly string[], flags: readonly string[], by: string | undefined): SourceValues {
+  return kind === 'run' ? readRun(path, metrics, flags) : readCsvSource(path, metrics, flags, by);
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -178,7 +181,7 @@ export function loadCorrelationSources(paths: readonly string[], options: Source
       throw new InputError('SOURCE', paths[i], 'each source once (the same source twice would count its values as repeated evaluations)', `got ${formatValue(paths[i])}: ${same}`);
     }
   });
-  const read = single ? [readSource(paths[0] as string, checked[0]?.kind ?? 'csv', [options.x, options.y], options.by)] : paths.map((p, i) => readSource(p, checked[i]?.kind ?? 'csv', [i === 0 ? options.x : options.y], options.by));
+  const read = single ? [readSource(paths[0] as string, checked[0]?.kind ?? 'csv', [options.x, options.y], ['--x', '--y'], options.by)] : paths.map((p, i) => readSource(p, checked[i]?.kind ?? 'csv', [i === 0 ? options.x : options.y], [i === 0 ? '--x' : '--y'], options.by));
   if (!single) {
     // y sources were read with one metric: it sits in `x`; move it to `y`
     for (const s of read.slice(1)) for (const entry of s.values.values()) [entry.x, entry.y] = [[], entry.x];

@@ -96,9 +96,13 @@ describe('loadCorrelationSources', () => {
 
   it('bad input is one line naming the field, the value and what is allowed', () => {
     expect(thrownInputError(() => loadCorrelationSources([`${RUNS}proxy`], { x: 'naswot', y: 'acc' })).message).toBe(
-      `metric in ${RUNS}proxy: got "acc"; allowed: a metric the run's evaluation records hold (macs, params, flashBytes, peakSramBytes, naswot)`,
+      `--y: got "acc"; allowed: a metric the evaluation records of ${RUNS}proxy hold (macs, params, flashBytes, peakSramBytes, naswot)`,
     );
-    expect(thrownInputError(() => loadCorrelationSources([CSV], { x: 'proxy', y: 'ful' })).message).toBe(`column in ${CSV}: got "ful"; allowed: a column of the CSV (key, seed, proxy, full)`);
+    expect(thrownInputError(() => loadCorrelationSources([CSV], { x: 'proxy', y: 'ful' })).message).toBe(`--y: got "ful"; allowed: a column of ${CSV} (key, seed, proxy, full)`);
+    expect(thrownInputError(() => loadCorrelationSources([CSV], { x: 'prxy', y: 'full' })).message).toBe(`--x: got "prxy"; allowed: a column of ${CSV} (key, seed, proxy, full)`);
+    // several sources: x is read from the first, y from the others; the flag is named either way
+    expect(thrownInputError(() => loadCorrelationSources([`${RUNS}proxy`, `${RUNS}trained`], { x: 'accuracy', y: 'accuracy' })).message).toMatch(new RegExp(`^--x: got "accuracy"; allowed: a metric the evaluation records of ${RUNS}proxy hold`));
+    expect(thrownInputError(() => loadCorrelationSources([`${RUNS}proxy`, `${RUNS}trained`], { x: 'naswot', y: 'naswot' })).message).toMatch(new RegExp(`^--y: got "naswot"; allowed: a metric the evaluation records of ${RUNS}trained hold`));
     const bad = tmpCsv('key,a,b\nk1,1,2\nk2,x7,1\n');
     expect(thrownInputError(() => loadCorrelationSources([bad], { x: 'a', y: 'b' })).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3 column a: got "x7"; allowed: a finite number written in decimal`));
     expect(thrownInputError(() => loadCorrelationSources([tmpCsv('key,a,b\nk1,inf,2\n')], { x: 'a', y: 'b' })).message).toMatch(/line 2 column a: got "inf"/);
