@@ -39,11 +39,33 @@ export function llmCalls(records: readonly CampaignRecord[]): LlmCallRecord[] {
   return records.filter((r) => r.type === 'llm-call') as unknown as LlmCallRecord[];
 }
 
-/** The client a campaign talks to: Ollama, or a recorded run; on resume the run's own calls first. */
+/**
+ * The client a campaign talks to: Ollama, or a recorded run; on resume the run's own calls first.
+ *
+ * @throws InputError (before anything is written) when the replayed run was recorded in another
+ *   --llm-mode than this one's: its calls carry the other mode's prompts, so the replay would stop
+ *   at the first delta call.
+ */
 export function llmClientFor(settings: LlmSettings, history: readonly CampaignRecord[]): LlmClient {
-  const live = settings.replay ? recordedClient(llmCalls(readRecords(join(settings.replay, 'records.jsonl')).records)) : ollamaClient({ host: settings.host, timeoutMs: settings.timeoutMs, retries: settings.retries, backoffMs: settings.backoffMs });
+  let live: LlmClient;
+  if (settings.replay) {
+    const records = readRecords(join(settings.replay, 'records.jsonl')).records;
+    checkReplayMode(settings.replay, records, settings.llmMode ?? 'full');
+    live = recordedClient(llmCalls(records));
+  } else {
+    live = ollamaClient({ host: settings.host, timeoutMs: settings.timeoutMs, retries: settings.retries, backoffMs: settings.backoffMs });
+  }
   const own = llmCalls(history);
   return own.length > 0 ? chainClients(recordedClient(own), live) : live;
+}
+
+/** A replayed run's --llm-mode (its campaign-start's proposerSettings.llmMode; absent: full) must be this run's. */
+function checkReplayMode(replay: string, records: readonly CampaignRecord[], mode: LlmMode): void {
+  const start = records.find((r) => r.type === 'campaign-start') as { config?: { proposerSettings?: { llmMode?: unknown } } } | undefined;
+  if (!start?.config) return; // not a campaign's records: the replay itself says what it refuses
+  const recorded = start.config.proposerSettings?.llmMode ?? 'full';
+  if (recorded === mode) return;
+  throw new InputError('--llm-mode', mode, `${recorded === 'full' ? 'full (or no --llm-mode)' : `--llm-mode ${String(recorded)}`} to replay it`, `${replay} was recorded with --llm-mode ${String(recorded)}, this run asks for ${mode} (a replay sends the recorded prompts, and ${recorded === 'delta' ? 'delta ones ask for JSON Patches' : 'full ones ask for whole candidates'})`);
 }
 
 /** createProposer for campaigns: the built-in proposers, and `ollama:MODEL`. */

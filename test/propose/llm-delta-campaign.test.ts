@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCampaign } from '../../lib/campaign/campaign.js';
@@ -147,6 +147,18 @@ describe('the --llm-mode flag', async () => {
     expect(bad.message).toBe('--llm-mode: got "diff"; allowed: full, delta');
     const evo = await thrown(['--proposer', 'evolution', '--llm-mode', 'delta', '--out', `${dir}/evo`]);
     expect(evo.message).toBe('--llm-mode: got "delta"; allowed: with --proposer ollama:MODEL');
+  });
+  it('--replay-llm of a run recorded in the other mode is refused up front, naming --llm-mode (nothing written)', async () => {
+    const fromDelta = await thrown(['--proposer', 'ollama:qwen2.5:3b', '--replay-llm', `${dir}/run`, '--no-explain', '--budget', '2', '--seed', '3', '--out', `${dir}/replay-full`]);
+    expect(fromDelta).toBeInstanceOf(InputError);
+    expect(fromDelta.message).toBe(`--llm-mode: ${dir}/run was recorded with --llm-mode delta, this run asks for full (a replay sends the recorded prompts, and delta ones ask for JSON Patches); allowed: --llm-mode delta to replay it`);
+    expect(existsSync(`${dir}/replay-full/records.jsonl`)).toBe(false);
+    await searchCommand(['--proposer', 'ollama:qwen2.5:3b', '--ollama-host', fake.host, '--no-explain', '--budget', '1', '--seed', '3', '--out', `${dir}/full`, '--json']);
+    const fromFull = await thrown(['--proposer', 'ollama:qwen2.5:3b', '--replay-llm', `${dir}/full`, '--llm-mode', 'delta', '--no-explain', '--budget', '1', '--seed', '3', '--out', `${dir}/replay-delta`]);
+    expect(fromFull.message).toBe(`--llm-mode: ${dir}/full was recorded with --llm-mode full, this run asks for delta (a replay sends the recorded prompts, and full ones ask for whole candidates); allowed: full (or no --llm-mode) to replay it`);
+    // The same mode replays.
+    const same = JSON.parse(await searchCommand(['--proposer', 'ollama:qwen2.5:3b', '--replay-llm', `${dir}/run`, '--llm-mode', 'delta', '--no-explain', '--budget', '2', '--seed', '3', '--out', `${dir}/replay-delta-ok`, '--json'])) as { proposed: number };
+    expect(same.proposed).toBe(2);
   });
   it('--resume accepts the recorded mode and refuses the other one', async () => {
     const recorded = readRecords(`${dir}/run/records.jsonl`).records[0]!.config as Parameters<ReturnType<typeof resumeCheck>>[0];
