@@ -3,6 +3,10 @@
  * the reliability relations NNGPT uses to predict a proxy's rank correlation (papers/004).
  */
 import { InputError } from '../errors.js';
+import { divideBy, powerOfTwoScale } from './scale.js';
+
+/** The four sums-of-squares fields, in the metric's unit squared. */
+export type VarianceField = 'arch' | 'noise' | 'msb' | 'msw';
 
 export interface VarianceComponents {
   /** sigma^2 between candidates (architecture), (MSB - MSW) / n0, clipped at 0 (`clipped` says when: the estimate was negative). In the metric's unit squared. */
@@ -21,14 +25,29 @@ export interface VarianceComponents {
   msb: number;
   /** Mean square within candidates, sum_i sum_j (x_ij - mean_i)^2 / (N - a). */
   msw: number;
-  /** F = MSB / MSW (scipy.stats.f_oneway's statistic); Infinity when MSW = 0 < MSB, NaN when both are 0. */
+  /** F = MSB / MSW (scipy.stats.f_oneway's statistic); Infinity when MSW = 0 < MSB, NaN when both are 0. Scale-free: given at any magnitude. */
   f: number;
+  /**
+   * The power of 2 (2^e, e = floor(log2 of the largest |value|), 1 when all are 0) every value was divided
+   * by before the sums (exact), so values near 1e-300 or 1e308 neither underflow to 0 nor overflow.
+   */
+  scale: number;
+  /** arch, noise, msb, msw of values / scale: multiply by scale^2 for the metric's unit squared. Always finite; ratios of them (SNR, reliability) are exact at any magnitude. */
+  scaled: Record<VarianceField, number>;
+  /**
+   * The fields whose value in the metric's unit squared is beyond double precision (scaled * scale^2 above
+   * 1.8e308, or below 2.2e-308 while not 0: values of magnitude beyond about 1e154 or below 1e-154): those
+   * fields are NaN (never Infinity or a false 0); `scaled` still holds them. Empty normally.
+   */
+  unrepresentable: VarianceField[];
 }
 
 /**
  * One-way random-effects ANOVA by the method of moments for unbalanced groups (Searle, Casella &
  * McCulloch 1992, sec. 3.6): E[MSW] = sigma^2_noise, E[MSB] = sigma^2_noise + n0 sigma^2_arch.
  * `groups[i]` holds the repeated evaluations of candidate i.
+ * Any finite magnitude: the sums are taken over values / scale (see `scale`); a sigma^2 that is not a
+ * double in the metric's unit squared is NaN and named in `unrepresentable`.
  * Errors: InputError for fewer than 2 candidates, an empty group, a non-finite value, or no repeats
  * at all (N = a: the noise cannot be estimated).
  */
@@ -43,6 +62,8 @@ export function varianceComponents(groups: readonly (readonly number[])[]): Vari
   const sizes = groups.map((g) => g.length);
   const total = sizes.reduce((s, n) => s + n, 0);
   if (total === a) throw new InputError('groups', `${a} candidates with one evaluation each`, 'at least one candidate evaluated twice or more', 'no repeated evaluations: the noise cannot be estimated');
+  const scale = powerOfTwoScale(...groups);
+  groups = groups.map((g) => divideBy(g, scale));
   const means = groups.map((g) => g.reduce((s, v) => s + v, 0) / g.length);
   const grand = groups.reduce((s, g) => s + g.reduce((t, v) => t + v, 0), 0) / total;
   const ssb = means.reduce((s, m, i) => s + (sizes[i] as number) * (m - grand) ** 2, 0);
@@ -52,7 +73,16 @@ export function varianceComponents(groups: readonly (readonly number[])[]): Vari
   const n0 = (total - sizes.reduce((s, n) => s + n * n, 0) / total) / (a - 1);
   const raw = (msb - msw) / n0;
   const f = msw > 0 ? msb / msw : msb > 0 ? Number.POSITIVE_INFINITY : Number.NaN;
-  return { arch: Math.max(0, raw), noise: msw, clipped: raw < 0, candidates: a, evaluations: total, n0, msb, msw, f };
+  const scaled: Record<VarianceField, number> = { arch: Math.max(0, raw), noise: msw, msb, msw };
+  const unrepresentable: VarianceField[] = [];
+  const inUnit = (field: VarianceField): number => {
+    const v = scaled[field] * scale * scale;
+    if (scaled[field] === 0 || (Number.isFinite(v) && Math.abs(v) >= 2 ** -1022)) return v;
+    unrepresentable.push(field);
+    return Number.NaN;
+  };
+  const arch = inUnit('arch'), noise = inUnit('noise'), msbUnit = inUnit('msb'), mswUnit = inUnit('msw');
+  return { arch, noise, clipped: raw < 0, candidates: a, evaluations: total, n0, msb: msbUnit, msw: mswUnit, f, scale, scaled, unrepresentable };
 }
 
 /**

@@ -10,7 +10,8 @@ const gauss = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(
 
 describe('variance components, worked by hand', () => {
   it('balanced: [1 3] [5 7] [9 11] -> MSB 32, MSW 2, n0 2, arch (32 - 2) / 2 = 15, noise 2, F 16', () => {
-    expect(varianceComponents([[1, 3], [5, 7], [9, 11]])).toEqual({ arch: 15, noise: 2, clipped: false, candidates: 3, evaluations: 6, n0: 2, msb: 32, msw: 2, f: 16 });
+    expect(varianceComponents([[1, 3], [5, 7], [9, 11]])).toEqual({ arch: 15, noise: 2, clipped: false, candidates: 3, evaluations: 6, n0: 2, msb: 32, msw: 2, f: 16,
+      scale: 8, scaled: { arch: 15 / 64, noise: 2 / 64, msb: 32 / 64, msw: 2 / 64 }, unrepresentable: [] }); // values / 2^3 (largest 11)
   });
   it('unbalanced: [1 2 3] [4 6] [10] -> n0 = (6 - 14/6) / 2 = 11/6', () => {
     const c = varianceComponents([[1, 2, 3], [4, 6], [10]]);
@@ -94,5 +95,58 @@ out(res)`, cases);
       if (!fOk || !close(c.msb, e.msb) || !close(c.msw, e.msw) || !close(c.n0, e.n0)) bad.push(`case ${i}: ${JSON.stringify(c)} vs ${JSON.stringify(e)}`);
     });
     expect(bad).toEqual([]);
+  });
+});
+
+describe.skipIf(!HAVE_SCIPY)('variance components of values near 1e-300 and 1e308 (exact rational arithmetic in Python, scipy f_oneway)', () => {
+  it('sigma^2 scales back by scale^2 when that is a double; otherwise NaN and named, never Infinity or a false 0; F is scale-free', () => {
+    const rng = createRng(300);
+    const cases: { groups: number[][]; k: number }[] = [
+      { groups: [[1e-300, 2e-300], [5e-300, 6e-300]], k: -990 }, // simple sums: sigma^2 0 / 0, "varies neither"
+      { groups: [[1.7e308, 1.7e308], [-1.7e308, -1.6e308]], k: 1020 }, // simple sums: arch NaN, noise Infinity
+    ];
+    for (const k of [-1000, -520, -500, 0, 500, 520, 1015]) {
+      cases.push({ groups: Array.from({ length: 3 + rng.int(4) }, () => sample(rng, 2 + rng.int(3), { real: true, lo: -4, hi: 4 }).map((v) => v * 2 ** k)), k });
+    }
+    const results = cases.map((c) => varianceComponents(c.groups));
+    // flow: 1 overflows, -1 underflows (a non-zero value below 2^-1022), 0 a double
+    type Want = Record<'arch' | 'noise' | 'msb' | 'msw', number> & { flow: Record<string, number>; f: number; scaled: Record<string, number>; clipped: boolean };
+    const want = scipy<Want[]>(`
+from fractions import Fraction as Q
+def flow(q):
+    try: v = float(q)
+    except OverflowError: return 1
+    return -1 if q != 0 and abs(v) < 2.0 ** -1022 else 0
+def as_double(q): return 0.0 if flow(q) else float(q)
+res = []
+for c, r in zip(data['cases'], data['results']):
+    g = [[Q(v) for v in grp] for grp in c['groups']]
+    N = sum(len(x) for x in g); a = len(g)
+    means = [sum(x) / len(x) for x in g]; grand = sum(sum(x) for x in g) / N
+    msb = sum(len(x) * (m - grand) ** 2 for x, m in zip(g, means)) / (a - 1)
+    msw = sum(sum((v - m) ** 2 for v in x) for x, m in zip(g, means)) / (N - a)
+    n0 = (N - Q(sum(len(x) ** 2 for x in g), N)) / (a - 1)
+    raw = (msb - msw) / n0
+    exact = {'arch': max(raw, Q(0)), 'noise': msw, 'msb': msb, 'msw': msw}
+    s2 = Q(r['scale']) ** 2
+    f = stats.f_oneway(*[np.ldexp(np.array(x), -c['k']) for x in c['groups']])[0]
+    res.append({**{k: as_double(v) for k, v in exact.items()}, 'flow': {k: flow(v) for k, v in exact.items()}, 'scaled': {k: float(v / s2) for k, v in exact.items()}, 'f': f, 'clipped': raw < 0})
+out(res)`, { cases, results });
+    const bad: string[] = [];
+    results.forEach((r, i) => {
+      const w = want[i] as Want;
+      if (!close(r.f, w.f, 1e-9 * Math.abs(w.f)) || r.clipped !== w.clipped) bad.push(`case ${i}: F ${r.f} vs ${w.f}, clipped ${r.clipped} vs ${w.clipped}`);
+      if (!Number.isInteger(Math.log2(r.scale))) bad.push(`case ${i}: scale ${r.scale} is not a power of 2`);
+      for (const k of ['arch', 'noise', 'msb', 'msw'] as const) {
+        const e = w[k];
+        if (!close(r.scaled[k], w.scaled[k] as number, 1e-12 * Math.abs(w.scaled[k] as number) + 1e-300)) bad.push(`case ${i} scaled.${k}: ${r.scaled[k]} vs ${w.scaled[k]}`);
+        if (w.flow[k] !== 0) { if (!Number.isNaN(r[k]) || !r.unrepresentable.includes(k)) bad.push(`case ${i} ${k}: ${r[k]} but it ${w.flow[k] > 0 ? 'over' : 'under'}flows`); }
+        else if (!close(r[k], e, 1e-12 * Math.abs(e)) || r.unrepresentable.includes(k)) bad.push(`case ${i} ${k}: ${r[k]} vs ${e}`);
+      }
+    });
+    expect(bad).toEqual([]);
+    // what the cases reach: underflow (1e-300, 2^-1000, 2^-520), overflow (1e308, 2^520, 2^1015), and plain doubles (2^-500, 1, 2^500)
+    expect(results.map((r) => r.unrepresentable.length > 0)).toEqual([true, true, true, true, false, false, false, true, true]);
+    expect(results[0]!.f).toBeCloseTo(32, 10); // [1 2] [5 6]: MSB 16 / MSW 0.5
   });
 });
