@@ -36,7 +36,7 @@ export const SEARCH_COMMAND = defineCommand({
   name: 'search',
   summary: 'a search campaign: propose, validate, evaluate, keep the Pareto front; records in runs/ID/records.jsonl',
   example: 'paretonas search --proposer evolution --evaluator proxy --budget 120 --seed 1 --out runs/evo-1',
-  notes: ['LLM flags (--ollama-host to --replay-llm) go with --proposer ollama:MODEL; --population, --sample and --screen with evolution.', '--resume continues --out with its recorded configuration: flags equal to it are accepted (re-run the original command with --resume), a differing one is refused; only --budget may extend it, --ollama-host says where the server is now. A recorded command:CMD evaluator runs only when given again or with --trust-records.'],
+  notes: ['LLM flags (--ollama-host to --llm-timeout) go with --proposer ollama:MODEL; --population, --sample and --screen with evolution.', '--resume continues --out with its recorded configuration: flags equal to it are accepted (re-run the original command with --resume), a differing one is refused; only --budget may extend it, --ollama-host says where the server is now. A recorded command:CMD evaluator runs only when given again or with --trust-records.'],
   flags: {
     space: { type: 'string', value: 'NAME|FILE', default: `${DEFAULT_SPACE}; tinyml-fashion-mnist with torch:fashion-mnist`, help: 'the search space' },
     proposer: { type: 'string', value: `${PROPOSER_NAMES.join('|')}|ollama:MODEL`, default: 'evolution', help: 'what proposes candidates' },

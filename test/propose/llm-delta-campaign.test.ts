@@ -10,7 +10,7 @@ import { resolveSpace } from '../../lib/space/builtin.js';
 import { canonicalKey } from '../../lib/space/key.js';
 import type { Candidate } from '../../lib/space/candidate.js';
 import { resumeCheck } from '../../lib/cli/resume-flags.js';
-import { searchCommand } from '../../lib/cli/search.js';
+import { SEARCH_COMMAND, searchCommand } from '../../lib/cli/search.js';
 import { InputError } from '../../lib/errors.js';
 import { startFakeOllama, type FakeChatRequest, type FakeStep } from '../fixtures/fake-ollama.js';
 import { REFERENCE, readJson } from '../helpers.js';
@@ -159,6 +159,18 @@ describe('the --llm-mode flag', async () => {
     // The same mode replays.
     const same = JSON.parse(await searchCommand(['--proposer', 'ollama:qwen2.5:3b', '--replay-llm', `${dir}/run`, '--llm-mode', 'delta', '--no-explain', '--budget', '2', '--seed', '3', '--out', `${dir}/replay-delta-ok`, '--json'])) as { proposed: number };
     expect(same.proposed).toBe(2);
+  });
+  it('search --help\'s note names the LLM flags\' range truly: every flag in it is an LLM one, refused without an ollama proposer, and every LLM flag is in it', async () => {
+    const names = Object.keys(SEARCH_COMMAND.flags);
+    const [, first, last] = /LLM flags \(--([\w-]+) to --([\w-]+)\) go with --proposer ollama:MODEL/.exec(SEARCH_COMMAND.notes?.[0] ?? '')!;
+    const range = names.slice(names.indexOf(first!), names.indexOf(last!) + 1);
+    const llm = names.filter((n) => (SEARCH_COMMAND.flags as Record<string, { help: string }>)[n]!.help.startsWith('LLM: '));
+    expect(range).toEqual(llm);
+    expect(range).toEqual(expect.arrayContaining(['ollama-host', 'llm-mode', 'replay-llm', 'llm-timeout']));
+    for (const flag of range) {
+      const err = await thrown(['--proposer', 'evolution', `--${flag}`, ...(flag === 'no-explain' ? [] : ['1']), '--out', `${dir}/evo-${flag}`]);
+      expect(err.message).toBe(`--${flag}: got ${flag === 'no-explain' ? 'true' : '"1"'}; allowed: with --proposer ollama:MODEL`);
+    }
   });
   it('--resume accepts the recorded mode and refuses the other one', async () => {
     const recorded = readRecords(`${dir}/run/records.jsonl`).records[0]!.config as Parameters<ReturnType<typeof resumeCheck>>[0];
