@@ -139,7 +139,7 @@ export function renderGroupComparison(g: GroupComparison, objectives: Comparison
       'Two-sided Mann-Whitney U test on the runs\' hypervolumes, every pair of groups (U of the first group; Holm: Holm-Bonferroni adjusted over the pairs; Cliff\'s delta = P(first > second) - P(first < second); A12 = P(first > second) + P(tie) / 2)',
       textTable(
         ['Group A', 'Group B', 'n A', 'n B', 'U', 'p', 'p method', 'Holm p', 'smallest possible p', 'Cliff\'s delta', 'A12'],
-        g.tests.map((t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pValue(t.p), t.method, pValue(t.pHolm), pValue(t.smallestP), signed(t.cliffsDelta), t.a12.toFixed(3)]),
+        g.tests.map((t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pValue(t.p), t.method, pValue(t.pHolm), (t.smallestP === null ? '—' : pValue(t.smallestP)), signed(t.cliffsDelta), t.a12.toFixed(3)]),
       ),
     );
   }

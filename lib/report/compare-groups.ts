@@ -78,10 +78,12 @@ export interface GroupTest {
   /** Vargha-Delaney A: P(a > b) + P(a = b) / 2. */
   a12: number;
   /**
-   * The smallest two-sided p any outcome of n1 vs n2 runs can give (exact distribution, no ties):
-   * 2 / C(n1 + n2, n1), capped at 1. Above 0.05, the test cannot reach significance at 5 %.
+   * For an exact test (no ties): the smallest two-sided p any outcome of n1 vs n2 runs can give,
+   * 2 / C(n1 + n2, n1), capped at 1 (above 0.05 the test cannot reach significance at 5 %). Null
+   * for the normal approximation (ties, or large samples): there p has no such floor (with ties
+   * it can fall below the exact one), so none is stated.
    */
-  smallestP: number;
+  smallestP: number | null;
 }
 
 export interface GroupComparison {
@@ -200,11 +202,13 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
         const b = groups[j] as RunGroup;
         if (a.hypervolume.values.length < 2 || b.hypervolume.values.length < 2) continue;
         const t = mannWhitneyU(a.hypervolume.values, b.hypervolume.values);
-        pairs.push({ a: a.name, b: b.name, test: 'mann-whitney-u', u: t.u, p: t.p, method: t.method, n1: t.n1, n2: t.n2, cliffsDelta: t.effect.cliffsDelta, a12: t.effect.a12, smallestP: smallestExactP(t.n1, t.n2) });
+        pairs.push({ a: a.name, b: b.name, test: 'mann-whitney-u', u: t.u, p: t.p, method: t.method, n1: t.n1, n2: t.n2, cliffsDelta: t.effect.cliffsDelta, a12: t.effect.a12, smallestP: t.method === 'exact' ? smallestExactP(t.n1, t.n2) : null });
       }
     }
     for (const t of pairs) {
-      if (t.smallestP > 0.05) notes.push(`${t.a} vs ${t.b}: with ${t.n1} vs ${t.n2} runs the smallest two-sided p any outcome can give is ${Number(t.smallestP.toPrecision(3))}: this test cannot reach significance at 5 % (run more seeds)`);
+      if (t.smallestP !== null && t.smallestP > 0.05) notes.push(`${t.a} vs ${t.b}: with ${t.n1} vs ${t.n2} runs the smallest two-sided p any outcome can give is ${Number(t.smallestP.toPrecision(3))}: this test cannot reach significance at 5 % (run more seeds)`);
+      // scipy's 'auto' would have been exact but for ties: the normal approximation at this size is rough (and may fall below the exact floor).
+      if (t.method === 'asymptotic' && (t.n1 <= 8 || t.n2 <= 8)) notes.push(`${t.a} vs ${t.b}: tied hypervolumes, so p is the normal approximation with tie and continuity correction (no exact p with ties), rough with ${t.n1} vs ${t.n2} runs: read it with care (run more seeds)`);
     }
   }
   const adjusted = holm(pairs.map((t) => t.p));

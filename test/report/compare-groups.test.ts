@@ -100,8 +100,24 @@ describe('compareGroups: seeds of one configuration and the tests between them',
     expect(smallestExactP(5, 5)).toBeCloseTo(2 / 252, 15);
     expect(smallestExactP(1, 1)).toBe(1);
     expect(g.notes).toContain('evolution vs random: with 3 vs 3 runs the smallest two-sided p any outcome can give is 0.1: this test cannot reach significance at 5 % (run more seeds)');
-    expect(g.notes.some((n) => n.startsWith('evolution vs stratified'))).toBe(true); // 2 / 35 = 0.057 > 0.05
+    expect(g.notes.some((n) => n.startsWith('evolution vs stratified'))).toBe(true); // a tie (1000): the normal approximation at 3 vs 4, said
     expect(g.notes.some((n) => n.includes('differ in more than'))).toBe(false);
+  });
+
+  it('tied hypervolumes: no "smallest possible p" beside an approximate p that can fall below it, and a note that says why', () => {
+    // (a, 50) against (0, 100): hypervolume 50 a. tied: 500, 500, 600; low: 100, 200, 300 (every tied run above every low one).
+    const tied = [10, 10, 12].map((a, i) => run(`tied-${i + 1}`, { proposer: 'stratified', seed: i + 1 }, [[a, 50]]));
+    const low = [2, 4, 6].map((a, i) => run(`low-${i + 1}`, { proposer: 'random', seed: i + 1 }, [[a, 50]]));
+    const x = compareGroups(compareRuns([...tied, ...low], ref), 'proposer');
+    const [t] = x.tests;
+    expect(t).toMatchObject({ a: 'stratified', b: 'random', u: 9, method: 'asymptotic', smallestP: null });
+    if (HAVE_SCIPY) expect(Math.abs((t?.p as number) - scipyMannWhitney([500, 500, 600], [100, 200, 300]).p)).toBeLessThan(1e-9);
+    // the approximate p is below the exact floor of 3 vs 3: a floor beside it would contradict it
+    expect(t?.p).toBeLessThan(smallestExactP(3, 3));
+    expect(x.notes.some((n) => n.includes('cannot reach significance'))).toBe(false);
+    expect(x.notes).toContain('stratified vs random: tied hypervolumes, so p is the normal approximation with tie and continuity correction (no exact p with ties), rough with 3 vs 3 runs: read it with care (run more seeds)');
+    const row = compareCommand([...tied, ...low, '--group-by', 'proposer', '--ref', '0,100']).split('\n').find((l) => /^stratified\s+random\s/.test(l));
+    expect(row).toMatch(/\sasymptotic\s+[\d.]+\s+—\s+\+1\s+1\.000$/);
   });
 
   it('a group of one run gets no test, and says so', () => {
