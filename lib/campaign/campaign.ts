@@ -159,11 +159,13 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
   let redriven = 0;
 
   let lock: RunLock;
+  let abandon: (() => void) | undefined; // a new run refused before its first record: no empty directory left behind
   const notes: string[] = [];
   let resumeNote: Record<string, unknown> = {};
   if (config) {
     const claim = claimNewRun(runDir, RECORDS_FILE);
     lock = claim.lock;
+    abandon = claim.abandon;
     if (claim.restarted) notes.push(claim.restarted);
   } else {
     lock = openRunToResume(runDir, RECORDS_FILE);
@@ -214,7 +216,8 @@ export async function runCampaign(runDir: string, config: CampaignConfig | undef
       writer.append('resume', { fromProposal: state.counters.proposed, pending: workersOf(state.config) === 1 ? (pending[0] ?? null) : pending, tornRecord: torn ?? null, replayMismatches, budget: state.config.budget, ...resumeNote, ...(notes.length ? { notes } : {}) });
     }
   } catch (err) {
-    lock.release();
+    if (abandon) abandon();
+    else lock.release();
     throw err;
   }
   const cfg = state.config;

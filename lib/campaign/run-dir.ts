@@ -3,8 +3,8 @@
  * lock (run-lock.ts), and the search space a run uses found again without reading anything
  * outside the run and the project's search-spaces/.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatValue, InputError } from '../errors.js';
 import { resolveSpace, SEARCH_SPACES_DIR } from '../space/builtin.js';
 import type { SearchSpace } from '../space/space.js';
@@ -35,22 +35,64 @@ function holdsNoWholeRecord(path: string, lock: RunLock): boolean {
   return !readFileSync(path, 'utf8').includes('\n');
 }
 
+/** A run directory claimed for a new run (claimNewRun). */
+export interface NewRunClaim {
+  lock: RunLock;
+  /** Set when a torn records file was moved aside: one line saying where. */
+  restarted?: string;
+  /**
+   * For a start refused before its first record: releases the lock and, when this claim created
+   * the directory, removes it again if it holds no records file (its space.json copy goes with
+   * it), and each parent the claim created up to the first one, while empty. A directory that
+   * existed before the claim (a user's folder) is never removed; a file appearing meanwhile (another
+   * process's lock) keeps the directory (rmdir removes only empty ones).
+   */
+  abandon(): void;
+}
+
+/** Removes `dir`, then its parents up to and including `first`, each only while empty. */
+function removeEmptyUpTo(dir: string, first: string): void {
+  const stop = resolve(first);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone): kept
+    }
+    if (d === stop || dirname(d) === d) return;
+  }
+}
+
 /**
- * Claims `runDir` for a new run: takes the lock, then checks (under it, so two starts cannot both
- * pass) that no campaign is recorded there. A records file with no whole record (a run killed
- * while writing its first record) is moved aside to `records.jsonl.torn-TIME` and the run starts
- * anew; `restarted` says so.
+ * Claims `runDir` for a new run: takes the lock (creating the directory and its missing parents),
+ * then checks (under it, so two starts cannot both pass) that no campaign is recorded there. A
+ * records file with no whole record (a run killed while writing its first record) is moved aside
+ * to `records.jsonl.torn-TIME` and the run starts anew; `restarted` says so. A start refused
+ * after the claim calls `abandon()`, so no empty run directory is left behind (it would break
+ * `compare runs/*`).
  *
  * @throws InputError('--out', ...) when the directory holds a run, or another process holds its lock.
  */
-export function claimNewRun(runDir: string, recordsFile: string, hint = 'a new run directory (use --resume to continue this one)'): { lock: RunLock; restarted?: string } {
-  const lock = acquireRunLock(runDir);
+export function claimNewRun(runDir: string, recordsFile: string, hint = 'a new run directory (use --resume to continue this one)'): NewRunClaim {
+  const created = mkdirSync(runDir, { recursive: true }); // the first directory this call made, or undefined
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(runDir);
+  } catch (err) {
+    if (created !== undefined) removeEmptyUpTo(runDir, created);
+    throw err;
+  }
   const path = join(runDir, recordsFile);
-  if (!existsSync(path)) return { lock };
+  const abandon = () => {
+    if (created !== undefined && !existsSync(path)) rmSync(join(runDir, SPACE_COPY), { force: true });
+    lock.release();
+    if (created !== undefined) removeEmptyUpTo(runDir, created);
+  };
+  if (!existsSync(path)) return { lock, abandon };
   if (holdsNoWholeRecord(path, lock)) {
     const aside = `${path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(path, aside);
-    return { lock, restarted: `${path} held no whole record (a start cut short); moved to ${aside} and started anew` };
+    return { lock, restarted: `${path} held no whole record (a start cut short); moved to ${aside} and started anew`, abandon };
   }
   lock.release();
   throw new InputError('--out', runDir, hint, 'already holds a campaign');
