@@ -140,7 +140,7 @@ out(res)`, { cases, results });
       for (const k of ['arch', 'noise', 'msb', 'msw'] as const) {
         const e = w[k];
         if (!close(r.scaled[k], w.scaled[k] as number, 1e-12 * Math.abs(w.scaled[k] as number) + 1e-300)) bad.push(`case ${i} scaled.${k}: ${r.scaled[k]} vs ${w.scaled[k]}`);
-        if (w.flow[k] !== 0) { if (!Number.isNaN(r[k]) || !r.unrepresentable.includes(k)) bad.push(`case ${i} ${k}: ${r[k]} but it ${w.flow[k] > 0 ? 'over' : 'under'}flows`); }
+        if (w.flow[k] !== 0) { if (!Number.isNaN(r[k]) || !r.unrepresentable.includes(k)) bad.push(`case ${i} ${k}: ${r[k]} but it ${(w.flow[k] as number) > 0 ? 'over' : 'under'}flows`); }
         else if (!close(r[k], e, 1e-12 * Math.abs(e)) || r.unrepresentable.includes(k)) bad.push(`case ${i} ${k}: ${r[k]} vs ${e}`);
       }
     });
