@@ -131,7 +131,9 @@ export function renderGroupComparison(g: GroupComparison, objectives: Comparison
     ),
     g.reference
       ? `hypervolume: each run's front against one reference point for every run (${g.reference.source === 'given' ? 'given with --ref' : 'the worst evaluated value of any run plus 10 % of the range'}): ${formatReference(objectives, g.reference.point)}; in the product of the objectives' recorded units (${units}: counts, bytes and ms as recorded, not the tables' M or KiB); sd: sample standard deviation (n - 1)`
-      : 'no hypervolume',
+      : g.groups.some((x) => x.hypervolume.values.length > 0)
+        ? 'hypervolume: 0 for every run (no run has a feasible evaluation: an empty front dominates nothing, whatever the reference point)'
+        : 'no hypervolume',
   ];
   if (g.tests.length) {
     lines.push(

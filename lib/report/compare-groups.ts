@@ -88,7 +88,10 @@ export interface GroupTest {
 
 export interface GroupComparison {
   groupBy: GroupByField;
-  /** The common reference point of every hypervolume, natural units, and where it came from; null when there is no hypervolume. */
+  /**
+   * The common reference point of every hypervolume, natural units, and where it came from; null when the runs optimise
+   * different objectives (no hypervolume) or no run evaluated anything (then every hypervolume is 0, whatever the point).
+   */
   reference: Comparison['reference'];
   groups: RunGroup[];
   tests: GroupTest[];
@@ -170,7 +173,11 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
   if (keys.length > 1 && outside.length) {
     notes.push(`the groups differ in more than the ${field}: ${outside.join(', ')}; a difference between them is not the ${field}'s alone`);
   }
-  if (c.reference === null) notes.push(c.objectivesDiffer ? 'no hypervolume: the runs optimise different objectives, so nothing is tested' : 'no hypervolume: no run evaluated a candidate, so nothing is tested');
+  // A run without a feasible evaluation has an empty front: it dominates nothing, so its hypervolume is 0 against any
+  // reference point (compareRuns gives 0 when there is a reference, null when no run evaluated anything: 0 here too).
+  const hypervolumeOf = (r: RunComparison): number | null => (c.objectivesDiffer ? null : (r.hypervolume ?? (r.paretoCandidates === 0 ? 0 : null)));
+  if (c.objectivesDiffer) notes.push('no hypervolume: the runs optimise different objectives, so nothing is tested');
+  else if (c.reference === null) notes.push('no run has a feasible evaluation: every hypervolume is 0 whatever the reference point (an empty Pareto front dominates nothing), so the groups cannot differ in it');
 
   const groups: RunGroup[] = keys.map((k, i) => {
     const runs = byKey.get(k) as RunComparison[];
@@ -181,20 +188,22 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
       if (first !== undefined) notes.push(`${name}: ${r.run} repeats seed ${r.seed} of ${first} (same configuration and seed: not an independent sample)`);
       else seen.set(r.seed, r.run);
     }
+    const empty = runs.filter((r) => r.paretoCandidates === 0 && hypervolumeOf(r) === 0).length;
+    if (empty > 0 && c.reference !== null) notes.push(`${name}: ${empty} of ${runs.length} run(s) without a feasible evaluation (an empty Pareto front): hypervolume 0, as their front dominates nothing, and they enter the test as 0`);
     const ended = runs.filter((r) => r.seconds !== null);
     if (ended.length < runs.length) notes.push(`${name}: ${runs.length - ended.length} run(s) without a campaign-end (interrupted): no wall time for them`);
     return {
       name,
       runs: runs.map((r) => r.run),
       seeds: runs.map((r) => r.seed),
-      hypervolume: summary(runs.map((r) => r.hypervolume).filter((v): v is number => v !== null)),
+      hypervolume: summary(runs.map(hypervolumeOf).filter((v): v is number => v !== null)),
       validRate: summary(runs.map((r) => r.validRate).filter((v): v is number => v !== null)),
       seconds: summary(ended.map((r) => r.seconds as number)),
     };
   });
 
   const pairs: Omit<GroupTest, 'pHolm'>[] = [];
-  if (c.reference !== null) {
+  if (!c.objectivesDiffer) {
     for (const g of groups) if (g.hypervolume.values.length < 2) notes.push(`${g.name}: ${g.hypervolume.values.length} run(s): no test against it (a Mann-Whitney U test needs two runs or more per group; run more seeds)`);
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {

@@ -120,6 +120,26 @@ describe('compareGroups: seeds of one configuration and the tests between them',
     expect(row).toMatch(/\sasymptotic\s+[\d.]+\s+—\s+\+1\s+1\.000$/);
   });
 
+  it('a run without a feasible evaluation has hypervolume 0 (its empty front dominates nothing), said whenever one enters a group', () => {
+    const nothing = (name: string, proposer: string, seed: number) => writeRunIn(tmp, name, { ...two, proposer, seed }, [proposal(0), { type: 'rejection', index: 0, key: 'k0', reason: 'macs', message: 'over', details: null, violation: 1 }, { type: 'campaign-end', stopped: 'budget', summary: { seconds: 1 } }]);
+    const empty = [1, 2, 3].map((s) => nothing(`empty-${s}`, 'stratified', s));
+    const x = compareGroups(compareRuns([...evo, ...empty], ref), 'proposer');
+    expect(x.groups[1]?.hypervolume).toEqual({ mean: 0, sd: 0, values: [0, 0, 0] });
+    expect(x.notes).toContain('stratified: 3 of 3 run(s) without a feasible evaluation (an empty Pareto front): hypervolume 0, as their front dominates nothing, and they enter the test as 0');
+    expect(x.notes.some((n) => n.startsWith('evolution: ') && n.includes('feasible'))).toBe(false);
+    if (HAVE_SCIPY) expect(Math.abs((x.tests[0]?.p as number) - scipyMannWhitney([1200, 1000, 1500], [0, 0, 0]).p)).toBeLessThan(1e-9);
+    // every run empty: no reference point can be derived, yet every hypervolume is still 0, and the test says they do not differ (p = 1, as scipy)
+    const more = [1, 2].map((s) => nothing(`empty-random-${s}`, 'random', s));
+    const all = compareGroups(compareRuns([...empty, ...more]), 'proposer');
+    expect(all.reference).toBeNull();
+    expect(all.groups.map((g) => g.hypervolume.values)).toEqual([[0, 0, 0], [0, 0]]);
+    expect(all.tests).toMatchObject([{ a: 'stratified', b: 'random', p: 1, cliffsDelta: 0 }]);
+    if (HAVE_SCIPY) expect(scipyMannWhitney([0, 0, 0], [0, 0]).p).toBe(1);
+    expect(all.notes).toContain('no run has a feasible evaluation: every hypervolume is 0 whatever the reference point (an empty Pareto front dominates nothing), so the groups cannot differ in it');
+    expect(all.notes.some((n) => n.includes('no hypervolume'))).toBe(false);
+    expect(compareCommand([...empty, ...more, '--group-by', 'proposer'])).toContain('hypervolume: 0 for every run (no run has a feasible evaluation: an empty front dominates nothing, whatever the reference point)');
+  });
+
   it('a group of one run gets no test, and says so', () => {
     const one = compareGroups(compareRuns([evo[0] as string, evo[1] as string, rnd[0] as string], ref), 'proposer');
     expect(one.tests).toEqual([]);
