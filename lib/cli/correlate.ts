@@ -47,6 +47,7 @@ const shown = (s: CorrelationStatistic): [string, string] => {
 
 /** A variance in the metric's display unit squared: `0.0123`, `12.5 ms^2`. */
 function variance(name: string, v: number): string {
+  if (Number.isNaN(v)) return 'beyond double range';
   const m = metricInfo(name);
   const text = Number((v / (m.scale * m.scale)).toPrecision(4)).toString();
   return m.unit ? `${text} ${m.unit}^2` : text;

@@ -19,6 +19,7 @@
  */
 import { InputError } from '../errors.js';
 import { bootstrapInterval } from '../stats/bootstrap.js';
+import { divideBy, powerOfTwoScale } from '../stats/scale.js';
 import { kendallTauB, pearson, spearman } from '../stats/rank-correlation.js';
 import { attenuatedPearson, spearmanFromPearson, varianceComponents } from '../stats/variance-components.js';
 import type { Observation } from './correlation-sources.js';
@@ -56,6 +57,8 @@ export interface VarianceSummary {
   msw: number;
   /** The one-way ANOVA F = MSB / MSW (scipy.stats.f_oneway's statistic). */
   f: number;
+  /** Fields whose value in the metric's unit squared is beyond double range (NaN here; SNR and reliability are still given). Empty normally. */
+  unrepresentable: VarianceSquared[];
 }
 
 export interface CorrelationResult {
@@ -93,16 +96,42 @@ export interface CorrelationOptions {
 export const SNR_THRESHOLD = 10;
 export const MIN_CANDIDATES = 3;
 
-const meanOf = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
+/**
+ * The mean of finite values without overflow: the values are divided by a power of 2 first
+ * (lib/stats/scale.ts, exact), summed, and the mean multiplied back (the plain sum of 1.7e308 and
+ * 1.6e308 is Infinity; this gives 1.65e308, the same double as the plain mean wherever that is finite).
+ */
+export function meanOf(values: readonly number[]): number {
+  const scale = powerOfTwoScale(values);
+  return scale * (divideBy(values, scale).reduce((sum, v) => sum + v, 0) / values.length);
+}
 const isConstant = (values: readonly number[]): boolean => values.every((v) => v === values[0]);
 
-/** A metric's variance components when some candidate has two or more values; null otherwise. */
+/** The fields of a VarianceSummary in the metric's unit squared (NaN when beyond double range: see `unrepresentable`). */
+export type VarianceSquared = 'arch' | 'noise' | 'msb' | 'msw';
+
+/**
+ * A metric's variance components when some candidate has two or more values; null otherwise.
+ * The values are divided by a power of 2 first (exact), so SNR, reliability, F and k are right at
+ * any magnitude (values near 1e308 or 1e-300 included); a sigma^2 whose value in the metric's unit
+ * squared is not a double (above 1.8e308, or below 2.2e-308 while not 0) is NaN and named in
+ * `unrepresentable` (never Infinity or a false 0).
+ */
 export function varianceSummary(groups: readonly (readonly number[])[]): VarianceSummary | null {
   if (!groups.some((g) => g.length >= 2)) return null;
-  const c = varianceComponents(groups);
-  // Spearman-Brown with k = n0 (lib/stats reliability() takes whole k only; n0 is fractional when unbalanced)
+  const scale = powerOfTwoScale(...groups);
+  const c = varianceComponents(groups.map((g) => divideBy(g, scale)));
+  const unrepresentable: VarianceSquared[] = [];
+  const squared = (field: VarianceSquared): number => {
+    const v = c[field] * scale * scale;
+    if (Number.isFinite(v) && !(v === 0 && c[field] !== 0)) return v;
+    unrepresentable.push(field);
+    return NaN;
+  };
+  const [arch, noise, msb, msw] = [squared('arch'), squared('noise'), squared('msb'), squared('msw')];
+  // Spearman-Brown with k = n0 (fractional when unbalanced), on the scaled components (the ratio is scale-free)
   const total = c.arch + c.noise / c.n0;
-  return { arch: c.arch, noise: c.noise, snr: c.noise === 0 ? (c.arch > 0 ? Infinity : NaN) : c.arch / c.noise, candidates: c.candidates, evaluations: c.evaluations, k: c.n0, reliability: total > 0 ? c.arch / total : NaN, clipped: c.clipped, msb: c.msb, msw: c.msw, f: c.f };
+  return { arch, noise, snr: c.noise === 0 ? (c.arch > 0 ? Infinity : NaN) : c.arch / c.noise, candidates: c.candidates, evaluations: c.evaluations, k: c.n0, reliability: total > 0 ? c.arch / total : NaN, clipped: c.clipped, msb, msw, f: c.f, unrepresentable };
 }
 
 function checkOptions(options: CorrelationOptions): Required<CorrelationOptions> {
@@ -175,6 +204,7 @@ export function correlateObservations(obs: readonly Observation[], names: { x: s
       const name = names[axis];
       if (!v) notes.push(`${name} has one value per candidate: its reliability counts as 1 in the predicted Spearman rho (no repeats to estimate its noise)`);
       else {
+        if (v.unrepresentable.length) notes.push(`${name}: ${v.unrepresentable.map((f) => (f === 'arch' ? 'sigma^2_arch' : f === 'noise' ? 'sigma^2_noise' : f.toUpperCase())).join(', ')} in ${name}'s unit squared ${v.unrepresentable.length === 1 ? 'is' : 'are'} beyond double range (above 1.8e308 or below 2.2e-308): not shown; SNR, F and reliability are ratios and are given`);
         if (v.clipped) notes.push(`${name}: the between-candidate variance estimate was negative (MSB < MSW), set to 0: the candidates' ${name} cannot be told apart from its noise`);
         const holds = v.snr >= SNR_THRESHOLD;
         notes.push(`${name}: SNR = sigma^2_arch / sigma^2_noise = ${Number.isFinite(v.snr) ? v.snr.toPrecision(3) : v.noise === 0 ? 'no noise (every repeat equal)' : 'undefined'}: NNGPT's condition sigma^2_arch >> sigma^2_noise (read as SNR >= ${SNR_THRESHOLD}) ${holds ? 'holds' : 'does not hold'}`);

@@ -79,6 +79,15 @@ describe('paretonas correlate', () => {
     expect((await rejection(correlateCommand([tmpCsv(), '--x', 'a', '--y', 'b']))).message).toBe('candidates: got 2 after matching; allowed: at least 3 candidates with both a and b');
   });
 
+  it('repeats near 1.7e308 (means whose plain sum overflows) are correlated; sigma^2 beyond double range is said, no NaN or Infinity printed', async () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'paretonas-correlate-')), 'huge.csv');
+    writeFileSync(csv, 'key,a,b\n1,1.7e308,2\n1,1.6e308,2.5\n2,-1.7e308,3\n2,-1.6e308,3\n3,1e308,1\n4,5,7\n');
+    const out = await correlateCommand([csv, '--x', 'a', '--y', 'b', '--resamples', '100']);
+    expect(out).toContain('n = 4 candidates');
+    expect(out).toMatch(/\na {16}4 {12}6 {2}1\.44 {2}beyond double range {2}beyond double range {3}540 /);
+    expect(out).not.toMatch(/NaN|Infinity/);
+  });
+
   it('the help says where x and y come from', () => {
     expect(CORRELATE_COMMAND.notes?.[0]).toContain('x from the first, y from the others');
   });

@@ -124,6 +124,50 @@ print(json.dumps(dict(used=len(vals), low=q(tail), high=q(1 - tail))))
   });
 });
 
+describe.skipIf(!HAVE_SCIPY)('correlateObservations at the edge of double range', () => {
+  it('repeats near 1.7e308: finite per-candidate means (no overflow of the sum), Pearson, F, SNR and reliability as scipy computes them on the values / 2^1023; sigma^2 beyond double range said, never NaN or Infinity shown', async () => {
+    const obs: Observation[] = [
+      { key: '1', x: [1.7e308, 1.6e308], y: [2, 2.5] },
+      { key: '2', x: [-1.7e308, -1.6e308], y: [3, 3] },
+      { key: '3', x: [1e308], y: [1] },
+      { key: '4', x: [5], y: [7] },
+    ];
+    const r = correlateObservations(obs, { x: 'a', y: 'b' }, { resamples: 100 });
+    const expected = (await python(
+      `
+import numpy as np
+from scipy import stats
+s = 2.0 ** 1023
+gx = [np.array(g) / s for g in data['x']]
+mx = [float(np.mean(g)) for g in gx]
+my = [float(np.mean(g)) for g in data['y']]
+def anova(groups):
+    a = len(groups); N = sum(len(g) for g in groups)
+    grand = sum(sum(g) for g in groups) / N
+    msb = sum(len(g) * (np.mean(g) - grand) ** 2 for g in groups) / (a - 1)
+    msw = sum(sum((v - np.mean(g)) ** 2 for v in g) for g in groups) / (N - a)
+    n0 = (N - sum(len(g) ** 2 for g in groups) / N) / (a - 1)
+    arch = max(0.0, (msb - msw) / n0)
+    return dict(F=float(stats.f_oneway(*groups).statistic), snr=arch / msw, reliability=arch / (arch + msw / n0))
+print(json.dumps(dict(mx=[m * s for m in mx], pearson=float(stats.pearsonr(mx, my)[0]), spearman=float(stats.spearmanr(mx, my).correlation), x=anova(gx))))
+`,
+      { x: obs.map((o) => o.x), y: obs.map((o) => o.y) },
+    )) as { mx: number[]; pearson: number; spearman: number; x: { F: number; snr: number; reliability: number } };
+    expect(r.means.map((m) => m.x)).toEqual(expected.mx);
+    expect((r.means[0]?.x as number) / 1.65e308).toBeCloseTo(1, 15); // (1.7e308 + 1.6e308) / 2 by hand
+    expect(r.pearson.value).toBeCloseTo(expected.pearson, 9);
+    expect(r.spearman.value).toBeCloseTo(expected.spearman, 9);
+    const v = r.reliability.x;
+    expect(v?.f).toBeCloseTo(expected.x.F, 6);
+    expect((v?.snr as number) / expected.x.snr).toBeCloseTo(1, 12);
+    expect(v?.reliability).toBeCloseTo(expected.x.reliability, 12);
+    expect(v?.unrepresentable).toEqual(['arch', 'noise', 'msb', 'msw']);
+    expect(v?.arch).toBeNaN();
+    expect(r.reliability.y?.unrepresentable).toEqual([]);
+    expect(r.notes).toContain("a: sigma^2_arch, sigma^2_noise, MSB, MSW in a's unit squared are beyond double range (above 1.8e308 or below 2.2e-308): not shown; SNR, F and reliability are ratios and are given");
+  });
+});
+
 describe('correlateObservations by hand', () => {
   it('a balanced 3 x 2 design: MSB, MSW, sigma^2_arch, reliability and the predicted rho worked by hand', () => {
     // x: candidate means 1, 3, 5 (each +-1): MSW = (6 * 1) / (6 - 3) = 2; MSB = 2 * ((1-3)^2 + 0 + (5-3)^2) / 2 = 8
