@@ -1,6 +1,6 @@
 import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import { compareGroups, formatReference, GROUP_BY_FIELDS, IGNORED_SETTINGS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
+import { checkDistinctRuns, compareGroups, formatReference, GROUP_BY_FIELDS, IGNORED_SETTINGS, type GroupComparison, type SampleSummary } from '../report/compare-groups.js';
 import { extname } from 'node:path';
 import { formatValue, InputError } from '../errors.js';
 import { compareHtml } from '../report/compare-html.js';
@@ -162,6 +162,7 @@ export function compareCommand(args: string[]): string {
   checkPositionals('RUN_DIR', positionals, 'one or more run directory paths, each holding records.jsonl', 1, Infinity);
   const groupBy = values['group-by'];
   if (groupBy !== undefined && !(GROUP_BY_FIELDS as readonly string[]).includes(groupBy)) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.join(', '));
+  if (groupBy !== undefined) checkDistinctRuns(positionals);
   if (values.html !== undefined) checkHtmlPath(values.html, positionals);
   const comparison = compareRuns(positionals, values.ref !== undefined ? { ref: numberListFlag('ref', values.ref, undefined, '"0,400e6,2e6"') } : {});
   const grouped = groupBy === undefined ? null : compareGroups(comparison, groupBy);

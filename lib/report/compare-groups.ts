@@ -1,7 +1,9 @@
 /**
  * Seeds and significance (`paretonas compare RUN... --group-by FIELD`): runs whose configurations
  * differ only in the seed (lib/campaign/config-key.ts: everything but seed, budget, maxValid,
- * workers, queue and time limit) form a group, named by the FIELD's value. Per group: its runs and
+ * workers, queue and time limit) form a group, named by the FIELD's value; one run per seed is
+ * counted (of copies or reruns, the longest; the others are listed as left out), and one directory
+ * given twice is refused (checkDistinctRuns). Per group: its runs and
  * seeds, the hypervolume of each run's front against the comparison's ONE common reference point
  * (lib/report/compare.ts) as mean, sample sd (n - 1) and values, the valid rate (mean and values)
  * and wall time (mean over the runs that ended). Between every pair of groups of two runs or more:
@@ -12,7 +14,8 @@
  */
 import type { CampaignConfig } from '../campaign/config.js';
 import { NOT_IN_CONFIG_KEY } from '../campaign/config-key.js';
-import { InputError } from '../errors.js';
+import { realpathSync } from 'node:fs';
+import { formatValue, InputError } from '../errors.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
 import { holm } from '../stats/multiple-testing.js';
 import { mean, sampleSd } from '../stats/summary.js';
@@ -49,9 +52,16 @@ export interface SampleSummary {
 export interface RunGroup {
   /** The FIELD's value (e.g. `evolution`, `qwen2.5:3b`); with the differing setting added when two groups share it. */
   name: string;
-  /** The run directories, as given, in the order given. */
+  /** The run directories counted, as given, in the order given: one per seed (see `leftOut`). */
   runs: string[];
   seeds: number[];
+  /**
+   * Runs repeating the seed of a run in `runs` (a copy, or the same search run again): one
+   * configuration and seed is one sample, so only the longest (most proposals; a tie: the first
+   * given) is counted (`kept`), the others are left out of the values, the mean, the sd and the test
+   * (as the dashboard's seed groups do, lib/dashboard/seed-groups.ts).
+   */
+  leftOut: { run: string; seed: number; kept: string }[];
   /** Hypervolume of each run's front against the common reference point (objectives' own units). */
   hypervolume: SampleSummary;
   /** Valid (evaluated or failed) / proposed per run. */
@@ -144,6 +154,28 @@ function summary(values: number[]): SampleSummary {
 }
 
 /**
+ * Refuses a run directory given twice (the same realpath, e.g. `runs/a` and `./runs/a/` or a
+ * symlink): one run counted twice is not two seeds. A path that does not resolve is left to
+ * compareRuns, which says it has no records.jsonl. Reads the file system (realpath), unlike the rest.
+ *
+ * @throws InputError naming both paths and the directory they are.
+ */
+export function checkDistinctRuns(runDirs: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const dir of runDirs) {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      continue;
+    }
+    const first = seen.get(real);
+    if (first !== undefined) throw new InputError('RUN_DIR', dir, 'each run directory once', `${formatValue(first)} and ${formatValue(dir)} are the same run directory (${formatValue(real)}): one run given twice is not two seeds`);
+    seen.set(real, dir);
+  }
+}
+
+/**
  * Groups the runs of a comparison by configuration (ignoring the seed), names each group by
  * `groupBy`'s value, and tests every pair of groups of two runs or more.
  *
@@ -180,14 +212,14 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
   else if (c.reference === null) notes.push('no run has a feasible evaluation: every hypervolume is 0 whatever the reference point (an empty Pareto front dominates nothing), so the groups cannot differ in it');
 
   const groups: RunGroup[] = keys.map((k, i) => {
-    const runs = byKey.get(k) as RunComparison[];
+    const given = byKey.get(k) as RunComparison[];
     const name = finalNames[i] as string;
-    const seen = new Map<number, string>();
-    for (const r of runs) {
-      const first = seen.get(r.seed);
-      if (first !== undefined) notes.push(`${name}: ${r.run} repeats seed ${r.seed} of ${first} (same configuration and seed: not an independent sample)`);
-      else seen.set(r.seed, r.run);
-    }
+    // One run per seed: the longest (most proposals; a tie: the first given).
+    const longest = new Map<number, RunComparison>();
+    for (const r of given) if ((longest.get(r.seed)?.proposals ?? -1) < r.proposals) longest.set(r.seed, r);
+    const runs = given.filter((r) => longest.get(r.seed) === r);
+    const leftOut = given.filter((r) => longest.get(r.seed) !== r).map((r) => ({ run: r.run, seed: r.seed, kept: (longest.get(r.seed) as RunComparison).run }));
+    for (const l of leftOut) notes.push(`${name}: ${l.run} repeats seed ${l.seed} of ${l.kept} (same configuration and seed: a copy or a rerun, not an independent sample): left out of the hypervolume values, mean, sd and test; ${l.kept} counted (the longest)`);
     const empty = runs.filter((r) => r.paretoCandidates === 0 && hypervolumeOf(r) === 0).length;
     if (empty > 0 && c.reference !== null) notes.push(`${name}: ${empty} of ${runs.length} run(s) without a feasible evaluation (an empty Pareto front): hypervolume 0, as their front dominates nothing, and they enter the test as 0`);
     const ended = runs.filter((r) => r.seconds !== null);
@@ -196,6 +228,7 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
       name,
       runs: runs.map((r) => r.run),
       seeds: runs.map((r) => r.seed),
+      leftOut,
       hypervolume: summary(runs.map(hypervolumeOf).filter((v): v is number => v !== null)),
       validRate: summary(runs.map((r) => r.validRate).filter((v): v is number => v !== null)),
       seconds: summary(ended.map((r) => r.seconds as number)),

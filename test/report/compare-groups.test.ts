@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCampaign } from '../../lib/campaign/campaign.js';
@@ -13,7 +13,7 @@ import { REFERENCE, readJson } from '../helpers.js';
 import { configKey } from '../../lib/campaign/config-key.js';
 import { compareCommand } from '../../lib/cli/compare.js';
 import { InputError } from '../../lib/errors.js';
-import { compareGroups, smallestExactP } from '../../lib/report/compare-groups.js';
+import { checkDistinctRuns, compareGroups, smallestExactP } from '../../lib/report/compare-groups.js';
 import { compareRuns, comparisonRows, validityByMode } from '../../lib/report/compare.js';
 import { PYTHON, pythonHas } from '../helpers-python.js';
 import { evaluation, proposal, writeRun as writeRunIn } from './run-records.js';
@@ -167,7 +167,29 @@ describe('compareGroups: seeds of one configuration and the tests between them',
     expect(configKey({ ...base, evaluator: 'cost' })).not.toBe(configKey(base));
     const x = compareGroups(compareRuns([...evo, again], ref), 'proposer');
     expect(x.groups).toHaveLength(1);
-    expect(x.notes).toContain(`evolution: ${again} repeats seed 1 of ${evo[0]} (same configuration and seed: not an independent sample)`);
+    // evo-1 made 2 proposals, evo-1-longer 1: evo-1 is counted, the other left out of the sample
+    expect(x.groups[0]).toMatchObject({ runs: evo, seeds: [1, 2, 3], leftOut: [{ run: again, seed: 1, kept: evo[0] }] });
+    expect(x.notes).toContain(`evolution: ${again} repeats seed 1 of ${evo[0]} (same configuration and seed: a copy or a rerun, not an independent sample): left out of the hypervolume values, mean, sd and test; ${evo[0]} counted (the longest)`);
+  });
+
+  it('copies of one run count once in a group\'s values and test (the longest kept); one directory given twice is refused', () => {
+    // three copies of each evolution run (cp -r): n stays 3, so U and p are those of 3 vs 3
+    const copies = evo.flatMap((d, i) => [1, 2].map((k) => (cpSync(d as string, `${tmp}/evo-copy-${i + 1}-${k}`, { recursive: true }), `${tmp}/evo-copy-${i + 1}-${k}`)));
+    const x = compareGroups(compareRuns([...copies, ...evo, ...rnd], ref), 'proposer');
+    const e = x.groups[0];
+    expect(e?.runs).toEqual([copies[0], copies[2], copies[4]]); // a tie in length: the first given
+    expect(e?.hypervolume.values.map((v) => Number(v.toFixed(9)))).toEqual([1200, 1000, 1500]);
+    expect(e?.leftOut).toHaveLength(6);
+    expect(x.tests[0]).toMatchObject({ n1: 3, n2: 3, u: 9, method: 'exact' });
+    expect(x.tests[0]?.p).toBeCloseTo(0.1, 12);
+    expect(x.notes.filter((n) => n.includes('not an independent sample'))).toHaveLength(6);
+    // the same directory twice (another spelling, or a symlink): one line
+    symlinkSync(evo[0] as string, `${tmp}/evo-link`);
+    for (const twice of [[evo[0], `${evo[0]}/`], [evo[0], `${tmp}/evo-link`]] as string[][]) {
+      expect(() => checkDistinctRuns(twice)).toThrow(InputError);
+      expect(() => compareCommand([...twice, ...rnd, '--group-by', 'proposer'])).toThrow(/^RUN_DIR: ".*evo-1" and ".*(evo-1\/|evo-link)" are the same run directory \(".*evo-1"\): one run given twice is not two seeds; allowed: each run directory once$/);
+    }
+    expect(() => checkDistinctRuns([...evo, `${tmp}/nowhere`])).not.toThrow();
   });
 });
 
