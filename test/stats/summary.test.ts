@@ -81,3 +81,49 @@ describe.skipIf(!HAVE_SCIPY)('summary statistics against numpy 1.24', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe.skipIf(!HAVE_SCIPY)('summary statistics of values near 1e-300 and 1e308 (numpy of the same values times a power of 2, scaled back exactly)', () => {
+  it('mean, std(ddof=1) and quantiles neither overflow nor underflow; an sd beyond double precision is an InputError', () => {
+    const rng = createRng(308);
+    const cases: { v: number[]; k: number }[] = [
+      { v: [1.7e308, 1.7e308], k: 1020 }, // simple-statistics alone: mean NaN, median Infinity
+      { v: [1e-300, 2e-300, 4e-300], k: -990 }, // numpy alone: sd 0
+      { v: [1.7e308, 1.6e308, -1e308, 1.5e308], k: 1020 },
+      { v: [1.7e308, -1.7e308], k: 1020 }, // sd 2.4e308: beyond double precision
+    ];
+    for (const k of [-1000, -990, -500, 500, 1015, 1020]) for (const n of [2, 5, 8]) cases.push({ v: sample(rng, n, { real: true, lo: -4, hi: 4 }).map((x) => x * 2 ** k), k });
+    const ps = [0.125, 0.25, 0.5, 0.75, 0.875];
+    const want = scipy<{ mean: number; sd: number; q: number[] }[]>(`
+res = []
+for c in data['cases']:
+    v = np.ldexp(np.array(c['v']), -c['k']); k = c['k']
+    with np.errstate(over='ignore'):
+        q = [np.ldexp(np.quantile(v, p, method=('averaged_inverted_cdf' if float(len(v) * p).is_integer() and len(v) % 2 == 0 else 'inverted_cdf')), k) for p in data['ps']]
+        res.append({'mean': np.ldexp(np.mean(v), k), 'sd': np.ldexp(np.std(v, ddof=1), k), 'q': q})
+out(res)`, { cases, ps });
+    const bad: string[] = [];
+    let overflows = 0;
+    cases.forEach(({ v }, i) => {
+      const e = want[i] as { mean: number; sd: number; q: number[] };
+      const rel = (a: number, b: number) => close(a, b, 1e-13 * Math.abs(b));
+      if (!rel(mean(v), e.mean)) bad.push(`case ${i}: mean ${mean(v)}, numpy ${e.mean}`);
+      if (Number.isFinite(e.sd)) { if (!rel(sampleSd(v), e.sd)) bad.push(`case ${i}: sd ${sampleSd(v)}, numpy ${e.sd}`); }
+      else { overflows++; expect(() => sampleSd(v, 'hypervolume')).toThrow(/^hypervolume: its standard deviation overflows double precision \(above 1\.8e\+308\); allowed: values whose standard deviation is at most 1\.8e\+308$/); }
+      ps.forEach((p, k) => { if (quantile(v, p) !== e.q[k]) bad.push(`case ${i} p=${p}: ${quantile(v, p)}, numpy ${e.q[k]}`); });
+    });
+    expect(bad).toEqual([]);
+    expect(overflows).toBe(1); // [1.7e308, -1.7e308]
+    expect(mean([1.7e308, 1.7e308])).toBe(1.7e308);
+    expect(median([1.7e308, 1.7e308])).toBe(1.7e308);
+    expect(close(sampleSd([1e-300, 2e-300, 4e-300]), 1.5275252316519468e-300, 1e-314)).toBe(true); // statistics.stdev: exact fractions
+    // two values 1 ulp apart near 1e-300: the sd (about 1.6e-316) is subnormal, a few bits only: said, not returned
+    expect(() => sampleSd([1e-300, 1e-300 * (1 + 2 ** -52)])).toThrow(/^values: its standard deviation underflows double precision \(below 2\.2e-308\); allowed: values whose standard deviation is 0 or at least 2\.2e-308$/);
+    expect(sampleSd([1e-300, 1e-300])).toBe(0);
+  });
+  it('not an array: one InputError line naming the field', () => {
+    expect(() => quantile(null as unknown as number[], 0.5)).toThrow(/^values: got null; allowed: an array of finite numbers$/);
+    expect(() => median('12' as unknown as number[], 'latency')).toThrow(/^latency: got "12"; allowed: an array of finite numbers$/);
+    expect(() => mean({} as unknown as number[])).toThrow(InputError);
+    expect(() => sampleSd(undefined as unknown as number[])).toThrow(InputError);
+  });
+});
