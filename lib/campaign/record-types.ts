@@ -54,7 +54,7 @@ export interface ProposalRecord extends Stamp<'proposal'> {
   /** Delta proposals (--llm-mode delta): the patched front member's key, and the JSON Patch as replied (null: none). */
   parent?: string;
   patch?: unknown;
-  /** A delta reply that was no JSON Patch (parse) or did not apply (schema); its rejection carries this message. */
+  /** A delta reply that was no JSON Patch (parse) or did not apply (schema), or any proposal past the record bounds (schema); its rejection carries this message. */
   patchError?: { reason: 'parse' | 'schema'; message: string };
 }
 export interface RejectionRecord extends Stamp<'rejection'> {

@@ -104,7 +104,7 @@ export function recordedClient(calls: readonly LlmCallRecord[], options: Recorde
       const difference = mismatch(record, request);
       if (difference) {
         throw new LlmSetupError(
-          `LLM call ${callNumber} does not match the recorded run: ${difference} (replay with strict off to ignore)`,
+          `LLM call ${callNumber} does not match the recorded run: ${difference} (the replayed run was made with other settings, space or prompts; in code, recordedClient(calls, { strict: false }) replays regardless)`,
         );
       }
     }

@@ -19,7 +19,8 @@ export interface Proposal {
   /** A delta proposal's JSON Patch (RFC 6902) as replied (parsed), or null when the reply held none. */
   patch?: unknown;
   /**
-   * A delta reply that is not a JSON Patch (`parse`) or does not apply to its parent (`schema`):
+   * A delta reply that is not a JSON Patch (`parse`) or does not apply to its parent (`schema`), or
+   * any proposal past the record bounds (`schema`, lib/campaign/validate.ts recordableProposal):
    * validation rejects the proposal with this reason and message (the LLM's feedback).
    */
   patchError?: { reason: 'parse' | 'schema'; message: string };
