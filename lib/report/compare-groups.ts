@@ -179,12 +179,17 @@ export function checkDistinctRuns(runDirs: readonly string[]): void {
  * Groups the runs of a comparison by configuration (ignoring the seed), names each group by
  * `groupBy`'s value, and tests every pair of groups of two runs or more.
  *
- * @throws InputError when `groupBy` is not one of GROUP_BY_FIELDS.
+ * @throws InputError when `groupBy` is not one of GROUP_BY_FIELDS, or is `model` while no run has one (no ollama:MODEL proposer).
  */
 export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
   if (!(GROUP_BY_FIELDS as readonly string[]).includes(groupBy)) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.join(', '));
   const field = groupBy as GroupByField;
   const notes: string[] = [];
+  if (field === 'model') {
+    const without = c.runs.filter((r) => r.model === null);
+    if (without.length === c.runs.length) throw new InputError('--group-by', groupBy, GROUP_BY_FIELDS.filter((f) => f !== 'model').join(', '), `got "model", but no run here has a model (none was proposed by ollama:MODEL)`);
+    if (without.length) notes.push(`${[...new Set(without.map((r) => r.proposer))].join(', ')}: not an LLM proposer, so no model: these runs are grouped and named by their proposer`);
+  }
   const byKey = new Map<string, RunComparison[]>();
   for (const r of c.runs) byKey.set(r.configKey, [...(byKey.get(r.configKey) ?? []), r]);
   const keys = [...byKey.keys()];

@@ -140,6 +140,16 @@ describe('compareGroups: seeds of one configuration and the tests between them',
     expect(compareCommand([...empty, ...more, '--group-by', 'proposer'])).toContain('hypervolume: 0 for every run (no run has a feasible evaluation: an empty front dominates nothing, whatever the reference point)');
   });
 
+  it('--group-by model: refused when no run has a model; runs without one are named by their proposer, and a note says so', () => {
+    expect(() => compareGroups(compareRuns([...evo, ...rnd], ref), 'model')).toThrow(InputError);
+    expect(() => compareCommand([...evo, ...rnd, '--group-by', 'model'])).toThrow(/^--group-by: got "model", but no run here has a model \(none was proposed by ollama:MODEL\); allowed: proposer, space, evaluator$/);
+    const qwen = [1, 2].map((s) => run(`qwen-${s}`, { proposer: 'ollama:qwen', seed: s }, [[10 * s, 50]]));
+    const x = compareGroups(compareRuns([...qwen, ...evo, ...rnd], ref), 'model');
+    expect(x.groups.map((g) => g.name)).toEqual(['qwen', 'evolution', 'random']);
+    expect(x.notes).toContain('evolution, random: not an LLM proposer, so no model: these runs are grouped and named by their proposer');
+    expect(compareGroups(compareRuns(qwen, ref), 'model').notes.some((n) => n.includes('no model'))).toBe(false);
+  });
+
   it('a group of one run gets no test, and says so', () => {
     const one = compareGroups(compareRuns([evo[0] as string, evo[1] as string, rnd[0] as string], ref), 'proposer');
     expect(one.tests).toEqual([]);
