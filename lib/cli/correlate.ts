@@ -83,12 +83,15 @@ export function renderCorrelation(result: CorrelationResult, loaded: LoadedSourc
     `intervals: percentile bootstrap over candidates, ${result.resamples} resamples, seed ${result.seed}`,
   ];
   const { x, y, predictedSpearman } = result.reliability;
+  // one metric from two sources (accuracy after 1 and after 5 epochs): rows say which side and where from
+  const rowLabel = (axis: 'x' | 'y'): string =>
+    result.x !== result.y ? result[axis] : `${axis}: ${result[axis]} (${loaded.sources.filter((s) => s.role === axis || s.role === 'x and y').map((s) => s.path).join(', ')})`;
   if (x || y) {
     lines.push('', 'Repeated evaluations (one-way random-effects ANOVA, method of moments; k: effective evaluations per candidate, n0):');
     lines.push(
       textTable(
         ['metric', 'candidates', 'evaluations', 'k', 'sigma^2_arch', 'sigma^2_noise', 'SNR', 'reliability of the mean'],
-        ([[result.x, x], [result.y, y]] as const).map(([name, v]) => (v ? [name, v.candidates, v.evaluations, Number(v.k.toPrecision(3)), variance(name, v.arch), variance(name, v.noise), snr(v), Number.isNaN(v.reliability) ? 'undefined' : v.reliability.toFixed(3)] : [name, '—', '—', 1, '—', '—', '—', '1 (no repeats)'])),
+        ([[result.x, x, 'x'], [result.y, y, 'y']] as const).map(([name, v, axis]) => (v ? [rowLabel(axis), v.candidates, v.evaluations, Number(v.k.toPrecision(3)), variance(name, v.arch), variance(name, v.noise), snr(v), Number.isNaN(v.reliability) ? 'undefined' : v.reliability.toFixed(3)] : [rowLabel(axis), '—', '—', 1, '—', '—', '—', '1 (no repeats)'])),
       ),
     );
     if (predictedSpearman !== null) {

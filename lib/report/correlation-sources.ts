@@ -210,7 +210,9 @@ export function loadCorrelationSources(paths: readonly string[], options: Source
     else observations.push({ key, x: v.x, y: v.y });
   }
   if (noX + noY > 0) {
-    const parts = [...(noY ? [`${plural(noY, 'candidate')} with ${options.x} but no ${options.y}`] : []), ...(noX ? [`${plural(noX, 'candidate')} with ${options.y} but no ${options.x}`] : [])];
+    // one metric from two sources: `accuracy (x)` / `accuracy (y)` (as correlation.ts axisLabels)
+    const [lx, ly] = options.x === options.y ? [`${options.x} (x)`, `${options.y} (y)`] : [options.x, options.y];
+    const parts = [...(noY ? [`${plural(noY, 'candidate')} with ${lx} but no ${ly}`] : []), ...(noX ? [`${plural(noX, 'candidate')} with ${ly} but no ${lx}`] : [])];
     notes.push(`left out: ${parts.join('; ')} (${plural(observations.length, 'candidate')} matched)`);
   }
   return { observations, sources, notes };

@@ -144,6 +144,11 @@ function checkOptions(options: CorrelationOptions): Required<CorrelationOptions>
   return { resamples, seed, confidence };
 }
 
+/** The names notes use for x and y: the metric names, or `accuracy (x)` / `accuracy (y)` when both are one metric (from two sources). */
+export function axisLabels(names: { x: string; y: string }): { x: string; y: string } {
+  return names.x === names.y ? { x: `${names.x} (x)`, y: `${names.y} (y)` } : names;
+}
+
 /**
  * Spearman, Kendall tau-b and Pearson over per-candidate means, with seeded bootstrap intervals and
  * (with repeated evaluations) the variance components and NNGPT's predicted Spearman.
@@ -154,20 +159,21 @@ function checkOptions(options: CorrelationOptions): Required<CorrelationOptions>
  */
 export function correlateObservations(obs: readonly Observation[], names: { x: string; y: string }, options: CorrelationOptions = {}): CorrelationResult {
   const { resamples, seed, confidence } = checkOptions(options);
+  const label = axisLabels(names);
   const notes: string[] = [];
   for (const o of obs) {
     for (const [axis, values] of [['x', o.x], ['y', o.y]] as const) {
       const bad = values.find((v) => !Number.isFinite(v));
-      if (bad !== undefined) throw new InputError(`${axis} (${names[axis]}) of ${o.key}`, bad, 'finite numbers');
+      if (bad !== undefined) throw new InputError(`${axis} (${label[axis]}) of ${o.key}`, bad, 'finite numbers');
     }
   }
   const used = obs.filter((o) => o.x.length > 0 && o.y.length > 0);
-  if (used.length < obs.length) notes.push(`left out: ${obs.length - used.length} of ${obs.length} candidates without both ${names.x} and ${names.y}`);
-  if (used.length < MIN_CANDIDATES) throw new InputError('candidates', used.length, `at least ${MIN_CANDIDATES} candidates with both ${names.x} and ${names.y}`, `got ${used.length} after matching`);
+  if (used.length < obs.length) notes.push(`left out: ${obs.length - used.length} of ${obs.length} candidates without both ${label.x} and ${label.y}`);
+  if (used.length < MIN_CANDIDATES) throw new InputError('candidates', used.length, `at least ${MIN_CANDIDATES} candidates with both ${label.x} and ${label.y}`, `got ${used.length} after matching`);
   const means = used.map((o) => ({ key: o.key, x: meanOf(o.x), y: meanOf(o.y), xCount: o.x.length, yCount: o.y.length }));
   const mx = means.map((m) => m.x);
   const my = means.map((m) => m.y);
-  const constant = isConstant(mx) ? `${names.x} is the same for every candidate` : isConstant(my) ? `${names.y} is the same for every candidate` : undefined;
+  const constant = isConstant(mx) ? `${label.x} is the same for every candidate` : isConstant(my) ? `${label.y} is the same for every candidate` : undefined;
   const unused: [string, number][] = [];
   const statistic = (label: string, f: (x: number[], y: number[]) => number): CorrelationStatistic => {
     const value = f(mx, my);
@@ -193,15 +199,15 @@ export function correlateObservations(obs: readonly Observation[], names: { x: s
   else if (unused.length) {
     const same = unused.length === 3 && unused.every(([, k]) => k === unused[0]?.[1]);
     const what = same ? `${unused[0]?.[1]} of ${resamples} resamples` : unused.map(([label, k]) => `${label} ${k} of ${resamples}`).join(', ');
-    notes.push(`bootstrap: ${what} drew a constant ${names.x} or ${names.y} (no correlation defined), left out of the interval${same ? 's' : ''}`);
+    notes.push(`bootstrap: ${what} drew a constant ${label.x} or ${label.y} (no correlation defined), left out of the interval${same ? 's' : ''}`);
   }
   const { x, y } = result.reliability;
   if (x || y) {
     const [rx, ry] = [x?.reliability ?? 1, y?.reliability ?? 1];
-    if (Number.isNaN(rx) || Number.isNaN(ry)) notes.push(`no predicted Spearman rho: ${Number.isNaN(rx) ? names.x : names.y} varies neither between nor within candidates (reliability undefined)`);
+    if (Number.isNaN(rx) || Number.isNaN(ry)) notes.push(`no predicted Spearman rho: ${Number.isNaN(rx) ? label.x : label.y} varies neither between nor within candidates (reliability undefined)`);
     else result.reliability.predictedSpearman = spearmanFromPearson(attenuatedPearson(rx, ry));
     for (const [axis, v] of [['x', x], ['y', y]] as const) {
-      const name = names[axis];
+      const name = label[axis];
       if (!v) notes.push(`${name} has one value per candidate: its reliability counts as 1 in the predicted Spearman rho (no repeats to estimate its noise)`);
       else {
         if (v.unrepresentable.length) notes.push(`${name}: ${v.unrepresentable.map((f) => (f === 'arch' ? 'sigma^2_arch' : f === 'noise' ? 'sigma^2_noise' : f.toUpperCase())).join(', ')} in ${name}'s unit squared ${v.unrepresentable.length === 1 ? 'is' : 'are'} beyond double range (above 1.8e308 or below 2.2e-308): not shown; SNR, F and reliability are ratios and are given`);

@@ -88,6 +88,20 @@ describe('paretonas correlate', () => {
     expect(out).not.toMatch(/NaN|Infinity/);
   });
 
+  it('one metric from two sources: the variance rows and the notes say x and y (never "accuracy or accuracy")', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+    writeFileSync(join(dir, 'one.csv'), 'key,accuracy\nk1,0.5\nk2,0.6\nk3,0.7\nk4,0.4\n');
+    writeFileSync(join(dir, 'five.csv'), 'key,accuracy\nk1,0.7\nk1,0.72\nk2,0.8\nk2,0.78\nk3,0.9\nk3,0.9\nk4,0.5\nk4,0.52\nk5,0.1\n');
+    const out = await correlateCommand([join(dir, 'one.csv'), join(dir, 'five.csv'), '--x', 'accuracy', '--y', 'accuracy', '--resamples', '100']);
+    const rows = out.split('\n').filter((l) => /^[xy]: accuracy \(/.test(l));
+    expect(rows.map((l) => l.slice(0, l.indexOf(')') + 1))).toEqual([`x: accuracy (${join(dir, 'one.csv')})`, `y: accuracy (${join(dir, 'five.csv')})`]);
+    expect(rows[0]).toMatch(/ 1 \(no repeats\)$/);
+    expect(out).toContain('note: left out: 1 candidate with accuracy (y) but no accuracy (x) (4 candidates matched)');
+    expect(out).toContain('note: accuracy (x) has one value per candidate: its reliability counts as 1 in the predicted Spearman rho (no repeats to estimate its noise)');
+    expect(out).toMatch(/note: accuracy \(y\): SNR = sigma\^2_arch \/ sigma\^2_noise = [\d.]+: /);
+    expect(out).not.toMatch(/accuracy or accuracy|accuracy and accuracy|\naccuracy /);
+  });
+
   it('the help says where x and y come from', () => {
     expect(CORRELATE_COMMAND.notes?.[0]).toContain('x from the first, y from the others');
   });
