@@ -19,8 +19,12 @@ export interface BootstrapInterval {
  * (pairs stay together: the statistic reads its observations through the indices) from
  * lib/rng.ts createRng(seed), and evaluate `statistic(indices)`; the interval is the percentile
  * interval of the finite values. Deterministic for a seed.
- * Errors: InputError for n not an integer >= 1, seed not an integer, resamples not an integer in
- * 1..10^7, confidence not in (0, 1).
+ * Seeds: an integer s in 0..2^32-1 is mulberry32's 32-bit starting state, one seed per state (2^32
+ * distinct streams; nothing outside that range is accepted, so no two seeds alias). Each draw advances
+ * the state by 0x6d2b79f5 and gives u in [0, 1); the index is floor(u * n); resample r uses draws
+ * r*n .. r*n + n - 1.
+ * Errors: InputError for n not an integer >= 1, seed not an integer in 0..2^32-1, resamples not an
+ * integer in 1..10^7, confidence not in (0, 1).
  */
 export function bootstrapInterval(
   n: number,
@@ -30,7 +34,7 @@ export function bootstrapInterval(
   const resamples = options.resamples ?? 2000;
   const confidence = options.confidence ?? 0.95;
   if (!Number.isInteger(n) || n < 1) throw new InputError('n', n, 'an integer >= 1');
-  if (!Number.isInteger(options.seed)) throw new InputError('seed', options.seed, 'an integer');
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 32 - 1) throw new InputError('seed', options.seed, 'an integer from 0 to 4294967295 (2^32 - 1)');
   if (!Number.isInteger(resamples) || resamples < 1 || resamples > 1e7) throw new InputError('resamples', resamples, 'an integer from 1 to 10000000');
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) throw new InputError('confidence', confidence, 'a number between 0 and 1 (exclusive)');
   const rng = createRng(options.seed);

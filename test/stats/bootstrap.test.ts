@@ -3,6 +3,7 @@ import { createRng } from '../../lib/rng.js';
 import { bootstrapInterval } from '../../lib/stats/bootstrap.js';
 import { spearman } from '../../lib/stats/rank-correlation.js';
 import { quantile } from '../../lib/stats/summary.js';
+import { HAVE_SCIPY, scipy } from './scipy.js';
 
 const gauss = (rng: { next(): number }) => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
 
@@ -48,5 +49,33 @@ describe('percentile bootstrap', () => {
     expect(() => bootstrapInterval(3, () => 1, { seed: 0.5 })).toThrow(/^seed: got 0.5/);
     expect(() => bootstrapInterval(3, () => 1, { seed: 0, resamples: 0 })).toThrow(/^resamples: got 0/);
     expect(() => bootstrapInterval(3, () => 1, { seed: 0, confidence: 1 })).toThrow(/^confidence: got 1/);
+  });
+});
+
+describe('bootstrap seeds', () => {
+  it('a seed is an integer in 0..2^32-1: -1, 2^32 (which would alias 0), 2^40, 1.5 and "3" are input errors', () => {
+    for (const seed of [-1, 2 ** 32, 2 ** 40, 1.5, '3' as unknown as number, Number.NaN]) {
+      expect(() => bootstrapInterval(3, () => 1, { seed }), String(seed)).toThrow(/^seed: got .*; allowed: an integer from 0 to 4294967295 \(2\^32 - 1\)$/);
+    }
+    expect(bootstrapInterval(3, () => 1, { seed: 2 ** 32 - 1, resamples: 5 }).used).toBe(5);
+  });
+  it.skipIf(!HAVE_SCIPY)('seed s draws its indices from mulberry32 started at state s (a second implementation in Python)', () => {
+    const seeds = [0, 1, 12345, 2 ** 31, 2 ** 32 - 1];
+    const drawn = seeds.map((seed) => { const all: number[][] = []; bootstrapInterval(7, (idx) => { all.push([...idx]); return 0; }, { seed, resamples: 3 }); return all; });
+    const want = scipy<number[][][]>(`
+M = 0xffffffff
+def draws(seed, n, resamples):
+    state = seed
+    def nxt():
+        nonlocal state
+        state = (state + 0x6d2b79f5) & M
+        t = state
+        t = ((t ^ (t >> 15)) * (t | 1)) & M
+        t = (t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & M)) & M)) & M
+        return ((t ^ (t >> 14)) & M) / 4294967296
+    return [[math.floor(nxt() * n) for _ in range(n)] for _ in range(resamples)]
+out([draws(s, 7, 3) for s in data])`, seeds);
+    expect(drawn).toEqual(want);
+    expect(new Set(drawn.map((d) => JSON.stringify(d))).size).toBe(seeds.length);
   });
 });
