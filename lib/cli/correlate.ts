@@ -104,6 +104,22 @@ export function renderCorrelation(result: CorrelationResult, loaded: LoadedSourc
   return lines.join('\n');
 }
 
+/**
+ * A VarianceSummary for JSON: a non-finite number (an infinite SNR or F without noise, an undefined
+ * reliability, a sigma^2 beyond double range) is null, and `reason` says why (as the statistics' own).
+ */
+function jsonVariance(v: VarianceSummary | null): unknown {
+  if (!v) return null;
+  const reasons: string[] = [];
+  const nonFinite = (fields: readonly (keyof VarianceSummary)[]) => fields.filter((f) => typeof v[f] === 'number' && !Number.isFinite(v[f]));
+  const ratios = nonFinite(['snr', 'f', 'reliability']);
+  if (ratios.length) reasons.push(`${ratios.join(', ')}: ${v.noise === 0 && v.arch > 0 ? 'infinite: no noise (every repeat of a candidate equal, sigma^2_noise = 0)' : 'undefined: the metric varies neither between nor within candidates'}`);
+  if (v.unrepresentable.length) reasons.push(`${v.unrepresentable.join(', ')}: beyond double range in the metric's unit squared (above 1.8e308 or below 2.2e-308)`);
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(v)) out[k] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
+  return reasons.length ? { ...out, reason: reasons.join('; ') } : out;
+}
+
 /** The JSON output: the issue's shape first ({"n", "spearman": {"value", "ci"}, ...}), extras after; an undefined value is null with its reason. */
 function jsonResult(result: CorrelationResult, loaded: LoadedSources): unknown {
   const stat = (s: CorrelationStatistic) => ({ value: Number.isNaN(s.value) ? null : s.value, ci: s.ci.every(Number.isFinite) ? s.ci : null, used: s.used, ...(s.reason ? { reason: s.reason } : {}) });
@@ -117,7 +133,7 @@ function jsonResult(result: CorrelationResult, loaded: LoadedSources): unknown {
     resamples: result.resamples,
     seed: result.seed,
     confidence: result.confidence,
-    reliability: result.reliability,
+    reliability: { x: jsonVariance(result.reliability.x), y: jsonVariance(result.reliability.y), predictedSpearman: result.reliability.predictedSpearman },
     sources: loaded.sources,
     candidates: result.means,
     notes: [...loaded.notes, ...result.notes],

@@ -102,6 +102,19 @@ describe('paretonas correlate', () => {
     expect(out).not.toMatch(/accuracy or accuracy|accuracy and accuracy|\naccuracy /);
   });
 
+  it('--json writes an infinite SNR or an undefined reliability as null with a reason, never "Infinity" or "NaN"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paretonas-correlate-'));
+    // x: every repeat equal (sigma^2_noise = 0 < sigma^2_arch: SNR and F infinite); y: constant with repeats (0 / 0: undefined)
+    writeFileSync(join(dir, 'd.csv'), 'key,a,b\nk1,1,5\nk1,1,5\nk2,2,5\nk2,2,5\nk3,4,5\nk3,4,5\n');
+    const text = await correlateCommand([join(dir, 'd.csv'), '--x', 'a', '--y', 'b', '--json', '--resamples', '100']);
+    expect(text).not.toMatch(/Infinity|NaN/);
+    const json = JSON.parse(text);
+    expect(json.reliability.x).toMatchObject({ noise: 0, snr: null, f: null, reliability: 1, reason: 'snr, f: infinite: no noise (every repeat of a candidate equal, sigma^2_noise = 0)' });
+    expect(json.reliability.x.arch).toBeCloseTo(7 / 3, 14); // means 1, 2, 4: MSB = 2 * (16 + 1 + 25) / 9 / 2 = 14/3, n0 = 2
+    expect(json.reliability.y).toMatchObject({ arch: 0, noise: 0, snr: null, f: null, reliability: null, reason: 'snr, f, reliability: undefined: the metric varies neither between nor within candidates' });
+    expect(json.spearman).toEqual({ value: null, ci: null, used: 0, reason: 'b is the same for every candidate' });
+  });
+
   it('the help says where x and y come from', () => {
     expect(CORRELATE_COMMAND.notes?.[0]).toContain('x from the first, y from the others');
   });
