@@ -115,8 +115,13 @@ describe('paretonas correlate', () => {
     expect(json.spearman).toEqual({ value: null, ci: null, used: 0, reason: 'b is the same for every candidate' });
   });
 
-  it('the help says where x and y come from', () => {
+  it('the help says where x and y come from; its example is the README\'s and its JSON shape lists the keys --json prints', async () => {
     expect(CORRELATE_COMMAND.notes?.[0]).toContain('x from the first, y from the others');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`npx ${CORRELATE_COMMAND.example}`);
+    const json = JSON.parse(await correlateCommand([CSV, '--x', 'proxy', '--y', 'full', '--json', '--resamples', '100']));
+    const help = CORRELATE_COMMAND.flags.json.help as string;
+    expect(help).toContain(`{${Object.keys(json).map((k) => `"${k}"`).join(', ').replace('"spearman"', '"spearman": {' + Object.keys(json.spearman).filter((k) => k !== 'reason').map((k) => `"${k}"`).join(', ') + '}')}}`);
   });
 });
 
