@@ -115,9 +115,12 @@ function fieldValue(r: RunComparison, field: GroupByField): string {
   return r[field];
 }
 
-/** Leaves of a JSON value as dotted paths (`proposerSettings.llmMode`) to their JSON text. */
+/**
+ * Leaves of a JSON value as dotted paths (`proposerSettings.llmMode`, `limits.0.max`: arrays too)
+ * to their JSON text; an empty object or array has none (it reads as absent: `no limits[0]`).
+ */
 function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+  if (v !== null && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
   } else {
     out.set(path, JSON.stringify(v));
@@ -128,10 +131,51 @@ function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<str
 /** Paths whose values are not equal in every one of `configs` (a path missing in one counts as differing). */
 function differingPaths(configs: readonly Map<string, string>[]): string[] {
   const paths = new Set(configs.flatMap((c) => [...c.keys()]));
-  return [...paths].filter((p) => new Set(configs.map((c) => c.get(p) ?? 'absent')).size > 1).sort();
+  return [...paths].filter((p) => new Set(configs.map((c) => c.get(p) ?? '\u0000absent')).size > 1).sort();
 }
 
-const shown = (json: string | undefined): string => (json === undefined ? 'absent' : json.startsWith('"') ? (JSON.parse(json) as string) : json);
+/** What an absent setting means (record-types: a run without `llmMode` ran in full mode). */
+const DEFAULTS: Record<string, string> = { 'proposerSettings.llmMode': 'full' };
+/** The longest value shown in a group's name (longer ones are cut with …). */
+const MAX_VALUE = 24;
+/** Settings named in a group's name at most (then `+N more`). */
+const MAX_SETTINGS = 2;
+
+const isIndex = (segment: string): boolean => /^\d+$/.test(segment);
+/** A setting's name for people: its own key (`llmMode`), or from the array it sits in (`limits[0].max`). */
+function label(path: string): string {
+  const seg = path.split('.');
+  const firstIndex = seg.findIndex(isIndex);
+  const from = firstIndex < 0 ? seg.length - 1 : Math.max(0, firstIndex - 1);
+  return seg.slice(from).map((x, i) => (isIndex(x) ? `[${x}]` : i === 0 ? x : `.${x}`)).join('');
+}
+/** The setting a path belongs to, up to its first array index (`limits.0.max` → `limits`). */
+function settingOf(path: string): string {
+  const seg = path.split('.');
+  const k = seg.findIndex(isIndex);
+  return (k < 0 ? seg : seg.slice(0, k)).join('.');
+}
+
+/** A short value: a string as it is, anything else as JSON; cut to MAX_VALUE characters. */
+function shortValue(json: string): string {
+  const text = json.startsWith('"') ? (JSON.parse(json) as string) : json;
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** How one configuration stands on a differing path: `llmMode delta`, `llmMode full` (the default when absent), `no trainerArgs`. */
+function describe(config: ReadonlyMap<string, string>, path: string): string {
+  const json = config.get(path);
+  if (json !== undefined) return `${label(path)} ${shortValue(json)}`;
+  if (DEFAULTS[path] !== undefined) return `${label(path)} ${DEFAULTS[path]}`;
+  // the outermost part of the path this configuration lacks below a top-level setting (a bag such
+  // as evaluatorOptions names nothing): `no trainerArgs`, `no limits[2]`
+  const seg = path.split('.');
+  for (let n = Math.min(2, seg.length); n <= seg.length; n++) {
+    const prefix = seg.slice(0, n).join('.');
+    if (![...config.keys()].some((k) => k === prefix || k.startsWith(`${prefix}.`))) return `no ${label(prefix)}`;
+  }
+  return `no ${label(path)}`;
+}
 
 /**
  * A reference point for people that pastes back: `name value` per objective with every value
@@ -202,11 +246,15 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
     if (same.length < 2) return name;
     const paths = differingPaths(same.map((j) => configs[j] as Map<string, string>));
     const mine = configs[i] as Map<string, string>;
-    return `${name} (${paths.map((p) => `${p.split('.').at(-1)} ${shown(mine.get(p))}`).join(', ') || `group ${i + 1}`})`;
+    const items = [...new Set(paths.map((p) => describe(mine, p)))];
+    const more = items.length > MAX_SETTINGS ? `, +${items.length - MAX_SETTINGS} more` : '';
+    return `${name} (${items.slice(0, MAX_SETTINGS).join(', ')}${more || (items.length ? '' : `group ${i + 1}`)})`;
   });
+  // Names cut short may still coincide: then the group's number tells them apart.
+  const uniqueNames = finalNames.map((n, i) => (finalNames.indexOf(n) !== finalNames.lastIndexOf(n) ? `${n} #${i + 1}` : n));
 
   const own = FIELD_SETTINGS[field];
-  const outside = differingPaths(configs).filter((p) => !own.includes(p.split('.')[0] as string));
+  const outside = [...new Set(differingPaths(configs).filter((p) => !own.includes(p.split('.')[0] as string)).map(settingOf))];
   if (keys.length > 1 && outside.length) {
     notes.push(`the groups differ in more than the ${field}: ${outside.join(', ')}; a difference between them is not the ${field}'s alone`);
   }
@@ -218,7 +266,7 @@ export function compareGroups(c: Comparison, groupBy: string): GroupComparison {
 
   const groups: RunGroup[] = keys.map((k, i) => {
     const given = byKey.get(k) as RunComparison[];
-    const name = finalNames[i] as string;
+    const name = uniqueNames[i] as string;
     // One run per seed: the longest (most proposals; a tie: the first given).
     const longest = new Map<number, RunComparison>();
     for (const r of given) if ((longest.get(r.seed)?.proposals ?? -1) < r.proposals) longest.set(r.seed, r);

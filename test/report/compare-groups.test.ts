@@ -150,6 +150,26 @@ describe('compareGroups: seeds of one configuration and the tests between them',
     expect(compareGroups(compareRuns(qwen, ref), 'model').notes.some((n) => n.includes('no model'))).toBe(false);
   });
 
+  it('a group name gives a setting one run lacks its default (llmMode full) or says no X, and never a long JSON blob', () => {
+    const plain = [1, 2].map((s) => run(`plain-${s}`, { proposer: 'ollama:qwen', proposerSettings: { temperature: 1.5 }, seed: s }, [[10 * s, 50]]));
+    const delta = [1, 2].map((s) => run(`dl-${s}`, { proposer: 'ollama:qwen', proposerSettings: { llmMode: 'delta', temperature: 1.5 }, seed: s }, [[15 * s, 50]]));
+    expect(compareGroups(compareRuns([...plain, ...delta], ref), 'model').groups.map((g) => g.name)).toEqual(['qwen (llmMode full)', 'qwen (llmMode delta)']);
+    // a torch trainer's arguments given to one group only
+    const torch = [1, 2].map((s) => run(`torch-${s}`, { proposer: 'evolution', evaluator: 'torch:fashion-mnist', seed: s }, [[10 * s, 50]]));
+    const args = [1, 2].map((s) => run(`args-${s}`, { proposer: 'evolution', evaluator: 'torch:fashion-mnist', evaluatorOptions: { trainerArgs: '--epochs 3 --batch-size 64 --lr 0.05' }, seed: s }, [[10 * s, 50]]));
+    expect(compareGroups(compareRuns([...torch, ...args], ref), 'evaluator').groups.map((g) => g.name)).toEqual(['torch:fashion-mnist (no trainerArgs)', 'torch:fashion-mnist (trainerArgs --epochs 3 --batch-size…)']);
+    // two spaces' limits (arrays of objects): the element and field that differ, with a short value
+    const limited = [1, 2].map((s) => run(`lim-${s}`, { proposer: 'evolution', limits: [{ name: 'macs', max: 350000000, min: 1 }], seed: s }, [[10 * s, 50]]));
+    const names = compareGroups(compareRuns([...evo, ...limited], ref), 'proposer').groups.map((g) => g.name);
+    expect(names).toEqual(['evolution (no limits[0])', 'evolution (limits[0].max 350000000, limits[0].min 1, +1 more)']);
+    expect(names.join(' ')).not.toMatch(/[{"]/);
+    // settings that differ beyond the field are named once each, not per array element
+    expect(compareGroups(compareRuns([...rnd, ...limited], ref), 'proposer').notes).toContain("the groups differ in more than the proposer: limits; a difference between them is not the proposer's alone");
+    // one group with llmMode absent, one with it given as full: the same setting, told apart by number
+    const explicit = [1, 2].map((s) => run(`explicit-${s}`, { proposer: 'ollama:qwen', proposerSettings: { llmMode: 'full', temperature: 1.5 }, seed: s }, [[12 * s, 50]]));
+    expect(compareGroups(compareRuns([...plain, ...explicit], ref), 'model').groups.map((g) => g.name)).toEqual(['qwen (llmMode full) #1', 'qwen (llmMode full) #2']);
+  });
+
   it('a group of one run gets no test, and says so', () => {
     const one = compareGroups(compareRuns([evo[0] as string, evo[1] as string, rnd[0] as string], ref), 'proposer');
     expect(one.tests).toEqual([]);
