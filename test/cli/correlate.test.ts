@@ -63,10 +63,27 @@ describe('paretonas correlate', () => {
     expect(info.xTitle).toBe('NASWOT score');
     expect(info.yTitle).toBe('MACs (M)');
     expect(info.means.map((m) => m.y)).toEqual(result.means.map((m) => m.y / 1e6));
-    expect(info.repeats).toEqual([]);
+    expect(info.ranged).toBe(false);
+    expect(info.means.every((m) => m.xRange === null && m.yRange === null)).toBe(true);
     expect(info.title).toContain(`Spearman rho ${result.spearman.value.toFixed(3)}`);
     expect(info.title).toContain('n = 8');
     expect(correlationScatterFigure(info).data).toHaveLength(1);
+  });
+
+  it('with repeats, each candidate is its means with bars from its lowest to its highest single evaluation (no made-up (x, y) points); the legend and hover say so', () => {
+    // k1: x 1, 3 (mean 2), y 10; k2: x 5, y 20, 26, 23 (mean 23); k3: x 4, y 30
+    const obs = [{ key: 'k1', x: [1, 3], y: [10] }, { key: 'k2', x: [5], y: [20, 26, 23] }, { key: 'k3', x: [4], y: [30] }];
+    const result = correlateObservations(obs, { x: 'p', y: 'q' }, { resamples: 100 });
+    const info = correlationScatterInfo(result, obs);
+    expect(info.means.map((m) => [m.x, m.y, m.xRange, m.yRange])).toEqual([[2, 10, [1, 3], null], [5, 23, null, [20, 26]], [4, 30, null, null]]);
+    expect(info.means[1]?.text).toBe('k2<br>1 p value: 5<br>3 q values: 20, 26, 23');
+    const figure = correlationScatterFigure(info);
+    expect(figure.data).toHaveLength(1);
+    const trace = figure.data[0] as { name: string; error_x: { array: number[]; arrayminus: number[] }; error_y: { array: number[]; arrayminus: number[] } };
+    expect(trace.name).toBe('candidate means; bars: lowest to highest single evaluation (x and y repeats are not paired)');
+    expect([trace.error_x.arrayminus, trace.error_x.array]).toEqual([[1, 0, 0], [1, 0, 0]]);
+    expect([trace.error_y.arrayminus, trace.error_y.array]).toEqual([[0, 3, 0], [0, 3, 0]]);
+    expect(figure.layout.showlegend).toBe(true);
   });
 
   it('bad flags are one line naming the flag, the value and what is allowed', async () => {
