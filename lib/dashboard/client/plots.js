@@ -154,7 +154,7 @@ function drawSignificance(sig, error) {
   if (sig.tests.length) {
     box.append(
       el('p', { className: 'hint', text: "Two-sided Mann-Whitney U on the hypervolumes (U of group A); Holm: adjusted over the pairs; Cliff's delta = P(A > B) - P(A < B); A12 = P(A > B) + P(tie) / 2." }),
-      table(['group A', 'group B', 'n A', 'n B', 'U', 'p', 'method', 'Holm p', 'smallest possible p', "Cliff's delta", 'A12'], sig.tests.map((/** @type {any} */ t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pText(t.p), t.method, pText(t.pHolm), pText(t.smallestP), String(Number(t.cliffsDelta.toFixed(3))), t.a12.toFixed(3)])),
+      table(['group A', 'group B', 'n A', 'n B', 'U', 'p', 'method', 'Holm p', 'smallest possible p', "Cliff's delta", 'A12'], sig.tests.map((/** @type {any} */ t) => [t.a, t.b, String(t.n1), String(t.n2), String(t.u), pText(t.p), t.method, pText(t.pHolm), t.smallestP === null ? '—' : pText(t.smallestP), String(Number(t.cliffsDelta.toFixed(3))), t.a12.toFixed(3)])),
     );
   }
   for (const n of sig.notes) box.append(el('p', { className: 'note', text: n }));
