@@ -15,7 +15,7 @@
  */
 import { metricInfo } from '../metrics.js';
 import { REJECTION_REASONS } from '../propose/types.js';
-import type { GroupComparison } from './compare-groups.js';
+import { formatReference, type GroupComparison } from './compare-groups.js';
 import { formatPoint, metricRangeAvg, objectivesText, runLabel, type Comparison, type RunComparison } from './compare.js';
 import { groupHypervolumeFigure, groupHypervolumeInfo, type GroupHypervolumeInfo } from './figures/group-hypervolume.js';
 import { figureHtml, plotlyLibraryHtml } from './html.js';
@@ -54,7 +54,7 @@ function frontTable(runs: readonly RunComparison[], id: string, objectives: stri
 function searchTable(c: Comparison): Table {
   const notes: string[] = [];
   if (c.reference) {
-    notes.push(`Hypervolume: each run's front against one reference point for every run (${referenceSource(c.reference.source)}): ${formatPoint(c.objectives, c.reference.point)}; in the product of the objectives' recorded units (${c.objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ')}).`);
+    notes.push(`Hypervolume: each run's front against one reference point for every run (${referenceSource(c.reference.source)}): ${formatReference(c.objectives, c.reference.point)}; in the product of the objectives' recorded units (${c.objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ')}).`);
     if (c.ideal) notes.push(`HV share: the hypervolume over the box between the best evaluated values (${formatPoint(c.objectives, c.ideal)}) and the reference.`);
   } else {
     notes.push(c.objectivesDiffer ? `No hypervolume: ${c.objectivesDiffer}` : 'No hypervolume: no run evaluated a candidate.');
@@ -116,7 +116,7 @@ function groupsTable(g: GroupComparison, c: Comparison): Table {
     ]),
     notes: [
       g.reference
-        ? `Hypervolume: each run's front against one reference point for every run (${referenceSource(g.reference.source)}): ${formatPoint(c.objectives, g.reference.point)}; in the product of the objectives' recorded units (${c.objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ')}: counts, bytes and ms as recorded, not the tables' M or KiB). sd: sample standard deviation (n - 1); — for a group of one run.`
+        ? `Hypervolume: each run's front against one reference point for every run (${referenceSource(g.reference.source)}): ${formatReference(c.objectives, g.reference.point)}; in the product of the objectives' recorded units (${c.objectives.map((o) => metricInfo(o.name, o.direction).label).join(' × ')}: counts, bytes and ms as recorded, not the tables' M or KiB). sd: sample standard deviation (n - 1); — for a group of one run.`
         : 'No hypervolume.',
     ],
   };

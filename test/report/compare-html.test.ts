@@ -78,7 +78,7 @@ describe('compare --html: the groups page', () => {
     expect(rows[1]!.slice(3, 5)).toEqual(['416.6667', '175.5942']);
     // every point evaluated: valid rate 100 %; wall times 11, 12, 13 s: mean 12
     expect(rows.map((r) => r.slice(6))).toEqual([['100', '100, 100, 100', '12'], ['100', '100, 100, 100', '12']]);
-    expect(page).toContain('(given with --ref): accuracy 0, macs 100; in the product of the objectives&#39; recorded units (accuracy &#215; MACs');
+    expect(page).toContain('(given with --ref): accuracy 0, macs 100 (--ref &quot;0,100&quot; gives these hypervolumes again); in the product of the objectives&#39; recorded units (accuracy &#215; MACs');
   });
 
   it('the Mann-Whitney table: every evolution run above every random run, U = 9 of 9, exact p = 2 / C(6, 3) = 0.1', () => {
