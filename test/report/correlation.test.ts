@@ -24,6 +24,15 @@ async function python(script: string, input: unknown): Promise<unknown> {
 }
 
 /** scipy on the CSV fixture, read by Python's csv module: per-key means of the non-empty cells, keys with both. */
+/** One-way random-effects ANOVA (method of moments, unbalanced) written out in numpy, beside scipy's f_oneway. */
+const PY_ANOVA = `def anova(groups):
+    a = len(groups); N = sum(len(g) for g in groups)
+    grand = sum(sum(g) for g in groups) / N
+    msb = sum(len(g) * (np.mean(g) - grand) ** 2 for g in groups) / (a - 1)
+    msw = sum(sum((v - np.mean(g)) ** 2 for v in g) for g in groups) / (N - a)
+    n0 = (N - sum(len(g) ** 2 for g in groups) / N) / (a - 1)
+    return dict(msb=msb, msw=msw, n0=n0, arch=max(0.0, (msb - msw) / n0), F=float(stats.f_oneway(*groups).statistic))`;
+
 const SCIPY_ON_CSV = `
 import csv
 import numpy as np
@@ -39,13 +48,7 @@ for r in rows:
 keys = [k for k in keys if vals[k][0] and vals[k][1]]
 mx = [sum(vals[k][0]) / len(vals[k][0]) for k in keys]
 my = [sum(vals[k][1]) / len(vals[k][1]) for k in keys]
-def anova(groups):
-    a = len(groups); N = sum(len(g) for g in groups)
-    grand = sum(sum(g) for g in groups) / N
-    msb = sum(len(g) * (np.mean(g) - grand) ** 2 for g in groups) / (a - 1)
-    msw = sum(sum((v - np.mean(g)) ** 2 for v in g) for g in groups) / (N - a)
-    n0 = (N - sum(len(g) ** 2 for g in groups) / N) / (a - 1)
-    return dict(msb=msb, msw=msw, n0=n0, arch=max(0.0, (msb - msw) / n0), F=float(stats.f_oneway(*groups).statistic))
+${PY_ANOVA}
 print(json.dumps(dict(keys=keys, n=len(keys),
   spearman=float(stats.spearmanr(mx, my).correlation),
   kendall=float(stats.kendalltau(mx, my).correlation),
@@ -141,15 +144,11 @@ s = 2.0 ** 1023
 gx = [np.array(g) / s for g in data['x']]
 mx = [float(np.mean(g)) for g in gx]
 my = [float(np.mean(g)) for g in data['y']]
-def anova(groups):
-    a = len(groups); N = sum(len(g) for g in groups)
-    grand = sum(sum(g) for g in groups) / N
-    msb = sum(len(g) * (np.mean(g) - grand) ** 2 for g in groups) / (a - 1)
-    msw = sum(sum((v - np.mean(g)) ** 2 for v in g) for g in groups) / (N - a)
-    n0 = (N - sum(len(g) ** 2 for g in groups) / N) / (a - 1)
-    arch = max(0.0, (msb - msw) / n0)
-    return dict(F=float(stats.f_oneway(*groups).statistic), snr=arch / msw, reliability=arch / (arch + msw / n0))
-print(json.dumps(dict(mx=[m * s for m in mx], pearson=float(stats.pearsonr(mx, my)[0]), spearman=float(stats.spearmanr(mx, my).correlation), x=anova(gx))))
+${PY_ANOVA}
+def ratios(groups):
+    c = anova(groups)
+    return dict(F=c['F'], snr=c['arch'] / c['msw'], reliability=c['arch'] / (c['arch'] + c['msw'] / c['n0']))
+print(json.dumps(dict(mx=[m * s for m in mx], pearson=float(stats.pearsonr(mx, my)[0]), spearman=float(stats.spearmanr(mx, my).correlation), x=ratios(gx))))
 `,
       { x: obs.map((o) => o.x), y: obs.map((o) => o.y) },
     )) as { mx: number[]; pearson: number; spearman: number; x: { F: number; snr: number; reliability: number } };
