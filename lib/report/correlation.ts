@@ -19,9 +19,9 @@
  */
 import { InputError } from '../errors.js';
 import { bootstrapInterval } from '../stats/bootstrap.js';
-import { divideBy, powerOfTwoScale } from '../stats/scale.js';
+import { mean } from '../stats/summary.js';
 import { kendallTauB, pearson, spearman } from '../stats/rank-correlation.js';
-import { attenuatedPearson, spearmanFromPearson, varianceComponents } from '../stats/variance-components.js';
+import { attenuatedPearson, spearmanFromPearson, varianceComponents, type VarianceField } from '../stats/variance-components.js';
 import type { Observation } from './correlation-sources.js';
 
 export type { Observation } from './correlation-sources.js';
@@ -96,42 +96,26 @@ export interface CorrelationOptions {
 export const SNR_THRESHOLD = 10;
 export const MIN_CANDIDATES = 3;
 
-/**
- * The mean of finite values without overflow: the values are divided by a power of 2 first
- * (lib/stats/scale.ts, exact), summed, and the mean multiplied back (the plain sum of 1.7e308 and
- * 1.6e308 is Infinity; this gives 1.65e308, the same double as the plain mean wherever that is finite).
- */
-export function meanOf(values: readonly number[]): number {
-  const scale = powerOfTwoScale(values);
-  return scale * (divideBy(values, scale).reduce((sum, v) => sum + v, 0) / values.length);
-}
 const isConstant = (values: readonly number[]): boolean => values.every((v) => v === values[0]);
 
 /** The fields of a VarianceSummary in the metric's unit squared (NaN when beyond double range: see `unrepresentable`). */
-export type VarianceSquared = 'arch' | 'noise' | 'msb' | 'msw';
+export type VarianceSquared = VarianceField;
 
 /**
  * A metric's variance components when some candidate has two or more values; null otherwise.
- * The values are divided by a power of 2 first (exact), so SNR, reliability, F and k are right at
- * any magnitude (values near 1e308 or 1e-300 included); a sigma^2 whose value in the metric's unit
- * squared is not a double (above 1.8e308, or below 2.2e-308 while not 0) is NaN and named in
- * `unrepresentable` (never Infinity or a false 0).
+ * varianceComponents works on the values divided by a power of 2 (exact), so SNR, reliability, F
+ * and k are taken from its scale-free `scaled` components and are right at any magnitude (values
+ * near 1e308 or 1e-300 included); a sigma^2 whose value in the metric's unit squared is not a
+ * double (above 1.8e308, or below 2.2e-308 while not 0) is NaN and named in `unrepresentable`
+ * (never Infinity or a false 0).
  */
 export function varianceSummary(groups: readonly (readonly number[])[]): VarianceSummary | null {
   if (!groups.some((g) => g.length >= 2)) return null;
-  const scale = powerOfTwoScale(...groups);
-  const c = varianceComponents(groups.map((g) => divideBy(g, scale)));
-  const unrepresentable: VarianceSquared[] = [];
-  const squared = (field: VarianceSquared): number => {
-    const v = c[field] * scale * scale;
-    if (Number.isFinite(v) && !(v === 0 && c[field] !== 0)) return v;
-    unrepresentable.push(field);
-    return NaN;
-  };
-  const [arch, noise, msb, msw] = [squared('arch'), squared('noise'), squared('msb'), squared('msw')];
+  const c = varianceComponents(groups);
+  const { arch, noise } = c.scaled;
   // Spearman-Brown with k = n0 (fractional when unbalanced), on the scaled components (the ratio is scale-free)
-  const total = c.arch + c.noise / c.n0;
-  return { arch, noise, snr: c.noise === 0 ? (c.arch > 0 ? Infinity : NaN) : c.arch / c.noise, candidates: c.candidates, evaluations: c.evaluations, k: c.n0, reliability: total > 0 ? c.arch / total : NaN, clipped: c.clipped, msb, msw, f: c.f, unrepresentable };
+  const total = arch + noise / c.n0;
+  return { arch: c.arch, noise: c.noise, snr: noise === 0 ? (arch > 0 ? Infinity : NaN) : arch / noise, candidates: c.candidates, evaluations: c.evaluations, k: c.n0, reliability: total > 0 ? arch / total : NaN, clipped: c.clipped, msb: c.msb, msw: c.msw, f: c.f, unrepresentable: c.unrepresentable };
 }
 
 function checkOptions(options: CorrelationOptions): Required<CorrelationOptions> {
@@ -170,7 +154,7 @@ export function correlateObservations(obs: readonly Observation[], names: { x: s
   const used = obs.filter((o) => o.x.length > 0 && o.y.length > 0);
   if (used.length < obs.length) notes.push(`left out: ${obs.length - used.length} of ${obs.length} candidates without both ${label.x} and ${label.y}`);
   if (used.length < MIN_CANDIDATES) throw new InputError('candidates', used.length, `at least ${MIN_CANDIDATES} candidates with both ${label.x} and ${label.y}`, `got ${used.length} after matching`);
-  const means = used.map((o) => ({ key: o.key, x: meanOf(o.x), y: meanOf(o.y), xCount: o.x.length, yCount: o.y.length }));
+  const means = used.map((o) => ({ key: o.key, x: mean(o.x), y: mean(o.y), xCount: o.x.length, yCount: o.y.length }));
   const mx = means.map((m) => m.x);
   const my = means.map((m) => m.y);
   const constant = isConstant(mx) ? `${label.x} is the same for every candidate` : isConstant(my) ? `${label.y} is the same for every candidate` : undefined;
